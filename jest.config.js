@@ -1,0 +1,16 @@
+// Two projects: `unit` (pure logic, *.spec.ts beside the code, no I/O) and
+// `integration` (test/**/*.int-spec.ts, real Kafka, Redis and Postgres; started by scripts/test.sh).
+const moduleNameMapper = {
+  '^@app/(bus|contracts|platform|testing)(|/.*)$': '<rootDir>/libs/$1/src$2',
+};
+const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
+const common = { rootDir: __dirname, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], moduleNameMapper, transform };
+
+module.exports = {
+  // Integration cases wait on real brokers; unit cases finish in milliseconds either way.
+  testTimeout: 120000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,tools}/**/*.int-spec.ts'] },
+  ],
+};

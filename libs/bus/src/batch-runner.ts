@@ -1,0 +1,66 @@
+import type { BatchHandler, BusRecord, RecordBatch } from './bus.port';
+import type { DeadLetter } from './dead-letter';
+import { isTransient } from './transient-error';
+
+export interface BatchRunOptions {
+  maxAttempts: number;
+  /** True once the consumer is asked to stop: a failing batch is then left uncommitted for the next owner. */
+  isStopping(): boolean;
+  /** Waits between attempts; engines keep their group membership alive while waiting (Kafka heartbeats). */
+  wait(ms: number): Promise<void>;
+  onFailure?(error: unknown, records: number, attempt: number): void;
+}
+
+export type BatchOutcome = { status: 'done'; deadLetters: DeadLetter[] } | { status: 'aborted' };
+
+const backoffMs = (failures: number, transient: boolean) =>
+  transient ? Math.min(200 * 2 ** (failures - 1), 5_000) : Math.min(50 * 2 ** (failures - 1), 1_000);
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+/**
+ * Runs a handler over a batch until it succeeds, so a batch is never half-committed.
+ * A batch that keeps failing (not transiently) is split in halves, in order, until the
+ * records that fail alone are found; those become dead letters and the rest is processed.
+ * Handlers are at-least-once: records of a failed attempt are handed over again.
+ */
+export async function runBatch(batch: RecordBatch, handler: BatchHandler, options: BatchRunOptions): Promise<BatchOutcome> {
+  const deadLetters: DeadLetter[] = [];
+  let lastError: unknown;
+
+  const attempt = async (records: BusRecord[]): Promise<'ok' | 'failed' | 'aborted'> => {
+    for (let failures = 0; ; ) {
+      const letters: DeadLetter[] = [];
+      try {
+        await handler({ topic: batch.topic, partition: batch.partition, records }, { deadLetter: (record, reason) => letters.push({ record, reason }) });
+        deadLetters.push(...letters);
+        return 'ok';
+      } catch (error) {
+        failures++;
+        lastError = error;
+        options.onFailure?.(error, records.length, failures);
+        const transient = isTransient(error);
+        if (options.isStopping()) return 'aborted';
+        if (!transient && failures >= options.maxAttempts) return 'failed';
+        await options.wait(backoffMs(failures, transient));
+      }
+    }
+  };
+
+  const process = async (records: BusRecord[]): Promise<boolean> => {
+    const result = await attempt(records);
+    if (result === 'ok') return true;
+    if (result === 'aborted') return false;
+    if (records.length === 1) {
+      deadLetters.push({ record: records[0], reason: describeError(lastError) });
+      return true;
+    }
+    const middle = records.length >>> 1;
+    return (await process(records.slice(0, middle))) && (await process(records.slice(middle)));
+  };
+
+  return (await process(batch.records)) ? { status: 'done', deadLetters } : { status: 'aborted' };
+}

@@ -1,0 +1,13 @@
+import { parseBusUrl } from './bus-url';
+
+describe('parseBusUrl', () => {
+  it('reads a Kafka broker list', () => {
+    expect(parseBusUrl('kafka://127.0.0.1:9092,kafka-2:9093')).toEqual({ engine: 'kafka', brokers: ['127.0.0.1:9092', 'kafka-2:9093'], url: 'kafka://127.0.0.1:9092,kafka-2:9093' });
+  });
+  it('keeps a Redis URL whole for the client', () => {
+    expect(parseBusUrl('redis://127.0.0.1:6379/2')).toMatchObject({ engine: 'redis', url: 'redis://127.0.0.1:6379/2' });
+  });
+  it.each(['', 'http://x:1', 'kafka://', 'kafka://host', 'kafka://host:port'])('rejects %j with a message naming BUS_URL', (url) => {
+    expect(() => parseBusUrl(url)).toThrow(/BUS_URL/);
+  });
+});

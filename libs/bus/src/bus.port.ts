@@ -1,0 +1,93 @@
+/**
+ * The message-queue port. Services talk to this interface only; `BUS_URL` picks the engine
+ * (Kafka or Redis Streams). Semantics every engine keeps (the contract suite proves them):
+ * - a record's partition is partitionForKey(key), so records of one key keep their order;
+ * - `publish` resolves only once the engine has durably accepted every record;
+ * - a consumer group gets batches per partition, in order, and commits a batch only after
+ *   its handler succeeded and its dead letters were published (at-least-once);
+ * - a record the handler cannot process goes to the dead-letter topic with its reason and
+ *   origin and never blocks its partition.
+ */
+
+export type BusEngine = 'kafka' | 'redis';
+
+export interface OutgoingRecord {
+  /** The entity whose order matters (usually a userId); null spreads records round-robin. */
+  key: string | null;
+  value: Buffer | string;
+  headers?: Record<string, string>;
+  /** Event time in ms; defaults to now. Rewind-by-time uses the engine's append time. */
+  timestamp?: number;
+}
+
+export interface BusRecord {
+  topic: string;
+  partition: number;
+  /** Engine-specific position: a Kafka offset, or a Redis stream entry id. */
+  offset: string;
+  key: string | null;
+  value: Buffer;
+  headers: Record<string, string>;
+  timestamp: number;
+}
+
+export interface RecordBatch {
+  topic: string;
+  partition: number;
+  records: BusRecord[];
+}
+
+export interface BatchContext {
+  /** Sends a record to the consumer's dead-letter topic with a reason; it is then committed as done. */
+  deadLetter(record: BusRecord, reason: string): void;
+}
+
+export type BatchHandler = (batch: RecordBatch, context: BatchContext) => Promise<void>;
+
+export interface ConsumeOptions {
+  group: string;
+  topics: string[];
+  handler: BatchHandler;
+  deadLetterTopic: string;
+  /** Most records handed to one handler call (and so held in memory per partition). */
+  maxBatchSize?: number;
+  /** Attempts of a failing batch before it is split to find the poison record. */
+  maxAttempts?: number;
+  /** A new group starts at the oldest retained record (default) or only sees new ones. */
+  fromBeginning?: boolean;
+}
+
+export interface Consumer {
+  /** Finishes the batch in hand, commits it, and leaves the group. */
+  stop(): Promise<void>;
+}
+
+export interface TopicSpec {
+  topic: string;
+  partitions: number;
+}
+
+export interface RewindPartitionPlan {
+  topic: string;
+  partition: number;
+  /** Where the group will resume. */
+  fromOffset: string;
+  /** Records between there and where the group had got to, which will be read again. */
+  rereadCount: number;
+}
+
+export interface MessageBus {
+  readonly engine: BusEngine;
+  /** Creates missing topics with the given partition counts; existing topics are left as they are. */
+  ensureTopics(specs: TopicSpec[]): Promise<void>;
+  publish(topic: string, records: OutgoingRecord[]): Promise<void>;
+  consume(options: ConsumeOptions): Promise<Consumer>;
+  /** Moves a stopped group back to the first record at or after `from` on every partition of `topic`. */
+  rewind(group: string, topic: string, from: Date): Promise<RewindPartitionPlan[]>;
+  /** Throws when the engine cannot be reached; used by readiness checks. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BATCH_SIZE = 500;
+export const DEFAULT_MAX_ATTEMPTS = 3;

@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import Redis from 'ioredis';
+import type { BusLogger } from '../bus-logger';
+import { busMetrics } from '../bus.metrics';
+import type { ConsumeOptions, Consumer, MessageBus, OutgoingRecord, RewindPartitionPlan, TopicSpec } from '../bus.port';
+import { CoalescingSender } from '../coalescing-sender';
+import { toDeadLetterRecord, type DeadLetter } from '../dead-letter';
+import { partitionForKey } from '../partitioning/partition-for-key';
+import { APPEND_SCRIPT } from './append.lua';
+import { RedisStreamsConsumer, type RedisConsumerSettings } from './redis-streams.consumer';
+import { TOPICS_KEY, groupLivenessKey, producerSequencesKey, streamIdBefore, streamKey } from './stream-keys';
+
+export interface RedisStreamsBusOptions {
+  url: string;
+  logger: BusLogger;
+  /** Entries older than this are trimmed (XADD MINID ~), like Kafka's retention.ms. */
+  retentionMs?: number;
+  consumer?: Partial<RedisConsumerSettings>;
+}
+
+interface Outgoing {
+  topic: string;
+  record: OutgoingRecord;
+}
+
+type AppendingRedis = Redis & { busAppend(stream: string, sequences: string, ...args: (string | number | Buffer)[]): Promise<number> };
+
+export class RedisStreamsBus implements MessageBus {
+  readonly engine = 'redis' as const;
+  private readonly redis: AppendingRedis;
+  private readonly producerId = randomUUID();
+  private readonly sequences = new Map<string, number>();
+  private readonly partitionCounts = new Map<string, number>();
+  private readonly consumers = new Set<RedisStreamsConsumer>();
+  private readonly sender = new CoalescingSender<Outgoing>((items) => this.send(items));
+  private roundRobin = 0;
+
+  constructor(private readonly options: RedisStreamsBusOptions) {
+    // maxRetriesPerRequest null: a command waits out a Redis restart instead of failing; callers set deadlines.
+    this.redis = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false }) as AppendingRedis;
+    this.redis.defineCommand('busAppend', { numberOfKeys: 2, lua: APPEND_SCRIPT });
+    this.redis.on('error', (err) => options.logger.warn({ err }, 'redis bus connection error'));
+  }
+
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const spec of specs) pipeline.hsetnx(TOPICS_KEY, spec.topic, spec.partitions);
+    await pipeline.exec();
+  }
+
+  async partitionCount(topic: string): Promise<number> {
+    const cached = this.partitionCounts.get(topic);
+    if (cached !== undefined) return cached;
+    const stored = await this.redis.hget(TOPICS_KEY, topic);
+    if (stored === null) throw new Error(`unknown topic "${topic}": create it with ensureTopics first`);
+    const count = Number(stored);
+    this.partitionCounts.set(topic, count);
+    return count;
+  }
+
+  async publish(topic: string, records: OutgoingRecord[]): Promise<void> {
+    await this.partitionCount(topic);
+    await this.sender.submit(records.map((record) => ({ topic, record })));
+    busMetrics.published.inc({ engine: this.engine, topic }, records.length);
+  }
+
+  async consume(options: ConsumeOptions): Promise<Consumer> {
+    await this.partitionCount(options.deadLetterTopic);
+    const consumer = new RedisStreamsConsumer(
+      this.redis,
+      this.redis.duplicate(),
+      options,
+      (topic) => this.partitionCount(topic),
+      (letters, group) => this.publishDeadLetters(options.deadLetterTopic, letters, group),
+      this.options.logger,
+      {
+        consumerName: this.options.consumer?.consumerName ?? hostname(),
+        blockMs: this.options.consumer?.blockMs ?? 250,
+        reclaimIdleMs: this.options.consumer?.reclaimIdleMs ?? 30_000,
+      },
+    );
+    await consumer.start();
+    this.consumers.add(consumer);
+    return { stop: async () => { this.consumers.delete(consumer); await consumer.stop(); } };
+  }
+
+  async rewind(group: string, topic: string, from: Date): Promise<RewindPartitionPlan[]> {
+    const partitions = await this.partitionCount(topic);
+    const member = await this.redis.get(groupLivenessKey(group));
+    if (member !== null) throw new Error(`consumer group "${group}" is active (consumer ${member}): stop or pause its service before rewinding`);
+    const startId = streamIdBefore(from.getTime());
+    const plans: RewindPartitionPlan[] = [];
+    for (let partition = 0; partition < partitions; partition++) {
+      const key = streamKey(topic, partition);
+      const groupInfo = await this.groupInfo(key, group);
+      if (!groupInfo) throw new Error(`consumer group "${group}" does not exist on ${key}`);
+      const lastDelivered = String(groupInfo.get('last-delivered-id'));
+      const [first] = (await this.redis.xrange(key, `(${startId}`, '+', 'COUNT', 1)) as [string, string[]][];
+      plans.push({ topic, partition, fromOffset: first ? first[0] : 'end', rereadCount: await this.countBetween(key, startId, lastDelivered) });
+      await this.redis.xgroup('SETID', key, group, startId);
+    }
+    return plans;
+  }
+
+  async ping(): Promise<void> {
+    await this.redis.ping();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.stop()));
+    this.consumers.clear();
+    await this.sender.flush();
+    await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  private async publishDeadLetters(topic: string, letters: DeadLetter[], group: string): Promise<void> {
+    await this.publish(topic, letters.map((l) => toDeadLetterRecord(l, group)));
+  }
+
+  private async send(items: Outgoing[]): Promise<void> {
+    const byStream = new Map<string, (string | Buffer)[]>();
+    const now = Date.now();
+    for (const { topic, record } of items) {
+      const partitions = await this.partitionCount(topic);
+      const partition = record.key == null ? this.roundRobin++ % partitions : partitionForKey(record.key, partitions);
+      const key = streamKey(topic, partition);
+      let args = byStream.get(key);
+      if (!args) byStream.set(key, (args = []));
+      args.push(record.key ?? '', record.value, record.headers ? JSON.stringify(record.headers) : '', String(record.timestamp ?? now));
+    }
+    const minId = `${now - (this.options.retentionMs ?? 7 * 24 * 3600 * 1000)}-0`;
+    const pipeline = this.redis.pipeline();
+    for (const [stream, args] of byStream) {
+      const sequence = (this.sequences.get(stream) ?? 0) + 1;
+      this.sequences.set(stream, sequence);
+      (pipeline as unknown as AppendingRedis).busAppend(stream, producerSequencesKey(stream), this.producerId, sequence, minId, ...args);
+    }
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed) throw failed[0];
+  }
+
+  private async groupInfo(key: string, group: string): Promise<Map<string, unknown> | undefined> {
+    const groups = (await this.redis.xinfo('GROUPS', key).catch(() => [])) as unknown[][];
+    return groups.map(toMap).find((g) => g.get('name') === group);
+  }
+
+  /** Entries in (afterId, untilId]: what a rewind makes the group read a second time. */
+  private async countBetween(key: string, afterId: string, untilId: string): Promise<number> {
+    let count = 0;
+    for (let start = `(${afterId}`; ; ) {
+      const page = (await this.redis.xrange(key, start, untilId, 'COUNT', 10_000)) as [string, string[]][];
+      count += page.length;
+      if (page.length < 10_000) return count;
+      start = `(${page[page.length - 1][0]}`;
+    }
+  }
+}
+
+function toMap(flat: unknown[]): Map<string, unknown> {
+  const map = new Map<string, unknown>();
+  for (let i = 0; i + 1 < flat.length; i += 2) map.set(String(flat[i]), flat[i + 1]);
+  return map;
+}

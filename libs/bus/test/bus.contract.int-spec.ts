@@ -1,0 +1,197 @@
+import { createBus, partitionForKey, silentBusLogger, type BatchHandler, type BusRecord, type Consumer, type MessageBus } from '@app/bus';
+import { busUrlsUnderTest, eventually, sleep, startOwnedKafka, startOwnedRedis, uniqueName } from '@app/testing';
+
+const PARTITIONS = 3;
+
+/** The same cases against every engine: this is what "the bus" promises the services. */
+describe.each(busUrlsUnderTest)('message bus contract on %s', (engine, url) => {
+  let bus: MessageBus;
+  let topic: string;
+  let dlq: string;
+  const consumers: Consumer[] = [];
+
+  const newBus = (busUrl = url) => createBus({ url: busUrl, clientId: 'contract-test', logger: silentBusLogger });
+  const json = (r: BusRecord) => JSON.parse(r.value.toString()) as { key: string; seq: number };
+  const publishSeq = (target: MessageBus, keys: string[], from: number, count: number) =>
+    target.publish(topic, Array.from({ length: count }, (_, i) => {
+      const key = keys[(from + i) % keys.length];
+      return { key, value: JSON.stringify({ key, seq: from + i }) };
+    }));
+
+  /** Starts a group member that appends every record it commits to `seen`. */
+  async function collect(group: string, seen: BusRecord[], handler?: BatchHandler, target = bus): Promise<Consumer> {
+    const consumer = await target.consume({
+      group, topics: [topic], deadLetterTopic: dlq, maxBatchSize: 100,
+      handler: handler ?? (async (batch) => void seen.push(...batch.records)),
+    });
+    consumers.push(consumer);
+    return consumer;
+  }
+
+  beforeEach(async () => {
+    bus = newBus();
+    topic = uniqueName(`contract-${engine}`);
+    dlq = `${topic}.dlq`;
+    await bus.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: dlq, partitions: 1 }]);
+  });
+
+  afterEach(async () => {
+    await Promise.all(consumers.splice(0).map((c) => c.stop().catch(() => undefined)));
+    await bus.close();
+  });
+
+  it('keeps per-key order within a partition and places keys like the Java partitioner', async () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `user-${i}`);
+    for (let from = 0; from < 2000; from += 250) await publishSeq(bus, keys, from, 250);
+    const seen: BusRecord[] = [];
+    await collect(uniqueName('g'), seen);
+    await eventually(() => expect(seen).toHaveLength(2000));
+    const lastSeqByKey = new Map<string, number>();
+    for (const record of seen) {
+      const { key, seq } = json(record);
+      expect(record.partition).toBe(partitionForKey(key, PARTITIONS));
+      expect(seq).toBeGreaterThan(lastSeqByKey.get(key) ?? -1);
+      lastSeqByKey.set(key, seq);
+    }
+  });
+
+  it('resumes from the last commit after a restart', async () => {
+    const group = uniqueName('g');
+    await publishSeq(bus, ['a', 'b', 'c'], 0, 100);
+    const first: BusRecord[] = [];
+    const consumer = await collect(group, first);
+    await eventually(() => expect(first).toHaveLength(100));
+    await consumer.stop();
+
+    await publishSeq(bus, ['a', 'b', 'c'], 100, 50);
+    const second: BusRecord[] = [];
+    await collect(group, second);
+    await eventually(() => expect(second).toHaveLength(50));
+    await sleep(300);
+    expect(second.map((r) => json(r).seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => 100 + i));
+  });
+
+  it('redelivers the batch when the handler throws mid-batch, losing nothing', async () => {
+    await publishSeq(bus, ['k'], 0, 20);
+    const committed: number[] = [];
+    let thrown = 0;
+    await collect(uniqueName('g'), [], async (batch) => {
+      const seqs = batch.records.map((r) => json(r).seq);
+      if (seqs.includes(7) && thrown++ === 0) throw new Error('downstream hiccup');
+      committed.push(...seqs);
+    });
+    await eventually(() => expect(new Set(committed).size).toBe(20));
+    expect(thrown).toBeGreaterThan(0);
+    expect([...new Set(committed)].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+  });
+
+  it('dead-letters a poison record with its reason and origin and keeps its partition moving', async () => {
+    await publishSeq(bus, ['same-key'], 0, 10);
+    await bus.publish(topic, [{ key: 'same-key', value: 'not json at all' }]);
+    await publishSeq(bus, ['same-key'], 10, 10);
+    const processed: number[] = [];
+    await collect(uniqueName('g'), [], async (batch) => {
+      const seqs = batch.records.map((r) => json(r).seq); // throws on the poison record
+      processed.push(...seqs);
+    });
+    await eventually(() => expect(new Set(processed).size).toBe(20));
+
+    const letters: BusRecord[] = [];
+    const dlqConsumer = await bus.consume({ group: uniqueName('dlq-reader'), topics: [dlq], deadLetterTopic: dlq, handler: async (b) => void letters.push(...b.records) });
+    consumers.push(dlqConsumer);
+    await eventually(() => expect(letters).toHaveLength(1));
+    const envelope = JSON.parse(letters[0].value.toString());
+    expect(envelope).toMatchObject({
+      reason: expect.stringContaining('SyntaxError'),
+      payload: 'not json at all',
+      payloadEncoding: 'utf8',
+      origin: { topic, partition: partitionForKey('same-key', PARTITIONS), key: 'same-key' },
+    });
+    expect(letters[0].headers['dead-letter-origin']).toBe(`${topic}/${envelope.origin.partition}/${envelope.origin.offset}`);
+  });
+
+  it('rewinds a stopped group to a timestamp and re-delivers from there', async () => {
+    const group = uniqueName('g');
+    await publishSeq(bus, ['a', 'b', 'c', 'd'], 0, 40);
+    await sleep(50);
+    const rewindPoint = new Date();
+    await sleep(50);
+    await publishSeq(bus, ['a', 'b', 'c', 'd'], 40, 20);
+    const seen: BusRecord[] = [];
+    const consumer = await collect(group, seen);
+    await eventually(() => expect(seen).toHaveLength(60));
+    await consumer.stop();
+
+    const plan = await bus.rewind(group, topic, rewindPoint);
+    expect(plan).toHaveLength(PARTITIONS);
+    expect(plan.reduce((sum, p) => sum + p.rereadCount, 0)).toBe(20);
+
+    const again: BusRecord[] = [];
+    await collect(group, again);
+    await eventually(() => expect(again).toHaveLength(20));
+    await sleep(300);
+    expect(again.map((r) => json(r).seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 20 }, (_, i) => 40 + i));
+  });
+
+  it('refuses to rewind a group that is running', async () => {
+    const group = uniqueName('g');
+    await publishSeq(bus, ['a'], 0, 5);
+    const seen: BusRecord[] = [];
+    await collect(group, seen);
+    await eventually(() => expect(seen).toHaveLength(5));
+    await expect(bus.rewind(group, topic, new Date(0))).rejects.toThrow(/stop or pause its service/);
+  });
+
+  it('graceful shutdown finishes the batch in hand and commits it', async () => {
+    const group = uniqueName('g');
+    await publishSeq(bus, ['k'], 0, 30);
+    const finished: number[] = [];
+    let started!: () => void;
+    const inHandler = new Promise<void>((resolve) => (started = resolve));
+    const consumer = await collect(group, [], async (batch) => {
+      started();
+      await sleep(500);
+      finished.push(...batch.records.map((r) => json(r).seq));
+    });
+    await inHandler;
+    await consumer.stop();
+    expect(finished.length).toBeGreaterThan(0);
+
+    const afterRestart: number[] = [];
+    await collect(group, [], async (batch) => void afterRestart.push(...batch.records.map((r) => json(r).seq)));
+    await eventually(() => expect(finished.length + afterRestart.length).toBe(30));
+    await sleep(300);
+    expect([...finished, ...afterRestart].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+
+  it('producer retries through a broker restart without loss or duplicates in the log', async () => {
+    const server = engine === 'kafka' ? await startOwnedKafka() : await startOwnedRedis();
+    const ownUrl = engine === 'kafka' ? `kafka://${server.url}` : server.url;
+    const producer = newBus(ownUrl);
+    try {
+      await producer.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: dlq, partitions: 1 }]);
+      const total = 3000;
+      const sends: Promise<void>[] = [];
+      for (let from = 0; from < total; from += 50) {
+        sends.push(publishSeq(producer, ['a', 'b', 'c', 'd', 'e'], from, 50));
+        if (from === 1000) {
+          await server.kill();
+          setTimeout(() => void server.start(), 1_000);
+        }
+        await sleep(5);
+      }
+      await Promise.all(sends);
+
+      const seen: BusRecord[] = [];
+      await collect(uniqueName('g'), seen, undefined, producer);
+      await eventually(() => expect(seen.length).toBeGreaterThanOrEqual(total), { timeoutMs: 60_000 });
+      await sleep(500);
+      const seqs = seen.map((r) => json(r).seq).sort((x, y) => x - y);
+      expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i));
+    } finally {
+      await Promise.all(consumers.splice(0).map((c) => c.stop().catch(() => undefined)));
+      await producer.close().catch(() => undefined);
+      await server.dispose();
+    }
+  }, 180_000);
+});

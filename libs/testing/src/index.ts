@@ -1,0 +1,4 @@
+export * from './test-env';
+export * from './eventually';
+export * from './free-port';
+export * from './owned-servers';

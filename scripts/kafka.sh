@@ -1,0 +1,116 @@
+#!/usr/bin/env bash
+# Single-node Apache Kafka (KRaft: one process is broker and controller) on 127.0.0.1,
+# run from the jars Maven Central serves. Usage: scripts/kafka.sh install|start|stop|status|restart
+# Settings: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (port+1), KAFKA_DATA_DIR, KAFKA_HEAP (1g).
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${KAFKA_CACHE_DIR:-$ROOT/.cache/kafka}
+LIBS=$CACHE/libs
+PORT=${KAFKA_PORT:-9092}
+CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-$((PORT + 1))}
+DATA=${KAFKA_DATA_DIR:-$CACHE/node-$PORT}
+PIDFILE=$DATA/kafka.pid
+HEAP=${KAFKA_HEAP:-1g}
+
+log() { echo "[kafka:$PORT] $*" >&2; }
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+install() {
+  [ -f "$LIBS/.complete" ] && return 0
+  command -v java >/dev/null || { log "java is required (apt-get install -y openjdk-17-jre-headless)"; exit 1; }
+  command -v mvn >/dev/null || { log "maven is required (apt-get install -y maven)"; exit 1; }
+  log "resolving Apache Kafka jars from Maven Central into $LIBS (once)"
+  rm -rf "$LIBS"
+  mvn -q -B -f "$ROOT/infra/kafka/pom.xml" dependency:copy-dependencies \
+    -DoutputDirectory="$LIBS" -DincludeScope=runtime
+  touch "$LIBS/.complete"
+}
+
+write_config() {
+  mkdir -p "$DATA/logs"
+  cat >"$DATA/server.properties" <<PROPS
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$DATA/logs
+auto.create.topics.enable=false
+num.partitions=4
+# One node: internal topics cannot be replicated; small ones start fast.
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=4
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+# Tests and demos start groups often; the default 3 s delay would stall each one.
+group.initial.rebalance.delay.ms=0
+# After a hard kill the controller waits out the dead broker's session before the new one may register.
+broker.session.timeout.ms=3000
+broker.heartbeat.interval.ms=1000
+log.retention.hours=168
+num.network.threads=2
+num.io.threads=4
+PROPS
+  cat >"$DATA/log4j.properties" <<PROPS
+log4j.rootLogger=WARN, file
+log4j.logger.kafka.server.KafkaServer=INFO
+log4j.logger.kafka.server.KafkaRaftServer=INFO
+log4j.appender.file=org.apache.log4j.FileAppender
+log4j.appender.file.File=$DATA/server.log
+log4j.appender.file.layout=org.apache.log4j.PatternLayout
+log4j.appender.file.layout.ConversionPattern=[%d] %p %m (%c)%n
+PROPS
+}
+
+java_cmd() {
+  java -Xms256m -Xmx"$HEAP" -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$DATA/log4j.properties" -cp "$LIBS/*" "$@"
+}
+
+running_pid() {
+  [ -f "$PIDFILE" ] && kill -0 "$(cat "$PIDFILE")" 2>/dev/null && cat "$PIDFILE"
+}
+
+start() {
+  if port_open "$PORT"; then log "already listening"; return 0; fi
+  install
+  write_config
+  if [ ! -f "$DATA/logs/meta.properties" ]; then
+    local cluster_id
+    cluster_id=$(java_cmd kafka.tools.StorageTool random-uuid)
+    java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$DATA/server.properties" >/dev/null
+  fi
+  nohup java -Xms256m -Xmx"$HEAP" -XX:+UseG1GC -Djava.awt.headless=true \
+    -Dlog4j.configuration="file:$DATA/log4j.properties" -cp "$LIBS/*" \
+    kafka.Kafka "$DATA/server.properties" >>"$DATA/stdout.log" 2>&1 &
+  echo $! >"$PIDFILE"
+  for _ in $(seq 1 120); do
+    if port_open "$PORT"; then log "up (pid $(cat "$PIDFILE"), data $DATA)"; return 0; fi
+    kill -0 "$(cat "$PIDFILE")" 2>/dev/null || { log "exited; see $DATA/server.log"; tail -20 "$DATA/stdout.log" >&2; exit 1; }
+    sleep 0.5
+  done
+  log "did not open port $PORT within 60 s; see $DATA/server.log"; exit 1
+}
+
+stop() {
+  local pid signal=${1:-TERM}
+  pid=$(running_pid) || { log "not running"; return 0; }
+  kill -"$signal" "$pid"
+  for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || { rm -f "$PIDFILE"; log "stopped"; return 0; }; sleep 0.5; done
+  log "still running after 30 s; killing"; kill -9 "$pid"; rm -f "$PIDFILE"
+}
+
+case "${1:-}" in
+  install) install ;;
+  start) start ;;
+  stop) stop TERM ;;
+  kill) stop KILL ;;
+  restart) stop TERM; start ;;
+  status) if port_open "$PORT"; then echo "running on 127.0.0.1:$PORT"; else echo "not running"; exit 1; fi ;;
+  *) echo "usage: $0 install|start|stop|kill|restart|status" >&2; exit 2 ;;
+esac
