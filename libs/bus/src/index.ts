@@ -7,3 +7,4 @@ export * from './transient-error';
 export { partitionForKey } from './partitioning/partition-for-key';
 export { KafkaBus } from './kafka/kafka.bus';
 export { RedisStreamsBus } from './redis/redis-streams.bus';
+export { describeError } from './batch-runner';

@@ -2,3 +2,4 @@ export * from './test-env';
 export * from './eventually';
 export * from './free-port';
 export * from './owned-servers';
+export * from './boot-app';

@@ -1,0 +1,41 @@
+import { NestFactory } from '@nestjs/core';
+import type { DynamicModule } from '@nestjs/common';
+import type { ZodType, ZodTypeDef } from 'zod';
+import { configureApp } from './configure-app';
+import { ConfigError, loadConfig } from './config/load-config';
+import type { ServiceEnv } from './config/service-env';
+
+export interface ServiceDefinition<C extends ServiceEnv> {
+  service: string;
+  description: string;
+  schema: ZodType<C, ZodTypeDef, unknown>;
+  module: (config: C) => DynamicModule;
+}
+
+/**
+ * Boots a service: validates the environment (exits 1 naming each bad setting), wires the app,
+ * listens, and on SIGTERM/SIGINT drains (Nest shutdown hooks) within SHUTDOWN_TIMEOUT_MS.
+ */
+export async function bootstrapService<C extends ServiceEnv>(definition: ServiceDefinition<C>): Promise<void> {
+  let config: C;
+  try {
+    config = loadConfig(definition.schema);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${definition.service}: ${error.message}\n`);
+    process.exit(1);
+  }
+
+  const app = await NestFactory.create(definition.module(config), { bufferLogs: true });
+  configureApp(app, definition.service, definition.description);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      // Shutdown hooks run now; if draining hangs (a dead peer), leave anyway and let the bus redeliver.
+      setTimeout(() => {
+        process.stderr.write(`${definition.service}: shutdown took longer than ${config.SHUTDOWN_TIMEOUT_MS} ms; exiting\n`);
+        process.exit(1);
+      }, config.SHUTDOWN_TIMEOUT_MS).unref();
+    });
+  }
+  await app.listen(config.PORT, config.HOST);
+}

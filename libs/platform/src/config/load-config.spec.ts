@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { ConfigError, loadConfig } from './load-config';
+import { postgresEnv, serviceEnv } from './service-env';
+
+const schema = serviceEnv(3001).merge(postgresEnv);
+
+describe('loadConfig', () => {
+  it('applies defaults and types the values', () => {
+    const config = loadConfig(schema, { API_KEYS: 'key-one-1234, key-two-5678', PORT: '4000' });
+    expect(config).toMatchObject({ PORT: 4000, BUS_URL: 'redis://127.0.0.1:6379', BUS_PARTITIONS: 4, API_KEYS: ['key-one-1234', 'key-two-5678'] });
+  });
+
+  it('names every bad setting at once', () => {
+    try {
+      loadConfig(schema, { BUS_URL: 'amqp://x', PORT: 'eighty', DATABASE_URL: 'mysql://db' });
+      throw new Error('expected a ConfigError');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems.join('\n');
+      expect(problems).toMatch(/^BUS_URL: BUS_URL must look like kafka:\/\//m);
+      expect(problems).toMatch(/^PORT: /m);
+      expect(problems).toMatch(/^API_KEYS: is required$/m);
+      expect(problems).toMatch(/^DATABASE_URL: must be a postgres:\/\/ URL$/m);
+    }
+  });
+
+  it('does not echo a rejected secret back', () => {
+    expect(() => loadConfig(schema, { API_KEYS: 'short' })).toThrow(/API_KEYS: every key must be at least 8 characters/);
+    try {
+      loadConfig(schema, { API_KEYS: 'short' });
+    } catch (error) {
+      expect((error as Error).message).not.toContain('short"');
+    }
+  });
+
+  it('works with any zod schema', () => {
+    expect(loadConfig(z.object({ A: z.coerce.number() }), { A: '2' })).toEqual({ A: 2 });
+  });
+});

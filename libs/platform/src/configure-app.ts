@@ -1,0 +1,17 @@
+import type { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { HttpErrorFilter } from './http/http-error.filter';
+
+/** Everything main.ts does to an app before listening; integration tests call it too, so they test the real thing. */
+export function configureApp(app: INestApplication, service: string, description: string): INestApplication {
+  app.useLogger(app.get(Logger));
+  app.useGlobalFilters(new HttpErrorFilter());
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder().setTitle(`Sentinel Stream ${service}`).setDescription(description).setVersion('1').addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS' }).build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
+  return app;
+}

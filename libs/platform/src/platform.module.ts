@@ -1,0 +1,69 @@
+import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { collectDefaultMetrics, register } from 'prom-client';
+import { BusLifecycle, MESSAGE_BUS } from './bus.provider';
+import { HealthController } from './health/health.controller';
+import { postgresCheck } from './health/postgres.check';
+import { READINESS_CHECKS, withDeadline, type ReadinessCheck } from './health/readiness-check';
+import { ShutdownState } from './health/shutdown-state';
+import { API_KEYS, ApiKeyGuard } from './http/api-key.guard';
+import { createLogger } from './logging/create-logger';
+import { MetricsController } from './metrics/metrics.controller';
+import { APP_CONFIG, PLATFORM_OPTIONS, ROOT_LOGGER, type PlatformOptions } from './platform.options';
+import { REDIS, RedisLifecycle } from './redis.provider';
+
+const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
+
+/**
+ * What every service shares: validated config, JSON logs, the bus, health, metrics, API-key auth.
+ * An app module imports PlatformModule.forRoot(...) once and gets MESSAGE_BUS, REDIS, APP_CONFIG, ApiKeyGuard.
+ */
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const logger = createLogger(options.service, options.config.LOG_LEVEL);
+    register.setDefaultLabels({ service: options.service });
+    if (!register.getSingleMetric('process_cpu_seconds_total')) collectDefaultMetrics();
+
+    const usesRedis = options.dependencies.includes('redis');
+    const providers: Provider[] = [
+      { provide: PLATFORM_OPTIONS, useValue: options },
+      { provide: APP_CONFIG, useValue: options.config },
+      { provide: ROOT_LOGGER, useValue: logger },
+      { provide: API_KEYS, useValue: options.config.API_KEYS },
+      ApiKeyGuard,
+      ShutdownState,
+      BusLifecycle,
+      { provide: MESSAGE_BUS, useFactory: (lifecycle: BusLifecycle) => lifecycle.bus, inject: [BusLifecycle] },
+      ...(usesRedis ? [RedisLifecycle, { provide: REDIS, useFactory: (l: RedisLifecycle) => l.client, inject: [RedisLifecycle] }] : []),
+      {
+        provide: READINESS_CHECKS,
+        inject: [BusLifecycle, ...(usesRedis ? [RedisLifecycle] : [])],
+        useFactory: (busLifecycle: BusLifecycle, redis?: RedisLifecycle): ReadinessCheck[] => [
+          { name: 'bus', check: () => withDeadline(busLifecycle.bus.ping(), 2_000, 'bus') },
+          ...(redis ? [{ name: 'redis', check: async () => void (await withDeadline(redis.client.ping(), 1_000, 'redis')) }] : []),
+          ...(options.dependencies.includes('postgres') && options.config.DATABASE_URL ? [postgresCheck(options.config.DATABASE_URL)] : []),
+        ],
+      },
+    ];
+
+    return {
+      module: PlatformModule,
+      global: true,
+      imports: [
+        TerminusModule.forRoot({ logger: false }),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            logger,
+            autoLogging: { ignore: (req) => QUIET_PATHS.includes((req.url ?? '').split('?')[0]) },
+            customProps: () => ({ component: 'http' }),
+          },
+        }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers,
+      exports: [PLATFORM_OPTIONS, APP_CONFIG, ROOT_LOGGER, API_KEYS, ApiKeyGuard, MESSAGE_BUS, ...(usesRedis ? [REDIS] : [])],
+    };
+  }
+}

@@ -1,0 +1,78 @@
+import { alertsEnv } from '../../apps/alerts/src/alerts.config';
+import { AlertsModule } from '../../apps/alerts/src/alerts.module';
+import { ingestEnv } from '../../apps/ingest/src/ingest.config';
+import { IngestModule } from '../../apps/ingest/src/ingest.module';
+import { profileApiEnv } from '../../apps/profile-api/src/profile-api.config';
+import { ProfileApiModule } from '../../apps/profile-api/src/profile-api.module';
+import { scoringEnv } from '../../apps/scoring/src/scoring.config';
+import { ScoringModule } from '../../apps/scoring/src/scoring.module';
+import { loadConfig } from '@app/platform';
+import { bootApp, freePort, testEnv, type BootedApp } from '@app/testing';
+
+const env = { API_KEYS: 'test-key-12345', LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, REDIS_URL: testEnv.redisUrl, DATABASE_URL: testEnv.postgresUrl };
+
+const services = [
+  ['ingest', () => IngestModule.forRoot(loadConfig(ingestEnv, env)), ['bus', 'redis']],
+  ['scoring', () => ScoringModule.forRoot(loadConfig(scoringEnv, env)), ['bus', 'redis']],
+  ['profile-api', () => ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), ['bus', 'postgres']],
+  ['alerts', () => AlertsModule.forRoot(loadConfig(alertsEnv, env)), ['bus', 'postgres']],
+] as const;
+
+describe.each(services)('%s service endpoints', (service, createModule, dependencies) => {
+  let booted: BootedApp;
+  beforeAll(async () => (booted = await bootApp(createModule(), service)));
+  afterAll(() => booted.close());
+
+  it('answers /health/live', async () => {
+    const res = await fetch(`${booted.url}/health/live`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: 'ok' });
+  });
+
+  it('checks its real dependencies on /health/ready', async () => {
+    const res = await fetch(`${booted.url}/health/ready`);
+    const body = await res.json();
+    expect(res.status).toBe(200);
+    expect(Object.keys(body.details).sort()).toEqual([...dependencies].sort());
+    for (const name of dependencies) expect(body.details[name].status).toBe('up');
+  });
+
+  it('serves Prometheus metrics labelled with the service', async () => {
+    const res = await fetch(`${booted.url}/metrics`);
+    expect(res.headers.get('content-type')).toContain('text/plain');
+    const text = await res.text();
+    expect(text).toContain(`process_cpu_seconds_total{service="${service}"}`);
+    expect(text).toContain('# TYPE bus_records_published_total counter');
+  });
+
+  it('publishes its OpenAPI document at /docs', async () => {
+    const doc = await (await fetch(`${booted.url}/docs-json`)).json();
+    expect(doc.openapi).toMatch(/^3\./);
+    expect(doc.info.title).toBe(`Sentinel Stream ${service}`);
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
+    expect((await fetch(`${booted.url}/docs`)).status).toBe(200);
+  });
+
+  it('renders unknown routes in the common error shape', async () => {
+    const res = await fetch(`${booted.url}/no-such-route`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: expect.objectContaining({ code: 'NOT_FOUND', message: expect.any(String) }) });
+  });
+});
+
+describe('readiness when a dependency is down', () => {
+  it('answers 503 and names the dependency that failed', async () => {
+    const closedPort = await freePort();
+    const config = loadConfig(profileApiEnv, { ...env, DATABASE_URL: `postgres://postgres@127.0.0.1:${closedPort}/none` });
+    const booted = await bootApp(ProfileApiModule.forRoot(config), 'profile-api');
+    try {
+      const res = await fetch(`${booted.url}/health/ready`);
+      const body = await res.json();
+      expect(res.status).toBe(503);
+      expect(body.error.details.details.postgres.status).toBe('down');
+      expect(body.error.details.details.bus.status).toBe('up');
+    } finally {
+      await booted.close();
+    }
+  });
+});

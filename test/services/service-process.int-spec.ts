@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
+import { eventually, freePort, testEnv } from '@app/testing';
+
+const root = resolve(__dirname, '../..');
+
+/** Runs a service the way production does (main.ts in its own process) and collects its output. */
+function runService(app: string, env: Record<string, string>) {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`], {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', ...env },
+  });
+  let output = '';
+  child.stdout.on('data', (d) => (output += d));
+  child.stderr.on('data', (d) => (output += d));
+  const exited = new Promise<{ code: number | null; signal: string | null }>((r) => child.on('exit', (code, signal) => r({ code, signal })));
+  return { child, exited, output: () => output };
+}
+
+describe('a service process', () => {
+  it('refuses to start on bad configuration, naming each bad setting', async () => {
+    const service = runService('scoring', { BUS_URL: 'amqp://nope', PORT: '-1' });
+    expect(await service.exited).toEqual({ code: 1, signal: null });
+    const output = service.output();
+    expect(output).toMatch(/BUS_URL: BUS_URL must look like kafka:\/\//);
+    expect(output).toMatch(/PORT: /);
+    expect(output).toMatch(/API_KEYS: is required/);
+  });
+
+  it('logs JSON, serves health, and exits cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const service = runService('alerts', { PORT: String(port), API_KEYS: 'secret-key-98765', BUS_URL: testEnv.redisUrl, DATABASE_URL: testEnv.postgresUrl });
+    await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200), { timeoutMs: 30_000, intervalMs: 200 });
+    service.child.kill('SIGTERM');
+    // Nest re-raises the signal once its shutdown hooks are done; the forced-exit path would exit 1 instead.
+    expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
+    const lines = service.output().trim().split('\n');
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
+    expect(lines.map((l) => JSON.parse(l))).toEqual(expect.arrayContaining([expect.objectContaining({ service: 'alerts', msg: 'Nest application successfully started' })]));
+    expect(lines.map((l) => JSON.parse(l))).toEqual(expect.arrayContaining([expect.objectContaining({ component: 'bus', signal: 'SIGTERM', msg: expect.stringContaining('bus drained') })]));
+    expect(service.output()).not.toContain('secret-key-98765');
+  });
+});
