@@ -82,8 +82,10 @@ export interface MessageBus {
   ensureTopics(specs: TopicSpec[]): Promise<void>;
   publish(topic: string, records: OutgoingRecord[]): Promise<void>;
   consume(options: ConsumeOptions): Promise<Consumer>;
-  /** Moves a stopped group back to the first record at or after `from` on every partition of `topic`. */
-  rewind(group: string, topic: string, from: Date): Promise<RewindPartitionPlan[]>;
+  /** Moves a stopped group back to the first record at or after `from` on every partition of `topic`; dryRun only plans. */
+  rewind(group: string, topic: string, from: Date, options?: { dryRun?: boolean }): Promise<RewindPartitionPlan[]>;
+  /** The topics a consumer group has consumed (has positions on). */
+  groupTopics(group: string): Promise<string[]>;
   /** Throws when the engine cannot be reached; used by readiness checks. */
   ping(): Promise<void>;
   close(): Promise<void>;

@@ -122,7 +122,10 @@ describe.each(busUrlsUnderTest)('message bus contract on %s', (engine, url) => {
     await eventually(() => expect(seen).toHaveLength(60));
     await consumer.stop();
 
+    expect(await bus.groupTopics(group)).toEqual([topic]);
+    const dryRun = await bus.rewind(group, topic, rewindPoint, { dryRun: true });
     const plan = await bus.rewind(group, topic, rewindPoint);
+    expect(dryRun).toEqual(plan);
     expect(plan).toHaveLength(PARTITIONS);
     expect(plan.reduce((sum, p) => sum + p.rereadCount, 0)).toBe(20);
 

@@ -80,7 +80,7 @@ export class KafkaBus implements MessageBus {
     return { stop: async () => { this.consumers.delete(consumer); await consumer.stop(); } };
   }
 
-  async rewind(group: string, topic: string, from: Date): Promise<RewindPartitionPlan[]> {
+  async rewind(group: string, topic: string, from: Date, options: { dryRun?: boolean } = {}): Promise<RewindPartitionPlan[]> {
     const admin = await this.getAdmin();
     const { groups } = await admin.describeGroups([group]);
     const state = groups[0]?.state;
@@ -90,13 +90,19 @@ export class KafkaBus implements MessageBus {
     const targets = await admin.fetchTopicOffsetsByTimestamp(topic, from.getTime());
     const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
     const committedByPartition = new Map(committed.partitions.map((p) => [p.partition, Number(p.offset)]));
-    await admin.setOffsets({ groupId: group, topic, partitions: targets.map((t) => ({ partition: t.partition, offset: t.offset })) });
+    if (!options.dryRun) await admin.setOffsets({ groupId: group, topic, partitions: targets.map((t) => ({ partition: t.partition, offset: t.offset })) });
     return targets
       .map((t) => {
         const done = committedByPartition.get(t.partition) ?? -1;
         return { topic, partition: t.partition, fromOffset: t.offset, rereadCount: Math.max(0, done - Number(t.offset)) };
       })
       .sort((a, b) => a.partition - b.partition);
+  }
+
+  async groupTopics(group: string): Promise<string[]> {
+    const admin = await this.getAdmin();
+    const offsets = await admin.fetchOffsets({ groupId: group });
+    return offsets.filter((t) => t.partitions.some((p) => Number(p.offset) >= 0)).map((t) => t.topic).sort();
   }
 
   async ping(): Promise<void> {

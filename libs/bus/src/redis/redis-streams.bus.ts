@@ -85,7 +85,7 @@ export class RedisStreamsBus implements MessageBus {
     return { stop: async () => { this.consumers.delete(consumer); await consumer.stop(); } };
   }
 
-  async rewind(group: string, topic: string, from: Date): Promise<RewindPartitionPlan[]> {
+  async rewind(group: string, topic: string, from: Date, options: { dryRun?: boolean } = {}): Promise<RewindPartitionPlan[]> {
     const partitions = await this.partitionCount(topic);
     const member = await this.redis.get(groupLivenessKey(group));
     if (member !== null) throw new Error(`consumer group "${group}" is active (consumer ${member}): stop or pause its service before rewinding`);
@@ -98,9 +98,18 @@ export class RedisStreamsBus implements MessageBus {
       const lastDelivered = String(groupInfo.get('last-delivered-id'));
       const [first] = (await this.redis.xrange(key, `(${startId}`, '+', 'COUNT', 1)) as [string, string[]][];
       plans.push({ topic, partition, fromOffset: first ? first[0] : 'end', rereadCount: await this.countBetween(key, startId, lastDelivered) });
-      await this.redis.xgroup('SETID', key, group, startId);
+      if (!options.dryRun) await this.redis.xgroup('SETID', key, group, startId);
     }
     return plans;
+  }
+
+  async groupTopics(group: string): Promise<string[]> {
+    const topics = Object.keys(await this.redis.hgetall(TOPICS_KEY));
+    const found: string[] = [];
+    for (const topic of topics) {
+      if (await this.groupInfo(streamKey(topic, 0), group)) found.push(topic);
+    }
+    return found.sort();
   }
 
   async ping(): Promise<void> {

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, brings up Postgres, Redis and (unless TEST_KAFKA_BROKERS
+# points at one) a local Kafka broker, type-checks, then runs every unit and integration test.
+# Extra arguments go to jest, e.g. `npm test -- libs/bus`.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+cd "$ROOT"
+
+bash scripts/ensure-node-modules.sh
+bash scripts/infra.sh up
+
+if [ -z "${TEST_KAFKA_BROKERS:-}" ]; then
+  export KAFKA_PORT=${KAFKA_PORT:-9092}
+  started_kafka=
+  if ! bash scripts/kafka.sh status >/dev/null 2>&1; then
+    bash scripts/kafka.sh start
+    started_kafka=1
+  fi
+  trap '[ -n "$started_kafka" ] && bash scripts/kafka.sh stop' EXIT
+  export TEST_KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+fi
+export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
+export TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+
+echo "[test] type-checking" >&2
+npx tsc -p tsconfig.json --noEmit
+echo "[test] jest (kafka $TEST_KAFKA_BROKERS, redis $TEST_REDIS_URL)" >&2
+mkdir -p .cache
+status=0
+npx jest --maxWorkers=2 --json --outputFile=.cache/jest-results.json "$@" || status=$?
+# The closing line CI reads: "tests: N passed, N failed, N skipped".
+node -e '
+  const r = require("./.cache/jest-results.json");
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+  if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
+' || status=1
+exit $status
