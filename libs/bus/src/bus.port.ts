@@ -84,6 +84,8 @@ export interface MessageBus {
   consume(options: ConsumeOptions): Promise<Consumer>;
   /** Moves a stopped group back to the first record at or after `from` on every partition of `topic`; dryRun only plans. */
   rewind(group: string, topic: string, from: Date, options?: { dryRun?: boolean }): Promise<RewindPartitionPlan[]>;
+  /** Deletes topics and everything in them (benchmarks and tests clean up after themselves). */
+  deleteTopics(topics: string[]): Promise<void>;
   /** The topics a consumer group has consumed (has positions on). */
   groupTopics(group: string): Promise<string[]>;
   /** Throws when the engine cannot be reached; used by readiness checks. */

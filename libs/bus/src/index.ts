@@ -8,3 +8,4 @@ export { partitionForKey } from './partitioning/partition-for-key';
 export { KafkaBus } from './kafka/kafka.bus';
 export { RedisStreamsBus } from './redis/redis-streams.bus';
 export { describeError } from './batch-runner';
+export { BusBackpressureError } from './coalescing-sender';

@@ -37,6 +37,7 @@ describe.each(busUrlsUnderTest)('message bus contract on %s', (engine, url) => {
 
   afterEach(async () => {
     await Promise.all(consumers.splice(0).map((c) => c.stop().catch(() => undefined)));
+    await bus.deleteTopics([topic, dlq]);
     await bus.close();
   });
 
@@ -165,6 +166,17 @@ describe.each(busUrlsUnderTest)('message bus contract on %s', (engine, url) => {
     await eventually(() => expect(finished.length + afterRestart.length).toBe(30));
     await sleep(300);
     expect([...finished, ...afterRestart].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+  });
+
+  it('deletes a topic with its records', async () => {
+    await publishSeq(bus, ['a'], 0, 3);
+    await bus.deleteTopics([topic]);
+    await eventually(async () => expect(await bus.groupTopics('nobody')).toEqual([]));
+    await bus.ensureTopics([{ topic, partitions: PARTITIONS }]);
+    const seen: BusRecord[] = [];
+    await collect(uniqueName('g'), seen);
+    await publishSeq(bus, ['a'], 100, 1);
+    await eventually(() => expect(seen.map((r) => json(r).seq)).toEqual([100]));
   });
 
   it('producer retries through a broker restart without loss or duplicates in the log', async () => {

@@ -3,9 +3,11 @@ import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
 import type { ConsumeOptions, Consumer, MessageBus, OutgoingRecord, RewindPartitionPlan, TopicSpec } from '../bus.port';
 import { CoalescingSender } from '../coalescing-sender';
+import { RECORD_OVERHEAD_BYTES, SEND_LIMITS, byteLength } from '../send-limits';
 import { toDeadLetterRecord, type DeadLetter } from '../dead-letter';
 import { partitionForKey } from '../partitioning/partition-for-key';
 import { KafkaConsumer, type KafkaConsumerSettings } from './kafka.consumer';
+import { noDelaySocketFactory } from './no-delay-socket-factory';
 
 export interface KafkaBusOptions {
   brokers: string[];
@@ -34,7 +36,7 @@ export class KafkaBus implements MessageBus {
   private producer?: Promise<Producer>;
   private admin?: Promise<Admin>;
   private readonly consumers = new Set<KafkaConsumer>();
-  private readonly sender = new CoalescingSender<Outgoing>((items) => this.send(items));
+  private readonly sender = new CoalescingSender<Outgoing>((items) => this.send(items), { ...SEND_LIMITS, weigh: (item) => byteLength(item.message.value) + byteLength(item.message.key) + RECORD_OVERHEAD_BYTES });
   private roundRobin = 0;
 
   constructor(private readonly options: KafkaBusOptions) {
@@ -43,6 +45,7 @@ export class KafkaBus implements MessageBus {
       clientId: options.clientId,
       brokers: options.brokers,
       logLevel: logLevel.WARN,
+      socketFactory: noDelaySocketFactory,
       logCreator: () => ({ level, log }: LogEntry) => {
         const { message, ...extra } = log;
         logger[kafkaLogLevelNames[level] ?? 'info']({ kafka: extra }, message);
@@ -74,6 +77,7 @@ export class KafkaBus implements MessageBus {
     const consumer = new KafkaConsumer(this.kafka, options, (letters, group) => this.publishDeadLetters(options.deadLetterTopic, letters, group), this.options.logger, {
       maxWaitMs: this.options.consumer?.maxWaitMs ?? 10,
       maxBytesPerPartition: this.options.consumer?.maxBytesPerPartition ?? 1024 * 1024,
+      commitIntervalMs: this.options.consumer?.commitIntervalMs ?? 200,
     });
     await consumer.start();
     this.consumers.add(consumer);
@@ -97,6 +101,19 @@ export class KafkaBus implements MessageBus {
         return { topic, partition: t.partition, fromOffset: t.offset, rereadCount: Math.max(0, done - Number(t.offset)) };
       })
       .sort((a, b) => a.partition - b.partition);
+  }
+
+  async deleteTopics(topics: string[]): Promise<void> {
+    const admin = await this.getAdmin();
+    const existing = new Set(await admin.listTopics());
+    const present = topics.filter((t) => existing.has(t));
+    if (present.length === 0) return;
+    await admin.deleteTopics({ topics: present });
+    // kafkajs keeps refreshing metadata for every topic a producer ever used and fails once one is gone.
+    await this.sender.flush();
+    const producer = this.producer;
+    this.producer = undefined;
+    if (producer) await (await producer).disconnect();
   }
 
   async groupTopics(group: string): Promise<string[]> {

@@ -11,19 +11,28 @@ export interface KafkaConsumerSettings {
   maxWaitMs: number;
   /** Bytes one fetch may return per partition: with maxBatchSize, the in-flight bound. */
   maxBytesPerPartition: number;
+  /**
+   * Processed offsets are committed at most this often (and always at stop). kafkajs' autoCommit
+   * would commit after every partition's batch, one broker round trip each, on the latency path.
+   * A crash re-delivers at most this much work, which idempotent handlers absorb.
+   */
+  commitIntervalMs: number;
 }
 
 /** A consumer group on kafkajs: eachBatch, offsets resolved only after the handler and its dead letters succeeded. */
 export class KafkaConsumer implements Consumer {
   private stopping = false;
   private readonly consumer: KafkaJsConsumer;
+  private batchInHand: Promise<void> = Promise.resolve();
+  /** Next offset to read per topic/partition, as processed by this member: what stop() commits. */
+  private readonly processed = new Map<string, { topic: string; partition: number; offset: string }>();
 
   constructor(
     kafka: Kafka,
     private readonly options: ConsumeOptions,
     private readonly publishDeadLetters: (letters: DeadLetter[], group: string) => Promise<void>,
     private readonly logger: BusLogger,
-    settings: KafkaConsumerSettings,
+    private readonly settings: KafkaConsumerSettings,
   ) {
     this.consumer = kafka.consumer({
       groupId: options.group,
@@ -43,17 +52,26 @@ export class KafkaConsumer implements Consumer {
     );
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: this.options.topics, fromBeginning: this.options.fromBeginning ?? true });
-    // autoCommit with eachBatchAutoResolve=false: kafkajs commits, after each eachBatch call,
-    // exactly the offsets we resolved, and once more while stopping.
-    await this.consumer.run({ autoCommit: true, eachBatchAutoResolve: false, eachBatch: (payload) => this.eachBatch(payload) });
+    // Offsets are resolved only after the handler and its dead letters succeeded; kafkajs then
+    // commits resolved offsets when commitOffsetsIfNecessary() finds the interval has passed.
+    await this.consumer.run({
+      autoCommit: false,
+      autoCommitInterval: this.settings.commitIntervalMs,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => (this.batchInHand = this.eachBatch(payload)),
+    });
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
+    await this.batchInHand.catch(() => undefined);
+    if (this.processed.size > 0) {
+      await this.consumer.commitOffsets([...this.processed.values()]).catch((err) => this.logger.warn({ err, group: this.options.group }, 'final offset commit failed; the last records will be re-delivered'));
+    }
     await this.consumer.disconnect();
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets }: EachBatchPayload): Promise<void> {
     const { group, handler } = this.options;
     const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     const labels = { engine: 'kafka', group, topic: batch.topic };
@@ -78,13 +96,16 @@ export class KafkaConsumer implements Consumer {
         await this.publishDeadLetters(outcome.deadLetters, group);
         busMetrics.deadLettered.inc(labels, outcome.deadLetters.length);
       }
-      resolveOffset(chunk[chunk.length - 1].offset);
+      const lastOffset = chunk[chunk.length - 1].offset;
+      resolveOffset(lastOffset);
+      this.processed.set(`${batch.topic}\u0000${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: String(Number(lastOffset) + 1) });
+      await commitOffsetsIfNecessary();
       timer();
       busMetrics.consumed.inc(labels, chunk.length);
-      busMetrics.lag.set({ ...labels, partition: String(batch.partition) }, Math.max(0, Number(batch.highWatermark) - Number(chunk[chunk.length - 1].offset) - 1));
-      if (start + maxBatchSize < messages.length) await commitOffsetsIfNecessary();
+      busMetrics.lag.set({ ...labels, partition: String(batch.partition) }, Math.max(0, Number(batch.highWatermark) - Number(lastOffset) - 1));
       await heartbeat();
     }
+    if (this.stopping) await commitOffsetsIfNecessary(uncommittedOffsets());
   }
 
   private async waitWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {

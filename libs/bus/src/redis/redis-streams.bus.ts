@@ -5,6 +5,7 @@ import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
 import type { ConsumeOptions, Consumer, MessageBus, OutgoingRecord, RewindPartitionPlan, TopicSpec } from '../bus.port';
 import { CoalescingSender } from '../coalescing-sender';
+import { RECORD_OVERHEAD_BYTES, SEND_LIMITS, byteLength } from '../send-limits';
 import { toDeadLetterRecord, type DeadLetter } from '../dead-letter';
 import { partitionForKey } from '../partitioning/partition-for-key';
 import { APPEND_SCRIPT } from './append.lua';
@@ -33,7 +34,7 @@ export class RedisStreamsBus implements MessageBus {
   private readonly sequences = new Map<string, number>();
   private readonly partitionCounts = new Map<string, number>();
   private readonly consumers = new Set<RedisStreamsConsumer>();
-  private readonly sender = new CoalescingSender<Outgoing>((items) => this.send(items));
+  private readonly sender = new CoalescingSender<Outgoing>((items) => this.send(items), { ...SEND_LIMITS, weigh: (item) => byteLength(item.record.value) + byteLength(item.record.key) + RECORD_OVERHEAD_BYTES });
   private roundRobin = 0;
 
   constructor(private readonly options: RedisStreamsBusOptions) {
@@ -101,6 +102,17 @@ export class RedisStreamsBus implements MessageBus {
       if (!options.dryRun) await this.redis.xgroup('SETID', key, group, startId);
     }
     return plans;
+  }
+
+  async deleteTopics(topics: string[]): Promise<void> {
+    for (const topic of topics) {
+      const stored = await this.redis.hget(TOPICS_KEY, topic);
+      if (stored === null) continue;
+      const keys = Array.from({ length: Number(stored) }, (_, p) => streamKey(topic, p));
+      await this.redis.del(...keys, ...keys.map(producerSequencesKey));
+      await this.redis.hdel(TOPICS_KEY, topic);
+      this.partitionCounts.delete(topic);
+    }
   }
 
   async groupTopics(group: string): Promise<string[]> {

@@ -101,23 +101,35 @@ export class RedisStreamsConsumer implements Consumer {
 
   private async process(reply: NonNullable<XReadReply>): Promise<void> {
     const byKey = new Map(this.streams.map((s) => [s.key, s]));
-    for (const [keyBuffer, entries] of reply) {
-      const stream = byKey.get(keyBuffer.toString())!;
-      if (entries.length === 0) {
-        if (stream.cursor === '0') stream.cursor = '>';
-        continue;
+    const done: Array<[string, string[]]> = [];
+    try {
+      for (const [keyBuffer, entries] of reply) {
+        const stream = byKey.get(keyBuffer.toString())!;
+        if (entries.length === 0) {
+          if (stream.cursor === '0') stream.cursor = '>';
+          continue;
+        }
+        const ids: string[] = [];
+        const records: BusRecord[] = [];
+        for (const [idBuffer, fields] of entries) {
+          const id = idBuffer.toString();
+          ids.push(id);
+          // A pending entry trimmed away by retention has no fields left: acknowledge and move on.
+          if (fields) records.push(fromStreamEntry(stream.topic, stream.partition, id, fields));
+          else this.logger.warn({ group: this.options.group, stream: stream.key, id }, 'pending entry was trimmed before it was processed');
+        }
+        if (!(await this.handle(stream, records))) break;
+        done.push([stream.key, ids]);
       }
-      const ids: string[] = [];
-      const records: BusRecord[] = [];
-      for (const [idBuffer, fields] of entries) {
-        const id = idBuffer.toString();
-        ids.push(id);
-        // A pending entry trimmed away by retention has no fields left: acknowledge and move on.
-        if (fields) records.push(fromStreamEntry(stream.topic, stream.partition, id, fields));
-        else this.logger.warn({ group: this.options.group, stream: stream.key, id }, 'pending entry was trimmed before it was processed');
+    } finally {
+      // One round trip acknowledges every partition's finished batch (also when a later one was abandoned).
+      if (done.length > 0) {
+        const pipeline = this.redis.pipeline();
+        for (const [key, ids] of done) pipeline.xack(key, this.options.group, ...ids);
+        const results = (await pipeline.exec()) ?? [];
+        const failed = results.find(([error]) => error);
+        if (failed) throw failed[0];
       }
-      if (!(await this.handle(stream, records))) return;
-      await this.redis.xack(stream.key, this.options.group, ...ids);
     }
   }
 

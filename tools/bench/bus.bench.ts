@@ -1,0 +1,178 @@
+/**
+ * `npm run bench:bus`: produce, consume-and-commit, and produce-to-handler latency on each engine,
+ * the broker on this machine. Records are ~300-byte JSON events keyed by user. Writes
+ * bench/results/bus.json and bench/results/bus.md. Throughputs are medians of --runs runs.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createBus, silentBusLogger, type MessageBus, type OutgoingRecord } from '@app/bus';
+import { median, percentiles } from './percentiles';
+
+const arg = (name: string, fallback: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const RECORDS = Number(arg('records', '300000'));
+const RUNS = Number(arg('runs', '3'));
+const PARTITIONS = Number(arg('partitions', '4'));
+const LATENCY_RATE = Number(arg('rate', '5000'));
+const LATENCY_SECONDS = Number(arg('seconds', '10'));
+const PUBLISH_CALL = 500; // records per publish() call, like an ingest request batch
+const PUBLISH_CONCURRENCY = 16; // calls in flight, like concurrent HTTP requests
+const engines: Record<string, string> = {
+  kafka: `kafka://${process.env.TEST_KAFKA_BROKERS ?? '127.0.0.1:9092'}`,
+  redis: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14',
+};
+const selected = arg('engines', 'kafka,redis').split(',');
+
+function makeRecords(count: number): OutgoingRecord[] {
+  const records: OutgoingRecord[] = [];
+  for (let i = 0; i < count; i++) {
+    const userId = `user-${(i * 7919) % 20000}`;
+    const value = JSON.stringify({
+      eventId: `evt-${i.toString().padStart(10, '0')}`, type: 'transaction', userId, occurredAt: new Date(1_763_900_000_000 + i).toISOString(),
+      amount: ((i * 37) % 50000) / 100, currency: 'EUR', merchantId: `m-${i % 500}`, ip: `81.2.${i % 250}.${(i * 3) % 250}`,
+      userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36',
+    });
+    records.push({ key: userId, value });
+  }
+  return records;
+}
+
+const progress = (text: string) => process.stderr.write(`\r\x1b[K${text}`);
+
+/** Publishes `total` records cycled from a pool (a real producer's heap holds in-flight records, not the whole run). */
+async function produce(bus: MessageBus, topic: string, pool: OutgoingRecord[], total: number): Promise<number> {
+  const calls = Array.from({ length: Math.ceil(pool.length / PUBLISH_CALL) }, (_, i) => pool.slice(i * PUBLISH_CALL, (i + 1) * PUBLISH_CALL));
+  const started = performance.now();
+  let sent = 0;
+  let call = 0;
+  const worker = async () => {
+    while (sent < total) {
+      const records = calls[call++ % calls.length].slice(0, total - sent);
+      sent += records.length;
+      await bus.publish(topic, records);
+    }
+  };
+  await Promise.all(Array.from({ length: PUBLISH_CONCURRENCY }, worker));
+  return total / ((performance.now() - started) / 1000);
+}
+
+async function consumeAll(bus: MessageBus, topic: string, expected: number, group: string): Promise<number> {
+  let count = 0;
+  let done!: () => void;
+  const finished = new Promise<void>((r) => (done = r));
+  const started = performance.now();
+  const consumer = await bus.consume({
+    group, topics: [topic], deadLetterTopic: `${topic}.dlq`, maxBatchSize: 1000,
+    handler: async (batch) => {
+      count += batch.records.length;
+      if (count >= expected) done();
+    },
+  });
+  const timer = setInterval(() => progress(`  consumed ${count}/${expected}`), 250);
+  await finished;
+  const rate = expected / ((performance.now() - started) / 1000);
+  clearInterval(timer);
+  await consumer.stop();
+  return rate;
+}
+
+async function latency(bus: MessageBus, topic: string): Promise<Record<string, number>> {
+  const samples: number[] = [];
+  const consumer = await bus.consume({
+    group: `${topic}-latency`, topics: [topic], deadLetterTopic: `${topic}.dlq`, fromBeginning: false,
+    handler: async (batch) => {
+      const now = performance.now();
+      for (const r of batch.records) samples.push(now - JSON.parse(r.value.toString()).sentAt);
+    },
+  });
+  await new Promise((r) => setTimeout(r, 1000)); // let the group settle before the clock starts
+  const total = LATENCY_RATE * LATENCY_SECONDS;
+  const started = performance.now();
+  let sent = 0;
+  const pending: Promise<void>[] = [];
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * LATENCY_RATE));
+    if (due > sent) {
+      const batch: OutgoingRecord[] = [];
+      for (; sent < due; sent++) batch.push({ key: `user-${sent % 20000}`, value: JSON.stringify({ seq: sent, sentAt: performance.now(), pad: 'x'.repeat(220) }) });
+      pending.push(bus.publish(topic, batch));
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  await Promise.all(pending);
+  const deadline = Date.now() + 30_000;
+  while (samples.length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  await consumer.stop();
+  if (samples.length < total) throw new Error(`latency run lost records: ${samples.length}/${total}`);
+  const achieved = total / LATENCY_SECONDS;
+  return { ratePerSecond: achieved, ...percentiles(samples, [50, 90, 99, 99.9, 100]) };
+}
+
+async function benchEngine(engine: string, url: string) {
+  const bus = createBus({ url, clientId: `bench-${engine}`, logger: silentBusLogger });
+  const pool = makeRecords(20_000);
+  const bytes = pool.reduce((sum, r) => sum + Buffer.byteLength(r.value as string), 0) / pool.length;
+  const produceRates: number[] = [];
+  const consumeRates: number[] = [];
+  try {
+    for (let run = 1; run <= RUNS; run++) {
+      const topic = `bench-${engine}-${Date.now().toString(36)}`;
+      await bus.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: `${topic}.dlq`, partitions: 1 }]);
+      progress(`${engine} run ${run}/${RUNS}: producing ${RECORDS}`);
+      produceRates.push(await produce(bus, topic, pool, RECORDS));
+      progress(`${engine} run ${run}/${RUNS}: consuming`);
+      consumeRates.push(await consumeAll(bus, topic, RECORDS, `${topic}-group`));
+      await bus.deleteTopics([topic, `${topic}.dlq`]);
+      progress(`${engine} run ${run}/${RUNS}: produce ${Math.round(produceRates[run - 1])}/s, consume ${Math.round(consumeRates[run - 1])}/s\n`);
+    }
+    const topic = `bench-${engine}-latency-${Date.now().toString(36)}`;
+    await bus.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: `${topic}.dlq`, partitions: 1 }]);
+    progress(`${engine}: latency at ${LATENCY_RATE}/s for ${LATENCY_SECONDS}s`);
+    const latencyMs = await latency(bus, topic);
+    await bus.deleteTopics([topic, `${topic}.dlq`]);
+    progress(`${engine}: latency p50 ${latencyMs.p50.toFixed(2)} ms, p99 ${latencyMs.p99.toFixed(2)} ms\n`);
+    return {
+      engine, recordBytes: Math.round(bytes), records: RECORDS, runs: RUNS, partitions: PARTITIONS,
+      produce: { medianPerSecond: Math.round(median(produceRates)), runs: produceRates.map(Math.round) },
+      consumeAndCommit: { medianPerSecond: Math.round(median(consumeRates)), runs: consumeRates.map(Math.round) },
+      latencyMs,
+    };
+  } finally {
+    await bus.close();
+  }
+}
+
+async function main() {
+  const results = [];
+  for (const engine of selected) results.push(await benchEngine(engine, engines[engine]));
+  const report = {
+    benchmark: 'bus', at: new Date().toISOString(), command: `npm run bench:bus -- ${process.argv.slice(2).join(' ')}`.trim(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    settings: { publishCall: PUBLISH_CALL, publishConcurrency: PUBLISH_CONCURRENCY, latencyRate: LATENCY_RATE, latencySeconds: LATENCY_SECONDS },
+    results,
+  };
+  const dir = resolve(__dirname, '../../bench/results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(resolve(dir, 'bus.json'), `${JSON.stringify(report, null, 2)}\n`);
+  const f = (n: number) => n.toFixed(2);
+  const md = [
+    `# Bus benchmark (${report.at})`, '',
+    `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${report.machine.node}; broker on the same machine.`,
+    `~${results[0]?.recordBytes}-byte JSON records keyed by user, ${PARTITIONS} partitions, ${RECORDS} records per run, median of ${RUNS} runs.`, '',
+    '| engine | produce rec/s | consume+commit rec/s | latency rate | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    ...results.map((r) => `| ${r.engine} | ${r.produce.medianPerSecond} | ${r.consumeAndCommit.medianPerSecond} | ${r.latencyMs.ratePerSecond}/s | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p90)} | ${f(r.latencyMs.p99)} | ${f(r.latencyMs['p99.9'])} | ${f(r.latencyMs.p100)} |`),
+    '',
+  ].join('\n');
+  writeFileSync(resolve(dir, 'bus.md'), md);
+  console.log(md);
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
