@@ -8,11 +8,13 @@ export interface CreateBusOptions {
   url: string;
   clientId: string;
   logger: BusLogger;
+  /** Kafka only: producer threads (see docs/bus.md for the throughput/latency trade). */
+  producerThreads?: number;
 }
 
-export function createBus({ url, clientId, logger }: CreateBusOptions): MessageBus {
+export function createBus({ url, clientId, logger, producerThreads }: CreateBusOptions): MessageBus {
   const address = parseBusUrl(url);
   return address.engine === 'kafka'
-    ? new KafkaBus({ brokers: address.brokers, clientId, logger })
+    ? new KafkaBus({ brokers: address.brokers, clientId, logger, producerThreads })
     : new RedisStreamsBus({ url: address.url, logger });
 }

@@ -168,6 +168,12 @@ describe.each(busUrlsUnderTest)('message bus contract on %s', (engine, url) => {
     expect([...finished, ...afterRestart].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 
+  it('refuses to publish to a topic that does not exist, at once and saying so', async () => {
+    const started = Date.now();
+    await expect(bus.publish(uniqueName('missing'), [{ key: 'k', value: 'v' }])).rejects.toThrow(/unknown topic .*ensureTopics/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
   it('deletes a topic with its records', async () => {
     await publishSeq(bus, ['a'], 0, 3);
     await bus.deleteTopics([topic]);

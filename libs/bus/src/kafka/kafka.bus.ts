@@ -1,27 +1,21 @@
-import { Kafka, logLevel, type Admin, type LogEntry, type Message, type Producer } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
 import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
 import type { ConsumeOptions, Consumer, MessageBus, OutgoingRecord, RewindPartitionPlan, TopicSpec } from '../bus.port';
-import { CoalescingSender } from '../coalescing-sender';
-import { RECORD_OVERHEAD_BYTES, SEND_LIMITS, byteLength } from '../send-limits';
 import { toDeadLetterRecord, type DeadLetter } from '../dead-letter';
-import { partitionForKey } from '../partitioning/partition-for-key';
 import { KafkaConsumer, type KafkaConsumerSettings } from './kafka.consumer';
+import { KafkaProducerPool } from './kafka-producer-pool';
+import { KAFKA_RETRY } from './kafka-retry';
 import { noDelaySocketFactory } from './no-delay-socket-factory';
 
 export interface KafkaBusOptions {
   brokers: string[];
   clientId: string;
   logger: BusLogger;
+  /** Producer threads (each an idempotent producer owning a share of the partitions). */
+  producerThreads?: number;
   consumer?: Partial<KafkaConsumerSettings>;
 }
-
-interface Outgoing {
-  topic: string;
-  message: Message;
-}
-
-const KAFKA_RETRY = { initialRetryTime: 100, maxRetryTime: 2_000, retries: 50 };
 
 const kafkaLogLevelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
   [logLevel.ERROR]: 'error',
@@ -33,11 +27,10 @@ const kafkaLogLevelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = 
 export class KafkaBus implements MessageBus {
   readonly engine = 'kafka' as const;
   private readonly kafka: Kafka;
-  private producer?: Promise<Producer>;
+  private producers?: KafkaProducerPool;
   private admin?: Promise<Admin>;
+  private readonly partitionCounts = new Map<string, Promise<number>>();
   private readonly consumers = new Set<KafkaConsumer>();
-  private readonly sender = new CoalescingSender<Outgoing>((items) => this.send(items), { ...SEND_LIMITS, weigh: (item) => byteLength(item.message.value) + byteLength(item.message.key) + RECORD_OVERHEAD_BYTES });
-  private roundRobin = 0;
 
   constructor(private readonly options: KafkaBusOptions) {
     const logger = options.logger;
@@ -50,12 +43,12 @@ export class KafkaBus implements MessageBus {
         const { message, ...extra } = log;
         logger[kafkaLogLevelNames[level] ?? 'info']({ kafka: extra }, message);
       },
-      // Connection-level retries (which the producer's own retries sit on): ride out a broker restart, ~100 s.
       retry: KAFKA_RETRY,
     });
   }
 
   async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    this.producerPool().warmUp(); // threads start while topics are created, not on the first publish
     const admin = await this.getAdmin();
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
@@ -64,16 +57,14 @@ export class KafkaBus implements MessageBus {
   }
 
   async publish(topic: string, records: OutgoingRecord[]): Promise<void> {
-    await this.sender.submit(
-      records.map((r) => ({
-        topic,
-        message: { key: r.key, value: r.value, headers: r.headers, timestamp: r.timestamp === undefined ? undefined : String(r.timestamp) },
-      })),
-    );
+    if (records.length === 0) return;
+    const partitions = await this.partitionCount(topic);
+    await this.producerPool().send(topic, partitions, records);
     busMetrics.published.inc({ engine: this.engine, topic }, records.length);
   }
 
   async consume(options: ConsumeOptions): Promise<Consumer> {
+    await this.partitionCount(options.deadLetterTopic);
     const consumer = new KafkaConsumer(this.kafka, options, (letters, group) => this.publishDeadLetters(options.deadLetterTopic, letters, group), this.options.logger, {
       maxWaitMs: this.options.consumer?.maxWaitMs ?? 10,
       maxBytesPerPartition: this.options.consumer?.maxBytesPerPartition ?? 1024 * 1024,
@@ -109,11 +100,9 @@ export class KafkaBus implements MessageBus {
     const present = topics.filter((t) => existing.has(t));
     if (present.length === 0) return;
     await admin.deleteTopics({ topics: present });
+    for (const topic of present) this.partitionCounts.delete(topic);
     // kafkajs keeps refreshing metadata for every topic a producer ever used and fails once one is gone.
-    await this.sender.flush();
-    const producer = this.producer;
-    this.producer = undefined;
-    if (producer) await (await producer).disconnect();
+    await this.producers?.reset();
   }
 
   async groupTopics(group: string): Promise<string[]> {
@@ -130,47 +119,46 @@ export class KafkaBus implements MessageBus {
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.stop()));
     this.consumers.clear();
-    await this.sender.flush();
-    if (this.producer) await (await this.producer).disconnect();
+    await this.producers?.close();
     if (this.admin) await (await this.admin).disconnect();
+  }
+
+  private producerPool(): KafkaProducerPool {
+    this.producers ??= new KafkaProducerPool({ brokers: this.options.brokers, clientId: this.options.clientId, threads: this.options.producerThreads ?? 2, logger: this.options.logger });
+    return this.producers;
+  }
+
+  /**
+   * Partition count of a topic, looked up once per topic (concurrent publishes share the lookup).
+   * A topic that does not exist fails at once; a broker that is away is waited for, like a send.
+   */
+  private partitionCount(topic: string): Promise<number> {
+    let lookup = this.partitionCounts.get(topic);
+    if (!lookup) {
+      lookup = this.lookUpPartitionCount(topic);
+      this.partitionCounts.set(topic, lookup);
+      lookup.catch(() => this.partitionCounts.delete(topic));
+    }
+    return lookup;
+  }
+
+  private async lookUpPartitionCount(topic: string): Promise<number> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const admin = await this.getAdmin();
+        const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+        return metadata.topics[0].partitions.length;
+      } catch (error) {
+        if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') throw new Error(`unknown topic "${topic}": create it with ensureTopics first`);
+        if (attempt >= KAFKA_RETRY.retries) throw error;
+        // kafkajs' admin can fail with a TypeError while the broker is away: treat it like any outage.
+        await new Promise((resolve) => setTimeout(resolve, Math.min(KAFKA_RETRY.maxRetryTime, KAFKA_RETRY.initialRetryTime * 2 ** attempt)));
+      }
+    }
   }
 
   private async publishDeadLetters(topic: string, letters: DeadLetter[], group: string): Promise<void> {
     await this.publish(topic, letters.map((l) => toDeadLetterRecord(l, group)));
-  }
-
-  private async send(items: Outgoing[]): Promise<void> {
-    const byTopic = new Map<string, Message[]>();
-    for (const { topic, message } of items) {
-      const list = byTopic.get(topic);
-      if (list) list.push(message);
-      else byTopic.set(topic, [message]);
-    }
-    const producer = await this.getProducer();
-    await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
-  }
-
-  private getProducer(): Promise<Producer> {
-    this.producer ??= (async () => {
-      // Idempotent with one request in flight: broker-side dedupe of retried batches, order kept.
-      const producer = this.kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: 1,
-        allowAutoTopicCreation: false,
-        // Finite, so a publish to a topic that never appears still fails.
-        retry: KAFKA_RETRY,
-        createPartitioner: () => ({ message, partitionMetadata }) =>
-          message.key == null
-            ? this.roundRobin++ % partitionMetadata.length
-            : partitionForKey(Buffer.isBuffer(message.key) ? message.key.toString('utf8') : message.key, partitionMetadata.length),
-      });
-      await producer.connect();
-      return producer;
-    })().catch((error) => {
-      this.producer = undefined;
-      throw error;
-    });
-    return this.producer;
   }
 
   private getAdmin(): Promise<Admin> {

@@ -1,0 +1,70 @@
+import type { BusLogger } from '../bus-logger';
+import type { OutgoingRecord } from '../bus.port';
+import { CoalescingSender } from '../coalescing-sender';
+import { partitionForKey } from '../partitioning/partition-for-key';
+import { RECORD_OVERHEAD_BYTES, SEND_LIMITS, byteLength } from '../send-limits';
+import { ProducerThreadClient } from './producer-thread.client';
+import type { ThreadMessage } from './producer-thread.protocol';
+
+interface Outgoing {
+  topic: string;
+  message: ThreadMessage;
+}
+
+/**
+ * Producer threads, each owning the partitions p with p % threads === its index: every partition
+ * has one idempotent producer with one request in flight, so its order survives retries, while the
+ * threads encode in parallel. Each thread coalesces what is submitted while its request is out.
+ */
+export class KafkaProducerPool {
+  private readonly threads: Array<{ client: ProducerThreadClient; sender: CoalescingSender<Outgoing> }>;
+  private roundRobin = 0;
+
+  constructor(options: { brokers: string[]; clientId: string; threads: number; logger: BusLogger }) {
+    this.threads = Array.from({ length: options.threads }, (_, index) => {
+      const client = new ProducerThreadClient({ brokers: options.brokers, clientId: `${options.clientId}-producer-${index}` }, options.logger);
+      const sender = new CoalescingSender<Outgoing>((items) => client.send(groupByTopic(items)), {
+        ...SEND_LIMITS,
+        weigh: (item) => byteLength(item.message.value) + byteLength(item.message.key) + RECORD_OVERHEAD_BYTES,
+      });
+      return { client, sender };
+    });
+  }
+
+  async send(topic: string, partitions: number, records: OutgoingRecord[]): Promise<void> {
+    const perThread: Outgoing[][] = this.threads.map(() => []);
+    for (const record of records) {
+      const partition = record.key == null ? this.roundRobin++ % partitions : partitionForKey(record.key, partitions);
+      perThread[partition % this.threads.length].push({
+        topic,
+        message: { key: record.key, value: record.value, partition, headers: record.headers, timestamp: record.timestamp === undefined ? undefined : String(record.timestamp) },
+      });
+    }
+    await Promise.all(perThread.map((items, i) => this.threads[i].sender.submit(items)));
+  }
+
+  warmUp(): void {
+    for (const t of this.threads) t.client.warmUp();
+  }
+
+  /** After topics were deleted: new producers, same threads (no restart cost). */
+  async reset(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.sender.flush()));
+    await Promise.all(this.threads.map((t) => t.client.reset()));
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.sender.flush()));
+    await Promise.all(this.threads.map((t) => t.client.close()));
+  }
+}
+
+function groupByTopic(items: Outgoing[]): Array<{ topic: string; messages: ThreadMessage[] }> {
+  const byTopic = new Map<string, ThreadMessage[]>();
+  for (const { topic, message } of items) {
+    const list = byTopic.get(topic);
+    if (list) list.push(message);
+    else byTopic.set(topic, [message]);
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }));
+}

@@ -1,0 +1,26 @@
+import type { IHeaders } from 'kafkajs';
+
+/** Messages between the main thread and a producer thread. Plain data: they cross postMessage. */
+export interface ProducerThreadData {
+  brokers: string[];
+  clientId: string;
+}
+
+export interface ThreadMessage {
+  key: string | null;
+  value: Buffer | string;
+  partition: number;
+  headers?: IHeaders;
+  timestamp?: string;
+}
+
+export type ToProducerThread =
+  | { type: 'send'; id: number; topicMessages: Array<{ topic: string; messages: ThreadMessage[] }> }
+  /** Replace the producer (kafkajs keeps failing on metadata for a topic deleted under it). */
+  | { type: 'reset'; id: number }
+  | { type: 'close' };
+
+export type FromProducerThread =
+  | { type: 'done'; id: number }
+  | { type: 'failed'; id: number; name: string; message: string }
+  | { type: 'log'; level: 'error' | 'warn' | 'info' | 'debug'; message: string; extra: Record<string, unknown> };

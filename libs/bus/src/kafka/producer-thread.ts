@@ -1,0 +1,74 @@
+/**
+ * Entry point of a producer thread: one idempotent kafkajs producer (acks=all) that sends what the
+ * main thread hands it. kafkajs encodes records in JavaScript at about one core per ~100k records/s;
+ * a thread per producer lets encoding use the machine's other core (see docs/bus.md).
+ * Imports stay relative: this file is loaded by a bare worker, outside the app's path aliases.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { KAFKA_RETRY } from './kafka-retry';
+import { noDelaySocketFactory } from './no-delay-socket-factory';
+import type { FromProducerThread, ProducerThreadData, ToProducerThread } from './producer-thread.protocol';
+
+const port = parentPort!;
+const { brokers, clientId } = workerData as ProducerThreadData;
+const post = (message: FromProducerThread) => port.postMessage(message);
+const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug' };
+
+const kafka = new Kafka({
+  clientId,
+  brokers,
+  socketFactory: noDelaySocketFactory,
+  retry: KAFKA_RETRY,
+  logLevel: logLevel.WARN,
+  logCreator: () => ({ level, log }: LogEntry) => {
+    const { message, ...extra } = log;
+    post({ type: 'log', level: levels[level] ?? 'info', message, extra: JSON.parse(JSON.stringify(extra)) });
+  },
+});
+
+// Partitions are chosen by the main thread (partitionForKey), so every engine agrees on them.
+const newProducer = () =>
+  kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    retry: KAFKA_RETRY,
+    createPartitioner: () => ({ message }) => message.partition!,
+  });
+let producer = newProducer();
+let connected: Promise<void> | undefined;
+
+async function disconnect(): Promise<void> {
+  if (connected) await connected.then(() => producer.disconnect()).catch(() => undefined);
+  connected = undefined;
+}
+
+// Requests are handled one at a time, in order: the main thread keeps one send in flight anyway.
+let queue = Promise.resolve();
+port.on('message', (request: ToProducerThread) => {
+  queue = queue.then(() => handle(request));
+});
+
+async function handle(request: ToProducerThread): Promise<void> {
+  if (request.type === 'close') {
+    await disconnect();
+    port.close();
+    return;
+  }
+  try {
+    if (request.type === 'reset') {
+      await disconnect();
+      producer = newProducer();
+    } else {
+      connected ??= producer.connect();
+      await connected;
+      await producer.sendBatch({ acks: -1, topicMessages: request.topicMessages });
+    }
+    post({ type: 'done', id: request.id });
+  } catch (error) {
+    if (request.type === 'send' && !connected) connected = undefined;
+    const e = error as Error;
+    post({ type: 'failed', id: request.id, name: e.name, message: e.message });
+  }
+}
