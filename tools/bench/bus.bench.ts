@@ -161,7 +161,7 @@ async function main() {
   const results = [];
   for (const engine of selected) results.push(await benchEngine(engine, engines[engine]));
   const report = {
-    benchmark: 'bus', at: new Date().toISOString(), command: `npm run bench:bus -- ${process.argv.slice(2).join(' ')}`.trim(),
+    benchmark: 'bus', at: new Date().toISOString(), command: ["npm run bench:bus", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(' '),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     settings: { kafkaProducerThreads: PRODUCER_THREADS, publishCall: PUBLISH_CALL, publishConcurrency: PUBLISH_CONCURRENCY, latencyRate: LATENCY_RATE, latencySeconds: LATENCY_SECONDS },
     results,

@@ -1,9 +1,9 @@
 import type { Consumer as KafkaJsConsumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { runBatch } from '../batch-runner';
 import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BATCH_SIZE, type ConsumeOptions, type Consumer } from '../bus.port';
+import { DEFAULT_MAX_BATCH_SIZE, type ConsumeOptions, type Consumer } from '../bus.port';
 import type { DeadLetter } from '../dead-letter';
+import { processBatch } from '../process-batch';
 import { fromKafkaMessage } from './kafka-record';
 
 export interface KafkaConsumerSettings {
@@ -72,37 +72,27 @@ export class KafkaConsumer implements Consumer {
   }
 
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets }: EachBatchPayload): Promise<void> {
-    const { group, handler } = this.options;
     const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
-    const labels = { engine: 'kafka', group, topic: batch.topic };
     const messages = batch.messages;
 
     for (let start = 0; start < messages.length; start += maxBatchSize) {
       if (!isRunning() || isStale() || this.stopping) return;
       const chunk = messages.slice(start, start + maxBatchSize);
       const records = chunk.map((m) => fromKafkaMessage(batch.topic, batch.partition, m));
-      const timer = busMetrics.handlerSeconds.startTimer(labels);
-      const outcome = await runBatch({ topic: batch.topic, partition: batch.partition, records }, handler, {
-        maxAttempts: this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+      const done = await processBatch({ topic: batch.topic, partition: batch.partition, records }, {
+        engine: 'kafka',
+        options: this.options,
+        logger: this.logger,
+        publishDeadLetters: this.publishDeadLetters,
         isStopping: () => this.stopping || !isRunning(),
         wait: (ms) => this.waitWithHeartbeat(ms, heartbeat),
-        onFailure: (err, size, attempt) => {
-          busMetrics.handlerFailures.inc(labels);
-          this.logger.warn({ err, group, topic: batch.topic, partition: batch.partition, records: size, attempt }, 'batch handler failed; retrying');
-        },
       });
-      if (outcome.status === 'aborted') return;
-      if (outcome.deadLetters.length > 0) {
-        await this.publishDeadLetters(outcome.deadLetters, group);
-        busMetrics.deadLettered.inc(labels, outcome.deadLetters.length);
-      }
+      if (!done) return;
       const lastOffset = chunk[chunk.length - 1].offset;
       resolveOffset(lastOffset);
       this.processed.set(`${batch.topic}\u0000${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: String(Number(lastOffset) + 1) });
       await commitOffsetsIfNecessary();
-      timer();
-      busMetrics.consumed.inc(labels, chunk.length);
-      busMetrics.lag.set({ ...labels, partition: String(batch.partition) }, Math.max(0, Number(batch.highWatermark) - Number(lastOffset) - 1));
+      busMetrics.lag.set({ engine: 'kafka', group: this.options.group, topic: batch.topic, partition: String(batch.partition) }, Math.max(0, Number(batch.highWatermark) - Number(lastOffset) - 1));
       await heartbeat();
     }
     if (this.stopping) await commitOffsetsIfNecessary(uncommittedOffsets());

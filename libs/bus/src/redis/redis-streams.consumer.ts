@@ -1,9 +1,9 @@
 import type Redis from 'ioredis';
-import { runBatch } from '../batch-runner';
 import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_BATCH_SIZE, type BusRecord, type ConsumeOptions, type Consumer } from '../bus.port';
+import { DEFAULT_MAX_BATCH_SIZE, type BusRecord, type ConsumeOptions, type Consumer } from '../bus.port';
 import type { DeadLetter } from '../dead-letter';
+import { processBatch } from '../process-batch';
 import { fromStreamEntry } from './redis-record';
 import { GROUP_LIVENESS_TTL_MS, groupLivenessKey, streamKey } from './stream-keys';
 
@@ -136,26 +136,14 @@ export class RedisStreamsConsumer implements Consumer {
   /** Returns false when the batch was abandoned because the consumer is stopping. */
   private async handle(stream: PartitionStream, records: BusRecord[]): Promise<boolean> {
     if (records.length === 0) return true;
-    const { group, handler } = this.options;
-    const labels = { engine: 'redis', group, topic: stream.topic };
-    const timer = busMetrics.handlerSeconds.startTimer(labels);
-    const outcome = await runBatch({ topic: stream.topic, partition: stream.partition, records }, handler, {
-      maxAttempts: this.options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    return processBatch({ topic: stream.topic, partition: stream.partition, records }, {
+      engine: 'redis',
+      options: this.options,
+      logger: this.logger,
+      publishDeadLetters: this.publishDeadLetters,
       isStopping: () => this.stopping,
       wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      onFailure: (err, size, attempt) => {
-        busMetrics.handlerFailures.inc(labels);
-        this.logger.warn({ err, group, topic: stream.topic, partition: stream.partition, records: size, attempt }, 'batch handler failed; retrying');
-      },
     });
-    if (outcome.status === 'aborted') return false;
-    if (outcome.deadLetters.length > 0) {
-      await this.publishDeadLetters(outcome.deadLetters, group);
-      busMetrics.deadLettered.inc(labels, outcome.deadLetters.length);
-    }
-    timer();
-    busMetrics.consumed.inc(labels, records.length);
-    return true;
   }
 
   /** Periodic upkeep between reads: say the group is alive, take over entries a crashed member left pending, refresh lag. */

@@ -1,0 +1,42 @@
+import { runBatch } from './batch-runner';
+import type { BusLogger } from './bus-logger';
+import { busMetrics } from './bus.metrics';
+import { DEFAULT_MAX_ATTEMPTS, type BusEngine, type ConsumeOptions, type RecordBatch } from './bus.port';
+import type { DeadLetter } from './dead-letter';
+
+export interface BatchProcessingContext {
+  engine: BusEngine;
+  options: ConsumeOptions;
+  logger: BusLogger;
+  publishDeadLetters(letters: DeadLetter[], group: string): Promise<void>;
+  isStopping(): boolean;
+  wait(ms: number): Promise<void>;
+}
+
+/**
+ * What both engines do with a batch before committing it: run the handler to completion
+ * (runBatch), publish its dead letters, and count. Returns false when the batch was abandoned
+ * because the consumer is stopping: the caller must then not commit it.
+ */
+export async function processBatch(batch: RecordBatch, context: BatchProcessingContext): Promise<boolean> {
+  const { engine, options, logger } = context;
+  const labels = { engine, group: options.group, topic: batch.topic };
+  const timer = busMetrics.handlerSeconds.startTimer(labels);
+  const outcome = await runBatch(batch, options.handler, {
+    maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    isStopping: context.isStopping,
+    wait: context.wait,
+    onFailure: (err, records, attempt) => {
+      busMetrics.handlerFailures.inc(labels);
+      logger.warn({ err, group: options.group, topic: batch.topic, partition: batch.partition, records, attempt }, 'batch handler failed; retrying');
+    },
+  });
+  if (outcome.status === 'aborted') return false;
+  if (outcome.deadLetters.length > 0) {
+    await context.publishDeadLetters(outcome.deadLetters, options.group);
+    busMetrics.deadLettered.inc(labels, outcome.deadLetters.length);
+  }
+  timer();
+  busMetrics.consumed.inc(labels, batch.records.length);
+  return true;
+}
