@@ -53,7 +53,27 @@ export class KafkaBus implements MessageBus {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
     if (missing.length === 0) return;
-    await admin.createTopics({ waitForLeaders: true, topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.partitions })) });
+    await admin.createTopics({ waitForLeaders: false, topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.partitions })) });
+    await this.waitForLeaders(admin, missing.map((s) => s.topic));
+  }
+
+  /**
+   * kafkajs' own waitForLeaders retries only LEADER_NOT_AVAILABLE, but a KRaft broker's metadata
+   * cache may still answer UNKNOWN_TOPIC_OR_PARTITION for a topic created a moment ago.
+   */
+  private async waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        const { topics: metadata } = await admin.fetchTopicMetadata({ topics });
+        if (metadata.every((t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0))) return;
+      } catch (error) {
+        const type = (error as { type?: string }).type;
+        if (type !== 'UNKNOWN_TOPIC_OR_PARTITION' && type !== 'LEADER_NOT_AVAILABLE') throw error;
+      }
+      if (Date.now() > deadline) throw new Error(`topics ${topics.join(', ')} have no leaders after 30 s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   async publish(topic: string, records: OutgoingRecord[]): Promise<void> {
