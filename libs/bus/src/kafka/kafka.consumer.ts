@@ -47,6 +47,13 @@ export class KafkaConsumer implements Consumer {
   }
 
   async start(): Promise<void> {
+    // After a rebalance, forget positions of partitions this member lost: committing them at stop
+    // could move their new owner back (the broker takes commits for any partition from any member).
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      for (const [key, position] of this.processed) {
+        if (!payload.memberAssignment[position.topic]?.includes(position.partition)) this.processed.delete(key);
+      }
+    });
     this.consumer.on(this.consumer.events.CRASH, (event) =>
       this.logger.error({ group: this.options.group, err: event.payload.error, restart: event.payload.restart }, 'kafka consumer crashed'),
     );

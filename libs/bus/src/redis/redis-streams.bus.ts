@@ -21,7 +21,7 @@ export interface RedisStreamsBusOptions {
 }
 
 interface Outgoing {
-  topic: string;
+  stream: string;
   record: OutgoingRecord;
 }
 
@@ -61,8 +61,13 @@ export class RedisStreamsBus implements MessageBus {
   }
 
   async publish(topic: string, records: OutgoingRecord[]): Promise<void> {
-    await this.partitionCount(topic);
-    await this.sender.submit(records.map((record) => ({ topic, record })));
+    const partitions = await this.partitionCount(topic);
+    await this.sender.submit(
+      records.map((record) => ({
+        stream: streamKey(topic, record.key == null ? this.roundRobin++ % partitions : partitionForKey(record.key, partitions)),
+        record,
+      })),
+    );
     busMetrics.published.inc({ engine: this.engine, topic }, records.length);
   }
 
@@ -142,12 +147,9 @@ export class RedisStreamsBus implements MessageBus {
   private async send(items: Outgoing[]): Promise<void> {
     const byStream = new Map<string, (string | Buffer)[]>();
     const now = Date.now();
-    for (const { topic, record } of items) {
-      const partitions = await this.partitionCount(topic);
-      const partition = record.key == null ? this.roundRobin++ % partitions : partitionForKey(record.key, partitions);
-      const key = streamKey(topic, partition);
-      let args = byStream.get(key);
-      if (!args) byStream.set(key, (args = []));
+    for (const { stream, record } of items) {
+      let args = byStream.get(stream);
+      if (!args) byStream.set(stream, (args = []));
       args.push(record.key ?? '', record.value, record.headers ? JSON.stringify(record.headers) : '', String(record.timestamp ?? now));
     }
     const minId = `${now - (this.options.retentionMs ?? 7 * 24 * 3600 * 1000)}-0`;
