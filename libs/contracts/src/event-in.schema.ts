@@ -1,0 +1,81 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { EVENT_TYPES, MONETARY_EVENT_TYPES } from './event-types';
+
+/** How far from the receiving clock an event's time may be: outside these it is rejected, not flagged. */
+export interface EventTimeBounds {
+  /** Clock skew tolerated for events "from the future". */
+  maxFutureMs: number;
+  /** Oldest event accepted: backfills of last month are normal, of 1970 are a bug. */
+  maxAgeMs: number;
+}
+
+export const DEFAULT_EVENT_TIME_BOUNDS: EventTimeBounds = { maxFutureMs: 5 * 60_000, maxAgeMs: 400 * 24 * 3600_000 };
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+const identifier = (what: string) => z.string({ invalid_type_error: `must be a string (${what})` }).regex(ID, `must be 1-128 letters, digits or . _ : @ - (${what})`);
+// ISO-8601 with a date, a time and an explicit zone: a zone-less time means different instants to different readers.
+const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+/** Why `text` is not an acceptable event time, or undefined. Checks in order and reports the first problem. */
+function instantProblem(text: string, now: number, bounds: EventTimeBounds): string | undefined {
+  const match = ISO_INSTANT.exec(text);
+  if (!match) return 'must be an ISO-8601 time with a zone, e.g. 2026-11-23T08:15:00Z';
+  const [year, month, day, hour, minute, second = '0', zoneHours = '0', zoneMinutes = '0'] = match.slice(1);
+  // Date.parse rolls 2026-02-30 over to March 2nd; a real calendar date survives the round trip.
+  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
+  const realDate = calendar.getUTCFullYear() === Number(year) && calendar.getUTCMonth() === Number(month) - 1 && calendar.getUTCDate() === Number(day);
+  if (!realDate || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59 || Number(zoneHours) > 23 || Number(zoneMinutes) > 59) return 'is not a real date and time';
+  const at = Date.parse(text);
+  if (at > now + bounds.maxFutureMs) return `is more than ${bounds.maxFutureMs / 60_000} minutes in the future`;
+  if (at < now - bounds.maxAgeMs) return `is more than ${Math.round(bounds.maxAgeMs / 86_400_000)} days in the past`;
+  return undefined;
+}
+const MAX_PROPERTIES_BYTES = 8 * 1024;
+
+const propertyValue = z.union([z.string().max(1024), z.number().finite(), z.boolean(), z.null()]);
+
+/**
+ * The event a producer sends (POST /v1/events or events.raw). Unknown fields are rejected: a typo
+ * such as `ammount` must come back to its sender, not vanish or travel on.
+ */
+export function eventInSchema(now: () => number, bounds: EventTimeBounds = DEFAULT_EVENT_TIME_BOUNDS) {
+  return z
+    .object({
+      eventId: identifier('eventId').optional(),
+      type: z.enum(EVENT_TYPES, { errorMap: () => ({ message: `must be one of ${EVENT_TYPES.join(', ')}` }) }),
+      userId: identifier('userId'),
+      occurredAt: z.string({ invalid_type_error: 'must be an ISO-8601 time string' }).superRefine((text, ctx) => {
+        const problem = instantProblem(text, now(), bounds);
+        if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+      }),
+      ip: z.string().max(45).refine((ip) => isIP(ip) !== 0, 'must be an IPv4 or IPv6 address').optional(),
+      userAgent: z.string().max(1024, 'must be at most 1024 characters').optional(),
+      deviceId: identifier('deviceId').optional(),
+      sessionId: identifier('sessionId').optional(),
+      amount: z.number({ invalid_type_error: 'must be a number' }).finite('must be finite').min(0, 'must not be negative').max(1e12, 'must be at most 1e12').optional(),
+      currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').optional(),
+      merchantId: identifier('merchantId').optional(),
+      properties: z
+        .record(z.string().max(64, 'property names must be at most 64 characters'), propertyValue)
+        .refine((p) => Object.keys(p).length <= 50, 'must have at most 50 entries')
+        .refine((p) => Buffer.byteLength(JSON.stringify(p)) <= MAX_PROPERTIES_BYTES, `must be at most ${MAX_PROPERTIES_BYTES} bytes as JSON`)
+        .optional(),
+    }, { invalid_type_error: 'an event must be a JSON object' })
+    .strict()
+    .superRefine((event, ctx) => {
+      const monetary = MONETARY_EVENT_TYPES.includes(event.type);
+      if (monetary) {
+        for (const field of ['amount', 'currency', 'merchantId'] as const) {
+          if (event[field] === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field], message: `is required for ${event.type} events` });
+        }
+      } else if (event.amount !== undefined && event.currency === undefined) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['currency'], message: 'is required when amount is given' });
+      }
+      if (event.type === 'chargeback' && typeof event.properties?.originalEventId !== 'string') {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['properties', 'originalEventId'], message: "is required for chargeback events: the id of the disputed transaction" });
+      }
+    });
+}
+
+export type EventIn = z.infer<ReturnType<typeof eventInSchema>>;

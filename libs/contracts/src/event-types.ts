@@ -1,0 +1,19 @@
+/** Event types the platform understands (DESIGN.md, "Event in"); add freely, never rename. */
+export const EVENT_TYPES = [
+  'transaction',
+  'refund',
+  'chargeback',
+  'login',
+  'logout',
+  'signup',
+  'password_change',
+  'page_view',
+  'search',
+  'add_to_cart',
+  'checkout',
+] as const;
+
+export type EventType = (typeof EVENT_TYPES)[number];
+
+/** Money moves: these carry amount, currency and merchantId. */
+export const MONETARY_EVENT_TYPES: readonly EventType[] = ['transaction', 'refund', 'chargeback'];
