@@ -7,9 +7,9 @@ import { ProfileApiModule } from '../../apps/profile-api/src/profile-api.module'
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
 import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { loadConfig } from '@app/platform';
-import { bootApp, freePort, testEnv, type BootedApp } from '@app/testing';
+import { bootApp, freePort, testEnv, uniqueName, type BootedApp } from '@app/testing';
 
-const env = { API_KEYS: 'test-key-12345', LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, REDIS_URL: testEnv.redisUrl, DATABASE_URL: testEnv.postgresUrl };
+const env = { API_KEYS: 'test-key-12345', LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, REDIS_URL: testEnv.redisUrl, DATABASE_URL: testEnv.postgresUrl, BUS_TOPIC_PREFIX: `${uniqueName('boot')}.` };
 
 const services = [
   ['ingest', () => IngestModule.forRoot(loadConfig(ingestEnv, env)), ['bus', 'redis']],

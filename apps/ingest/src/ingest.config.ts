@@ -1,6 +1,28 @@
 import { redisEnv, serviceEnv } from '@app/platform';
-import type { z } from 'zod';
+import { z } from 'zod';
 
-export const ingestEnv = serviceEnv(3001).merge(redisEnv);
+export const ingestEnv = serviceEnv(3001)
+  .merge(redisEnv)
+  .extend({
+    /** Most events in one POST /v1/events, and bytes in its body. */
+    INGEST_MAX_EVENTS_PER_REQUEST: z.coerce.number().int().min(1).max(100_000).default(1_000),
+    INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).default(2 * 1024 * 1024),
+    /** Events per second each API key may send, sustained, and in a burst. */
+    INGEST_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(100_000),
+    INGEST_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(200_000),
+    /** Longest a request waits for the bus to accept its events before answering 503. */
+    INGEST_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+    /** An eventId seen within this window is not published again. */
+    INGEST_DEDUPE_WINDOW_MS: z.coerce.number().int().min(1_000).default(24 * 3600 * 1000),
+    /** Accepted event-time skew into the future, and age into the past. */
+    EVENT_MAX_FUTURE_MS: z.coerce.number().int().min(0).default(5 * 60_000),
+    EVENT_MAX_AGE_DAYS: z.coerce.number().int().min(1).default(400),
+    /** Comma-separated MaxMind-format files (e.g. your GeoIP2-City.mmdb); default: the shipped DB-IP City Lite. */
+    GEOIP_DATABASES: z.string().optional(),
+  })
+  .refine((c) => c.INGEST_RATE_LIMIT_BURST >= c.INGEST_MAX_EVENTS_PER_REQUEST, {
+    path: ['INGEST_RATE_LIMIT_BURST'],
+    message: 'must be at least INGEST_MAX_EVENTS_PER_REQUEST, or a full request could never pass',
+  });
 
 export type IngestConfig = z.infer<typeof ingestEnv>;

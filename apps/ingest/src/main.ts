@@ -8,4 +8,6 @@ void bootstrapService({
   description: 'Accepts events over HTTP and from events.raw, validates and enriches them, and publishes events.enriched.',
   schema: ingestEnv,
   module: (config) => IngestModule.forRoot(config),
+  // Ingest reads request bodies itself: NDJSON, exact size limits, errors in the common shape.
+  bodyParser: false,
 });

@@ -2,3 +2,4 @@ export * from './topics';
 export * from './event-types';
 export * from './event-in.schema';
 export * from './validate-event';
+export * from './enriched-event';

@@ -10,3 +10,10 @@ export const Topics = {
 export type TopicName = (typeof Topics)[keyof typeof Topics];
 
 export const ALL_TOPICS: readonly TopicName[] = Object.values(Topics);
+
+export type TopicMap = { [K in keyof typeof Topics]: string };
+
+/** The topic names one deployment uses: the contract's names behind an optional prefix (tests, tenants). */
+export function topicNames(prefix = ''): TopicMap {
+  return Object.fromEntries(Object.entries(Topics).map(([name, topic]) => [name, `${prefix}${topic}`])) as TopicMap;
+}

@@ -10,6 +10,8 @@ export interface ServiceDefinition<C extends ServiceEnv> {
   description: string;
   schema: ZodType<C, ZodTypeDef, unknown>;
   module: (config: C) => DynamicModule;
+  /** False for a service that reads request bodies itself (ingest: NDJSON, exact size limits). */
+  bodyParser?: boolean;
 }
 
 /**
@@ -26,7 +28,7 @@ export async function bootstrapService<C extends ServiceEnv>(definition: Service
     process.exit(1);
   }
 
-  const app = await NestFactory.create(definition.module(config), { bufferLogs: true });
+  const app = await NestFactory.create(definition.module(config), { bufferLogs: true, bodyParser: definition.bodyParser ?? true });
   configureApp(app, definition.service, definition.description);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { createBus, type MessageBus } from '@app/bus';
-import { ALL_TOPICS } from '@app/contracts';
+import { topicNames } from '@app/contracts';
 import type { Logger } from 'pino';
 import { PLATFORM_OPTIONS, ROOT_LOGGER, type PlatformOptions } from './platform.options';
 
@@ -18,7 +18,8 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    await this.bus.ensureTopics(ALL_TOPICS.map((topic) => ({ topic, partitions: this.options.config.BUS_PARTITIONS })));
+    const topics = Object.values(topicNames(this.options.config.BUS_TOPIC_PREFIX));
+    await this.bus.ensureTopics(topics.map((topic) => ({ topic, partitions: this.options.config.BUS_PARTITIONS })));
   }
 
   /** Runs after the HTTP server closed: consumers finish their batch in hand and commit, producers flush. */

@@ -10,7 +10,8 @@ import { ShutdownState } from './health/shutdown-state';
 import { API_KEYS, ApiKeyGuard } from './http/api-key.guard';
 import { createLogger } from './logging/create-logger';
 import { MetricsController } from './metrics/metrics.controller';
-import { APP_CONFIG, PLATFORM_OPTIONS, ROOT_LOGGER, type PlatformOptions } from './platform.options';
+import { topicNames } from '@app/contracts';
+import { APP_CONFIG, PLATFORM_OPTIONS, ROOT_LOGGER, TOPICS, type PlatformOptions } from './platform.options';
 import { REDIS, RedisLifecycle } from './redis.provider';
 
 const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
@@ -31,6 +32,7 @@ export class PlatformModule {
       { provide: PLATFORM_OPTIONS, useValue: options },
       { provide: APP_CONFIG, useValue: options.config },
       { provide: ROOT_LOGGER, useValue: logger },
+      { provide: TOPICS, useValue: topicNames(options.config.BUS_TOPIC_PREFIX) },
       { provide: API_KEYS, useValue: options.config.API_KEYS },
       ApiKeyGuard,
       ShutdownState,
@@ -63,7 +65,7 @@ export class PlatformModule {
       ],
       controllers: [HealthController, MetricsController],
       providers,
-      exports: [PLATFORM_OPTIONS, APP_CONFIG, ROOT_LOGGER, API_KEYS, ApiKeyGuard, MESSAGE_BUS, ...(usesRedis ? [REDIS] : [])],
+      exports: [PLATFORM_OPTIONS, APP_CONFIG, ROOT_LOGGER, TOPICS, API_KEYS, ApiKeyGuard, MESSAGE_BUS, ...(usesRedis ? [REDIS] : [])],
     };
   }
 }

@@ -12,3 +12,5 @@ export interface PlatformOptions {
 export const PLATFORM_OPTIONS = Symbol('PLATFORM_OPTIONS');
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
+/** The deployment's topic names (TopicMap from @app/contracts). */
+export const TOPICS = Symbol('TOPICS');

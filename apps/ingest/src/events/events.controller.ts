@@ -1,0 +1,78 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { toDeadLetterRecord } from '@app/bus';
+import { ApiError, ApiKeyGuard, APP_CONFIG } from '@app/platform';
+import type { IngestConfig } from '../ingest.config';
+import { IngestEventsUseCase, IngestUnavailableError, type IngestOutcome } from '../ingestion/ingest-events.use-case';
+import { TokenBuckets } from '../rate-limit/token-bucket';
+import { readBody } from './read-body';
+import { MalformedLine, parseRequestBody } from './request-body.parser';
+
+const EXAMPLE_EVENT = {
+  eventId: 'evt-0001', type: 'transaction', userId: 'user-42', occurredAt: '2026-11-23T08:15:00Z', amount: 129.9, currency: 'EUR',
+  merchantId: 'm-7', ip: '81.2.69.142', userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36',
+};
+
+@ApiTags('events')
+@ApiBearerAuth()
+@Controller('v1/events')
+@UseGuards(ApiKeyGuard)
+export class EventsController {
+  private readonly rateLimits: TokenBuckets;
+
+  constructor(
+    private readonly ingestEvents: IngestEventsUseCase,
+    @Inject(APP_CONFIG) private readonly config: IngestConfig,
+  ) {
+    this.rateLimits = new TokenBuckets(config.INGEST_RATE_LIMIT_PER_SECOND, config.INGEST_RATE_LIMIT_BURST);
+  }
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send events: one JSON object, a JSON array, or NDJSON. Answers once the bus durably holds them.' })
+  @ApiBody({ schema: { example: [EXAMPLE_EVENT] } })
+  @ApiAcceptedResponse({ schema: { example: { accepted: 1, duplicates: 0, rejected: 1, results: [{ index: 0, eventId: 'evt-0001', status: 'accepted' }, { index: 1, status: 'rejected', reasons: ['amount: must not be negative'] }] } } })
+  async send(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<IngestOutcome> {
+    const body = await readBody(request, this.config.INGEST_MAX_BODY_BYTES);
+    if (!body) throw new ApiError(413, 'BODY_TOO_LARGE', `the body may be at most ${this.config.INGEST_MAX_BODY_BYTES} bytes`);
+    const parsed = parseRequestBody(request.headers['content-type'], body, this.config.INGEST_MAX_EVENTS_PER_REQUEST);
+    if (!parsed.ok) throw new ApiError(parsed.status, parsed.code, parsed.message);
+
+    const waitMs = this.rateLimits.take(callerKey(request), parsed.items.length);
+    if (waitMs > 0) {
+      response.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
+      throw new ApiError(429, 'RATE_LIMITED', `this API key is over ${this.config.INGEST_RATE_LIMIT_PER_SECOND} events/s; retry in ${Math.ceil(waitMs / 1000)} s`);
+    }
+
+    const requestId = randomUUID();
+    let outcome: IngestOutcome;
+    try {
+      outcome = await this.ingestEvents.ingest(parsed.items, 'http', (index, reasons) => invalidEventRecord(requestId, index, parsed.items[index], reasons));
+    } catch (error) {
+      if (!(error instanceof IngestUnavailableError)) throw error;
+      response.setHeader('Retry-After', '1');
+      throw new ApiError(503, 'BUS_UNAVAILABLE', 'the events could not be stored durably right now; nothing was accepted, retry shortly');
+    }
+    if (outcome.accepted + outcome.duplicates === 0) {
+      throw new ApiError(422, 'INVALID_EVENTS', 'no event in the request is valid', outcome);
+    }
+    return outcome;
+  }
+}
+
+/** Rate limits are per API key; the key itself is not kept in memory longer than the request. */
+function callerKey(request: Request): string {
+  return createHash('sha256').update(request.headers.authorization ?? '').digest('base64');
+}
+
+/** A rejected HTTP event on events.invalid: the dead-letter envelope, its origin the request and index. */
+function invalidEventRecord(requestId: string, index: number, item: unknown, reasons: string[]) {
+  const text = item instanceof MalformedLine ? item.text : JSON.stringify(item) ?? 'undefined';
+  const userId = item && typeof item === 'object' && typeof (item as { userId?: unknown }).userId === 'string' ? (item as { userId: string }).userId : null;
+  return toDeadLetterRecord(
+    { record: { topic: 'http', partition: -1, offset: `${requestId}#${index}`, key: userId, value: Buffer.from(text), headers: {}, timestamp: Date.now() }, reason: reasons.join('; ') },
+    'ingest',
+  );
+}

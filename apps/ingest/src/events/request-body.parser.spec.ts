@@ -1,0 +1,31 @@
+import { MalformedLine, parseRequestBody } from './request-body.parser';
+
+const body = (text: string) => Buffer.from(text, 'utf8');
+
+describe('parseRequestBody', () => {
+  it('reads one JSON event as a batch of one', () => {
+    expect(parseRequestBody('application/json', body('{"a":1}'), 10)).toEqual({ ok: true, items: [{ a: 1 }] });
+  });
+
+  it('reads a JSON array, charset and all', () => {
+    expect(parseRequestBody('application/json; charset=utf-8', body('[{"a":1},{"a":2}]'), 10)).toEqual({ ok: true, items: [{ a: 1 }, { a: 2 }] });
+  });
+
+  it('reads NDJSON line by line, keeping a broken line as its own item', () => {
+    const parsed = parseRequestBody('application/x-ndjson', body('{"a":1}\n\n{broken\r\n{"a":3}\n'), 10);
+    expect(parsed.ok && parsed.items.length).toBe(3);
+    expect(parsed.ok && parsed.items[1]).toBeInstanceOf(MalformedLine);
+    expect(parsed.ok && parsed.items[2]).toEqual({ a: 3 });
+  });
+
+  it.each([
+    ['text/plain', '{"a":1}', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    [undefined, '{"a":1}', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['application/json', '{"a":', 400, 'MALFORMED_JSON'],
+    ['application/json', '[]', 400, 'EMPTY_BATCH'],
+    ['application/x-ndjson', '\n\n', 400, 'EMPTY_BATCH'],
+    ['application/json', JSON.stringify(Array.from({ length: 11 }, () => ({}))), 413, 'TOO_MANY_EVENTS'],
+  ])('answers %s %j with %i %s', (type, text, status, code) => {
+    expect(parseRequestBody(type, body(text), 10)).toMatchObject({ ok: false, status, code });
+  });
+});

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TransientError, describeError, type MessageBus, type OutgoingRecord } from '@app/bus';
+import { EventValidator, type EnrichedEvent, type EventIn, type TopicMap } from '@app/contracts';
+import { APP_CONFIG, MESSAGE_BUS, TOPICS, withDeadline } from '@app/platform';
+import { SeenEventsRepository } from '../dedupe/seen-events.repository';
+import { EnrichService, emailDomainOf } from '../enrichment/enrich.service';
+import { MalformedLine } from '../events/request-body.parser';
+import type { IngestConfig } from '../ingest.config';
+import { ReferenceDataRepository, type ReferenceFacts } from '../reference-data/reference-data.repository';
+
+export type EventResult =
+  | { index: number; eventId: string; status: 'accepted' | 'duplicate' }
+  | { index: number; status: 'rejected'; reasons: string[] };
+
+export interface IngestOutcome {
+  accepted: number;
+  duplicates: number;
+  rejected: number;
+  results: EventResult[];
+}
+
+/**
+ * Where a rejected event goes: HTTP publishes it to events.invalid with the others (returns the
+ * record); the events.raw consumer hands it to the bus as a dead letter (returns null).
+ */
+export type RejectionSink = (index: number, reasons: string[]) => OutgoingRecord | null;
+
+/** The bus did not take the events in time, or refused more: the caller should retry later. */
+export class IngestUnavailableError extends TransientError {}
+
+/**
+ * Validate, drop duplicates, enrich, publish. Shared by POST /v1/events and the events.raw consumer.
+ * Resolves only once the bus durably holds every accepted and every rejected event.
+ */
+@Injectable()
+export class IngestEventsUseCase {
+  private readonly logger = new Logger(IngestEventsUseCase.name);
+  private readonly validator: EventValidator;
+
+  constructor(
+    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
+    @Inject(TOPICS) private readonly topics: TopicMap,
+    @Inject(APP_CONFIG) private readonly config: IngestConfig,
+    private readonly enricher: EnrichService,
+    private readonly reference: ReferenceDataRepository,
+    private readonly seenEvents: SeenEventsRepository,
+  ) {
+    this.validator = new EventValidator(Date.now, { maxFutureMs: config.EVENT_MAX_FUTURE_MS, maxAgeMs: config.EVENT_MAX_AGE_DAYS * 86_400_000 });
+  }
+
+  async ingest(items: unknown[], source: EnrichedEvent['source'], reject: RejectionSink): Promise<IngestOutcome> {
+    const receivedAt = new Date().toISOString();
+    const results: EventResult[] = new Array(items.length);
+    const rejections: OutgoingRecord[] = [];
+    const fresh: Array<{ index: number; event: EventIn & { eventId: string } }> = [];
+    const idsInBatch = new Set<string>();
+
+    items.forEach((item, index) => {
+      const validation = item instanceof MalformedLine ? { ok: false as const, reasons: [`not valid JSON: ${item.reason}`] } : this.validator.validate(item);
+      if (!validation.ok) {
+        results[index] = { index, status: 'rejected', reasons: validation.reasons };
+        const record = reject(index, validation.reasons);
+        if (record) rejections.push(record);
+        return;
+      }
+      const event = { ...validation.event, eventId: validation.event.eventId ?? randomUUID() };
+      if (idsInBatch.has(event.eventId)) {
+        results[index] = { index, eventId: event.eventId, status: 'duplicate' };
+        return;
+      }
+      idsInBatch.add(event.eventId);
+      fresh.push({ index, event });
+    });
+
+    const seen = await this.seenEvents.seen(fresh.map((f) => f.event.eventId)).catch((error) => {
+      this.logger.warn(`dedupe lookup failed, publishing without it: ${describeError(error)}`);
+      return fresh.map(() => false);
+    });
+    const toPublish = fresh.filter((f, i) => {
+      if (seen[i]) results[f.index] = { index: f.index, eventId: f.event.eventId, status: 'duplicate' };
+      return !seen[i];
+    });
+
+    const facts = await this.referenceFacts(toPublish.map((f) => f.event));
+    const enriched: OutgoingRecord[] = toPublish.map(({ index, event }, i) => {
+      results[index] = { index, eventId: event.eventId, status: 'accepted' };
+      const value = this.enricher.enrich(event, facts?.[i] ?? null, receivedAt, source);
+      return { key: event.userId, value: JSON.stringify(value), headers: { 'event-id': event.eventId } };
+    });
+
+    await this.publish(enriched, rejections);
+    await this.seenEvents.remember(toPublish.map((f) => f.event.eventId), this.config.INGEST_DEDUPE_WINDOW_MS).catch((error) => {
+      this.logger.warn(`could not remember published event ids: ${describeError(error)}`);
+    });
+
+    const count = (status: string) => results.filter((r) => r.status === status).length;
+    return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results };
+  }
+
+  /** Reference data is one source among three: when Redis fails the events go on, flagged. */
+  private async referenceFacts(events: EventIn[]): Promise<ReferenceFacts[] | null> {
+    if (events.length === 0) return [];
+    try {
+      return await this.reference.lookup(events.map((e) => ({ merchantId: e.merchantId, ip: e.ip, deviceId: e.deviceId, emailDomain: emailDomainOf(e) })));
+    } catch (error) {
+      this.logger.warn(`reference data unavailable: ${describeError(error)}`);
+      return null;
+    }
+  }
+
+  private async publish(enriched: OutgoingRecord[], rejections: OutgoingRecord[]): Promise<void> {
+    try {
+      await withDeadline(
+        Promise.all([this.bus.publish(this.topics.enriched, enriched), this.bus.publish(this.topics.invalid, rejections)]),
+        this.config.INGEST_PUBLISH_TIMEOUT_MS,
+        'the bus',
+      );
+    } catch (error) {
+      throw new IngestUnavailableError(`events not accepted: ${describeError(error)}`, { cause: error });
+    }
+  }
+}
