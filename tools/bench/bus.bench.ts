@@ -3,17 +3,12 @@
  * the broker on this machine. Records are ~300-byte JSON events keyed by user. Writes
  * bench/results/bus.json and bench/results/bus.md. Throughputs are medians of --runs runs.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
-import { resolve } from 'node:path';
+import { totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { createBus, silentBusLogger, type MessageBus, type OutgoingRecord } from '@app/bus';
+import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { median, percentiles } from './percentiles';
 
-const arg = (name: string, fallback: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : fallback;
-};
 const RECORDS = Number(arg('records', '300000'));
 const RUNS = Number(arg('runs', '3'));
 const PARTITIONS = Number(arg('partitions', '4'));
@@ -161,14 +156,11 @@ async function main() {
   const results = [];
   for (const engine of selected) results.push(await benchEngine(engine, engines[engine]));
   const report = {
-    benchmark: 'bus', at: new Date().toISOString(), command: ["npm run bench:bus", ...(process.argv.length > 2 ? ["--", ...process.argv.slice(2)] : [])].join(' '),
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+    benchmark: 'bus', at: new Date().toISOString(), command: benchCommand('bench:bus'),
+    machine: { ...benchMachine(), memoryGiB: Math.round(totalmem() / 2 ** 30) },
     settings: { kafkaProducerThreads: PRODUCER_THREADS, publishCall: PUBLISH_CALL, publishConcurrency: PUBLISH_CONCURRENCY, latencyRate: LATENCY_RATE, latencySeconds: LATENCY_SECONDS },
     results,
   };
-  const dir = resolve(__dirname, '../../bench/results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(resolve(dir, 'bus.json'), `${JSON.stringify(report, null, 2)}\n`);
   const f = (n: number) => n.toFixed(2);
   const md = [
     `# Bus benchmark (${report.at})`, '',
@@ -180,8 +172,7 @@ async function main() {
     ...results.map((r) => `| ${r.engine} | ${r.produce.medianPerSecond} | ${r.consumeAndCommit.medianPerSecond} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p90)} | ${f(r.latencyMs.p99)} | ${f(r.latencyMs['p99.9'])} | ${f(r.latencyMs.p100)} | ${r.latencyP99ByRun.join(', ')} |`),
     '',
   ].join('\n');
-  writeFileSync(resolve(dir, 'bus.md'), md);
-  console.log(md);
+  writeBenchReport('bus', report, md);
 }
 
 main().catch((error) => {

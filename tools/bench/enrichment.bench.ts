@@ -3,11 +3,9 @@
  * on traffic that repeats its addresses and headers (20,000 IPs, 400 User-Agents) and, for contrast,
  * with every lookup a cache miss. Writes bench/results/enrichment.json and .md.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { GeoLookup, UserAgentParser, classifyIp } from '@app/enrichment';
+import { benchMachine, writeBenchReport } from './bench-report';
 import { median } from './percentiles';
 
 const RUNS = 5;
@@ -71,14 +69,11 @@ async function main() {
 
   const report = {
     benchmark: 'enrichment', at: new Date().toISOString(), command: 'npm run bench:enrichment',
-    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, node: process.version },
+    machine: benchMachine(),
     workload: { distinctIps: ips.length, distinctUserAgents: agents.length, eventsPerRun: EVENTS_PER_RUN, runs: RUNS },
     repeatingTraffic: { medianMicrosPerEvent: Number((median(warm) / 1000).toFixed(3)), runsMicros: warm.map((n) => Number((n / 1000).toFixed(3))) },
     everyLookupAMiss: { medianMicrosPerEvent: Number((median(cold) / 1000).toFixed(3)), runsMicros: cold.map((n) => Number((n / 1000).toFixed(3))) },
   };
-  const dir = resolve(__dirname, '../../bench/results');
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(resolve(dir, 'enrichment.json'), `${JSON.stringify(report, null, 2)}\n`);
   const md = [
     `# Enrichment benchmark (${report.at})`, '',
     `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${report.machine.node}. IP → geo (shipped DB-IP City Lite) plus User-Agent → browser/OS/device, per event, median of ${RUNS} runs.`, '',
@@ -87,8 +82,7 @@ async function main() {
     `| every lookup a cache miss (20,000 events per run) | ${report.everyLookupAMiss.medianMicrosPerEvent} | ${report.everyLookupAMiss.runsMicros.join(', ')} |`, '',
     'Reference data from Redis is not in this figure yet: it arrives with the ingest service (one pipelined round trip per batch).', '',
   ].join('\n');
-  writeFileSync(resolve(dir, 'enrichment.md'), md);
-  console.log(md);
+  writeBenchReport('enrichment', report, md);
 }
 
 main().catch((error) => {

