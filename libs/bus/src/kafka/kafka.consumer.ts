@@ -69,6 +69,7 @@ export class KafkaConsumer implements Consumer {
     });
   }
 
+  /** Waits for the batch in hand, then commits every position this member processed (the last ones may be within the interval). */
   async stop(): Promise<void> {
     this.stopping = true;
     await this.batchInHand.catch(() => undefined);
@@ -78,7 +79,7 @@ export class KafkaConsumer implements Consumer {
     await this.consumer.disconnect();
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary, uncommittedOffsets }: EachBatchPayload): Promise<void> {
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
     const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     const messages = batch.messages;
 
@@ -102,7 +103,6 @@ export class KafkaConsumer implements Consumer {
       busMetrics.lag.set({ engine: 'kafka', group: this.options.group, topic: batch.topic, partition: String(batch.partition) }, Math.max(0, Number(batch.highWatermark) - Number(lastOffset) - 1));
       await heartbeat();
     }
-    if (this.stopping) await commitOffsetsIfNecessary(uncommittedOffsets());
   }
 
   private async waitWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {
