@@ -1,14 +1,15 @@
 import { runBatch } from './batch-runner';
 import type { BusLogger } from './bus-logger';
 import { busMetrics } from './bus.metrics';
-import { DEFAULT_MAX_ATTEMPTS, type BusEngine, type ConsumeOptions, type RecordBatch } from './bus.port';
-import type { DeadLetter } from './dead-letter';
+import { DEFAULT_MAX_ATTEMPTS, type BusEngine, type ConsumeOptions, type OutgoingRecord, type RecordBatch } from './bus.port';
+import { toDeadLetterRecord } from './dead-letter';
 
 export interface BatchProcessingContext {
   engine: BusEngine;
   options: ConsumeOptions;
   logger: BusLogger;
-  publishDeadLetters(letters: DeadLetter[], group: string): Promise<void>;
+  /** The engine's own publish: dead letters go to options.deadLetterTopic before the batch is committed. */
+  publish(topic: string, records: OutgoingRecord[]): Promise<void>;
   isStopping(): boolean;
   wait(ms: number): Promise<void>;
 }
@@ -33,7 +34,7 @@ export async function processBatch(batch: RecordBatch, context: BatchProcessingC
   });
   if (outcome.status === 'aborted') return false;
   if (outcome.deadLetters.length > 0) {
-    await context.publishDeadLetters(outcome.deadLetters, options.group);
+    await context.publish(options.deadLetterTopic, outcome.deadLetters.map((letter) => toDeadLetterRecord(letter, options.group)));
     busMetrics.deadLettered.inc(labels, outcome.deadLetters.length);
   }
   timer();

@@ -2,7 +2,6 @@ import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
 import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
 import type { ConsumeOptions, Consumer, MessageBus, OutgoingRecord, RewindPartitionPlan, TopicSpec } from '../bus.port';
-import { toDeadLetterRecord, type DeadLetter } from '../dead-letter';
 import { KafkaConsumer, type KafkaConsumerSettings } from './kafka.consumer';
 import { KafkaProducerPool } from './kafka-producer-pool';
 import { KAFKA_RETRY } from './kafka-retry';
@@ -85,7 +84,7 @@ export class KafkaBus implements MessageBus {
 
   async consume(options: ConsumeOptions): Promise<Consumer> {
     await this.partitionCount(options.deadLetterTopic);
-    const consumer = new KafkaConsumer(this.kafka, options, (letters, group) => this.publishDeadLetters(options.deadLetterTopic, letters, group), this.options.logger, {
+    const consumer = new KafkaConsumer(this.kafka, options, (topic, records) => this.publish(topic, records), this.options.logger, {
       maxWaitMs: this.options.consumer?.maxWaitMs ?? 10,
       maxBytesPerPartition: this.options.consumer?.maxBytesPerPartition ?? 1024 * 1024,
       commitIntervalMs: this.options.consumer?.commitIntervalMs ?? 200,
@@ -175,10 +174,6 @@ export class KafkaBus implements MessageBus {
         await new Promise((resolve) => setTimeout(resolve, Math.min(KAFKA_RETRY.maxRetryTime, KAFKA_RETRY.initialRetryTime * 2 ** attempt)));
       }
     }
-  }
-
-  private async publishDeadLetters(topic: string, letters: DeadLetter[], group: string): Promise<void> {
-    await this.publish(topic, letters.map((l) => toDeadLetterRecord(l, group)));
   }
 
   private getAdmin(): Promise<Admin> {

@@ -1,8 +1,7 @@
 import type { Consumer as KafkaJsConsumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
-import { DEFAULT_MAX_BATCH_SIZE, type ConsumeOptions, type Consumer } from '../bus.port';
-import type { DeadLetter } from '../dead-letter';
+import { DEFAULT_MAX_BATCH_SIZE, type ConsumeOptions, type Consumer, type OutgoingRecord } from '../bus.port';
 import { processBatch } from '../process-batch';
 import { fromKafkaMessage } from './kafka-record';
 
@@ -30,7 +29,7 @@ export class KafkaConsumer implements Consumer {
   constructor(
     kafka: Kafka,
     private readonly options: ConsumeOptions,
-    private readonly publishDeadLetters: (letters: DeadLetter[], group: string) => Promise<void>,
+    private readonly publish: (topic: string, records: OutgoingRecord[]) => Promise<void>,
     private readonly logger: BusLogger,
     private readonly settings: KafkaConsumerSettings,
   ) {
@@ -91,7 +90,7 @@ export class KafkaConsumer implements Consumer {
         engine: 'kafka',
         options: this.options,
         logger: this.logger,
-        publishDeadLetters: this.publishDeadLetters,
+        publish: this.publish,
         isStopping: () => this.stopping || !isRunning(),
         wait: (ms) => this.waitWithHeartbeat(ms, heartbeat),
       });

@@ -6,7 +6,6 @@ import { busMetrics } from '../bus.metrics';
 import type { ConsumeOptions, Consumer, MessageBus, OutgoingRecord, RewindPartitionPlan, TopicSpec } from '../bus.port';
 import { CoalescingSender } from '../coalescing-sender';
 import { RECORD_OVERHEAD_BYTES, SEND_LIMITS, byteLength } from '../send-limits';
-import { toDeadLetterRecord, type DeadLetter } from '../dead-letter';
 import { partitionForKey } from '../partitioning/partition-for-key';
 import { APPEND_SCRIPT } from './append.lua';
 import { RedisStreamsConsumer, type RedisConsumerSettings } from './redis-streams.consumer';
@@ -78,7 +77,7 @@ export class RedisStreamsBus implements MessageBus {
       this.redis.duplicate(),
       options,
       (topic) => this.partitionCount(topic),
-      (letters, group) => this.publishDeadLetters(options.deadLetterTopic, letters, group),
+      (topic, records) => this.publish(topic, records),
       this.options.logger,
       {
         consumerName: this.options.consumer?.consumerName ?? hostname(),
@@ -138,10 +137,6 @@ export class RedisStreamsBus implements MessageBus {
     this.consumers.clear();
     await this.sender.flush();
     await this.redis.quit().catch(() => this.redis.disconnect());
-  }
-
-  private async publishDeadLetters(topic: string, letters: DeadLetter[], group: string): Promise<void> {
-    await this.publish(topic, letters.map((l) => toDeadLetterRecord(l, group)));
   }
 
   private async send(items: Outgoing[]): Promise<void> {

@@ -1,8 +1,7 @@
 import type Redis from 'ioredis';
 import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
-import { DEFAULT_MAX_BATCH_SIZE, type BusRecord, type ConsumeOptions, type Consumer } from '../bus.port';
-import type { DeadLetter } from '../dead-letter';
+import { DEFAULT_MAX_BATCH_SIZE, type BusRecord, type ConsumeOptions, type Consumer, type OutgoingRecord } from '../bus.port';
 import { processBatch } from '../process-batch';
 import { fromStreamEntry } from './redis-record';
 import { GROUP_LIVENESS_TTL_MS, groupLivenessKey, streamKey } from './stream-keys';
@@ -46,7 +45,7 @@ export class RedisStreamsConsumer implements Consumer {
     private readonly reader: Redis,
     private readonly options: ConsumeOptions,
     private readonly partitionCount: (topic: string) => Promise<number>,
-    private readonly publishDeadLetters: (letters: DeadLetter[], group: string) => Promise<void>,
+    private readonly publish: (topic: string, records: OutgoingRecord[]) => Promise<void>,
     private readonly logger: BusLogger,
     private readonly settings: RedisConsumerSettings,
   ) {}
@@ -140,7 +139,7 @@ export class RedisStreamsConsumer implements Consumer {
       engine: 'redis',
       options: this.options,
       logger: this.logger,
-      publishDeadLetters: this.publishDeadLetters,
+      publish: this.publish,
       isStopping: () => this.stopping,
       wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     });
