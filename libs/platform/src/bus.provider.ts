@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { createBus, type MessageBus } from '@app/bus';
-import { topicNames } from '@app/contracts';
+import type { TopicMap } from '@app/contracts';
 import type { Logger } from 'pino';
-import { PLATFORM_OPTIONS, ROOT_LOGGER, type PlatformOptions } from './platform.options';
+import { PLATFORM_OPTIONS, ROOT_LOGGER, TOPICS, type PlatformOptions } from './platform.options';
 
 export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
 
@@ -12,14 +12,17 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
   readonly bus: MessageBus;
   private readonly logger: Logger;
 
-  constructor(@Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions, @Inject(ROOT_LOGGER) logger: Logger) {
+  constructor(
+    @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
+    @Inject(TOPICS) private readonly topics: TopicMap,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
     this.logger = logger.child({ component: 'bus' });
     this.bus = createBus({ url: options.config.BUS_URL, clientId: options.service, logger: this.logger });
   }
 
   async onModuleInit(): Promise<void> {
-    const topics = Object.values(topicNames(this.options.config.BUS_TOPIC_PREFIX));
-    await this.bus.ensureTopics(topics.map((topic) => ({ topic, partitions: this.options.config.BUS_PARTITIONS })));
+    await this.bus.ensureTopics(Object.values(this.topics).map((topic) => ({ topic, partitions: this.options.config.BUS_PARTITIONS })));
   }
 
   /** Runs after the HTTP server closed: consumers finish their batch in hand and commit, producers flush. */
