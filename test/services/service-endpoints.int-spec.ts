@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { alertsEnv } from '../../apps/alerts/src/alerts.config';
 import { AlertsModule } from '../../apps/alerts/src/alerts.module';
 import { ingestEnv } from '../../apps/ingest/src/ingest.config';
@@ -9,7 +11,10 @@ import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { loadConfig } from '@app/platform';
 import { bootApp, freePort, testEnv, uniqueName, type BootedApp } from '@app/testing';
 
-const env = { API_KEYS: 'test-key-12345', LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, REDIS_URL: testEnv.redisUrl, DATABASE_URL: testEnv.postgresUrl, BUS_TOPIC_PREFIX: `${uniqueName('boot')}.` };
+const env = {
+  API_KEYS: 'test-key-12345', LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, REDIS_URL: testEnv.redisUrl, DATABASE_URL: testEnv.postgresUrl,
+  BUS_TOPIC_PREFIX: `${uniqueName('boot')}.`, LAKE_DIR: join(tmpdir(), uniqueName('lake')),
+};
 
 const services = [
   ['ingest', () => IngestModule.forRoot(loadConfig(ingestEnv, env)), ['bus', 'redis']],

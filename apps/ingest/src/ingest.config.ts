@@ -1,4 +1,4 @@
-import { redisEnv, serviceEnv } from '@app/platform';
+import { booleanFlag, redisEnv, serviceEnv } from '@app/platform';
 import { z } from 'zod';
 
 export const ingestEnv = serviceEnv(3001)
@@ -19,6 +19,16 @@ export const ingestEnv = serviceEnv(3001)
     EVENT_MAX_AGE_DAYS: z.coerce.number().int().min(1).default(400),
     /** Comma-separated MaxMind-format files (e.g. your GeoIP2-City.mmdb); default: the shipped DB-IP City Lite. */
     GEOIP_DATABASES: z.string().optional(),
+    /** The Parquet lake sink (consumer group ingest.lake on events.enriched); off for ingest-only instances. */
+    LAKE_ENABLED: booleanFlag(true),
+    LAKE_DIR: z.string().min(1).default('./data/lake'),
+    /**
+     * A lake file is rolled when this many bytes of events (JSON) have gathered, or LAKE_ROLL_INTERVAL_MS
+     * after its first event. Bytes are capped below Kafka's 50 MiB fetch limit; the interval below the
+     * consumer session (kafkajs heartbeats between fetches).
+     */
+    LAKE_ROLL_BYTES: z.coerce.number().int().min(1).max(48 * 1024 * 1024).default(8 * 1024 * 1024),
+    LAKE_ROLL_INTERVAL_MS: z.coerce.number().int().min(50).max(20_000).default(10_000),
   })
   .refine((c) => c.INGEST_RATE_LIMIT_BURST >= c.INGEST_MAX_EVENTS_PER_REQUEST, {
     path: ['INGEST_RATE_LIMIT_BURST'],

@@ -7,6 +7,9 @@ import { EventsController } from './events/events.controller';
 import type { IngestConfig } from './ingest.config';
 import { IngestEventsUseCase } from './ingestion/ingest-events.use-case';
 import { RawEventsConsumer } from './ingestion/raw-events.consumer';
+import { LakeFilesRepository } from './lake/lake-files.repository';
+import { LakeSinkConsumer } from './lake/lake-sink.consumer';
+import { LakeSinkService } from './lake/lake-sink.service';
 import { ReferenceDataRepository } from './reference-data/reference-data.repository';
 
 @Module({})
@@ -23,6 +26,7 @@ export class IngestModule {
         SeenEventsRepository,
         IngestEventsUseCase,
         RawEventsConsumer,
+        ...(config.LAKE_ENABLED ? [LakeFilesRepository, LakeSinkService, LakeSinkConsumer] : []),
       ],
     };
   }

@@ -55,10 +55,17 @@ export interface ConsumeOptions {
   maxAttempts?: number;
   /** A new group starts at the oldest retained record (default) or only sees new ones. */
   fromBeginning?: boolean;
+  /**
+   * Hands records over in few large batches rather than as soon as they arrive: waits until
+   * `minBytes` of record values are available (over all partitions) or `maxWaitMs` has passed,
+   * like Kafka's fetch.min.bytes / fetch.max.wait.ms. For sinks that write files. Records are
+   * still committed only after the handler returns; raise maxBatchSize so one batch holds them all.
+   */
+  accumulate?: { minBytes: number; maxWaitMs: number };
 }
 
 export interface Consumer {
-  /** Finishes the batch in hand, commits it, and leaves the group. */
+  /** Finishes the batch in hand, commits it, and leaves the group. On Kafka it also waits out a fetch in flight (up to `accumulate.maxWaitMs`). */
   stop(): Promise<void>;
 }
 

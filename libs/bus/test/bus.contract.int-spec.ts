@@ -168,6 +168,53 @@ describe.each(busUrlsUnderTest)('message bus contract on %s', (engine, url) => {
     expect([...finished, ...afterRestart].sort((a, b) => a - b)).toEqual(Array.from({ length: 30 }, (_, i) => i));
   });
 
+  describe('accumulating (fetch.min.bytes / fetch.max.wait.ms)', () => {
+    const accumulating = async (group: string, accumulate: { minBytes: number; maxWaitMs: number }, batches: BusRecord[][]) => {
+      const consumer = await bus.consume({
+        group, topics: [topic], deadLetterTopic: dlq, maxBatchSize: 100_000, accumulate,
+        handler: async (batch) => void batches.push(batch.records),
+      });
+      consumers.push(consumer);
+      return consumer;
+    };
+
+    it('holds records until maxWaitMs has passed, then hands a partition over as one batch', async () => {
+      await publishSeq(bus, ['k'], 0, 10);
+      const batches: BusRecord[][] = [];
+      await accumulating(uniqueName('g'), { minBytes: 10_000_000, maxWaitMs: 2_000 }, batches);
+      await publishSeq(bus, ['k'], 10, 10);
+      await eventually(() => expect(batches.flat()).toHaveLength(20));
+      await sleep(300);
+      expect(batches).toHaveLength(1);
+      expect(batches[0].map((r) => json(r).seq)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    });
+
+    it('hands over as soon as minBytes have gathered, before maxWaitMs', async () => {
+      const batches: BusRecord[][] = [];
+      // Kafka's stop waits out a fetch in flight, so the wait is kept short enough for the test's cleanup.
+      await accumulating(uniqueName('g'), { minBytes: 2_000, maxWaitMs: 8_000 }, batches);
+      await sleep(engine === 'kafka' ? 4_000 : 200); // let the member join before the clock starts
+      const started = Date.now();
+      await publishSeq(bus, ['k'], 0, 200); // ~4 kB of values
+      await eventually(() => expect(batches.flat()).toHaveLength(200), { timeoutMs: 8_000 });
+      expect(Date.now() - started).toBeLessThan(6_000);
+    });
+
+    it('loses nothing when stopped while gathering', async () => {
+      const group = uniqueName('g');
+      await publishSeq(bus, ['a', 'b', 'c'], 0, 30);
+      const before: BusRecord[][] = [];
+      const consumer = await accumulating(group, { minBytes: 10_000_000, maxWaitMs: 5_000 }, before);
+      await sleep(1_000);
+      await consumer.stop();
+      const after: BusRecord[] = [];
+      await collect(group, after);
+      await eventually(() => expect(before.flat().length + after.length).toBe(30));
+      await sleep(300);
+      expect([...before.flat(), ...after].map((r) => json(r).seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    });
+  });
+
   it('refuses to publish to a topic that does not exist, at once and saying so', async () => {
     const started = Date.now();
     await expect(bus.publish(uniqueName('missing'), [{ key: 'k', value: 'v' }])).rejects.toThrow(/unknown topic .*ensureTopics/);

@@ -3,3 +3,4 @@ export * from './eventually';
 export * from './free-port';
 export * from './owned-servers';
 export * from './boot-app';
+export * from './lake-reader';

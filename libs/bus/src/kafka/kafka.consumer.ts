@@ -18,6 +18,9 @@ export interface KafkaConsumerSettings {
   commitIntervalMs: number;
 }
 
+const SESSION_TIMEOUT_MS = 30_000;
+export const MAX_ACCUMULATE_WAIT_MS = 20_000;
+
 /** A consumer group on kafkajs: eachBatch, offsets resolved only after the handler and its dead letters succeeded. */
 export class KafkaConsumer implements Consumer {
   private stopping = false;
@@ -33,13 +36,19 @@ export class KafkaConsumer implements Consumer {
     private readonly logger: BusLogger,
     private readonly settings: KafkaConsumerSettings,
   ) {
+    // Accumulating is the broker's own fetch.min.bytes/fetch.max.wait.ms; a partition's share must
+    // be able to reach minBytes alone, or a single busy partition would always wait the full time.
+    const accumulate = options.accumulate;
+    // kafkajs heartbeats between fetches: a fetch waiting longer than the session would cost the membership.
+    if (accumulate && accumulate.maxWaitMs > MAX_ACCUMULATE_WAIT_MS) throw new Error(`accumulate.maxWaitMs must be at most ${MAX_ACCUMULATE_WAIT_MS} on Kafka (session timeout ${SESSION_TIMEOUT_MS} ms)`);
+    const maxBytesPerPartition = Math.max(settings.maxBytesPerPartition, accumulate?.minBytes ?? 0);
     this.consumer = kafka.consumer({
       groupId: options.group,
-      maxWaitTimeInMs: settings.maxWaitMs,
-      minBytes: 1,
-      maxBytesPerPartition: settings.maxBytesPerPartition,
-      maxBytes: settings.maxBytesPerPartition * 8,
-      sessionTimeout: 30_000,
+      maxWaitTimeInMs: accumulate?.maxWaitMs ?? settings.maxWaitMs,
+      minBytes: accumulate?.minBytes ?? 1,
+      maxBytesPerPartition,
+      maxBytes: maxBytesPerPartition * (accumulate ? 2 : 8),
+      sessionTimeout: SESSION_TIMEOUT_MS,
       heartbeatInterval: 3_000,
       allowAutoTopicCreation: false,
     });

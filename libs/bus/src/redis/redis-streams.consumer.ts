@@ -18,19 +18,31 @@ interface PartitionStream {
   topic: string;
   partition: number;
   key: string;
-  /** '0' re-reads this consumer's pending entries (after a restart or failure); '>' reads new ones. */
-  cursor: '0' | '>';
+  /**
+   * '0' starts re-reading this consumer's pending entries (after a restart or failure), an entry id
+   * continues that re-read after it, and '>' reads new entries.
+   */
+  cursor: string;
+}
+
+interface Collected {
+  stream: PartitionStream;
+  ids: string[];
+  records: BusRecord[];
 }
 
 type XReadReply = Array<[Buffer, Array<[Buffer, Buffer[] | null]>]> | null;
 
 const LAG_REFRESH_MS = 5_000;
+/** Entries asked for per stream per read while accumulating: the buffer grows in steps of this. */
+const ACCUMULATE_READ_COUNT = 5_000;
 
 /**
  * One consumer group member on Redis Streams. Reads every partition stream of its topics in one
  * XREADGROUP, hands each partition's entries to the handler in order, and XACKs them only after
  * the handler and the dead letters succeeded. Unacknowledged entries stay pending and are read
- * again (cursor '0') after a failure or a restart, so nothing is lost.
+ * again (cursor '0') after a failure or a restart, so nothing is lost. With `accumulate`, entries
+ * read are held (still pending) until enough bytes or time have gathered, then handed over.
  */
 export class RedisStreamsConsumer implements Consumer {
   private stopping = false;
@@ -39,6 +51,10 @@ export class RedisStreamsConsumer implements Consumer {
   private lastReclaim = 0;
   private lastLagRefresh = 0;
   private lastHeartbeat = 0;
+  /** Entries read and not yet handed over, per stream key, in stream order. */
+  private collected = new Map<string, Collected>();
+  private collectedBytes = 0;
+  private collectingSince = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -77,20 +93,29 @@ export class RedisStreamsConsumer implements Consumer {
       try {
         await this.maintain();
         const reply = await this.read();
-        if (reply) await this.process(reply);
+        if (reply) this.collect(reply);
+        if (this.readyToHandOver()) await this.handOver();
       } catch (error) {
         if (this.stopping) break;
         this.logger.error({ err: error, group: this.options.group }, 'redis consumer loop failed; re-reading pending entries');
-        for (const stream of this.streams) stream.cursor = '0';
+        this.forgetCollected();
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
+    }
+    // Draining: what was gathered is handled and acknowledged now rather than re-read by the next run.
+    if (this.collected.size > 0) {
+      await this.handOver().catch((err) => this.logger.warn({ err, group: this.options.group }, 'final batch failed; it stays pending and is re-read at the next start'));
     }
   }
 
   private async read(): Promise<XReadReply> {
-    const count = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    const accumulate = this.options.accumulate;
+    const count = accumulate ? Math.min(maxBatchSize, ACCUMULATE_READ_COUNT) : maxBatchSize;
+    let blockMs = this.settings.blockMs;
+    if (accumulate && this.collected.size > 0) blockMs = Math.max(1, Math.min(blockMs, this.collectingSince + accumulate.maxWaitMs - Date.now()));
     const allNew = this.streams.every((s) => s.cursor === '>');
-    const block = allNew ? ['BLOCK', this.settings.blockMs] : [];
+    const block = allNew ? ['BLOCK', blockMs] : [];
     const args = [
       'GROUP', this.options.group, this.settings.consumerName, 'COUNT', count, ...block,
       'STREAMS', ...this.streams.map((s) => s.key), ...this.streams.map((s) => s.cursor),
@@ -98,38 +123,70 @@ export class RedisStreamsConsumer implements Consumer {
     return (await (this.reader as unknown as { xreadgroupBuffer(...a: unknown[]): Promise<XReadReply> }).xreadgroupBuffer(...args));
   }
 
-  private async process(reply: NonNullable<XReadReply>): Promise<void> {
+  private collect(reply: NonNullable<XReadReply>): void {
     const byKey = new Map(this.streams.map((s) => [s.key, s]));
-    const done: Array<[string, string[]]> = [];
-    try {
-      for (const [keyBuffer, entries] of reply) {
-        const stream = byKey.get(keyBuffer.toString())!;
-        if (entries.length === 0) {
-          if (stream.cursor === '0') stream.cursor = '>';
+    for (const [keyBuffer, entries] of reply) {
+      const stream = byKey.get(keyBuffer.toString())!;
+      if (entries.length === 0) {
+        if (stream.cursor !== '>') stream.cursor = '>';
+        continue;
+      }
+      let collected = this.collected.get(stream.key);
+      if (!collected) this.collected.set(stream.key, (collected = { stream, ids: [], records: [] }));
+      if (this.collectingSince === 0) this.collectingSince = Date.now();
+      for (const [idBuffer, fields] of entries) {
+        const id = idBuffer.toString();
+        collected.ids.push(id);
+        // A pending entry trimmed away by retention has no fields left: acknowledge and move on.
+        if (!fields) {
+          this.logger.warn({ group: this.options.group, stream: stream.key, id }, 'pending entry was trimmed before it was processed');
           continue;
         }
-        const ids: string[] = [];
-        const records: BusRecord[] = [];
-        for (const [idBuffer, fields] of entries) {
-          const id = idBuffer.toString();
-          ids.push(id);
-          // A pending entry trimmed away by retention has no fields left: acknowledge and move on.
-          if (fields) records.push(fromStreamEntry(stream.topic, stream.partition, id, fields));
-          else this.logger.warn({ group: this.options.group, stream: stream.key, id }, 'pending entry was trimmed before it was processed');
-        }
-        if (!(await this.handle(stream, records))) break;
-        done.push([stream.key, ids]);
+        const record = fromStreamEntry(stream.topic, stream.partition, id, fields);
+        collected.records.push(record);
+        this.collectedBytes += record.value.length;
+      }
+      if (stream.cursor !== '>') stream.cursor = collected.ids[collected.ids.length - 1];
+    }
+  }
+
+  private readyToHandOver(): boolean {
+    if (this.collected.size === 0) return false;
+    const accumulate = this.options.accumulate;
+    if (!accumulate || this.stopping) return true;
+    return this.collectedBytes >= accumulate.minBytes || Date.now() - this.collectingSince >= accumulate.maxWaitMs;
+  }
+
+  /** Runs the handler per partition, then acknowledges every finished partition in one round trip. */
+  private async handOver(): Promise<void> {
+    const batches = [...this.collected.values()];
+    this.forgetCollected(false);
+    const done: Collected[] = [];
+    try {
+      for (const batch of batches) {
+        if (!(await this.handle(batch.stream, batch.records))) break;
+        done.push(batch);
       }
     } finally {
-      // One round trip acknowledges every partition's finished batch (also when a later one was abandoned).
+      // Also acknowledges the finished partitions when a later one was abandoned.
       if (done.length > 0) {
         const pipeline = this.redis.pipeline();
-        for (const [key, ids] of done) pipeline.xack(key, this.options.group, ...ids);
+        for (const { stream, ids } of done) pipeline.xack(stream.key, this.options.group, ...ids);
         const results = (await pipeline.exec()) ?? [];
         const failed = results.find(([error]) => error);
         if (failed) throw failed[0];
       }
     }
+    // Abandoned (stopping) partitions stay pending: the next start re-reads them from '0'.
+    if (done.length < batches.length) for (const batch of batches.slice(done.length)) batch.stream.cursor = '0';
+  }
+
+  /** Drops what was gathered; with `rewind`, the streams re-read their pending entries from the start. */
+  private forgetCollected(rewind = true): void {
+    this.collected = new Map();
+    this.collectedBytes = 0;
+    this.collectingSince = 0;
+    if (rewind) for (const stream of this.streams) stream.cursor = '0';
   }
 
   /** Returns false when the batch was abandoned because the consumer is stopping. */
@@ -152,7 +209,8 @@ export class RedisStreamsConsumer implements Consumer {
       this.lastHeartbeat = now;
       await this.redis.set(groupLivenessKey(this.options.group), this.settings.consumerName, 'PX', GROUP_LIVENESS_TTL_MS);
     }
-    if (now - this.lastReclaim >= this.settings.reclaimIdleMs) {
+    // Not while entries are gathered: a reclaim re-reads pending entries from '0', which would hand those over twice.
+    if (this.collected.size === 0 && now - this.lastReclaim >= this.settings.reclaimIdleMs) {
       this.lastReclaim = now;
       for (const stream of this.streams) {
         for (let start = '0-0'; ; ) {

@@ -5,6 +5,13 @@ const commaList = z
   .string()
   .transform((s) => s.split(',').map((item) => item.trim()).filter(Boolean));
 
+/** An on/off setting: true/false, 1/0, yes/no (z.coerce.boolean would read "false" as true). */
+export const booleanFlag = (defaultValue: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'], { errorMap: () => ({ message: 'must be true or false' }) })
+    .default(defaultValue ? 'true' : 'false')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
 /** Settings every service reads. Each service extends this with its own (see redisEnv, postgresEnv). */
 export const serviceEnv = (defaultPort: number) =>
   z.object({

@@ -1,0 +1,164 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBus, silentBusLogger, type BatchContext, type BusRecord } from '@app/bus';
+import { topicNames, type EnrichedEvent } from '@app/contracts';
+import { loadConfig } from '@app/platform';
+import { bootApp, busUrlsUnderTest, eventually, readLake, testEnv, uniqueName, type BootedApp } from '@app/testing';
+import { ingestEnv } from '../src/ingest.config';
+import { IngestModule } from '../src/ingest.module';
+import { LakeFilesRepository } from '../src/lake/lake-files.repository';
+import { LakeSinkService } from '../src/lake/lake-sink.service';
+
+const HOUR = 3_600_000;
+const baseHour = Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR;
+
+function enrichedEvent(i: number): EnrichedEvent {
+  return {
+    eventId: `e-${i}`, type: 'transaction', userId: `u-${i % 7}`, occurredAt: new Date(baseHour + (i % 3) * HOUR + i * 1000).toISOString(),
+    amount: i + 0.25, currency: 'EUR', merchantId: 'm-1', receivedAt: new Date(baseHour + 6 * HOUR).toISOString(), source: 'http',
+    geo: null, ua: null, merchant: null, flags: [],
+  };
+}
+
+const record = (partition: number, offset: string, event: unknown): BusRecord => ({
+  topic: 'events.enriched', partition, offset, key: null, value: Buffer.from(typeof event === 'string' ? event : JSON.stringify(event)), headers: {}, timestamp: 0,
+});
+
+/** Kafka-style offsets on partition 0, Redis-style stream ids on partition 1. */
+const kafkaRecords = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => record(0, String(from + k), enrichedEvent(from + k)));
+const redisRecords = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => record(1, `1700000000000-${from + k}`, enrichedEvent(10_000 + from + k)));
+
+function collectingContext() {
+  const deadLetters: Array<{ offset: string; reason: string }> = [];
+  const context: BatchContext = { deadLetter: (r, reason) => deadLetters.push({ offset: r.offset, reason }) };
+  return { context, deadLetters };
+}
+
+const pathsUnder = async (dir: string): Promise<string[]> => (await readdir(dir, { recursive: true })).map(String);
+
+describe('lake sink: files', () => {
+  let lakeDir: string;
+  const sink = () => new LakeSinkService(new LakeFilesRepository({ LAKE_DIR: lakeDir }));
+
+  beforeEach(async () => (lakeDir = await mkdtemp(join(tmpdir(), 'lake-'))));
+  afterEach(() => rm(lakeDir, { recursive: true, force: true }));
+
+  it('writes every event once when batches are redelivered cut differently, also after a restart', async () => {
+    const { context } = collectingContext();
+    const first = sink();
+    await first.write({ topic: 'events.enriched', partition: 0, records: kafkaRecords(0, 60) }, context);
+    await first.write({ topic: 'events.enriched', partition: 1, records: redisRecords(0, 60) }, context);
+    // The commit was lost: the same records come again, in a longer batch.
+    expect(await first.write({ topic: 'events.enriched', partition: 0, records: kafkaRecords(0, 100) }, context)).toEqual({ rows: 40, files: 3, bytes: expect.any(Number), skipped: 60 });
+
+    // A restarted sink knows only what is on disk.
+    const restarted = sink();
+    expect(await restarted.write({ topic: 'events.enriched', partition: 0, records: kafkaRecords(40, 120) }, context)).toEqual({ rows: 20, files: 3, bytes: expect.any(Number), skipped: 60 });
+    expect(await restarted.write({ topic: 'events.enriched', partition: 1, records: redisRecords(30, 90) }, context)).toEqual({ rows: 30, files: 3, bytes: expect.any(Number), skipped: 30 });
+
+    const rows = await readLake(lakeDir, 'event_id, strftime(dt, \'%Y-%m-%d\') as dt, hour, bus_partition, bus_offset');
+    const ids = rows.map((r) => r.event_id as string);
+    expect(ids).toHaveLength(120 + 90);
+    expect(new Set(ids).size).toBe(ids.length);
+    const expected = [...Array.from({ length: 120 }, (_, i) => `e-${i}`), ...Array.from({ length: 90 }, (_, i) => `e-${10_000 + i}`)];
+    expect(ids.sort()).toEqual(expected.sort());
+    // Every row sits in the folder of its event hour.
+    for (const row of rows) {
+      const i = Number((row.event_id as string).slice(2));
+      const occurred = new Date(enrichedEvent(i).occurredAt).toISOString();
+      expect([row.dt, row.hour]).toEqual([occurred.slice(0, 10), Number(occurred.slice(11, 13))]);
+    }
+    const paths = await pathsUnder(lakeDir);
+    expect(paths.filter((p) => p.endsWith('.parquet'))).toHaveLength(3 + 3 + 3 + 3 + 3); // five writes, each over three hours
+    expect(paths.filter((p) => p.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('dead-letters records that are not enriched events and writes the rest', async () => {
+    const { context, deadLetters } = collectingContext();
+    const records = [record(0, '0', enrichedEvent(0)), record(0, '1', '{"eventId":'), record(0, '2', { eventId: 'x' }), record(0, '3', { ...enrichedEvent(3), occurredAt: 'yesterday' }), record(0, '4', enrichedEvent(4))];
+    expect(await sink().write({ topic: 'events.enriched', partition: 0, records }, context)).toEqual({ rows: 2, files: 2, bytes: expect.any(Number), skipped: 0 });
+    expect(deadLetters).toEqual([
+      { offset: '1', reason: expect.stringMatching(/^not an enriched event: invalid JSON/) },
+      { offset: '2', reason: 'not an enriched event: eventId and occurredAt are required' },
+      { offset: '3', reason: 'not an enriched event: occurredAt "yesterday" is not a time' },
+    ]);
+  });
+
+  it('keeps every field of the enriched event, typed', async () => {
+    const event: EnrichedEvent = {
+      eventId: 'full-1', type: 'transaction', userId: 'u-é', occurredAt: '2026-11-23T09:15:30.123+01:00', receivedAt: '2026-11-23T08:15:31.000Z', source: 'events.raw',
+      ip: '81.2.69.142', userAgent: 'Mozilla/5.0 (X11; Linux x86_64)', deviceId: 'dev-1', sessionId: 's-1', amount: 1234.5, currency: 'GBP', merchantId: 'm-9',
+      properties: { page: '/checkout', items: 3, gift: false },
+      geo: { country: 'GB', region: 'England', city: 'London', latitude: 51.5142, longitude: -0.0931 },
+      ua: { browser: 'Firefox', browserVersion: '120.0', os: 'Linux', osVersion: null, deviceType: 'desktop', isBot: false },
+      merchant: { category: 'electronics', riskTier: 'high' }, flags: ['ip_denylisted', 'device_denylisted'],
+    };
+    await sink().write({ topic: 'events.enriched', partition: 2, records: [record(2, '77', event)] }, collectingContext().context);
+    const [row] = await readLake(lakeDir, "* exclude (occurred_at, received_at, dt), epoch_ms(occurred_at)::double as occurred_ms, epoch_ms(received_at)::double as received_ms, strftime(dt, '%Y-%m-%d') as dt");
+    expect(row).toEqual({
+      event_id: 'full-1', type: 'transaction', user_id: 'u-é', occurred_ms: Date.parse(event.occurredAt), received_ms: Date.parse(event.receivedAt), source: 'events.raw',
+      amount: 1234.5, currency: 'GBP', merchant_id: 'm-9', ip: '81.2.69.142', user_agent: 'Mozilla/5.0 (X11; Linux x86_64)', device_id: 'dev-1', session_id: 's-1',
+      properties: JSON.stringify(event.properties), geo_country: 'GB', geo_region: 'England', geo_city: 'London', geo_latitude: 51.5142, geo_longitude: -0.0931,
+      ua_browser: 'Firefox', ua_browser_version: '120.0', ua_os: 'Linux', ua_os_version: null, ua_device_type: 'desktop', ua_is_bot: false,
+      merchant_category: 'electronics', merchant_risk_tier: 'high', flags: ['ip_denylisted', 'device_denylisted'], bus_partition: 2, bus_offset: '77',
+      dt: '2026-11-23', hour: 8,
+    });
+  });
+});
+
+describe.each(busUrlsUnderTest)('lake sink in the ingest service on %s', (engine, busUrl) => {
+  const API_KEY = 'lake-test-key-1';
+  let lakeDir: string;
+  let prefix: string;
+
+  beforeEach(async () => {
+    lakeDir = await mkdtemp(join(tmpdir(), 'lake-'));
+    prefix = `${uniqueName(`lake-${engine}`)}.`;
+  });
+
+  afterEach(async () => {
+    const bus = createBus({ url: busUrl, clientId: 'lake-test', logger: silentBusLogger });
+    await bus.deleteTopics(Object.values(topicNames(prefix)));
+    await bus.close();
+    await rm(lakeDir, { recursive: true, force: true });
+  });
+
+  const boot = (): Promise<BootedApp> => bootApp(IngestModule.forRoot(loadConfig(ingestEnv, {
+    API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: busUrl, REDIS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '3',
+    LAKE_DIR: lakeDir, LAKE_ROLL_INTERVAL_MS: '300', LAKE_ROLL_BYTES: '20000',
+  })), 'ingest', { bodyParser: false });
+
+  async function send(app: BootedApp, from: number, count: number): Promise<string[]> {
+    const events = Array.from({ length: count }, (_, k) => ({
+      eventId: `${prefix}${from + k}`, type: 'page_view', userId: `u-${(from + k) % 13}`, occurredAt: new Date(baseHour + ((from + k) % 4) * HOUR).toISOString(),
+      ip: '81.2.69.142', userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+    }));
+    const res = await fetch(`${app.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` }, body: JSON.stringify(events) });
+    expect(res.status).toBe(202);
+    return ((await res.json()) as { results: Array<{ eventId: string; status: string }> }).results.filter((r) => r.status === 'accepted').map((r) => r.eventId);
+  }
+
+  it('lands every accepted event in the lake exactly once across a restart, enriched and in its hour', async () => {
+    const accepted: string[] = [];
+    const first = await boot();
+    for (let from = 0; from < 600; from += 200) accepted.push(...(await send(first, from, 200)));
+    await eventually(async () => expect((await readLake(lakeDir, 'count(*) as n'))[0].n).toBeGreaterThan(0), { timeoutMs: 30_000 });
+    await first.close();
+
+    const second = await boot();
+    try {
+      for (let from = 600; from < 1000; from += 200) accepted.push(...(await send(second, from, 200)));
+      expect(accepted).toHaveLength(1000);
+      await eventually(async () => expect((await readLake(lakeDir, 'count(*) as n'))[0].n).toBe(1000n), { timeoutMs: 30_000 });
+    } finally {
+      await second.close();
+    }
+    const rows = await readLake(lakeDir, 'event_id, geo_country, ua_browser, hour, epoch_ms(occurred_at)::double as occurred_ms');
+    expect(rows.map((r) => r.event_id).sort()).toEqual([...accepted].sort());
+    for (const row of rows) {
+      expect(row).toMatchObject({ geo_country: 'GB', ua_browser: 'Chrome' });
+      expect(Number(row.hour)).toBe(new Date(row.occurred_ms as number).getUTCHours());
+    }
+  });
+});
