@@ -8,6 +8,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import Redis from 'ioredis';
+import { createBus, silentBusLogger } from '@app/bus';
+import { topicNames } from '@app/contracts';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { median, percentiles } from './percentiles';
 
@@ -15,9 +18,20 @@ const BATCH = Number(arg('batch', '250'));
 const CONNECTIONS = Number(arg('connections', '8'));
 const SECONDS = Number(arg('seconds', '10'));
 const RUNS = Number(arg('runs', '3'));
+/** Ingest processes side by side (ingest is stateless over HTTP); connections are spread over them. */
+const INSTANCES = Number(arg('instances', '1'));
 const engines: Record<string, string> = { redis: 'redis://127.0.0.1:6379/14', kafka: `kafka://${process.env.TEST_KAFKA_BROKERS ?? '127.0.0.1:9092'}` };
 const selected = arg('engines', 'redis,kafka').split(',');
+/** `--profile DIR` writes a V8 CPU profile of the ingest process there (open it in Chrome DevTools). */
+const PROFILE_DIR = arg('profile', '');
 const API_KEY = 'bench-key-123456';
+/** Ingest's Redis (reference data, dedupe ids): a database of the benchmark's own, emptied after each run. */
+const INGEST_REDIS_URL = 'redis://127.0.0.1:6379/14';
+/**
+ * Redis keeps ~80 bytes per event id for up to two dedupe windows: at 50k events/s the default
+ * 10-minute window would hold ~5 GB, and every AOF rewrite would copy it. One minute holds ~0.5 GB.
+ */
+const DEDUPE_WINDOW_MS = Number(arg('dedupe-window-ms', '60000'));
 const root = resolve(__dirname, '../..');
 
 const USER_AGENTS = [
@@ -26,17 +40,28 @@ const USER_AGENTS = [
   'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36',
 ];
 
+/**
+ * Addresses as traffic has them: nine events in ten come from the user's usual address (50,000
+ * users, so 50,000 addresses: the geo cache's size), one in ten from an address never seen before.
+ */
+function ipOf(n: number, user: number): string {
+  if (n % 10 === 9) return `${64 + (n % 31)}.${(n >> 5) & 255}.${(n >> 13) & 255}.${(n >> 21) & 255}`;
+  return `81.${(user >> 8) & 255}.${user & 255}.${(user % 250) + 1}`;
+}
+
 let sequence = 0;
+// The load generator shares the two cores with what it measures: events are written as text from a
+// template (a third of JSON.stringify's cost), every value being JSON-safe as it stands.
 function body(): string {
   const at = new Date(Date.now() - 1000).toISOString();
   const events: string[] = [];
   for (let i = 0; i < BATCH; i++) {
     const n = sequence++;
     const user = n % 50_000;
-    events.push(JSON.stringify({
-      eventId: `bench-${process.pid}-${n}`, type: 'transaction', userId: `user-${user}`, occurredAt: at, amount: (n % 20000) / 100, currency: 'EUR',
-      merchantId: `m-${n % 400}`, ip: `81.${(user >> 8) & 255}.${user & 255}.${n % 7}`, userAgent: USER_AGENTS[n % USER_AGENTS.length], deviceId: `d-${user}`,
-    }));
+    events.push(
+      `{"eventId":"bench-${process.pid}-${n}","type":"transaction","userId":"user-${user}","occurredAt":"${at}","amount":${(n % 20000) / 100},"currency":"EUR",` +
+        `"merchantId":"m-${n % 400}","ip":"${ipOf(n, user)}","userAgent":"${USER_AGENTS[n % USER_AGENTS.length]}","deviceId":"d-${user}"}`,
+    );
   }
   return `[${events.join(',')}]`;
 }
@@ -56,10 +81,11 @@ function post(agent: Agent, port: number, payload: string): Promise<{ status: nu
   });
 }
 
-async function startIngest(busUrl: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ingest/src/main.ts'], {
+async function startIngest(busUrl: string, port: number, topicPrefix: string, consumers: boolean): Promise<ChildProcess> {
+  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, ...(process.env.INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ingest/src/main.ts'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), BUS_URL: busUrl, REDIS_URL: 'redis://127.0.0.1:6379/14', API_KEYS: API_KEY, LOG_LEVEL: 'warn', BUS_TOPIC_PREFIX: `bench-${Date.now().toString(36)}.` },
+    env: { ...process.env, PORT: String(port), BUS_URL: busUrl, REDIS_URL: INGEST_REDIS_URL, INGEST_DEDUPE_WINDOW_MS: String(DEDUPE_WINDOW_MS), API_KEYS: API_KEY, LOG_LEVEL: 'warn', LAKE_ENABLED: 'false', INGEST_CONSUMERS: String(consumers), BUS_TOPIC_PREFIX: topicPrefix },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   for (let i = 0; i < 120; i++) {
@@ -75,14 +101,15 @@ async function startIngest(busUrl: string, port: number): Promise<ChildProcess> 
   throw new Error('ingest did not become ready');
 }
 
-async function drive(port: number, seconds: number) {
+async function drive(ports: number[], seconds: number) {
   const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
   const latencies: number[] = [];
   let accepted = 0;
   let failed = 0;
   const started = performance.now();
   const deadline = started + seconds * 1000;
-  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+  await Promise.all(Array.from({ length: CONNECTIONS }, async (_, connection) => {
+    const port = ports[connection % ports.length];
     while (performance.now() < deadline) {
       const payload = body();
       const t = performance.now();
@@ -97,40 +124,59 @@ async function drive(port: number, seconds: number) {
   return { eventsPerSecond: Math.round(accepted / elapsed), failedRequests: failed, requestMs: percentiles(latencies, [50, 99]) };
 }
 
+/**
+ * One run on fresh topics: start the instances, warm up, measure, stop, delete the topics. Runs do not
+ * inherit each other's data: on Redis, a bus grown by earlier runs makes every AOF rewrite (a fork that
+ * copies the whole dataset) longer, and each run would pay for its predecessors.
+ */
+async function measureRun(busUrl: string) {
+  const ports = Array.from({ length: INSTANCES }, (_, i) => 3901 + i);
+  const topicPrefix = `bench-${Date.now().toString(36)}.`;
+  // The first instance also runs ingest's consumer groups; the others only serve HTTP.
+  const children = await Promise.all(ports.map((port, i) => startIngest(busUrl, port, topicPrefix, i === 0)));
+  try {
+    await drive(ports, 2); // warm-up: caches, JIT, connections
+    return await drive(ports, SECONDS);
+  } finally {
+    await Promise.all(children.map((child) => {
+      child.kill('SIGTERM');
+      return new Promise((r) => child.once('exit', r));
+    }));
+    const bus = createBus({ url: busUrl, clientId: 'ingest-bench', logger: silentBusLogger });
+    await bus.deleteTopics(Object.values(topicNames(topicPrefix)));
+    await bus.close();
+    const redis = new Redis(INGEST_REDIS_URL);
+    await redis.flushdb();
+    redis.disconnect();
+  }
+}
+
 async function main() {
   const results = [];
   for (const engine of selected) {
-    const port = 3901;
-    const child = await startIngest(engines[engine], port);
-    try {
-      await drive(port, 2); // warm-up: caches, JIT, connections
-      const runs = [];
-      for (let run = 1; run <= RUNS; run++) {
-        runs.push(await drive(port, SECONDS));
-        process.stderr.write(`${engine} run ${run}/${RUNS}: ${runs[run - 1].eventsPerSecond} events/s, p99 request ${runs[run - 1].requestMs.p99.toFixed(1)} ms\n`);
-      }
-      results.push({
-        engine,
-        medianEventsPerSecond: median(runs.map((r) => r.eventsPerSecond)),
-        runs: runs.map((r) => r.eventsPerSecond),
-        requestMsP50: Number(median(runs.map((r) => r.requestMs.p50)).toFixed(2)),
-        requestMsP99: Number(median(runs.map((r) => r.requestMs.p99)).toFixed(2)),
-        failedRequests: runs.reduce((s, r) => s + r.failedRequests, 0),
-      });
-    } finally {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+    const runs = [];
+    for (let run = 1; run <= RUNS; run++) {
+      runs.push(await measureRun(engines[engine]));
+      process.stderr.write(`${engine} run ${run}/${RUNS}: ${runs[run - 1].eventsPerSecond} events/s, p99 request ${runs[run - 1].requestMs.p99.toFixed(1)} ms\n`);
     }
+    results.push({
+      engine,
+      medianEventsPerSecond: median(runs.map((r) => r.eventsPerSecond)),
+      runs: runs.map((r) => r.eventsPerSecond),
+      requestMsP50: Number(median(runs.map((r) => r.requestMs.p50)).toFixed(2)),
+      requestMsP99: Number(median(runs.map((r) => r.requestMs.p99)).toFixed(2)),
+      failedRequests: runs.reduce((s, r) => s + r.failedRequests, 0),
+    });
   }
   const report = {
     benchmark: 'ingest', at: new Date().toISOString(), command: benchCommand('bench:ingest'),
     machine: benchMachine(),
-    settings: { batch: BATCH, connections: CONNECTIONS, seconds: SECONDS, runs: RUNS }, results,
+    settings: { batch: BATCH, connections: CONNECTIONS, instances: INSTANCES, seconds: SECONDS, runs: RUNS, dedupeWindowMs: DEDUPE_WINDOW_MS }, results,
   };
   const md = [
     `# Ingest benchmark (${report.at})`, '',
     `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${report.machine.node}; ingest, bus, Redis and the load generator on the same machine.`,
-    `POST /v1/events with ${BATCH} unique transaction events per request over ${CONNECTIONS} keep-alive connections, ${SECONDS} s per run, median of ${RUNS} runs. Each event validated, checked for duplicates, enriched (geo, User-Agent, Redis reference data) and durably published before the 202.`, '',
+    `POST /v1/events with ${BATCH} unique transaction events per request over ${CONNECTIONS} keep-alive connections to ${INSTANCES} ingest process(es), ${SECONDS} s per run (each on fresh topics, after a 2 s warm-up), median of ${RUNS} runs. Each event validated, checked for duplicates, enriched (geo, User-Agent, Redis reference data) and durably published before the 202. Addresses: 90% the user's usual one (50,000 users), 10% never seen before; dedupe window ${DEDUPE_WINDOW_MS / 1000} s; the lake sink is off (npm run bench:lake measures it).`, '',
     '| engine | events/s accepted | runs | request p50 ms | request p99 ms | failed requests |', '|---|---:|---|---:|---:|---:|',
     ...results.map((r) => `| ${r.engine} | ${r.medianEventsPerSecond} | ${r.runs.join(', ')} | ${r.requestMsP50} | ${r.requestMsP99} | ${r.failedRequests} |`), '',
   ].join('\n');

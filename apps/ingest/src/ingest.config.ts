@@ -12,14 +12,24 @@ export const ingestEnv = serviceEnv(3001)
     INGEST_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(200_000),
     /** Longest a request waits for the bus to accept its events before answering 503. */
     INGEST_PUBLISH_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
-    /** An eventId seen within this window is not published again. */
-    INGEST_DEDUPE_WINDOW_MS: z.coerce.number().int().min(1_000).default(24 * 3600 * 1000),
+    /**
+     * An eventId published within this window (and up to twice it) is not published again. Client
+     * retries come within it; replays beyond it are absorbed downstream (effects are idempotent by
+     * eventId). Redis holds ~80 bytes per id for up to two windows of traffic.
+     */
+    INGEST_DEDUPE_WINDOW_MS: z.coerce.number().int().min(1_000).max(7 * 86_400_000).default(10 * 60_000),
     /** Accepted event-time skew into the future, and age into the past. */
     EVENT_MAX_FUTURE_MS: z.coerce.number().int().min(0).default(5 * 60_000),
     EVENT_MAX_AGE_DAYS: z.coerce.number().int().min(1).default(400),
     /** Comma-separated MaxMind-format files (e.g. your GeoIP2-City.mmdb); default: the shipped DB-IP City Lite. */
     GEOIP_DATABASES: z.string().optional(),
-    /** The Parquet lake sink (consumer group ingest.lake on events.enriched); off for ingest-only instances. */
+    /**
+     * Whether this instance runs ingest's consumer groups (events.raw, and the lake sink when
+     * LAKE_ENABLED). Extra instances added for HTTP throughput set it to false: on Redis Streams a
+     * group has one instance, and the lake sink needs a single writer per partition.
+     */
+    INGEST_CONSUMERS: booleanFlag(true),
+    /** The Parquet lake sink (consumer group ingest.lake on events.enriched). */
     LAKE_ENABLED: booleanFlag(true),
     LAKE_DIR: z.string().min(1).default('./data/lake'),
     /**

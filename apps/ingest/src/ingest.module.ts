@@ -25,8 +25,8 @@ export class IngestModule {
         ReferenceDataRepository,
         SeenEventsRepository,
         IngestEventsUseCase,
-        RawEventsConsumer,
-        ...(config.LAKE_ENABLED ? [LakeFilesRepository, LakeSinkService, LakeSinkConsumer] : []),
+        ...(config.INGEST_CONSUMERS ? [RawEventsConsumer] : []),
+        ...(config.INGEST_CONSUMERS && config.LAKE_ENABLED ? [LakeFilesRepository, LakeSinkService, LakeSinkConsumer] : []),
       ],
     };
   }

@@ -12,13 +12,13 @@ export interface EventTimeBounds {
 
 export const DEFAULT_EVENT_TIME_BOUNDS: EventTimeBounds = { maxFutureMs: 5 * 60_000, maxAgeMs: 400 * 24 * 3600_000 };
 
-const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
+export const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 const identifier = (what: string) => z.string({ invalid_type_error: `must be a string (${what})` }).regex(ID, `must be 1-128 letters, digits or . _ : @ - (${what})`);
 // ISO-8601 with a date, a time and an explicit zone: a zone-less time means different instants to different readers.
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
 /** Why `text` is not an acceptable event time, or undefined. Checks in order and reports the first problem. */
-function instantProblem(text: string, now: number, bounds: EventTimeBounds): string | undefined {
+export function instantProblem(text: string, now: number, bounds: EventTimeBounds): string | undefined {
   const match = ISO_INSTANT.exec(text);
   if (!match) return 'must be an ISO-8601 time with a zone, e.g. 2026-11-23T08:15:00Z';
   const [year, month, day, hour, minute, second = '0', zoneHours = '0', zoneMinutes = '0'] = match.slice(1);
@@ -31,9 +31,15 @@ function instantProblem(text: string, now: number, bounds: EventTimeBounds): str
   if (at < now - bounds.maxAgeMs) return `is more than ${Math.round(bounds.maxAgeMs / 86_400_000)} days in the past`;
   return undefined;
 }
-const MAX_PROPERTIES_BYTES = 8 * 1024;
+export const MAX_PROPERTIES_BYTES = 8 * 1024;
+export const MAX_PROPERTIES = 50;
+export const MAX_PROPERTY_NAME = 64;
+export const MAX_PROPERTY_STRING = 1024;
+export const MAX_USER_AGENT = 1024;
+export const MAX_AMOUNT = 1e12;
+export const CURRENCY = /^[A-Z]{3}$/;
 
-const propertyValue = z.union([z.string().max(1024), z.number().finite(), z.boolean(), z.null()]);
+const propertyValue = z.union([z.string().max(MAX_PROPERTY_STRING), z.number().finite(), z.boolean(), z.null()]);
 
 /**
  * The event a producer sends (POST /v1/events or events.raw). Unknown fields are rejected: a typo
@@ -50,15 +56,15 @@ export function eventInSchema(now: () => number, bounds: EventTimeBounds = DEFAU
         if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
       }),
       ip: z.string().max(45).refine((ip) => isIP(ip) !== 0, 'must be an IPv4 or IPv6 address').optional(),
-      userAgent: z.string().max(1024, 'must be at most 1024 characters').optional(),
+      userAgent: z.string().max(MAX_USER_AGENT, `must be at most ${MAX_USER_AGENT} characters`).optional(),
       deviceId: identifier('deviceId').optional(),
       sessionId: identifier('sessionId').optional(),
-      amount: z.number({ invalid_type_error: 'must be a number' }).finite('must be finite').min(0, 'must not be negative').max(1e12, 'must be at most 1e12').optional(),
-      currency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as EUR').optional(),
+      amount: z.number({ invalid_type_error: 'must be a number' }).finite('must be finite').min(0, 'must not be negative').max(MAX_AMOUNT, 'must be at most 1e12').optional(),
+      currency: z.string().regex(CURRENCY, 'must be an ISO 4217 code such as EUR').optional(),
       merchantId: identifier('merchantId').optional(),
       properties: z
-        .record(z.string().max(64, 'property names must be at most 64 characters'), propertyValue)
-        .refine((p) => Object.keys(p).length <= 50, 'must have at most 50 entries')
+        .record(z.string().max(MAX_PROPERTY_NAME, `property names must be at most ${MAX_PROPERTY_NAME} characters`), propertyValue)
+        .refine((p) => Object.keys(p).length <= MAX_PROPERTIES, `must have at most ${MAX_PROPERTIES} entries`)
         .refine((p) => Buffer.byteLength(JSON.stringify(p)) <= MAX_PROPERTIES_BYTES, `must be at most ${MAX_PROPERTIES_BYTES} bytes as JSON`)
         .optional(),
     }, { invalid_type_error: 'an event must be a JSON object' })

@@ -2,48 +2,39 @@ import { Inject, Injectable } from '@nestjs/common';
 import { REDIS } from '@app/platform';
 import type Redis from 'ioredis';
 
-const key = (eventId: string) => `ingest:seen:${eventId}`;
-
-// One command per batch instead of one per event. (Keys of one batch may sit in different slots of
-// a Redis Cluster; this store is a single Redis, as DESIGN.md sets out.)
-const SEEN_SCRIPT = `
-local seen = {}
-for i, k in ipairs(KEYS) do seen[i] = redis.call('EXISTS', k) end
-return seen`;
-const REMEMBER_SCRIPT = `
-for _, k in ipairs(KEYS) do redis.call('SET', k, '1', 'PX', ARGV[1]) end
-return #KEYS`;
-
-type ScriptedRedis = Redis & {
-  ingestSeen(count: number, ...keys: string[]): Promise<number[]>;
-  ingestRemember(count: number, ...args: string[]): Promise<number>;
-};
+/** The ids remembered during one window-long stretch of time: a Redis set that expires as a whole. */
+const bucketKey = (windowMs: number, bucket: number) => `ingest:seen:${windowMs}:${bucket}`;
 
 /**
- * Event ids published recently. Ingest asks before publishing and remembers after: an event is
- * never lost to a crash between the two, at the price of a rare duplicate when the same id arrives
- * twice at the same moment (downstream effects are idempotent by eventId).
+ * Event ids published recently, in one Redis set per window-long time bucket. An id remembered at
+ * time t sits in bucket floor(t / window); asking the current and the previous bucket finds it for
+ * at least a window (at most two). Whole sets expire instead of one key per id: a key with its own
+ * expiry costs ~150 bytes (measured), a set member ~80, and Redis must expire each key on its own.
+ * Memory is about 80 bytes per id (a UUID) for up to two windows of traffic (docs/ingest.md, "Duplicates").
+ *
+ * Ingest asks before publishing and remembers after: an event is never lost to a crash between the
+ * two, at the price of a rare duplicate when the same id arrives twice at the same moment
+ * (downstream effects are idempotent by eventId).
  */
 @Injectable()
 export class SeenEventsRepository {
-  private readonly redis: ScriptedRedis;
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
 
-  constructor(@Inject(REDIS) redis: Redis) {
-    this.redis = redis as ScriptedRedis;
-    if (!('ingestSeen' in redis)) {
-      redis.defineCommand('ingestSeen', { lua: SEEN_SCRIPT });
-      redis.defineCommand('ingestRemember', { lua: REMEMBER_SCRIPT });
-    }
-  }
-
-  async seen(eventIds: string[]): Promise<boolean[]> {
+  async seen(eventIds: string[], windowMs: number, now = Date.now()): Promise<boolean[]> {
     if (eventIds.length === 0) return [];
-    const replies = await this.redis.ingestSeen(eventIds.length, ...eventIds.map(key));
-    return replies.map((exists) => exists === 1);
+    const bucket = Math.floor(now / windowMs);
+    const replies = (await this.redis.pipeline().smismember(bucketKey(windowMs, bucket), ...eventIds).smismember(bucketKey(windowMs, bucket - 1), ...eventIds).exec()) ?? [];
+    for (const [error] of replies) if (error) throw error;
+    const [current, previous] = replies.map(([, flags]) => flags as number[]);
+    return eventIds.map((_, i) => current[i] === 1 || previous[i] === 1);
   }
 
-  async remember(eventIds: string[], windowMs: number): Promise<void> {
+  async remember(eventIds: string[], windowMs: number, now = Date.now()): Promise<void> {
     if (eventIds.length === 0) return;
-    await this.redis.ingestRemember(eventIds.length, ...eventIds.map(key), String(windowMs));
+    const bucket = Math.floor(now / windowMs);
+    const key = bucketKey(windowMs, bucket);
+    // Kept until the end of the next bucket, while it is still "the previous one".
+    const replies = (await this.redis.pipeline().sadd(key, ...eventIds).pexpireat(key, (bucket + 2) * windowMs).exec()) ?? [];
+    for (const [error] of replies) if (error) throw error;
   }
 }

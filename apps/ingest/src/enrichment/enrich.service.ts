@@ -14,8 +14,11 @@ export function emailDomainOf(event: EventIn): string | undefined {
   return domain?.trim().toLowerCase() || undefined;
 }
 
+/** What enrichment adds to an event (the rest of EnrichedEvent is the event itself and where it came from). */
+export type Enrichment = Pick<EnrichedEvent, 'geo' | 'ua' | 'merchant' | 'flags'>;
+
 /**
- * Adds geo, User-Agent and reference data to a valid event. Each source is independent: one that
+ * Works out geo, User-Agent and reference data for a valid event. Each source is independent: one that
  * fails or knows nothing adds a quality flag and the event goes on.
  */
 @Injectable()
@@ -24,7 +27,7 @@ export class EnrichService {
 
   constructor(@Inject(GEO_LOOKUP) private readonly geo: GeoLookup) {}
 
-  enrich(event: EventIn & { eventId: string }, facts: ReferenceFacts | null, receivedAt: string, source: EnrichedEvent['source']): EnrichedEvent {
+  enrich(event: EventIn, facts: ReferenceFacts | null): Enrichment {
     const flags: QualityFlag[] = [];
     let geo: EnrichedEvent['geo'] = null;
     if (!event.ip) flags.push('ip_missing');
@@ -56,6 +59,6 @@ export class EnrichService {
       if (facts.emailDomainDenied) flags.push('email_domain_denylisted');
     }
 
-    return { ...event, receivedAt, source, geo, ua, merchant: facts?.merchant ?? null, flags };
+    return { geo, ua, merchant: facts?.merchant ?? null, flags };
   }
 }

@@ -1,6 +1,6 @@
 import type { BusRecord } from '../bus.port';
 
-/** Decodes an XREADGROUP entry written by APPEND_SCRIPT (fields k, v, h, t). */
+/** Decodes an XREADGROUP entry written by APPEND_SCRIPT (fields k, v, and h, t when given: else no headers, and the entry id's time). */
 export function fromStreamEntry(topic: string, partition: number, id: string, fields: Buffer[]): BusRecord {
   let key: string | null = null;
   let value: Buffer = Buffer.alloc(0);
@@ -12,7 +12,7 @@ export function fromStreamEntry(topic: string, partition: number, id: string, fi
     if (name === 'v') value = field;
     else if (name === 'k') key = field.length > 0 ? field.toString('utf8') : null;
     else if (name === 'h') headers = field.length > 0 ? JSON.parse(field.toString('utf8')) : {};
-    else if (name === 't') timestamp = Number(field.toString());
+    else if (name === 't' && field.length > 0) timestamp = Number(field.toString());
   }
   return { topic, partition, offset: id, key, value, headers, timestamp };
 }

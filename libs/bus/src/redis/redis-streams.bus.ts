@@ -145,7 +145,8 @@ export class RedisStreamsBus implements MessageBus {
     for (const { stream, record } of items) {
       let args = byStream.get(stream);
       if (!args) byStream.set(stream, (args = []));
-      args.push(record.key ?? '', record.value, record.headers ? JSON.stringify(record.headers) : '', String(record.timestamp ?? now));
+      const headers = record.headers && Object.keys(record.headers).length > 0 ? JSON.stringify(record.headers) : '';
+      args.push(record.key ?? '', record.value, headers, record.timestamp === undefined ? '' : String(record.timestamp));
     }
     const minId = `${now - (this.options.retentionMs ?? 7 * 24 * 3600 * 1000)}-0`;
     const pipeline = this.redis.pipeline();
