@@ -1,7 +1,7 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createBus, silentBusLogger, type BatchContext, type BusRecord } from '@app/bus';
+import { TransientError, createBus, silentBusLogger, type BatchContext, type BusRecord } from '@app/bus';
 import { topicNames, type EnrichedEvent } from '@app/contracts';
 import { loadConfig } from '@app/platform';
 import { bootApp, busUrlsUnderTest, eventually, readLake, testEnv, uniqueName, type BootedApp } from '@app/testing';
@@ -83,6 +83,15 @@ describe('lake sink: files', () => {
       { offset: '2', reason: 'not an enriched event: eventId and occurredAt are required' },
       { offset: '3', reason: 'not an enriched event: occurredAt "yesterday" is not a time' },
     ]);
+  });
+
+  it('treats a lake it cannot write as a transient failure, never as bad records', async () => {
+    const notADirectory = join(lakeDir, 'file');
+    await writeFile(notADirectory, 'x');
+    const blocked = new LakeSinkService(new LakeFilesRepository({ LAKE_DIR: notADirectory }));
+    const { context, deadLetters } = collectingContext();
+    await expect(blocked.write({ topic: 'events.enriched', partition: 0, records: kafkaRecords(0, 5) }, context)).rejects.toBeInstanceOf(TransientError);
+    expect(deadLetters).toEqual([]);
   });
 
   it('keeps every field of the enriched event, typed', async () => {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { lru, type LRU } from 'tiny-lru';
 import { Counter } from 'prom-client';
-import type { BatchContext, BusRecord, RecordBatch } from '@app/bus';
+import { TransientError, describeError, type BatchContext, type BusRecord, type RecordBatch } from '@app/bus';
 import type { EnrichedEvent } from '@app/contracts';
 import { LakeFilesRepository } from './lake-files.repository';
 import { LakeFolderIndex } from './lake-folder-index';
@@ -67,7 +67,7 @@ export class LakeSinkService {
     for (const [folder, builder] of byFolder) {
       const range = { partition: batch.partition, first: builder.firstOffset!, last: builder.lastOffset! };
       const bytes = encodeParquet(builder.build());
-      await this.files.writeAtomically(folder, lakeFileName(range), bytes);
+      await this.files.writeAtomically(folder, lakeFileName(range), bytes).catch(storageTrouble);
       (this.indexes.get(folder) ?? (await this.loadIndex(folder))).add(range);
       rows += builder.rowCount;
       bytesWritten += bytes.length;
@@ -80,10 +80,18 @@ export class LakeSinkService {
   }
 
   private async loadIndex(folder: string): Promise<LakeFolderIndex> {
-    const index = LakeFolderIndex.fromFileNames(await this.files.list(folder));
+    const index = LakeFolderIndex.fromFileNames(await this.files.list(folder).catch(storageTrouble));
     this.indexes.set(folder, index);
     return index;
   }
+}
+
+/**
+ * A full disk or a missing permission is the lake's trouble, not the events': retried until it is
+ * fixed (the partition waits, nothing is committed), never dead-lettered as if the records were bad.
+ */
+function storageTrouble(error: unknown): never {
+  throw new TransientError(`lake storage failed: ${describeError(error)}`, { cause: error });
 }
 
 /** The lake row of a bus record, or why it cannot be one. */
