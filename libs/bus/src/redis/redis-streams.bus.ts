@@ -140,20 +140,28 @@ export class RedisStreamsBus implements MessageBus {
   }
 
   private async send(items: Outgoing[]): Promise<void> {
-    const byStream = new Map<string, (string | Buffer)[]>();
-    const now = Date.now();
+    // Per stream: the records in order, and whether any needs the headers/timestamp fields (stride 4).
+    const byStream = new Map<string, { records: OutgoingRecord[]; full: boolean }>();
     for (const { stream, record } of items) {
-      let args = byStream.get(stream);
-      if (!args) byStream.set(stream, (args = []));
-      const headers = record.headers && Object.keys(record.headers).length > 0 ? JSON.stringify(record.headers) : '';
-      args.push(record.key ?? '', record.value, headers, record.timestamp === undefined ? '' : String(record.timestamp));
+      let entry = byStream.get(stream);
+      if (!entry) byStream.set(stream, (entry = { records: [], full: false }));
+      entry.records.push(record);
+      if (record.timestamp !== undefined || (record.headers && Object.keys(record.headers).length > 0)) entry.full = true;
     }
-    const minId = `${now - (this.options.retentionMs ?? 7 * 24 * 3600 * 1000)}-0`;
+    const minId = `${Date.now() - (this.options.retentionMs ?? 7 * 24 * 3600 * 1000)}-0`;
     const pipeline = this.redis.pipeline();
-    for (const [stream, args] of byStream) {
+    for (const [stream, { records, full }] of byStream) {
+      const args: (string | Buffer)[] = [];
+      for (const record of records) {
+        args.push(record.key ?? '', record.value);
+        if (full) {
+          const headers = record.headers && Object.keys(record.headers).length > 0 ? JSON.stringify(record.headers) : '';
+          args.push(headers, record.timestamp === undefined ? '' : String(record.timestamp));
+        }
+      }
       const sequence = (this.sequences.get(stream) ?? 0) + 1;
       this.sequences.set(stream, sequence);
-      (pipeline as unknown as AppendingRedis).busAppend(stream, producerSequencesKey(stream), this.producerId, sequence, minId, ...args);
+      (pipeline as unknown as AppendingRedis).busAppend(stream, producerSequencesKey(stream), this.producerId, sequence, minId, full ? 4 : 2, ...args);
     }
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([error]) => error);
