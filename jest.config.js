@@ -1,7 +1,7 @@
 // Two projects: `unit` (pure logic, *.spec.ts beside the code, no I/O) and
 // `integration` (test/**/*.int-spec.ts, real Kafka, Redis and Postgres; started by scripts/test.sh).
 const moduleNameMapper = {
-  '^@app/(bus|contracts|enrichment|platform|testing)(|/.*)$': '<rootDir>/libs/$1/src$2',
+  '^@app/(bus|contracts|database|enrichment|platform|testing)(|/.*)$': '<rootDir>/libs/$1/src$2',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
 const common = { rootDir: __dirname, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json'], moduleNameMapper, transform };

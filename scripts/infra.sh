@@ -66,5 +66,9 @@ case "${1:-}" in
   down)
     bash "$ROOT/scripts/kafka.sh" stop
     ;;
-  *) echo "usage: $0 up [--kafka] | down" >&2; exit 2 ;;
+  bench-tools)
+    # hey (Apache-2.0): a standard HTTP load generator with a paced, per-worker request rate.
+    command -v hey >/dev/null || apt_install hey
+    ;;
+  *) echo "usage: $0 up [--kafka] | down | bench-tools" >&2; exit 2 ;;
 esac

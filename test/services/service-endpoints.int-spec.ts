@@ -76,6 +76,11 @@ describe('readiness when a dependency is down', () => {
       expect(res.status).toBe(503);
       expect(body.error.details.details.postgres.status).toBe('down');
       expect(body.error.details.details.bus.status).toBe('up');
+      // Business endpoints answer "try again" rather than failing, while the store is away.
+      const profile = await fetch(`${booted.url}/v1/profiles/someone`, { headers: { authorization: `Bearer ${env.API_KEYS}` } });
+      expect(profile.status).toBe(503);
+      expect(profile.headers.get('retry-after')).toBe('1');
+      expect((await profile.json()).error.code).toBe('SERVICE_UNAVAILABLE');
     } finally {
       await booted.close();
     }

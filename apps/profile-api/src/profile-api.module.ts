@@ -1,13 +1,26 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { DatabaseModule } from '@app/database';
 import { PlatformModule } from '@app/platform';
+import { CreateProfiles1795400000000 } from './migrations/1795400000000-create-profiles';
 import type { ProfileApiConfig } from './profile-api.config';
+import { ConsumerPositionEntity } from './profiles/consumer-position.entity';
+import { ProfileEntity } from './profiles/profile.entity';
+import { ProfileRepository } from './profiles/profile.repository';
+import { ProfilesController } from './profiles/profiles.controller';
+import { FoldBatchService } from './stream/fold-batch.service';
+import { ProfileStreamConsumer } from './stream/profile-stream.consumer';
 
 @Module({})
 export class ProfileApiModule {
   static forRoot(config: ProfileApiConfig): DynamicModule {
     return {
       module: ProfileApiModule,
-      imports: [PlatformModule.forRoot({ service: 'profile-api', config, dependencies: ['postgres'] })],
+      imports: [
+        PlatformModule.forRoot({ service: 'profile-api', config, dependencies: ['postgres'] }),
+        DatabaseModule.forRoot({ entities: [ProfileEntity, ConsumerPositionEntity], migrations: [CreateProfiles1795400000000] }),
+      ],
+      controllers: [ProfilesController],
+      providers: [ProfileRepository, FoldBatchService, ...(config.PROFILE_CONSUMER ? [ProfileStreamConsumer] : [])],
     };
   }
 }

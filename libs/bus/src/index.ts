@@ -9,3 +9,4 @@ export { KafkaBus } from './kafka/kafka.bus';
 export { RedisStreamsBus } from './redis/redis-streams.bus';
 export { describeError } from './batch-runner';
 export { BusBackpressureError } from './coalescing-sender';
+export * from './offsets';

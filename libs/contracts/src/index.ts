@@ -3,3 +3,4 @@ export * from './event-types';
 export * from './event-in.schema';
 export * from './validate-event';
 export * from './enriched-event';
+export * from './score';

@@ -1,4 +1,5 @@
-import { compareOffsets, parseLakeFileName, type FileRange } from './lake-path';
+import { compareOffsets } from '@app/bus';
+import { parseLakeFileName, type FileRange } from './lake-path';
 
 /**
  * The offset ranges already written to one hour folder, per partition. Each record belongs to

@@ -31,18 +31,3 @@ export function parseLakeFileName(name: string): FileRange | undefined {
   const match = FILE_NAME.exec(name);
   return match ? { partition: Number(match[1]), first: match[2], last: match[3] } : undefined;
 }
-
-/** Orders bus offsets of one partition: Kafka offsets and Redis ids compare part by part, as numbers. */
-export function compareOffsets(a: string, b: string): number {
-  const [aHigh, aLow = '0'] = a.split('-');
-  const [bHigh, bLow = '0'] = b.split('-');
-  return compareDigits(aHigh, bHigh) || compareDigits(aLow, bLow);
-}
-
-// Offsets can exceed 2^53 (Redis ids are ms-seq, Kafka offsets are int64): compare as digit strings.
-function compareDigits(a: string, b: string): number {
-  const x = a.replace(/^0+(?=\d)/, '');
-  const y = b.replace(/^0+(?=\d)/, '');
-  if (x.length !== y.length) return x.length - y.length;
-  return x < y ? -1 : x > y ? 1 : 0;
-}

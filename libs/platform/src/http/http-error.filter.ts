@@ -1,5 +1,6 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
+import { TransientError } from '@app/bus';
 import { ApiError } from './api-error';
 
 const codeForStatus = (status: number) => (HttpStatus[status] ?? 'ERROR').toString();
@@ -22,6 +23,12 @@ export class HttpErrorFilter implements ExceptionFilter {
       // Terminus and other Nest parts put structured bodies here (readiness details): keep them as details.
       const details = typeof body === 'object' ? body : undefined;
       response.status(status).json({ error: { code: codeForStatus(status), message: Array.isArray(message) ? message.join('; ') : String(message), details } });
+      return;
+    }
+    // A store that is down is the service's trouble for a while, not a bug: the client should retry.
+    if (exception instanceof TransientError) {
+      response.setHeader('Retry-After', '1');
+      response.status(503).json({ error: { code: 'SERVICE_UNAVAILABLE', message: exception.message } });
       return;
     }
     this.logger.error(exception);

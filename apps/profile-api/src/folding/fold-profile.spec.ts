@@ -1,0 +1,75 @@
+import type { EnrichedEvent, Score } from '@app/contracts';
+import { foldEvent, foldScore, riskBandOf, segmentsOf, topCategories } from './fold-profile';
+import { PROFILE_LIMITS, emptyProfile, type ProfileState } from './profile-state';
+
+const base = { userId: 'u1', receivedAt: '2026-11-23T12:00:00Z', source: 'http' as const, ua: null, merchant: null, flags: [] };
+let n = 0;
+const event = (over: Partial<EnrichedEvent> & Pick<EnrichedEvent, 'type' | 'occurredAt'>): EnrichedEvent => ({ ...base, eventId: `e${n++}`, geo: null, ...over });
+const located = (country: string, city: string) => ({ country, region: null, city, latitude: null, longitude: null });
+const score = (occurredAt: string, value: number, alert = false): Score => ({
+  eventId: `s${n++}`, userId: 'u1', occurredAt, model: { id: 'm', version: '1' }, score: value, decision: 'allow', alert, reasons: [], scoredAt: occurredAt,
+});
+const fold = (events: EnrichedEvent[], start: ProfileState = emptyProfile('u1')) => events.reduce(foldEvent, start);
+
+describe('profile folding', () => {
+  it('counts events by type and sums transactions to the cent', () => {
+    const profile = fold([
+      event({ type: 'transaction', occurredAt: '2026-11-23T10:00:00Z', amount: 0.1, currency: 'EUR', merchantId: 'm' }),
+      event({ type: 'transaction', occurredAt: '2026-11-23T10:01:00Z', amount: 0.2, currency: 'EUR', merchantId: 'm' }),
+      event({ type: 'login', occurredAt: '2026-11-23T09:00:00Z' }),
+    ]);
+    expect(profile).toMatchObject({ eventCount: 3, transactionCount: 2, totalAmount: 0.3, countsByType: { transaction: 2, login: 1 } });
+  });
+
+  it('gives the same profile whatever order the events arrive in', () => {
+    const events = [
+      event({ type: 'login', occurredAt: '2026-11-23T08:00:00Z', geo: located('FR', 'Paris'), deviceId: 'd1' }),
+      event({ type: 'page_view', occurredAt: '2026-11-23T09:00:00Z', geo: located('DE', 'Berlin'), properties: { category: 'shoes' } }),
+      event({ type: 'transaction', occurredAt: '2026-11-23T07:00:00Z', amount: 12.5, currency: 'EUR', merchantId: 'm', geo: located('GB', 'London'), deviceId: 'd2' }),
+    ];
+    const inOrder = fold(events);
+    const reversed = fold([...events].reverse());
+    expect(reversed).toMatchObject({
+      firstSeenAt: Date.parse('2026-11-23T07:00:00Z'), lastSeenAt: Date.parse('2026-11-23T09:00:00Z'),
+      lastCountry: 'DE', lastCity: 'Berlin', eventCount: 3, totalAmount: 12.5, pageCategories: { shoes: 1 },
+    });
+    for (const field of ['firstSeenAt', 'lastSeenAt', 'lastCountry', 'lastCity', 'eventCount', 'totalAmount', 'countsByType', 'pageCategories'] as const) {
+      expect(reversed[field]).toEqual(inOrder[field]);
+    }
+    expect(new Set(reversed.countries)).toEqual(new Set(['FR', 'DE', 'GB']));
+  });
+
+  it('keeps countries and devices bounded, dropping the longest unseen', () => {
+    const events = Array.from({ length: PROFILE_LIMITS.devices + 5 }, (_, i) => event({ type: 'login', occurredAt: '2026-11-23T08:00:00Z', deviceId: `d${i}` }));
+    const profile = fold([...events, event({ type: 'login', occurredAt: '2026-11-23T08:00:00Z', deviceId: 'd6' })]);
+    expect(profile.devices).toHaveLength(PROFILE_LIMITS.devices);
+    expect(profile.devices).not.toContain('d0');
+    expect(profile.devices[profile.devices.length - 1]).toBe('d6');
+  });
+
+  it('keeps at most the configured number of page categories and ranks the top ones', () => {
+    const views = Array.from({ length: PROFILE_LIMITS.categories + 10 }, (_, i) => event({ type: 'page_view', occurredAt: '2026-11-23T08:00:00Z', properties: { category: `c${i}` } }));
+    const favourite = Array.from({ length: 3 }, () => event({ type: 'page_view', occurredAt: '2026-11-23T08:00:00Z', properties: { category: 'shoes' } }));
+    const profile = fold([...views, ...favourite]);
+    expect(Object.keys(profile.pageCategories)).toHaveLength(PROFILE_LIMITS.categories);
+    expect(topCategories(profile)[0]).toBe('shoes');
+  });
+
+  it('takes the risk of the latest scored event, counts alerts, and bands the score', () => {
+    let profile = foldScore(emptyProfile('u1'), score('2026-11-23T10:00:00Z', 0.9, true));
+    profile = foldScore(profile, score('2026-11-23T09:00:00Z', 0.1)); // older event, scored later
+    expect(profile).toMatchObject({ lastRiskScore: 0.9, alertCount: 1 });
+    expect(riskBandOf(profile)).toBe('high');
+    expect(riskBandOf(foldScore(emptyProfile('u'), score('2026-11-23T10:00:00Z', 0.3)))).toBe('medium');
+    expect(riskBandOf(foldScore(emptyProfile('u'), score('2026-11-23T10:00:00Z', 0.29)))).toBe('low');
+    expect(riskBandOf(emptyProfile('u'))).toBe('unknown');
+  });
+
+  it('places users in segments from their profile alone', () => {
+    const spender = fold([event({ type: 'transaction', occurredAt: '2026-11-20T10:00:00Z', amount: 1500, currency: 'EUR', merchantId: 'm' })]);
+    expect(segmentsOf(spender)).toEqual(['high_value', 'new']);
+    const traveller = fold(['FR', 'DE', 'GB', 'FR', 'DE', 'GB'].map((country) => event({ type: 'login', occurredAt: '2026-11-20T10:00:00Z', geo: located(country, 'x') })));
+    expect(segmentsOf(traveller)).toEqual(['multi_country']);
+    expect(segmentsOf(foldScore(traveller, score('2026-11-20T10:00:00Z', 0.2, true)))).toEqual(['at_risk', 'multi_country']);
+  });
+});

@@ -1,0 +1,44 @@
+import { topCategories } from '../folding/fold-profile';
+import type { StoredProfile } from './profile.repository';
+
+/** A profile as GET /v1/profiles answers it (the DESIGN.md contract, extended). */
+export interface ProfileView {
+  userId: string;
+  firstSeenAt: string | null;
+  lastSeenAt: string | null;
+  eventCount: number;
+  eventCountsByType: Record<string, number>;
+  transactionCount: number;
+  totalAmount: number;
+  averageAmount: number | null;
+  lastCountry: string | null;
+  lastCity: string | null;
+  countries: string[];
+  devices: string[];
+  topPageCategories: string[];
+  lastRiskScore: number | null;
+  riskBand: string;
+  alertCount: number;
+  segments: string[];
+  updatedAt: string;
+}
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export function toProfileView({ state, riskBand, segments, updatedAt }: StoredProfile): ProfileView {
+  return {
+    userId: state.userId, firstSeenAt: iso(state.firstSeenAt), lastSeenAt: iso(state.lastSeenAt), eventCount: state.eventCount,
+    eventCountsByType: state.countsByType, transactionCount: state.transactionCount, totalAmount: state.totalAmount,
+    averageAmount: state.transactionCount > 0 ? Math.round((state.totalAmount / state.transactionCount) * 100) / 100 : null,
+    lastCountry: state.lastCountry, lastCity: state.lastCity, countries: state.countries, devices: state.devices,
+    topPageCategories: topCategories(state), lastRiskScore: state.lastRiskScore, riskBand, alertCount: state.alertCount, segments,
+    updatedAt: updatedAt.toISOString(),
+  };
+}
+
+export const PROFILE_EXAMPLE: ProfileView = {
+  userId: 'user-42', firstSeenAt: '2026-10-02T08:15:00.000Z', lastSeenAt: '2026-11-23T09:41:12.000Z', eventCount: 318,
+  eventCountsByType: { page_view: 270, login: 30, transaction: 18 }, transactionCount: 18, totalAmount: 1432.5, averageAmount: 79.58,
+  lastCountry: 'GB', lastCity: 'London', countries: ['FR', 'GB'], devices: ['d-7f3a', 'd-91bc'], topPageCategories: ['shoes', 'bags'],
+  lastRiskScore: 0.12, riskBand: 'low', alertCount: 0, segments: ['high_value'], updatedAt: '2026-11-23T09:41:12.480Z',
+};

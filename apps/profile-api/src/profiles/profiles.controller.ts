@@ -1,0 +1,56 @@
+import { Controller, Get, Headers, HttpStatus, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { ApiError, ApiKeyGuard } from '@app/platform';
+import type { RiskBand, Segment } from '../folding/profile-state';
+import { encodeCursor, profileListQuery } from './profile-list.query';
+import { ProfileRepository } from './profile.repository';
+import { PROFILE_EXAMPLE, toProfileView, type ProfileView } from './profile.view';
+
+@ApiTags('profiles')
+@ApiBearerAuth()
+@Controller('v1/profiles')
+@UseGuards(ApiKeyGuard)
+export class ProfilesController {
+  constructor(private readonly profiles: ProfileRepository) {}
+
+  @Get(':userId')
+  @ApiOperation({ summary: "A user's profile, as folded from the stream. Sends an ETag; If-None-Match answers 304 when unchanged." })
+  @ApiOkResponse({ schema: { example: PROFILE_EXAMPLE } })
+  @ApiResponse({ status: 304, description: 'Not modified since the ETag given in If-None-Match' })
+  @ApiNotFoundResponse({ schema: { example: { error: { code: 'PROFILE_NOT_FOUND', message: 'no profile for user "user-404": no event of this user has been seen' } } } })
+  async get(@Param('userId') userId: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) response: Response): Promise<ProfileView | undefined> {
+    const stored = await this.profiles.findOne(userId);
+    if (!stored) throw new ApiError(404, 'PROFILE_NOT_FOUND', `no profile for user ${JSON.stringify(userId)}: no event of this user has been seen`);
+    const etag = `"${stored.version}"`;
+    response.setHeader('ETag', etag);
+    response.setHeader('Cache-Control', 'private, no-cache');
+    if (ifNoneMatch && ifNoneMatch.split(',').map((tag) => tag.trim().replace(/^W\//, '')).includes(etag)) {
+      response.status(HttpStatus.NOT_MODIFIED);
+      return undefined;
+    }
+    return toProfileView(stored);
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'Profiles, most recently seen first, filtered; follow nextCursor for the next page.' })
+  @ApiQuery({ name: 'riskBand', required: false, enum: ['low', 'medium', 'high', 'unknown'] })
+  @ApiQuery({ name: 'segment', required: false, enum: ['high_value', 'at_risk', 'new', 'multi_country'] })
+  @ApiQuery({ name: 'lastSeenSince', required: false, example: '2026-11-01T00:00:00Z' })
+  @ApiQuery({ name: 'limit', required: false, example: 50, description: '1-500, default 50' })
+  @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
+  @ApiOkResponse({ schema: { example: { items: [PROFILE_EXAMPLE], nextCursor: 'WyIyMDI2LTExLTIzVDA5OjQxOjEyLjAwMFoiLCJ1c2VyLTQyIl0' } } })
+  async list(@Query() query: Record<string, unknown>): Promise<{ items: ProfileView[]; nextCursor: string | null }> {
+    const parsed = profileListQuery.safeParse(query);
+    if (!parsed.success) {
+      const details = parsed.error.issues.map((issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map((k) => `${k}: is not a parameter`).join('; ') : `${issue.path.join('.')}: ${issue.message}`));
+      throw new ApiError(400, 'INVALID_QUERY', 'the query parameters are not valid', details);
+    }
+    const { limit, cursor, riskBand, segment, lastSeenSince } = parsed.data;
+    const page = await this.profiles.list({ riskBand: riskBand as RiskBand | undefined, segment: segment as Segment | undefined, lastSeenSince }, cursor ?? null, limit + 1);
+    const items = page.slice(0, limit);
+    const last = items[items.length - 1];
+    const nextCursor = page.length > limit && last ? encodeCursor({ lastSeenAt: last.state.lastSeenAt === null ? null : new Date(last.state.lastSeenAt).toISOString(), userId: last.state.userId }) : null;
+    return { items: items.map(toProfileView), nextCursor };
+  }
+}

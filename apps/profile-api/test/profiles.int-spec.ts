@@ -1,0 +1,158 @@
+import { Client } from 'pg';
+import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
+import { topicNames, type EnrichedEvent, type Score } from '@app/contracts';
+import { loadConfig } from '@app/platform';
+import { bootApp, busUrlsUnderTest, eventually, testEnv, uniqueName, type BootedApp } from '@app/testing';
+import { profileApiEnv } from '../src/profile-api.config';
+import { ProfileApiModule } from '../src/profile-api.module';
+import { PROFILE_GROUP } from '../src/stream/fold-batch.service';
+
+const API_KEY = 'profile-test-key-1';
+
+/** A database of this test file's own: listings and positions see only what the tests wrote. */
+async function withDatabase(name: string, sql: string): Promise<void> {
+  const admin = new Client({ connectionString: testEnv.postgresUrl });
+  await admin.connect();
+  try {
+    await admin.query(sql.replace('$name', name));
+  } finally {
+    await admin.end();
+  }
+}
+
+describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the stream, served over REST', (engine, busUrl) => {
+  const database = uniqueName(`profiles_${engine}`).replace(/-/g, '_');
+  const prefix = `${uniqueName(`prof-${engine}`)}.`;
+  const topics = topicNames(prefix);
+  let bus: MessageBus;
+  let app: BootedApp;
+
+  const boot = () => bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, {
+    API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2',
+    DATABASE_URL: testEnv.postgresUrl.replace(/\/[^/]*$/, `/${database}`),
+  })), 'profile-api');
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${API_KEY}`, ...headers } });
+  // Bodies are asserted field by field.
+  const body = async (path: string): Promise<any> => (await get(path)).json();
+
+  let n = 0;
+  const event = (userId: string, over: Partial<EnrichedEvent> & Pick<EnrichedEvent, 'type' | 'occurredAt'>): EnrichedEvent => ({
+    eventId: `${prefix}e${n++}`, userId, receivedAt: '2026-11-23T12:00:00Z', source: 'http', geo: null, ua: null, merchant: null, flags: [], ...over,
+  });
+  const located = (country: string, city: string) => ({ country, region: null, city, latitude: null, longitude: null });
+  const score = (userId: string, occurredAt: string, value: number, alert = false): Score => ({
+    eventId: `${prefix}s${n++}`, userId, occurredAt, model: { id: 'm', version: '1' }, score: value, decision: value >= 0.7 ? 'block' : 'allow', alert, reasons: [], scoredAt: occurredAt,
+  });
+  const publish = (topic: string, values: Array<{ userId: string }>) => bus.publish(topic, values.map((v) => ({ key: v.userId, value: JSON.stringify(v) })));
+
+  beforeAll(async () => {
+    await withDatabase(database, 'CREATE DATABASE $name');
+    bus = createBus({ url: busUrl, clientId: 'profile-test', logger: silentBusLogger });
+    app = await boot();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await bus.deleteTopics(Object.values(topics));
+    await bus.close();
+    await withDatabase(database, 'DROP DATABASE IF EXISTS $name WITH (FORCE)');
+  });
+
+  it('folds events and scores into the profile, whatever order they arrive in', async () => {
+    const user = uniqueName('u');
+    // Newest event first: the last country must still come from the latest event time.
+    await publish(topics.enriched, [
+      event(user, { type: 'transaction', occurredAt: '2026-11-23T10:00:00Z', amount: 100.1, currency: 'EUR', merchantId: 'm', geo: located('DE', 'Berlin'), deviceId: 'd2' }),
+      event(user, { type: 'page_view', occurredAt: '2026-11-23T09:00:00Z', properties: { category: 'shoes' }, geo: located('FR', 'Paris'), deviceId: 'd1' }),
+      event(user, { type: 'transaction', occurredAt: '2026-11-23T08:00:00Z', amount: 0.2, currency: 'EUR', merchantId: 'm', geo: located('GB', 'London') }),
+    ]);
+    await publish(topics.scores, [score(user, '2026-11-23T10:00:00Z', 0.91, true), score(user, '2026-11-23T08:00:00Z', 0.05)]);
+
+    const profile = await eventually(async () => {
+      const found = await body(`/v1/profiles/${user}`);
+      expect(found).toMatchObject({ eventCount: 3, alertCount: 1 });
+      return found;
+    });
+    expect(profile).toMatchObject({
+      userId: user, firstSeenAt: '2026-11-23T08:00:00.000Z', lastSeenAt: '2026-11-23T10:00:00.000Z', eventCountsByType: { transaction: 2, page_view: 1 },
+      transactionCount: 2, totalAmount: 100.3, averageAmount: 50.15, lastCountry: 'DE', lastCity: 'Berlin', topPageCategories: ['shoes'],
+      lastRiskScore: 0.91, riskBand: 'high', segments: ['at_risk', 'new', 'multi_country'],
+    });
+    expect(new Set(profile.countries)).toEqual(new Set(['GB', 'FR', 'DE']));
+    expect(new Set(profile.devices)).toEqual(new Set(['d1', 'd2']));
+  });
+
+  it('applies every record once across a redelivery of the whole stream', async () => {
+    const user = uniqueName('u');
+    await publish(topics.enriched, Array.from({ length: 40 }, (_, i) => event(user, { type: 'transaction', occurredAt: `2026-11-22T10:${String(i).padStart(2, '0')}:00Z`, amount: 2.5, currency: 'EUR', merchantId: 'm' })));
+    await eventually(async () => expect(await body(`/v1/profiles/${user}`)).toMatchObject({ eventCount: 40, totalAmount: 100 }));
+
+    // Stop the service, move its group back to the first record, and start it again: everything is read twice.
+    await app.close();
+    for (const topic of [topics.enriched, topics.scores]) {
+      const plans = await bus.rewind(PROFILE_GROUP, topic, new Date(0));
+      if (topic === topics.enriched) expect(plans.reduce((sum, p) => sum + p.rereadCount, 0)).toBeGreaterThanOrEqual(40);
+    }
+    app = await boot();
+    // A marker on the user's partition comes after the re-read records: once it shows, they were all folded again.
+    let marker = uniqueName('u');
+    while (partitionForKey(marker, 2) !== partitionForKey(user, 2)) marker = uniqueName('u');
+    await publish(topics.enriched, [event(marker, { type: 'login', occurredAt: '2026-11-22T11:00:00Z' })]);
+    await eventually(async () => expect((await get(`/v1/profiles/${marker}`)).status).toBe(200));
+    expect(await body(`/v1/profiles/${user}`)).toMatchObject({ eventCount: 40, transactionCount: 40, totalAmount: 100 });
+  });
+
+  it('answers 304 to a matching If-None-Match and a new ETag once the profile changed', async () => {
+    const user = uniqueName('u');
+    await publish(topics.enriched, [event(user, { type: 'login', occurredAt: '2026-11-23T07:00:00Z' })]);
+    await eventually(async () => expect((await get(`/v1/profiles/${user}`)).status).toBe(200));
+    const first = await get(`/v1/profiles/${user}`);
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"\d+"$/);
+    const unchanged = await get(`/v1/profiles/${user}`, { 'if-none-match': etag });
+    expect(unchanged.status).toBe(304);
+    expect(await unchanged.text()).toBe('');
+
+    await publish(topics.enriched, [event(user, { type: 'logout', occurredAt: '2026-11-23T07:05:00Z' })]);
+    await eventually(async () => expect((await get(`/v1/profiles/${user}`, { 'if-none-match': etag })).status).toBe(200));
+  });
+
+  it('answers 404 with a reason for an unknown user, and 401 without a key', async () => {
+    const missing = await get('/v1/profiles/nobody-here');
+    expect(missing.status).toBe(404);
+    expect(await missing.json()).toEqual({ error: { code: 'PROFILE_NOT_FOUND', message: 'no profile for user "nobody-here": no event of this user has been seen' } });
+    expect((await fetch(`${app.url}/v1/profiles/nobody-here`)).status).toBe(401);
+    expect((await fetch(`${app.url}/v1/profiles`, { headers: { authorization: 'Bearer wrong-key-123' } })).status).toBe(401);
+  });
+
+  it('lists profiles by filter, newest first, a page at a time', async () => {
+    const users = Array.from({ length: 5 }, () => uniqueName('pg'));
+    // Each user seen a minute apart in a year of their own, and scored high.
+    await publish(topics.enriched, users.map((u, i) => event(u, { type: 'login', occurredAt: `2031-01-01T00:0${i}:00Z` })));
+    await publish(topics.scores, users.map((u, i) => score(u, `2031-01-01T00:0${i}:00Z`, 0.8)));
+    await eventually(async () => expect((await body('/v1/profiles?riskBand=high&lastSeenSince=2031-01-01T00:00:00Z&limit=500')).items).toHaveLength(5));
+
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { items: Array<{ userId: string }>; nextCursor: string | null } = await body(`/v1/profiles?riskBand=high&segment=at_risk&lastSeenSince=2031-01-01T00:00:00Z&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items.map((p) => p.userId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen).toEqual([...users].reverse());
+  });
+
+  it.each([
+    ['limit=0', 'limit: must be at least 1'],
+    ['limit=ten', 'limit: must be a number'],
+    ['riskBand=purple', 'riskBand: must be one of low, medium, high, unknown'],
+    ['lastSeenSince=yesterday', 'lastSeenSince: must be an ISO-8601 time'],
+    ['cursor=bm90LWEtY3Vyc29y', 'cursor: is not a cursor this API returned'],
+    ['colour=red', 'colour: is not a parameter'],
+  ])('rejects %s with a 400 naming the parameter', async (query, reason) => {
+    const res = await get(`/v1/profiles?${query}`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ error: { code: 'INVALID_QUERY', message: 'the query parameters are not valid', details: [reason] } });
+  });
+});

@@ -1,0 +1,15 @@
+/** What the scoring service publishes on `scores` for every scored event (DESIGN.md, "Score"). */
+export interface Score {
+  eventId: string;
+  userId: string;
+  /** The event's own time, so consumers can order scores of one user. */
+  occurredAt: string;
+  model: { id: string; version: string };
+  /** Probability-like risk in [0, 1]. */
+  score: number;
+  decision: 'allow' | 'review' | 'block';
+  /** True when the score or a rule raised an alert for this event. */
+  alert: boolean;
+  reasons: Array<{ code: string; detail?: string }>;
+  scoredAt: string;
+}
