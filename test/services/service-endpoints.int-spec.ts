@@ -9,7 +9,7 @@ import { ProfileApiModule } from '../../apps/profile-api/src/profile-api.module'
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
 import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { loadConfig } from '@app/platform';
-import { bootApp, freePort, testEnv, uniqueName, type BootedApp } from '@app/testing';
+import { bootApp, freePort, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
 
 const env = {
   API_KEYS: 'test-key-12345', LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, REDIS_URL: testEnv.redisUrl, DATABASE_URL: testEnv.postgresUrl,
@@ -19,13 +19,13 @@ const env = {
 const services = [
   ['ingest', () => IngestModule.forRoot(loadConfig(ingestEnv, env)), ['bus', 'redis']],
   ['scoring', () => ScoringModule.forRoot(loadConfig(scoringEnv, env)), ['bus', 'redis']],
-  ['profile-api', () => ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), ['bus', 'postgres']],
-  ['alerts', () => AlertsModule.forRoot(loadConfig(alertsEnv, env)), ['bus', 'postgres']],
+  ['profile-api', () => ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), ['bus', 'postgres', 'schema']],
+  ['alerts', () => AlertsModule.forRoot(loadConfig(alertsEnv, env)), ['bus', 'postgres', 'schema']],
 ] as const;
 
 describe.each(services)('%s service endpoints', (service, createModule, dependencies) => {
   let booted: BootedApp;
-  beforeAll(async () => (booted = await bootApp(createModule(), service)));
+  beforeAll(async () => (booted = await untilReady(await bootApp(createModule(), service))));
   afterAll(() => booted.close());
 
   it('answers /health/live', async () => {

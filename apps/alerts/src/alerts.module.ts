@@ -1,13 +1,24 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { DatabaseModule } from '@app/database';
 import { PlatformModule } from '@app/platform';
 import type { AlertsConfig } from './alerts.config';
+import { WebhookEndpointEntity } from './endpoints/webhook-endpoint.entity';
+import { WebhookEndpointRepository } from './endpoints/webhook-endpoint.repository';
+import { WebhookTargetPolicy } from './endpoints/webhook-target.policy';
+import { WebhooksController } from './endpoints/webhooks.controller';
+import { CreateWebhooks1795500000000 } from './migrations/1795500000000-create-webhooks';
 
 @Module({})
 export class AlertsModule {
   static forRoot(config: AlertsConfig): DynamicModule {
     return {
       module: AlertsModule,
-      imports: [PlatformModule.forRoot({ service: 'alerts', config, dependencies: ['postgres'] })],
+      imports: [
+        PlatformModule.forRoot({ service: 'alerts', config, dependencies: ['postgres'] }),
+        DatabaseModule.forRoot({ entities: [WebhookEndpointEntity], migrations: [CreateWebhooks1795500000000], migrationsTableName: 'alerts_migrations' }),
+      ],
+      controllers: [WebhooksController],
+      providers: [WebhookEndpointRepository, { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) }],
     };
   }
 }

@@ -17,7 +17,7 @@ export class ProfileApiModule {
       module: ProfileApiModule,
       imports: [
         PlatformModule.forRoot({ service: 'profile-api', config, dependencies: ['postgres'] }),
-        DatabaseModule.forRoot({ entities: [ProfileEntity, ConsumerPositionEntity], migrations: [CreateProfiles1795400000000] }),
+        DatabaseModule.forRoot({ entities: [ProfileEntity, ConsumerPositionEntity], migrations: [CreateProfiles1795400000000], migrationsTableName: 'profile_api_migrations' }),
       ],
       controllers: [ProfilesController],
       providers: [ProfileRepository, FoldBatchService, ...(config.PROFILE_CONSUMER ? [ProfileStreamConsumer] : [])],

@@ -1,27 +1,15 @@
-import { Client } from 'pg';
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type EnrichedEvent, type Score } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { bootApp, busUrlsUnderTest, eventually, testEnv, uniqueName, type BootedApp } from '@app/testing';
+import { bootApp, busUrlsUnderTest, createOwnDatabase, eventually, testEnv, uniqueName, type BootedApp } from '@app/testing';
 import { profileApiEnv } from '../src/profile-api.config';
 import { ProfileApiModule } from '../src/profile-api.module';
 import { PROFILE_GROUP } from '../src/stream/fold-batch.service';
 
 const API_KEY = 'profile-test-key-1';
 
-/** A database of this test file's own: listings and positions see only what the tests wrote. */
-async function withDatabase(name: string, sql: string): Promise<void> {
-  const admin = new Client({ connectionString: testEnv.postgresUrl });
-  await admin.connect();
-  try {
-    await admin.query(sql.replace('$name', name));
-  } finally {
-    await admin.end();
-  }
-}
-
 describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the stream, served over REST', (engine, busUrl) => {
-  const database = uniqueName(`profiles_${engine}`).replace(/-/g, '_');
+  let database: Awaited<ReturnType<typeof createOwnDatabase>>;
   const prefix = `${uniqueName(`prof-${engine}`)}.`;
   const topics = topicNames(prefix);
   let bus: MessageBus;
@@ -29,7 +17,7 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
 
   const boot = () => bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, {
     API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2',
-    DATABASE_URL: testEnv.postgresUrl.replace(/\/[^/]*$/, `/${database}`),
+    DATABASE_URL: database.url,
   })), 'profile-api');
   const get = (path: string, headers: Record<string, string> = {}) => fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${API_KEY}`, ...headers } });
   // Bodies are asserted field by field.
@@ -46,7 +34,7 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
   const publish = (topic: string, values: Array<{ userId: string }>) => bus.publish(topic, values.map((v) => ({ key: v.userId, value: JSON.stringify(v) })));
 
   beforeAll(async () => {
-    await withDatabase(database, 'CREATE DATABASE $name');
+    database = await createOwnDatabase(`profiles_${engine}`);
     bus = createBus({ url: busUrl, clientId: 'profile-test', logger: silentBusLogger });
     app = await boot();
   });
@@ -55,7 +43,7 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
     await app.close();
     await bus.deleteTopics(Object.values(topics));
     await bus.close();
-    await withDatabase(database, 'DROP DATABASE IF EXISTS $name WITH (FORCE)');
+    await database.drop();
   });
 
   it('folds events and scores into the profile, whatever order they arrive in', async () => {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { TransientError, describeError } from '@app/bus';
-import { APP_CONFIG, ROOT_LOGGER } from '@app/platform';
+import { APP_CONFIG, READINESS_CHECKS, ROOT_LOGGER, type ReadinessCheck } from '@app/platform';
 import type { Logger } from 'pino';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import { runMigrationsExclusively } from './run-migrations';
@@ -12,6 +12,8 @@ export interface DatabaseOptions {
   entities: MixedList<Function | string | EntitySchema>;
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   migrations: MixedList<Function | string>;
+  /** Where this service records applied migrations: one table per service, since services share a database. */
+  migrationsTableName: string;
   /** Connections in the pool. */
   poolSize?: number;
 }
@@ -32,19 +34,25 @@ export class Database implements OnModuleInit, OnApplicationShutdown {
   private readonly dataSource: DataSource;
   private readonly logger: Logger;
   private readyPromise?: Promise<DataSource>;
+  /** Connected and migrated: the schema the code expects is there. */
+  private ready = false;
   private stopping = false;
 
   constructor(
     @Inject(APP_CONFIG) config: { DATABASE_URL: string },
     @Inject(DATABASE_OPTIONS) options: DatabaseOptions,
     @Inject(ROOT_LOGGER) logger: Logger,
+    @Inject(READINESS_CHECKS) readinessChecks: ReadinessCheck[],
   ) {
     this.logger = logger.child({ component: 'database' });
+    // Reachable is not enough to serve: /health/ready also waits for the migrations.
+    readinessChecks.push({ name: 'schema', check: async () => void this.current() });
     this.dataSource = new DataSource({
       type: 'postgres',
       url: config.DATABASE_URL,
       entities: options.entities,
       migrations: options.migrations,
+      migrationsTableName: options.migrationsTableName,
       synchronize: false,
       migrationsRun: false,
       extra: { max: options.poolSize ?? 10 },
@@ -63,12 +71,13 @@ export class Database implements OnModuleInit, OnApplicationShutdown {
 
   /** The DataSource now, or a DatabaseUnavailableError (a request should not wait for an outage). */
   current(): DataSource {
-    if (!this.dataSource.isInitialized) throw new DatabaseUnavailableError('the database is not reachable yet');
+    if (!this.ready || !this.dataSource.isInitialized) throw new DatabaseUnavailableError('the database is not reachable or not migrated yet');
     return this.dataSource;
   }
 
   async onApplicationShutdown(): Promise<void> {
     this.stopping = true;
+    this.ready = false;
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 
@@ -78,6 +87,7 @@ export class Database implements OnModuleInit, OnApplicationShutdown {
         if (!this.dataSource.isInitialized) await this.dataSource.initialize();
         const applied = await runMigrationsExclusively(this.dataSource);
         if (applied.length > 0) this.logger.info({ migrations: applied }, 'database migrations applied');
+        this.ready = true;
         return this.dataSource;
       } catch (error) {
         if (this.stopping) throw new DatabaseUnavailableError('stopped before the database was reachable');

@@ -65,7 +65,7 @@ export class PlatformModule {
       ],
       controllers: [HealthController, MetricsController],
       providers,
-      exports: [PLATFORM_OPTIONS, APP_CONFIG, ROOT_LOGGER, TOPICS, API_KEYS, ApiKeyGuard, MESSAGE_BUS, ...(usesRedis ? [REDIS] : [])],
+      exports: [PLATFORM_OPTIONS, APP_CONFIG, ROOT_LOGGER, TOPICS, API_KEYS, ApiKeyGuard, MESSAGE_BUS, READINESS_CHECKS, ...(usesRedis ? [REDIS] : [])],
     };
   }
 }

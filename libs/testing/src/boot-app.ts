@@ -16,3 +16,14 @@ export async function bootApp(module: DynamicModule, service: string, options: {
   const url = await app.getUrl();
   return { app, url: url.replace('[::1]', '127.0.0.1'), close: () => app.close() };
 }
+
+/** Waits for /health/ready: services that start before their database become ready once it answers. */
+export async function untilReady(booted: BootedApp, timeoutMs = 30_000): Promise<BootedApp> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ok = await fetch(`${booted.url}/health/ready`).then((r) => r.ok, () => false);
+    if (ok) return booted;
+    if (Date.now() > deadline) throw new Error(`${booted.url} was not ready within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

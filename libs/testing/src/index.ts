@@ -4,3 +4,4 @@ export * from './free-port';
 export * from './owned-servers';
 export * from './boot-app';
 export * from './lake-reader';
+export * from './own-database';

@@ -1,0 +1,39 @@
+import { WebhookTargetPolicy } from './webhook-target.policy';
+
+const dns: Record<string, string[]> = { 'hooks.example.com': ['93.184.216.34'], 'sneaky.example.com': ['93.184.216.34', '10.0.0.5'], 'intranet.example.com': ['192.168.1.10'] };
+const resolve = async (host: string) => {
+  if (!dns[host]) throw new Error('ENOTFOUND');
+  return dns[host];
+};
+
+describe('WebhookTargetPolicy', () => {
+  const strict = new WebhookTargetPolicy([], resolve);
+
+  it('allows public http(s) targets', async () => {
+    expect(await strict.problem('https://hooks.example.com/fraud')).toBeUndefined();
+    expect(await strict.problem('http://93.184.216.34:8080/x')).toBeUndefined();
+  });
+
+  it.each([
+    ['http://127.0.0.1:9000/hook', /127\.0\.0\.1, a private or reserved address/],
+    ['http://[::1]/hook', /::1, a private/],
+    ['http://169.254.169.254/latest/meta-data', /169\.254\.169\.254/],
+    ['https://intranet.example.com/', /192\.168\.1\.10/],
+    ['https://sneaky.example.com/', /10\.0\.0\.5/],
+    ['ftp://hooks.example.com/', /must be an http\(s\) URL/],
+    ['https://user:pw@hooks.example.com/', /must not carry credentials/],
+    ['https://nowhere.example.com/', /does not resolve/],
+    ['not a url', /is not a URL/],
+  ])('refuses %s', async (url, reason) => {
+    expect(await strict.problem(url)).toMatch(reason);
+  });
+
+  it('lets the allow-list name hosts, addresses and ranges', async () => {
+    const local = new WebhookTargetPolicy(['localhost', '127.0.0.0/8', '::1', 'intranet.example.com'], resolve);
+    expect(await local.problem('http://localhost:3999/hook')).toBeUndefined();
+    expect(await local.problem('http://127.0.0.1:3999/hook')).toBeUndefined();
+    expect(await local.problem('http://[::1]:3999/hook')).toBeUndefined();
+    expect(await local.problem('https://intranet.example.com/')).toBeUndefined();
+    expect(await local.problem('http://10.1.1.1/')).toMatch(/private/);
+  });
+});

@@ -1,0 +1,55 @@
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+import { classifyIp } from '@app/enrichment';
+
+export type Resolve = (host: string) => Promise<string[]>;
+
+const resolveAll: Resolve = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+/**
+ * Which webhook URLs the service may call. A URL whose host resolves to a private, loopback,
+ * link-local or otherwise non-public address is refused (a webhook must not become a way into our
+ * network), unless the allow-list names its host or covers the address (tests and local demos).
+ * Every address the name resolves to must pass: one private answer is enough to refuse.
+ */
+export class WebhookTargetPolicy {
+  private readonly hosts = new Set<string>();
+  private readonly networks = new BlockList();
+
+  /** `allowed`: host names, IP addresses and CIDR ranges (e.g. `localhost,127.0.0.0/8,::1`). */
+  constructor(allowed: string[], private readonly resolve: Resolve = resolveAll) {
+    for (const entry of allowed) {
+      const [address, prefix] = entry.split('/');
+      const family = isIP(address);
+      if (family === 0) this.hosts.add(entry.toLowerCase());
+      else if (prefix === undefined) this.networks.addAddress(address, family === 4 ? 'ipv4' : 'ipv6');
+      else this.networks.addSubnet(address, Number(prefix), family === 4 ? 'ipv4' : 'ipv6');
+    }
+  }
+
+  /** Why this URL may not be called, or undefined when it may. */
+  async problem(url: string): Promise<string | undefined> {
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      return 'is not a URL';
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return 'must be an http(s) URL';
+    if (parsed.username || parsed.password) return 'must not carry credentials';
+    const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (this.hosts.has(host)) return undefined;
+    let addresses: string[];
+    try {
+      addresses = isIP(host) ? [host] : await this.resolve(host);
+    } catch {
+      return `host ${host} does not resolve`;
+    }
+    for (const address of addresses) {
+      const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
+      if (this.networks.check(address, family)) continue;
+      if (classifyIp(address) !== 'public') return `resolves to ${address}, a private or reserved address (allow it with WEBHOOK_ALLOWED_TARGETS)`;
+    }
+    return undefined;
+  }
+}
