@@ -1,7 +1,7 @@
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type EnrichedEvent, type Score } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { bootApp, busUrlsUnderTest, createOwnDatabase, eventually, testEnv, uniqueName, type BootedApp } from '@app/testing';
+import { bootApp, busUrlsUnderTest, createOwnDatabase, eventually, uniqueName, type BootedApp } from '@app/testing';
 import { profileApiEnv } from '../src/profile-api.config';
 import { ProfileApiModule } from '../src/profile-api.module';
 import { PROFILE_GROUP } from '../src/stream/fold-batch.service';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import type { Consumer, MessageBus, RecordBatch, BatchContext } from '@app/bus';
+import type { MessageBus, RecordBatch, BatchContext } from '@app/bus';
 import type { TopicMap } from '@app/contracts';
 import { MESSAGE_BUS, TOPICS } from '@app/platform';
 import { MalformedLine } from '../events/request-body.parser';
@@ -10,8 +10,6 @@ export const RAW_EVENTS_GROUP = 'ingest.raw';
 /** Events other producers write straight to events.raw: the same validation and enrichment as HTTP. */
 @Injectable()
 export class RawEventsConsumer implements OnApplicationBootstrap {
-  private consumer?: Consumer;
-
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(TOPICS) private readonly topics: TopicMap,
@@ -19,7 +17,8 @@ export class RawEventsConsumer implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.consumer = await this.bus.consume({
+    // The bus owns the consumer from here: closing it at shutdown drains and commits the batch in hand.
+    await this.bus.consume({
       group: RAW_EVENTS_GROUP,
       topics: [this.topics.raw],
       deadLetterTopic: this.topics.invalid,
