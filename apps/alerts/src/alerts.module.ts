@@ -6,7 +6,11 @@ import { WebhookEndpointEntity } from './endpoints/webhook-endpoint.entity';
 import { WebhookEndpointRepository } from './endpoints/webhook-endpoint.repository';
 import { WebhookTargetPolicy } from './endpoints/webhook-target.policy';
 import { WebhooksController } from './endpoints/webhooks.controller';
+import { AlertIntakeConsumer } from './intake/alert-intake.consumer';
+import { AlertRepository } from './intake/alert.repository';
+import { AlertsController } from './intake/alerts.controller';
 import { CreateWebhooks1795500000000 } from './migrations/1795500000000-create-webhooks';
+import { CreateDeliveries1795500000001 } from './migrations/1795500000001-create-deliveries';
 
 @Module({})
 export class AlertsModule {
@@ -15,10 +19,10 @@ export class AlertsModule {
       module: AlertsModule,
       imports: [
         PlatformModule.forRoot({ service: 'alerts', config, dependencies: ['postgres'] }),
-        DatabaseModule.forRoot({ entities: [WebhookEndpointEntity], migrations: [CreateWebhooks1795500000000], migrationsTableName: 'alerts_migrations' }),
+        DatabaseModule.forRoot({ entities: [WebhookEndpointEntity], migrations: [CreateWebhooks1795500000000, CreateDeliveries1795500000001], migrationsTableName: 'alerts_migrations' }),
       ],
-      controllers: [WebhooksController],
-      providers: [WebhookEndpointRepository, { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) }],
+      controllers: [WebhooksController, AlertsController],
+      providers: [WebhookEndpointRepository, AlertRepository, AlertIntakeConsumer, { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) }],
     };
   }
 }

@@ -10,3 +10,4 @@ export { RedisStreamsBus } from './redis/redis-streams.bus';
 export { describeError } from './batch-runner';
 export { BusBackpressureError } from './coalescing-sender';
 export * from './offsets';
+export * from './record-json';

@@ -4,3 +4,4 @@ export * from './event-in.schema';
 export * from './validate-event';
 export * from './enriched-event';
 export * from './score';
+export * from './alert';

@@ -1,4 +1,4 @@
-import type { BusRecord } from '@app/bus';
+import { recordJson, type BusRecord } from '@app/bus';
 import type { EnrichedEvent, Score } from '@app/contracts';
 
 export type StreamItem = { kind: 'event'; userId: string; event: EnrichedEvent } | { kind: 'score'; userId: string; score: Score };
@@ -8,13 +8,8 @@ export type StreamItem = { kind: 'event'; userId: string; event: EnrichedEvent }
  * Only what folding relies on is checked: the producers validated the rest.
  */
 export function parseStreamRecord(record: BusRecord, kind: StreamItem['kind']): StreamItem | string {
-  let value: Record<string, unknown>;
-  try {
-    value = JSON.parse(record.value.toString('utf8'));
-  } catch (error) {
-    return `invalid JSON: ${(error as Error).message}`;
-  }
-  if (typeof value !== 'object' || value === null) return 'not a JSON object';
+  const value = recordJson(record);
+  if (typeof value === 'string') return value;
   if (typeof value.userId !== 'string' || value.userId.length === 0) return 'userId is required';
   if (typeof value.occurredAt !== 'string' || Number.isNaN(Date.parse(value.occurredAt))) return 'occurredAt must be a time';
   if (kind === 'event') {

@@ -1,0 +1,46 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
+import type { Alert, TopicMap } from '@app/contracts';
+import { ConsumerAfterDatabase, Database } from '@app/database';
+import { MESSAGE_BUS, TOPICS } from '@app/platform';
+import { AlertRepository } from './alert.repository';
+import { parseAlertRecord } from './alert-record.parser';
+import { wantsAlert } from './endpoint-filter';
+
+export const ALERTS_GROUP = 'alerts';
+
+/** `alerts` → stored once, fanned out to a pending delivery per interested endpoint. */
+@Injectable()
+export class AlertIntakeConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(AlertIntakeConsumer.name);
+  private readonly consumer: ConsumerAfterDatabase;
+
+  constructor(
+    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(TOPICS) topics: TopicMap,
+    private readonly alerts: AlertRepository,
+    private readonly database: Database,
+  ) {
+    this.consumer = new ConsumerAfterDatabase(bus, {
+      group: ALERTS_GROUP, topics: [topics.alerts], deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
+    }, (message) => this.logger.warn(message));
+  }
+
+  onApplicationBootstrap(): void {
+    this.consumer.startWhenReady(this.database);
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.consumer.stop();
+  }
+
+  private async handle(batch: RecordBatch, context: BatchContext): Promise<void> {
+    const alerts = new Map<string, Alert>();
+    for (const record of batch.records) {
+      const alert = parseAlertRecord(record);
+      if (typeof alert === 'string') context.deadLetter(record, alert);
+      else alerts.set(alert.alertId, alert);
+    }
+    await this.alerts.storeWithDeliveries([...alerts.values()], (alert, endpoints) => endpoints.filter((e) => wantsAlert(e, alert)).map((e) => e.id));
+  }
+}

@@ -1,0 +1,74 @@
+import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
+import { alertIdFor, topicNames, type Alert } from '@app/contracts';
+import { loadConfig } from '@app/platform';
+import { bootApp, createOwnDatabase, eventually, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
+import { alertsEnv } from '../src/alerts.config';
+import { AlertsModule } from '../src/alerts.module';
+import { ALERTS_GROUP } from '../src/intake/alert-intake.consumer';
+
+const API_KEY = 'alerts-test-key-2';
+
+describe('alerts: intake of the alerts topic', () => {
+  const prefix = `${uniqueName('ai')}.`;
+  const topics = topicNames(prefix);
+  let database: Awaited<ReturnType<typeof createOwnDatabase>>;
+  let bus: MessageBus;
+  let app: BootedApp;
+
+  const boot = async () => untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, {
+    API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2',
+    DATABASE_URL: database.url, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+  })), 'alerts'));
+  const call = (method: string, path: string, body?: unknown) =>
+    fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  // Bodies are asserted field by field.
+  const json = (res: Response): Promise<any> => res.json();
+  const alertsListed = async (): Promise<any[]> => (await json(await call('GET', '/v1/alerts?limit=500'))).items;
+  const alert = (n: number, over: Partial<Alert> = {}): Alert => ({
+    alertId: alertIdFor(`${prefix}e${n}`), eventId: `${prefix}e${n}`, userId: `u${n}`, eventType: 'transaction', occurredAt: '2026-11-23T10:00:00Z', score: 0.9,
+    model: { id: 'm', version: '1' }, reasons: [{ code: 'velocity' }], raisedAt: '2026-11-23T10:00:00.010Z', ...over,
+  });
+  const publish = (alerts: Array<Alert | string>) => bus.publish(topics.alerts, alerts.map((a) => ({ key: typeof a === 'string' ? 'bad' : a.userId, value: typeof a === 'string' ? a : JSON.stringify(a) })));
+
+  beforeAll(async () => {
+    database = await createOwnDatabase('alerts_intake');
+    bus = createBus({ url: testEnv.redisUrl, clientId: 'alerts-test', logger: silentBusLogger });
+    app = await boot();
+  });
+
+  afterAll(async () => {
+    await app.close();
+    await bus.deleteTopics(Object.values(topics));
+    await bus.close();
+    await database.drop();
+  });
+
+  it('stores each alert once with a pending delivery for every endpoint whose filter wants it, even when replayed', async () => {
+    const all = (await json(await call('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/all' }))).id;
+    const high = (await json(await call('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/high', filter: { minScore: 0.95 } }))).id;
+    const logins = (await json(await call('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/logins', filter: { eventTypes: ['login'] } }))).id;
+    const off = (await json(await call('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/off' }))).id;
+    await call('PATCH', `/v1/webhooks/${off}`, { enabled: false });
+
+    await publish([alert(1), alert(2, { score: 0.97 }), alert(3, { eventType: 'login' }), 'not json', alert(1)]);
+    await eventually(async () => expect(await alertsListed()).toHaveLength(3));
+
+    // The whole topic once more, as after a crash or a rewind: nothing new.
+    await app.close();
+    await bus.rewind(ALERTS_GROUP, topics.alerts, new Date(0));
+    app = await boot();
+    await publish([alert(4)]);
+    await eventually(async () => expect(await alertsListed()).toHaveLength(4));
+
+    const byId = new Map((await alertsListed()).map((a) => [a.alertId, a.deliveries.map((d: { endpointId: string; status: string }) => `${d.endpointId}:${d.status}`).sort()]));
+    const pending = (...endpoints: string[]) => endpoints.map((e) => `${e}:pending`).sort();
+    expect(byId.get(alert(1).alertId)).toEqual(pending(all));
+    expect(byId.get(alert(2).alertId)).toEqual(pending(all, high));
+    expect(byId.get(alert(3).alertId)).toEqual(pending(all, logins));
+    expect(byId.get(alert(4).alertId)).toEqual(pending(all));
+  });
+
+  it('rejects a bad limit', async () => {
+    expect((await call('GET', '/v1/alerts?limit=0')).status).toBe(400);
+  });
+});
