@@ -9,6 +9,16 @@ export const alertsEnv = serviceEnv(3004)
      * comma-separated host names, addresses and CIDR ranges (tests and local demos: `localhost,127.0.0.0/8,::1`).
      */
     WEBHOOK_ALLOWED_TARGETS: z.string().default('').transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+    /** Longest wait for a receiver's answer. */
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
+    /** Seconds before each retry after successive failures (the Standard Webhooks schedule); then the delivery fails. */
+    WEBHOOK_RETRY_SCHEDULE: z
+      .string()
+      .default('5,300,1800,7200,18000,36000,36000')
+      .transform((s) => s.split(',').map((x) => Number(x.trim())))
+      .refine((list) => list.length > 0 && list.every((n) => Number.isFinite(n) && n >= 0), 'must be comma-separated seconds'),
+    /** How often the queue is looked at when nothing woke the dispatcher. */
+    WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   });
 
 export type AlertsConfig = z.infer<typeof alertsEnv>;

@@ -6,6 +6,8 @@ import { WebhookEndpointEntity } from './endpoints/webhook-endpoint.entity';
 import { WebhookEndpointRepository } from './endpoints/webhook-endpoint.repository';
 import { WebhookTargetPolicy } from './endpoints/webhook-target.policy';
 import { WebhooksController } from './endpoints/webhooks.controller';
+import { DeliveryRepository } from './delivery/delivery.repository';
+import { WebhookDispatcher } from './delivery/webhook-dispatcher';
 import { AlertIntakeConsumer } from './intake/alert-intake.consumer';
 import { AlertRepository } from './intake/alert.repository';
 import { AlertsController } from './intake/alerts.controller';
@@ -22,7 +24,7 @@ export class AlertsModule {
         DatabaseModule.forRoot({ entities: [WebhookEndpointEntity], migrations: [CreateWebhooks1795500000000, CreateDeliveries1795500000001], migrationsTableName: 'alerts_migrations' }),
       ],
       controllers: [WebhooksController, AlertsController],
-      providers: [WebhookEndpointRepository, AlertRepository, AlertIntakeConsumer, { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) }],
+      providers: [WebhookEndpointRepository, AlertRepository, AlertIntakeConsumer, DeliveryRepository, WebhookDispatcher, { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) }],
     };
   }
 }

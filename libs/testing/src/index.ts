@@ -5,3 +5,4 @@ export * from './owned-servers';
 export * from './boot-app';
 export * from './lake-reader';
 export * from './own-database';
+export * from './webhook-receiver';

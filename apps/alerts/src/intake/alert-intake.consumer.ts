@@ -3,6 +3,7 @@ import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
 import type { Alert, TopicMap } from '@app/contracts';
 import { ConsumerAfterDatabase, Database } from '@app/database';
 import { MESSAGE_BUS, TOPICS } from '@app/platform';
+import { WebhookDispatcher } from '../delivery/webhook-dispatcher';
 import { AlertRepository } from './alert.repository';
 import { parseAlertRecord } from './alert-record.parser';
 import { wantsAlert } from './endpoint-filter';
@@ -20,6 +21,7 @@ export class AlertIntakeConsumer implements OnApplicationBootstrap, BeforeApplic
     @Inject(TOPICS) topics: TopicMap,
     private readonly alerts: AlertRepository,
     private readonly database: Database,
+    private readonly dispatcher: WebhookDispatcher,
   ) {
     this.consumer = new ConsumerAfterDatabase(bus, {
       group: ALERTS_GROUP, topics: [topics.alerts], deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
@@ -41,6 +43,7 @@ export class AlertIntakeConsumer implements OnApplicationBootstrap, BeforeApplic
       if (typeof alert === 'string') context.deadLetter(record, alert);
       else alerts.set(alert.alertId, alert);
     }
-    await this.alerts.storeWithDeliveries([...alerts.values()], (alert, endpoints) => endpoints.filter((e) => wantsAlert(e, alert)).map((e) => e.id));
+    const stored = await this.alerts.storeWithDeliveries([...alerts.values()], (alert, endpoints) => endpoints.filter((e) => wantsAlert(e, alert)).map((e) => e.id));
+    if (stored.length > 0) this.dispatcher.wake(); // new deliveries: no need to wait for the next poll
   }
 }

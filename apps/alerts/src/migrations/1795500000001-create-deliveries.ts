@@ -32,9 +32,20 @@ export class CreateDeliveries1795500000001 implements MigrationInterface {
       )`);
     await runner.query(`CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at) WHERE status = 'pending'`);
     await runner.query('CREATE INDEX webhook_deliveries_endpoint ON webhook_deliveries (endpoint_id, created_at DESC)');
+    await runner.query(`
+      CREATE TABLE webhook_attempts (
+        id bigserial PRIMARY KEY,
+        delivery_id uuid NOT NULL REFERENCES webhook_deliveries (id) ON DELETE CASCADE,
+        attempted_at timestamptz NOT NULL DEFAULT now(),
+        status_code integer,
+        latency_ms integer NOT NULL,
+        error text
+      )`);
+    await runner.query('CREATE INDEX webhook_attempts_delivery ON webhook_attempts (delivery_id, attempted_at)');
   }
 
   async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP TABLE webhook_attempts');
     await runner.query('DROP TABLE webhook_deliveries');
     await runner.query('DROP TABLE alerts');
   }

@@ -1,0 +1,134 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { describeError } from '@app/bus';
+import { Database } from '@app/database';
+import { APP_CONFIG } from '@app/platform';
+import type { AlertsConfig } from '../alerts.config';
+import { WebhookTargetPolicy } from '../endpoints/webhook-target.policy';
+import { signatureHeader } from '../signing/standard-webhooks';
+import { DeliveryRepository, type AttemptOutcome, type ClaimedDelivery } from './delivery.repository';
+import { nextRetryDelayMs, retryAfterSeconds } from './retry-schedule';
+
+const CLAIM_BATCH = 200;
+
+/**
+ * Works the delivery queue: leases due deliveries, sends each signed (Standard Webhooks headers over
+ * the exact bytes sent), records the attempt, and schedules a retry, gives up, or disables the
+ * endpoint (410 Gone). Each endpoint has at most `maxInFlight` deliveries in flight here, so a slow
+ * receiver never holds up the others. `wake()` cuts the polling delay when new deliveries arrive.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(WebhookDispatcher.name);
+  private readonly inFlight = new Map<string, number>();
+  private readonly sending = new Set<Promise<void>>();
+  private stopped = false;
+  private loop?: Promise<void>;
+  private wakeUp?: () => void;
+
+  constructor(
+    private readonly deliveries: DeliveryRepository,
+    private readonly database: Database,
+    @Inject(WebhookTargetPolicy) private readonly targets: WebhookTargetPolicy,
+    @Inject(APP_CONFIG) private readonly config: AlertsConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    void this.database.whenReady().then(() => (this.loop = this.run()), () => undefined);
+  }
+
+  /** Stops claiming and lets the deliveries in flight finish (their outcome is recorded). */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    this.wake();
+    await this.loop;
+    await Promise.all([...this.sending]);
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopped) {
+      let claimed: ClaimedDelivery[] = [];
+      try {
+        const busy = [...this.inFlight].filter(([id, n]) => n > 0 && n >= this.limitOf(id)).map(([id]) => id);
+        claimed = await this.deliveries.claim(CLAIM_BATCH, busy, this.config.WEBHOOK_TIMEOUT_MS * 2);
+      } catch (error) {
+        this.logger.warn(`claiming deliveries failed: ${describeError(error)}`);
+      }
+      const released: string[] = [];
+      for (const delivery of claimed) {
+        this.limits.set(delivery.endpointId, delivery.maxInFlight);
+        if ((this.inFlight.get(delivery.endpointId) ?? 0) >= delivery.maxInFlight) released.push(delivery.id);
+        else this.start(delivery);
+      }
+      await this.deliveries.release(released).catch(() => undefined); // an unreleased lease just expires
+      if (claimed.length < CLAIM_BATCH) await this.idle();
+    }
+  }
+
+  private readonly limits = new Map<string, number>();
+  private limitOf(endpointId: string): number {
+    return this.limits.get(endpointId) ?? 1;
+  }
+
+  private idle(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, this.config.WEBHOOK_POLL_MS);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wakeUp = done;
+    });
+  }
+
+  private start(delivery: ClaimedDelivery): void {
+    this.inFlight.set(delivery.endpointId, (this.inFlight.get(delivery.endpointId) ?? 0) + 1);
+    const work = this.attempt(delivery)
+      .then((outcome) => this.deliveries.record(delivery, outcome))
+      .catch((error) => this.logger.warn(`recording delivery ${delivery.id} failed; its lease will expire and it is retried: ${describeError(error)}`))
+      .finally(() => {
+        this.inFlight.set(delivery.endpointId, (this.inFlight.get(delivery.endpointId) ?? 1) - 1);
+        this.sending.delete(work);
+        this.wake(); // a free slot may let a waiting delivery of this endpoint go
+      });
+    this.sending.add(work);
+  }
+
+  private async attempt(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
+    const failures = delivery.attemptCount + 1;
+    const started = Date.now();
+    const fail = (status: number | null, error: string | null, retryAfter: number | null = null): AttemptOutcome => {
+      const latencyMs = Date.now() - started;
+      const retryInMs = nextRetryDelayMs(failures, this.config.WEBHOOK_RETRY_SCHEDULE, retryAfter);
+      return retryInMs === null ? { kind: 'failed', status, latencyMs, error } : { kind: 'retry', status, latencyMs, error, retryInMs };
+    };
+    // Checked again at send time: a name may resolve elsewhere than when it was registered.
+    const problem = await this.targets.problem(delivery.url);
+    if (problem) return fail(null, `url ${problem}`);
+    const timestamp = Math.floor(Date.now() / 1000);
+    try {
+      const response = await fetch(delivery.url, {
+        method: 'POST',
+        body: delivery.payload,
+        redirect: 'manual', // a redirect is an answer, not a new target to call
+        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
+        headers: {
+          'content-type': 'application/json',
+          'webhook-id': delivery.id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signatureHeader(delivery.secrets, delivery.id, timestamp, delivery.payload),
+        },
+      });
+      await response.arrayBuffer().catch(() => undefined);
+      const latencyMs = Date.now() - started;
+      if (response.status >= 200 && response.status < 300) return { kind: 'delivered', status: response.status, latencyMs };
+      if (response.status === 410) return { kind: 'failed', status: 410, latencyMs, error: 'receiver answered 410 Gone', disableEndpoint: 'the receiver answered 410 Gone' };
+      return fail(response.status, `receiver answered ${response.status}`, retryAfterSeconds(response.headers.get('retry-after')));
+    } catch (error) {
+      return fail(null, (error as Error).name === 'TimeoutError' ? `no answer within ${this.config.WEBHOOK_TIMEOUT_MS} ms` : describeError(error));
+    }
+  }
+}
