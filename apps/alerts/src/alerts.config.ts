@@ -17,6 +17,8 @@ export const alertsEnv = serviceEnv(3004)
       .default('5,300,1800,7200,18000,36000,36000')
       .transform((s) => s.split(',').map((x) => Number(x.trim())))
       .refine((list) => list.length > 0 && list.every((n) => Number.isFinite(n) && n >= 0), 'must be comma-separated seconds'),
+    /** An endpoint that has failed every attempt for this long is disabled (and the event logged). */
+    WEBHOOK_DISABLE_AFTER_FAILING_MS: z.coerce.number().int().min(0).default(5 * 86_400_000),
     /** How often the queue is looked at when nothing woke the dispatcher. */
     WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(10_000).default(250),
   });

@@ -13,6 +13,7 @@ import { AlertRepository } from './intake/alert.repository';
 import { AlertsController } from './intake/alerts.controller';
 import { CreateWebhooks1795500000000 } from './migrations/1795500000000-create-webhooks';
 import { CreateDeliveries1795500000001 } from './migrations/1795500000001-create-deliveries';
+import { EndpointFailingSince1795500000002 } from './migrations/1795500000002-endpoint-failing-since';
 
 @Module({})
 export class AlertsModule {
@@ -21,7 +22,7 @@ export class AlertsModule {
       module: AlertsModule,
       imports: [
         PlatformModule.forRoot({ service: 'alerts', config, dependencies: ['postgres'] }),
-        DatabaseModule.forRoot({ entities: [WebhookEndpointEntity], migrations: [CreateWebhooks1795500000000, CreateDeliveries1795500000001], migrationsTableName: 'alerts_migrations' }),
+        DatabaseModule.forRoot({ entities: [WebhookEndpointEntity], migrations: [CreateWebhooks1795500000000, CreateDeliveries1795500000001, EndpointFailingSince1795500000002], migrationsTableName: 'alerts_migrations', poolSize: 20 }),
       ],
       controllers: [WebhooksController, AlertsController],
       providers: [WebhookEndpointRepository, AlertRepository, AlertIntakeConsumer, DeliveryRepository, WebhookDispatcher, { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) }],

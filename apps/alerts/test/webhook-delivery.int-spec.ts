@@ -17,7 +17,7 @@ describe('alerts: webhook delivery', () => {
 
   const boot = async () => untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, {
     API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', DATABASE_URL: database.url,
-    WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '0.3,0.3,0.3', WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_POLL_MS: '50',
+    WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '0.3,0.3,0.3', WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_POLL_MS: '50', WEBHOOK_DISABLE_AFTER_FAILING_MS: '3000',
   })), 'alerts'));
   const call = (method: string, path: string, body?: unknown) =>
     fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -101,5 +101,57 @@ describe('alerts: webhook delivery', () => {
     for (let i = 0; i < 5; i++) await raise({ eventType: 'search' });
     await eventually(() => expect(healthy.received).toHaveLength(5));
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+
+  it('lists deliveries with their attempts and replays failed ones with their webhook-id', async () => {
+    let healthy = false;
+    const recovering = await receiver((_, res) => void (healthy ? res.end('ok') : res.writeHead(503).end()));
+    const endpoint = await register(recovering.url, { eventTypes: ['signup'] });
+    const since = new Date(Date.now() - 1000).toISOString();
+    await raise({ eventType: 'signup' });
+    await raise({ eventType: 'signup' });
+    await eventually(async () => expect((await json(await call('GET', `/v1/webhooks/${endpoint.id}/deliveries?status=failed`))).items).toHaveLength(2), { timeoutMs: 10_000 });
+    const [failed] = (await json(await call('GET', `/v1/webhooks/${endpoint.id}/deliveries?status=failed`))).items;
+    expect(failed).toMatchObject({ attemptCount: 4, lastStatus: 503, lastError: 'receiver answered 503' });
+    expect(failed.attempts).toHaveLength(4);
+    expect(failed.attempts[0]).toMatchObject({ status: 503, error: 'receiver answered 503' });
+
+    healthy = true;
+    expect((await call('POST', `/v1/webhooks/${endpoint.id}/deliveries/${failed.id}/replay`)).status).toBe(202);
+    await eventually(() => expect(recovering.received.filter((m) => m.id === failed.id)).toHaveLength(5));
+    const replayAgain = await call('POST', `/v1/webhooks/${endpoint.id}/deliveries/${failed.id}/replay`);
+    await eventually(async () => expect((await json(await call('GET', `/v1/webhooks/${endpoint.id}/deliveries?status=delivered`))).items).toHaveLength(1));
+    expect([202, 409]).toContain(replayAgain.status); // once delivered, it is no longer a failure to replay
+
+    const range = await json(await call('POST', `/v1/webhooks/${endpoint.id}/replay`, { from: since, to: new Date(Date.now() + 1000).toISOString() }));
+    expect(range.replayed).toHaveLength(1);
+    await eventually(async () => expect((await json(await call('GET', `/v1/webhooks/${endpoint.id}/deliveries?status=delivered`))).items).toHaveLength(2));
+    expect((await call('POST', `/v1/webhooks/${endpoint.id}/replay`, { from: 'yesterday', to: since })).status).toBe(400);
+  });
+
+  it('delivers what was due across a restart of the service, with the same webhook-id', async () => {
+    let healthy = false;
+    const flaky = await receiver((_, res) => void (healthy ? res.end('ok') : res.writeHead(500).end()));
+    await register(flaky.url, { eventTypes: ['password_change'] });
+    await raise({ eventType: 'password_change' });
+    await eventually(() => expect(flaky.received.length).toBeGreaterThanOrEqual(1));
+    await app.close();
+    healthy = true;
+    app = await boot();
+    await eventually(async () => {
+      const [latest] = (await json(await call('GET', '/v1/alerts?limit=1'))).items;
+      expect(latest.deliveries[0]).toMatchObject({ status: 'delivered' });
+    });
+    expect(new Set(flaky.received.map((m) => m.id)).size).toBe(1);
+  });
+
+  it('disables an endpoint that has failed for longer than the sustained-failure limit', async () => {
+    const down = await receiver((_, res) => void res.writeHead(502).end());
+    const endpoint = await register(down.url, { eventTypes: ['logout'] });
+    await raise({ eventType: 'logout' });
+    await eventually(() => expect(down.received.length).toBeGreaterThanOrEqual(1));
+    await sleep(3_100);
+    await raise({ eventType: 'logout' });
+    await eventually(async () => expect(await json(await call('GET', `/v1/webhooks/${endpoint.id}`))).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/^failing since .* \(sustained failure\)$/) }), { timeoutMs: 10_000 });
   });
 });

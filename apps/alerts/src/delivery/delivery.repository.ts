@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Database } from '@app/database';
+import { Database, rowsOf } from '@app/database';
 
 /** A delivery claimed for one attempt, with what sending it needs. */
 export interface ClaimedDelivery {
@@ -54,24 +54,82 @@ export class DeliveryRepository {
     if (ids.length > 0) await this.database.current().query(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE id = ANY($1::uuid[]) AND status = 'pending'`, [ids]);
   }
 
-  /** Logs the attempt and writes its outcome, in one transaction. */
-  async record(delivery: ClaimedDelivery, outcome: AttemptOutcome): Promise<void> {
-    await this.database.current().transaction(async (tx) => {
-      const error = outcome.kind === 'delivered' ? null : outcome.error;
+  /**
+   * Logs the attempt and writes its outcome, in one transaction. A success ends the endpoint's run of
+   * failures; a failure starts one, and an endpoint failing for longer than `disableAfterMs` is disabled.
+   * Returns the reason when this attempt disabled the endpoint.
+   */
+  async record(delivery: ClaimedDelivery, outcome: AttemptOutcome, disableAfterMs: number): Promise<string | null> {
+    if (outcome.kind === 'delivered') {
+      // The common case in one statement, one round trip (a statement is atomic without BEGIN/COMMIT).
+      await this.database.current().query(
+        `WITH attempt AS (INSERT INTO webhook_attempts (delivery_id, status_code, latency_ms) VALUES ($1, $2, $3)),
+              recovered AS (UPDATE webhook_endpoints SET failing_since = NULL WHERE id = $4 AND failing_since IS NOT NULL)
+         UPDATE webhook_deliveries SET status = 'delivered', attempt_count = attempt_count + 1, last_status = $2, last_error = NULL, delivered_at = now() WHERE id = $1`,
+        [delivery.id, outcome.status, outcome.latencyMs, delivery.endpointId],
+      );
+      return null;
+    }
+    return this.database.current().transaction(async (tx) => {
+      const error = outcome.error;
       await tx.query('INSERT INTO webhook_attempts (delivery_id, status_code, latency_ms, error) VALUES ($1, $2, $3, $4)', [delivery.id, outcome.status, outcome.latencyMs, error]);
-      if (outcome.kind === 'delivered') {
-        await tx.query(`UPDATE webhook_deliveries SET status = 'delivered', attempt_count = attempt_count + 1, last_status = $2, last_error = NULL, delivered_at = now() WHERE id = $1`, [delivery.id, outcome.status]);
-      } else if (outcome.kind === 'retry') {
+      if (outcome.kind === 'retry') {
         await tx.query(
           `UPDATE webhook_deliveries SET attempt_count = attempt_count + 1, last_status = $2, last_error = $3, next_attempt_at = now() + ($4 || ' milliseconds')::interval WHERE id = $1`,
           [delivery.id, outcome.status, error, String(outcome.retryInMs)],
         );
       } else {
         await tx.query(`UPDATE webhook_deliveries SET status = 'failed', attempt_count = attempt_count + 1, last_status = $2, last_error = $3 WHERE id = $1`, [delivery.id, outcome.status, error]);
-        if (outcome.disableEndpoint) {
-          await tx.query('UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1', [delivery.endpointId, outcome.disableEndpoint]);
-        }
       }
+      const [endpoint] = rowsOf<{ failing_since: Date; enabled: boolean }>(await tx.query(
+        `UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, now()) WHERE id = $1 RETURNING failing_since, enabled`,
+        [delivery.endpointId],
+      ));
+      const sustained = endpoint && Date.now() - endpoint.failing_since.getTime() >= disableAfterMs ? `failing since ${endpoint.failing_since.toISOString()} (sustained failure)` : null;
+      const reason = (outcome.kind === 'failed' ? outcome.disableEndpoint : undefined) ?? sustained;
+      if (!reason || !endpoint?.enabled) return null;
+      await tx.query('UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1', [delivery.endpointId, reason]);
+      return reason;
     });
   }
+
+  /** An endpoint's deliveries, newest first, each with its attempts. */
+  async listForEndpoint(endpointId: string, status: string | undefined, limit: number): Promise<DeliveryView[]> {
+    return (await this.database.current().query(
+      `SELECT d.id, d.alert_id AS "alertId", d.status, d.attempt_count AS "attemptCount", d.next_attempt_at AS "nextAttemptAt", d.last_status AS "lastStatus",
+              d.last_error AS "lastError", d.created_at AS "createdAt", d.delivered_at AS "deliveredAt",
+              coalesce((SELECT json_agg(json_build_object('at', t.attempted_at, 'status', t.status_code, 'latencyMs', t.latency_ms, 'error', t.error) ORDER BY t.attempted_at)
+                        FROM webhook_attempts t WHERE t.delivery_id = d.id), '[]') AS attempts
+       FROM webhook_deliveries d WHERE d.endpoint_id = $1 AND ($2::text IS NULL OR d.status = $2)
+       ORDER BY d.created_at DESC, d.id DESC LIMIT $3`,
+      [endpointId, status ?? null, limit],
+    )) as DeliveryView[];
+  }
+
+  /**
+   * Sends failed deliveries again, with their original webhook-id (receivers dedupe on it): one by id,
+   * or every failure created in [from, to). Returns the ids put back in the queue.
+   */
+  async replayFailed(endpointId: string, selection: { deliveryId: string } | { from: Date; to: Date }): Promise<string[]> {
+    const where = 'deliveryId' in selection ? 'id = $2' : 'created_at >= $2 AND created_at < $3';
+    const params = 'deliveryId' in selection ? [endpointId, selection.deliveryId] : [endpointId, selection.from, selection.to];
+    const rows = rowsOf<{ id: string }>(await this.database.current().query(
+      `UPDATE webhook_deliveries SET status = 'pending', attempt_count = 0, next_attempt_at = now() WHERE endpoint_id = $1 AND status = 'failed' AND ${where} RETURNING id`,
+      params,
+    ));
+    return rows.map((r) => r.id);
+  }
+}
+
+export interface DeliveryView {
+  id: string;
+  alertId: string;
+  status: string;
+  attemptCount: number;
+  nextAttemptAt: Date;
+  lastStatus: number | null;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+  attempts: Array<{ at: string; status: number | null; latencyMs: number; error: string | null }>;
 }

@@ -87,7 +87,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   private start(delivery: ClaimedDelivery): void {
     this.inFlight.set(delivery.endpointId, (this.inFlight.get(delivery.endpointId) ?? 0) + 1);
     const work = this.attempt(delivery)
-      .then((outcome) => this.deliveries.record(delivery, outcome))
+      .then((outcome) => this.deliveries.record(delivery, outcome, this.config.WEBHOOK_DISABLE_AFTER_FAILING_MS))
+      .then((disabled) => {
+        // The URL is not logged: receivers put tokens in them.
+        if (disabled) this.logger.warn(`webhook endpoint ${delivery.endpointId} disabled: ${disabled}`);
+      })
       .catch((error) => this.logger.warn(`recording delivery ${delivery.id} failed; its lease will expire and it is retried: ${describeError(error)}`))
       .finally(() => {
         this.inFlight.set(delivery.endpointId, (this.inFlight.get(delivery.endpointId) ?? 1) - 1);

@@ -1,5 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { z } from 'zod';
+import { DeliveryRepository, type DeliveryView } from '../delivery/delivery.repository';
 import { ApiError, ApiKeyGuard } from '@app/platform';
 import { generateSecret } from '../signing/standard-webhooks';
 import { createEndpointInput, describeIssues, rotateSecretInput, updateEndpointInput } from './webhook-endpoint.input';
@@ -7,6 +9,9 @@ import { WebhookEndpointRepository, type EndpointChanges } from './webhook-endpo
 import { ENDPOINT_EXAMPLE, toEndpointView, type WebhookEndpointView } from './webhook-endpoint.view';
 import { WebhookTargetPolicy } from './webhook-target.policy';
 
+const instant = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 time').transform((s) => new Date(s));
+const deliveryQuery = z.object({ status: z.enum(['pending', 'delivered', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }).strict();
+const replayRangeInput = z.object({ from: instant, to: instant }).strict().refine((r) => r.from < r.to, { message: 'from must be before to', path: ['to'] });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SECRET_EXAMPLE = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwXpQ3';
 
@@ -17,6 +22,7 @@ const SECRET_EXAMPLE = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwXpQ3';
 export class WebhooksController {
   constructor(
     private readonly endpoints: WebhookEndpointRepository,
+    private readonly deliveries: DeliveryRepository,
     @Inject(WebhookTargetPolicy) private readonly targets: WebhookTargetPolicy,
   ) {}
 
@@ -78,6 +84,39 @@ export class WebhooksController {
     return { ...toEndpointView(updated!), secret };
   }
 
+  @Get(':id/deliveries')
+  @ApiOperation({ summary: "An endpoint's deliveries, newest first, each with every attempt (status, latency, error)." })
+  @ApiQuery({ name: 'status', required: false, enum: ['pending', 'delivered', 'failed'] })
+  @ApiQuery({ name: 'limit', required: false, example: 50 })
+  @ApiOkResponse({ schema: { example: { items: [{ id: '0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c', alertId: 'alert_evt-1', status: 'failed', attemptCount: 8, lastStatus: 503, lastError: 'receiver answered 503', attempts: [{ at: '2026-11-23T10:00:00.100Z', status: 503, latencyMs: 12, error: 'receiver answered 503' }] }] } } })
+  async listDeliveries(@Param('id') id: string, @Query() query: Record<string, unknown>): Promise<{ items: DeliveryView[] }> {
+    await this.existing(id);
+    const { status, limit } = parse(deliveryQuery, query, 'INVALID_QUERY', 'the query');
+    return { items: await this.deliveries.listForEndpoint(id, status, limit) };
+  }
+
+  @Post(':id/deliveries/:deliveryId/replay')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send a failed delivery again, with its original webhook-id.' })
+  @ApiAcceptedResponse({ schema: { example: { replayed: ['0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c'] } } })
+  async replayOne(@Param('id') id: string, @Param('deliveryId') deliveryId: string): Promise<{ replayed: string[] }> {
+    await this.existing(id);
+    const replayed = UUID.test(deliveryId) ? await this.deliveries.replayFailed(id, { deliveryId }) : [];
+    if (replayed.length === 0) throw new ApiError(409, 'NOT_REPLAYABLE', `delivery ${JSON.stringify(deliveryId)} of this endpoint is not a failed delivery`);
+    return { replayed };
+  }
+
+  @Post(':id/replay')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Send again every failed delivery of the endpoint created in [from, to).' })
+  @ApiBody({ schema: { example: { from: '2026-11-23T00:00:00Z', to: '2026-11-24T00:00:00Z' } } })
+  @ApiAcceptedResponse({ schema: { example: { replayed: ['0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c'] } } })
+  async replayRange(@Param('id') id: string, @Body() body: unknown): Promise<{ replayed: string[] }> {
+    await this.existing(id);
+    const { from, to } = parse(replayRangeInput, body, 'INVALID_REPLAY', 'the replay');
+    return { replayed: await this.deliveries.replayFailed(id, { from, to }) };
+  }
+
   private async existing(id: string) {
     const endpoint = UUID.test(id) ? await this.endpoints.findOne(id) : null;
     if (!endpoint) throw new ApiError(404, 'ENDPOINT_NOT_FOUND', `no webhook endpoint ${JSON.stringify(id)}`);
@@ -90,9 +129,9 @@ export class WebhooksController {
   }
 }
 
-function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: import('zod').ZodError } }, body: unknown): T {
+function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: z.ZodError } }, body: unknown, code = 'INVALID_ENDPOINT', what = 'the endpoint'): T {
   const result = schema.safeParse(body);
-  if (!result.success) throw new ApiError(400, 'INVALID_ENDPOINT', 'the endpoint is not valid', describeIssues(result.error));
+  if (!result.success) throw new ApiError(400, code, `${what} is not valid`, describeIssues(result.error));
   return result.data;
 }
 

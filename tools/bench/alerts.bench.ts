@@ -1,0 +1,127 @@
+/**
+ * `npm run bench:alerts`: webhook delivery by the alerts service to a healthy local receiver, on Redis Streams.
+ * 1. Throughput: a backlog of alerts on a topic of the run's own, delivered as fast as the service can;
+ *    deliveries/s between the first and the last received.
+ * 2. Latency: alerts published at a steady rate; time from publishing an alert (a little before the
+ *    service consumes it) to the receiver getting it, signed.
+ * Writes bench/results/alerts.json and .md.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
+import { createBus, silentBusLogger } from '@app/bus';
+import { alertIdFor, topicNames, type Alert } from '@app/contracts';
+import { startWebhookReceiver, verifyStandardWebhook } from '@app/testing';
+import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
+import { percentiles } from './percentiles';
+
+const BACKLOG = Number(arg('backlog', '20000'));
+const RATE = Number(arg('rate', '500'));
+const SECONDS = Number(arg('seconds', '10'));
+const BUS_URL = 'redis://127.0.0.1:6379/14';
+const POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const API_KEY = 'bench-key-123456';
+const PORT = 3951;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function sql(statement: string): Promise<void> {
+  const client = new Client({ connectionString: POSTGRES });
+  await client.connect();
+  await client.query(statement).finally(() => client.end());
+}
+
+function startAlerts(env: Record<string, string>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/alerts/src/main.ts'], {
+    cwd: resolve(__dirname, '../..'), env: { ...process.env, PORT: String(PORT), API_KEYS: API_KEY, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  return (async () => {
+    for (let i = 0; i < 120; i++) {
+      if (await fetch(`http://127.0.0.1:${PORT}/health/ready`).then((r) => r.ok, () => false)) return child;
+      await sleep(500);
+    }
+    child.kill('SIGKILL');
+    throw new Error('alerts did not become ready');
+  })();
+}
+
+async function main() {
+  const name = `bench_alerts_${Date.now().toString(36)}`;
+  const prefix = `${name}.`;
+  const topics = topicNames(prefix);
+  await sql(`CREATE DATABASE ${name}`);
+  const bus = createBus({ url: BUS_URL, clientId: 'alerts-bench', logger: silentBusLogger });
+  await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: 4 })));
+  const sentAt = new Map<string, number>();
+  const receivedAt = new Map<string, number>();
+  const receiver = await startWebhookReceiver((message, res) => {
+    res.end('ok');
+    const { alertId } = JSON.parse(message.body) as Alert;
+    if (!receivedAt.has(alertId)) receivedAt.set(alertId, performance.now());
+  });
+  const child = await startAlerts({ BUS_URL, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '4', DATABASE_URL: POSTGRES.replace(/\/[^/]*$/, `/${name}`), WEBHOOK_ALLOWED_TARGETS: '127.0.0.1' });
+  let n = 0;
+  const alert = (): Alert => {
+    const eventId = `${prefix}e${n++}`;
+    return { alertId: alertIdFor(eventId), eventId, userId: `u${n % 5000}`, eventType: 'transaction', occurredAt: new Date().toISOString(), score: 0.93, model: { id: 'default', version: '1' }, reasons: [{ code: 'velocity', detail: '9 transactions in 10 min' }], raisedAt: new Date().toISOString() };
+  };
+  try {
+    const endpoint = await (await fetch(`http://127.0.0.1:${PORT}/v1/webhooks`, {
+      method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url, maxInFlight: 32 }),
+    })).json() as { secret: string };
+
+    // 1. Throughput from a backlog.
+    const backlog = Array.from({ length: BACKLOG }, alert);
+    for (let i = 0; i < backlog.length; i += 2_000) await bus.publish(topics.alerts, backlog.slice(i, i + 2_000).map((a) => ({ key: a.userId, value: JSON.stringify(a) })));
+    while (backlog.some((a) => !receivedAt.has(a.alertId))) await sleep(100);
+    const times = backlog.map((a) => receivedAt.get(a.alertId)!);
+    const throughput = Math.round(BACKLOG / ((Math.max(...times) - Math.min(...times)) / 1000));
+    process.stderr.write(`throughput: ${throughput} deliveries/s\n`);
+
+    // 2. Latency at a steady rate.
+    const started = performance.now();
+    const paced: Alert[] = [];
+    for (let tick = 0; performance.now() - started < SECONDS * 1000; tick++) {
+      const due = started + (tick * 1000) / (RATE / 10);
+      if (due > performance.now()) await sleep(due - performance.now());
+      const batch = Array.from({ length: 10 }, alert);
+      const at = performance.now();
+      for (const a of batch) sentAt.set(a.alertId, at);
+      paced.push(...batch);
+      await bus.publish(topics.alerts, batch.map((a) => ({ key: a.userId, value: JSON.stringify(a) })));
+    }
+    while (paced.some((a) => !receivedAt.has(a.alertId))) await sleep(50);
+    const latency = percentiles(paced.map((a) => receivedAt.get(a.alertId)! - sentAt.get(a.alertId)!), [50, 99]);
+    const verified = receiver.received.slice(0, 100).every((m) => verifyStandardWebhook(endpoint.secret, m));
+    const duplicates = receiver.received.length - new Set(receiver.received.map((m) => m.id)).size;
+    process.stderr.write(`latency p99 ${latency.p99.toFixed(1)} ms\n`);
+
+    const report = {
+      benchmark: 'alerts', at: new Date().toISOString(), command: benchCommand('bench:alerts'), machine: benchMachine(),
+      settings: { backlog: BACKLOG, rate: RATE, seconds: SECONDS, maxInFlight: 32 },
+      throughputDeliveriesPerSecond: throughput, latencyMs: { p50: Number(latency.p50.toFixed(2)), p99: Number(latency.p99.toFixed(2)) }, signaturesVerified: verified, duplicateDeliveries: duplicates,
+    };
+    const md = [
+      `# Alerts benchmark (${report.at})`, '',
+      `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${report.machine.node}; the alerts service, Redis Streams, Postgres and a local receiver on the same machine. One endpoint, maxInFlight 32.`, '',
+      '| measure | value |', '|---|---:|',
+      `| deliveries/s, backlog of ${BACKLOG} alerts | ${throughput} |`,
+      `| alert published → webhook received, p50 ms (at ${RATE} alerts/s for ${SECONDS} s) | ${report.latencyMs.p50} |`,
+      `| alert published → webhook received, p99 ms | ${report.latencyMs.p99} |`,
+      `| signatures verified (first 100, spec verifier) | ${verified} |`,
+      `| deliveries received more than once | ${duplicates} |`, '',
+    ].join('\n');
+    writeBenchReport('alerts', report, md);
+  } finally {
+    await new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); });
+    await receiver.close();
+    await bus.deleteTopics(Object.values(topics));
+    await bus.close();
+    await sql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
