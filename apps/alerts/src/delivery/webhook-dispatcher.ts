@@ -19,7 +19,9 @@ const CLAIM_BATCH = 200;
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
+  /** Deliveries in flight per endpoint here, and each endpoint's limit as last read. */
   private readonly inFlight = new Map<string, number>();
+  private readonly limits = new Map<string, number>();
   private readonly sending = new Set<Promise<void>>();
   private stopped = false;
   private loop?: Promise<void>;
@@ -68,7 +70,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  private readonly limits = new Map<string, number>();
   private limitOf(endpointId: string): number {
     return this.limits.get(endpointId) ?? 1;
   }
