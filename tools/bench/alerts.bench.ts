@@ -6,13 +6,11 @@
  *    service consumes it) to the receiver getting it, signed.
  * Writes bench/results/alerts.json and .md.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import { createBus, silentBusLogger } from '@app/bus';
 import { alertIdFor, topicNames, type Alert } from '@app/contracts';
-import { startWebhookReceiver, verifyStandardWebhook } from '@app/testing';
+import { createOwnDatabase, startWebhookReceiver, verifyStandardWebhook } from '@app/testing';
+import { startServiceProcess, stopServiceProcess } from './service-process';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { percentiles } from './percentiles';
 
@@ -20,36 +18,14 @@ const BACKLOG = Number(arg('backlog', '20000'));
 const RATE = Number(arg('rate', '500'));
 const SECONDS = Number(arg('seconds', '10'));
 const BUS_URL = 'redis://127.0.0.1:6379/14';
-const POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const API_KEY = 'bench-key-123456';
 const PORT = 3951;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function sql(statement: string): Promise<void> {
-  const client = new Client({ connectionString: POSTGRES });
-  await client.connect();
-  await client.query(statement).finally(() => client.end());
-}
-
-function startAlerts(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/alerts/src/main.ts'], {
-    cwd: resolve(__dirname, '../..'), env: { ...process.env, PORT: String(PORT), API_KEYS: API_KEY, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  return (async () => {
-    for (let i = 0; i < 120; i++) {
-      if (await fetch(`http://127.0.0.1:${PORT}/health/ready`).then((r) => r.ok, () => false)) return child;
-      await sleep(500);
-    }
-    child.kill('SIGKILL');
-    throw new Error('alerts did not become ready');
-  })();
-}
-
 async function main() {
-  const name = `bench_alerts_${Date.now().toString(36)}`;
-  const prefix = `${name}.`;
+  const prefix = `bench-alerts-${Date.now().toString(36)}.`;
   const topics = topicNames(prefix);
-  await sql(`CREATE DATABASE ${name}`);
+  const database = await createOwnDatabase('bench_alerts');
   const bus = createBus({ url: BUS_URL, clientId: 'alerts-bench', logger: silentBusLogger });
   await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: 4 })));
   const sentAt = new Map<string, number>();
@@ -59,7 +35,7 @@ async function main() {
     const { alertId } = JSON.parse(message.body) as Alert;
     if (!receivedAt.has(alertId)) receivedAt.set(alertId, performance.now());
   });
-  const child = await startAlerts({ BUS_URL, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '4', DATABASE_URL: POSTGRES.replace(/\/[^/]*$/, `/${name}`), WEBHOOK_ALLOWED_TARGETS: '127.0.0.1' });
+  const child = await startServiceProcess('alerts', PORT, { API_KEYS: API_KEY, BUS_URL, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '4', DATABASE_URL: database.url, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1' });
   let n = 0;
   const alert = (): Alert => {
     const eventId = `${prefix}e${n++}`;
@@ -113,11 +89,11 @@ async function main() {
     ].join('\n');
     writeBenchReport('alerts', report, md);
   } finally {
-    await new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); });
+    await stopServiceProcess(child);
     await receiver.close();
     await bus.deleteTopics(Object.values(topics));
     await bus.close();
-    await sql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await database.drop();
   }
 }
 

@@ -4,13 +4,13 @@
  * with keep-alive connections posting batches of unique events, and reads the accepted counts
  * from the responses. Writes bench/results/ingest.json and .md.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { createBus, silentBusLogger } from '@app/bus';
 import { topicNames } from '@app/contracts';
+import { startServiceProcess, stopServiceProcess } from './service-process';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { median, percentiles } from './percentiles';
 
@@ -32,7 +32,6 @@ const INGEST_REDIS_URL = 'redis://127.0.0.1:6379/14';
  * 10-minute window would hold ~5 GB, and every AOF rewrite would copy it. One minute holds ~0.5 GB.
  */
 const DEDUPE_WINDOW_MS = Number(arg('dedupe-window-ms', '60000'));
-const root = resolve(__dirname, '../..');
 
 const USER_AGENTS = [
   'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
@@ -81,24 +80,11 @@ function post(agent: Agent, port: number, payload: string): Promise<{ status: nu
   });
 }
 
-async function startIngest(busUrl: string, port: number, topicPrefix: string, consumers: boolean): Promise<ChildProcess> {
-  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, ...(process.env.INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean), '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/ingest/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: String(port), BUS_URL: busUrl, REDIS_URL: INGEST_REDIS_URL, INGEST_DEDUPE_WINDOW_MS: String(DEDUPE_WINDOW_MS), API_KEYS: API_KEY, LOG_LEVEL: 'warn', LAKE_ENABLED: 'false', INGEST_CONSUMERS: String(consumers), BUS_TOPIC_PREFIX: topicPrefix },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  for (let i = 0; i < 120; i++) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/health/ready`);
-      if (res.ok) return child;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
-  child.kill('SIGKILL');
-  throw new Error('ingest did not become ready');
+function startIngest(busUrl: string, port: number, topicPrefix: string, consumers: boolean): Promise<ChildProcess> {
+  const nodeArgs = [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), ...(process.env.INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean)];
+  return startServiceProcess('ingest', port, {
+    BUS_URL: busUrl, REDIS_URL: INGEST_REDIS_URL, INGEST_DEDUPE_WINDOW_MS: String(DEDUPE_WINDOW_MS), API_KEYS: API_KEY, LAKE_ENABLED: 'false', INGEST_CONSUMERS: String(consumers), BUS_TOPIC_PREFIX: topicPrefix,
+  }, nodeArgs);
 }
 
 async function drive(ports: number[], seconds: number) {
@@ -138,10 +124,7 @@ async function measureRun(busUrl: string) {
     await drive(ports, 2); // warm-up: caches, JIT, connections
     return await drive(ports, SECONDS);
   } finally {
-    await Promise.all(children.map((child) => {
-      child.kill('SIGTERM');
-      return new Promise((r) => child.once('exit', r));
-    }));
+    await Promise.all(children.map(stopServiceProcess));
     const bus = createBus({ url: busUrl, clientId: 'ingest-bench', logger: silentBusLogger });
     await bus.deleteTopics(Object.values(topicNames(topicPrefix)));
     await bus.close();

@@ -8,14 +8,14 @@
  *    the time from ingest's 202 to the profile answering 200.
  * Writes bench/results/profiles.json and .md.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { promisify } from 'node:util';
-import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { execFile } from 'node:child_process';
 import { Client } from 'pg';
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type EnrichedEvent } from '@app/contracts';
+import { createOwnDatabase } from '@app/testing';
+import { startServiceProcess, stopServiceProcess } from './service-process';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { median, percentiles } from './percentiles';
 
@@ -29,12 +29,11 @@ const SECONDS = Number(arg('seconds', '10'));
 const PROFILE_DIR = arg('profile', '');
 const engines: Record<string, string> = { redis: 'redis://127.0.0.1:6379/14', kafka: `kafka://${process.env.TEST_KAFKA_BROKERS ?? '127.0.0.1:9092'}` };
 const selected = arg('engines', 'redis,kafka').split(',');
-const POSTGRES = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const API_KEY = 'bench-key-123456';
-const root = resolve(__dirname, '../..');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function admin<T>(work: (client: Client) => Promise<T>, url = POSTGRES): Promise<T> {
+/** Runs work with a client of the run's database. */
+async function admin<T>(work: (client: Client) => Promise<T>, url: string): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
@@ -55,37 +54,22 @@ function enrichedEvent(n: number): EnrichedEvent {
   };
 }
 
-function startService(app: 'profile-api' | 'ingest', port: number, env: Record<string, string>): Promise<ChildProcess> {
-  const profile = PROFILE_DIR && app === 'profile-api' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, '-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`], {
-    cwd: root, env: { ...process.env, PORT: String(port), API_KEYS: API_KEY, LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  return (async () => {
-    for (let i = 0; i < 120; i++) {
-      const ok = await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false);
-      if (ok) return child;
-      await sleep(500);
-    }
-    child.kill('SIGKILL');
-    throw new Error(`${app} did not become ready`);
-  })();
-}
-
-const stop = (child: ChildProcess) => new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); });
+const startService = (app: 'profile-api' | 'ingest', port: number, env: Record<string, string>) =>
+  startServiceProcess(app, port, { API_KEYS: API_KEY, ...env }, PROFILE_DIR && app === 'profile-api' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
+const stop = stopServiceProcess;
 
 /** A database and topics of the run's own, removed afterwards. */
 async function withStage<T>(busUrl: string, work: (stage: { bus: MessageBus; prefix: string; databaseUrl: string }) => Promise<T>): Promise<T> {
-  const name = `bench_profiles_${Date.now().toString(36)}`;
-  const prefix = `${name}.`;
-  await admin((c) => c.query(`CREATE DATABASE ${name}`));
+  const prefix = `bench-profiles-${Date.now().toString(36)}.`;
+  const database = await createOwnDatabase('bench_profiles');
   const bus = createBus({ url: busUrl, clientId: 'profiles-bench', logger: silentBusLogger });
   await bus.ensureTopics(Object.values(topicNames(prefix)).map((topic) => ({ topic, partitions: 4 })));
   try {
-    return await work({ bus, prefix, databaseUrl: POSTGRES.replace(/\/[^/]*$/, `/${name}`) });
+    return await work({ bus, prefix, databaseUrl: database.url });
   } finally {
     await bus.deleteTopics(Object.values(topicNames(prefix)));
     await bus.close();
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+    await database.drop();
   }
 }
 
