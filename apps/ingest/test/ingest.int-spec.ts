@@ -1,8 +1,8 @@
 import Redis from 'ioredis';
-import { createBus, silentBusLogger, type BusRecord, type Consumer, type MessageBus } from '@app/bus';
+import { createBus, silentBusLogger, type Consumer, type MessageBus } from '@app/bus';
 import { topicNames, type EnrichedEvent } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { bootApp, eventually, startOwnedRedis, testEnv, uniqueName, type BootedApp } from '@app/testing';
+import { bootApp, collectTopic, eventually, startOwnedRedis, testEnv, uniqueName, type BootedApp } from '@app/testing';
 import { ingestEnv } from '../src/ingest.config';
 import { IngestModule } from '../src/ingest.module';
 import { REFERENCE_KEYS } from '../src/reference-data/reference-data.repository';
@@ -26,20 +26,13 @@ const post = (app: BootedApp, body: string, type = 'application/json', auth = `B
 // Response bodies are asserted field by field.
 const json = (res: Response): Promise<any> => res.json();
 
-/** Everything on a topic of this test's prefix, read by a fresh group. */
-async function collector(bus: MessageBus, topic: string, deadLetterTopic: string) {
-  const records: BusRecord[] = [];
-  const consumer = await bus.consume({ group: uniqueName('reader'), topics: [topic], deadLetterTopic, handler: async (b) => void records.push(...b.records) });
-  return { records, consumer, values: () => records.map((r) => JSON.parse(r.value.toString())) };
-}
-
 describe('ingest: POST /v1/events and events.raw', () => {
   let app: BootedApp;
   let bus: MessageBus;
   let redis: Redis;
   let topics: ReturnType<typeof topicNames>;
-  let enriched: Awaited<ReturnType<typeof collector>>;
-  let invalid: Awaited<ReturnType<typeof collector>>;
+  let enriched: Awaited<ReturnType<typeof collectTopic>>;
+  let invalid: Awaited<ReturnType<typeof collectTopic>>;
   const consumers: Consumer[] = [];
   const merchantId = uniqueName('m');
   const deniedDevice = uniqueName('dev');
@@ -52,8 +45,8 @@ describe('ingest: POST /v1/events and events.raw', () => {
     await redis.sadd(REFERENCE_KEYS.denyDevices, deniedDevice);
     app = await bootIngest(env);
     bus = createBus({ url: testEnv.redisUrl, clientId: 'ingest-test', logger: silentBusLogger });
-    enriched = await collector(bus, topics.enriched, topics.invalid);
-    invalid = await collector(bus, topics.invalid, topics.invalid);
+    enriched = await collectTopic(bus, topics.enriched, topics.invalid);
+    invalid = await collectTopic(bus, topics.invalid, topics.invalid);
     consumers.push(enriched.consumer, invalid.consumer);
   });
 

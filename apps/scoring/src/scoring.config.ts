@@ -1,6 +1,31 @@
-import { redisEnv, serviceEnv } from '@app/platform';
-import type { z } from 'zod';
+import { booleanFlag, redisEnv, serviceEnv } from '@app/platform';
+import { z } from 'zod';
 
-export const scoringEnv = serviceEnv(3002).merge(redisEnv);
+const commaList = z.string().transform((s) => s.split(',').map((item) => item.trim()).filter(Boolean));
+
+export const scoringEnv = serviceEnv(3002)
+  .merge(redisEnv)
+  .extend({
+    /** Folder of model folders (each a manifest.json beside its ONNX file). */
+    MODELS_DIR: z.string().min(1).default('./models'),
+    /** The model served at boot until another is activated (PUT /v1/models/active). */
+    MODEL_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a folder name in MODELS_DIR').default('default'),
+    /** How far behind a user's latest event an event may be and still update its windows; older ones are flagged late. */
+    SCORING_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(10 * 60_000),
+    /** How long fraud labels (chargebacks) take to arrive: merchant fraud rates look at windows ending this long ago. */
+    SCORING_LABEL_DELAY_DAYS: z.coerce.number().int().min(0).max(60).default(7),
+    /** Event types that update windows but are not scored (labels). */
+    SCORING_SKIP_TYPES: commaList.default('chargeback'),
+    /** Users whose window state is kept in memory (least recently used leave first). */
+    SCORING_CACHE_USERS: z.coerce.number().int().min(1_000).default(200_000),
+    /** Most events scored per batch (one Redis round trip and one session.run each way). */
+    SCORING_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(2_000),
+    /** Reason codes naming the features that pushed a flagged score most. */
+    SCORING_TOP_FEATURES: z.coerce.number().int().min(0).max(10).default(3),
+    /** Prefix of every Redis key of the scoring state (tests give each run its own). */
+    SCORING_STATE_PREFIX: z.string().regex(/^[A-Za-z0-9._:-]+$/).default('scoring'),
+    /** Whether this instance consumes events.enriched (false: API only). */
+    SCORING_CONSUMER: booleanFlag(true),
+  });
 
 export type ScoringConfig = z.infer<typeof scoringEnv>;

@@ -1,13 +1,44 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { PlatformModule } from '@app/platform';
+import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
+import { PlatformModule, READINESS_CHECKS, type ReadinessCheck } from '@app/platform';
+import { FeaturesController } from './features/features.controller';
+import { ActiveModelRepository } from './model/active-model.repository';
+import { ModelRegistry } from './model/model-registry';
+import { ModelsController } from './model/models.controller';
+import { RulesController } from './rules/rules.controller';
+import { RulesRepository } from './rules/rules.repository';
 import type { ScoringConfig } from './scoring.config';
+import { ScoreBatchService } from './scoring/score-batch.service';
+import { ScoringConsumer } from './scoring/scoring.consumer';
+import { ScoringKeys } from './state/scoring-keys';
+import { WindowStateRepository } from './state/window-state.repository';
 
 @Module({})
-export class ScoringModule {
+export class ScoringModule implements OnModuleInit {
+  constructor(
+    private readonly models: ModelRegistry,
+    @Inject(READINESS_CHECKS) private readonly readinessChecks: ReadinessCheck[],
+  ) {}
+
   static forRoot(config: ScoringConfig): DynamicModule {
     return {
       module: ScoringModule,
       imports: [PlatformModule.forRoot({ service: 'scoring', config, dependencies: ['redis'] })],
+      controllers: [ModelsController, RulesController, FeaturesController],
+      providers: [
+        { provide: ScoringKeys, useValue: new ScoringKeys(config.SCORING_STATE_PREFIX) },
+        WindowStateRepository,
+        RulesRepository,
+        ActiveModelRepository,
+        ModelRegistry,
+        ScoreBatchService,
+        ...(config.SCORING_CONSUMER ? [ScoringConsumer] : []),
+      ],
     };
+  }
+
+  /** The boot model must load (a mismatch with its manifest stops the service with the reason) before consuming. */
+  async onModuleInit(): Promise<void> {
+    await this.models.loadInitial();
+    this.readinessChecks.push({ name: 'model', check: async () => void this.models.current });
   }
 }

@@ -6,3 +6,4 @@ export * from './boot-app';
 export * from './lake-reader';
 export * from './own-database';
 export * from './webhook-receiver';
+export * from './topic-collector';

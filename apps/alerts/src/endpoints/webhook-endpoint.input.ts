@@ -25,10 +25,3 @@ export const rotateSecretInput = z.object({ graceHours: z.number().min(0).max(16
 
 export type CreateEndpointInput = z.infer<typeof createEndpointInput>;
 export type UpdateEndpointInput = z.infer<typeof updateEndpointInput>;
-
-/** One line per problem, for the error's details. */
-export function describeIssues(error: z.ZodError): string[] {
-  return error.issues.map((issue) =>
-    issue.code === 'unrecognized_keys' ? issue.keys.map((k) => `${[...issue.path, k].join('.')}: is not a field`).join('; ') : `${issue.path.join('.') || 'body'}: ${issue.code === 'invalid_type' && issue.received === 'undefined' ? 'is required' : issue.message}`,
-  );
-}

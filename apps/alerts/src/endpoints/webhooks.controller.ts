@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Qu
 import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { DeliveryRepository, type DeliveryView } from '../delivery/delivery.repository';
-import { ApiError, ApiKeyGuard } from '@app/platform';
+import { ApiError, ApiKeyGuard, describeIssues } from '@app/platform';
 import { generateSecret } from '../signing/standard-webhooks';
-import { createEndpointInput, describeIssues, rotateSecretInput, updateEndpointInput } from './webhook-endpoint.input';
+import { createEndpointInput, rotateSecretInput, updateEndpointInput } from './webhook-endpoint.input';
 import { WebhookEndpointRepository, type EndpointChanges } from './webhook-endpoint.repository';
 import { ENDPOINT_EXAMPLE, toEndpointView, type WebhookEndpointView } from './webhook-endpoint.view';
 import { WebhookTargetPolicy } from './webhook-target.policy';

@@ -1,0 +1,17 @@
+import { Controller, Get, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { describeCatalogue, type FeatureDescription } from '@app/features';
+import { ApiKeyGuard } from '@app/platform';
+
+@ApiTags('features')
+@ApiBearerAuth()
+@Controller('v1/features')
+@UseGuards(ApiKeyGuard)
+export class FeaturesController {
+  @Get()
+  @ApiOperation({ summary: 'The feature catalogue: names a model manifest or a rule may use.' })
+  @ApiOkResponse({ schema: { example: [{ name: 'user.tx_count.<window>', description: 'transactions in the window (e.g. 10m, 1h, 7d)' }] } })
+  list(): FeatureDescription[] {
+    return describeCatalogue();
+  }
+}

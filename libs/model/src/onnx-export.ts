@@ -1,0 +1,129 @@
+import { onnx } from 'onnx-proto';
+
+/**
+ * Writes the two model shapes common tools export (DESIGN.md, "Scoring"): a logistic regression in
+ * standard operators, and a tree ensemble as ai.onnx.ml TreeEnsembleClassifier. Both take one float
+ * tensor [N, features] and give `probabilities` [N, 2] (column 1 = fraud). The training tool exports
+ * with these; tests build small models with them.
+ */
+
+const ONNX_IR_VERSION = 8;
+const DEFAULT_OPSET = 17;
+const ML_OPSET = 3;
+
+export interface LogisticRegressionExport {
+  inputName: string;
+  /** One weight per feature, in the manifest's feature order. */
+  weights: number[];
+  intercept: number;
+  /** Per-feature affine scaling applied before the weights (training standardised with these). */
+  scale?: { mean: number[]; std: number[] };
+}
+
+export interface DecisionTree {
+  /** Internal nodes route left when `value <= threshold`; leaves hold P(class 1). */
+  nodes: Array<{ feature: number; threshold: number; left: number; right: number } | { leaf: number }>;
+}
+
+export interface TreeEnsembleExport {
+  inputName: string;
+  featureCount: number;
+  trees: DecisionTree[];
+  /** Appends a ZipMap (sequence of maps) output, as skl2onnx does by default: for load-error tests. */
+  zipMap?: boolean;
+}
+
+export function logisticRegressionModel(spec: LogisticRegressionExport): Uint8Array {
+  const n = spec.weights.length;
+  const nodes: onnx.INodeProto[] = [];
+  let input = spec.inputName;
+  const initializers = [
+    floatTensor('W', [n, 1], spec.weights),
+    floatTensor('B', [1], [spec.intercept]),
+    floatTensor('one', [1], [1]),
+  ];
+  if (spec.scale) {
+    initializers.push(floatTensor('mean', [n], spec.scale.mean), floatTensor('std', [n], spec.scale.std.map((s) => (s > 0 ? s : 1))));
+    nodes.push(node('Sub', [input, 'mean'], ['centered']), node('Div', ['centered', 'std'], ['scaled']));
+    input = 'scaled';
+  }
+  nodes.push(
+    node('MatMul', [input, 'W'], ['logit_raw']),
+    node('Add', ['logit_raw', 'B'], ['logit']),
+    node('Sigmoid', ['logit'], ['p_fraud']),
+    node('Sub', ['one', 'p_fraud'], ['p_legit']),
+    node('Concat', ['p_legit', 'p_fraud'], ['probabilities'], [intAttribute('axis', 1)]),
+  );
+  return encode(
+    graph('logistic_regression', nodes, initializers, spec.inputName, n, [tensorInfo('probabilities', onnx.TensorProto.DataType.FLOAT, ['N', 2])]),
+    [{ domain: '', version: DEFAULT_OPSET }],
+  );
+}
+
+export function treeEnsembleModel(spec: TreeEnsembleExport): Uint8Array {
+  const a = {
+    treeIds: [] as number[], nodeIds: [] as number[], featureIds: [] as number[], values: [] as number[], modes: [] as string[],
+    trueIds: [] as number[], falseIds: [] as number[], classTreeIds: [] as number[], classNodeIds: [] as number[], classIds: [] as number[], classWeights: [] as number[],
+  };
+  const share = 1 / spec.trees.length; // a random forest averages its trees' probabilities
+  spec.trees.forEach((tree, treeId) => {
+    tree.nodes.forEach((n, nodeId) => {
+      a.treeIds.push(treeId);
+      a.nodeIds.push(nodeId);
+      if ('leaf' in n) {
+        a.featureIds.push(0); a.values.push(0); a.modes.push('LEAF'); a.trueIds.push(0); a.falseIds.push(0);
+        // Both classes get a weight, so the runtime reports [P(0), P(1)] as given (no binary shortcut).
+        a.classTreeIds.push(treeId, treeId); a.classNodeIds.push(nodeId, nodeId); a.classIds.push(0, 1);
+        a.classWeights.push((1 - n.leaf) * share, n.leaf * share);
+      } else {
+        a.featureIds.push(n.feature); a.values.push(n.threshold); a.modes.push('BRANCH_LEQ'); a.trueIds.push(n.left); a.falseIds.push(n.right);
+      }
+    });
+  });
+  const ensemble = node('TreeEnsembleClassifier', [spec.inputName], ['label', 'probabilities'], [
+    intsAttribute('nodes_treeids', a.treeIds), intsAttribute('nodes_nodeids', a.nodeIds), intsAttribute('nodes_featureids', a.featureIds),
+    floatsAttribute('nodes_values', a.values), stringsAttribute('nodes_modes', a.modes),
+    intsAttribute('nodes_truenodeids', a.trueIds), intsAttribute('nodes_falsenodeids', a.falseIds),
+    intsAttribute('class_treeids', a.classTreeIds), intsAttribute('class_nodeids', a.classNodeIds), intsAttribute('class_ids', a.classIds),
+    floatsAttribute('class_weights', a.classWeights), intsAttribute('classlabels_int64s', [0, 1]), stringAttribute('post_transform', 'NONE'),
+  ], 'ai.onnx.ml');
+  const nodes = [ensemble];
+  const outputs = [tensorInfo('label', onnx.TensorProto.DataType.INT64, ['N'])];
+  if (spec.zipMap) {
+    nodes.push(node('ZipMap', ['probabilities'], ['output_probability'], [intsAttribute('classlabels_int64s', [0, 1])], 'ai.onnx.ml'));
+    outputs.push({ name: 'output_probability', type: { sequenceType: { elemType: { mapType: { keyType: onnx.TensorProto.DataType.INT64, valueType: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT } } } } } } });
+  } else {
+    outputs.push(tensorInfo('probabilities', onnx.TensorProto.DataType.FLOAT, ['N', 2]));
+  }
+  return encode(graph('tree_ensemble', nodes, [], spec.inputName, spec.featureCount, outputs), [
+    { domain: '', version: DEFAULT_OPSET },
+    { domain: 'ai.onnx.ml', version: ML_OPSET },
+  ]);
+}
+
+function graph(name: string, nodes: onnx.INodeProto[], initializer: onnx.ITensorProto[], inputName: string, featureCount: number, output: onnx.IValueInfoProto[]): onnx.IGraphProto {
+  return { name, node: nodes, initializer, input: [tensorInfo(inputName, onnx.TensorProto.DataType.FLOAT, ['N', featureCount])], output };
+}
+
+function encode(graphProto: onnx.IGraphProto, opsetImport: onnx.IOperatorSetIdProto[]): Uint8Array {
+  return onnx.ModelProto.encode({ irVersion: ONNX_IR_VERSION, producerName: 'sentinel-stream', opsetImport, graph: graphProto }).finish();
+}
+
+function tensorInfo(name: string, elemType: number, dims: Array<string | number>): onnx.IValueInfoProto {
+  return { name, type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } } };
+}
+
+function floatTensor(name: string, dims: number[], values: number[]): onnx.ITensorProto {
+  return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, floatData: values };
+}
+
+function node(opType: string, input: string[], output: string[], attribute: onnx.IAttributeProto[] = [], domain = ''): onnx.INodeProto {
+  return { opType, input, output, attribute, domain, name: `${opType}_${output[0]}` };
+}
+
+const A = onnx.AttributeProto.AttributeType;
+const intAttribute = (name: string, i: number): onnx.IAttributeProto => ({ name, type: A.INT, i });
+const intsAttribute = (name: string, ints: number[]): onnx.IAttributeProto => ({ name, type: A.INTS, ints });
+const floatsAttribute = (name: string, floats: number[]): onnx.IAttributeProto => ({ name, type: A.FLOATS, floats });
+const stringAttribute = (name: string, s: string): onnx.IAttributeProto => ({ name, type: A.STRING, s: Buffer.from(s) });
+const stringsAttribute = (name: string, strings: string[]): onnx.IAttributeProto => ({ name, type: A.STRINGS, strings: strings.map((s) => Buffer.from(s)) });
