@@ -31,8 +31,11 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', REDIS_URL: testEnv.redisUrl,
     MODELS_DIR: modelsDir, MODEL_NAME: 'amount', SCORING_STATE_PREFIX: statePrefix,
   })), 'scoring');
-  const call = (method: string, path: string, body?: unknown): Promise<Response & { json(): Promise<any> }> =>
+  const call = (method: string, path: string, body?: unknown) =>
     fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+  // Bodies are asserted field by field.
+  const json = (response: Response): Promise<any> => response.json();
 
   let n = 0;
   const event = (userId: string, occurredAt: string, over: Partial<EnrichedEvent> = {}): EnrichedEvent => ({
@@ -129,7 +132,7 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
   it('applies runtime rule changes from the next batch, with the rule as a reason', async () => {
     const badRule = await call('PUT', '/v1/rules/velocity', { when: [{ feature: 'user.tx_count.90m', op: '>=', value: 3 }], action: 'alert', reasonCode: 'velocity' });
     expect(badRule.status).toBe(400);
-    expect(JSON.stringify(await badRule.json())).toMatch(/user\.tx_count\.90m.*not served.*reasonCode: must be UPPER_SNAKE_CASE/);
+    expect(JSON.stringify(await json(badRule))).toMatch(/user\.tx_count\.90m.*not served.*reasonCode: must be UPPER_SNAKE_CASE/);
 
     const put = await call('PUT', '/v1/rules/velocity', { when: [{ feature: 'user.tx_count.10m', op: '>=', value: 3 }], action: 'alert', reasonCode: 'VELOCITY_10M' });
     expect(put.status).toBe(201);
@@ -150,11 +153,11 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
   it('swaps to another model version at runtime, and refuses one that does not fit its manifest', async () => {
     const misfit = await call('PUT', '/v1/models/active', { name: 'misfit' });
     expect(misfit.status).toBe(422);
-    expect((await misfit.json()).error.message).toMatch(/the manifest names 1 features, so it must be \[N, 1\]/);
+    expect((await json(misfit)).error.message).toMatch(/the manifest names 1 features, so it must be \[N, 1\]/);
 
     const swapped = await call('PUT', '/v1/models/active', { name: 'forest' });
     expect(swapped.status).toBe(200);
-    expect(await swapped.json()).toMatchObject({ name: 'forest', id: 'count-forest', version: '2' });
+    expect(await json(swapped)).toMatchObject({ name: 'forest', id: 'count-forest', version: '2' });
     const user = uniqueName('u');
     const day = ['14:00:00', '15:00:00', '16:00:00'].map((t) => event(user, `2026-11-23T${t}Z`));
     await publish(day);
@@ -162,7 +165,7 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     expect(third).toMatchObject({ model: { id: 'count-forest', version: '2' }, decision: 'block', alert: true });
     expect(third.score).toBeCloseTo(0.95, 5);
     expect((await scoreOf(day[0].eventId)).score).toBeCloseTo(0.05, 5);
-    expect((await (await call('PUT', '/v1/models/active', { name: 'amount' })).json()).id).toBe('amount-lr');
+    expect((await json(await call('PUT', '/v1/models/active', { name: 'amount' }))).id).toBe('amount-lr');
   });
 
   it('never applies an event twice: a rewound group re-reads the partition and the state is unchanged', async () => {
