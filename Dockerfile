@@ -14,6 +14,7 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+COPY models models
 # The lake volume starts as a copy of this folder, so it is the node user's to write.
 RUN mkdir -p /data/lake && chown node:node /data/lake
 USER node

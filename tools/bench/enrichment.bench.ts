@@ -7,19 +7,10 @@ import { performance } from 'node:perf_hooks';
 import { GeoLookup, UserAgentParser, classifyIp } from '@app/enrichment';
 import { benchMachine, writeBenchReport } from './bench-report';
 import { median } from './percentiles';
+import { seededRandom as random } from './seeded-random';
 
 const RUNS = 5;
 const EVENTS_PER_RUN = 200_000;
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run sees the same traffic. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function publicIps(count: number, next: () => number): string[] {
   const ips: string[] = [];

@@ -18,6 +18,9 @@ export const scoringEnv = serviceEnv(3002)
     SCORING_SKIP_TYPES: commaList.default('chargeback'),
     /** Users whose window state is kept in memory (least recently used leave first). */
     SCORING_CACHE_USERS: z.coerce.number().int().min(1_000).default(200_000),
+    /** Merchants whose counts are kept in memory, and how old those may get before they are read again (other instances' counts show within it). */
+    SCORING_CACHE_MERCHANTS: z.coerce.number().int().min(100).default(100_000),
+    SCORING_MERCHANT_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
     /** Most events scored per batch (one Redis round trip and one session.run each way). */
     SCORING_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(2_000),
     /** Reason codes naming the features that pushed a flagged score most. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type EnrichedEvent } from '@app/contracts';
+import { UserState } from '@app/features';
 import { logisticRegressionModel, saveModel, treeEnsembleModel } from '@app/model';
 import { loadConfig } from '@app/platform';
 import { bootApp, busUrlsUnderTest, collectTopic, eventually, testEnv, uniqueName, type BootedApp } from '@app/testing';
@@ -49,6 +50,9 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     expect(found).toBeDefined();
     return found;
   });
+
+  /** A user's stored day bucket: events, transactions, amount in cents, logins. */
+  const dayMeasures = async (userId: string, day: string) => UserState.decode(await redis.get(`${statePrefix}:u:${userId}`)).buckets[2].get(Date.parse(day) / 86_400_000);
 
   beforeAll(async () => {
     modelsDir = await mkdtemp(join(tmpdir(), 'models-'));
@@ -125,8 +129,7 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     await scoreOf(recent.eventId);
     await publish([late]);
     expect((await scoreOf(late.eventId)).reasons).toEqual([expect.objectContaining({ code: 'EVENT_LATE' })]);
-    const fields = await redis.hgetall(`${statePrefix}:u:${user}`);
-    expect(fields[`d${Math.floor(Date.parse('2026-11-23T00:00:00Z') / 86_400_000)}`]).toBe('1,1,10,0');
+    expect(await dayMeasures(user, '2026-11-23')).toEqual([1, 1, 1000, 0]);
   });
 
   it('applies runtime rule changes from the next batch, with the rule as a reason', async () => {
@@ -173,9 +176,7 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     const events = Array.from({ length: 30 }, (_, i) => event(user, `2026-11-20T10:${String(i).padStart(2, '0')}:00Z`, { amount: 2 }));
     await publish(events);
     await scoreOf(events[29].eventId);
-    const stateKey = `${statePrefix}:u:${user}`;
-    const dayField = `d${Math.floor(Date.parse('2026-11-20T00:00:00Z') / 86_400_000)}`;
-    await eventually(async () => expect(await redis.hget(stateKey, dayField)).toBe('30,30,60,0'));
+    await eventually(async () => expect(await dayMeasures(user, '2026-11-20')).toEqual([30, 30, 6000, 0]));
 
     await app.close();
     const plans = await bus.rewind(SCORING_GROUP, topics.enriched, new Date(0));
@@ -188,7 +189,7 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     const markerEvent = event(marker, '2026-11-20T12:00:00Z');
     await publish([markerEvent]);
     await scoreOf(markerEvent.eventId);
-    expect(await redis.hget(stateKey, dayField)).toBe('30,30,60,0');
+    expect(await dayMeasures(user, '2026-11-20')).toEqual([30, 30, 6000, 0]);
     expect(scores.values().filter((s) => s.userId === user).length).toBe(scoredBefore);
   });
 });

@@ -55,7 +55,7 @@ type Windowed = (window: Window) => FeatureFunction;
 const userSum = (measure: UserMeasure): Windowed => (w) => ({ event, user }) => user.sum(w.tier, event.time, w.buckets, measure);
 const userMean: Windowed = (w) => ({ event, user }) => {
   const count = user.sum(w.tier, event.time, w.buckets, UserMeasure.Transactions);
-  return count === 0 ? 0 : user.sum(w.tier, event.time, w.buckets, UserMeasure.TransactionAmount) / count;
+  return count === 0 ? 0 : user.sum(w.tier, event.time, w.buckets, UserMeasure.TransactionCents) / 100 / count;
 };
 const distinct = (kind: keyof typeof VALUE_KINDS): Windowed => (w) => ({ event, user }) => user.distinct(VALUE_KINDS[kind], w.tier, event.time, w.buckets);
 const merchantSum = (count: 't' | 'f', delayed: boolean): Windowed => (w) => ({ event, merchant, config }) =>
@@ -64,7 +64,7 @@ const merchantSum = (count: 't' | 'f', delayed: boolean): Windowed => (w) => ({ 
 const windowed: Record<string, { describe: string; compute: Windowed; merchant?: boolean }> = {
   'user.event_count': { describe: 'events of any type', compute: userSum(UserMeasure.Events) },
   'user.tx_count': { describe: 'transactions', compute: userSum(UserMeasure.Transactions) },
-  'user.tx_amount_sum': { describe: 'transaction amounts, summed', compute: userSum(UserMeasure.TransactionAmount) },
+  'user.tx_amount_sum': { describe: 'transaction amounts, summed', compute: (w) => ({ event, user }) => user.sum(w.tier, event.time, w.buckets, UserMeasure.TransactionCents) / 100 },
   'user.tx_amount_mean': { describe: 'mean transaction amount (0 with none)', compute: userMean },
   'user.login_count': { describe: 'logins', compute: userSum(UserMeasure.Logins) },
   'user.amount_to_mean': {

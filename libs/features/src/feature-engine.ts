@@ -20,28 +20,34 @@ export interface ProcessedEvent {
  */
 export class FeatureEngine {
   private readonly functions: FeatureFunction[];
+  private readonly context: FeatureContext;
 
   constructor(readonly names: readonly string[], readonly config: FeatureConfig) {
     const compiled = names.map((name) => compileFeature(name));
     const problems = compiled.filter((f): f is string => typeof f === 'string');
     if (problems.length > 0) throw new Error(`unknown or unserved features: ${problems.join('; ')}`);
     this.functions = compiled as FeatureFunction[];
+    this.context = { event: null as unknown as FeatureEvent, user: null as unknown as UserState, merchant: null, config, before: { previousTime: undefined, previousLocated: undefined, newDevice: false, newCountry: false } };
   }
 
   process(event: FeatureEvent, user: UserState, merchant: MerchantState | null): ProcessedEvent {
+    const values = new Array<number>(this.functions.length);
+    const late = this.processInto(event, user, merchant, values, 0);
+    return { late, values };
+  }
+
+  /** As process(), writing the values into `row` from `offset` (a batch's matrix): no allocation per event. Returns whether the event was late. */
+  processInto(event: FeatureEvent, user: UserState, merchant: MerchantState | null, row: { [index: number]: number }, offset: number): boolean {
     const late = user.watermark - event.time > this.config.graceMs;
-    const context: FeatureContext = {
-      event,
-      user,
-      merchant,
-      config: this.config,
-      before: {
-        previousTime: user.previousTime(event.time),
-        previousLocated: user.previousLocated(event.time),
-        newDevice: event.deviceId !== null && !user.has('v', event.deviceId),
-        newCountry: event.country !== null && !user.has('c', event.country),
-      },
-    };
+    // One context, refilled per event: the engine runs synchronously, and a fresh object per event is garbage.
+    const context = this.context;
+    context.event = event;
+    context.user = user;
+    context.merchant = merchant;
+    context.before.previousTime = user.previousTime(event.time);
+    context.before.previousLocated = user.previousLocated(event.time);
+    context.before.newDevice = event.deviceId !== null && !user.has('v', event.deviceId);
+    context.before.newCountry = event.country !== null && !user.has('c', event.country);
     if (!late) {
       // A chargeback is a label about a past transaction, not the user's activity.
       if (event.type !== 'chargeback') user.apply(event, this.config.graceMs);
@@ -49,6 +55,7 @@ export class FeatureEngine {
     }
     // Labels count whenever they come: a chargeback is days late by nature.
     if (merchant && event.type === 'chargeback' && event.disputedAt !== null) merchant.add('f', event.disputedAt);
-    return { late, values: this.functions.map((f) => f(context)) };
+    for (let f = 0; f < this.functions.length; f++) row[offset + f] = this.functions[f](context);
+    return late;
   }
 }

@@ -1,6 +1,8 @@
-import { bucketOf, TIERS, type Tier } from './windows';
+import { bucketOf, sumBuckets, TIERS, type Tier } from './windows';
 
 export type MerchantCount = 't' | 'f';
+
+const COUNT_OF = (n: number) => n;
 
 /**
  * One merchant's (or terminal's) transaction and fraud counts per hour and day bucket, as fields
@@ -9,20 +11,26 @@ export type MerchantCount = 't' | 'f';
  * state one consumer owns. Fraud counts in the disputed transaction's bucket, when its chargeback arrives.
  */
 export class MerchantState {
-  readonly counts = new Map<string, number>();
+  /** `t` and `f` counts per tier (TIERS order; the minute tier stays empty): bucket → count. */
+  private readonly counts: Record<MerchantCount, Array<Map<number, number>>> = { t: TIERS.map(() => new Map()), f: TIERS.map(() => new Map()) };
   /** Increments since the last takeIncrements(): what a batch adds to the shared hash. */
   private readonly increments = new Map<string, number>();
 
   static fromFields(fields: Record<string, string>): MerchantState {
     const state = new MerchantState();
-    for (const [field, text] of Object.entries(fields)) state.counts.set(field, Number(text));
+    for (const field in fields) {
+      const tier = MERCHANT_TIERS.find((t) => t.prefix === field[2]);
+      if (tier && (field[0] === 't' || field[0] === 'f')) state.counts[field[0]][tier.index].set(Number(field.slice(3)), Number(fields[field]));
+    }
     return state;
   }
 
   add(count: MerchantCount, time: number): void {
     for (const tier of MERCHANT_TIERS) {
-      const field = `${count}:${tier.prefix}${bucketOf(time, tier)}`;
-      this.counts.set(field, (this.counts.get(field) ?? 0) + 1);
+      const bucket = bucketOf(time, tier);
+      const counts = this.counts[count][tier.index];
+      counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
+      const field = `${count}:${tier.prefix}${bucket}`;
       this.increments.set(field, (this.increments.get(field) ?? 0) + 1);
     }
   }
@@ -30,9 +38,7 @@ export class MerchantState {
   /** Sum over `count` buckets of `tier` ending `delayMs` before `time`'s bucket. */
   sum(count: MerchantCount, tier: Tier, time: number, buckets: number, delayMs: number): number {
     const last = bucketOf(time, tier) - delayMs / tier.bucketMs;
-    let total = 0;
-    for (let b = last - buckets + 1; b <= last; b++) total += this.counts.get(`${count}:${tier.prefix}${b}`) ?? 0;
-    return total;
+    return sumBuckets(this.counts[count][tier.index], last - buckets + 1, last, COUNT_OF);
   }
 
   takeIncrements(): Array<[string, number]> {
@@ -44,11 +50,11 @@ export class MerchantState {
   /** Fields older than any window (delayed by `delayMs`) can reach, relative to `now` in event time. */
   expiredFields(now: number, delayMs: number): string[] {
     const expired: string[] = [];
-    for (const field of this.counts.keys()) {
-      const tier = MERCHANT_TIERS.find((t) => t.prefix === field[2]);
-      if (!tier) continue;
-      const keep = (tier.maxWindowMs + delayMs) / tier.bucketMs;
-      if (Number(field.slice(3)) <= bucketOf(now, tier) - keep) expired.push(field);
+    for (const tier of MERCHANT_TIERS) {
+      const oldest = bucketOf(now, tier) - (tier.maxWindowMs + delayMs) / tier.bucketMs;
+      for (const count of ['t', 'f'] as const) {
+        for (const bucket of this.counts[count][tier.index].keys()) if (bucket <= oldest) expired.push(`${count}:${tier.prefix}${bucket}`);
+      }
     }
     return expired;
   }

@@ -1,96 +1,129 @@
 import type { FeatureEvent } from './feature-event';
 import { addOccurrence, latestAtOrBefore } from './occurrences';
-import { bucketOf, TIERS, type Tier } from './windows';
+import { bucketOf, sumBuckets, TIERS, type Tier } from './windows';
 
-/** What a user bucket counts, by index. */
-export const enum UserMeasure { Events = 0, Transactions = 1, TransactionAmount = 2, Logins = 3 }
+/** What a user bucket counts, by index. Amounts are in cents: integer sums are exact and replay to the same value in any order. */
+export const enum UserMeasure { Events = 0, Transactions = 1, TransactionCents = 2, Logins = 3 }
+const MEASURES = 4;
+const PICK: Array<(measures: number[]) => number> = Array.from({ length: MEASURES }, (_, i) => (measures: number[]) => measures[i]);
 
 export type ValueKind = 'c' | 'v' | 'i';
 /** Distinct-count subjects: countries, devices (v), IPs. */
 export const VALUE_KINDS: Record<'countries' | 'devices' | 'ips', ValueKind> = { countries: 'c', devices: 'v', ips: 'i' };
+const KINDS: readonly ValueKind[] = ['c', 'v', 'i'];
 
 type Located = [time: number, latitude: number, longitude: number];
 const timeOfTime = (t: number) => t;
 const timeOfLocated = (l: Located) => l[0];
 
 /**
- * One user's window state, shaped like the Redis hash it is stored in so a batch writes only the
- * fields it changed: `w` watermark, `m|h|d<bucket>` measures, `p` recent event times, `l` recent
- * located events, `c:|v:|i:<value>` when a country, device or IP was seen. Pure data: the scoring
- * service and the training tool both drive it through FeatureEngine.
+ * One user's window state: the watermark, measures per minute, hour and day bucket, recent event
+ * times and located events, and when each country, device and IP was seen. Stored as one compact
+ * JSON string (encode/decode): a batch writes each user it touched with one SET, which costs Redis
+ * and the client far less than a hash field per bucket. Pure data: the scoring service and the
+ * training tool both drive it through FeatureEngine.
  */
 export class UserState {
   /** Latest event time applied; events more than the grace before it are late. */
   watermark = Number.NEGATIVE_INFINITY;
-  readonly buckets = new Map<string, number[]>();
+  /** Per tier (TIERS order): bucket number → measures. */
+  readonly buckets: Array<Map<number, number[]>> = TIERS.map(() => new Map());
   prev: number[] = [];
   located: Located[] = [];
-  readonly values = new Map<string, number[]>();
-  /** Fields changed or removed since the last takeChanges(). */
-  private readonly changed = new Set<string>();
+  /** Per kind: value → occurrence times (see occurrences.ts). */
+  readonly values: Record<ValueKind, Map<string, number[]>> = { c: new Map(), v: new Map(), i: new Map() };
+  private dirty = false;
 
-  static fromFields(fields: Record<string, string>): UserState {
+  /** Reads what encode() wrote; an empty or missing value is a user never seen. */
+  static decode(text: string | null | undefined): UserState {
     const state = new UserState();
-    for (const [field, text] of Object.entries(fields)) {
-      if (field === 'w') state.watermark = Number(text);
-      else if (field === 'p') state.prev = JSON.parse(text) as number[];
-      else if (field === 'l') state.located = JSON.parse(text) as Located[];
-      else if (field[1] === ':') state.values.set(field, JSON.parse(text) as number[]);
-      else state.buckets.set(field, text.split(',').map(Number));
-    }
+    if (!text) return state;
+    const [watermark, buckets, prev, located, values] = JSON.parse(text) as Encoded;
+    state.watermark = watermark ?? Number.NEGATIVE_INFINITY; // JSON has no -Infinity
+    buckets.forEach((flat, tier) => {
+      for (let i = 0; i < flat.length; i += 1 + MEASURES) state.buckets[tier].set(flat[i], flat.slice(i + 1, i + 1 + MEASURES));
+    });
+    state.prev = prev;
+    state.located = located;
+    KINDS.forEach((kind, k) => {
+      for (const value in values[k]) state.values[kind].set(value, values[k][value]);
+    });
     return state;
+  }
+
+  /** Whether apply() changed the state since the last encode(). */
+  get changed(): boolean {
+    return this.dirty;
+  }
+
+  encode(): string {
+    this.dirty = false;
+    // Written by hand: JSON.stringify of the same shape built as arrays and objects costs twice as much.
+    let text = `[${Number.isFinite(this.watermark) ? this.watermark : 'null'},[`;
+    this.buckets.forEach((map, tier) => {
+      let first = true;
+      text += tier === 0 ? '[' : '],[';
+      for (const [bucket, measures] of map) {
+        text += `${first ? '' : ','}${bucket},${measures.join(',')}`;
+        first = false;
+      }
+    });
+    text += `]],[${this.prev.join(',')}],[${this.located.map((l) => `[${l.join(',')}]`).join(',')}],[`;
+    KINDS.forEach((kind, k) => {
+      let first = true;
+      text += k === 0 ? '{' : '},{';
+      for (const [value, times] of this.values[kind]) {
+        text += `${first ? '' : ','}${JSON.stringify(value)}:[${times.join(',')}]`;
+        first = false;
+      }
+    });
+    return `${text}}]]`;
   }
 
   apply(event: FeatureEvent, graceMs: number): void {
     const horizon = Math.max(this.watermark, event.time) - graceMs;
     for (const tier of TIERS) {
-      const field = tier.prefix + bucketOf(event.time, tier);
-      const measures = this.buckets.get(field) ?? [0, 0, 0, 0];
+      const bucket = bucketOf(event.time, tier);
+      const buckets = this.buckets[tier.index];
+      let measures = buckets.get(bucket);
+      if (!measures) buckets.set(bucket, (measures = [0, 0, 0, 0]));
       measures[UserMeasure.Events] += 1;
       if (event.type === 'transaction') {
         measures[UserMeasure.Transactions] += 1;
-        measures[UserMeasure.TransactionAmount] += event.amount;
+        measures[UserMeasure.TransactionCents] += Math.round(event.amount * 100);
       }
       if (event.type === 'login') measures[UserMeasure.Logins] += 1;
-      this.buckets.set(field, measures);
-      this.changed.add(field);
     }
+    this.dirty = true;
     this.prev = addOccurrence(this.prev, event.time, timeOfTime, horizon);
-    this.changed.add('p');
     if (event.latitude !== null && event.longitude !== null) {
       this.located = addOccurrence(this.located, [event.time, event.latitude, event.longitude], timeOfLocated, horizon);
-      this.changed.add('l');
     }
     this.see('c', event.country, event.time, horizon);
     this.see('v', event.deviceId, event.time, horizon);
     this.see('i', event.ip, event.time, horizon);
     if (event.time > this.watermark) {
+      const minute = TIERS[0];
+      const newMinute = bucketOf(event.time, minute) !== bucketOf(this.watermark, minute);
       this.watermark = event.time;
-      this.changed.add('w');
-      this.expire();
+      if (newMinute) this.expire(); // nothing can expire while the watermark stays in its minute
     }
   }
 
   /** Sum of one measure over the `count` buckets of `tier` ending with `time`'s bucket. */
   sum(tier: Tier, time: number, count: number, measure: UserMeasure): number {
     const last = bucketOf(time, tier);
-    let total = 0;
-    for (let b = last - count + 1; b <= last; b++) {
-      const measures = this.buckets.get(tier.prefix + b);
-      if (measures) total += measures[measure];
-    }
-    return total;
+    return sumBuckets(this.buckets[tier.index], last - count + 1, last, PICK[measure]);
   }
 
   /** How many distinct values of a kind were seen in the `count` buckets of `tier` ending with `time`'s bucket. */
   distinct(kind: ValueKind, tier: Tier, time: number, count: number): number {
     const last = bucketOf(time, tier);
     const first = last - count + 1;
+    const end = (last + 1) * tier.bucketMs - 1;
     let distinct = 0;
-    for (const [field, times] of this.values) {
-      if (field[0] !== kind) continue;
+    for (const times of this.values[kind].values()) {
       // The latest occurrence whose bucket is not after the window's last one.
-      const end = (last + 1) * tier.bucketMs - 1;
       const latest = latestAtOrBefore(times, end, timeOfTime);
       if (latest !== undefined && bucketOf(latest, tier) >= first) distinct++;
     }
@@ -98,7 +131,7 @@ export class UserState {
   }
 
   has(kind: ValueKind, value: string): boolean {
-    return this.values.has(`${kind}:${value}`);
+    return this.values[kind].has(value);
   }
 
   previousTime(time: number): number | undefined {
@@ -109,50 +142,29 @@ export class UserState {
     return latestAtOrBefore(this.located, time, timeOfLocated);
   }
 
-  /** The fields to write (name and value) and those to delete since the last call. */
-  takeChanges(): { set: Array<[string, string]>; removed: string[] } {
-    const set: Array<[string, string]> = [];
-    const removed: string[] = [];
-    for (const field of this.changed) {
-      const text = this.encode(field);
-      if (text === undefined) removed.push(field);
-      else set.push([field, text]);
-    }
-    this.changed.clear();
-    return { set, removed };
-  }
-
-  private encode(field: string): string | undefined {
-    if (field === 'w') return String(this.watermark);
-    if (field === 'p') return JSON.stringify(this.prev);
-    if (field === 'l') return JSON.stringify(this.located);
-    if (field[1] === ':') return this.values.has(field) ? JSON.stringify(this.values.get(field)) : undefined;
-    return this.buckets.get(field)?.join(',');
-  }
-
   private see(kind: ValueKind, value: string | null, time: number, horizon: number): void {
     if (value === null) return;
-    const field = `${kind}:${value}`;
-    this.values.set(field, addOccurrence(this.values.get(field) ?? [], time, timeOfTime, horizon));
-    this.changed.add(field);
+    const values = this.values[kind];
+    values.set(value, addOccurrence(values.get(value) ?? [], time, timeOfTime, horizon));
   }
 
   /** Drops buckets and values no window can reach any more, by event time (replays expire the same way). */
   private expire(): void {
-    for (const field of this.buckets.keys()) {
-      const tier = TIERS.find((t) => t.prefix === field[0]) as Tier;
-      if (Number(field.slice(1)) <= bucketOf(this.watermark, tier) - tier.maxWindowMs / tier.bucketMs) {
-        this.buckets.delete(field);
-        this.changed.add(field);
+    for (const tier of TIERS) {
+      const oldest = bucketOf(this.watermark, tier) - tier.maxWindowMs / tier.bucketMs;
+      for (const bucket of this.buckets[tier.index].keys()) {
+        if (bucket <= oldest) this.buckets[tier.index].delete(bucket);
       }
     }
-    const dayTier = TIERS[TIERS.length - 1];
-    const oldest = (bucketOf(this.watermark, dayTier) - dayTier.maxWindowMs / dayTier.bucketMs + 1) * dayTier.bucketMs;
-    for (const [field, times] of this.values) {
-      if (times[times.length - 1] < oldest) {
-        this.values.delete(field);
-        this.changed.add(field);
+    const day = TIERS[TIERS.length - 1];
+    const oldestTime = (bucketOf(this.watermark, day) - day.maxWindowMs / day.bucketMs + 1) * day.bucketMs;
+    for (const kind of KINDS) {
+      for (const [value, times] of this.values[kind]) {
+        if (times[times.length - 1] < oldestTime) this.values[kind].delete(value);
       }
     }
   }
 }
+
+/** [watermark, per tier [bucket, ...measures, bucket, ...], prev, located, per kind {value: times}] */
+type Encoded = [number | null, number[][], number[], Located[], Array<Record<string, number[]>>];

@@ -4,6 +4,8 @@
  * user who pays daily holds ~30 day buckets, not 43,200 minutes.
  */
 export interface Tier {
+  /** Position in TIERS: state keeps one bucket map per tier. */
+  index: 0 | 1 | 2;
   name: 'minute' | 'hour' | 'day';
   /** Field prefix in a state hash: one letter, so fields stay short. */
   prefix: 'm' | 'h' | 'd';
@@ -17,9 +19,9 @@ export const HOUR = 60 * MINUTE;
 export const DAY = 24 * HOUR;
 
 export const TIERS: readonly Tier[] = [
-  { name: 'minute', prefix: 'm', bucketMs: MINUTE, maxWindowMs: HOUR },
-  { name: 'hour', prefix: 'h', bucketMs: HOUR, maxWindowMs: DAY },
-  { name: 'day', prefix: 'd', bucketMs: DAY, maxWindowMs: 30 * DAY },
+  { index: 0, name: 'minute', prefix: 'm', bucketMs: MINUTE, maxWindowMs: HOUR },
+  { index: 1, name: 'hour', prefix: 'h', bucketMs: HOUR, maxWindowMs: DAY },
+  { index: 2, name: 'day', prefix: 'd', bucketMs: DAY, maxWindowMs: 30 * DAY },
 ];
 
 export const MAX_WINDOW_MS = 30 * DAY;
@@ -48,3 +50,20 @@ export function parseWindow(label: string, tiers: readonly Tier[] = TIERS): Wind
 const describeTier = (t: Tier) => `up to ${t.maxWindowMs / t.bucketMs}${t.prefix} in whole ${t.name}s`;
 
 export const bucketOf = (time: number, tier: Tier) => Math.floor(time / tier.bucketMs);
+
+/**
+ * Sums `pick(value)` over the buckets first..last of a sparse bucket map, walking whichever is
+ * shorter: the map's entries or the window's buckets (30 day buckets, but often 3 stored).
+ */
+export function sumBuckets<T>(buckets: ReadonlyMap<number, T>, first: number, last: number, pick: (value: T) => number): number {
+  let total = 0;
+  if (buckets.size <= last - first + 1) {
+    for (const [bucket, value] of buckets) if (bucket >= first && bucket <= last) total += pick(value);
+  } else {
+    for (let bucket = first; bucket <= last; bucket++) {
+      const value = buckets.get(bucket);
+      if (value !== undefined) total += pick(value);
+    }
+  }
+  return total;
+}

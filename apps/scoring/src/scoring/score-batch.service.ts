@@ -7,6 +7,7 @@ import { APP_CONFIG } from '@app/platform';
 import { ModelRegistry } from '../model/model-registry';
 import { RulesRepository } from '../rules/rules.repository';
 import type { ScoringConfig } from '../scoring.config';
+import { MerchantStateCache } from '../state/merchant-state.cache';
 import { UserStateCache } from '../state/user-state.cache';
 import { WindowStateRepository } from '../state/window-state.repository';
 import { decide, featureReasonCode, round, type Verdict } from './decide';
@@ -19,6 +20,13 @@ export interface PositionedEvent {
 }
 
 export type Publish = (scores: Score[], alerts: Alert[]) => Promise<void>;
+
+interface ScoredBatch {
+  events: Array<{ event: EnrichedEvent; late: boolean }>;
+  /** Row i holds the features of events[i], `width` columns in the plan's feature order. */
+  matrix: Float32Array;
+  width: number;
+}
 
 const metrics = {
   scored: new Counter({ name: 'scoring_events_scored_total', help: 'Events scored, by decision', labelNames: ['decision'] }),
@@ -41,6 +49,7 @@ const metrics = {
 @Injectable()
 export class ScoreBatchService {
   private readonly cache: UserStateCache;
+  private readonly merchantCache: MerchantStateCache;
   /** The position this instance last stored per partition: another value in Redis means another instance worked there. */
   private readonly written = new Map<string, string>();
   private plan: ScoringPlan | null = null;
@@ -53,6 +62,7 @@ export class ScoreBatchService {
     private readonly models: ModelRegistry,
   ) {
     this.cache = new UserStateCache(config.SCORING_CACHE_USERS);
+    this.merchantCache = new MerchantStateCache(config.SCORING_CACHE_MERCHANTS, config.SCORING_MERCHANT_REFRESH_MS);
     this.skipTypes = new Set(config.SCORING_SKIP_TYPES);
   }
 
@@ -67,7 +77,8 @@ export class ScoreBatchService {
         const state = this.cache.get(id);
         return state ? [[id, state] as const] : [];
       }));
-      let snapshot = await this.state.read(topic, partition, userIds.filter((id) => !cached.has(id)), merchantIds);
+      const now = Date.now();
+      let snapshot = await this.state.read(topic, partition, userIds.filter((id) => !cached.has(id)), this.merchantCache.stale(merchantIds, now));
       const written = this.written.get(partitionKey);
       if (written !== undefined && snapshot.position !== written) {
         // Another instance scored this partition since we did (a rebalance): our copies are stale.
@@ -75,24 +86,25 @@ export class ScoreBatchService {
         cached.clear();
         snapshot = { ...snapshot, users: (await this.state.read(topic, partition, userIds, [])).users };
       }
-      const users = new Map(userIds.map((id) => [id, cached.get(id) ?? UserState.fromFields(snapshot.users.get(id) ?? {})]));
+      const users = new Map(userIds.map((id) => [id, cached.get(id) ?? UserState.decode(snapshot.users.get(id))]));
       for (const [userId, user] of users) this.cache.set(userId, partitionKey, user);
       this.models.follow(snapshot.activeModel);
       const plan = await this.planFor(snapshot.rulesVersion);
-      const merchants = new Map([...snapshot.merchants].map(([id, fields]) => [id, MerchantState.fromFields(fields)]));
+      for (const [id, fields] of snapshot.merchants) this.merchantCache.set(id, MerchantState.fromFields(fields), now);
+      const merchants = new Map(merchantIds.map((id) => [id, this.merchantCache.get(id) ?? MerchantState.fromFields(snapshot.merchants.get(id) ?? {})]));
 
       const position = snapshot.position;
       const fresh = position === null ? events : events.filter((e) => compareOffsets(e.offset, position) > 0);
       metrics.redelivered.inc(events.length - fresh.length);
-      const scored = this.computeFeatures(plan, fresh, users, merchants);
-      const { scores, alerts } = await this.decideAll(plan, scored);
+      const { scores, alerts } = await this.decideAll(plan, this.computeFeatures(plan, fresh, users, merchants));
       if (scores.length > 0 || alerts.length > 0) await publish(scores, alerts);
 
       if (fresh.length > 0) await this.store(topic, partition, fresh[fresh.length - 1].offset, users, merchants, fresh);
       this.written.set(partitionKey, fresh.length > 0 ? fresh[fresh.length - 1].offset : (position as string));
     } catch (error) {
-      // In-memory state may hold changes that never reached Redis: reload these users next time.
+      // In-memory state may hold changes that never reached Redis: reload these users and merchants next time.
       for (const userId of userIds) this.cache.delete(userId);
+      for (const merchantId of merchantIds) this.merchantCache.delete(merchantId);
       this.written.delete(partitionKey);
       throw error;
     }
@@ -106,30 +118,36 @@ export class ScoreBatchService {
     return this.plan;
   }
 
-  private computeFeatures(plan: ScoringPlan, events: PositionedEvent[], users: Map<string, UserState>, merchants: Map<string, MerchantState>) {
-    const scored: Array<{ event: EnrichedEvent; values: number[]; late: boolean }> = [];
+  /** Applies every event to its state and writes the features of the scored ones into one matrix (width: the plan's features). */
+  private computeFeatures(plan: ScoringPlan, events: PositionedEvent[], users: Map<string, UserState>, merchants: Map<string, MerchantState>): ScoredBatch {
+    const width = plan.engine.names.length;
+    const matrix = new Float32Array(events.length * width);
+    const scored: ScoredBatch['events'] = [];
+    const scratch = new Float32Array(width); // labels are applied, not scored: their row is not kept
     for (const { event } of events) {
       const user = users.get(event.userId) as UserState;
       const merchant = event.merchantId ? (merchants.get(event.merchantId) ?? null) : null;
-      const { values, late } = plan.engine.process(featureEventOf(event), user, merchant);
+      const keep = !this.skipTypes.has(event.type);
+      const late = plan.engine.processInto(featureEventOf(event), user, merchant, keep ? matrix : scratch, keep ? scored.length * width : 0);
       if (late) metrics.late.inc();
-      if (!this.skipTypes.has(event.type)) scored.push({ event, values, late });
+      if (keep) scored.push({ event, late });
     }
-    return scored;
+    return { events: scored, matrix, width };
   }
 
-  private async decideAll(plan: ScoringPlan, scored: Array<{ event: EnrichedEvent; values: number[]; late: boolean }>): Promise<{ scores: Score[]; alerts: Alert[] }> {
-    const width = plan.modelWidth;
-    const rows = new Float32Array(scored.length * width);
-    scored.forEach((s, i) => {
-      for (let f = 0; f < width; f++) rows[i * width + f] = s.values[f];
-    });
+  private async decideAll(plan: ScoringPlan, batch: ScoredBatch): Promise<{ scores: Score[]; alerts: Alert[] }> {
+    const { events: scored, matrix, width } = batch;
+    const modelWidth = plan.modelWidth;
+    // The model reads the first modelWidth columns; rules may read the rest.
+    const rows = width === modelWidth ? matrix : new Float32Array(scored.length * modelWidth);
+    if (rows !== matrix) scored.forEach((_, i) => rows.set(matrix.subarray(i * width, i * width + modelWidth), i * modelWidth));
     const probabilities = await plan.model.score(rows, scored.length);
     const { thresholds } = plan.model.manifest;
     const verdicts: Verdict[] = scored.map((s, i) => {
+      const row = matrix.subarray(i * width, (i + 1) * width);
       const fired = plan.rules.flatMap((rule) => {
-        const condition = rule.test(s.event.type, s.values);
-        return condition ? [{ rule: rule.rule, condition, value: s.values[plan.engine.names.indexOf(condition.feature)] }] : [];
+        const condition = rule.test(s.event.type, row);
+        return condition ? [{ rule: rule.rule, condition, value: row[plan.engine.names.indexOf(condition.feature)] }] : [];
       });
       return decide(probabilities[i], thresholds, fired, s.late);
     });
@@ -139,16 +157,16 @@ export class ScoreBatchService {
     const now = new Date().toISOString();
     const scores: Score[] = [];
     const alerts: Alert[] = [];
+    const decisions = { allow: 0, review: 0, block: 0 };
     scored.forEach(({ event }, i) => {
       const { decision, alert, reasons } = verdicts[i];
       const score = round(probabilities[i]);
       scores.push({ eventId: event.eventId, userId: event.userId, occurredAt: event.occurredAt, model, score, decision, alert, reasons, scoredAt: now });
-      metrics.scored.inc({ decision });
-      if (alert) {
-        alerts.push({ alertId: alertIdFor(event.eventId), eventId: event.eventId, userId: event.userId, eventType: event.type, occurredAt: event.occurredAt, score, model, reasons, raisedAt: now });
-        metrics.alerts.inc();
-      }
+      decisions[decision]++;
+      if (alert) alerts.push({ alertId: alertIdFor(event.eventId), eventId: event.eventId, userId: event.userId, eventType: event.type, occurredAt: event.occurredAt, score, model, reasons, raisedAt: now });
     });
+    for (const [decision, count] of Object.entries(decisions)) if (count > 0) metrics.scored.inc({ decision }, count);
+    metrics.alerts.inc(alerts.length);
     return { scores, alerts };
   }
 
@@ -174,7 +192,7 @@ export class ScoreBatchService {
       topic,
       partition,
       lastOffset,
-      users: [...users].map(([userId, user]) => ({ userId, ...user.takeChanges() })),
+      users: [...users].flatMap(([userId, user]) => (user.changed ? [{ userId, state: user.encode() }] : [])),
       merchants: [...merchants].map(([merchantId, merchant]) => ({ merchantId, increments: merchant.takeIncrements(), expired: latest > 0 ? merchant.expiredFields(latest, labelDelayMs) : [] })),
       // Wall-clock expiry for idle keys; windows themselves expire by event time.
       userTtlMs: 31 * DAY,

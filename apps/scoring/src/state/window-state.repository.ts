@@ -3,13 +3,15 @@ import type Redis from 'ioredis';
 import { TransientError } from '@app/bus';
 import { REDIS } from '@app/platform';
 import { ScoringKeys } from './scoring-keys';
+import { WRITE_STATE_SCRIPT } from './write-state.lua';
 
 export interface StateSnapshot {
   /** Last offset of the partition whose state changes are stored, or null before the first. */
   position: string | null;
   rulesVersion: string | null;
   activeModel: string | null;
-  users: Map<string, Record<string, string>>;
+  /** Encoded user states (UserState.encode), null for users never stored. */
+  users: Map<string, string | null>;
   merchants: Map<string, Record<string, string>>;
 }
 
@@ -18,56 +20,64 @@ export interface StateChanges {
   partition: number;
   /** Stored as the partition's position in the same transaction as the changes. */
   lastOffset: string;
-  users: Array<{ userId: string; set: Array<[string, string]>; removed: string[] }>;
+  /** Encoded states of the users the batch changed. */
+  users: Array<{ userId: string; state: string }>;
   merchants: Array<{ merchantId: string; increments: Array<[string, number]>; expired: string[] }>;
   userTtlMs: number;
   merchantTtlMs: number;
 }
 
 /**
- * Window state in Redis: the only place that knows its layout. One pipelined read and one
- * MULTI/EXEC write per batch, whatever its size (DESIGN.md, "Stores": O(1) round trips per batch).
- * The write stores the partition's position with the changes, so after a crash the records up to it
+ * Window state in Redis: the only place that knows its layout (users: one string each; merchants:
+ * a hash of counters; partition positions). One pipelined read and one scripted write per batch, whatever its size (DESIGN.md, "Stores": O(1) round trips per batch).
+ * The write (a script: atomic) stores the partition's position with the changes, so after a crash the records up to it
  * are known applied and a redelivery cannot apply them twice.
  */
 @Injectable()
 export class WindowStateRepository {
+  private readonly redis: Redis & { scoringWriteState(numberOfKeys: number, ...keysAndArgs: Array<string | number>): Promise<number> };
+
   constructor(
-    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(REDIS) redis: Redis,
     private readonly keys: ScoringKeys,
-  ) {}
+  ) {
+    redis.defineCommand('scoringWriteState', { lua: WRITE_STATE_SCRIPT });
+    this.redis = redis as typeof this.redis;
+  }
 
   async read(topic: string, partition: number, userIds: string[], merchantIds: string[]): Promise<StateSnapshot> {
-    const pipeline = this.redis.pipeline().get(this.keys.position(topic, partition)).get(this.keys.rulesVersion()).get(this.keys.activeModel());
-    for (const id of userIds) pipeline.hgetall(this.keys.user(id));
+    const pipeline = this.redis.pipeline().mget(this.keys.position(topic, partition), this.keys.rulesVersion(), this.keys.activeModel());
+    if (userIds.length > 0) pipeline.mget(userIds.map((id) => this.keys.user(id)));
     for (const id of merchantIds) pipeline.hgetall(this.keys.merchant(id));
-    const replies = await run(pipeline.exec());
-    const values = replies.map(([, value]) => value);
+    const replies = (await run(pipeline.exec())).map(([, value]) => value);
+    const [position, rulesVersion, activeModel] = replies[0] as Array<string | null>;
+    const users = userIds.length > 0 ? (replies[1] as Array<string | null>) : [];
+    const merchantsFrom = userIds.length > 0 ? 2 : 1;
     return {
-      position: values[0] as string | null,
-      rulesVersion: values[1] as string | null,
-      activeModel: values[2] as string | null,
-      users: new Map(userIds.map((id, i) => [id, values[3 + i] as Record<string, string>])),
-      merchants: new Map(merchantIds.map((id, i) => [id, values[3 + userIds.length + i] as Record<string, string>])),
+      position,
+      rulesVersion,
+      activeModel,
+      users: new Map(userIds.map((id, i) => [id, users[i]])),
+      merchants: new Map(merchantIds.map((id, i) => [id, replies[merchantsFrom + i] as Record<string, string>])),
     };
   }
 
   async write(changes: StateChanges): Promise<void> {
-    const tx = this.redis.multi();
+    const keys = [this.keys.position(changes.topic, changes.partition)];
+    const args: Array<string | number> = [changes.lastOffset, changes.userTtlMs, changes.merchantTtlMs, changes.users.length];
     for (const user of changes.users) {
-      const key = this.keys.user(user.userId);
-      if (user.set.length > 0) tx.hset(key, Object.fromEntries(user.set));
-      if (user.removed.length > 0) tx.hdel(key, ...user.removed);
-      tx.pexpire(key, changes.userTtlMs);
+      keys.push(this.keys.user(user.userId));
+      args.push(user.state);
     }
     for (const merchant of changes.merchants) {
-      const key = this.keys.merchant(merchant.merchantId);
-      for (const [field, by] of merchant.increments) tx.hincrby(key, field, by);
-      if (merchant.expired.length > 0) tx.hdel(key, ...merchant.expired);
-      tx.pexpire(key, changes.merchantTtlMs);
+      keys.push(this.keys.merchant(merchant.merchantId));
+      args.push(merchant.increments.length, ...merchant.increments.flat(), merchant.expired.length, ...merchant.expired);
     }
-    tx.set(this.keys.position(changes.topic, changes.partition), changes.lastOffset);
-    await run(tx.exec());
+    try {
+      await this.redis.scoringWriteState(keys.length, ...keys, ...args);
+    } catch (error) {
+      throw new TransientError(`window state: ${(error as Error).message}`);
+    }
   }
 }
 

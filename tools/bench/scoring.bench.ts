@@ -1,0 +1,210 @@
+/**
+ * `npm run bench:scoring`: the scoring stage's throughput.
+ * 1. Service: a scoring process (the default model, every feature it names) drains a backlog of
+ *    enriched events from a topic of its own, on Redis Streams and on Kafka; events/s from the first
+ *    event scored to the last, read from its /metrics.
+ * 2. Side by side, in this process, on the same events, state in Redis: the service's ScoreBatchService
+ *    (batches of SCORING_MAX_BATCH: one Redis read, one session.run, one MULTI write each) against a
+ *    naive per-event version of the same logic (one Redis round trip and one session.run per event).
+ * Writes bench/results/scoring.json and .md.
+ */
+import { performance } from 'node:perf_hooks';
+import Redis from 'ioredis';
+import { createBus, partitionForKey, silentBusLogger } from '@app/bus';
+import { topicNames, type EnrichedEvent } from '@app/contracts';
+import { FeatureEngine, featureEventOf, MerchantState, UserState } from '@app/features';
+import { OnnxModel } from '@app/model';
+import { loadConfig } from '@app/platform';
+import { bootApp } from '@app/testing';
+import { scoringEnv } from '../../apps/scoring/src/scoring.config';
+import { ScoringModule } from '../../apps/scoring/src/scoring.module';
+import { decide } from '../../apps/scoring/src/scoring/decide';
+import { ScoreBatchService } from '../../apps/scoring/src/scoring/score-batch.service';
+import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
+import { median } from './percentiles';
+import { scoringTraffic } from './scoring-traffic';
+import { startServiceProcess, stopServiceProcess } from './service-process';
+
+const EVENTS = Number(arg('events', '300000'));
+const SIDE_BY_SIDE_EVENTS = Number(arg('side-by-side-events', '30000'));
+const USERS = Number(arg('users', '50000'));
+const MERCHANTS = Number(arg('merchants', '5000'));
+const RUNS = Number(arg('runs', '3'));
+const PARTITIONS = 4;
+const REDIS_URL = 'redis://127.0.0.1:6379/14';
+const engines: Record<string, string> = { redis: REDIS_URL, kafka: `kafka://${process.env.TEST_KAFKA_BROKERS ?? '127.0.0.1:9092'}` };
+const selected = arg('engines', 'redis,kafka').split(',').filter(Boolean);
+const API_KEY = 'bench-key-123456';
+/** `--profile DIR` writes V8 CPU profiles of the scoring processes there. */
+const PROFILE_DIR = arg('profile', '');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const runName = (what: string) => `bench-scoring-${what}-${Date.now().toString(36)}`;
+
+async function dropState(prefix: string): Promise<void> {
+  const redis = new Redis(REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 10_000);
+    if (keys.length > 0) await redis.unlink(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+/** Scored events so far, from the service's own counter. */
+async function scoredSoFar(port: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return text.split('\n').filter((l) => l.startsWith('scoring_events_scored_total')).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
+}
+
+async function measureService(busUrl: string, events: EnrichedEvent[]) {
+  const prefix = `${runName('svc')}.`;
+  const statePrefix = runName('state');
+  const topics = topicNames(prefix);
+  const bus = createBus({ url: busUrl, clientId: 'scoring-bench', logger: silentBusLogger });
+  await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: PARTITIONS })));
+  const expected = events.filter((e) => e.type !== 'chargeback').length;
+  try {
+    for (let from = 0; from < events.length; from += 5_000) {
+      await bus.publish(topics.enriched, events.slice(from, from + 5_000).map((e) => ({ key: e.userId, value: JSON.stringify(e) })));
+    }
+    const port = 3941;
+    const child = await startServiceProcess('scoring', port, { API_KEYS: API_KEY, BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: String(PARTITIONS), REDIS_URL, SCORING_STATE_PREFIX: statePrefix }, [
+      '--max-semi-space-size=64', // as scripts/suite.sh and docker-compose.yml run it
+      ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+    ]);
+    try {
+      let started = 0;
+      let first = 0;
+      for (;;) {
+        const scored = await scoredSoFar(port);
+        if (scored > 0 && started === 0) [started, first] = [performance.now(), scored];
+        if (scored >= expected) return { eventsPerSecond: Math.round((scored - first) / ((performance.now() - started) / 1000)) };
+        await sleep(50);
+      }
+    } finally {
+      await stopServiceProcess(child);
+    }
+  } finally {
+    await bus.deleteTopics(Object.values(topics));
+    await bus.close();
+    await dropState(statePrefix);
+  }
+}
+
+/** The events as the bus would hand them over: per partition, in order, with increasing offsets. */
+function partitioned(events: EnrichedEvent[]) {
+  const parts = Array.from({ length: PARTITIONS }, () => [] as Array<{ offset: string; event: EnrichedEvent }>);
+  events.forEach((event, n) => parts[partitionForKey(event.userId, PARTITIONS)].push({ offset: String(n), event }));
+  return parts;
+}
+
+async function measureBatched(events: EnrichedEvent[]) {
+  const statePrefix = runName('batched');
+  const app = await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, {
+    API_KEYS: API_KEY, LOG_LEVEL: 'warn', BUS_URL: REDIS_URL, REDIS_URL, SCORING_STATE_PREFIX: statePrefix, SCORING_CONSUMER: 'false',
+  })), 'scoring');
+  const service = app.app.get(ScoreBatchService);
+  const batch = loadConfig(scoringEnv, { API_KEYS: API_KEY }).SCORING_MAX_BATCH;
+  const parts = partitioned(events);
+  try {
+    const started = performance.now();
+    for (let from = 0; parts.some((p) => from < p.length); from += batch) {
+      for (const [partition, part] of parts.entries()) {
+        if (from < part.length) await service.scoreBatch('bench', partition, part.slice(from, from + batch), async () => undefined);
+      }
+    }
+    return Math.round(events.length / ((performance.now() - started) / 1000));
+  } finally {
+    await app.close();
+    await dropState(statePrefix);
+  }
+}
+
+/** The same features, model and decision, one event at a time: a Redis round trip (the previous event's write pipelined with this one's read) and a session.run each. */
+async function measureNaive(events: EnrichedEvent[]) {
+  const statePrefix = runName('naive');
+  const redis = new Redis(REDIS_URL);
+  const model = await OnnxModel.load('models/default/manifest.json');
+  const engine = new FeatureEngine(model.manifest.features, { graceMs: 600_000, labelDelayMs: 7 * 86_400_000 });
+  let pendingWrite: ((pipeline: ReturnType<Redis['pipeline']>) => void) | null = null;
+  try {
+    const started = performance.now();
+    for (const [n, event] of events.entries()) {
+      const pipeline = redis.pipeline();
+      pendingWrite?.(pipeline);
+      const userKey = `${statePrefix}:u:${event.userId}`;
+      const merchantKey = `${statePrefix}:m:${event.merchantId ?? '-'}`;
+      pipeline.get(userKey).hgetall(merchantKey);
+      const replies = (await pipeline.exec()) ?? [];
+      const [[, userState], [, merchantFields]] = replies.slice(-2) as [[null, string | null], [null, Record<string, string>]];
+      const user = UserState.decode(userState);
+      const merchant = event.merchantId ? MerchantState.fromFields(merchantFields) : null;
+      const { values, late } = engine.process(featureEventOf(event), user, merchant);
+      const [score] = await model.score(Float32Array.from(values), 1);
+      decide(score, model.manifest.thresholds, [], late);
+      pendingWrite = (p) => {
+        p.set(userKey, user.encode(), 'PX', 31 * 86_400_000);
+        for (const [field, by] of merchant?.takeIncrements() ?? []) p.hincrby(merchantKey, field, by);
+        p.set(`${statePrefix}:pos:bench:0`, String(n));
+      };
+    }
+    return Math.round(events.length / ((performance.now() - started) / 1000));
+  } finally {
+    await model.release();
+    redis.disconnect();
+    await dropState(statePrefix);
+  }
+}
+
+async function main(): Promise<void> {
+  const events = scoringTraffic(Math.max(selected.length > 0 ? EVENTS : 0, SIDE_BY_SIDE_EVENTS), { users: USERS, merchants: MERCHANTS, days: 40 });
+  const service: Record<string, { runs: number[]; median: number }> = {};
+  for (const engine of selected) {
+    const runs: number[] = [];
+    for (let r = 0; r < RUNS; r++) {
+      runs.push((await measureService(engines[engine], events)).eventsPerSecond);
+      console.error(`[bench:scoring] service on ${engine}, run ${r + 1}: ${runs[r]} events/s`);
+    }
+    service[engine] = { runs, median: median(runs) };
+  }
+  const subset = events.slice(0, SIDE_BY_SIDE_EVENTS);
+  const batchedRuns: number[] = [];
+  const naiveRuns: number[] = [];
+  for (let r = 0; r < RUNS; r++) {
+    batchedRuns.push(await measureBatched(subset));
+    naiveRuns.push(await measureNaive(subset));
+    console.error(`[bench:scoring] side by side, run ${r + 1}: batched ${batchedRuns[r]}/s, naive ${naiveRuns[r]}/s`);
+  }
+  const ratios = batchedRuns.map((b, i) => Math.round((b / naiveRuns[i]) * 10) / 10);
+  const model = (await OnnxModel.load('models/default/manifest.json')).manifest;
+  const report = {
+    command: benchCommand('bench:scoring'),
+    machine: benchMachine(),
+    at: new Date().toISOString(),
+    traffic: { events: EVENTS, users: USERS, merchants: MERCHANTS, partitions: PARTITIONS, model: `${model.id} ${model.version}`, features: model.features.length },
+    service,
+    sideBySide: { events: SIDE_BY_SIDE_EVENTS, batched: { runs: batchedRuns, median: median(batchedRuns) }, naive: { runs: naiveRuns, median: median(naiveRuns) }, ratios, medianRatio: median(ratios) },
+  };
+  const markdown = [
+    '# Scoring benchmark',
+    '',
+    `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.at}. Model ${report.traffic.model} (${model.features.length} features), ${EVENTS.toLocaleString('en')} events of ${USERS.toLocaleString('en')} users and ${MERCHANTS.toLocaleString('en')} merchants over 40 days, ${PARTITIONS} partitions; Redis, the broker and the service share the machine.`,
+    '',
+    '| what | events/s (median) | runs |',
+    '|---|---:|---|',
+    ...Object.entries(service).map(([engine, r]) => `| scoring service draining a backlog, ${engine === 'redis' ? 'Redis Streams' : 'Kafka'} | ${r.median.toLocaleString('en')} | ${r.runs.join(', ')} |`),
+    `| ScoreBatchService in process, batches of ${loadConfig(scoringEnv, { API_KEYS: API_KEY }).SCORING_MAX_BATCH} | ${report.sideBySide.batched.median.toLocaleString('en')} | ${batchedRuns.join(', ')} |`,
+    `| naive: one Redis round trip and one session.run per event | ${report.sideBySide.naive.median.toLocaleString('en')} | ${naiveRuns.join(', ')} |`,
+    '',
+    `Batched over naive, same ${SIDE_BY_SIDE_EVENTS.toLocaleString('en')} events, per run: ${ratios.map((r) => `${r}×`).join(', ')} (median ${report.sideBySide.medianRatio}×).`,
+    '',
+  ].join('\n');
+  writeBenchReport('scoring', report, markdown);
+  process.exit(0);
+}
+
+void main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
