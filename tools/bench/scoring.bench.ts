@@ -138,13 +138,18 @@ async function measureNaive(events: EnrichedEvent[]) {
       pipeline.get(userKey).hgetall(merchantKey);
       const replies = (await pipeline.exec()) ?? [];
       const [[, userState], [, merchantFields]] = replies.slice(-2) as [[null, string | null], [null, Record<string, string>]];
-      const user = UserState.decode(userState);
+      const user = UserState.decode(userState, 600_000);
       const merchant = event.merchantId ? MerchantState.fromFields(merchantFields) : null;
       const { values, late } = engine.process(featureEventOf(event), user, merchant);
       const [score] = await model.score(Float32Array.from(values), 1);
       decide(score, model.manifest.thresholds, [], late);
       pendingWrite = (p) => {
-        p.set(userKey, user.encode(), 'PX', 31 * 86_400_000);
+        if (user.changed) {
+          const stored = user.storedForm();
+          if (stored.append) p.append(userKey, stored.text);
+          else p.set(userKey, stored.text);
+          p.pexpire(userKey, 31 * 86_400_000);
+        }
         for (const [field, by] of merchant?.takeIncrements() ?? []) p.hincrby(merchantKey, field, by);
         p.set(`${statePrefix}:pos:bench:0`, String(n));
       };

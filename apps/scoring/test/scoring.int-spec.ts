@@ -52,7 +52,7 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
   });
 
   /** A user's stored day bucket: events, transactions, amount in cents, logins. */
-  const dayMeasures = async (userId: string, day: string) => UserState.decode(await redis.get(`${statePrefix}:u:${userId}`)).buckets[2].get(Date.parse(day) / 86_400_000);
+  const dayMeasures = async (userId: string, day: string) => UserState.decode(await redis.get(`${statePrefix}:u:${userId}`), 600_000).buckets[2].get(Date.parse(day) / 86_400_000);
 
   beforeAll(async () => {
     modelsDir = await mkdtemp(join(tmpdir(), 'models-'));

@@ -2,6 +2,7 @@ import { FeatureEngine } from './feature-engine';
 import type { FeatureEvent } from './feature-event';
 import { MerchantState } from './merchant-state';
 import { UserState } from './user-state';
+import { encodeSnapshot } from './user-state.codec';
 import { DAY, HOUR, MINUTE } from './windows';
 
 const T0 = Date.UTC(2026, 10, 2, 12, 0, 0); // a Monday, noon UTC
@@ -136,18 +137,36 @@ describe('FeatureEngine merchants', () => {
 });
 
 describe('UserState storage', () => {
-  it('round-trips through its encoding, and says when a batch changed it', () => {
+  const names = ['user.tx_count.7d', 'user.tx_count.10m', 'user.tx_amount_sum.1d', 'user.distinct_ips.1d', 'user.seconds_since_prev', 'user.geo_velocity_kmh', 'event.is_new_device'];
+  const grace = config.graceMs;
+  /** What Redis would hold after each write: a snapshot, then appended lines. */
+  const store = (stored: string, form: { append: boolean; text: string }) => (form.append ? stored + form.text : form.text);
+
+  it('appends a line per applied event, rewrites a snapshot past the log limit, and decodes to the same state', () => {
     const user = new UserState();
-    const names = ['user.tx_count.7d', 'user.tx_count.10m', 'user.distinct_ips.1d', 'user.seconds_since_prev', 'user.geo_velocity_kmh', 'event.is_new_device'];
-    run(names, [event({ time: T0, latitude: 1, longitude: 2 }), event({ time: T0 + HOUR, ip: '2.2.2.2', latitude: 1.5, longitude: 2 })], user);
-    expect(user.changed).toBe(true);
-    const copy = UserState.decode(user.encode());
-    expect(user.changed).toBe(false);
-    const next = event({ time: T0 + 2 * HOUR, deviceId: 'd9', latitude: 3, longitude: 2 });
+    let stored = '';
+    const events = Array.from({ length: 10 }, (_, i) => event({ time: T0 + i * 7 * MINUTE, amount: 10.05 + i, ip: `10.0.0.${i % 3}`, latitude: i, longitude: 2 }));
+    const forms: boolean[] = [];
+    for (const e of events) {
+      run(names, [e], user);
+      expect(user.changed).toBe(true);
+      const form = user.storedForm(4);
+      expect(user.changed).toBe(false);
+      forms.push(form.append);
+      stored = store(stored, form);
+    }
+    expect(forms).toEqual([false, true, true, true, true, false, true, true, true, true]);
+    expect(stored.split('\n')).toHaveLength(5);
+    const copy = UserState.decode(stored, grace);
+    const next = event({ time: T0 + 2 * HOUR, deviceId: 'd9', latitude: 3, longitude: 2, amount: 0.1 });
     const [a] = run(names, [next], user);
     const [b] = run(names, [next], copy);
     expect(b.values).toEqual(a.values);
-    expect(copy.encode()).toBe(user.encode());
-    expect(UserState.decode(null).watermark).toBe(Number.NEGATIVE_INFINITY);
+    expect(encodeSnapshot(copy)).toBe(encodeSnapshot(user));
+  });
+
+  it('decodes nothing stored as a user never seen', () => {
+    expect(UserState.decode(null, grace).watermark).toBe(Number.NEGATIVE_INFINITY);
+    expect(UserState.decode('', grace).changed).toBe(false);
   });
 });

@@ -5,3 +5,4 @@ export * from './merchant-state';
 export * from './feature-catalogue';
 export * from './feature-engine';
 export * from './geo-distance';
+export * from './user-state.codec';

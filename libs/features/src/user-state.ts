@@ -1,27 +1,25 @@
 import type { FeatureEvent } from './feature-event';
+import { encodeSnapshot, eventLine, KINDS, MEASURES, parseEventLine, readSnapshot, type Located, type LoggedEvent, type ValueKind } from './user-state.codec';
 import { addOccurrence, latestAtOrBefore } from './occurrences';
 import { bucketOf, sumBuckets, TIERS, type Tier } from './windows';
 
 /** What a user bucket counts, by index. Amounts are in cents: integer sums are exact and replay to the same value in any order. */
 export const enum UserMeasure { Events = 0, Transactions = 1, TransactionCents = 2, Logins = 3 }
-const MEASURES = 4;
 const PICK: Array<(measures: number[]) => number> = Array.from({ length: MEASURES }, (_, i) => (measures: number[]) => measures[i]);
 
-export type ValueKind = 'c' | 'v' | 'i';
+export type { ValueKind };
 /** Distinct-count subjects: countries, devices (v), IPs. */
 export const VALUE_KINDS: Record<'countries' | 'devices' | 'ips', ValueKind> = { countries: 'c', devices: 'v', ips: 'i' };
-const KINDS: readonly ValueKind[] = ['c', 'v', 'i'];
 
-type Located = [time: number, latitude: number, longitude: number];
 const timeOfTime = (t: number) => t;
 const timeOfLocated = (l: Located) => l[0];
 
 /**
  * One user's window state: the watermark, measures per minute, hour and day bucket, recent event
- * times and located events, and when each country, device and IP was seen. Stored as one compact
- * JSON string (encode/decode): a batch writes each user it touched with one SET, which costs Redis
- * and the client far less than a hash field per bucket. Pure data: the scoring service and the
- * training tool both drive it through FeatureEngine.
+ * times and located events, and when each country, device and IP was seen. Stored as one string
+ * (storedForm/decode): a snapshot followed by the events applied since, so a batch appends a line
+ * per event instead of rewriting the state. Pure data: the scoring service and the training tool
+ * both drive it through FeatureEngine.
  */
 export class UserState {
   /** Latest event time applied; events more than the grace before it are late. */
@@ -32,55 +30,53 @@ export class UserState {
   located: Located[] = [];
   /** Per kind: value → occurrence times (see occurrences.ts). */
   readonly values: Record<ValueKind, Map<string, number[]>> = { c: new Map(), v: new Map(), i: new Map() };
-  private dirty = false;
+  /** Log lines of events applied since the state was last stored. */
+  private unsaved: string[] = [];
+  /** What Redis holds: whether a snapshot, and how many log lines after it. */
+  private stored = { snapshot: false, logLength: 0 };
 
-  /** Reads what encode() wrote; an empty or missing value is a user never seen. */
-  static decode(text: string | null | undefined): UserState {
+  /**
+   * Rebuilds a stored state (see storedForm): its snapshot, then its logged events applied again.
+   * The same events in the same order give the same state, so the log is as good as a snapshot.
+   */
+  static decode(text: string | null | undefined, graceMs: number): UserState {
     const state = new UserState();
     if (!text) return state;
-    const [watermark, buckets, prev, located, values] = JSON.parse(text) as Encoded;
-    state.watermark = watermark ?? Number.NEGATIVE_INFINITY; // JSON has no -Infinity
-    buckets.forEach((flat, tier) => {
-      for (let i = 0; i < flat.length; i += 1 + MEASURES) state.buckets[tier].set(flat[i], flat.slice(i + 1, i + 1 + MEASURES));
-    });
-    state.prev = prev;
-    state.located = located;
-    KINDS.forEach((kind, k) => {
-      for (const value in values[k]) state.values[kind].set(value, values[k][value]);
-    });
+    const lines = text.split('\n');
+    if (lines[0]) readSnapshot(lines[0], state);
+    state.stored = { snapshot: lines[0] !== '', logLength: lines.length - 1 };
+    for (let i = 1; i < lines.length; i++) if (lines[i]) state.applyEvent(parseEventLine(lines[i]), graceMs);
     return state;
   }
 
-  /** Whether apply() changed the state since the last encode(). */
+  /** Whether apply() changed the state since it was last stored. */
   get changed(): boolean {
-    return this.dirty;
+    return this.unsaved.length > 0;
   }
 
-  encode(): string {
-    this.dirty = false;
-    // Written by hand: JSON.stringify of the same shape built as arrays and objects costs twice as much.
-    let text = `[${Number.isFinite(this.watermark) ? this.watermark : 'null'},[`;
-    this.buckets.forEach((map, tier) => {
-      let first = true;
-      text += tier === 0 ? '[' : '],[';
-      for (const [bucket, measures] of map) {
-        text += `${first ? '' : ','}${bucket},${measures.join(',')}`;
-        first = false;
-      }
-    });
-    text += `]],[${this.prev.join(',')}],[${this.located.map((l) => `[${l.join(',')}]`).join(',')}],[`;
-    KINDS.forEach((kind, k) => {
-      let first = true;
-      text += k === 0 ? '{' : '},{';
-      for (const [value, times] of this.values[kind]) {
-        text += `${first ? '' : ','}${JSON.stringify(value)}:[${times.join(',')}]`;
-        first = false;
-      }
-    });
-    return `${text}}]]`;
+  /**
+   * What to write for the events applied since the last call: usually the lines to append to the
+   * stored log (~60 bytes an event), and a whole snapshot once the log has grown past `maxLog`
+   * lines, so a reload never replays much. Encoding a snapshot per event cost 7 µs; a line, 1.
+   */
+  storedForm(maxLog = 32): { append: boolean; text: string } {
+    if (this.unsaved.length === 0 && this.stored.snapshot) return { append: true, text: '' };
+    const lines = this.unsaved;
+    this.unsaved = [];
+    if (this.stored.snapshot && this.stored.logLength + lines.length <= maxLog) {
+      this.stored.logLength += lines.length;
+      return { append: true, text: `\n${lines.join('\n')}` };
+    }
+    this.stored = { snapshot: true, logLength: 0 };
+    return { append: false, text: encodeSnapshot(this) };
   }
 
   apply(event: FeatureEvent, graceMs: number): void {
+    this.applyEvent(event, graceMs);
+    this.unsaved.push(eventLine(event));
+  }
+
+  private applyEvent(event: LoggedEvent, graceMs: number): void {
     const horizon = Math.max(this.watermark, event.time) - graceMs;
     for (const tier of TIERS) {
       const bucket = bucketOf(event.time, tier);
@@ -94,7 +90,6 @@ export class UserState {
       }
       if (event.type === 'login') measures[UserMeasure.Logins] += 1;
     }
-    this.dirty = true;
     this.prev = addOccurrence(this.prev, event.time, timeOfTime, horizon);
     if (event.latitude !== null && event.longitude !== null) {
       this.located = addOccurrence(this.located, [event.time, event.latitude, event.longitude], timeOfLocated, horizon);
@@ -166,5 +161,3 @@ export class UserState {
   }
 }
 
-/** [watermark, per tier [bucket, ...measures, bucket, ...], prev, located, per kind {value: times}] */
-type Encoded = [number | null, number[][], number[], Located[], Array<Record<string, number[]>>];

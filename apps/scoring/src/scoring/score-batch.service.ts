@@ -86,7 +86,7 @@ export class ScoreBatchService {
         cached.clear();
         snapshot = { ...snapshot, users: (await this.state.read(topic, partition, userIds, [])).users };
       }
-      const users = new Map(userIds.map((id) => [id, cached.get(id) ?? UserState.decode(snapshot.users.get(id))]));
+      const users = new Map(userIds.map((id) => [id, cached.get(id) ?? UserState.decode(snapshot.users.get(id), this.models.featureConfig.graceMs)]));
       for (const [userId, user] of users) this.cache.set(userId, partitionKey, user);
       this.models.follow(snapshot.activeModel);
       const plan = await this.planFor(snapshot.rulesVersion);
@@ -192,7 +192,7 @@ export class ScoreBatchService {
       topic,
       partition,
       lastOffset,
-      users: [...users].flatMap(([userId, user]) => (user.changed ? [{ userId, state: user.encode() }] : [])),
+      users: [...users].flatMap(([userId, user]) => (user.changed ? [{ userId, ...user.storedForm() }] : [])),
       merchants: [...merchants].map(([merchantId, merchant]) => ({ merchantId, increments: merchant.takeIncrements(), expired: latest > 0 ? merchant.expiredFields(latest, labelDelayMs) : [] })),
       // Wall-clock expiry for idle keys; windows themselves expire by event time.
       userTtlMs: 31 * DAY,

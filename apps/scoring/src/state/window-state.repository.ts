@@ -10,7 +10,7 @@ export interface StateSnapshot {
   position: string | null;
   rulesVersion: string | null;
   activeModel: string | null;
-  /** Encoded user states (UserState.encode), null for users never stored. */
+  /** Stored user states (UserState.decode reads them), null for users never stored. */
   users: Map<string, string | null>;
   merchants: Map<string, Record<string, string>>;
 }
@@ -20,8 +20,8 @@ export interface StateChanges {
   partition: number;
   /** Stored as the partition's position in the same transaction as the changes. */
   lastOffset: string;
-  /** Encoded states of the users the batch changed. */
-  users: Array<{ userId: string; state: string }>;
+  /** The users the batch changed: text to append to their stored state, or a whole new one (UserState.storedForm). */
+  users: Array<{ userId: string; append: boolean; text: string }>;
   merchants: Array<{ merchantId: string; increments: Array<[string, number]>; expired: string[] }>;
   userTtlMs: number;
   merchantTtlMs: number;
@@ -67,7 +67,7 @@ export class WindowStateRepository {
     const args: Array<string | number> = [changes.lastOffset, changes.userTtlMs, changes.merchantTtlMs, changes.users.length];
     for (const user of changes.users) {
       keys.push(this.keys.user(user.userId));
-      args.push(user.state);
+      args.push(user.append ? 'a' : 's', user.text);
     }
     for (const merchant of changes.merchants) {
       keys.push(this.keys.merchant(merchant.merchantId));

@@ -4,13 +4,21 @@
  * batch of 2,000 users); one script call with flat arguments costs a fraction of that.
  *
  * KEYS: position, then the batch's users, then its merchants.
- * ARGV: position value, user TTL ms, merchant TTL ms, user count, then each user's encoded state,
- *       then per merchant (increments n, field by ..., fields to delete n, field ...).
+ * ARGV: position value, user TTL ms, merchant TTL ms, user count, then per user ('a' to append or
+ *       's' to set, text), then per merchant (increments n, field by ..., fields to delete n, field ...).
  */
 export const WRITE_STATE_SCRIPT = `
 local userTtl, merchantTtl, users = ARGV[2], ARGV[3], tonumber(ARGV[4])
-for k = 2, 1 + users do redis.call('SET', KEYS[k], ARGV[k + 3], 'PX', userTtl) end
-local a = 5 + users
+local a = 5
+for k = 2, 1 + users do
+  if ARGV[a] == 'a' then
+    redis.call('APPEND', KEYS[k], ARGV[a + 1])
+    redis.call('PEXPIRE', KEYS[k], userTtl)
+  else
+    redis.call('SET', KEYS[k], ARGV[a + 1], 'PX', userTtl)
+  end
+  a = a + 2
+end
 for k = 2 + users, #KEYS do
   local key = KEYS[k]
   local n = tonumber(ARGV[a]); a = a + 1

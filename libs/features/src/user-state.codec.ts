@@ -1,0 +1,64 @@
+import type { FeatureEvent } from './feature-event';
+import type { UserState } from './user-state';
+
+/** Measures per bucket: events, transactions, transaction cents, logins (UserMeasure). */
+export const MEASURES = 4;
+export type ValueKind = 'c' | 'v' | 'i';
+export const KINDS: readonly ValueKind[] = ['c', 'v', 'i'];
+export type Located = [time: number, latitude: number, longitude: number];
+
+/** What applying an event to a user's state reads of it: all a log line keeps. */
+export type LoggedEvent = Pick<FeatureEvent, 'type' | 'time' | 'amount' | 'latitude' | 'longitude' | 'country' | 'deviceId' | 'ip'>;
+
+const TYPE_CODES: Record<string, string> = { transaction: 't', login: 'l' };
+const TYPES_BY_CODE: Record<string, string> = { t: 'transaction', l: 'login', o: 'other' };
+
+/** One applied event as a JSON line: [time, type code, amount, latitude, longitude, country, device, ip]. */
+export function eventLine(e: LoggedEvent): string {
+  return JSON.stringify([e.time, TYPE_CODES[e.type] ?? 'o', e.amount, e.latitude, e.longitude, e.country, e.deviceId, e.ip]);
+}
+
+export function parseEventLine(line: string): LoggedEvent {
+  const [time, code, amount, latitude, longitude, country, deviceId, ip] = JSON.parse(line) as [number, string, number, number | null, number | null, string | null, string | null, string | null];
+  return { time, type: TYPES_BY_CODE[code], amount, latitude, longitude, country, deviceId, ip };
+}
+
+/** [watermark, per tier [bucket, ...measures, bucket, ...], prev, located, per kind {value: times}] */
+type Snapshot = [number | null, number[][], number[], Located[], Array<Record<string, number[]>>];
+
+/** The whole state as one JSON line (never holds a newline: the log's separator). */
+export function encodeSnapshot(state: UserState): string {
+  // Written by hand: JSON.stringify of the same shape built as arrays and objects costs twice as much.
+  let text = `[${Number.isFinite(state.watermark) ? state.watermark : 'null'},[`;
+  state.buckets.forEach((map, tier) => {
+    let first = true;
+    text += tier === 0 ? '[' : '],[';
+    for (const [bucket, measures] of map) {
+      text += `${first ? '' : ','}${bucket},${measures.join(',')}`;
+      first = false;
+    }
+  });
+  text += `]],[${state.prev.join(',')}],[${state.located.map((l) => `[${l.join(',')}]`).join(',')}],[`;
+  KINDS.forEach((kind, k) => {
+    let first = true;
+    text += k === 0 ? '{' : '},{';
+    for (const [value, times] of state.values[kind]) {
+      text += `${first ? '' : ','}${JSON.stringify(value)}:[${times.join(',')}]`;
+      first = false;
+    }
+  });
+  return `${text}}]]`;
+}
+
+export function readSnapshot(text: string, state: UserState): void {
+  const [watermark, buckets, prev, located, values] = JSON.parse(text) as Snapshot;
+  state.watermark = watermark ?? Number.NEGATIVE_INFINITY; // JSON has no -Infinity
+  buckets.forEach((flat, tier) => {
+    for (let i = 0; i < flat.length; i += 1 + MEASURES) state.buckets[tier].set(flat[i], flat.slice(i + 1, i + 1 + MEASURES));
+  });
+  state.prev = prev;
+  state.located = located;
+  KINDS.forEach((kind, k) => {
+    for (const value in values[k]) state.values[kind].set(value, values[k][value]);
+  });
+}
