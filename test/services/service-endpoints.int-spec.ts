@@ -18,7 +18,7 @@ const env = {
 
 const services = [
   ['ingest', () => IngestModule.forRoot(loadConfig(ingestEnv, env)), ['bus', 'redis']],
-  ['scoring', () => ScoringModule.forRoot(loadConfig(scoringEnv, env)), ['bus', 'redis']],
+  ['scoring', () => ScoringModule.forRoot(loadConfig(scoringEnv, env)), ['bus', 'model', 'redis']],
   ['profile-api', () => ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), ['bus', 'postgres', 'schema']],
   ['alerts', () => AlertsModule.forRoot(loadConfig(alertsEnv, env)), ['bus', 'postgres', 'schema']],
 ] as const;
