@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { GeoLookup, UserAgentParser, classifyIp } from '@app/enrichment';
 import { benchMachine, writeBenchReport } from './bench-report';
 import { median } from './percentiles';
-import { seededRandom as random } from './seeded-random';
+import { seededRandom as random } from '../simulate/random';
 
 const RUNS = 5;
 const EVENTS_PER_RUN = 200_000;

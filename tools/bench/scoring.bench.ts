@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { createBus, partitionForKey, silentBusLogger } from '@app/bus';
 import { topicNames, type EnrichedEvent } from '@app/contracts';
-import { FeatureEngine, featureEventOf, MerchantState, UserState } from '@app/features';
+import { DEFAULT_FEATURE_CONFIG, FeatureEngine, featureEventOf, MerchantState, UserState } from '@app/features';
 import { OnnxModel } from '@app/model';
 import { loadConfig } from '@app/platform';
 import { bootApp } from '@app/testing';
@@ -22,13 +22,15 @@ import { decide } from '../../apps/scoring/src/scoring/decide';
 import { ScoreBatchService } from '../../apps/scoring/src/scoring/score-batch.service';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { median } from './percentiles';
-import { scoringTraffic } from './scoring-traffic';
+import { GeoLookup } from '@app/enrichment';
+import { enrichedSimulation } from '../simulate/enriched-simulation';
+import { simulationOptions } from '../simulate/simulate';
 import { startServiceProcess, stopServiceProcess } from './service-process';
 
 const EVENTS = Number(arg('events', '300000'));
 const SIDE_BY_SIDE_EVENTS = Number(arg('side-by-side-events', '30000'));
-const USERS = Number(arg('users', '50000'));
-const MERCHANTS = Number(arg('merchants', '5000'));
+const CUSTOMERS = Number(arg('customers', '5000'));
+const TERMINALS = Number(arg('terminals', '10000'));
 const RUNS = Number(arg('runs', '3'));
 const PARTITIONS = 4;
 const REDIS_URL = 'redis://127.0.0.1:6379/14';
@@ -126,7 +128,7 @@ async function measureNaive(events: EnrichedEvent[]) {
   const statePrefix = runName('naive');
   const redis = new Redis(REDIS_URL);
   const model = await OnnxModel.load('models/default/manifest.json');
-  const engine = new FeatureEngine(model.manifest.features, { graceMs: 600_000, labelDelayMs: 7 * 86_400_000 });
+  const engine = new FeatureEngine(model.manifest.features, DEFAULT_FEATURE_CONFIG);
   let pendingWrite: ((pipeline: ReturnType<Redis['pipeline']>) => void) | null = null;
   try {
     const started = performance.now();
@@ -138,7 +140,7 @@ async function measureNaive(events: EnrichedEvent[]) {
       pipeline.get(userKey).hgetall(merchantKey);
       const replies = (await pipeline.exec()) ?? [];
       const [[, userState], [, merchantFields]] = replies.slice(-2) as [[null, string | null], [null, Record<string, string>]];
-      const user = UserState.decode(userState, 600_000);
+      const user = UserState.decode(userState, DEFAULT_FEATURE_CONFIG.graceMs);
       const merchant = event.merchantId ? MerchantState.fromFields(merchantFields) : null;
       const { values, late } = engine.process(featureEventOf(event), user, merchant);
       const [score] = await model.score(Float32Array.from(values), 1);
@@ -163,7 +165,13 @@ async function measureNaive(events: EnrichedEvent[]) {
 }
 
 async function main(): Promise<void> {
-  const events = scoringTraffic(Math.max(selected.length > 0 ? EVENTS : 0, SIDE_BY_SIDE_EVENTS), { users: USERS, merchants: MERCHANTS, days: 40 });
+  // The simulator's traffic (the handbook's customers and terminals, clickstream, frauds, charge-backs), enriched as ingest would.
+  const geo = await GeoLookup.open();
+  const wanted = Math.max(selected.length > 0 ? EVENTS : 0, SIDE_BY_SIDE_EVENTS);
+  const events: EnrichedEvent[] = [];
+  for (const { event } of enrichedSimulation(simulationOptions({ customers: String(CUSTOMERS), terminals: String(TERMINALS), days: '70' }, geo), geo)) {
+    if (events.push(event) >= wanted) break;
+  }
   const service: Record<string, { runs: number[]; median: number }> = {};
   for (const engine of selected) {
     const runs: number[] = [];
@@ -187,14 +195,14 @@ async function main(): Promise<void> {
     command: benchCommand('bench:scoring'),
     machine: benchMachine(),
     at: new Date().toISOString(),
-    traffic: { events: EVENTS, users: USERS, merchants: MERCHANTS, partitions: PARTITIONS, model: `${model.id} ${model.version}`, features: model.features.length },
+    traffic: { events: EVENTS, customers: CUSTOMERS, terminals: TERMINALS, partitions: PARTITIONS, model: `${model.id} ${model.version}`, features: model.features.length },
     service,
     sideBySide: { events: SIDE_BY_SIDE_EVENTS, batched: { runs: batchedRuns, median: median(batchedRuns) }, naive: { runs: naiveRuns, median: median(naiveRuns) }, ratios, medianRatio: median(ratios) },
   };
   const markdown = [
     '# Scoring benchmark',
     '',
-    `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.at}. Model ${report.traffic.model} (${model.features.length} features), ${EVENTS.toLocaleString('en')} events of ${USERS.toLocaleString('en')} users and ${MERCHANTS.toLocaleString('en')} merchants over 40 days, ${PARTITIONS} partitions; Redis, the broker and the service share the machine.`,
+    `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.at}. Model ${report.traffic.model} (${model.features.length} features), the first ${EVENTS.toLocaleString('en')} simulated events (\`npm run simulate\`: ${CUSTOMERS.toLocaleString('en')} customers, ${TERMINALS.toLocaleString('en')} terminals), ${PARTITIONS} partitions; Redis, the broker and the service share the machine.`,
     '',
     '| what | events/s (median) | runs |',
     '|---|---:|---|',

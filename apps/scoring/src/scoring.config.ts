@@ -1,3 +1,4 @@
+import { DEFAULT_FEATURE_CONFIG } from '@app/features';
 import { booleanFlag, redisEnv, serviceEnv } from '@app/platform';
 import { z } from 'zod';
 
@@ -11,9 +12,9 @@ export const scoringEnv = serviceEnv(3002)
     /** The model served at boot until another is activated (PUT /v1/models/active). */
     MODEL_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a folder name in MODELS_DIR').default('default'),
     /** How far behind a user's latest event an event may be and still update its windows; older ones are flagged late. */
-    SCORING_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(10 * 60_000),
+    SCORING_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(DEFAULT_FEATURE_CONFIG.graceMs),
     /** How long fraud labels (chargebacks) take to arrive: merchant fraud rates look at windows ending this long ago. */
-    SCORING_LABEL_DELAY_DAYS: z.coerce.number().int().min(0).max(60).default(7),
+    SCORING_LABEL_DELAY_DAYS: z.coerce.number().int().min(0).max(60).default(DEFAULT_FEATURE_CONFIG.labelDelayMs / 86_400_000),
     /** Event types that update windows but are not scored (labels). */
     SCORING_SKIP_TYPES: commaList.default('chargeback'),
     /** Users whose window state is kept in memory (least recently used leave first). */
@@ -27,6 +28,8 @@ export const scoringEnv = serviceEnv(3002)
     SCORING_TOP_FEATURES: z.coerce.number().int().min(0).max(10).default(3),
     /** Prefix of every Redis key of the scoring state (tests give each run its own). */
     SCORING_STATE_PREFIX: z.string().regex(/^[A-Za-z0-9._:-]+$/).default('scoring'),
+    /** Adds each score's model input (feature name → value) to the Score: for parity checks and training from served features. */
+    SCORING_EMIT_FEATURES: booleanFlag(false),
     /** Whether this instance consumes events.enriched (false: API only). */
     SCORING_CONSUMER: booleanFlag(true),
   });

@@ -12,4 +12,6 @@ export interface Score {
   alert: boolean;
   reasons: Array<{ code: string; detail?: string }>;
   scoredAt: string;
+  /** The model's input, by feature name: only when the service runs with SCORING_EMIT_FEATURES (parity checks, training from served features). */
+  features?: Record<string, number>;
 }

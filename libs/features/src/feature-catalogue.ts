@@ -11,6 +11,9 @@ export interface FeatureConfig {
   labelDelayMs: number;
 }
 
+/** The scoring service's defaults (SCORING_GRACE_MS, SCORING_LABEL_DELAY_DAYS), which training uses too. */
+export const DEFAULT_FEATURE_CONFIG: FeatureConfig = { graceMs: 10 * 60_000, labelDelayMs: 7 * 86_400_000 };
+
 /** What a feature reads for one event; `before` holds facts taken before the event was applied. */
 export interface FeatureContext {
   event: FeatureEvent;

@@ -3,6 +3,7 @@ import { bucketOf, sumBuckets, TIERS, type Tier } from './windows';
 export type MerchantCount = 't' | 'f';
 
 const COUNT_OF = (n: number) => n;
+const EXPIRY_SLACK_MS = 2 * 86_400_000;
 
 /**
  * One merchant's (or terminal's) transaction and fraud counts per hour and day bucket, as fields
@@ -47,11 +48,14 @@ export class MerchantState {
     return list;
   }
 
-  /** Fields older than any window (delayed by `delayMs`) can reach, relative to `now` in event time. */
+  /**
+   * Fields older than any window (delayed by `delayMs`) can reach, relative to `now` in event time,
+   * with two days to spare: `now` comes from one partition, and the others may be behind it.
+   */
   expiredFields(now: number, delayMs: number): string[] {
     const expired: string[] = [];
     for (const tier of MERCHANT_TIERS) {
-      const oldest = bucketOf(now, tier) - (tier.maxWindowMs + delayMs) / tier.bucketMs;
+      const oldest = bucketOf(now, tier) - (tier.maxWindowMs + delayMs + EXPIRY_SLACK_MS) / tier.bucketMs;
       for (const count of ['t', 'f'] as const) {
         for (const bucket of this.counts[count][tier.index].keys()) if (bucket <= oldest) expired.push(`${count}:${tier.prefix}${bucket}`);
       }

@@ -1,10 +1,10 @@
 import { onnx } from 'onnx-proto';
 
 /**
- * Writes the two model shapes common tools export (DESIGN.md, "Scoring"): a logistic regression in
- * standard operators, and a tree ensemble as ai.onnx.ml TreeEnsembleClassifier. Both take one float
- * tensor [N, features] and give `probabilities` [N, 2] (column 1 = fraud). The training tool exports
- * with these; tests build small models with them.
+ * Writes the model shapes common tools export (DESIGN.md, "Scoring"): a logistic regression in
+ * standard operators, a random forest as ai.onnx.ml TreeEnsembleClassifier, and gradient-boosted
+ * trees. All take one float tensor [N, features] and give `probabilities` [N, 2] (column 1 = fraud).
+ * The training tool exports with these; tests build small models with them.
  */
 
 const ONNX_IR_VERSION = 8;
@@ -21,14 +21,18 @@ export interface LogisticRegressionExport {
 }
 
 export interface DecisionTree {
-  /** Internal nodes route left when `value <= threshold`; leaves hold P(class 1). */
-  nodes: Array<{ feature: number; threshold: number; left: number; right: number } | { leaf: number }>;
+  /**
+   * Internal nodes route left when `value <= threshold` (mode LEQ, the default) or `value < threshold`
+   * (mode LT, XGBoost's). Leaves hold P(fraud) to average, or a margin to sum (see `aggregate`).
+   */
+  nodes: Array<{ feature: number; threshold: number; left: number; right: number; mode?: 'LEQ' | 'LT' } | { leaf: number }>;
 }
 
 export interface TreeEnsembleExport {
   inputName: string;
   featureCount: number;
   trees: DecisionTree[];
+
   /** Appends a ZipMap (sequence of maps) output, as skl2onnx does by default: for load-error tests. */
   zipMap?: boolean;
 }
@@ -61,31 +65,17 @@ export function logisticRegressionModel(spec: LogisticRegressionExport): Uint8Ar
 }
 
 export function treeEnsembleModel(spec: TreeEnsembleExport): Uint8Array {
-  const a = {
-    treeIds: [] as number[], nodeIds: [] as number[], featureIds: [] as number[], values: [] as number[], modes: [] as string[],
-    trueIds: [] as number[], falseIds: [] as number[], classTreeIds: [] as number[], classNodeIds: [] as number[], classIds: [] as number[], classWeights: [] as number[],
-  };
   const share = 1 / spec.trees.length; // a random forest averages its trees' probabilities
-  spec.trees.forEach((tree, treeId) => {
-    tree.nodes.forEach((n, nodeId) => {
-      a.treeIds.push(treeId);
-      a.nodeIds.push(nodeId);
-      if ('leaf' in n) {
-        a.featureIds.push(0); a.values.push(0); a.modes.push('LEAF'); a.trueIds.push(0); a.falseIds.push(0);
-        // Both classes get a weight, so the runtime reports [P(0), P(1)] as given (no binary shortcut).
-        a.classTreeIds.push(treeId, treeId); a.classNodeIds.push(nodeId, nodeId); a.classIds.push(0, 1);
-        a.classWeights.push((1 - n.leaf) * share, n.leaf * share);
-      } else {
-        a.featureIds.push(n.feature); a.values.push(n.threshold); a.modes.push('BRANCH_LEQ'); a.trueIds.push(n.left); a.falseIds.push(n.right);
-      }
-    });
+  const leaves = { treeIds: [] as number[], nodeIds: [] as number[], classIds: [] as number[], weights: [] as number[] };
+  const structure = treeAttributes(spec.trees, (treeId, nodeId, leaf) => {
+    // Both classes get a weight, so the runtime reports [P(0), P(1)] as given (no binary shortcut).
+    leaves.treeIds.push(treeId, treeId); leaves.nodeIds.push(nodeId, nodeId); leaves.classIds.push(0, 1);
+    leaves.weights.push((1 - leaf) * share, leaf * share);
   });
   const ensemble = node('TreeEnsembleClassifier', [spec.inputName], ['label', 'probabilities'], [
-    intsAttribute('nodes_treeids', a.treeIds), intsAttribute('nodes_nodeids', a.nodeIds), intsAttribute('nodes_featureids', a.featureIds),
-    floatsAttribute('nodes_values', a.values), stringsAttribute('nodes_modes', a.modes),
-    intsAttribute('nodes_truenodeids', a.trueIds), intsAttribute('nodes_falsenodeids', a.falseIds),
-    intsAttribute('class_treeids', a.classTreeIds), intsAttribute('class_nodeids', a.classNodeIds), intsAttribute('class_ids', a.classIds),
-    floatsAttribute('class_weights', a.classWeights), intsAttribute('classlabels_int64s', [0, 1]), stringAttribute('post_transform', 'NONE'),
+    ...structure,
+    intsAttribute('class_treeids', leaves.treeIds), intsAttribute('class_nodeids', leaves.nodeIds), intsAttribute('class_ids', leaves.classIds),
+    floatsAttribute('class_weights', leaves.weights), intsAttribute('classlabels_int64s', [0, 1]), stringAttribute('post_transform', 'NONE'),
   ], 'ai.onnx.ml');
   const nodes = [ensemble];
   const outputs = [tensorInfo('label', onnx.TensorProto.DataType.INT64, ['N'])];
@@ -99,6 +89,63 @@ export function treeEnsembleModel(spec: TreeEnsembleExport): Uint8Array {
     { domain: '', version: DEFAULT_OPSET },
     { domain: 'ai.onnx.ml', version: ML_OPSET },
   ]);
+}
+
+export interface BoostedTreesExport {
+  inputName: string;
+  featureCount: number;
+  /** Leaves hold margins (log-odds): P(fraud) = sigmoid(baseMargin + the sum of one leaf per tree). */
+  trees: DecisionTree[];
+  baseMargin: number;
+}
+
+/**
+ * Gradient-boosted trees (XGBoost's binary:logistic) as a TreeEnsembleRegressor summing margins,
+ * then Sigmoid. The classifier's LOGISTIC post-transform was not used: onnxruntime's binary-class
+ * handling of it ignored base values and mixed the two columns in our checks.
+ */
+export function boostedTreesModel(spec: BoostedTreesExport): Uint8Array {
+  const leaves = { treeIds: [] as number[], nodeIds: [] as number[], weights: [] as number[] };
+  const structure = treeAttributes(spec.trees, (treeId, nodeId, leaf) => {
+    leaves.treeIds.push(treeId); leaves.nodeIds.push(nodeId); leaves.weights.push(leaf);
+  });
+  const nodes = [
+    node('TreeEnsembleRegressor', [spec.inputName], ['margin'], [
+      ...structure,
+      intsAttribute('target_treeids', leaves.treeIds), intsAttribute('target_nodeids', leaves.nodeIds), intsAttribute('target_ids', leaves.treeIds.map(() => 0)),
+      floatsAttribute('target_weights', leaves.weights), intAttribute('n_targets', 1), stringAttribute('aggregate_function', 'SUM'),
+      floatsAttribute('base_values', [spec.baseMargin]), stringAttribute('post_transform', 'NONE'),
+    ], 'ai.onnx.ml'),
+    node('Sigmoid', ['margin'], ['p_fraud']),
+    node('Sub', ['one', 'p_fraud'], ['p_legit']),
+    node('Concat', ['p_legit', 'p_fraud'], ['probabilities'], [intAttribute('axis', 1)]),
+  ];
+  return encode(graph('boosted_trees', nodes, [floatTensor('one', [1], [1])], spec.inputName, spec.featureCount, [tensorInfo('probabilities', onnx.TensorProto.DataType.FLOAT, ['N', 2])]), [
+    { domain: '', version: DEFAULT_OPSET },
+    { domain: 'ai.onnx.ml', version: ML_OPSET },
+  ]);
+}
+
+/** The nodes_* attributes both tree operators share; `onLeaf` records what each leaf contributes. */
+function treeAttributes(trees: DecisionTree[], onLeaf: (treeId: number, nodeId: number, leaf: number) => void): onnx.IAttributeProto[] {
+  const a = { treeIds: [] as number[], nodeIds: [] as number[], featureIds: [] as number[], values: [] as number[], modes: [] as string[], trueIds: [] as number[], falseIds: [] as number[] };
+  trees.forEach((tree, treeId) => {
+    tree.nodes.forEach((n, nodeId) => {
+      a.treeIds.push(treeId);
+      a.nodeIds.push(nodeId);
+      if ('leaf' in n) {
+        a.featureIds.push(0); a.values.push(0); a.modes.push('LEAF'); a.trueIds.push(0); a.falseIds.push(0);
+        onLeaf(treeId, nodeId, n.leaf);
+      } else {
+        a.featureIds.push(n.feature); a.values.push(n.threshold); a.modes.push(n.mode === 'LT' ? 'BRANCH_LT' : 'BRANCH_LEQ'); a.trueIds.push(n.left); a.falseIds.push(n.right);
+      }
+    });
+  });
+  return [
+    intsAttribute('nodes_treeids', a.treeIds), intsAttribute('nodes_nodeids', a.nodeIds), intsAttribute('nodes_featureids', a.featureIds),
+    floatsAttribute('nodes_values', a.values), stringsAttribute('nodes_modes', a.modes),
+    intsAttribute('nodes_truenodeids', a.trueIds), intsAttribute('nodes_falsenodeids', a.falseIds),
+  ];
 }
 
 function graph(name: string, nodes: onnx.INodeProto[], initializer: onnx.ITensorProto[], inputName: string, featureCount: number, output: onnx.IValueInfoProto[]): onnx.IGraphProto {

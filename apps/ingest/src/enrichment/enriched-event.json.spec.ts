@@ -1,5 +1,5 @@
 import type { EventIn } from '@app/contracts';
-import type { Enrichment } from './enrich.service';
+import type { Enrichment } from '@app/enrichment';
 import { enrichedEventJson } from './enriched-event.json';
 
 const geo = { country: 'GB', region: 'England', city: 'London', latitude: 51.5, longitude: -0.12 };

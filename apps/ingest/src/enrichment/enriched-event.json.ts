@@ -1,5 +1,5 @@
 import type { EnrichedEvent, EventIn } from '@app/contracts';
-import type { Enrichment } from './enrich.service';
+import type { Enrichment } from '@app/enrichment';
 
 // Geo and User-Agent answers are cached objects that repeat from event to event: their JSON is too.
 const fragments = new WeakMap<object, string>();

@@ -8,7 +8,8 @@ import { EnrichService, emailDomainOf } from '../enrichment/enrich.service';
 import { enrichedEventJson } from '../enrichment/enriched-event.json';
 import { MalformedLine } from '../events/request-body.parser';
 import type { IngestConfig } from '../ingest.config';
-import { ReferenceDataRepository, type ReferenceFacts } from '../reference-data/reference-data.repository';
+import type { ReferenceFacts } from '@app/enrichment';
+import { ReferenceDataRepository } from '../reference-data/reference-data.repository';
 
 export type EventResult =
   | { index: number; eventId: string; status: 'accepted' | 'duplicate' }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REDIS } from '@app/platform';
 import type Redis from 'ioredis';
+import type { ReferenceFacts } from '@app/enrichment';
 
 /** Reference data the loader keeps in Redis: one hash of merchants, one set per deny-list. */
 export const REFERENCE_KEYS = {
@@ -17,12 +18,6 @@ export interface ReferenceQuery {
   emailDomain?: string;
 }
 
-export interface ReferenceFacts {
-  merchant: { category: string | null; riskTier: string | null } | null;
-  ipDenied: boolean;
-  deviceDenied: boolean;
-  emailDomainDenied: boolean;
-}
 
 /**
  * Looks up a whole batch in one round trip of four commands (HMGET, three SMISMEMBER): per-event

@@ -161,7 +161,8 @@ export class ScoreBatchService {
     scored.forEach(({ event }, i) => {
       const { decision, alert, reasons } = verdicts[i];
       const score = round(probabilities[i]);
-      scores.push({ eventId: event.eventId, userId: event.userId, occurredAt: event.occurredAt, model, score, decision, alert, reasons, scoredAt: now });
+      const features = this.config.SCORING_EMIT_FEATURES ? featureRecord(plan.model.manifest.features, rows, i) : undefined;
+      scores.push({ eventId: event.eventId, userId: event.userId, occurredAt: event.occurredAt, model, score, decision, alert, reasons, scoredAt: now, ...(features ? { features } : {}) });
       decisions[decision]++;
       if (alert) alerts.push({ alertId: alertIdFor(event.eventId), eventId: event.eventId, userId: event.userId, eventType: event.type, occurredAt: event.occurredAt, score, model, reasons, raisedAt: now });
     });
@@ -199,4 +200,8 @@ export class ScoreBatchService {
       merchantTtlMs: 31 * DAY + labelDelayMs,
     });
   }
+}
+
+function featureRecord(names: readonly string[], rows: Float32Array, row: number): Record<string, number> {
+  return Object.fromEntries(names.map((name, f) => [name, rows[row * names.length + f]]));
 }
