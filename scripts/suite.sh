@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # `npm run suite`: the four services on this machine against local Postgres, Redis and the bus
-# (Redis Streams by default; BUS_URL=kafka://127.0.0.1:9092 starts and uses the local Kafka broker).
-# Logs go to .cache/logs/<service>.log. Ctrl-C stops every service gracefully.
+# (Redis Streams by default; BUS_URL=kafka://127.0.0.1:9092 starts and uses the local Kafka broker),
+# with demo traffic: a fraud-team webhook receiver registers itself with alerts, and the simulator
+# sends events to ingest at SUITE_DEMO_RATE events/s (SUITE_DEMO=false: services only).
+# Logs go to .cache/logs/<name>.log. Ctrl-C stops everything gracefully.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -11,6 +13,11 @@ export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}
 export DATABASE_URL=${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/sentinel}
 export API_KEYS=${API_KEYS:-dev-key-change-me}
 export LOG_LEVEL=${LOG_LEVEL:-info}
+# The demo receiver listens on 127.0.0.1, which alerts refuses as a webhook target unless allowed.
+export WEBHOOK_ALLOWED_TARGETS=${WEBHOOK_ALLOWED_TARGETS:-127.0.0.1}
+SUITE_DEMO=${SUITE_DEMO:-true}
+SUITE_DEMO_RATE=${SUITE_DEMO_RATE:-1000}
+API_KEY=${API_KEYS%%,*}
 
 bash scripts/ensure-node-modules.sh
 if [[ $BUS_URL == kafka://* ]]; then bash scripts/infra.sh up --kafka; else bash scripts/infra.sh up; fi
@@ -45,13 +52,32 @@ for entry in "${services[@]}"; do
   curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "[suite] $name is not ready; see .cache/logs/$name.log" >&2; stop_all; exit 1; }
 done
 
+run_tool() { node -r ts-node/register/transpile-only -r tsconfig-paths/register "$@"; }
+if [ "$SUITE_DEMO" = true ]; then
+  run_tool tools/demo/demo-receiver.ts --port 3009 --alerts http://127.0.0.1:3004 --api-key "$API_KEY" >.cache/logs/receiver.log 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 60); do grep -q registered .cache/logs/receiver.log 2>/dev/null && break; sleep 0.5; done
+  grep -q registered .cache/logs/receiver.log || { echo "[suite] the demo receiver did not start; see .cache/logs/receiver.log" >&2; stop_all; exit 1; }
+  run_tool tools/simulate/simulate.ts --url http://127.0.0.1:3001 --api-key "$API_KEY" --rate "$SUITE_DEMO_RATE" >.cache/logs/simulate.log 2>&1 &
+  pids=($! "${pids[@]}") # stopped first, so ingest drains what it was sent
+fi
+
 cat <<INFO
 [suite] running on $BUS_URL (API key: \$API_KEYS, default dev-key-change-me)
   ingest       http://127.0.0.1:3001/docs   (health /health/ready, metrics /metrics)
-  scoring      http://127.0.0.1:3002/docs
+  scoring      http://127.0.0.1:3002/docs   (model: /v1/models/active, rules: /v1/rules)
   profile-api  http://127.0.0.1:3003/docs
   alerts       http://127.0.0.1:3004/docs
-  logs         .cache/logs/<service>.log
-Press Ctrl-C to stop.
+  logs         .cache/logs/<name>.log
 INFO
+if [ "$SUITE_DEMO" = true ]; then
+  cat <<INFO
+Demo traffic: the simulator sends ${SUITE_DEMO_RATE} events/s to ingest (.cache/logs/simulate.log).
+  a profile    curl -s http://127.0.0.1:3003/v1/profiles/C42 -H 'authorization: Bearer $API_KEY'
+  alerts       http://127.0.0.1:3009/  (verified deliveries to the demo receiver; also .cache/demo/alerts.ndjson)
+  the lake     ls data/lake/events/   (Parquet, rolled every 10 s)
+  metrics      curl -s http://127.0.0.1:3002/metrics | grep scoring_
+INFO
+fi
+echo "Press Ctrl-C to stop."
 wait "${pids[@]}"
