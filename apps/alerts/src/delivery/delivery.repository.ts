@@ -23,25 +23,37 @@ export class DeliveryRepository {
   constructor(private readonly database: Database) {}
 
   /**
-   * Leases up to `limit` due deliveries of enabled endpoints not in `busyEndpoints`. The lease moves
+   * Leases up to `limit` due deliveries of enabled endpoints, at most as many per endpoint as it has
+   * free slots (its max_in_flight less `inFlight`, what this process is sending to it). Claiming more
+   * than could start, and handing the rest back, cost two statements over the whole batch for every
+   * finished delivery and held one busy endpoint to ~450 deliveries/s. The lease moves
    * `next_attempt_at` forward: if this process dies mid-send, the delivery falls due again when it
    * expires (at-least-once: receivers dedupe on webhook-id). SKIP LOCKED lets several instances share
    * the queue without waiting on each other.
    */
-  async claim(limit: number, busyEndpoints: string[], leaseMs: number): Promise<ClaimedDelivery[]> {
+  async claim(limit: number, inFlight: Map<string, number>, leaseMs: number): Promise<ClaimedDelivery[]> {
     const rows = (await this.database.current().query(
       `WITH due AS (
-         SELECT d.id FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-         WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.enabled AND NOT (d.endpoint_id = ANY($2::uuid[]))
+         SELECT d.id, d.endpoint_id, d.next_attempt_at FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
+         WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.enabled
+         ORDER BY d.next_attempt_at LIMIT $1 * 4
+       ), ranked AS (
+         SELECT due.id, row_number() OVER (PARTITION BY due.endpoint_id ORDER BY due.next_attempt_at) AS rank,
+                e.max_in_flight - coalesce(busy.n, 0) AS free
+         FROM due JOIN webhook_endpoints e ON e.id = due.endpoint_id
+         LEFT JOIN unnest($2::uuid[], $3::int[]) AS busy(endpoint_id, n) ON busy.endpoint_id = due.endpoint_id
+       ), picked AS (
+         SELECT d.id FROM webhook_deliveries d JOIN ranked r ON r.id = d.id
+         WHERE r.rank <= r.free AND d.status = 'pending'
          ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED
        ), leased AS (
-         UPDATE webhook_deliveries d SET next_attempt_at = now() + ($3 || ' milliseconds')::interval FROM due WHERE d.id = due.id
+         UPDATE webhook_deliveries d SET next_attempt_at = now() + ($4 || ' milliseconds')::interval FROM picked WHERE d.id = picked.id
          RETURNING d.id, d.attempt_count, d.alert_id, d.endpoint_id
        )
        SELECT l.id, l.attempt_count, a.payload::text AS payload, e.id AS endpoint_id, e.url, e.secret, e.max_in_flight,
               CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END AS previous_secret
        FROM leased l JOIN alerts a ON a.alert_id = l.alert_id JOIN webhook_endpoints e ON e.id = l.endpoint_id`,
-      [limit, busyEndpoints, String(leaseMs)],
+      [limit, [...inFlight.keys()], [...inFlight.values()], String(leaseMs)],
     )) as Array<{ id: string; attempt_count: number; payload: string; endpoint_id: string; url: string; secret: string; previous_secret: string | null; max_in_flight: number }>;
     return rows.map((r) => ({
       id: r.id, attemptCount: r.attempt_count, payload: r.payload, endpointId: r.endpoint_id, url: r.url, maxInFlight: r.max_in_flight,

@@ -19,13 +19,13 @@ const CLAIM_BATCH = 200;
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(WebhookDispatcher.name);
-  /** Deliveries in flight per endpoint here, and each endpoint's limit as last read. */
+  /** Deliveries in flight per endpoint here (the claim leaves each endpoint's limit room for no more). */
   private readonly inFlight = new Map<string, number>();
-  private readonly limits = new Map<string, number>();
   private readonly sending = new Set<Promise<void>>();
   private stopped = false;
   private loop?: Promise<void>;
   private wakeUp?: () => void;
+  private wakePending = false;
 
   constructor(
     private readonly deliveries: DeliveryRepository,
@@ -47,21 +47,21 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   }
 
   wake(): void {
-    this.wakeUp?.();
+    if (this.wakeUp) this.wakeUp();
+    else this.wakePending = true; // the loop is claiming: it must not go idle after this claim
   }
 
   private async run(): Promise<void> {
     while (!this.stopped) {
       let claimed: ClaimedDelivery[] = [];
       try {
-        const busy = [...this.inFlight].filter(([id, n]) => n > 0 && n >= this.limitOf(id)).map(([id]) => id);
-        claimed = await this.deliveries.claim(CLAIM_BATCH, busy, this.config.WEBHOOK_TIMEOUT_MS * 2);
+        claimed = await this.deliveries.claim(CLAIM_BATCH, this.inFlight, this.config.WEBHOOK_TIMEOUT_MS * 2);
       } catch (error) {
         this.logger.warn(`claiming deliveries failed: ${describeError(error)}`);
       }
       const released: string[] = [];
       for (const delivery of claimed) {
-        this.limits.set(delivery.endpointId, delivery.maxInFlight);
+        // The claim leaves room per endpoint; an endpoint whose limit was lowered meanwhile may still be full.
         if ((this.inFlight.get(delivery.endpointId) ?? 0) >= delivery.maxInFlight) released.push(delivery.id);
         else this.start(delivery);
       }
@@ -70,17 +70,18 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  private limitOf(endpointId: string): number {
-    return this.limits.get(endpointId) ?? 1;
-  }
-
   private idle(): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, this.config.WEBHOOK_POLL_MS);
-      function done() {
+      const done = () => {
         clearTimeout(timer);
+        this.wakeUp = undefined;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, this.config.WEBHOOK_POLL_MS);
       this.wakeUp = done;
     });
   }
@@ -95,7 +96,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       })
       .catch((error) => this.logger.warn(`recording delivery ${delivery.id} failed; its lease will expire and it is retried: ${describeError(error)}`))
       .finally(() => {
-        this.inFlight.set(delivery.endpointId, (this.inFlight.get(delivery.endpointId) ?? 1) - 1);
+        const left = (this.inFlight.get(delivery.endpointId) ?? 1) - 1;
+        if (left > 0) this.inFlight.set(delivery.endpointId, left);
+        else this.inFlight.delete(delivery.endpointId);
         this.sending.delete(work);
         this.wake(); // a free slot may let a waiting delivery of this endpoint go
       });

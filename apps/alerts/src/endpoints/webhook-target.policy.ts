@@ -4,6 +4,8 @@ import { classifyIp } from '@app/enrichment';
 
 export type Resolve = (host: string) => Promise<string[]>;
 
+const RESOLVED_TTL_MS = 30_000;
+
 const resolveAll: Resolve = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
 /**
@@ -15,6 +17,7 @@ const resolveAll: Resolve = async (host) => (await lookup(host, { all: true, ver
 export class WebhookTargetPolicy {
   private readonly hosts = new Set<string>();
   private readonly networks = new BlockList();
+  private readonly resolved = new Map<string, { addresses: string[]; until: number }>();
 
   /** `allowed`: host names, IP addresses and CIDR ranges (e.g. `localhost,127.0.0.0/8,::1`). */
   constructor(allowed: string[], private readonly resolve: Resolve = resolveAll) {
@@ -25,6 +28,16 @@ export class WebhookTargetPolicy {
       else if (prefix === undefined) this.networks.addAddress(address, family === 4 ? 'ipv4' : 'ipv6');
       else this.networks.addSubnet(address, Number(prefix), family === 4 ? 'ipv4' : 'ipv6');
     }
+  }
+
+  /** A name's addresses, remembered briefly: each delivery checks its target, and a lookup per delivery goes through libuv's small thread pool. */
+  private async addressesOf(host: string): Promise<string[]> {
+    const known = this.resolved.get(host);
+    if (known && known.until > Date.now()) return known.addresses;
+    const addresses = await this.resolve(host);
+    if (this.resolved.size >= 10_000) this.resolved.clear();
+    this.resolved.set(host, { addresses, until: Date.now() + RESOLVED_TTL_MS });
+    return addresses;
   }
 
   /** Why this URL may not be called, or undefined when it may. */
@@ -41,7 +54,7 @@ export class WebhookTargetPolicy {
     if (this.hosts.has(host)) return undefined;
     let addresses: string[];
     try {
-      addresses = isIP(host) ? [host] : await this.resolve(host);
+      addresses = isIP(host) ? [host] : await this.addressesOf(host);
     } catch {
       return `host ${host} does not resolve`;
     }
