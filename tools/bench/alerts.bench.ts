@@ -2,11 +2,12 @@
  * `npm run bench:alerts`: webhook delivery by the alerts service to a healthy local receiver, on Redis Streams.
  * 1. Throughput: a backlog of alerts on a topic of the run's own, delivered as fast as the service can;
  *    deliveries/s between the first and the last received.
- * 2. Latency: alerts published at a steady rate; time from publishing an alert (a little before the
- *    service consumes it) to the receiver getting it, signed.
+ * 2. Latency: alerts published at a steady rate; time from publishing an alert to the receiver getting
+ *    it, signed; and from the alert being consumed (its intake transaction beginning) to the receiver.
  * Writes bench/results/alerts.json and .md.
  */
 import { performance } from 'node:perf_hooks';
+import { Client } from 'pg';
 import { createBus, silentBusLogger } from '@app/bus';
 import { alertIdFor, topicNames, type Alert } from '@app/contracts';
 import { createOwnDatabase, startWebhookReceiver, verifyStandardWebhook } from '@app/testing';
@@ -68,6 +69,10 @@ async function main() {
     }
     while (paced.some((a) => !receivedAt.has(a.alertId))) await sleep(50);
     const latency = percentiles(paced.map((a) => receivedAt.get(a.alertId)! - sentAt.get(a.alertId)!), [50, 99]);
+    // "Consumed": the alert's received_at, the start of the intake transaction right after the bus handed it over (same clock).
+    const consumedAt = await storedAt(database.url);
+    const wallOffset = Date.now() - performance.now();
+    const fromConsumed = percentiles(paced.map((a) => receivedAt.get(a.alertId)! + wallOffset - consumedAt.get(a.alertId)!), [50, 99]);
     const verified = receiver.received.slice(0, 100).every((m) => verifyStandardWebhook(endpoint.secret, m));
     const duplicates = receiver.received.length - new Set(receiver.received.map((m) => m.id)).size;
     process.stderr.write(`latency p99 ${latency.p99.toFixed(1)} ms\n`);
@@ -75,7 +80,8 @@ async function main() {
     const report = {
       benchmark: 'alerts', at: new Date().toISOString(), command: benchCommand('bench:alerts'), machine: benchMachine(),
       settings: { backlog: BACKLOG, rate: RATE, seconds: SECONDS, maxInFlight: 32 },
-      throughputDeliveriesPerSecond: throughput, latencyMs: { p50: Number(latency.p50.toFixed(2)), p99: Number(latency.p99.toFixed(2)) }, signaturesVerified: verified, duplicateDeliveries: duplicates,
+      throughputDeliveriesPerSecond: throughput, latencyMs: { p50: Number(latency.p50.toFixed(2)), p99: Number(latency.p99.toFixed(2)) },
+      consumedToReceivedMs: { p50: Number(fromConsumed.p50.toFixed(2)), p99: Number(fromConsumed.p99.toFixed(2)) }, signaturesVerified: verified, duplicateDeliveries: duplicates,
     };
     const md = [
       `# Alerts benchmark (${report.at})`, '',
@@ -84,6 +90,8 @@ async function main() {
       `| deliveries/s, backlog of ${BACKLOG} alerts | ${throughput} |`,
       `| alert published → webhook received, p50 ms (at ${RATE} alerts/s for ${SECONDS} s) | ${report.latencyMs.p50} |`,
       `| alert published → webhook received, p99 ms | ${report.latencyMs.p99} |`,
+      `| alert consumed (intake transaction begins) → webhook received, p50 ms | ${report.consumedToReceivedMs.p50} |`,
+      `| alert consumed → webhook received, p99 ms | ${report.consumedToReceivedMs.p99} |`,
       `| signatures verified (first 100, spec verifier) | ${verified} |`,
       `| deliveries received more than once | ${duplicates} |`, '',
     ].join('\n');
@@ -94,6 +102,18 @@ async function main() {
     await bus.deleteTopics(Object.values(topics));
     await bus.close();
     await database.drop();
+  }
+}
+
+/** When each alert's intake transaction began (alerts.received_at), in ms since the epoch. */
+async function storedAt(databaseUrl: string): Promise<Map<string, number>> {
+  const client = new Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ alert_id: string; at: string }>('SELECT alert_id, extract(epoch FROM received_at) * 1000 AS at FROM alerts');
+    return new Map(rows.map((r) => [r.alert_id, Number(r.at)]));
+  } finally {
+    await client.end();
   }
 }
 

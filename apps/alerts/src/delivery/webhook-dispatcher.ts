@@ -46,6 +46,25 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     await Promise.all([...this.sending]);
   }
 
+  /** Takes a slot of an endpoint for a delivery the intake is about to store leased to us; false when it has none free. */
+  reserve(endpointId: string, maxInFlight: number): boolean {
+    if (this.stopped) return false;
+    const busy = this.inFlight.get(endpointId) ?? 0;
+    if (busy >= maxInFlight) return false;
+    this.inFlight.set(endpointId, busy + 1);
+    return true;
+  }
+
+  /** Gives back a reserved slot that went unused. */
+  release(endpointId: string): void {
+    this.leave(endpointId);
+  }
+
+  /** Sends a delivery the intake stored leased to us, in the slot it reserved. */
+  sendReserved(delivery: ClaimedDelivery): void {
+    this.track(delivery);
+  }
+
   wake(): void {
     if (this.wakeUp) this.wakeUp();
     else this.wakePending = true; // the loop is claiming: it must not go idle after this claim
@@ -88,6 +107,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
 
   private start(delivery: ClaimedDelivery): void {
     this.inFlight.set(delivery.endpointId, (this.inFlight.get(delivery.endpointId) ?? 0) + 1);
+    this.track(delivery);
+  }
+
+  /** Sends a delivery whose slot is already counted, records its outcome, and frees the slot. */
+  private track(delivery: ClaimedDelivery): void {
     const work = this.attempt(delivery)
       .then((outcome) => this.deliveries.record(delivery, outcome, this.config.WEBHOOK_DISABLE_AFTER_FAILING_MS))
       .then((disabled) => {
@@ -96,13 +120,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       })
       .catch((error) => this.logger.warn(`recording delivery ${delivery.id} failed; its lease will expire and it is retried: ${describeError(error)}`))
       .finally(() => {
-        const left = (this.inFlight.get(delivery.endpointId) ?? 1) - 1;
-        if (left > 0) this.inFlight.set(delivery.endpointId, left);
-        else this.inFlight.delete(delivery.endpointId);
+        this.leave(delivery.endpointId);
         this.sending.delete(work);
         this.wake(); // a free slot may let a waiting delivery of this endpoint go
       });
     this.sending.add(work);
+  }
+
+  private leave(endpointId: string): void {
+    const left = (this.inFlight.get(endpointId) ?? 1) - 1;
+    if (left > 0) this.inFlight.set(endpointId, left);
+    else this.inFlight.delete(endpointId);
   }
 
   private async attempt(delivery: ClaimedDelivery): Promise<AttemptOutcome> {

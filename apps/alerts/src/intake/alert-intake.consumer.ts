@@ -2,9 +2,10 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
 import type { Alert, TopicMap } from '@app/contracts';
 import { ConsumerAfterDatabase, Database } from '@app/database';
-import { MESSAGE_BUS, TOPICS } from '@app/platform';
+import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
+import type { AlertsConfig } from '../alerts.config';
 import { WebhookDispatcher } from '../delivery/webhook-dispatcher';
-import { AlertRepository } from './alert.repository';
+import { AlertRepository, type StoredAlerts } from './alert.repository';
 import { parseAlertRecord } from './alert-record.parser';
 import { wantsAlert } from './endpoint-filter';
 
@@ -22,6 +23,7 @@ export class AlertIntakeConsumer implements OnApplicationBootstrap, BeforeApplic
     private readonly alerts: AlertRepository,
     private readonly database: Database,
     private readonly dispatcher: WebhookDispatcher,
+    @Inject(APP_CONFIG) private readonly config: AlertsConfig,
   ) {
     this.consumer = new ConsumerAfterDatabase(bus, {
       group: ALERTS_GROUP, topics: [topics.alerts], deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
@@ -43,7 +45,21 @@ export class AlertIntakeConsumer implements OnApplicationBootstrap, BeforeApplic
       if (typeof alert === 'string') context.deadLetter(record, alert);
       else alerts.set(alert.alertId, alert);
     }
-    const stored = await this.alerts.storeWithDeliveries([...alerts.values()], (alert, endpoints) => endpoints.filter((e) => wantsAlert(e, alert)).map((e) => e.id));
-    if (stored.length > 0) this.dispatcher.wake(); // new deliveries: no need to wait for the next poll
+    // Deliveries with a free slot are stored leased to this process and sent at once; the rest wait in the queue.
+    const reserved: string[] = [];
+    const handOver = {
+      leaseMs: this.config.WEBHOOK_TIMEOUT_MS * 2,
+      reserve: (endpointId: string, maxInFlight: number) => this.dispatcher.reserve(endpointId, maxInFlight) && reserved.push(endpointId) > 0,
+    };
+    let result: StoredAlerts;
+    try {
+      result = await this.alerts.storeWithDeliveries([...alerts.values()], (alert, endpoints) => endpoints.filter((e) => wantsAlert(e, alert)).map((e) => e.id), handOver);
+    } catch (error) {
+      for (const endpointId of reserved) this.dispatcher.release(endpointId);
+      throw error;
+    }
+    for (const endpointId of result.unusedReservations) this.dispatcher.release(endpointId);
+    for (const delivery of result.leased) this.dispatcher.sendReserved(delivery);
+    if (result.queued > 0) this.dispatcher.wake(); // queued deliveries: no need to wait for the next poll
   }
 }

@@ -2,9 +2,39 @@ import { Injectable } from '@nestjs/common';
 import { TransientError, describeError } from '@app/bus';
 import type { Alert } from '@app/contracts';
 import { Database } from '@app/database';
+import type { ClaimedDelivery } from '../delivery/delivery.repository';
 import type { EndpointFilter } from './endpoint-filter';
 
 export type EndpointForFanOut = EndpointFilter & { id: string };
+
+/** Slots for sending new deliveries at once (the dispatcher's). The caller gives back unused ones, and all of them when storing fails. */
+export interface HandOver {
+  leaseMs: number;
+  reserve(endpointId: string, maxInFlight: number): boolean;
+}
+
+export interface StoredAlerts {
+  /** Ids of the alerts not seen before. */
+  stored: string[];
+  /** Deliveries stored leased to this process: send them now. */
+  leased: ClaimedDelivery[];
+  /** Endpoints whose reserved slot went unused (one entry per slot). */
+  unusedReservations: string[];
+  /** Deliveries stored for the queue (no slot was free). */
+  queued: number;
+}
+
+interface EndpointRow {
+  id: string;
+  enabled: boolean;
+  min_score: number | null;
+  event_types: string[];
+  reason_codes: string[];
+  url: string;
+  secret: string;
+  previous_secret: string | null;
+  max_in_flight: number;
+}
 
 export interface AlertSummary {
   alertId: string;
@@ -22,36 +52,56 @@ export class AlertRepository {
 
   /**
    * Stores the alerts not seen before and, in the same transaction, one pending delivery per endpoint
-   * that wants each (chosen by `pick` among the enabled endpoints). Returns the ids stored. Replayed
-   * alerts change nothing; a failure is transient (retried by the bus, never dead-lettered).
+   * that wants each (chosen by `pick` among the enabled endpoints). A delivery `handOver.reserve`
+   * accepts is stored already leased to this process and returned, to be sent at once: a new alert
+   * then reaches its receiver without waiting for the queue to be polled. Replayed alerts change
+   * nothing; a failure is transient (retried by the bus, never dead-lettered).
    */
-  async storeWithDeliveries(alerts: Alert[], pick: (alert: Alert, endpoints: EndpointForFanOut[]) => string[]): Promise<string[]> {
-    if (alerts.length === 0) return [];
+  async storeWithDeliveries(alerts: Alert[], pick: (alert: Alert, endpoints: EndpointForFanOut[]) => string[], handOver: HandOver): Promise<StoredAlerts> {
+    const none: StoredAlerts = { stored: [], leased: [], unusedReservations: [], queued: 0 };
+    if (alerts.length === 0) return none;
     const dataSource = await this.database.whenReady();
     try {
       return await dataSource.transaction(async (tx) => {
         const inserted = (await tx.query(
           `INSERT INTO alerts (alert_id, user_id, event_type, score, payload)
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::jsonb[])
-           ON CONFLICT (alert_id) DO NOTHING RETURNING alert_id`,
+           ON CONFLICT (alert_id) DO NOTHING RETURNING alert_id, payload::text AS payload`,
           [alerts.map((a) => a.alertId), alerts.map((a) => a.userId), alerts.map((a) => a.eventType), alerts.map((a) => a.score), alerts.map((a) => JSON.stringify(a))],
-        )) as Array<{ alert_id: string }>;
-        if (inserted.length === 0) return [];
-        const fresh = new Set(inserted.map((r) => r.alert_id));
-        const endpoints = ((await tx.query(
-          'SELECT id, enabled, min_score, event_types, reason_codes FROM webhook_endpoints WHERE enabled',
-        )) as Array<{ id: string; enabled: boolean; min_score: number | null; event_types: string[]; reason_codes: string[] }>).map((e) => ({
-          id: e.id, enabled: e.enabled, minScore: e.min_score, eventTypes: e.event_types, reasonCodes: e.reason_codes,
-        }));
-        const pairs: Array<[string, string]> = [];
-        for (const alert of alerts) if (fresh.has(alert.alertId)) for (const endpointId of pick(alert, endpoints)) pairs.push([alert.alertId, endpointId]);
-        if (pairs.length > 0) {
-          await tx.query(
-            `INSERT INTO webhook_deliveries (alert_id, endpoint_id) SELECT * FROM unnest($1::text[], $2::uuid[]) ON CONFLICT DO NOTHING`,
-            [pairs.map(([a]) => a), pairs.map(([, e]) => e)],
-          );
+        )) as Array<{ alert_id: string; payload: string }>;
+        if (inserted.length === 0) return none;
+        // The stored text is what every attempt sends: retries carry the same bytes as the first.
+        const payloads = new Map(inserted.map((r) => [r.alert_id, r.payload]));
+        const endpoints = new Map(((await tx.query(
+          `SELECT id, enabled, min_score, event_types, reason_codes, url, secret, max_in_flight,
+                  CASE WHEN previous_secret_expires_at > now() THEN previous_secret END AS previous_secret
+           FROM webhook_endpoints WHERE enabled`,
+        )) as EndpointRow[]).map((e) => [e.id, e]));
+        const filters = [...endpoints.values()].map((e) => ({ id: e.id, enabled: e.enabled, minScore: e.min_score, eventTypes: e.event_types, reasonCodes: e.reason_codes }));
+        const pairs: Array<{ alertId: string; endpointId: string; leased: boolean }> = [];
+        for (const alert of alerts) {
+          if (!payloads.has(alert.alertId)) continue;
+          for (const endpointId of pick(alert, filters)) {
+            const endpoint = endpoints.get(endpointId) as EndpointRow;
+            pairs.push({ alertId: alert.alertId, endpointId, leased: handOver.reserve(endpointId, endpoint.max_in_flight) });
+          }
         }
-        return [...fresh];
+        const reserved = pairs.filter((p) => p.leased).map((p) => p.endpointId);
+        const created = pairs.length === 0 ? [] : ((await tx.query(
+            `INSERT INTO webhook_deliveries (alert_id, endpoint_id, next_attempt_at)
+             SELECT alert_id, endpoint_id, CASE WHEN leased THEN now() + ($4 || ' milliseconds')::interval ELSE now() END
+             FROM unnest($1::text[], $2::uuid[], $3::boolean[]) AS pair(alert_id, endpoint_id, leased)
+             ON CONFLICT DO NOTHING RETURNING id, alert_id, endpoint_id, next_attempt_at > now() AS leased`,
+            [pairs.map((p) => p.alertId), pairs.map((p) => p.endpointId), pairs.map((p) => p.leased), String(handOver.leaseMs)],
+        )) as Array<{ id: string; alert_id: string; endpoint_id: string; leased: boolean }>);
+        const leased = created.filter((d) => d.leased).map((d): ClaimedDelivery => {
+          const e = endpoints.get(d.endpoint_id) as EndpointRow;
+          return { id: d.id, attemptCount: 0, payload: payloads.get(d.alert_id) as string, endpointId: e.id, url: e.url, maxInFlight: e.max_in_flight, secrets: e.previous_secret ? [e.secret, e.previous_secret] : [e.secret] };
+        });
+        // A delivery that already existed (ON CONFLICT) used no slot.
+        const unusedReservations = [...reserved];
+        for (const d of leased) unusedReservations.splice(unusedReservations.indexOf(d.endpointId), 1);
+        return { stored: [...payloads.keys()], leased, unusedReservations, queued: created.length - leased.length };
       });
     } catch (error) {
       throw error instanceof TransientError ? error : new TransientError(`storing alerts failed: ${describeError(error)}`, { cause: error });
