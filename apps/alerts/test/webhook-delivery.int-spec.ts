@@ -103,6 +103,23 @@ describe('alerts: webhook delivery', () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it('never has more deliveries in flight to an endpoint than its maxInFlight, whether sent at intake or from the queue', async () => {
+    let open = 0;
+    let most = 0;
+    const slow = await receiver((_, res) => {
+      most = Math.max(most, ++open);
+      setTimeout(() => {
+        open--;
+        res.end('ok');
+      }, 150);
+    });
+    const { id } = await register(slow.url, { eventTypes: ['add_to_cart'] });
+    expect((await call('PATCH', `/v1/webhooks/${id}`, { maxInFlight: 2 })).status).toBe(200);
+    await Promise.all(Array.from({ length: 10 }, () => raise({ eventType: 'add_to_cart' })));
+    await eventually(() => expect(new Set(slow.received.map((m) => m.id)).size).toBe(10), { timeoutMs: 10_000 });
+    expect(most).toBe(2);
+  });
+
   it('lists deliveries with their attempts and replays failed ones with their webhook-id', async () => {
     let healthy = false;
     const recovering = await receiver((_, res) => void (healthy ? res.end('ok') : res.writeHead(503).end()));
