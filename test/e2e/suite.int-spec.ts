@@ -1,0 +1,120 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
+import { topicNames, type Alert, type EventIn, type Score } from '@app/contracts';
+import { GeoLookup } from '@app/enrichment';
+import { loadConfig } from '@app/platform';
+import {
+  bootApp, busUrlsUnderTest, collectTopic, createOwnDatabase, eventually, readLake, startWebhookReceiver, testEnv, uniqueName, untilReady, verifyStandardWebhook, type BootedApp,
+} from '@app/testing';
+import { alertsEnv } from '../../apps/alerts/src/alerts.config';
+import { AlertsModule } from '../../apps/alerts/src/alerts.module';
+import { ingestEnv } from '../../apps/ingest/src/ingest.config';
+import { IngestModule } from '../../apps/ingest/src/ingest.module';
+import { profileApiEnv } from '../../apps/profile-api/src/profile-api.config';
+import { ProfileApiModule } from '../../apps/profile-api/src/profile-api.module';
+import { scoringEnv } from '../../apps/scoring/src/scoring.config';
+import { ScoringModule } from '../../apps/scoring/src/scoring.module';
+import { simulationOptions } from '../../tools/simulate/simulate';
+import { simulate } from '../../tools/simulate/simulation';
+
+const API_KEY = 'e2e-test-key-123';
+
+/**
+ * The four services as one product, on each bus engine: simulated traffic goes in over HTTP, and then
+ * every accepted event is in the lake exactly once, every customer's profile counts what was sent,
+ * every event was scored, and every alert reached the fraud team's receiver once, signed.
+ */
+describe.each(busUrlsUnderTest)('the suite on %s: simulated traffic end to end', (engine, busUrl) => {
+  const prefix = `${uniqueName(`e2e-${engine}`)}.`;
+  const topics = topicNames(prefix);
+  const run = uniqueName('e2e');
+  let lakeDir: string;
+  let database: Awaited<ReturnType<typeof createOwnDatabase>>;
+  let bus: MessageBus;
+  const apps: BootedApp[] = [];
+  let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
+  let events: Array<EventIn & { eventId: string }>;
+
+  beforeAll(async () => {
+    lakeDir = await mkdtemp(join(tmpdir(), 'e2e-lake-'));
+    database = await createOwnDatabase(`e2e_${engine}`);
+    bus = createBus({ url: busUrl, clientId: 'e2e-test', logger: silentBusLogger });
+    const env = { API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', REDIS_URL: testEnv.redisUrl, DATABASE_URL: database.url };
+    apps.push(await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, { ...env, LAKE_DIR: lakeDir, LAKE_ROLL_INTERVAL_MS: '300' })), 'ingest', { bodyParser: false }));
+    apps.push(await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, { ...env, SCORING_STATE_PREFIX: run })), 'scoring'));
+    apps.push(await untilReady(await bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), 'profile-api')));
+    apps.push(await untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, { ...env, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1' })), 'alerts')));
+    receiver = await startWebhookReceiver();
+    // Ids of this run's own: ingest remembers event ids for its dedupe window, across test runs.
+    const geo = await GeoLookup.open();
+    events = [...simulate(simulationOptions({ seed: '11', customers: '150', terminals: '300', days: '8' }, geo))].map(({ event }) => ({
+      ...event,
+      eventId: `${run}-${event.eventId}`,
+      ...(event.properties?.originalEventId ? { properties: { ...event.properties, originalEventId: `${run}-${event.properties.originalEventId}` } } : {}),
+    }));
+  });
+
+  afterAll(async () => {
+    for (const app of apps.reverse()) await app.close();
+    await receiver.close();
+    await bus.deleteTopics(Object.values(topics));
+    await bus.close();
+    await database.drop();
+    await rm(lakeDir, { recursive: true, force: true });
+  });
+
+  const [ingest, , profiles, alerts] = [0, 1, 2, 3].map((i) => (path: string, init: RequestInit = {}) =>
+    fetch(`${apps[i].url}${path}`, { ...init, headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', ...init.headers } }));
+
+  it('lands every accepted event in the lake once, folds it into its profile, scores it, and delivers every alert once, signed', async () => {
+    const { secret } = (await (await alerts('/v1/webhooks', { method: 'POST', body: JSON.stringify({ url: receiver.url }) })).json()) as { secret: string };
+    const scores = await collectTopic(bus, topics.scores, topics.invalid);
+    const raised = await collectTopic(bus, topics.alerts, topics.invalid);
+
+    let accepted = 0;
+    for (let i = 0; i < events.length; i += 250) {
+      const response = await ingest('/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: events.slice(i, i + 250).map((e) => JSON.stringify(e)).join('\n') });
+      expect(response.status).toBe(202);
+      accepted += ((await response.json()) as { accepted: number }).accepted;
+    }
+    expect(accepted).toBe(events.length);
+    const scored = events.filter((e) => e.type !== 'chargeback');
+
+    // Every event scored once.
+    await eventually(() => expect(scores.records.length).toBe(scored.length), { timeoutMs: 60_000 });
+    const scoreValues = scores.values() as Score[];
+    expect(new Set(scoreValues.map((s) => s.eventId))).toEqual(new Set(scored.map((e) => e.eventId)));
+
+    // Every alert the scores called for reached the receiver once (by webhook-id and by alert), signed.
+    const alerted = scoreValues.filter((s) => s.alert).map((s) => `alert_${s.eventId}`);
+    expect(alerted.length).toBeGreaterThan(0);
+    await eventually(() => expect(new Set(receiver.received.map((m) => (JSON.parse(m.body) as Alert).alertId))).toEqual(new Set(alerted)), { timeoutMs: 30_000 });
+    expect(receiver.received).toHaveLength(alerted.length);
+    expect(receiver.received.every((m) => verifyStandardWebhook(secret, m))).toBe(true);
+    expect(raised.records).toHaveLength(alerted.length);
+
+    // Every customer's profile counts the events sent for them, by type.
+    const sentByUser = new Map<string, Record<string, number>>();
+    for (const e of events) {
+      const counts = sentByUser.get(e.userId) ?? {};
+      counts[e.type] = (counts[e.type] ?? 0) + 1;
+      sentByUser.set(e.userId, counts);
+    }
+    await eventually(async () => {
+      for (const [userId, counts] of sentByUser) {
+        const profile = (await (await profiles(`/v1/profiles/${userId}`)).json()) as { eventCountsByType?: Record<string, number> };
+        expect({ userId, counts: profile.eventCountsByType }).toEqual({ userId, counts });
+      }
+    }, { timeoutMs: 30_000 });
+
+    // Every accepted event in the lake exactly once.
+    await eventually(async () => {
+      const rows = await readLake(lakeDir, 'event_id');
+      expect(rows).toHaveLength(events.length);
+      expect(new Set(rows.map((r) => r.event_id))).toEqual(new Set(events.map((e) => e.eventId)));
+    }, { timeoutMs: 30_000 });
+    for (const c of [scores, raised]) await c.consumer.stop();
+  });
+});
