@@ -65,6 +65,18 @@ describe('profile folding', () => {
     expect(riskBandOf(emptyProfile('u'))).toBe('unknown');
   });
 
+  it('counts an alert once when its score arrives twice (scoring re-publishes a batch after a crash)', () => {
+    const alerted = score('2026-11-23T10:00:00Z', 0.95, true);
+    let profile = foldScore(emptyProfile('u1'), alerted);
+    profile = foldScore(profile, score('2026-11-23T10:05:00Z', 0.91, true));
+    profile = foldScore(profile, { ...alerted });
+    expect(profile.alertCount).toBe(2);
+    // Only the latest ids are kept: the copy of a re-published batch follows its original closely.
+    for (let i = 0; i < 60; i++) profile = foldScore(profile, score(`2026-11-24T10:${String(i).padStart(2, '0')}:00Z`, 0.9, true));
+    expect(profile.alertCount).toBe(62);
+    expect(profile.recentAlertEventIds).toHaveLength(50);
+  });
+
   it('places users in segments from their profile alone', () => {
     const spender = fold([event({ type: 'transaction', occurredAt: '2026-11-20T10:00:00Z', amount: 1500, currency: 'EUR', merchantId: 'm' })]);
     expect(segmentsOf(spender)).toEqual(['high_value', 'new']);

@@ -37,7 +37,11 @@ export function foldEvent(state: ProfileState, event: EnrichedEvent): ProfileSta
 
 export function foldScore(state: ProfileState, score: Score): ProfileState {
   const at = Date.parse(score.occurredAt);
-  const next: ProfileState = { ...state, alertCount: state.alertCount + (score.alert ? 1 : 0) };
+  const next: ProfileState = { ...state };
+  if (score.alert && !state.recentAlertEventIds.includes(score.eventId)) {
+    next.alertCount = state.alertCount + 1;
+    next.recentAlertEventIds = [...state.recentAlertEventIds, score.eventId].slice(-PROFILE_LIMITS.recentAlerts);
+  }
   if (state.lastScoredAt === null || at >= state.lastScoredAt) {
     next.lastRiskScore = score.score;
     next.lastScoredAt = at;

@@ -20,9 +20,15 @@ export interface ProfileState {
   lastRiskScore: number | null;
   lastScoredAt: number | null;
   alertCount: number;
+  /**
+   * The events whose alerts were counted most recently (at most PROFILE_LIMITS.recentAlerts). Scoring
+   * re-publishes a batch's scores after a crash between publishing and storing its state; those copies
+   * sit at new offsets, so only their event id tells them apart.
+   */
+  recentAlertEventIds: string[];
 }
 
-export const PROFILE_LIMITS = { countries: 20, devices: 20, categories: 50, topCategories: 5 } as const;
+export const PROFILE_LIMITS = { countries: 20, devices: 20, categories: 50, topCategories: 5, recentAlerts: 50 } as const;
 
 export type RiskBand = 'low' | 'medium' | 'high' | 'unknown';
 export type Segment = 'high_value' | 'at_risk' | 'new' | 'multi_country';
@@ -36,6 +42,6 @@ export function emptyProfile(userId: string): ProfileState {
   return {
     userId, firstSeenAt: null, lastSeenAt: null, eventCount: 0, countsByType: {}, transactionCount: 0, totalAmount: 0,
     lastCountry: null, lastCity: null, lastLocatedAt: null, countries: [], devices: [], pageCategories: {},
-    lastRiskScore: null, lastScoredAt: null, alertCount: 0,
+    lastRiskScore: null, lastScoredAt: null, alertCount: 0, recentAlertEventIds: [],
   };
 }

@@ -54,6 +54,9 @@ export class ProfileEntity {
   @Column({ name: 'alert_count', type: 'integer' })
   alertCount!: number;
 
+  @Column({ name: 'recent_alert_event_ids', type: 'jsonb' })
+  recentAlertEventIds!: string[];
+
   @Column({ type: 'jsonb' })
   segments!: string[];
 
