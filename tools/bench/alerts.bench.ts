@@ -11,7 +11,7 @@ import { Client } from 'pg';
 import { createBus, silentBusLogger } from '@app/bus';
 import { alertIdFor, topicNames, type Alert } from '@app/contracts';
 import { createOwnDatabase, startWebhookReceiver, verifyStandardWebhook } from '@app/testing';
-import { startServiceProcess, stopServiceProcess } from './service-process';
+import { startServiceProcess, stopServiceProcess } from '@app/testing';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { percentiles } from './percentiles';
 

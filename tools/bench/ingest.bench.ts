@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { createBus, silentBusLogger } from '@app/bus';
 import { topicNames } from '@app/contracts';
-import { startServiceProcess, stopServiceProcess } from './service-process';
+import { startServiceProcess, stopServiceProcess } from '@app/testing';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { median, percentiles } from './percentiles';
 

@@ -15,7 +15,7 @@ import { Client } from 'pg';
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type EnrichedEvent } from '@app/contracts';
 import { createOwnDatabase } from '@app/testing';
-import { startServiceProcess, stopServiceProcess } from './service-process';
+import { startServiceProcess, stopServiceProcess } from '@app/testing';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { median, percentiles } from './percentiles';
 

@@ -25,7 +25,7 @@ import { median } from './percentiles';
 import { GeoLookup } from '@app/enrichment';
 import { enrichedSimulation } from '../simulate/enriched-simulation';
 import { simulationOptions } from '../simulate/simulate';
-import { startServiceProcess, stopServiceProcess } from './service-process';
+import { startServiceProcess, stopServiceProcess } from '@app/testing';
 
 const EVENTS = Number(arg('events', '300000'));
 const SIDE_BY_SIDE_EVENTS = Number(arg('side-by-side-events', '30000'));
@@ -142,9 +142,9 @@ async function measureNaive(events: EnrichedEvent[]) {
       const [[, userState], [, merchantFields]] = replies.slice(-2) as [[null, string | null], [null, Record<string, string>]];
       const user = UserState.decode(userState, DEFAULT_FEATURE_CONFIG.graceMs);
       const merchant = event.merchantId ? MerchantState.fromFields(merchantFields) : null;
-      const { values, late } = engine.process(featureEventOf(event), user, merchant);
+      const { values, fate } = engine.process(featureEventOf(event), user, merchant);
       const [score] = await model.score(Float32Array.from(values), 1);
-      decide(score, model.manifest.thresholds, [], late);
+      decide(score, model.manifest.thresholds, [], fate);
       pendingWrite = (p) => {
         if (user.changed) {
           const stored = user.storedForm();

@@ -44,6 +44,16 @@ describe('lake sink: files', () => {
   beforeEach(async () => (lakeDir = await mkdtemp(join(tmpdir(), 'lake-'))));
   afterEach(() => rm(lakeDir, { recursive: true, force: true }));
 
+  it('skips a copy of a recent event published again at a new offset (ingest crashed before answering)', async () => {
+    const { context } = collectingContext();
+    const lake = sink();
+    await lake.write({ topic: 'events.enriched', partition: 0, records: kafkaRecords(0, 10) }, context);
+    const copies = [5, 6, 7].map((i, k) => record(0, String(10 + k), enrichedEvent(i)));
+    const summary = await lake.write({ topic: 'events.enriched', partition: 0, records: [...copies, record(0, '13', enrichedEvent(13)), record(0, '14', enrichedEvent(13))] }, context);
+    expect(summary).toMatchObject({ rows: 1, skipped: 4 });
+    expect((await readLake(lakeDir, 'event_id')).map((r) => r.event_id).sort()).toEqual([...Array.from({ length: 10 }, (_, i) => `e-${i}`), 'e-13'].sort());
+  });
+
   it('writes every event once when batches are redelivered cut differently, also after a restart', async () => {
     const { context } = collectingContext();
     const first = sink();

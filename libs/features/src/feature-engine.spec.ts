@@ -8,9 +8,10 @@ import { DAY, HOUR, MINUTE } from './windows';
 const T0 = Date.UTC(2026, 10, 2, 12, 0, 0); // a Monday, noon UTC
 const config = { graceMs: 10 * MINUTE, labelDelayMs: 7 * DAY };
 
+let ids = 0;
 function event(over: Partial<FeatureEvent> & { time: number }): FeatureEvent {
   return {
-    type: 'transaction', userId: 'u1', amount: 10, merchantId: 'm1', deviceId: 'd1', ip: '1.1.1.1', country: 'FR',
+    eventId: `e${ids++}`, type: 'transaction', userId: 'u1', amount: 10, merchantId: 'm1', deviceId: 'd1', ip: '1.1.1.1', country: 'FR',
     latitude: null, longitude: null, isBot: false, ipDenylisted: false, deviceDenylisted: false, disputedAt: null, ...over,
   };
 }
@@ -44,7 +45,7 @@ describe('FeatureEngine windows', () => {
       event({ time: T0 + 22 * MINUTE }), // 8 minutes behind: within the 10 minute grace
       event({ time: T0 + 31 * MINUTE }),
     ]);
-    expect(out.map((o) => o.late)).toEqual([false, false, false]);
+    expect(out.map((o) => o.fate)).toEqual(['applied', 'applied', 'applied']);
     expect(out[1].values).toEqual([1, 1]); // its windows end with minute 22: the 30th minute is after them
     expect(out[2].values).toEqual([3, 3]);
   });
@@ -52,8 +53,19 @@ describe('FeatureEngine windows', () => {
   it('flags an event older than the grace as late and leaves the windows alone', () => {
     const user = new UserState();
     const out = run(['user.tx_count.1d'], [event({ time: T0 }), event({ time: T0 - 11 * MINUTE }), event({ time: T0 + MINUTE })], user);
-    expect(out.map((o) => o.late)).toEqual([false, true, false]);
+    expect(out.map((o) => o.fate)).toEqual(['applied', 'late', 'applied']);
     expect(out[2].values[0]).toBe(2);
+  });
+
+  it('applies a copy of a recent event (same id, published twice) only once, even after a reload', () => {
+    const user = new UserState();
+    const merchant = new MerchantState();
+    const first = event({ time: T0 });
+    const out = run(['user.tx_count.1d', 'merchant.tx_count.1d'], [first, event({ time: T0 + MINUTE }), { ...first }], user, merchant);
+    expect(out.map((o) => o.fate)).toEqual(['applied', 'applied', 'duplicate']);
+    expect(out[2].values).toEqual([2, 2]);
+    const reloaded = UserState.decode(user.storedForm().text, config.graceMs);
+    expect(run(['user.tx_count.1d'], [{ ...first }], reloaded)[0].fate).toBe('duplicate');
   });
 
   it('uses hour buckets for 1d windows and day buckets for 7d windows', () => {

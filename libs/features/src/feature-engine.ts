@@ -3,9 +3,12 @@ import type { FeatureEvent } from './feature-event';
 import type { MerchantState } from './merchant-state';
 import type { UserState } from './user-state';
 
+/** What happened to an event's state: applied, or left alone because it is late or a copy of one applied. */
+export type EventFate = 'applied' | 'late' | 'duplicate';
+
 export interface ProcessedEvent {
-  /** Older than the grace behind the user's latest event: scored, but its windows were not updated. */
-  late: boolean;
+  /** `late`: older than the grace behind the user's latest event; `duplicate`: its id was applied lately. Either is scored, but changes no state. */
+  fate: EventFate;
   /** The requested features, in the order they were named. */
   values: number[];
 }
@@ -32,13 +35,13 @@ export class FeatureEngine {
 
   process(event: FeatureEvent, user: UserState, merchant: MerchantState | null): ProcessedEvent {
     const values = new Array<number>(this.functions.length);
-    const late = this.processInto(event, user, merchant, values, 0);
-    return { late, values };
+    const fate = this.processInto(event, user, merchant, values, 0);
+    return { fate, values };
   }
 
-  /** As process(), writing the values into `row` from `offset` (a batch's matrix): no allocation per event. Returns whether the event was late. */
-  processInto(event: FeatureEvent, user: UserState, merchant: MerchantState | null, row: { [index: number]: number }, offset: number): boolean {
-    const late = user.watermark - event.time > this.config.graceMs;
+  /** As process(), writing the values into `row` from `offset` (a batch's matrix): no allocation per event. */
+  processInto(event: FeatureEvent, user: UserState, merchant: MerchantState | null, row: { [index: number]: number }, offset: number): EventFate {
+    const fate: EventFate = user.hasSeen(event.eventId) ? 'duplicate' : user.watermark - event.time > this.config.graceMs && event.type !== 'chargeback' ? 'late' : 'applied';
     // One context, refilled per event: the engine runs synchronously, and a fresh object per event is garbage.
     const context = this.context;
     context.event = event;
@@ -48,14 +51,17 @@ export class FeatureEngine {
     context.before.previousLocated = user.previousLocated(event.time);
     context.before.newDevice = event.deviceId !== null && !user.has('v', event.deviceId);
     context.before.newCountry = event.country !== null && !user.has('c', event.country);
-    if (!late) {
-      // A chargeback is a label about a past transaction, not the user's activity.
-      if (event.type !== 'chargeback') user.apply(event, this.config.graceMs);
-      if (merchant && event.type === 'transaction') merchant.add('t', event.time);
+    if (fate === 'applied') {
+      if (event.type === 'chargeback') {
+        // A label about a past transaction, not the user's activity; it counts whenever it comes.
+        user.remember(event);
+        if (merchant && event.disputedAt !== null) merchant.add('f', event.disputedAt);
+      } else {
+        user.apply(event, this.config.graceMs);
+        if (merchant && event.type === 'transaction') merchant.add('t', event.time);
+      }
     }
-    // Labels count whenever they come: a chargeback is days late by nature.
-    if (merchant && event.type === 'chargeback' && event.disputedAt !== null) merchant.add('f', event.disputedAt);
     for (let f = 0; f < this.functions.length; f++) row[offset + f] = this.functions[f](context);
-    return late;
+    return fate;
   }
 }

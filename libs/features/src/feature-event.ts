@@ -2,6 +2,7 @@ import type { EnrichedEvent } from '@app/contracts';
 
 /** What the feature engine reads of an event: plain data, the same online (enriched stream) and offline (training). */
 export interface FeatureEvent {
+  eventId: string;
   type: string;
   userId: string;
   /** Event time in ms. */
@@ -26,6 +27,7 @@ export function featureEventOf(event: EnrichedEvent): FeatureEvent {
   const disputedAt = typeof disputed === 'string' ? Date.parse(disputed) : NaN;
   const time = Date.parse(event.occurredAt);
   return {
+    eventId: event.eventId,
     type: event.type,
     userId: event.userId,
     time,

@@ -8,23 +8,24 @@ export const KINDS: readonly ValueKind[] = ['c', 'v', 'i'];
 export type Located = [time: number, latitude: number, longitude: number];
 
 /** What applying an event to a user's state reads of it: all a log line keeps. */
-export type LoggedEvent = Pick<FeatureEvent, 'type' | 'time' | 'amount' | 'latitude' | 'longitude' | 'country' | 'deviceId' | 'ip'>;
+export type LoggedEvent = Pick<FeatureEvent, 'eventId' | 'type' | 'time' | 'amount' | 'latitude' | 'longitude' | 'country' | 'deviceId' | 'ip'>;
 
-const TYPE_CODES: Record<string, string> = { transaction: 't', login: 'l' };
-const TYPES_BY_CODE: Record<string, string> = { t: 'transaction', l: 'login', o: 'other' };
+/** `x`: an event only remembered by id (a chargeback: a label, not the user's activity). */
+const TYPE_CODES: Record<string, string> = { transaction: 't', login: 'l', chargeback: 'x' };
+const TYPES_BY_CODE: Record<string, string> = { t: 'transaction', l: 'login', x: 'chargeback', o: 'other' };
 
-/** One applied event as a JSON line: [time, type code, amount, latitude, longitude, country, device, ip]. */
+/** One event as a JSON line: [time, type code, amount, latitude, longitude, country, device, ip, event id]. */
 export function eventLine(e: LoggedEvent): string {
-  return JSON.stringify([e.time, TYPE_CODES[e.type] ?? 'o', e.amount, e.latitude, e.longitude, e.country, e.deviceId, e.ip]);
+  return JSON.stringify([e.time, TYPE_CODES[e.type] ?? 'o', e.amount, e.latitude, e.longitude, e.country, e.deviceId, e.ip, e.eventId]);
 }
 
 export function parseEventLine(line: string): LoggedEvent {
-  const [time, code, amount, latitude, longitude, country, deviceId, ip] = JSON.parse(line) as [number, string, number, number | null, number | null, string | null, string | null, string | null];
-  return { time, type: TYPES_BY_CODE[code], amount, latitude, longitude, country, deviceId, ip };
+  const [time, code, amount, latitude, longitude, country, deviceId, ip, eventId] = JSON.parse(line) as [number, string, number, number | null, number | null, string | null, string | null, string | null, string];
+  return { eventId, time, type: TYPES_BY_CODE[code], amount, latitude, longitude, country, deviceId, ip };
 }
 
-/** [watermark, per tier [bucket, ...measures, bucket, ...], prev, located, per kind {value: times}] */
-type Snapshot = [number | null, number[][], number[], Located[], Array<Record<string, number[]>>];
+/** [watermark, per tier [bucket, ...measures, bucket, ...], prev, located, per kind {value: times}, recent event ids] */
+type Snapshot = [number | null, number[][], number[], Located[], Array<Record<string, number[]>>, string[]?];
 
 /** The whole state as one JSON line (never holds a newline: the log's separator). */
 export function encodeSnapshot(state: UserState): string {
@@ -47,11 +48,12 @@ export function encodeSnapshot(state: UserState): string {
       first = false;
     }
   });
-  return `${text}}]]`;
+  return `${text}}],${JSON.stringify(state.recentEventIds)}]`;
 }
 
 export function readSnapshot(text: string, state: UserState): void {
-  const [watermark, buckets, prev, located, values] = JSON.parse(text) as Snapshot;
+  const [watermark, buckets, prev, located, values, recentEventIds = []] = JSON.parse(text) as Snapshot;
+  state.recentEventIds = recentEventIds;
   state.watermark = watermark ?? Number.NEGATIVE_INFINITY; // JSON has no -Infinity
   buckets.forEach((flat, tier) => {
     for (let i = 0; i < flat.length; i += 1 + MEASURES) state.buckets[tier].set(flat[i], flat.slice(i + 1, i + 1 + MEASURES));

@@ -11,6 +11,7 @@ export type { ValueKind };
 /** Distinct-count subjects: countries, devices (v), IPs. */
 export const VALUE_KINDS: Record<'countries' | 'devices' | 'ips', ValueKind> = { countries: 'c', devices: 'v', ips: 'i' };
 
+const RECENT_EVENT_IDS = 32;
 const timeOfTime = (t: number) => t;
 const timeOfLocated = (l: Located) => l[0];
 
@@ -30,6 +31,8 @@ export class UserState {
   located: Located[] = [];
   /** Per kind: value → occurrence times (see occurrences.ts). */
   readonly values: Record<ValueKind, Map<string, number[]>> = { c: new Map(), v: new Map(), i: new Map() };
+  /** The ids of the user's latest events (at most RECENT_EVENT_IDS), to recognise a copy published twice. */
+  recentEventIds: string[] = [];
   /** Log lines of events applied since the state was last stored. */
   private unsaved: string[] = [];
   /** What Redis holds: whether a snapshot, and how many log lines after it. */
@@ -45,7 +48,12 @@ export class UserState {
     const lines = text.split('\n');
     if (lines[0]) readSnapshot(lines[0], state);
     state.stored = { snapshot: lines[0] !== '', logLength: lines.length - 1 };
-    for (let i = 1; i < lines.length; i++) if (lines[i]) state.applyEvent(parseEventLine(lines[i]), graceMs);
+    for (let i = 1; i < lines.length; i++) {
+      if (!lines[i]) continue;
+      const event = parseEventLine(lines[i]);
+      if (event.type !== 'chargeback') state.applyEvent(event, graceMs);
+      state.rememberId(event.eventId);
+    }
     return state;
   }
 
@@ -73,7 +81,27 @@ export class UserState {
 
   apply(event: FeatureEvent, graceMs: number): void {
     this.applyEvent(event, graceMs);
+    this.rememberId(event.eventId);
     this.unsaved.push(eventLine(event));
+  }
+
+  /** Records an event's id without applying it to the windows (a chargeback: the user's label, not activity). */
+  remember(event: FeatureEvent): void {
+    this.rememberId(event.eventId);
+    this.unsaved.push(eventLine(event));
+  }
+
+  /**
+   * Whether the event was applied lately. A producer that crashed between publishing and being
+   * told so publishes again: the copy has a new offset but the same id, and comes soon after.
+   */
+  hasSeen(eventId: string): boolean {
+    return this.recentEventIds.includes(eventId);
+  }
+
+  private rememberId(eventId: string): void {
+    this.recentEventIds.push(eventId);
+    if (this.recentEventIds.length > RECENT_EVENT_IDS) this.recentEventIds.shift();
   }
 
   private applyEvent(event: LoggedEvent, graceMs: number): void {

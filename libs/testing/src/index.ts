@@ -7,3 +7,4 @@ export * from './lake-reader';
 export * from './own-database';
 export * from './webhook-receiver';
 export * from './topic-collector';
+export * from './service-process';

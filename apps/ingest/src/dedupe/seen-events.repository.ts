@@ -13,8 +13,8 @@ const bucketKey = (windowMs: number, bucket: number) => `ingest:seen:${windowMs}
  * Memory is about 80 bytes per id (a UUID) for up to two windows of traffic (docs/ingest.md, "Duplicates").
  *
  * Ingest asks before publishing and remembers after: an event is never lost to a crash between the
- * two, at the price of a rare duplicate when the same id arrives twice at the same moment
- * (downstream effects are idempotent by eventId).
+ * two, at the price of a rare copy (a crash after publishing, or the same id twice at the same
+ * moment), which scoring, profiles and the lake sink recognise by its id (docs/ingest.md, "Duplicates").
  */
 @Injectable()
 export class SeenEventsRepository {

@@ -19,6 +19,7 @@ const lakeMetrics = {
 /** Hour folders whose file index stays in memory; an evicted one is re-read from disk when needed. */
 const CACHED_FOLDERS = 512;
 const HOUR_MS = 3_600_000;
+const RECENT_IDS_PER_PARTITION = 50_000;
 
 export interface LakeWriteSummary {
   rows: number;
@@ -36,6 +37,7 @@ export interface LakeWriteSummary {
 @Injectable()
 export class LakeSinkService {
   private readonly indexes: LRU<LakeFolderIndex> = lru(CACHED_FOLDERS);
+  private readonly recentIds = new Map<number, Set<string>>();
 
   constructor(private readonly files: LakeFilesRepository) {}
 
@@ -43,6 +45,7 @@ export class LakeSinkService {
     const byFolder = new Map<string, LakeTableBuilder>();
     const folderOfHour = new Map<number, string>(); // formatting a date per row costs more than the rest of the routing
     let skipped = 0;
+    const inBatch = new Set<string>();
     for (const record of batch.records) {
       const row = toLakeRow(record);
       if (typeof row === 'string') {
@@ -53,10 +56,11 @@ export class LakeSinkService {
       let folder = folderOfHour.get(hour);
       if (folder === undefined) folderOfHour.set(hour, (folder = `${LAKE_TABLE}/${hourFolder(row.occurredAtMs)}`));
       const index = this.indexes.get(folder) ?? (await this.loadIndex(folder));
-      if (index.covers(record.partition, record.offset)) {
+      if (index.covers(record.partition, record.offset) || this.recentlyWritten(record.partition, row.event.eventId) || inBatch.has(row.event.eventId)) {
         skipped++;
         continue;
       }
+      inBatch.add(row.event.eventId);
       let builder = byFolder.get(folder);
       if (!builder) byFolder.set(folder, (builder = new LakeTableBuilder()));
       builder.append(row);
@@ -69,6 +73,7 @@ export class LakeSinkService {
       const bytes = encodeParquet(builder.build());
       await this.files.writeAtomically(folder, lakeFileName(range), bytes).catch(storageTrouble);
       (this.indexes.get(folder) ?? (await this.loadIndex(folder))).add(range);
+      for (const id of builder.eventIds) this.remember(batch.partition, id);
       rows += builder.rowCount;
       bytesWritten += bytes.length;
     }
@@ -77,6 +82,23 @@ export class LakeSinkService {
     lakeMetrics.files.inc(byFolder.size);
     lakeMetrics.skipped.inc(skipped);
     return { rows, files: byFolder.size, bytes: bytesWritten, skipped };
+  }
+
+  /**
+   * A copy of an event ingest published twice (it crashed between publishing and answering, and the
+   * client sent again) has a new offset but the same id, and comes soon after: the latest ids written
+   * per partition are remembered to skip it. Only in memory: a copy arriving across a restart of this
+   * sink is written again (docs/lake.md).
+   */
+  private recentlyWritten(partition: number, eventId: string): boolean {
+    return this.recentIds.get(partition)?.has(eventId) ?? false;
+  }
+
+  private remember(partition: number, eventId: string): void {
+    let ids = this.recentIds.get(partition);
+    if (!ids) this.recentIds.set(partition, (ids = new Set()));
+    ids.add(eventId);
+    if (ids.size > RECENT_IDS_PER_PARTITION) ids.delete(ids.values().next().value as string);
   }
 
   private async loadIndex(folder: string): Promise<LakeFolderIndex> {

@@ -63,6 +63,8 @@ const BUILD: Record<ColumnKind, (values: never[]) => Vector> = {
   utf8_list: utf8ListColumn,
 };
 
+const EVENT_ID_COLUMN = LAKE_COLUMNS.findIndex((c) => c.name === 'event_id');
+
 /** Gathers rows column by column (the events themselves need not stay in memory) and makes an Arrow table. */
 export class LakeTableBuilder {
   private readonly values: unknown[][] = LAKE_COLUMNS.map(() => []);
@@ -71,6 +73,10 @@ export class LakeTableBuilder {
 
   get rowCount(): number {
     return this.values[0].length;
+  }
+
+  get eventIds(): string[] {
+    return this.values[EVENT_ID_COLUMN] as string[];
   }
 
   /** Rows must come in offset order (they do: one partition's batch, in order). */

@@ -65,6 +65,12 @@ describe('profile folding', () => {
     expect(riskBandOf(emptyProfile('u'))).toBe('unknown');
   });
 
+  it('folds an event once when it arrives twice (ingest re-publishes after a crash)', () => {
+    const paid = event({ type: 'transaction', occurredAt: '2026-11-23T10:00:00Z', amount: 10 });
+    const profile = fold([paid, event({ type: 'login', occurredAt: '2026-11-23T10:01:00Z' }), { ...paid }]);
+    expect(profile).toMatchObject({ eventCount: 2, transactionCount: 1, totalAmount: 10 });
+  });
+
   it('counts an alert once when its score arrives twice (scoring re-publishes a batch after a crash)', () => {
     const alerted = score('2026-11-23T10:00:00Z', 0.95, true);
     let profile = foldScore(emptyProfile('u1'), alerted);

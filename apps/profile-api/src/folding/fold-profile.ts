@@ -4,13 +4,16 @@ import { PROFILE_LIMITS, RISK_BANDS, type ProfileState, type RiskBand, type Segm
 /**
  * Folding is order-insensitive where the stream is: counts and sums add up in any order, first/last
  * seen are min/max of event time, and "last" facts (country, risk score) come from the latest event
- * time, not the latest arrival. The caller applies each event once (offsets recorded with the state).
+ * time, not the latest arrival. The caller applies each record once (offsets recorded with the state);
+ * a copy of a recent event at another offset is recognised by its id.
  * Each fold returns a new state; the input is not changed.
  */
 export function foldEvent(state: ProfileState, event: EnrichedEvent): ProfileState {
+  if (state.recentEventIds.includes(event.eventId)) return state; // a copy published twice
   const at = Date.parse(event.occurredAt);
   const next: ProfileState = {
     ...state,
+    recentEventIds: [...state.recentEventIds, event.eventId].slice(-PROFILE_LIMITS.recentEvents),
     firstSeenAt: state.firstSeenAt === null ? at : Math.min(state.firstSeenAt, at),
     lastSeenAt: state.lastSeenAt === null ? at : Math.max(state.lastSeenAt, at),
     eventCount: state.eventCount + 1,

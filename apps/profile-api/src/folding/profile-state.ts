@@ -26,9 +26,15 @@ export interface ProfileState {
    * sit at new offsets, so only their event id tells them apart.
    */
   recentAlertEventIds: string[];
+  /**
+   * The ids of the latest folded events (at most PROFILE_LIMITS.recentEvents). Ingest publishes an
+   * event again when it crashed between publishing it and answering; the copy comes soon after, at a
+   * new offset, so only its id tells it apart.
+   */
+  recentEventIds: string[];
 }
 
-export const PROFILE_LIMITS = { countries: 20, devices: 20, categories: 50, topCategories: 5, recentAlerts: 50 } as const;
+export const PROFILE_LIMITS = { countries: 20, devices: 20, categories: 50, topCategories: 5, recentAlerts: 50, recentEvents: 32 } as const;
 
 export type RiskBand = 'low' | 'medium' | 'high' | 'unknown';
 export type Segment = 'high_value' | 'at_risk' | 'new' | 'multi_country';
@@ -42,6 +48,6 @@ export function emptyProfile(userId: string): ProfileState {
   return {
     userId, firstSeenAt: null, lastSeenAt: null, eventCount: 0, countsByType: {}, transactionCount: 0, totalAmount: 0,
     lastCountry: null, lastCity: null, lastLocatedAt: null, countries: [], devices: [], pageCategories: {},
-    lastRiskScore: null, lastScoredAt: null, alertCount: 0, recentAlertEventIds: [],
+    lastRiskScore: null, lastScoredAt: null, alertCount: 0, recentAlertEventIds: [], recentEventIds: [],
   };
 }

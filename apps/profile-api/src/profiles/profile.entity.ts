@@ -57,6 +57,9 @@ export class ProfileEntity {
   @Column({ name: 'recent_alert_event_ids', type: 'jsonb' })
   recentAlertEventIds!: string[];
 
+  @Column({ name: 'recent_event_ids', type: 'jsonb' })
+  recentEventIds!: string[];
+
   @Column({ type: 'jsonb' })
   segments!: string[];
 

@@ -77,7 +77,7 @@ const UPSERT_COLUMNS: Array<[string, string]> = [
   ['user_id', 'text'], ['first_seen_at', 'timestamptz'], ['last_seen_at', 'timestamptz'], ['event_count', 'int'], ['counts_by_type', 'jsonb'],
   ['transaction_count', 'int'], ['total_amount', 'float8'], ['last_country', 'text'], ['last_city', 'text'], ['last_located_at', 'timestamptz'],
   ['countries', 'jsonb'], ['devices', 'jsonb'], ['page_categories', 'jsonb'], ['last_risk_score', 'float8'], ['last_scored_at', 'timestamptz'],
-  ['risk_band', 'text'], ['alert_count', 'int'], ['segments', 'jsonb'], ['version', 'int'], ['updated_at', 'timestamptz'], ['recent_alert_event_ids', 'jsonb'],
+  ['risk_band', 'text'], ['alert_count', 'int'], ['segments', 'jsonb'], ['version', 'int'], ['updated_at', 'timestamptz'], ['recent_alert_event_ids', 'jsonb'], ['recent_event_ids', 'jsonb'],
 ];
 const UPSERT_SQL = `
   INSERT INTO profiles (${UPSERT_COLUMNS.map(([name]) => name).join(', ')})
@@ -91,7 +91,7 @@ function rowValues(state: ProfileState, version: number, now: Date): unknown[] {
     state.userId, isoOrNull(state.firstSeenAt), isoOrNull(state.lastSeenAt), state.eventCount, JSON.stringify(state.countsByType),
     state.transactionCount, state.totalAmount, state.lastCountry, state.lastCity, isoOrNull(state.lastLocatedAt),
     JSON.stringify(state.countries), JSON.stringify(state.devices), JSON.stringify(state.pageCategories), state.lastRiskScore, isoOrNull(state.lastScoredAt),
-    riskBandOf(state), state.alertCount, JSON.stringify(segmentsOf(state)), version, now.toISOString(), JSON.stringify(state.recentAlertEventIds),
+    riskBandOf(state), state.alertCount, JSON.stringify(segmentsOf(state)), version, now.toISOString(), JSON.stringify(state.recentAlertEventIds), JSON.stringify(state.recentEventIds),
   ];
 }
 
@@ -100,7 +100,7 @@ interface ProfileRow {
   user_id: string; first_seen_at: Date | null; last_seen_at: Date | null; event_count: number; counts_by_type: Record<string, number>;
   transaction_count: number; total_amount: number; last_country: string | null; last_city: string | null; last_located_at: Date | null;
   countries: string[]; devices: string[]; page_categories: Record<string, number>; last_risk_score: number | null; last_scored_at: Date | null;
-  risk_band: string; alert_count: number; segments: string[]; version: number; updated_at: Date; recent_alert_event_ids: string[];
+  risk_band: string; alert_count: number; segments: string[]; version: number; updated_at: Date; recent_alert_event_ids: string[]; recent_event_ids: string[];
 }
 
 function fromRow(row: ProfileRow): StoredProfile {
@@ -109,7 +109,7 @@ function fromRow(row: ProfileRow): StoredProfile {
     transactionCount: row.transaction_count, totalAmount: row.total_amount, lastCountry: row.last_country, lastCity: row.last_city,
     lastLocatedAt: row.last_located_at, countries: row.countries, devices: row.devices, pageCategories: row.page_categories,
     lastRiskScore: row.last_risk_score, lastScoredAt: row.last_scored_at, riskBand: row.risk_band, alertCount: row.alert_count,
-    segments: row.segments, version: row.version, updatedAt: row.updated_at, recentAlertEventIds: row.recent_alert_event_ids,
+    segments: row.segments, version: row.version, updatedAt: row.updated_at, recentAlertEventIds: row.recent_alert_event_ids, recentEventIds: row.recent_event_ids,
   }));
 }
 
@@ -164,7 +164,7 @@ function toStored(row: ProfileEntity): StoredProfile {
       userId: row.userId, firstSeenAt: ms(row.firstSeenAt), lastSeenAt: ms(row.lastSeenAt), eventCount: row.eventCount, countsByType: row.countsByType,
       transactionCount: row.transactionCount, totalAmount: row.totalAmount, lastCountry: row.lastCountry, lastCity: row.lastCity,
       lastLocatedAt: ms(row.lastLocatedAt), countries: row.countries, devices: row.devices, pageCategories: row.pageCategories,
-      lastRiskScore: row.lastRiskScore, lastScoredAt: ms(row.lastScoredAt), alertCount: row.alertCount, recentAlertEventIds: row.recentAlertEventIds,
+      lastRiskScore: row.lastRiskScore, lastScoredAt: ms(row.lastScoredAt), alertCount: row.alertCount, recentAlertEventIds: row.recentAlertEventIds, recentEventIds: row.recentEventIds,
     },
     riskBand: row.riskBand as RiskBand,
     segments: row.segments as Segment[],

@@ -1,4 +1,5 @@
 import type { Score } from '@app/contracts';
+import type { EventFate } from '@app/features';
 import type { ModelManifest } from '@app/model';
 import type { CompiledRule, Condition } from '../rules/rule';
 
@@ -18,7 +19,7 @@ export interface Verdict {
  * model's (by the manifest's thresholds) and the rules'; an alert is raised by a score at or above
  * the alert threshold, or by an `alert` or `block` rule. Every cause is a reason code.
  */
-export function decide(score: number, thresholds: ModelManifest['thresholds'], fired: Array<{ rule: CompiledRule['rule']; condition: Condition; value: number }>, late: boolean): Verdict {
+export function decide(score: number, thresholds: ModelManifest['thresholds'], fired: Array<{ rule: CompiledRule['rule']; condition: Condition; value: number }>, fate: EventFate): Verdict {
   let decision: Decision = score >= thresholds.block ? 'block' : score >= thresholds.review ? 'review' : 'allow';
   let alert = score >= thresholds.alert;
   const reasons: Reason[] = [];
@@ -30,7 +31,8 @@ export function decide(score: number, thresholds: ModelManifest['thresholds'], f
     if (rule.action !== 'review') alert = true;
     reasons.push({ code: rule.reasonCode, detail: `rule ${rule.id}: ${condition.feature} ${condition.op} ${condition.value} (is ${round(value)})` });
   }
-  if (late) reasons.push({ code: 'EVENT_LATE', detail: 'older than the grace behind the user\'s latest event: windows were not updated' });
+  if (fate === 'late') reasons.push({ code: 'EVENT_LATE', detail: 'older than the grace behind the user\'s latest event: windows were not updated' });
+  if (fate === 'duplicate') reasons.push({ code: 'EVENT_DUPLICATE', detail: 'an event with this id was applied lately: windows were not updated again' });
   return { decision, alert, reasons };
 }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import { compareOffsets } from '@app/bus';
 import { alertIdFor, type Alert, type EnrichedEvent, type Score } from '@app/contracts';
-import { featureEventOf, MerchantState, UserState, DAY } from '@app/features';
+import { featureEventOf, MerchantState, UserState, DAY, type EventFate } from '@app/features';
 import { APP_CONFIG } from '@app/platform';
 import { ModelRegistry } from '../model/model-registry';
 import { RulesRepository } from '../rules/rules.repository';
@@ -22,7 +22,7 @@ export interface PositionedEvent {
 export type Publish = (scores: Score[], alerts: Alert[]) => Promise<void>;
 
 interface ScoredBatch {
-  events: Array<{ event: EnrichedEvent; late: boolean }>;
+  events: Array<{ event: EnrichedEvent; fate: EventFate }>;
   /** Row i holds the features of events[i], `width` columns in the plan's feature order. */
   matrix: Float32Array;
   width: number;
@@ -32,6 +32,7 @@ const metrics = {
   scored: new Counter({ name: 'scoring_events_scored_total', help: 'Events scored, by decision', labelNames: ['decision'] }),
   alerts: new Counter({ name: 'scoring_alerts_raised_total', help: 'Alerts raised' }),
   late: new Counter({ name: 'scoring_late_events_total', help: 'Events older than the grace: scored, windows not updated' }),
+  duplicates: new Counter({ name: 'scoring_duplicate_events_total', help: 'Copies of events applied lately (a producer published twice): scored, windows not updated' }),
   redelivered: new Counter({ name: 'scoring_redelivered_events_total', help: 'Events at or before the stored position: already applied, skipped' }),
 };
 
@@ -128,9 +129,10 @@ export class ScoreBatchService {
       const user = users.get(event.userId) as UserState;
       const merchant = event.merchantId ? (merchants.get(event.merchantId) ?? null) : null;
       const keep = !this.skipTypes.has(event.type);
-      const late = plan.engine.processInto(featureEventOf(event), user, merchant, keep ? matrix : scratch, keep ? scored.length * width : 0);
-      if (late) metrics.late.inc();
-      if (keep) scored.push({ event, late });
+      const fate = plan.engine.processInto(featureEventOf(event), user, merchant, keep ? matrix : scratch, keep ? scored.length * width : 0);
+      if (fate === 'late') metrics.late.inc();
+      if (fate === 'duplicate') metrics.duplicates.inc();
+      if (keep) scored.push({ event, fate });
     }
     return { events: scored, matrix, width };
   }
@@ -149,7 +151,7 @@ export class ScoreBatchService {
         const condition = rule.test(s.event.type, row);
         return condition ? [{ rule: rule.rule, condition, value: row[plan.engine.names.indexOf(condition.feature)] }] : [];
       });
-      return decide(probabilities[i], thresholds, fired, s.late);
+      return decide(probabilities[i], thresholds, fired, s.fate);
     });
     await this.explain(plan, rows, probabilities, verdicts);
 

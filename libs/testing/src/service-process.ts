@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
-const root = resolve(__dirname, '../..');
+const root = resolve(__dirname, '../../..');
 
 /** Starts a service the way production runs it (its main.ts in its own process) and waits for /health/ready. */
 export async function startServiceProcess(app: string, port: number, env: Record<string, string>, nodeArgs: string[] = []): Promise<ChildProcess> {
@@ -18,3 +18,6 @@ export async function startServiceProcess(app: string, port: number, env: Record
 
 /** SIGTERM, then waits for the process to drain and exit. */
 export const stopServiceProcess = (child: ChildProcess) => new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); });
+
+/** SIGKILL: no drain, no commit, no goodbye (fault tests). */
+export const killServiceProcess = (child: ChildProcess) => new Promise<void>((r) => { if (child.exitCode !== null || child.signalCode !== null) r(); else { child.once('exit', () => r()); child.kill('SIGKILL'); } });
