@@ -1,5 +1,5 @@
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
-import { alertIdFor, topicNames, type Alert } from '@app/contracts';
+import { alertIdFor, consumerGroup, topicNames, type Alert } from '@app/contracts';
 import { loadConfig } from '@app/platform';
 import { bootApp, createOwnDatabase, eventually, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
 import { alertsEnv } from '../src/alerts.config';
@@ -55,7 +55,7 @@ describe('alerts: intake of the alerts topic', () => {
 
     // The whole topic once more, as after a crash or a rewind: nothing new.
     await app.close();
-    await bus.rewind(ALERTS_GROUP, topics.alerts, new Date(0));
+    await bus.rewind(consumerGroup(prefix, ALERTS_GROUP), topics.alerts, new Date(0));
     app = await boot();
     await publish([alert(4)]);
     await eventually(async () => expect(await alertsListed()).toHaveLength(4));

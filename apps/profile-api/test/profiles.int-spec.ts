@@ -1,5 +1,5 @@
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
-import { topicNames, type EnrichedEvent, type Score } from '@app/contracts';
+import { consumerGroup, topicNames, type EnrichedEvent, type Score } from '@app/contracts';
 import { loadConfig } from '@app/platform';
 import { bootApp, busUrlsUnderTest, createOwnDatabase, eventually, uniqueName, type BootedApp } from '@app/testing';
 import { profileApiEnv } from '../src/profile-api.config';
@@ -78,7 +78,7 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
     // Stop the service, move its group back to the first record, and start it again: everything is read twice.
     await app.close();
     for (const topic of [topics.enriched, topics.scores]) {
-      const plans = await bus.rewind(PROFILE_GROUP, topic, new Date(0));
+      const plans = await bus.rewind(consumerGroup(prefix, PROFILE_GROUP), topic, new Date(0));
       if (topic === topics.enriched) expect(plans.reduce((sum, p) => sum + p.rereadCount, 0)).toBeGreaterThanOrEqual(40);
     }
     app = await boot();

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
-import { topicNames, type EnrichedEvent } from '@app/contracts';
+import { consumerGroup, topicNames, type EnrichedEvent } from '@app/contracts';
 import { UserState } from '@app/features';
 import { logisticRegressionModel, saveModel, treeEnsembleModel } from '@app/model';
 import { loadConfig } from '@app/platform';
@@ -179,7 +179,7 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     await eventually(async () => expect(await dayMeasures(user, '2026-11-20')).toEqual([30, 30, 6000, 0]));
 
     await app.close();
-    const plans = await bus.rewind(SCORING_GROUP, topics.enriched, new Date(0));
+    const plans = await bus.rewind(consumerGroup(prefix, SCORING_GROUP), topics.enriched, new Date(0));
     expect(plans.reduce((sum, p) => sum + p.rereadCount, 0)).toBeGreaterThanOrEqual(30);
     const scoredBefore = scores.values().filter((s) => s.userId === user).length;
     app = await boot();

@@ -17,3 +17,9 @@ export type TopicMap = { [K in keyof typeof Topics]: string };
 export function topicNames(prefix = ''): TopicMap {
   return Object.fromEntries(Object.entries(Topics).map(([name, topic]) => [name, `${prefix}${topic}`])) as TopicMap;
 }
+
+/**
+ * A consumer group's name in a deployment: behind the same prefix as its topics, so that tests (or
+ * tenants) sharing a broker never join each other's groups (Kafka rebalances a group across all its members).
+ */
+export const consumerGroup = (prefix: string, name: string) => `${prefix}${name}`;

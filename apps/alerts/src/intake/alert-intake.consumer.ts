@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
-import type { Alert, TopicMap } from '@app/contracts';
+import { consumerGroup, type Alert, type TopicMap } from '@app/contracts';
 import { ConsumerAfterDatabase, Database } from '@app/database';
 import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { AlertsConfig } from '../alerts.config';
@@ -26,7 +26,7 @@ export class AlertIntakeConsumer implements OnApplicationBootstrap, BeforeApplic
     @Inject(APP_CONFIG) private readonly config: AlertsConfig,
   ) {
     this.consumer = new ConsumerAfterDatabase(bus, {
-      group: ALERTS_GROUP, topics: [topics.alerts], deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
+      group: consumerGroup(config.BUS_TOPIC_PREFIX, ALERTS_GROUP), topics: [topics.alerts], deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
     }, (message) => this.logger.warn(message));
   }
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MessageBus, RecordBatch, BatchContext } from '@app/bus';
-import type { TopicMap } from '@app/contracts';
-import { MESSAGE_BUS, TOPICS } from '@app/platform';
+import { consumerGroup, type TopicMap } from '@app/contracts';
+import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
+import type { IngestConfig } from '../ingest.config';
 import { MalformedLine } from '../events/request-body.parser';
 import { IngestEventsUseCase } from './ingest-events.use-case';
 
@@ -14,12 +15,13 @@ export class RawEventsConsumer implements OnApplicationBootstrap {
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(TOPICS) private readonly topics: TopicMap,
     private readonly ingestEvents: IngestEventsUseCase,
+    @Inject(APP_CONFIG) private readonly config: IngestConfig,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     // The bus owns the consumer from here: closing it at shutdown drains and commits the batch in hand.
     await this.bus.consume({
-      group: RAW_EVENTS_GROUP,
+      group: consumerGroup(this.config.BUS_TOPIC_PREFIX, RAW_EVENTS_GROUP),
       topics: [this.topics.raw],
       deadLetterTopic: this.topics.invalid,
       handler: (batch, context) => this.handle(batch, context),

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MessageBus } from '@app/bus';
-import type { TopicMap } from '@app/contracts';
+import { consumerGroup, type TopicMap } from '@app/contracts';
 import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { IngestConfig } from '../ingest.config';
 import { LakeSinkService } from './lake-sink.service';
@@ -28,7 +28,7 @@ export class LakeSinkConsumer implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     // The bus owns the consumer from here: closing it at shutdown drains and commits the roll in hand.
     await this.bus.consume({
-      group: LAKE_GROUP,
+      group: consumerGroup(this.config.BUS_TOPIC_PREFIX, LAKE_GROUP),
       topics: [this.topics.enriched],
       deadLetterTopic: this.topics.invalid,
       maxBatchSize: MAX_ROWS_PER_ROLL,

@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MessageBus } from '@app/bus';
-import type { TopicMap } from '@app/contracts';
+import { consumerGroup, type TopicMap } from '@app/contracts';
 import { ConsumerAfterDatabase, Database } from '@app/database';
-import { MESSAGE_BUS, TOPICS } from '@app/platform';
+import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
+import type { ProfileApiConfig } from '../profile-api.config';
 import { FoldBatchService, PROFILE_GROUP } from './fold-batch.service';
 
 /** Larger batches than the bus default: one transaction and one upsert per batch is the cost that counts. */
@@ -19,9 +20,10 @@ export class ProfileStreamConsumer implements OnApplicationBootstrap, BeforeAppl
     @Inject(TOPICS) topics: TopicMap,
     folding: FoldBatchService,
     private readonly database: Database,
+    @Inject(APP_CONFIG) config: ProfileApiConfig,
   ) {
     this.consumer = new ConsumerAfterDatabase(bus, {
-      group: PROFILE_GROUP,
+      group: consumerGroup(config.BUS_TOPIC_PREFIX, PROFILE_GROUP),
       topics: [topics.enriched, topics.scores],
       deadLetterTopic: topics.invalid,
       maxBatchSize: MAX_BATCH,

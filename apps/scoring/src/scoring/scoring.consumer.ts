@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
-import type { Alert, Score, TopicMap } from '@app/contracts';
+import { consumerGroup, type Alert, type Score, type TopicMap } from '@app/contracts';
 import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { ScoringConfig } from '../scoring.config';
 import { parseEnrichedRecord } from './enriched-record.parser';
@@ -22,7 +22,7 @@ export class ScoringConsumer implements OnApplicationBootstrap {
     await this.bus.ensureTopics([this.topics.scores, this.topics.alerts].map((topic) => ({ topic, partitions: this.config.BUS_PARTITIONS })));
     // The bus owns the consumer from here: closing it at shutdown drains and commits the batch in hand.
     await this.bus.consume({
-      group: SCORING_GROUP,
+      group: consumerGroup(this.config.BUS_TOPIC_PREFIX, SCORING_GROUP),
       topics: [this.topics.enriched],
       deadLetterTopic: this.topics.invalid,
       maxBatchSize: this.config.SCORING_MAX_BATCH,

@@ -29,7 +29,7 @@ export const serviceEnv = (defaultPort: number) =>
           ctx.addIssue({ code: z.ZodIssueCode.custom, message: (error as Error).message });
         }
       }),
-    /** Prepended to every topic name: lets tests (or tenants) share one bus without sharing topics. */
+    /** Prepended to every topic and consumer-group name: lets tests (or tenants) share one bus without sharing either. */
     BUS_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits and . _ -').default(''),
     /** Partitions each topic is created with: the unit of parallelism on Kafka. */
     BUS_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(4),
