@@ -38,12 +38,12 @@ const metrics = {
 
 /**
  * The scoring use case, per batch of one partition (DESIGN.md, "Scoring"):
- * 1. one Redis read: the partition's stored position, users not in memory, the batch's merchants,
- *    the rules version and the active model's name;
+ * 1. one Redis read: the partition's stored position, users not in memory, merchants not read
+ *    lately, the rules version and the active model's name;
  * 2. features for every event, in order, from in-memory state;
  * 3. one session.run for the batch (and one more to explain flagged scores);
  * 4. rules and decisions; scores and alerts published;
- * 5. one MULTI/EXEC: the changed state fields with the partition's new position.
+ * 5. one script call: the changed users, merchant increments and the partition's new position, atomically.
  * Outputs go out before state is stored: after a crash in between, the redelivered events are
  * scored again from the same stored state, to the same results, and downstream dedupes by id.
  */
