@@ -73,13 +73,10 @@ export class ScoreBatchService {
     const userIds = [...new Set(events.map((e) => e.event.userId))];
     const merchantIds = [...new Set(events.flatMap((e) => (e.event.merchantId ? [e.event.merchantId] : [])))];
     try {
-      // The batch holds its users itself: the cache may evict some of them before the batch ends.
-      const cached = new Map(userIds.flatMap((id) => {
-        const state = this.cache.get(id);
-        return state ? [[id, state] as const] : [];
-      }));
-      const now = Date.now();
-      let snapshot = await this.state.read(topic, partition, userIds.filter((id) => !cached.has(id)), this.merchantCache.stale(merchantIds, now));
+      // The batch holds its users and merchants itself: the caches may evict (or expire) some before it ends.
+      const cached = found(userIds, (id) => this.cache.get(id));
+      const cachedMerchants = found(merchantIds, (id) => this.merchantCache.fresh(id));
+      let snapshot = await this.state.read(topic, partition, userIds.filter((id) => !cached.has(id)), merchantIds.filter((id) => !cachedMerchants.has(id)));
       const written = this.written.get(partitionKey);
       if (written !== undefined && snapshot.position !== written) {
         // Another instance scored this partition since we did (a rebalance): our copies are stale.
@@ -91,8 +88,8 @@ export class ScoreBatchService {
       for (const [userId, user] of users) this.cache.set(userId, partitionKey, user);
       this.models.follow(snapshot.activeModel);
       const plan = await this.planFor(snapshot.rulesVersion);
-      for (const [id, fields] of snapshot.merchants) this.merchantCache.set(id, MerchantState.fromFields(fields), now);
-      const merchants = new Map(merchantIds.map((id) => [id, this.merchantCache.get(id) ?? MerchantState.fromFields(snapshot.merchants.get(id) ?? {})]));
+      const merchants = new Map(merchantIds.map((id) => [id, cachedMerchants.get(id) ?? MerchantState.fromFields(snapshot.merchants.get(id) ?? {})]));
+      for (const [id, merchant] of merchants) if (!cachedMerchants.has(id)) this.merchantCache.set(id, merchant);
 
       const position = snapshot.position;
       const fresh = position === null ? events : events.filter((e) => compareOffsets(e.offset, position) > 0);
@@ -206,4 +203,14 @@ export class ScoreBatchService {
 
 function featureRecord(names: readonly string[], rows: Float32Array, row: number): Record<string, number> {
   return Object.fromEntries(names.map((name, f) => [name, rows[row * names.length + f]]));
+}
+
+/** What `lookup` holds of `ids`. */
+function found<T>(ids: string[], lookup: (id: string) => T | undefined): Map<string, T> {
+  const out = new Map<string, T>();
+  for (const id of ids) {
+    const value = lookup(id);
+    if (value !== undefined) out.set(id, value);
+  }
+  return out;
 }

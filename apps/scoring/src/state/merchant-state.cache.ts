@@ -1,35 +1,26 @@
-import { MerchantState } from '@app/features';
+import { lru, type LRU } from 'tiny-lru';
+import type { MerchantState } from '@app/features';
 
 /**
- * Merchants' counts in memory, reloaded from Redis once they are older than `refreshMs`. Every
- * partition's events touch a merchant, so on Kafka other instances add to the same counts: they
- * show here within the refresh interval, while this instance's own increments show at once.
- * (Reading every merchant of every batch from Redis cost more than all the features.)
+ * Merchants' counts in memory, reloaded from Redis once they are older than `refreshMs` (0: every
+ * batch). Every partition's events touch a merchant, so on Kafka other instances add to the same
+ * counts: they show here within the refresh interval, while this instance's own increments show at
+ * once. (Reading every merchant of every batch from Redis cost more than all the features.)
  */
 export class MerchantStateCache {
-  private readonly entries = new Map<string, { state: MerchantState; loadedAt: number }>();
+  private readonly entries: LRU<MerchantState>;
 
-  constructor(private readonly capacity: number, private readonly refreshMs: number) {}
-
-  /** The merchants of `ids` to (re)load from Redis at `now`. */
-  stale(ids: string[], now: number): string[] {
-    return ids.filter((id) => {
-      const entry = this.entries.get(id);
-      return !entry || now - entry.loadedAt >= this.refreshMs;
-    });
+  constructor(capacity: number, private readonly refreshMs: number) {
+    this.entries = lru(capacity, refreshMs);
   }
 
-  get(id: string): MerchantState | undefined {
-    return this.entries.get(id)?.state;
+  /** The merchant's counts if loaded less than `refreshMs` ago; undefined means: read them from Redis. */
+  fresh(id: string): MerchantState | undefined {
+    return this.refreshMs === 0 ? undefined : this.entries.get(id);
   }
 
-  set(id: string, state: MerchantState, loadedAt: number): void {
-    this.entries.delete(id);
-    this.entries.set(id, { state, loadedAt });
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.capacity) break;
-      this.entries.delete(oldest);
-    }
+  set(id: string, state: MerchantState): void {
+    this.entries.set(id, state);
   }
 
   delete(id: string): void {

@@ -1,4 +1,5 @@
-import { UserState } from '@app/features';
+import { lru, type LRU } from 'tiny-lru';
+import type { UserState } from '@app/features';
 
 /**
  * The users' window state this instance works on, in memory (DESIGN.md, "Scoring": state inside
@@ -7,29 +8,18 @@ import { UserState } from '@app/features';
  * another instance worked on meanwhile (a Kafka rebalance) can be dropped whole.
  */
 export class UserStateCache {
-  private readonly entries = new Map<string, { partition: string; state: UserState }>();
+  private readonly entries: LRU<{ partition: string; state: UserState }>;
 
-  constructor(private readonly capacity: number) {}
-
-  get size(): number {
-    return this.entries.size;
+  constructor(capacity: number) {
+    this.entries = lru(capacity);
   }
 
   get(userId: string): UserState | undefined {
-    const entry = this.entries.get(userId);
-    if (!entry) return undefined;
-    this.entries.delete(userId); // re-inserted last: Map order is the recency order
-    this.entries.set(userId, entry);
-    return entry.state;
+    return this.entries.get(userId)?.state;
   }
 
   set(userId: string, partition: string, state: UserState): void {
-    this.entries.delete(userId);
     this.entries.set(userId, { partition, state });
-    for (const oldest of this.entries.keys()) {
-      if (this.entries.size <= this.capacity) break;
-      this.entries.delete(oldest);
-    }
   }
 
   delete(userId: string): void {
@@ -37,6 +27,6 @@ export class UserStateCache {
   }
 
   dropPartition(partition: string): void {
-    for (const [userId, entry] of this.entries) if (entry.partition === partition) this.entries.delete(userId);
+    for (const [userId, entry] of this.entries.entries()) if (entry?.partition === partition) this.entries.delete(userId);
   }
 }
