@@ -9,7 +9,7 @@ import {
   collectTopic, createOwnDatabase, eventually, freePort, killServiceProcess, readLake, sleep, startServiceProcess, startWebhookReceiver, stopServiceProcess, testEnv, uniqueName, verifyStandardWebhook,
 } from '@app/testing';
 import { simulationOptions } from '../../tools/simulate/simulate';
-import { simulate } from '../../tools/simulate/simulation';
+import { simulate, withIdPrefix } from '../../tools/simulate/simulation';
 
 const API_KEY = 'fault-test-key-123';
 const SERVICES = ['ingest', 'scoring', 'profile-api', 'alerts'] as const;
@@ -64,11 +64,7 @@ describe('the suite survives kill -9 of each service under load', () => {
     const { secret } = (await (await call('alerts', '/v1/webhooks', { method: 'POST', body: JSON.stringify({ url: receiver.url }) })).json()) as { secret: string };
     const scores = await collectTopic(bus, topics.scores, topics.invalid);
     const geo = await GeoLookup.open();
-    const events: Array<EventIn & { eventId: string }> = [...simulate(simulationOptions({ seed: '5', customers: '200', terminals: '400', days: '10' }, geo))].map(({ event }) => ({
-      ...event,
-      eventId: `${run}-${event.eventId}`,
-      ...(event.properties?.originalEventId ? { properties: { ...event.properties, originalEventId: `${run}-${event.properties.originalEventId}` } } : {}),
-    }));
+    const events: Array<EventIn & { eventId: string }> = [...simulate(simulationOptions({ seed: '5', customers: '200', terminals: '400', days: '10' }, geo))].map(({ event }) => withIdPrefix(event, `${run}-`));
 
     // A client that resends a batch until ingest accepts it: while ingest is down, or answers 503/429.
     const send = async (batch: typeof events) => {

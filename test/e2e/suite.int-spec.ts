@@ -17,7 +17,7 @@ import { ProfileApiModule } from '../../apps/profile-api/src/profile-api.module'
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
 import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { simulationOptions } from '../../tools/simulate/simulate';
-import { simulate } from '../../tools/simulate/simulation';
+import { simulate, withIdPrefix } from '../../tools/simulate/simulation';
 
 const API_KEY = 'e2e-test-key-123';
 
@@ -47,13 +47,8 @@ describe.each(busUrlsUnderTest)('the suite on %s: simulated traffic end to end',
     apps.push(await untilReady(await bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), 'profile-api')));
     apps.push(await untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, { ...env, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1' })), 'alerts')));
     receiver = await startWebhookReceiver();
-    // Ids of this run's own: ingest remembers event ids for its dedupe window, across test runs.
     const geo = await GeoLookup.open();
-    events = [...simulate(simulationOptions({ seed: '11', customers: '150', terminals: '300', days: '8' }, geo))].map(({ event }) => ({
-      ...event,
-      eventId: `${run}-${event.eventId}`,
-      ...(event.properties?.originalEventId ? { properties: { ...event.properties, originalEventId: `${run}-${event.properties.originalEventId}` } } : {}),
-    }));
+    events = [...simulate(simulationOptions({ seed: '11', customers: '150', terminals: '300', days: '8' }, geo))].map(({ event }) => withIdPrefix(event, `${run}-`));
   });
 
   afterAll(async () => {

@@ -17,7 +17,7 @@ import type { Alert, EventIn } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
 import { createOwnDatabase, startServiceProcess, startWebhookReceiver, stopServiceProcess } from '@app/testing';
 import { simulationOptions } from '../simulate/simulate';
-import { simulate } from '../simulate/simulation';
+import { simulate, withIdPrefix } from '../simulate/simulation';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { percentiles } from './percentiles';
 
@@ -65,7 +65,7 @@ async function main(): Promise<void> {
       while (out.length < n) {
         const next = events.next();
         if (next.done) break;
-        out.push({ ...next.value.event, eventId: `${run}-${next.value.event.eventId}` }); // ids of this run's own: ingest dedupes
+        out.push(withIdPrefix(next.value.event, `${run}-`));
       }
       return out;
     };

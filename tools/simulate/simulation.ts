@@ -174,6 +174,15 @@ export function* simulate(options: SimulationOptions): Generator<SimulatedEvent>
   }
 }
 
+/**
+ * The event with its id, and the id its chargeback disputes, behind `prefix`: a run of its own, since
+ * ingest remembers event ids (its dedupe window) across runs.
+ */
+export function withIdPrefix(event: SimulatedEvent['event'], prefix: string): SimulatedEvent['event'] {
+  const disputed = event.properties?.originalEventId;
+  return { ...event, eventId: `${prefix}${event.eventId}`, ...(typeof disputed === 'string' ? { properties: { ...event.properties, originalEventId: `${prefix}${disputed}` } } : {}) };
+}
+
 /** What a customer does on the shop before paying: sometimes a login, a page view, a cart. */
 function clickstream(random: Random, c: Customer, paymentAt: number, dayStart: number, device: { id: string; userAgent: string }, ip: string): Pending[] {
   const userId = `C${c.id}`;
