@@ -8,3 +8,4 @@ export * from './own-database';
 export * from './webhook-receiver';
 export * from './topic-collector';
 export * from './service-process';
+export * from './cutting-proxy';

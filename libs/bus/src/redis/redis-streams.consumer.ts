@@ -55,6 +55,8 @@ export class RedisStreamsConsumer implements Consumer {
   private collected = new Map<string, Collected>();
   private collectedBytes = 0;
   private collectingSince = 0;
+  /** Counts the reader's lost connections; a read that spans one is not trusted (see read()). */
+  private readerConnection = 0;
 
   constructor(
     private readonly redis: Redis,
@@ -67,6 +69,7 @@ export class RedisStreamsConsumer implements Consumer {
   ) {}
 
   async start(): Promise<void> {
+    this.reader.on('close', () => this.readerConnection++);
     const startId = (this.options.fromBeginning ?? true) ? '0' : '$';
     for (const topic of this.options.topics) {
       const partitions = await this.partitionCount(topic);
@@ -120,7 +123,16 @@ export class RedisStreamsConsumer implements Consumer {
       'GROUP', this.options.group, this.settings.consumerName, 'COUNT', count, ...block,
       'STREAMS', ...this.streams.map((s) => s.key), ...this.streams.map((s) => s.cursor),
     ];
-    return (await (this.reader as unknown as { xreadgroupBuffer(...a: unknown[]): Promise<XReadReply> }).xreadgroupBuffer(...args));
+    const connection = this.readerConnection;
+    const reply = await (this.reader as unknown as { xreadgroupBuffer(...a: unknown[]): Promise<XReadReply> }).xreadgroupBuffer(...args);
+    if (connection === this.readerConnection) return reply;
+    // The connection dropped while this read was out. Redis may have delivered entries into our pending
+    // list whose reply was lost, and ioredis then resent the same '>' read, which returns only later
+    // entries: handing those over would skip the lost ones (and consumers that skip by position would
+    // never apply them). Everything gathered stays pending and is re-read in order from '0'.
+    this.logger.warn({ group: this.options.group }, 'redis connection lost during a read; re-reading pending entries');
+    this.forgetCollected();
+    return null;
   }
 
   private collect(reply: NonNullable<XReadReply>): void {
