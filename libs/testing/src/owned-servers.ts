@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -47,4 +47,28 @@ export async function startOwnedKafka(): Promise<OwnedServer> {
   const kill = async () => void (await run('bash', [script, 'kill'], { env }));
   await start();
   return { url: `127.0.0.1:${port}`, start, kill, dispose: async () => { await kill(); rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/**
+ * A Postgres cluster of the test's own (initdb in a temporary folder, trust auth, a free port), for
+ * tests that crash it. `kill` is an immediate shutdown: no checkpoint, WAL recovery at the next start.
+ * Postgres refuses to run as root, so under root its commands run as the `postgres` user.
+ */
+export async function startOwnedPostgres(): Promise<OwnedServer> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'sentinel-postgres-'));
+  const bin = (await run('pg_config', ['--bindir'])).stdout.trim();
+  const asOwner = process.getuid?.() === 0;
+  const pg = (command: string, args: string[]) => (asOwner ? run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args]) : run(join(bin, command), args));
+  if (asOwner) {
+    const { stdout } = await run('id', ['-u', 'postgres']);
+    const { stdout: gid } = await run('id', ['-g', 'postgres']);
+    chownSync(dir, Number(stdout), Number(gid));
+  }
+  const data = join(dir, 'data');
+  await pg('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  const start = async () => void (await pg('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']));
+  const kill = async () => void (await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined));
+  await start();
+  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, start, kill, dispose: async () => { await kill(); rmSync(dir, { recursive: true, force: true }); } };
 }

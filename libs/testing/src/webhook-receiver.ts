@@ -42,6 +42,14 @@ export async function startWebhookReceiver(respond: (message: ReceivedWebhook, r
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
-  return { url, received, close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  const port = (server.address() as AddressInfo).port;
+  const close = () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  return {
+    url: `http://127.0.0.1:${port}/hook`,
+    received,
+    close,
+    /** Down (connections refused) until `up`, on the same port: a receiver's outage. */
+    down: close,
+    up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+  };
 }

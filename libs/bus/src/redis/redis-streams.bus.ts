@@ -72,9 +72,11 @@ export class RedisStreamsBus implements MessageBus {
 
   async consume(options: ConsumeOptions): Promise<Consumer> {
     await this.partitionCount(options.deadLetterTopic);
+    const reader = this.redis.duplicate();
+    reader.on('error', () => undefined); // the bus's own connection reports the same outage
     const consumer = new RedisStreamsConsumer(
       this.redis,
-      this.redis.duplicate(),
+      reader,
       options,
       (topic) => this.partitionCount(topic),
       (topic, records) => this.publish(topic, records),
