@@ -36,10 +36,7 @@ trap stop_all INT TERM
 
 for entry in "${services[@]}"; do
   name=${entry%%:*} port=${entry##*:}
-  flags=()
-  # Scoring allocates per event in bursts: a larger young generation spends ~20% less time in GC (docs/scoring.md).
-  [ "$name" = scoring ] && flags=(--max-semi-space-size=64)
-  PORT=$port node "${flags[@]}" -r ts-node/register/transpile-only -r tsconfig-paths/register "apps/$name/src/main.ts" >".cache/logs/$name.log" 2>&1 &
+  PORT=$port node -r ts-node/register/transpile-only -r tsconfig-paths/register "apps/$name/src/main.ts" >".cache/logs/$name.log" 2>&1 &
   pids+=($!)
 done
 

@@ -72,7 +72,6 @@ async function measureService(busUrl: string, events: EnrichedEvent[]) {
     }
     const port = 3941;
     const child = await startServiceProcess('scoring', port, { API_KEYS: API_KEY, BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: String(PARTITIONS), REDIS_URL, SCORING_STATE_PREFIX: statePrefix }, [
-      '--max-semi-space-size=64', // as scripts/suite.sh and docker-compose.yml run it
       ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
     ]);
     try {

@@ -1,11 +1,17 @@
 import { booleanFlag, postgresEnv, serviceEnv } from '@app/platform';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export const profileApiEnv = serviceEnv(3003)
   .merge(postgresEnv)
   .extend({
     /** Whether this instance folds the stream (consumer group profile-api); false for read-only API replicas. */
     PROFILE_CONSUMER: booleanFlag(true),
+    /**
+     * How long records may gather before they are folded in one transaction per partition: profiles lag
+     * the stream by up to this much, and in exchange a trickle of traffic costs a few transactions a
+     * second rather than one per arriving record. A busy stream fills batches sooner.
+     */
+    PROFILE_FOLD_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(200),
   });
 
 export type ProfileApiConfig = z.infer<typeof profileApiEnv>;

@@ -8,6 +8,8 @@ import { FoldBatchService, PROFILE_GROUP } from './fold-batch.service';
 
 /** Larger batches than the bus default: one transaction and one upsert per batch is the cost that counts. */
 const MAX_BATCH = 5_000;
+/** A batch is folded once this much has gathered, without waiting out PROFILE_FOLD_WAIT_MS. */
+const FOLD_MIN_BYTES = 16 * 1024 * 1024;
 
 /** events.enriched and scores → profiles, once Postgres is up. */
 @Injectable()
@@ -27,6 +29,7 @@ export class ProfileStreamConsumer implements OnApplicationBootstrap, BeforeAppl
       topics: [topics.enriched, topics.scores],
       deadLetterTopic: topics.invalid,
       maxBatchSize: MAX_BATCH,
+      accumulate: config.PROFILE_FOLD_WAIT_MS > 0 ? { minBytes: FOLD_MIN_BYTES, maxWaitMs: config.PROFILE_FOLD_WAIT_MS } : undefined,
       handler: async (batch, context) => void (await folding.fold(batch, batch.topic === topics.scores ? 'score' : 'event', context)),
     }, (message) => this.logger.warn(message));
   }
