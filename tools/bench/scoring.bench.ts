@@ -11,8 +11,9 @@
  */
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
-import { createBus, partitionForKey, silentBusLogger } from '@app/bus';
-import { topicNames, type EnrichedEvent } from '@app/contracts';
+import type { ChildProcess } from 'node:child_process';
+import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
+import { topicNames, type EnrichedEvent, type TopicMap } from '@app/contracts';
 import { DEFAULT_FEATURE_CONFIG, FeatureEngine, featureEventOf, MerchantState, UserState } from '@app/features';
 import { OnnxModel } from '@app/model';
 import { loadConfig } from '@app/platform';
@@ -62,38 +63,56 @@ async function scoredSoFar(port: number): Promise<number> {
   return text.split('\n').filter((l) => l.startsWith('scoring_events_scored_total')).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
 }
 
-async function measureService(busUrl: string, events: EnrichedEvent[]) {
+interface ScoringRun {
+  bus: MessageBus;
+  topics: TopicMap;
+  /** Starts the scoring service on this run's topics and state (stopped when the run ends). */
+  startService(port: number): Promise<void>;
+}
+
+/** A run on topics and scoring state of its own, removed afterwards. */
+async function withOwnTopics<T>(busUrl: string, body: (run: ScoringRun) => Promise<T>): Promise<T> {
   const prefix = `${runName('svc')}.`;
   const statePrefix = runName('state');
   const topics = topicNames(prefix);
   const bus = createBus({ url: busUrl, clientId: 'scoring-bench', logger: silentBusLogger });
   await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: PARTITIONS })));
-  const expected = events.filter((e) => e.type !== 'chargeback').length;
+  let child: ChildProcess | undefined;
   try {
-    for (let from = 0; from < events.length; from += 5_000) {
-      await bus.publish(topics.enriched, events.slice(from, from + 5_000).map((e) => ({ key: e.userId, value: JSON.stringify(e) })));
-    }
-    const port = 3941;
-    const child = await startServiceProcess('scoring', port, { API_KEYS: API_KEY, BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: String(PARTITIONS), REDIS_URL, SCORING_STATE_PREFIX: statePrefix }, [
-      ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
-    ]);
-    try {
-      let started = 0;
-      let first = 0;
-      for (;;) {
-        const scored = await scoredSoFar(port);
-        if (scored > 0 && started === 0) [started, first] = [performance.now(), scored];
-        if (scored >= expected) return { eventsPerSecond: Math.round((scored - first) / ((performance.now() - started) / 1000)) };
-        await sleep(50);
-      }
-    } finally {
-      await stopServiceProcess(child);
-    }
+    return await body({
+      bus,
+      topics,
+      startService: async (port) => {
+        child = await startServiceProcess('scoring', port, { API_KEYS: API_KEY, BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: String(PARTITIONS), REDIS_URL, SCORING_STATE_PREFIX: statePrefix }, [
+          ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+        ]);
+      },
+    });
   } finally {
+    if (child) await stopServiceProcess(child);
     await bus.deleteTopics(Object.values(topics));
     await bus.close();
     await dropState(statePrefix);
   }
+}
+
+const publishEvents = (run: ScoringRun, events: EnrichedEvent[]) => run.bus.publish(run.topics.enriched, events.map((e) => ({ key: e.userId, value: JSON.stringify(e) })));
+
+function measureService(busUrl: string, events: EnrichedEvent[]) {
+  const expected = events.filter((e) => e.type !== 'chargeback').length;
+  return withOwnTopics(busUrl, async (run) => {
+    for (let from = 0; from < events.length; from += 5_000) await publishEvents(run, events.slice(from, from + 5_000));
+    const port = 3941;
+    await run.startService(port);
+    let started = 0;
+    let first = 0;
+    for (;;) {
+      const scored = await scoredSoFar(port);
+      if (scored > 0 && started === 0) [started, first] = [performance.now(), scored];
+      if (scored >= expected) return { eventsPerSecond: Math.round((scored - first) / ((performance.now() - started) / 1000)) };
+      await sleep(50);
+    }
+  });
 }
 
 /** Cumulative counts of the scoring group's `bus_handler_duration_seconds` buckets (upper bound in s → batches). */
@@ -115,15 +134,10 @@ async function batchDurationBuckets(port: number): Promise<Map<number, number>> 
  * (handling plus commit) says which share of batches took 10 ms or less, and in which bucket the 99th
  * percentile falls.
  */
-async function measureBatchTimes(busUrl: string, events: EnrichedEvent[]) {
-  const prefix = `${runName('steady')}.`;
-  const statePrefix = runName('steady-state');
-  const topics = topicNames(prefix);
-  const bus = createBus({ url: busUrl, clientId: 'scoring-bench', logger: silentBusLogger });
-  await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: PARTITIONS })));
-  const port = 3942;
-  const child = await startServiceProcess('scoring', port, { API_KEYS: API_KEY, BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: String(PARTITIONS), REDIS_URL, SCORING_STATE_PREFIX: statePrefix });
-  try {
+function measureBatchTimes(busUrl: string, events: EnrichedEvent[]) {
+  return withOwnTopics(busUrl, async (run) => {
+    const port = 3942;
+    await run.startService(port);
     const perTick = BATCH_RATE / 50;
     let next = 0;
     const send = async (seconds: number) => {
@@ -131,9 +145,8 @@ async function measureBatchTimes(busUrl: string, events: EnrichedEvent[]) {
       for (let tick = 0; performance.now() - started < seconds * 1000; tick++) {
         const due = started + tick * 20;
         if (due > performance.now()) await sleep(due - performance.now());
-        const slice = events.slice(next % events.length, (next % events.length) + perTick);
+        await publishEvents(run, events.slice(next % events.length, (next % events.length) + perTick));
         next += perTick;
-        await bus.publish(topics.enriched, slice.map((e) => ({ key: e.userId, value: JSON.stringify(e) })));
       }
     };
     await send(5);
@@ -148,12 +161,7 @@ async function measureBatchTimes(busUrl: string, events: EnrichedEvent[]) {
     const p99Bound = bounds[counts.findIndex((c) => c >= 0.99 * total)];
     const within10ms = counts[bounds.indexOf(0.01)] / total;
     return { batches: total, sharePct10ms: Math.round(within10ms * 10_000) / 100, p99AtMostMs: p99Bound * 1000 };
-  } finally {
-    await stopServiceProcess(child);
-    await bus.deleteTopics(Object.values(topics));
-    await bus.close();
-    await dropState(statePrefix);
-  }
+  });
 }
 
 /** The events as the bus would hand them over: per partition, in order, with increasing offsets. */
