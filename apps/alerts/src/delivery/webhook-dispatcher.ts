@@ -7,6 +7,7 @@ import { WebhookTargetPolicy } from '../endpoints/webhook-target.policy';
 import { signatureHeader } from '../signing/standard-webhooks';
 import { DeliveryRepository, type AttemptOutcome, type ClaimedDelivery } from './delivery.repository';
 import { nextRetryDelayMs, retryAfterSeconds } from './retry-schedule';
+import { WebhookTimeoutError, postWebhook } from './webhook-http';
 
 const CLAIM_BATCH = 200;
 
@@ -141,30 +142,26 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
       const retryInMs = nextRetryDelayMs(failures, this.config.WEBHOOK_RETRY_SCHEDULE, retryAfter);
       return retryInMs === null ? { kind: 'failed', status, latencyMs, error } : { kind: 'retry', status, latencyMs, error, retryInMs };
     };
-    // Checked again at send time: a name may resolve elsewhere than when it was registered.
-    const problem = await this.targets.problem(delivery.url);
-    if (problem) return fail(null, `url ${problem}`);
+    // Checked again at send time (a name may resolve elsewhere than when it was registered), and the
+    // request goes to the addresses checked, not to a second lookup's.
+    const target = await this.targets.target(delivery.url);
+    if ('problem' in target) return fail(null, `url ${target.problem}`);
     const timestamp = Math.floor(Date.now() / 1000);
     try {
-      const response = await fetch(delivery.url, {
-        method: 'POST',
-        body: delivery.payload,
-        redirect: 'manual', // a redirect is an answer, not a new target to call
-        signal: AbortSignal.timeout(this.config.WEBHOOK_TIMEOUT_MS),
-        headers: {
-          'content-type': 'application/json',
-          'webhook-id': delivery.id,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signatureHeader(delivery.secrets, delivery.id, timestamp, delivery.payload),
-        },
-      });
-      await response.arrayBuffer().catch(() => undefined);
+      // A redirect is an answer, not a new target to call: postWebhook never follows one.
+      const response = await postWebhook(new URL(delivery.url), target.addresses, delivery.payload, {
+        'content-type': 'application/json',
+        'webhook-id': delivery.id,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signatureHeader(delivery.secrets, delivery.id, timestamp, delivery.payload),
+      }, this.config.WEBHOOK_TIMEOUT_MS);
       const latencyMs = Date.now() - started;
       if (response.status >= 200 && response.status < 300) return { kind: 'delivered', status: response.status, latencyMs };
       if (response.status === 410) return { kind: 'failed', status: 410, latencyMs, error: 'receiver answered 410 Gone', disableEndpoint: 'the receiver answered 410 Gone' };
-      return fail(response.status, `receiver answered ${response.status}`, retryAfterSeconds(response.headers.get('retry-after')));
+      const retryAfter = response.headers['retry-after'];
+      return fail(response.status, `receiver answered ${response.status}`, retryAfterSeconds(typeof retryAfter === 'string' ? retryAfter : null));
     } catch (error) {
-      return fail(null, (error as Error).name === 'TimeoutError' ? `no answer within ${this.config.WEBHOOK_TIMEOUT_MS} ms` : describeError(error));
+      return fail(null, error instanceof WebhookTimeoutError ? error.message : describeError(error));
     }
   }
 }

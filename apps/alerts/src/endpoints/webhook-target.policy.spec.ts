@@ -1,6 +1,6 @@
 import { WebhookTargetPolicy } from './webhook-target.policy';
 
-const dns: Record<string, string[]> = { 'hooks.example.com': ['93.184.216.34'], 'sneaky.example.com': ['93.184.216.34', '10.0.0.5'], 'intranet.example.com': ['192.168.1.10'] };
+const dns: Record<string, string[]> = { localhost: ['127.0.0.1'], 'hooks.example.com': ['93.184.216.34'], 'sneaky.example.com': ['93.184.216.34', '10.0.0.5'], 'intranet.example.com': ['192.168.1.10'] };
 const resolve = async (host: string) => {
   if (!dns[host]) throw new Error('ENOTFOUND');
   return dns[host];
@@ -26,6 +26,12 @@ describe('WebhookTargetPolicy', () => {
     ['not a url', /is not a URL/],
   ])('refuses %s', async (url, reason) => {
     expect(await strict.problem(url)).toMatch(reason);
+  });
+
+  it('gives the checked addresses to connect to, so a name cannot point elsewhere between check and call', async () => {
+    expect(await strict.target('https://hooks.example.com/fraud')).toEqual({ addresses: ['93.184.216.34'] });
+    expect(await strict.target('http://[2606:4700::1111]/x')).toEqual({ addresses: ['2606:4700::1111'] });
+    expect(await strict.target('https://sneaky.example.com/')).toEqual({ problem: expect.stringMatching(/10\.0\.0\.5/) as string });
   });
 
   it('lets the allow-list name hosts, addresses and ranges', async () => {

@@ -4,6 +4,8 @@ import { classifyIp } from '@app/enrichment';
 
 export type Resolve = (host: string) => Promise<string[]>;
 
+export type WebhookTarget = { addresses: string[] } | { problem: string };
+
 const RESOLVED_TTL_MS = 30_000;
 
 const resolveAll: Resolve = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
@@ -42,27 +44,37 @@ export class WebhookTargetPolicy {
 
   /** Why this URL may not be called, or undefined when it may. */
   async problem(url: string): Promise<string | undefined> {
+    const target = await this.target(url);
+    return 'problem' in target ? target.problem : undefined;
+  }
+
+  /**
+   * The addresses this URL may be called at (its host's, every one of them allowed), or why it may not
+   * be called. Senders connect to exactly these: resolving the name again to connect would let it point
+   * somewhere else in between (DNS rebinding).
+   */
+  async target(url: string): Promise<WebhookTarget> {
     let parsed: URL;
     try {
       parsed = new URL(url);
     } catch {
-      return 'is not a URL';
+      return { problem: 'is not a URL' };
     }
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return 'must be an http(s) URL';
-    if (parsed.username || parsed.password) return 'must not carry credentials';
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return { problem: 'must be an http(s) URL' };
+    if (parsed.username || parsed.password) return { problem: 'must not carry credentials' };
     const host = parsed.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (this.hosts.has(host)) return undefined;
     let addresses: string[];
     try {
       addresses = isIP(host) ? [host] : await this.addressesOf(host);
     } catch {
-      return `host ${host} does not resolve`;
+      return { problem: `host ${host} does not resolve` };
     }
+    if (this.hosts.has(host)) return { addresses };
     for (const address of addresses) {
       const family = isIP(address) === 6 ? 'ipv6' : 'ipv4';
       if (this.networks.check(address, family)) continue;
-      if (classifyIp(address) !== 'public') return `resolves to ${address}, a private or reserved address (allow it with WEBHOOK_ALLOWED_TARGETS)`;
+      if (classifyIp(address) !== 'public') return { problem: `resolves to ${address}, a private or reserved address (allow it with WEBHOOK_ALLOWED_TARGETS)` };
     }
-    return undefined;
+    return { addresses };
   }
 }
