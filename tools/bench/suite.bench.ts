@@ -133,6 +133,7 @@ async function main(): Promise<void> {
     const [scoredBefore, foldedBefore, lakeBefore] = await Promise.all([
       metric('scoring', 'bus_records_consumed_total', 'group="'), metric('profile-api', 'bus_records_consumed_total', 'events.enriched'), metric('ingest', 'lake_rows_written_total'),
     ]);
+    const lakeFilesBefore = await metric('ingest', 'lake_files_written_total');
     const burstSampler = setInterval(sampleMemory, 2_000);
     const burstStart = performance.now();
     for (let i = 0; i < burst.length; i += 2_000) await Promise.all([0, 500, 1000, 1500].map((k) => post(burst.slice(i + k, i + k + 500))));
@@ -149,12 +150,14 @@ async function main(): Promise<void> {
       await sleep(200);
     }
     clearInterval(burstSampler);
+    // Simulated history spans many event-time hours, and each roll writes a file per hour folder it touches.
+    const lakeFiles = (await metric('ingest', 'lake_files_written_total')) - lakeFilesBefore;
     const burstRss = new Map([...memory].map(([s, values]) => [s, Math.max(...values)]));
     const perSecond = (at: number) => Math.round(burst.length / ((at - burstStart) / 1000));
     const stageRates = Object.fromEntries(Object.entries(stageDoneAt).map(([stage, at]) => [stage, perSecond(at)]));
     const throughput = perSecond(Math.max(...Object.values(stageDoneAt)));
     const ingestRate = perSecond(sentBy);
-    console.error(`[bench] burst of ${burst.length}: ingest took ${ingestRate}/s; every stage done at ${throughput}/s (${JSON.stringify(stageRates)})`);
+    console.error(`[bench] burst of ${burst.length}: ingest took ${ingestRate}/s; every stage done at ${throughput}/s (${JSON.stringify(stageRates)}); ${lakeFiles} lake files`);
 
     const report = {
       command: benchCommand('bench'), machine: benchMachine(), at: new Date().toISOString(), bus: 'Redis Streams',
@@ -162,7 +165,7 @@ async function main(): Promise<void> {
         rate: RATE, seconds: SECONDS, alerts: latencies.length, ms: rounded(latency),
         stages: { acceptedToRaisedMs: rounded(toRaised), raisedToReceivedMs: rounded(toReceived) },
       },
-      throughput: { events: burst.length, ingestAcceptedPerSecond: ingestRate, allStagesPerSecond: throughput, stagePerSecond: stageRates },
+      throughput: { events: burst.length, ingestAcceptedPerSecond: ingestRate, allStagesPerSecond: throughput, stagePerSecond: stageRates, lakeFiles },
       rssMb: Object.fromEntries([...steadyRss].map(([s, steadyMax]) => [s, { steadyMax, burstMax: burstRss.get(s) }])),
     };
     await writeFile(resolve(__dirname, '../../bench/results/suite-latency.svg'), latencySvg(latencies));
@@ -181,6 +184,7 @@ async function main(): Promise<void> {
       `| burst of ${burst.length.toLocaleString('en')} events: ingest accepted, events/s | ${ingestRate.toLocaleString('en')} |`,
       `| … every stage (lake, scoring, profiles) done, events/s | ${throughput.toLocaleString('en')} |`,
       ...Object.entries(stageRates).map(([stage, rate]) => `| … ${stage} done, events/s | ${rate.toLocaleString('en')} |`),
+      `| … lake files written for it (a file per event-time hour per roll) | ${lakeFiles.toLocaleString('en')} |`,
       ...Object.entries(report.rssMb).map(([s, r]) => `| ${s} resident memory, max MB: at ${RATE} events/s / during the burst | ${r.steadyMax} / ${r.burstMax} |`),
       '',
       '![latency](suite-latency.svg)',
