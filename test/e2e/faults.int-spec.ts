@@ -53,7 +53,10 @@ describe('the suite survives kill -9 of each service under load', () => {
 
     await suite.sendThrough(events, SERVICES.map((service) => () => suite.crash(service)));
 
-    await expectNothingLostNothingTwice(suite, { events, scores: () => scores.values() as Score[], received: receiver.received, secret, lakeDir });
+    await expectNothingLostNothingTwice({
+      events, scores: () => scores.values() as Score[], received: receiver.received, secret, lakeDir,
+      profile: (userId) => suite.call('profile-api', `/v1/profiles/${userId}`),
+    });
     await scores.consumer.stop();
   });
 });

@@ -73,7 +73,10 @@ describe.each(['redis', 'kafka'] as const)('the suite survives its infrastructur
       },
     ]);
 
-    await expectNothingLostNothingTwice(suite, { events, scores: () => scores.values() as Score[], received: receiver.received, secret, lakeDir }, 120_000);
+    await expectNothingLostNothingTwice({
+      events, scores: () => scores.values() as Score[], received: receiver.received, secret, lakeDir,
+      profile: (userId) => suite.call('profile-api', `/v1/profiles/${userId}`),
+    }, 120_000);
     await scores.consumer.stop();
 
     // The receiver's outage was felt: deliveries failed, and were retried until they arrived.

@@ -1,14 +1,15 @@
 import type { Alert, EventIn, Score } from '@app/contracts';
 import { eventually, readLake, verifyStandardWebhook, type ReceivedWebhook } from '@app/testing';
-import type { SuiteProcesses } from './suite-processes';
 
 export interface SuiteOutcome {
   events: Array<EventIn & { eventId: string }>;
-  /** Everything published on the scores topic (a test's own reader group). */
-  scores: Score[] | (() => Score[]);
+  /** Everything published on the scores topic so far (a test's own reader group). */
+  scores: () => Score[];
   received: ReceivedWebhook[];
   secret: string;
   lakeDir: string;
+  /** GET /v1/profiles/{userId} on profile-api. */
+  profile: (userId: string) => Promise<Response>;
 }
 
 /**
@@ -16,9 +17,8 @@ export interface SuiteOutcome {
  * the scores called for received under a single webhook-id and signed, every profile counting exactly
  * the events sent (alerts once each), and every event in the lake exactly once.
  */
-export async function expectNothingLostNothingTwice(suite: SuiteProcesses, outcome: SuiteOutcome, timeoutMs = 90_000): Promise<void> {
-  const { events, received, secret, lakeDir } = outcome;
-  const scores = () => (typeof outcome.scores === 'function' ? outcome.scores() : outcome.scores);
+export async function expectNothingLostNothingTwice(outcome: SuiteOutcome, timeoutMs = 90_000): Promise<void> {
+  const { events, scores, received, secret, lakeDir } = outcome;
   const scored = events.filter((e) => e.type !== 'chargeback');
   await eventually(() => expect(new Set(scores().map((s) => s.eventId)).size).toBe(scored.length), { timeoutMs });
 
@@ -40,7 +40,7 @@ export async function expectNothingLostNothingTwice(suite: SuiteProcesses, outco
   }
   await eventually(async () => {
     for (const [userId, want] of expected) {
-      const profile = (await (await suite.call('profile-api', `/v1/profiles/${userId}`)).json()) as { eventCountsByType?: Record<string, number>; alertCount?: number };
+      const profile = (await (await outcome.profile(userId)).json()) as { eventCountsByType?: Record<string, number>; alertCount?: number };
       expect({ userId, counts: profile.eventCountsByType, alerts: profile.alertCount }).toEqual({ userId, ...want });
     }
   }, { timeoutMs });
@@ -48,6 +48,6 @@ export async function expectNothingLostNothingTwice(suite: SuiteProcesses, outco
   await eventually(async () => {
     const rows = await readLake(lakeDir, 'event_id');
     expect(rows).toHaveLength(events.length);
-    expect(new Set(rows.map((r) => r.event_id)).size).toBe(events.length);
+    expect(new Set(rows.map((r) => r.event_id))).toEqual(new Set(events.map((e) => e.eventId)));
   }, { timeoutMs });
 }
