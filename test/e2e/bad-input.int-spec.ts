@@ -95,7 +95,7 @@ describe('bad input: a hostile corpus over HTTP and on events.raw', () => {
     // An id sent twice is published once.
     const twice = good(`${run}-twice`);
     const [first, again] = [await post(JSON.stringify(twice)), await post(JSON.stringify(twice))];
-    expect([(await first.json()).accepted, (await again.json()).duplicates]).toEqual([1, 1]);
+    expect([((await first.json()) as { accepted: number }).accepted, ((await again.json()) as { duplicates: number }).duplicates]).toEqual([1, 1]);
   });
 
   it('dead-letters every hostile record on events.raw with its reason, and the partition goes on', async () => {

@@ -36,7 +36,7 @@ describe.each(services)('%s service endpoints', (service, createModule, dependen
 
   it('checks its real dependencies on /health/ready', async () => {
     const res = await fetch(`${booted.url}/health/ready`);
-    const body = await res.json();
+    const body = (await res.json()) as { details: Record<string, { status: string }> };
     expect(res.status).toBe(200);
     expect(Object.keys(body.details).sort()).toEqual([...dependencies].sort());
     for (const name of dependencies) expect(body.details[name].status).toBe('up');
@@ -51,7 +51,7 @@ describe.each(services)('%s service endpoints', (service, createModule, dependen
   });
 
   it('publishes its OpenAPI document at /docs', async () => {
-    const doc = await (await fetch(`${booted.url}/docs-json`)).json();
+    const doc = (await (await fetch(`${booted.url}/docs-json`)).json()) as { openapi: string; info: { title: string }; paths: Record<string, unknown> };
     expect(doc.openapi).toMatch(/^3\./);
     expect(doc.info.title).toBe(`Sentinel Stream ${service}`);
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
@@ -72,7 +72,7 @@ describe('readiness when a dependency is down', () => {
     const booted = await bootApp(ProfileApiModule.forRoot(config), 'profile-api');
     try {
       const res = await fetch(`${booted.url}/health/ready`);
-      const body = await res.json();
+      const body = (await res.json()) as { error: { details: { details: Record<string, { status: string }> } } };
       expect(res.status).toBe(503);
       expect(body.error.details.details.postgres.status).toBe('down');
       expect(body.error.details.details.bus.status).toBe('up');
@@ -80,7 +80,7 @@ describe('readiness when a dependency is down', () => {
       const profile = await fetch(`${booted.url}/v1/profiles/someone`, { headers: { authorization: `Bearer ${env.API_KEYS}` } });
       expect(profile.status).toBe(503);
       expect(profile.headers.get('retry-after')).toBe('1');
-      expect((await profile.json()).error.code).toBe('SERVICE_UNAVAILABLE');
+      expect(((await profile.json()) as { error: { code: string } }).error.code).toBe('SERVICE_UNAVAILABLE');
     } finally {
       await booted.close();
     }
