@@ -24,6 +24,7 @@ import { decide } from '../../apps/scoring/src/scoring/decide';
 import { ScoreBatchService } from '../../apps/scoring/src/scoring/score-batch.service';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { median } from './percentiles';
+import { metricSamples, metricSum } from './service-metrics';
 import { GeoLookup } from '@app/enrichment';
 import { enrichedSimulation } from '../simulate/enriched-simulation';
 import { simulationOptions } from '../simulate/simulate';
@@ -58,10 +59,7 @@ async function dropState(prefix: string): Promise<void> {
 }
 
 /** Scored events so far, from the service's own counter. */
-async function scoredSoFar(port: number): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return text.split('\n').filter((l) => l.startsWith('scoring_events_scored_total')).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
-}
+const scoredSoFar = (port: number) => metricSum(port, 'scoring_events_scored_total');
 
 interface ScoringRun {
   bus: MessageBus;
@@ -117,13 +115,12 @@ function measureService(busUrl: string, events: EnrichedEvent[]) {
 
 /** Cumulative counts of the scoring group's `bus_handler_duration_seconds` buckets (upper bound in s → batches). */
 async function batchDurationBuckets(port: number): Promise<Map<number, number>> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   const buckets = new Map<number, number>();
-  for (const line of text.split('\n')) {
-    if (!line.startsWith('bus_handler_duration_seconds_bucket{') || !/group="[^"]*scoring"/.test(line)) continue;
+  for (const [line, count] of await metricSamples(port, 'bus_handler_duration_seconds_bucket{')) {
+    if (!/group="[^"]*scoring"/.test(line)) continue;
     const bound = (/le="([^"]+)"/.exec(line) as RegExpExecArray)[1];
     const le = bound === '+Inf' ? Infinity : Number(bound);
-    buckets.set(le, (buckets.get(le) ?? 0) + Number(line.split(' ').pop()));
+    buckets.set(le, (buckets.get(le) ?? 0) + count);
   }
   return buckets;
 }

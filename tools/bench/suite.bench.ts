@@ -23,6 +23,7 @@ import { simulationOptions } from '../simulate/simulate';
 import { simulate, withIdPrefix } from '../simulate/simulation';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { percentiles } from './percentiles';
+import { metricSum } from './service-metrics';
 
 const RATE = Number(arg('rate', '2000'));
 const SECONDS = Number(arg('seconds', '30'));
@@ -34,10 +35,7 @@ const SERVICES = { ingest: 3961, scoring: 3962, 'profile-api': 3963, alerts: 396
 type Service = keyof typeof SERVICES;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function metric(service: Service, name: string, filter = ''): Promise<number> {
-  const text = await (await fetch(`http://127.0.0.1:${SERVICES[service]}/metrics`)).text();
-  return text.split('\n').filter((l) => l.startsWith(name) && l.includes(filter)).reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
-}
+const metric = (service: Service, name: string, filter = '') => metricSum(SERVICES[service], name, filter);
 
 const rssMb = (pid: number) => Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024);
 
