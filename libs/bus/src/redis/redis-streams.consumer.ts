@@ -33,6 +33,9 @@ interface Collected {
 
 type XReadReply = Array<[Buffer, Array<[Buffer, Buffer[] | null]>]> | null;
 
+/** How a hand-over ended: `abandoned` when stopping left some partitions' entries pending. */
+type HandOverResult = { ok: true; abandoned: boolean } | { ok: false; error: unknown };
+
 const LAG_REFRESH_MS = 5_000;
 /** Entries asked for per stream per read while accumulating: the buffer grows in steps of this. */
 const ACCUMULATE_READ_COUNT = 5_000;
@@ -43,6 +46,8 @@ const ACCUMULATE_READ_COUNT = 5_000;
  * the handler and the dead letters succeeded. Unacknowledged entries stay pending and are read
  * again (cursor '0') after a failure or a restart, so nothing is lost. With `accumulate`, entries
  * read are held (still pending) until enough bytes or time have gathered, then handed over.
+ * The next read runs while the handler works (one hand-over at a time): Redis prepares entries on
+ * the other core instead of idling while we handle, and we instead of idling while it reads.
  */
 export class RedisStreamsConsumer implements Consumer {
   private stopping = false;
@@ -57,6 +62,13 @@ export class RedisStreamsConsumer implements Consumer {
   private collectingSince = 0;
   /** Counts the reader's lost connections; a read that spans one is not trusted (see read()). */
   private readerConnection = 0;
+  /**
+   * The hand-over running while the next read waits on Redis (so Redis prepares entries while the
+   * handler works, on the other core). At most one at a time: a partition's batches stay in order.
+   */
+  private inFlight: Promise<HandOverResult> | null = null;
+  /** Stopping abandoned a batch: entries read after it must not be handed over before it. */
+  private heldBack = false;
 
   constructor(
     private readonly redis: Redis,
@@ -95,20 +107,51 @@ export class RedisStreamsConsumer implements Consumer {
     while (!this.stopping) {
       try {
         await this.maintain();
+        // A read from '0' returns this consumer's pending entries, the ones being handled included:
+        // only '>' reads may overlap a hand-over.
+        if (!this.streams.every((s) => s.cursor === '>')) await this.finishHandOver();
         const reply = await this.read();
         if (reply) this.collect(reply);
-        if (this.readyToHandOver()) await this.handOver();
+        if (this.readyToHandOver()) {
+          await this.finishHandOver();
+          if (this.heldBack) break;
+          this.inFlight = this.handOver().then(
+            (abandoned) => ({ ok: true as const, abandoned }),
+            (error: unknown) => ({ ok: false as const, error }),
+          );
+        } else if (this.inFlight && this.collected.size === 0) {
+          await this.finishHandOver(); // surfaces a failure now rather than at the next batch
+        }
       } catch (error) {
+        // What failed and what was gathered after it stay pending, to be re-read from '0' in order.
+        await this.finishHandOver().catch(() => undefined);
+        this.forgetCollected();
         if (this.stopping) break;
         this.logger.error({ err: error, group: this.options.group }, 'redis consumer loop failed; re-reading pending entries');
-        this.forgetCollected();
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
     }
-    // Draining: what was gathered is handled and acknowledged now rather than re-read by the next run.
-    if (this.collected.size > 0) {
+    // Draining: what was gathered is handled and acknowledged now rather than re-read by the next run,
+    // unless a partition was left pending: entries read after those wait with them.
+    const lastFailed = await this.finishHandOver().then(
+      () => false,
+      (err: unknown) => {
+        this.logger.warn({ err, group: this.options.group }, 'last batch failed; it stays pending and is re-read at the next start');
+        return true;
+      },
+    );
+    if (this.collected.size > 0 && !this.heldBack && !lastFailed) {
       await this.handOver().catch((err) => this.logger.warn({ err, group: this.options.group }, 'final batch failed; it stays pending and is re-read at the next start'));
     }
+  }
+
+  /** Waits for the hand-over in flight; rethrows its failure into the loop (which re-reads from '0'). */
+  private async finishHandOver(): Promise<void> {
+    const result = await this.inFlight;
+    this.inFlight = null;
+    if (!result) return;
+    if (!result.ok) throw result.error;
+    if (result.abandoned) this.heldBack = true;
   }
 
   private async read(): Promise<XReadReply> {
@@ -169,8 +212,11 @@ export class RedisStreamsConsumer implements Consumer {
     return this.collectedBytes >= accumulate.minBytes || Date.now() - this.collectingSince >= accumulate.maxWaitMs;
   }
 
-  /** Runs the handler per partition, then acknowledges every finished partition in one round trip. */
-  private async handOver(): Promise<void> {
+  /**
+   * Runs the handler per partition, then acknowledges every finished partition in one round trip.
+   * Resolves true when stopping abandoned some partitions (their entries stay pending).
+   */
+  private async handOver(): Promise<boolean> {
     const batches = [...this.collected.values()];
     this.forgetCollected(false);
     const done: Collected[] = [];
@@ -191,6 +237,7 @@ export class RedisStreamsConsumer implements Consumer {
     }
     // Abandoned (stopping) partitions stay pending: the next start re-reads them from '0'.
     if (done.length < batches.length) for (const batch of batches.slice(done.length)) batch.stream.cursor = '0';
+    return done.length < batches.length;
   }
 
   /** Drops what was gathered; with `rewind`, the streams re-read their pending entries from the start. */
@@ -222,7 +269,7 @@ export class RedisStreamsConsumer implements Consumer {
       await this.redis.set(groupLivenessKey(this.options.group), this.settings.consumerName, 'PX', GROUP_LIVENESS_TTL_MS);
     }
     // Not while entries are gathered: a reclaim re-reads pending entries from '0', which would hand those over twice.
-    if (this.collected.size === 0 && now - this.lastReclaim >= this.settings.reclaimIdleMs) {
+    if (this.collected.size === 0 && !this.inFlight && now - this.lastReclaim >= this.settings.reclaimIdleMs) {
       this.lastReclaim = now;
       for (const stream of this.streams) {
         for (let start = '0-0'; ; ) {
