@@ -105,7 +105,7 @@ async function main() {
   const cold = Array.from({ length: RUNS }, () => measure(20_000, ips, agents, coldGeo, coldUa, next));
 
   const redis = new Redis(REDIS_URL);
-  let batched: number[] = [];
+  const batched: number[] = [];
   try {
     await redis.flushdb();
     await loadReference(redis, ips);
