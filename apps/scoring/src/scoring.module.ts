@@ -1,7 +1,7 @@
 import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { PlatformModule, READINESS_CHECKS, type ReadinessCheck } from '@app/platform';
 import { FeaturesController } from './features/features.controller';
-import { ActiveModelRepository } from './model/active-model.repository';
+import { ModelSelectionRepository } from './model/model-selection.repository';
 import { ModelRegistry } from './model/model-registry';
 import { ModelsController } from './model/models.controller';
 import { RulesController } from './rules/rules.controller';
@@ -28,7 +28,7 @@ export class ScoringModule implements OnModuleInit {
         { provide: ScoringKeys, useValue: new ScoringKeys(config.SCORING_STATE_PREFIX) },
         WindowStateRepository,
         RulesRepository,
-        ActiveModelRepository,
+        ModelSelectionRepository,
         ModelRegistry,
         ScoreBatchService,
         ...(config.SCORING_CONSUMER ? [ScoringConsumer] : []),

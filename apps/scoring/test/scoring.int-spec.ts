@@ -51,6 +51,12 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     return found;
   });
 
+  /** The sum of a counter's samples whose line starts with `prefix` (name and labels), read from /metrics. */
+  const metricValue = async (prefix: string): Promise<number> => {
+    const text = await (await fetch(`${app.url}/metrics`)).text();
+    return text.split('\n').filter((line) => line.startsWith(prefix)).reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
+  };
+
   /** A user's stored day bucket: events, transactions, amount in cents, logins. */
   const dayMeasures = async (userId: string, day: string) => UserState.decode(await redis.get(`${statePrefix}:u:${userId}`), 600_000).buckets[2].get(Date.parse(day) / 86_400_000);
 
@@ -62,6 +68,9 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     // A forest reading the second feature: 0.95 from the third transaction of the day.
     await saveModel(join(modelsDir, 'forest'), { id: 'count-forest', version: '2', input: 'features', output: 'output_probability', features: FEATURES, thresholds },
       treeEnsembleModel({ inputName: 'features', featureCount: 2, zipMap: true, trees: [{ nodes: [{ feature: 1, threshold: 2.5, left: 1, right: 2 }, { leaf: 0.05 }, { leaf: 0.95 }] }] }));
+    // A shadow reading a feature the live model does not: 0.92 from the second transaction within the hour.
+    await saveModel(join(modelsDir, 'hourly'), { id: 'hourly-forest', version: '3', input: 'features', output: 'probabilities', features: ['user.tx_count.1h'], thresholds },
+      treeEnsembleModel({ inputName: 'features', featureCount: 1, trees: [{ nodes: [{ feature: 0, threshold: 1.5, left: 1, right: 2 }, { leaf: 0.08 }, { leaf: 0.92 }] }] }));
     await saveModel(join(modelsDir, 'misfit'), { id: 'misfit', version: '1', input: 'features', output: 'probabilities', features: ['event.amount'], thresholds },
       logisticRegressionModel({ inputName: 'features', weights: [1, 1], intercept: 0 }));
     bus = createBus({ url: busUrl, clientId: 'scoring-test', logger: silentBusLogger });
@@ -169,6 +178,47 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     expect(third.score).toBeCloseTo(0.95, 5);
     expect((await scoreOf(day[0].eventId)).score).toBeCloseTo(0.05, 5);
     expect((await json(await call('PUT', '/v1/models/active', { name: 'amount' }))).id).toBe('amount-lr');
+  });
+
+  it('scores a shadow model beside the live one and reports what it would have decided, deciding nothing', async () => {
+    expect((await call('GET', '/v1/models/shadow')).status).toBe(404);
+    expect((await call('PUT', '/v1/models/shadow', { name: 'misfit' })).status).toBe(422);
+    const shadowed = await call('PUT', '/v1/models/shadow', { name: 'hourly' });
+    expect(shadowed.status).toBe(200);
+    expect(await json(shadowed)).toMatchObject({ name: 'hourly', id: 'hourly-forest', version: '3', features: ['user.tx_count.1h'] });
+    const disagreements = () => metricValue('scoring_shadow_decisions_total{live="allow",shadow="block"');
+    const before = await disagreements();
+
+    const user = uniqueName('u');
+    const [first, second] = ['11:00:00', '11:10:00'].map((t) => event(user, `2026-11-22T${t}Z`));
+    await publish([first, second]);
+    const [firstScore, secondScore] = [await scoreOf(first.eventId), await scoreOf(second.eventId)];
+    expect(firstScore).toMatchObject({ model: { id: 'amount-lr' }, decision: 'allow', shadow: { model: { id: 'hourly-forest', version: '3' }, decision: 'allow', alert: false } });
+    expect(firstScore.shadow.score).toBeCloseTo(0.08, 5);
+    // The shadow would have blocked and alerted; the live model allows, and no alert is raised.
+    expect(secondScore).toMatchObject({ model: { id: 'amount-lr' }, decision: 'allow', alert: false, reasons: [], shadow: { decision: 'block', alert: true } });
+    expect(secondScore.shadow.score).toBeCloseTo(0.92, 5);
+    expect(await disagreements()).toBe(before + 1);
+
+    expect((await call('DELETE', '/v1/models/shadow')).status).toBe(204);
+    expect((await call('GET', '/v1/models/shadow')).status).toBe(404);
+    const third = event(user, '2026-11-22T11:20:00Z');
+    await publish([third]);
+    expect((await scoreOf(third.eventId)).shadow).toBeUndefined();
+    // Later on the same partition: the earlier batches' alerts were published before it was scored.
+    expect(alerts.values().some((a) => a.userId === user)).toBe(false);
+
+    // Another instance chose the shadow: this one follows from its next batches.
+    await redis.set(`${statePrefix}:model:shadow`, 'hourly');
+    const followed = await eventually(async () => {
+      const next = event(user, '2026-11-22T11:30:00Z');
+      await publish([next]);
+      const score = await scoreOf(next.eventId);
+      expect(score.shadow).toMatchObject({ model: { id: 'hourly-forest' }, decision: 'block' });
+      return score;
+    });
+    expect(followed.decision).toBe('allow');
+    expect((await call('DELETE', '/v1/models/shadow')).status).toBe(204);
   });
 
   it('never applies an event twice: a rewound group re-reads the partition and the state is unchanged', async () => {

@@ -14,4 +14,10 @@ export interface Score {
   scoredAt: string;
   /** The model's input, by feature name: only when the service runs with SCORING_EMIT_FEATURES (parity checks, training from served features). */
   features?: Record<string, number>;
+  /**
+   * A shadow model's opinion of the same event, when one is scored beside the live model (PUT
+   * /v1/models/shadow): its score, and the decision and alert it would have made under the same
+   * rules. Reported only: it decides nothing and raises no alert.
+   */
+  shadow?: { model: { id: string; version: string }; score: number; decision: 'allow' | 'review' | 'block'; alert: boolean };
 }

@@ -5,40 +5,41 @@ import { FeatureEngine, type FeatureConfig } from '@app/features';
 import { ModelLoadError, OnnxModel } from '@app/model';
 import { APP_CONFIG, ROOT_LOGGER } from '@app/platform';
 import type { ScoringConfig } from '../scoring.config';
-import { ActiveModelRepository } from './active-model.repository';
+import { ModelSelectionRepository } from './model-selection.repository';
+import { ModelSlot, type ServedModel } from './model-slot';
 
-export interface ServedModel {
-  /** Folder name in MODELS_DIR. */
-  name: string;
-  model: OnnxModel;
-}
-
-/** A released session may still be in a batch that started before the swap; this outlives any batch. */
-const RELEASE_AFTER_MS = 60_000;
+export type { ServedModel } from './model-slot';
 
 /**
- * Loads, validates and swaps ONNX models. A batch takes `current` once at its start, so a swap
- * lands between batches: no event is lost or scored half by one model and half by another.
+ * Loads, validates and swaps ONNX models: the active one, whose scores decide, and optionally a
+ * shadow scored beside it on the same features, whose scores are only reported. A batch takes
+ * both once at its start, so a swap lands between batches: no event is lost or scored half by one
+ * model and half by another.
  */
 @Injectable()
 export class ModelRegistry implements OnApplicationShutdown {
-  private served: ServedModel | null = null;
-  /** A name that failed to load, so batches that still see it in Redis do not retry it each time. */
-  private failedName: string | null = null;
-  private loading: Promise<void> | null = null;
-  private readonly logger: Logger;
+  private readonly active: ModelSlot;
+  private readonly shadowSlot: ModelSlot;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: ScoringConfig,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
-    private readonly activeModel: ActiveModelRepository,
+    private readonly selection: ModelSelectionRepository,
   ) {
-    this.logger = rootLogger.child({ component: 'model-registry' });
+    const logger = rootLogger.child({ component: 'model-registry' });
+    const open = (name: string) => this.open(name);
+    this.active = new ModelSlot('active', open, logger);
+    this.shadowSlot = new ModelSlot('shadow', open, logger);
   }
 
   get current(): ServedModel {
-    if (!this.served) throw new Error('no model is loaded');
-    return this.served;
+    const served = this.active.current;
+    if (!served) throw new Error('no model is loaded');
+    return served;
+  }
+
+  get shadow(): ServedModel | null {
+    return this.shadowSlot.current;
   }
 
   get featureConfig(): FeatureConfig {
@@ -47,35 +48,39 @@ export class ModelRegistry implements OnApplicationShutdown {
 
   /** The boot model: a model that does not match its manifest stops the service with the reason. */
   async loadInitial(): Promise<void> {
-    this.swap({ name: this.config.MODEL_NAME, model: await this.open(this.config.MODEL_NAME) });
+    await this.active.load(this.config.MODEL_NAME);
   }
 
   /** Loads, checks and serves `name`, then tells every instance (PUT /v1/models/active). */
   async activate(name: string): Promise<ServedModel> {
-    const model = await this.open(name);
-    this.swap({ name, model });
-    this.failedName = null;
-    await this.activeModel.set(name);
-    return this.current;
+    const served = await this.active.load(name);
+    await this.selection.setActive(name);
+    return served;
   }
 
-  /** Called with the name a batch read from Redis: starts loading it in the background when it is new here. */
-  follow(name: string | null): void {
-    if (!name || name === this.served?.name || name === this.failedName || this.loading) return;
-    this.loading = this.open(name)
-      .then((model) => this.swap({ name, model }))
-      .catch((error: Error) => {
-        this.failedName = name;
-        this.logger.error({ model: name, err: error.message }, 'the activated model cannot be served here; keeping the current one');
-      })
-      .finally(() => {
-        this.loading = null;
-      });
+  /** Loads, checks and scores `name` beside the active model, then tells every instance (PUT /v1/models/shadow). */
+  async shadowWith(name: string): Promise<ServedModel> {
+    const served = await this.shadowSlot.load(name);
+    await this.selection.setShadow(name);
+    return served;
+  }
+
+  /** Stops shadow scoring on every instance (DELETE /v1/models/shadow). */
+  async stopShadow(): Promise<void> {
+    this.shadowSlot.put(null);
+    await this.selection.setShadow(null);
+  }
+
+  /** Called with the names a batch read from Redis (null: none recorded) to serve what every instance should. */
+  follow(active: string | null, shadow: string | null): void {
+    // No active name recorded: nobody activated one, and MODEL_NAME stays.
+    if (active !== null) this.active.follow(active);
+    if (shadow === null) this.shadowSlot.put(null);
+    else this.shadowSlot.follow(shadow);
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.loading;
-    await this.served?.model.release();
+    await Promise.all([this.active.release(), this.shadowSlot.release()]);
   }
 
   private async open(name: string): Promise<OnnxModel> {
@@ -88,12 +93,5 @@ export class ModelRegistry implements OnApplicationShutdown {
       throw new ModelLoadError(model.manifestPath, (error as Error).message);
     }
     return model;
-  }
-
-  private swap(next: ServedModel): void {
-    const previous = this.served;
-    this.served = next;
-    this.logger.info({ model: next.name, id: next.model.id, version: next.model.version, features: next.model.manifest.features.length }, 'serving model');
-    if (previous && previous.model !== next.model) setTimeout(() => void previous.model.release(), RELEASE_AFTER_MS).unref();
   }
 }

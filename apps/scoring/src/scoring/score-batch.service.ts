@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { compareOffsets } from '@app/bus';
 import { alertIdFor, type Alert, type EnrichedEvent, type Score } from '@app/contracts';
 import { featureEventOf, MerchantState, UserState, DAY, type EventFate } from '@app/features';
-import { APP_CONFIG } from '@app/platform';
+import { APP_CONFIG, ROOT_LOGGER } from '@app/platform';
 import { ModelRegistry } from '../model/model-registry';
 import { RulesRepository } from '../rules/rules.repository';
 import type { ScoringConfig } from '../scoring.config';
@@ -34,7 +35,12 @@ const metrics = {
   late: new Counter({ name: 'scoring_late_events_total', help: 'Events older than the grace: scored, windows not updated' }),
   duplicates: new Counter({ name: 'scoring_duplicate_events_total', help: 'Copies of events applied lately (a producer published twice): scored, windows not updated' }),
   redelivered: new Counter({ name: 'scoring_redelivered_events_total', help: 'Events at or before the stored position: already applied, skipped' }),
+  shadow: new Counter({ name: 'scoring_shadow_decisions_total', help: 'Events scored by the shadow model too, by the live decision and the one the shadow would have made', labelNames: ['live', 'shadow'] }),
+  shadowFailures: new Counter({ name: 'scoring_shadow_failures_total', help: 'Batches the shadow model failed to score (their scores went out without the shadow\'s opinion)' }),
 };
+
+type ShadowOpinion = NonNullable<Score['shadow']>;
+type Fired = Parameters<typeof decide>[2];
 
 /**
  * The scoring use case, per batch of one partition (DESIGN.md, "Scoring"):
@@ -55,13 +61,16 @@ export class ScoreBatchService {
   private readonly written = new Map<string, string>();
   private plan: ScoringPlan | null = null;
   private readonly skipTypes: Set<string>;
+  private readonly logger: Logger;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: ScoringConfig,
+    @Inject(ROOT_LOGGER) rootLogger: Logger,
     private readonly state: WindowStateRepository,
     private readonly rulesRepository: RulesRepository,
     private readonly models: ModelRegistry,
   ) {
+    this.logger = rootLogger.child({ component: 'score-batch' });
     this.cache = new UserStateCache(config.SCORING_CACHE_USERS);
     this.merchantCache = new MerchantStateCache(config.SCORING_CACHE_MERCHANTS, config.SCORING_MERCHANT_REFRESH_MS);
     this.skipTypes = new Set(config.SCORING_SKIP_TYPES);
@@ -86,7 +95,7 @@ export class ScoreBatchService {
       }
       const users = new Map(userIds.map((id) => [id, cached.get(id) ?? UserState.decode(snapshot.users.get(id), this.models.featureConfig.graceMs)]));
       for (const [userId, user] of users) this.cache.set(userId, partitionKey, user);
-      this.models.follow(snapshot.activeModel);
+      this.models.follow(snapshot.activeModel, snapshot.shadowModel);
       const plan = await this.planFor(snapshot.rulesVersion);
       const merchants = new Map(merchantIds.map((id) => [id, cachedMerchants.get(id) ?? MerchantState.fromFields(snapshot.merchants.get(id) ?? {})]));
       for (const [id, merchant] of merchants) if (!cachedMerchants.has(id)) this.merchantCache.set(id, merchant);
@@ -110,9 +119,10 @@ export class ScoreBatchService {
 
   private async planFor(rulesVersion: string | null): Promise<ScoringPlan> {
     const { model } = this.models.current;
-    if (this.plan && this.plan.model === model && this.plan.rulesVersion === rulesVersion) return this.plan;
+    const shadow = this.models.shadow?.model ?? null;
+    if (this.plan && this.plan.model === model && this.plan.shadow === shadow && this.plan.rulesVersion === rulesVersion) return this.plan;
     const { version, rules } = rulesVersion === null ? { version: null, rules: [] } : await this.rulesRepository.list();
-    this.plan = new ScoringPlan(model, version, rules, this.models.featureConfig);
+    this.plan = new ScoringPlan(model, shadow, version, rules, this.models.featureConfig);
     return this.plan;
   }
 
@@ -142,32 +152,68 @@ export class ScoreBatchService {
     if (rows !== matrix) scored.forEach((_, i) => rows.set(matrix.subarray(i * width, i * width + modelWidth), i * modelWidth));
     const probabilities = await plan.model.score(rows, scored.length);
     const { thresholds } = plan.model.manifest;
-    const verdicts: Verdict[] = scored.map((s, i) => {
+    const fired: Fired[] = scored.map((s, i) => {
       const row = matrix.subarray(i * width, (i + 1) * width);
-      const fired = plan.rules.flatMap((rule) => {
+      return plan.rules.flatMap((rule) => {
         const condition = rule.test(s.event.type, row);
         return condition ? [{ rule: rule.rule, condition, value: row[plan.engine.names.indexOf(condition.feature)] }] : [];
       });
-      return decide(probabilities[i], thresholds, fired, s.fate);
     });
+    const verdicts: Verdict[] = scored.map((s, i) => decide(probabilities[i], thresholds, fired[i], s.fate));
     await this.explain(plan, rows, probabilities, verdicts);
+    const shadow = await this.shadowOpinions(plan, batch, fired);
 
     const model = { id: plan.model.id, version: plan.model.version };
     const now = new Date().toISOString();
     const scores: Score[] = [];
     const alerts: Alert[] = [];
     const decisions = { allow: 0, review: 0, block: 0 };
+    const shadowPairs = new Map<string, number>();
     scored.forEach(({ event }, i) => {
       const { decision, alert, reasons } = verdicts[i];
       const score = round(probabilities[i]);
       const features = this.config.SCORING_EMIT_FEATURES ? featureRecord(plan.model.manifest.features, rows, i) : undefined;
-      scores.push({ eventId: event.eventId, userId: event.userId, occurredAt: event.occurredAt, model, score, decision, alert, reasons, scoredAt: now, ...(features ? { features } : {}) });
+      const out: Score = { eventId: event.eventId, userId: event.userId, occurredAt: event.occurredAt, model, score, decision, alert, reasons, scoredAt: now };
+      if (features) out.features = features;
+      if (shadow) {
+        out.shadow = shadow[i];
+        const pair = `${decision}:${shadow[i].decision}`;
+        shadowPairs.set(pair, (shadowPairs.get(pair) ?? 0) + 1);
+      }
+      scores.push(out);
       decisions[decision]++;
       if (alert) alerts.push({ alertId: alertIdFor(event.eventId), eventId: event.eventId, userId: event.userId, eventType: event.type, occurredAt: event.occurredAt, score, model, reasons, raisedAt: now });
     });
     for (const [decision, count] of Object.entries(decisions)) if (count > 0) metrics.scored.inc({ decision }, count);
+    for (const [pair, count] of shadowPairs) {
+      const [live, shadowDecision] = pair.split(':');
+      metrics.shadow.inc({ live, shadow: shadowDecision }, count);
+    }
     metrics.alerts.inc(alerts.length);
     return { scores, alerts };
+  }
+
+  /**
+   * The shadow model's score of every event, and what it would have decided under the same rules
+   * (one more session.run for the batch). A shadow that fails leaves the batch's scores without
+   * its opinion: it never holds up or changes live scoring.
+   */
+  private async shadowOpinions(plan: ScoringPlan, batch: ScoredBatch, fired: Fired[]): Promise<ShadowOpinion[] | null> {
+    const shadow = plan.shadow;
+    if (!shadow || batch.events.length === 0) return null;
+    let probabilities: Float32Array;
+    try {
+      probabilities = await shadow.score(plan.shadowRows(batch.matrix, batch.events.length), batch.events.length);
+    } catch (error) {
+      metrics.shadowFailures.inc();
+      this.logger.warn({ model: shadow.id, version: shadow.version, err: (error as Error).message }, 'the shadow model failed to score a batch; its scores go out without the shadow');
+      return null;
+    }
+    const model = { id: shadow.id, version: shadow.version };
+    return batch.events.map(({ fate }, i) => {
+      const { decision, alert } = decide(probabilities[i], shadow.manifest.thresholds, fired[i], fate);
+      return { model, score: round(probabilities[i]), decision, alert };
+    });
   }
 
   /** Adds the features that pushed each non-allowed score most (one extra model call for the batch). */

@@ -9,4 +9,5 @@ export class ScoringKeys {
   rules = () => `${this.prefix}:rules`;
   rulesVersion = () => `${this.prefix}:rules:version`;
   activeModel = () => `${this.prefix}:model:active`;
+  shadowModel = () => `${this.prefix}:model:shadow`;
 }

@@ -10,6 +10,8 @@ export interface StateSnapshot {
   position: string | null;
   rulesVersion: string | null;
   activeModel: string | null;
+  /** The model scored beside the active one, or null for none. */
+  shadowModel: string | null;
   /** Stored user states (UserState.decode reads them), null for users never stored. */
   users: Map<string, string | null>;
   merchants: Map<string, Record<string, string>>;
@@ -46,17 +48,18 @@ export class WindowStateRepository {
   }
 
   async read(topic: string, partition: number, userIds: string[], merchantIds: string[]): Promise<StateSnapshot> {
-    const pipeline = this.redis.pipeline().mget(this.keys.position(topic, partition), this.keys.rulesVersion(), this.keys.activeModel());
+    const pipeline = this.redis.pipeline().mget(this.keys.position(topic, partition), this.keys.rulesVersion(), this.keys.activeModel(), this.keys.shadowModel());
     if (userIds.length > 0) pipeline.mget(userIds.map((id) => this.keys.user(id)));
     for (const id of merchantIds) pipeline.hgetall(this.keys.merchant(id));
     const replies = (await run(pipeline.exec())).map(([, value]) => value);
-    const [position, rulesVersion, activeModel] = replies[0] as Array<string | null>;
+    const [position, rulesVersion, activeModel, shadowModel] = replies[0] as Array<string | null>;
     const users = userIds.length > 0 ? (replies[1] as Array<string | null>) : [];
     const merchantsFrom = userIds.length > 0 ? 2 : 1;
     return {
       position,
       rulesVersion,
       activeModel,
+      shadowModel,
       users: new Map(userIds.map((id, i) => [id, users[i]])),
       merchants: new Map(merchantIds.map((id, i) => [id, replies[merchantsFrom + i] as Record<string, string>])),
     };
