@@ -8,6 +8,8 @@ log() { echo "[infra] $*" >&2; }
 
 PG_HOST=${PGHOST:-127.0.0.1}
 REDIS_PORT=${REDIS_PORT:-6379}
+AOF_REWRITE_MIN_SIZE=1gb
+AOF_REWRITE_MIN_BYTES=$((1024 * 1024 * 1024))
 
 apt_install() {
   if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
@@ -32,7 +34,8 @@ ensure_redis() {
     log "starting redis on 127.0.0.1:$REDIS_PORT"
     mkdir -p /var/lib/redis /var/log/redis 2>/dev/null || true
     redis-server --daemonize yes --bind 127.0.0.1 -::1 --port "$REDIS_PORT" --save "" \
-      --appendonly yes --appendfsync everysec --dir /var/lib/redis --logfile /var/log/redis/ci.log
+      --appendonly yes --appendfsync everysec --auto-aof-rewrite-min-size "$AOF_REWRITE_MIN_SIZE" \
+      --dir /var/lib/redis --logfile /var/log/redis/ci.log
     for _ in $(seq 1 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && break; sleep 0.1; done
   fi
   # Redis is our queue and state store: it must keep what it acknowledged (DESIGN.md, "Message queue").
@@ -40,6 +43,13 @@ ensure_redis() {
     log "enabling redis persistence (appendonly yes, appendfsync everysec)"
     redis-cli -p "$REDIS_PORT" config set appendfsync everysec >/dev/null
     redis-cli -p "$REDIS_PORT" config set appendonly yes >/dev/null
+  fi
+  # Every stream entry lands in the AOF: with Redis's 64 MB default it rewrote the whole dataset every
+  # few seconds under load (10 rewrites per `npm run bench`, each a fork stalling Redis ~14 ms and a
+  # second core busy); 1 GB: none (docs/bus.md, "Durability").
+  if [ "$(redis-cli -p "$REDIS_PORT" config get auto-aof-rewrite-min-size | tail -1)" -lt "$AOF_REWRITE_MIN_BYTES" ]; then
+    log "raising redis auto-aof-rewrite-min-size to $AOF_REWRITE_MIN_SIZE"
+    redis-cli -p "$REDIS_PORT" config set auto-aof-rewrite-min-size "$AOF_REWRITE_MIN_SIZE" >/dev/null
   fi
 }
 
