@@ -4,8 +4,9 @@
  *    enriched events from a topic of its own, on Redis Streams and on Kafka; events/s from the first
  *    event scored to the last, read from its /metrics.
  * 2. Side by side, in this process, on the same events, state in Redis: the service's ScoreBatchService
- *    (batches of SCORING_MAX_BATCH: one Redis read, one session.run, one MULTI write each) against a
- *    naive per-event version of the same logic (one Redis round trip and one session.run per event).
+ *    (batches of SCORING_MAX_BATCH: one Redis read, one session.run, one script write each) against a
+ *    naive per-event version of the same logic (one Redis round trip and one session.run per event),
+ *    timed in alternating chunks (sideBySide).
  * 3. Per-batch processing time at a steady 5,000 events/s (measureBatchTimes).
  * Writes bench/results/scoring.json and .md.
  */
@@ -21,7 +22,7 @@ import { bootApp } from '@app/testing';
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
 import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { decide } from '../../apps/scoring/src/scoring/decide';
-import { ScoreBatchService } from '../../apps/scoring/src/scoring/score-batch.service';
+import { ScoreBatchService, type PositionedEvent } from '../../apps/scoring/src/scoring/score-batch.service';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { median } from './percentiles';
 import { metricSamples, metricSum } from './service-metrics';
@@ -31,7 +32,10 @@ import { simulationOptions } from '../simulate/simulate';
 import { startServiceProcess, stopServiceProcess } from '@app/testing';
 
 const EVENTS = Number(arg('events', '300000'));
-const SIDE_BY_SIDE_EVENTS = Number(arg('side-by-side-events', '30000'));
+// 90,000: the batched side then runs ~3 s a run; over 30,000 (1 s) its figure swung by a third between runs.
+const SIDE_BY_SIDE_EVENTS = Number(arg('side-by-side-events', '90000'));
+/** Events each side scores in its turn (sideBySide). */
+const SIDE_BY_SIDE_CHUNK = Number(arg('side-by-side-chunk', '10000'));
 const CUSTOMERS = Number(arg('customers', '5000'));
 const TERMINALS = Number(arg('terminals', '10000'));
 const RUNS = Number(arg('runs', '3'));
@@ -161,74 +165,127 @@ function measureBatchTimes(busUrl: string, events: EnrichedEvent[]) {
   });
 }
 
-/** The events as the bus would hand them over: per partition, in order, with increasing offsets. */
-function partitioned(events: EnrichedEvent[]) {
+/** The events as the bus would hand them over: per partition, in order, with offsets increasing from `first`. */
+function partitioned(events: EnrichedEvent[], first: number) {
   const parts = Array.from({ length: PARTITIONS }, () => [] as Array<{ offset: string; event: EnrichedEvent }>);
-  events.forEach((event, n) => parts[partitionForKey(event.userId, PARTITIONS)].push({ offset: String(n), event }));
+  events.forEach((event, n) => parts[partitionForKey(event.userId, PARTITIONS)].push({ offset: String(first + n), event }));
   return parts;
 }
 
-async function measureBatched(events: EnrichedEvent[]) {
+/** One side of the comparison, on state of its own that lasts across the chunks of events it is given. */
+interface Side {
+  score(events: EnrichedEvent[]): Promise<void>;
+  /** Scores what score() held back. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The service's ScoreBatchService: batches of SCORING_MAX_BATCH per partition (one Redis read, one session.run, one script write each). */
+async function batchedSide(): Promise<Side> {
   const statePrefix = runName('batched');
   const app = await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, {
     API_KEYS: API_KEY, LOG_LEVEL: 'warn', BUS_URL: REDIS_URL, REDIS_URL, SCORING_STATE_PREFIX: statePrefix, SCORING_CONSUMER: 'false',
   })), 'scoring');
   const service = app.app.get(ScoreBatchService);
   const batch = loadConfig(scoringEnv, { API_KEYS: API_KEY }).SCORING_MAX_BATCH;
-  const parts = partitioned(events);
-  try {
-    const started = performance.now();
-    for (let from = 0; parts.some((p) => from < p.length); from += batch) {
-      for (const [partition, part] of parts.entries()) {
-        if (from < part.length) await service.scoreBatch('bench', partition, part.slice(from, from + batch), async () => undefined);
+  // Each partition's events not yet scored: a chunk ends mid-batch, and a backlog gives whole batches.
+  const pending = Array.from({ length: PARTITIONS }, () => [] as PositionedEvent[]);
+  let offset = 0;
+  const scoreBatches = async (whole: boolean) => {
+    for (let more = true; more; ) {
+      more = false;
+      for (const [partition, part] of pending.entries()) {
+        if (part.length >= batch || (!whole && part.length > 0)) await service.scoreBatch('bench', partition, part.splice(0, batch), async () => undefined);
+        more ||= part.length >= batch || (!whole && part.length > 0);
       }
     }
-    return Math.round(events.length / ((performance.now() - started) / 1000));
-  } finally {
-    await app.close();
-    await dropState(statePrefix);
-  }
+  };
+  return {
+    async score(events) {
+      partitioned(events, offset).forEach((part, partition) => pending[partition].push(...part));
+      offset += events.length;
+      await scoreBatches(true);
+    },
+    flush: () => scoreBatches(false),
+    async close() {
+      await app.close();
+      await dropState(statePrefix);
+    },
+  };
 }
 
 /** The same features, model and decision, one event at a time: a Redis round trip (the previous event's write pipelined with this one's read) and a session.run each. */
-async function measureNaive(events: EnrichedEvent[]) {
+async function naiveSide(): Promise<Side> {
   const statePrefix = runName('naive');
   const redis = new Redis(REDIS_URL);
   const model = await OnnxModel.load('models/default/manifest.json');
   const engine = new FeatureEngine(model.manifest.features, DEFAULT_FEATURE_CONFIG);
   let pendingWrite: ((pipeline: ReturnType<Redis['pipeline']>) => void) | null = null;
+  let n = 0;
+  return {
+    async score(events) {
+      for (const event of events) {
+        const pipeline = redis.pipeline();
+        pendingWrite?.(pipeline);
+        const userKey = `${statePrefix}:u:${event.userId}`;
+        const merchantKey = `${statePrefix}:m:${event.merchantId ?? '-'}`;
+        pipeline.get(userKey).hgetall(merchantKey);
+        const replies = (await pipeline.exec()) ?? [];
+        const [[, userState], [, merchantFields]] = replies.slice(-2) as [[null, string | null], [null, Record<string, string>]];
+        const user = UserState.decode(userState, DEFAULT_FEATURE_CONFIG.graceMs);
+        const merchant = event.merchantId ? MerchantState.fromFields(merchantFields) : null;
+        const { values, fate } = engine.process(featureEventOf(event), user, merchant);
+        const [score] = await model.score(Float32Array.from(values), 1);
+        decide(score, model.manifest.thresholds, [], fate);
+        const position = String(n++);
+        pendingWrite = (p) => {
+          if (user.changed) {
+            const stored = user.storedForm();
+            if (stored.append) p.append(userKey, stored.text);
+            else p.set(userKey, stored.text);
+            p.pexpire(userKey, 31 * 86_400_000);
+          }
+          for (const [field, by] of merchant?.takeIncrements() ?? []) p.hincrby(merchantKey, field, by);
+          p.set(`${statePrefix}:pos:bench:0`, position);
+        };
+      }
+    },
+    flush: async () => undefined,
+    async close() {
+      await model.release();
+      redis.disconnect();
+      await dropState(statePrefix);
+    },
+  };
+}
+
+/**
+ * Both sides on the same events, each on fresh state, timed chunk by chunk in turn (SIDE_BY_SIDE_CHUNK
+ * events: a few full batches per partition), so that both see the same machine: its speed drifts by a
+ * fifth within minutes, and two runs timed one after the other compared two different machines.
+ */
+async function sideBySide(events: EnrichedEvent[]): Promise<{ batched: number; naive: number }> {
+  const batched = await batchedSide();
+  const naive = await naiveSide();
+  const elapsedMs = { batched: 0, naive: 0 };
   try {
-    const started = performance.now();
-    for (const [n, event] of events.entries()) {
-      const pipeline = redis.pipeline();
-      pendingWrite?.(pipeline);
-      const userKey = `${statePrefix}:u:${event.userId}`;
-      const merchantKey = `${statePrefix}:m:${event.merchantId ?? '-'}`;
-      pipeline.get(userKey).hgetall(merchantKey);
-      const replies = (await pipeline.exec()) ?? [];
-      const [[, userState], [, merchantFields]] = replies.slice(-2) as [[null, string | null], [null, Record<string, string>]];
-      const user = UserState.decode(userState, DEFAULT_FEATURE_CONFIG.graceMs);
-      const merchant = event.merchantId ? MerchantState.fromFields(merchantFields) : null;
-      const { values, fate } = engine.process(featureEventOf(event), user, merchant);
-      const [score] = await model.score(Float32Array.from(values), 1);
-      decide(score, model.manifest.thresholds, [], fate);
-      pendingWrite = (p) => {
-        if (user.changed) {
-          const stored = user.storedForm();
-          if (stored.append) p.append(userKey, stored.text);
-          else p.set(userKey, stored.text);
-          p.pexpire(userKey, 31 * 86_400_000);
-        }
-        for (const [field, by] of merchant?.takeIncrements() ?? []) p.hincrby(merchantKey, field, by);
-        p.set(`${statePrefix}:pos:bench:0`, String(n));
-      };
+    for (let from = 0; from < events.length; from += SIDE_BY_SIDE_CHUNK) {
+      const chunk = events.slice(from, from + SIDE_BY_SIDE_CHUNK);
+      for (const [name, side] of [['batched', batched], ['naive', naive]] as const) {
+        const started = performance.now();
+        await side.score(chunk);
+        elapsedMs[name] += performance.now() - started;
+      }
     }
-    return Math.round(events.length / ((performance.now() - started) / 1000));
+    const started = performance.now();
+    await batched.flush();
+    elapsedMs.batched += performance.now() - started;
   } finally {
-    await model.release();
-    redis.disconnect();
-    await dropState(statePrefix);
+    await batched.close();
+    await naive.close();
   }
+  const rate = (ms: number) => Math.round(events.length / (ms / 1000));
+  return { batched: rate(elapsedMs.batched), naive: rate(elapsedMs.naive) };
 }
 
 async function main(): Promise<void> {
@@ -254,15 +311,15 @@ async function main(): Promise<void> {
     console.error(`[bench:scoring] ${engine} at ${BATCH_RATE}/s: ${JSON.stringify(batchTimes[engine])}`);
   }
   const subset = events.slice(0, SIDE_BY_SIDE_EVENTS);
-  // One uncounted round of each first: both sides then run JIT-compiled code (the first batched run was 40% slower).
-  await measureBatched(subset.slice(0, SIDE_BY_SIDE_EVENTS / 3));
-  await measureNaive(subset.slice(0, SIDE_BY_SIDE_EVENTS / 10));
+  // One uncounted round first: both sides then run JIT-compiled code (the first batched run was 40% slower).
+  await sideBySide(subset.slice(0, SIDE_BY_SIDE_CHUNK * 2));
   const batchedRuns: number[] = [];
   const naiveRuns: number[] = [];
   for (let r = 0; r < RUNS; r++) {
-    batchedRuns.push(await measureBatched(subset));
-    naiveRuns.push(await measureNaive(subset));
-    console.error(`[bench:scoring] side by side, run ${r + 1}: batched ${batchedRuns[r]}/s, naive ${naiveRuns[r]}/s`);
+    const { batched, naive } = await sideBySide(subset);
+    batchedRuns.push(batched);
+    naiveRuns.push(naive);
+    console.error(`[bench:scoring] side by side, run ${r + 1}: batched ${batched}/s, naive ${naive}/s`);
   }
   const ratios = batchedRuns.map((b, i) => Math.round((b / naiveRuns[i]) * 10) / 10);
   const model = (await OnnxModel.load('models/default/manifest.json')).manifest;
@@ -273,7 +330,7 @@ async function main(): Promise<void> {
     traffic: { events: EVENTS, customers: CUSTOMERS, terminals: TERMINALS, partitions: PARTITIONS, model: `${model.id} ${model.version}`, features: model.features.length },
     service,
     batchTimes: { rate: BATCH_RATE, seconds: BATCH_SECONDS, byEngine: batchTimes },
-    sideBySide: { events: SIDE_BY_SIDE_EVENTS, batched: { runs: batchedRuns, median: median(batchedRuns) }, naive: { runs: naiveRuns, median: median(naiveRuns) }, ratios, medianRatio: median(ratios) },
+    sideBySide: { events: SIDE_BY_SIDE_EVENTS, chunk: SIDE_BY_SIDE_CHUNK, batched: { runs: batchedRuns, median: median(batchedRuns) }, naive: { runs: naiveRuns, median: median(naiveRuns) }, ratios, medianRatio: median(ratios) },
   };
   const markdown = [
     '# Scoring benchmark',
@@ -286,7 +343,7 @@ async function main(): Promise<void> {
     `| ScoreBatchService in process, batches of ${loadConfig(scoringEnv, { API_KEYS: API_KEY }).SCORING_MAX_BATCH} | ${report.sideBySide.batched.median.toLocaleString('en')} | ${batchedRuns.join(', ')} |`,
     `| naive: one Redis round trip and one session.run per event | ${report.sideBySide.naive.median.toLocaleString('en')} | ${naiveRuns.join(', ')} |`,
     '',
-    `Batched over naive, same ${SIDE_BY_SIDE_EVENTS.toLocaleString('en')} events, per run: ${ratios.map((r) => `${r}×`).join(', ')} (median ${report.sideBySide.medianRatio}×).`,
+    `Batched over naive, same ${SIDE_BY_SIDE_EVENTS.toLocaleString('en')} events, the two sides timed in turns of ${SIDE_BY_SIDE_CHUNK.toLocaleString('en')} events, per run: ${ratios.map((r) => `${r}×`).join(', ')} (median ${report.sideBySide.medianRatio}×).`,
     '',
     `Per-batch processing time (handling and commit, from the service's \`bus_handler_duration_seconds\` histogram) at ${BATCH_RATE.toLocaleString('en')} events/s for ${BATCH_SECONDS} s after a 5 s warm-up:`,
     '',
