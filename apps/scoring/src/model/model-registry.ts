@@ -71,7 +71,11 @@ export class ModelRegistry implements OnApplicationShutdown {
     await this.selection.setShadow(null);
   }
 
-  /** Called with the names a batch read from Redis (null: none recorded) to serve what every instance should. */
+  /**
+   * Called with the names a batch read from Redis (null: none recorded) to serve what every instance
+   * should. A batch that read them just before a change made here may bring the previous choice back
+   * for a batch or two; the next reads settle it.
+   */
   follow(active: string | null, shadow: string | null): void {
     // No active name recorded: nobody activated one, and MODEL_NAME stays.
     if (active !== null) this.active.follow(active);

@@ -45,9 +45,9 @@ type Fired = Parameters<typeof decide>[2];
 /**
  * The scoring use case, per batch of one partition (DESIGN.md, "Scoring"):
  * 1. one Redis read: the partition's stored position, users not in memory, merchants not read
- *    lately, the rules version and the active model's name;
+ *    lately, the rules version and the names of the active and shadow models;
  * 2. features for every event, in order, from in-memory state;
- * 3. one session.run for the batch (and one more to explain flagged scores);
+ * 3. one session.run for the batch (one more to explain flagged scores, one more for a shadow model);
  * 4. rules and decisions; scores and alerts published;
  * 5. one script call: the changed users, merchant increments and the partition's new position, atomically.
  * Outputs go out before state is stored: after a crash in between, the redelivered events are
@@ -168,7 +168,7 @@ export class ScoreBatchService {
     const scores: Score[] = [];
     const alerts: Alert[] = [];
     const decisions = { allow: 0, review: 0, block: 0 };
-    const shadowPairs = new Map<string, number>();
+    const shadowPairs = new Map<string, number>(); // `live:shadow` → events: one labelled inc per pair and batch, not per event
     scored.forEach(({ event }, i) => {
       const { decision, alert, reasons } = verdicts[i];
       const score = round(probabilities[i]);
