@@ -221,6 +221,19 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     expect((await call('DELETE', '/v1/models/shadow')).status).toBe(204);
   });
 
+  it('applies the events of a bus whose offsets the stored position does not know (BUS_URL moved to the other engine)', async () => {
+    const user = uniqueName('u');
+    const positionKey = `${statePrefix}:pos:${topics.enriched}:${partitionForKey(user, 2)}`;
+    // What a run on the other engine left: as a number, far above every offset of this one.
+    const foreign = engine === 'kafka' ? '9999999999999-99' : '99999999999999999999';
+    await redis.set(positionKey, foreign);
+    const payment = event(user, '2026-11-19T10:00:00Z', { amount: 7 });
+    await publish([payment]);
+    expect(await scoreOf(payment.eventId)).toMatchObject({ userId: user });
+    await eventually(async () => expect(await dayMeasures(user, '2026-11-19')).toEqual([1, 1, 700, 0]));
+    expect(await redis.get(positionKey)).not.toBe(foreign);
+  });
+
   it('never applies an event twice: a rewound group re-reads the partition and the state is unchanged', async () => {
     const user = uniqueName('u');
     const events = Array.from({ length: 30 }, (_, i) => event(user, `2026-11-20T10:${String(i).padStart(2, '0')}:00Z`, { amount: 2 }));

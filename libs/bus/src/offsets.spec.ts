@@ -1,4 +1,4 @@
-import { compareOffsets } from './offsets';
+import { compareOffsets, positionOnThisBus } from './offsets';
 
 describe('compareOffsets', () => {
   it('orders Kafka offsets and Redis ids numerically, beyond 2^53', () => {
@@ -9,4 +9,18 @@ describe('compareOffsets', () => {
     expect(compareOffsets('1700000000001-0', '1700000000000-99')).toBeGreaterThan(0);
     expect(compareOffsets('1700000000000', '1700000000000-0')).toBe(0);
   });
+});
+
+describe('positionOnThisBus', () => {
+  it('keeps a position of the bus the records come from', () => {
+    expect(positionOnThisBus('41', '42')).toBe('41');
+    expect(positionOnThisBus('1795508964926-42', '1795508964927-0')).toBe('1795508964926-42');
+  });
+
+  it("drops a position the other engine left, which would otherwise skip every record", () => {
+    expect(positionOnThisBus('1795508964926-42', '42')).toBeNull();
+    expect(positionOnThisBus('99999999999999999', '1795508964927-0')).toBeNull();
+  });
+
+  it('has nothing to keep without a position', () => expect(positionOnThisBus(null, '0')).toBeNull());
 });

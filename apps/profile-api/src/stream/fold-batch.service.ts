@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { compareOffsets, type BatchContext, type RecordBatch } from '@app/bus';
+import { compareOffsets, positionOnThisBus, type BatchContext, type RecordBatch } from '@app/bus';
 import { foldEvent, foldScore } from '../folding/fold-profile';
 import { emptyProfile, type ProfileState } from '../folding/profile-state';
 import { ProfileRepository } from '../profiles/profile.repository';
@@ -35,7 +35,8 @@ export class FoldBatchService {
     const lastOffset = batch.records[batch.records.length - 1].offset;
 
     return this.profiles.transaction(async (tx) => {
-      const position = await tx.position(PROFILE_GROUP, batch.topic, batch.partition);
+      // '' when none, or when another bus engine left it (BUS_URL changed): see positionOnThisBus.
+      const position = positionOnThisBus((await tx.position(PROFILE_GROUP, batch.topic, batch.partition)) || null, lastOffset) ?? '';
       const fresh = position === '' ? items : items.filter(({ offset }) => compareOffsets(offset, position) > 0);
       const byUser = new Map<string, StreamItem[]>();
       for (const { item } of fresh) {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
-import { compareOffsets } from '@app/bus';
+import { compareOffsets, positionOnThisBus } from '@app/bus';
 import { alertIdFor, type Alert, type EnrichedEvent, type Score } from '@app/contracts';
 import { featureEventOf, MerchantState, UserState, DAY, type EventFate } from '@app/features';
 import { APP_CONFIG, ROOT_LOGGER } from '@app/platform';
@@ -100,7 +100,8 @@ export class ScoreBatchService {
       const merchants = new Map(merchantIds.map((id) => [id, cachedMerchants.get(id) ?? MerchantState.fromFields(snapshot.merchants.get(id) ?? {})]));
       for (const [id, merchant] of merchants) if (!cachedMerchants.has(id)) this.merchantCache.set(id, merchant);
 
-      const position = snapshot.position;
+      const position = positionOnThisBus(snapshot.position, events[0].offset);
+      if (position !== snapshot.position) this.logger.warn({ topic, partition, stored: snapshot.position }, 'the stored position is an offset of another bus engine (BUS_URL changed): ignored');
       const fresh = position === null ? events : events.filter((e) => compareOffsets(e.offset, position) > 0);
       metrics.redelivered.inc(events.length - fresh.length);
       const { scores, alerts } = await this.decideAll(plan, this.computeFeatures(plan, fresh, users, merchants));
