@@ -221,6 +221,28 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     expect((await call('DELETE', '/v1/models/shadow')).status).toBe(204);
   });
 
+  it('retries a shadow another instance chose once it was withdrawn and chosen again, after it failed to load here', async () => {
+    const user = uniqueName('u');
+    let minute = 0;
+    const scoreNext = async () => {
+      const next = event(user, `2026-11-21T09:${String(minute++).padStart(2, '0')}:00Z`);
+      await publish([next]);
+      return scoreOf(next.eventId);
+    };
+    // Chosen elsewhere while its folder is missing here: it fails to load, and scores go out without it.
+    await redis.set(`${statePrefix}:model:shadow`, 'late-copy');
+    expect((await scoreNext()).shadow).toBeUndefined();
+    expect((await scoreNext()).shadow).toBeUndefined();
+    await saveModel(join(modelsDir, 'late-copy'), { id: 'late-copy', version: '1', input: 'features', output: 'probabilities', features: ['user.tx_count.1h'], thresholds },
+      treeEnsembleModel({ inputName: 'features', featureCount: 1, trees: [{ nodes: [{ feature: 0, threshold: 1.5, left: 1, right: 2 }, { leaf: 0.1 }, { leaf: 0.9 }] }] }));
+    // Withdrawn, then chosen again: this instance tries it again and serves it.
+    await redis.del(`${statePrefix}:model:shadow`);
+    await scoreNext();
+    await redis.set(`${statePrefix}:model:shadow`, 'late-copy');
+    await eventually(async () => expect((await scoreNext()).shadow).toMatchObject({ model: { id: 'late-copy' } }));
+    await redis.del(`${statePrefix}:model:shadow`);
+  });
+
   it('applies the events of a bus whose offsets the stored position does not know (BUS_URL moved to the other engine)', async () => {
     const user = uniqueName('u');
     const positionKey = `${statePrefix}:pos:${topics.enriched}:${partitionForKey(user, 2)}`;
