@@ -35,18 +35,17 @@ export class ModelSlot {
   async load(name: string): Promise<ServedModel> {
     const served = { name, model: await this.open(name) };
     this.put(served);
-    this.failedName = null;
     return served;
   }
 
   /**
-   * Serves `next` from the next batch on (`null`: nothing, which also forgets a name that failed to
-   * load, so choosing it again retries it); the previous session is released later.
+   * Serves `next` from the next batch on (`null`: nothing); the previous session is released later.
+   * The choice changed, so a name that failed to load before is tried again if it is chosen again.
    */
   put(next: ServedModel | null): void {
     const previous = this.served;
     this.served = next;
-    if (next === null) this.failedName = null;
+    this.failedName = null;
     if (next) this.logger.info({ slot: this.role, model: next.name, id: next.model.id, version: next.model.version, features: next.model.manifest.features.length }, `serving ${this.role} model`);
     else if (previous) this.logger.info({ slot: this.role, model: previous.name }, `no ${this.role} model any more`);
     if (previous && previous.model !== next?.model) setTimeout(() => void previous.model.release(), RELEASE_AFTER_MS).unref();
