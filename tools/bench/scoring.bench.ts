@@ -18,14 +18,13 @@ import { topicNames, type EnrichedEvent, type TopicMap } from '@app/contracts';
 import { DEFAULT_FEATURE_CONFIG, FeatureEngine, featureEventOf, MerchantState, UserState } from '@app/features';
 import { OnnxModel } from '@app/model';
 import { loadConfig } from '@app/platform';
-import { bootApp } from '@app/testing';
+import { bootApp, metricSamples, metricSum } from '@app/testing';
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
 import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { decide } from '../../apps/scoring/src/scoring/decide';
 import { ScoreBatchService, type PositionedEvent } from '../../apps/scoring/src/scoring/score-batch.service';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { median } from './percentiles';
-import { metricSamples, metricSum } from './service-metrics';
 import { GeoLookup } from '@app/enrichment';
 import { enrichedSimulation } from '../simulate/enriched-simulation';
 import { simulationOptions } from '../simulate/simulate';
@@ -63,7 +62,7 @@ async function dropState(prefix: string): Promise<void> {
 }
 
 /** Scored events so far, from the service's own counter. */
-const scoredSoFar = (port: number) => metricSum(port, 'scoring_events_scored_total');
+const scoredSoFar = (port: number) => metricSum(`http://127.0.0.1:${port}`, 'scoring_events_scored_total');
 
 interface ScoringRun {
   bus: MessageBus;
@@ -120,7 +119,7 @@ function measureService(busUrl: string, events: EnrichedEvent[]) {
 /** Cumulative counts of the scoring group's `bus_handler_duration_seconds` buckets (upper bound in s → batches). */
 async function batchDurationBuckets(port: number): Promise<Map<number, number>> {
   const buckets = new Map<number, number>();
-  for (const [line, count] of await metricSamples(port, 'bus_handler_duration_seconds_bucket{')) {
+  for (const [line, count] of await metricSamples(`http://127.0.0.1:${port}`, 'bus_handler_duration_seconds_bucket{')) {
     if (!/group="[^"]*scoring"/.test(line)) continue;
     const bound = (/le="([^"]+)"/.exec(line) as RegExpExecArray)[1];
     const le = bound === '+Inf' ? Infinity : Number(bound);

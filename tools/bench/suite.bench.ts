@@ -18,12 +18,11 @@ import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import type { Alert, EventIn } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
-import { createOwnDatabase, startServiceProcess, startWebhookReceiver, stopServiceProcess } from '@app/testing';
+import { createOwnDatabase, metricSum, startServiceProcess, startWebhookReceiver, stopServiceProcess } from '@app/testing';
 import { simulationOptions } from '../simulate/simulate';
 import { simulate, withIdPrefix } from '../simulate/simulation';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { percentiles } from './percentiles';
-import { metricSum } from './service-metrics';
 
 const RATE = Number(arg('rate', '2000'));
 const SECONDS = Number(arg('seconds', '30'));
@@ -35,7 +34,7 @@ const SERVICES = { ingest: 3961, scoring: 3962, 'profile-api': 3963, alerts: 396
 type Service = keyof typeof SERVICES;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const metric = (service: Service, name: string, filter = '') => metricSum(SERVICES[service], name, filter);
+const metric = (service: Service, name: string, filter = '') => metricSum(`http://127.0.0.1:${SERVICES[service]}`, name, filter);
 
 const rssMb = (pid: number) => Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024);
 

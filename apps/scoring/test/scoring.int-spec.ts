@@ -7,7 +7,7 @@ import { consumerGroup, topicNames, type EnrichedEvent } from '@app/contracts';
 import { UserState } from '@app/features';
 import { logisticRegressionModel, saveModel, treeEnsembleModel } from '@app/model';
 import { loadConfig } from '@app/platform';
-import { bootApp, busUrlsUnderTest, collectTopic, eventually, testEnv, uniqueName, type BootedApp } from '@app/testing';
+import { bootApp, busUrlsUnderTest, collectTopic, eventually, metricSum, testEnv, uniqueName, type BootedApp } from '@app/testing';
 import { scoringEnv } from '../src/scoring.config';
 import { ScoringModule } from '../src/scoring.module';
 import { SCORING_GROUP } from '../src/scoring/scoring.consumer';
@@ -50,12 +50,6 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     expect(found).toBeDefined();
     return found;
   });
-
-  /** The sum of a counter's samples whose line starts with `prefix` (name and labels), read from /metrics. */
-  const metricValue = async (prefix: string): Promise<number> => {
-    const text = await (await fetch(`${app.url}/metrics`)).text();
-    return text.split('\n').filter((line) => line.startsWith(prefix)).reduce((sum, line) => sum + Number(line.split(' ').pop()), 0);
-  };
 
   /** A user's stored day bucket: events, transactions, amount in cents, logins. */
   const dayMeasures = async (userId: string, day: string) => UserState.decode(await redis.get(`${statePrefix}:u:${userId}`), 600_000).buckets[2].get(Date.parse(day) / 86_400_000);
@@ -186,7 +180,7 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     const shadowed = await call('PUT', '/v1/models/shadow', { name: 'hourly' });
     expect(shadowed.status).toBe(200);
     expect(await json(shadowed)).toMatchObject({ name: 'hourly', id: 'hourly-forest', version: '3', features: ['user.tx_count.1h'] });
-    const disagreements = () => metricValue('scoring_shadow_decisions_total{live="allow",shadow="block"');
+    const disagreements = () => metricSum(app.url, 'scoring_shadow_decisions_total{live="allow",shadow="block"');
     const before = await disagreements();
 
     const user = uniqueName('u');

@@ -9,3 +9,4 @@ export * from './webhook-receiver';
 export * from './topic-collector';
 export * from './service-process';
 export * from './cutting-proxy';
+export * from './service-metrics';
