@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run suite`: the four services on this machine against local Postgres, Redis and the bus
+# `npm run suite`: the four services on this machine (ingest's lake sink in a process of its own) against local Postgres, Redis and the bus
 # (Redis Streams by default; BUS_URL=kafka://127.0.0.1:9092 starts and uses the local Kafka broker),
 # with demo traffic: a fraud-team webhook receiver registers itself with alerts, and the simulator
 # sends events to ingest at SUITE_DEMO_RATE events/s (SUITE_DEMO=false: services only).
@@ -23,7 +23,6 @@ bash scripts/ensure-node-modules.sh
 if [[ $BUS_URL == kafka://* ]]; then bash scripts/infra.sh up --kafka; else bash scripts/infra.sh up; fi
 
 mkdir -p .cache/logs
-services=(ingest:3001 scoring:3002 profile-api:3003 alerts:3004)
 pids=()
 stop_all() {
   trap - INT TERM
@@ -34,14 +33,24 @@ stop_all() {
 }
 trap stop_all INT TERM
 
-for entry in "${services[@]}"; do
-  name=${entry%%:*} port=${entry##*:}
-  PORT=$port node -r ts-node/register/transpile-only -r tsconfig-paths/register "apps/$name/src/main.ts" >".cache/logs/$name.log" 2>&1 &
-  pids+=($!)
-done
+names=() ports=()
+# start_service NAME PORT APP INGEST_ROLES NICENESS [NODE_OPTION...]
+start_service() {
+  local name=$1 port=$2 app=$3 roles=$4 niceness=$5
+  shift 5
+  env PORT="$port" ${roles:+INGEST_ROLES=$roles} nice -n "$niceness" \
+    node "$@" -r ts-node/register/transpile-only -r tsconfig-paths/register "apps/$app/src/main.ts" >".cache/logs/$name.log" 2>&1 &
+  pids+=($!) names+=("$name") ports+=("$port")
+}
+# As libs/testing/src/suite-topology.ts and docker-compose.yml run them (docs/suite.md, "Memory").
+start_service ingest 3001 ingest http,raw 0 --max-old-space-size=1024
+start_service lake 3005 ingest lake 10
+start_service scoring 3002 scoring "" 0 --max-old-space-size=1024
+start_service profile-api 3003 profile-api "" 0
+start_service alerts 3004 alerts "" 0
 
-for entry in "${services[@]}"; do
-  name=${entry%%:*} port=${entry##*:}
+for i in "${!names[@]}"; do
+  name=${names[$i]} port=${ports[$i]}
   for _ in $(seq 1 120); do
     curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null && break
     sleep 0.5
@@ -62,6 +71,7 @@ fi
 cat <<INFO
 [suite] running on $BUS_URL (API key: \$API_KEYS, default dev-key-change-me)
   ingest       http://127.0.0.1:3001/docs   (health /health/ready, metrics /metrics)
+  lake sink    http://127.0.0.1:3005/metrics (ingest with INGEST_ROLES=lake)
   scoring      http://127.0.0.1:3002/docs   (model: /v1/models/active, rules: /v1/rules)
   profile-api  http://127.0.0.1:3003/docs
   alerts       http://127.0.0.1:3004/docs

@@ -87,7 +87,7 @@ function post(agent: Agent, port: number, payload: string): Promise<{ status: nu
 function startIngest(busUrl: string, port: number, topicPrefix: string, consumers: boolean): Promise<ChildProcess> {
   const nodeArgs = [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), ...(process.env.INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   return startServiceProcess('ingest', port, {
-    BUS_URL: busUrl, REDIS_URL: INGEST_REDIS_URL, INGEST_DEDUPE_WINDOW_MS: String(DEDUPE_WINDOW_MS), API_KEYS: API_KEY, LAKE_ENABLED: 'false', INGEST_CONSUMERS: String(consumers), BUS_TOPIC_PREFIX: topicPrefix,
+    BUS_URL: busUrl, REDIS_URL: INGEST_REDIS_URL, INGEST_DEDUPE_WINDOW_MS: String(DEDUPE_WINDOW_MS), API_KEYS: API_KEY, INGEST_ROLES: consumers ? 'http,raw' : 'http', BUS_TOPIC_PREFIX: topicPrefix,
   }, nodeArgs);
 }
 

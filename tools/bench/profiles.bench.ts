@@ -106,7 +106,7 @@ async function measureReadsAndFreshness(busUrl: string) {
     await bus.publish(topicNames(prefix).enriched, Array.from({ length: users }, (_, n) => ({ key: `user-${n}`, value: JSON.stringify({ ...enrichedEvent(n), userId: `user-${n}` }) })));
     const env = { BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '4' };
     const profiles = await startService('profile-api', 3932, { ...env, DATABASE_URL: databaseUrl });
-    const ingest = await startService('ingest', 3933, { ...env, LAKE_ENABLED: 'false', REDIS_URL: 'redis://127.0.0.1:6379/14' });
+    const ingest = await startService('ingest', 3933, { ...env, INGEST_ROLES: 'http,raw', REDIS_URL: 'redis://127.0.0.1:6379/14' });
     try {
       await admin(async (db) => {
         while (Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM profiles')).rows[0].n) < users) await sleep(100);

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the whole suite on this machine, as users run it (the four services built by
- * `npm run build`, as processes on Redis Streams, Postgres, the trained model), fed by the simulator over HTTP.
+ * `npm run build`, as the processes of SUITE_PROCESSES on Redis Streams, Postgres, the trained model),
+ * fed by the simulator over HTTP.
  * 1. Latency: 2,000 events/s for 30 s after a 10 s warm-up; for every alert (a rule adds alerts on
  *    payments of 100 or more, for enough samples), the time from ingest's 202 for its event to the
  *    webhook reaching a local receiver. Each service's resident memory is sampled meanwhile.
@@ -18,7 +19,7 @@ import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import type { Alert, EventIn } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
-import { createOwnDatabase, metricSum, startServiceProcess, startWebhookReceiver, stopServiceProcess } from '@app/testing';
+import { SUITE_PROCESSES, createOwnDatabase, metricSum, startSuiteProcess, startWebhookReceiver, stopServiceProcess, type SuiteProcessName } from '@app/testing';
 import { simulationOptions } from '../simulate/simulate';
 import { simulate, withIdPrefix } from '../simulate/simulation';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
@@ -30,8 +31,8 @@ const BURST = Number(arg('burst', '200000'));
 const WARM_UP_SECONDS = Number(arg('warm-up', '10'));
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
 const API_KEY = 'bench-key-123456';
-const SERVICES = { ingest: 3961, scoring: 3962, 'profile-api': 3963, alerts: 3964 } as const;
-type Service = keyof typeof SERVICES;
+const SERVICES: Record<SuiteProcessName, number> = { ingest: 3961, scoring: 3962, 'profile-api': 3963, alerts: 3964, lake: 3965 };
+type Service = SuiteProcessName;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const metric = (service: Service, name: string, filter = '') => metricSum(`http://127.0.0.1:${SERVICES[service]}`, name, filter);
@@ -64,9 +65,7 @@ async function main(): Promise<void> {
     raisedAt.set(eventId, performance.now() - (Date.now() - Date.parse(raised))); // scoring's wall clock, on this machine
   });
   try {
-    for (const service of Object.keys(SERVICES) as Service[]) {
-      processes.set(service, await startServiceProcess(service, SERVICES[service], env, [], { compiled: true }));
-    }
+    for (const { name } of SUITE_PROCESSES) processes.set(name, await startSuiteProcess(name, SERVICES[name], env, { compiled: true }));
     const registered = await fetch(`http://127.0.0.1:${SERVICES.alerts}/v1/webhooks`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url }) });
     if (registered.status !== 201) throw new Error(`registering the receiver failed: ${registered.status} ${await registered.text()}`);
     const geo = await GeoLookup.open();
@@ -99,6 +98,7 @@ async function main(): Promise<void> {
     const memory = new Map<Service, number[]>();
     const sampleMemory = () => processes.forEach((p, s) => memory.set(s, [...(memory.get(s) ?? []), rssMb(p.pid as number)]));
     const acceptedAt = new Map<string, number>();
+    const failures: string[] = [];
     const steady = async (seconds: number, record: boolean) => {
       const started = performance.now();
       const sampler = record ? setInterval(sampleMemory, 2_000) : undefined;
@@ -106,10 +106,12 @@ async function main(): Promise<void> {
         const due = started + tick * 50;
         if (due > performance.now()) await sleep(due - performance.now());
         const events = take(RATE / 20);
-        void post(events).then((at) => record && events.forEach((e) => acceptedAt.set(e.eventId, at)));
+        // Not awaited (the rate must not wait for answers); a failure is reported after the phase.
+        void post(events).then((at) => record && events.forEach((e) => acceptedAt.set(e.eventId, at)), (error: Error) => failures.push(error.message));
       }
       await sleep(5_000); // stragglers
       clearInterval(sampler);
+      if (failures.length > 0) throw new Error(`${failures.length} requests failed at ${RATE} events/s, the first: ${failures[0]}`);
     };
     await steady(WARM_UP_SECONDS, false);
     await steady(SECONDS, true);
@@ -128,9 +130,9 @@ async function main(): Promise<void> {
     memory.clear();
     const burst = take(BURST);
     const [scoredBefore, foldedBefore, lakeBefore] = await Promise.all([
-      metric('scoring', 'bus_records_consumed_total', 'group="'), metric('profile-api', 'bus_records_consumed_total', 'events.enriched'), metric('ingest', 'lake_rows_written_total'),
+      metric('scoring', 'bus_records_consumed_total', 'group="'), metric('profile-api', 'bus_records_consumed_total', 'events.enriched'), metric('lake', 'lake_rows_written_total'),
     ]);
-    const lakeFilesBefore = await metric('ingest', 'lake_files_written_total');
+    const lakeFilesBefore = await metric('lake', 'lake_files_written_total');
     const burstSampler = setInterval(sampleMemory, 2_000);
     const burstStart = performance.now();
     let sentBy = 0;
@@ -144,7 +146,7 @@ async function main(): Promise<void> {
       sentBy = performance.now();
       for (;;) {
         const [scored, folded, lake] = await Promise.all([
-          metric('scoring', 'bus_records_consumed_total', 'group="'), metric('profile-api', 'bus_records_consumed_total', 'events.enriched'), metric('ingest', 'lake_rows_written_total'),
+          metric('scoring', 'bus_records_consumed_total', 'group="'), metric('profile-api', 'bus_records_consumed_total', 'events.enriched'), metric('lake', 'lake_rows_written_total'),
         ]);
         const progress = { scoring: scored - scoredBefore, profiles: folded - foldedBefore, lake: lake - lakeBefore };
         for (const [stage, done] of Object.entries(progress)) if (done >= burst.length) stageDoneAt[stage] ??= performance.now();
@@ -156,7 +158,7 @@ async function main(): Promise<void> {
       clearInterval(burstSampler);
     }
     // Simulated history spans many event-time hours, and each roll writes a file per hour folder it touches.
-    const lakeFiles = (await metric('ingest', 'lake_files_written_total')) - lakeFilesBefore;
+    const lakeFiles = (await metric('lake', 'lake_files_written_total')) - lakeFilesBefore;
     const burstRss = new Map([...memory].map(([s, values]) => [s, Math.max(...values)]));
     const perSecond = (at: number) => Math.round(burst.length / ((at - burstStart) / 1000));
     const stageRates = Object.fromEntries(Object.entries(stageDoneAt).map(([stage, at]) => [stage, perSecond(at)]));
@@ -177,7 +179,7 @@ async function main(): Promise<void> {
     writeBenchReport('suite', report, [
       '# End-to-end benchmark',
       '',
-      `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.at}. The four services as processes on Redis Streams, Postgres, the trained model, a local webhook receiver, and the simulator's traffic over HTTP, all on this machine.`,
+      `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.at}. The four services as processes (ingest's lake sink in one of its own) on Redis Streams, Postgres, the trained model, a local webhook receiver, and the simulator's traffic over HTTP, all on this machine.`,
       '',
       '| measure | value |',
       '|---|---:|',

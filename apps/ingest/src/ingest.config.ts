@@ -1,5 +1,8 @@
-import { booleanFlag, redisEnv, serviceEnv } from '@app/platform';
+import { commaList, redisEnv, serviceEnv } from '@app/platform';
 import { z } from 'zod';
+
+export const INGEST_ROLES = ['http', 'raw', 'lake'] as const;
+export type IngestRole = (typeof INGEST_ROLES)[number];
 
 export const ingestEnv = serviceEnv(3001)
   .merge(redisEnv)
@@ -24,13 +27,16 @@ export const ingestEnv = serviceEnv(3001)
     /** Comma-separated MaxMind-format files (e.g. your GeoIP2-City.mmdb); default: the shipped DB-IP City Lite. */
     GEOIP_DATABASES: z.string().optional(),
     /**
-     * Whether this instance runs ingest's consumer groups (events.raw, and the lake sink when
-     * LAKE_ENABLED). Extra instances added for HTTP throughput set it to false: on Redis Streams a
-     * group has one instance, and the lake sink needs a single writer per partition.
+     * What this process does (docs/ingest.md, "Roles"): `http` takes POST /v1/events, `raw` consumes
+     * events.raw, `lake` lands events.enriched as Parquet. One process does all three by default;
+     * the suite runs the lake sink in a process of its own, and extra HTTP-only processes add
+     * throughput. On Redis Streams a group has one member, so run `raw` and `lake` in one process each.
      */
-    INGEST_CONSUMERS: booleanFlag(true),
-    /** The Parquet lake sink (consumer group ingest.lake on events.enriched). */
-    LAKE_ENABLED: booleanFlag(true),
+    INGEST_ROLES: commaList
+      .default(INGEST_ROLES.join(','))
+      .refine((roles) => roles.length > 0, 'must name at least one role')
+      .refine((roles) => roles.every((role) => (INGEST_ROLES as readonly string[]).includes(role)), `must be a comma-separated list of ${INGEST_ROLES.join(', ')}`)
+      .transform((roles) => new Set(roles as IngestRole[])),
     LAKE_DIR: z.string().min(1).default('./data/lake'),
     /**
      * A lake file is rolled when this many bytes of events (JSON) have gathered, or LAKE_ROLL_INTERVAL_MS

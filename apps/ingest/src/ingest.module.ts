@@ -12,21 +12,31 @@ import { LakeSinkConsumer } from './lake/lake-sink.consumer';
 import { LakeSinkService } from './lake/lake-sink.service';
 import { ReferenceDataRepository } from './reference-data/reference-data.repository';
 
+/**
+ * Ingest's parts by role (INGEST_ROLES): enrichment serves `http` and `raw`; the lake sink needs
+ * neither the geo database nor Redis, so a lake-only process stays small.
+ */
 @Module({})
 export class IngestModule {
   static forRoot(config: IngestConfig): DynamicModule {
+    const roles = config.INGEST_ROLES;
+    const enriches = roles.has('http') || roles.has('raw');
     return {
       module: IngestModule,
-      imports: [PlatformModule.forRoot({ service: 'ingest', config, dependencies: ['redis'] })],
-      controllers: [EventsController],
+      imports: [PlatformModule.forRoot({ service: 'ingest', config, dependencies: enriches ? ['redis'] : [] })],
+      controllers: roles.has('http') ? [EventsController] : [],
       providers: [
-        { provide: GEO_LOOKUP, useFactory: () => GeoLookup.open(config.GEOIP_DATABASES ? config.GEOIP_DATABASES.split(',').map((f) => f.trim()) : undefined) },
-        EnrichService,
-        ReferenceDataRepository,
-        SeenEventsRepository,
-        IngestEventsUseCase,
-        ...(config.INGEST_CONSUMERS ? [RawEventsConsumer] : []),
-        ...(config.INGEST_CONSUMERS && config.LAKE_ENABLED ? [LakeFilesRepository, LakeSinkService, LakeSinkConsumer] : []),
+        ...(enriches
+          ? [
+              { provide: GEO_LOOKUP, useFactory: () => GeoLookup.open(config.GEOIP_DATABASES ? config.GEOIP_DATABASES.split(',').map((f) => f.trim()) : undefined) },
+              EnrichService,
+              ReferenceDataRepository,
+              SeenEventsRepository,
+              IngestEventsUseCase,
+            ]
+          : []),
+        ...(roles.has('raw') ? [RawEventsConsumer] : []),
+        ...(roles.has('lake') ? [LakeFilesRepository, LakeSinkService, LakeSinkConsumer] : []),
       ],
     };
   }

@@ -13,7 +13,7 @@ const now = () => new Date(Date.now() - 60_000).toISOString();
 function environment(overrides: Record<string, string> = {}) {
   return {
     API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, REDIS_URL: testEnv.redisUrl,
-    BUS_TOPIC_PREFIX: `${uniqueName('it')}.`, BUS_PARTITIONS: '2', LAKE_ENABLED: 'false', ...overrides,
+    BUS_TOPIC_PREFIX: `${uniqueName('it')}.`, BUS_PARTITIONS: '2', INGEST_ROLES: 'http,raw', ...overrides,
   };
 }
 

@@ -143,9 +143,9 @@ describe.each(busUrlsUnderTest)('lake sink in the ingest service on %s', (engine
     await rm(lakeDir, { recursive: true, force: true });
   });
 
-  const boot = (): Promise<BootedApp> => bootApp(IngestModule.forRoot(loadConfig(ingestEnv, {
+  const boot = (roles = 'http,raw,lake'): Promise<BootedApp> => bootApp(IngestModule.forRoot(loadConfig(ingestEnv, {
     API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: busUrl, REDIS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '3',
-    LAKE_DIR: lakeDir, LAKE_ROLL_INTERVAL_MS: '300', LAKE_ROLL_BYTES: '20000',
+    LAKE_DIR: lakeDir, LAKE_ROLL_INTERVAL_MS: '300', LAKE_ROLL_BYTES: '20000', INGEST_ROLES: roles,
   })), 'ingest', { bodyParser: false });
 
   async function send(app: BootedApp, from: number, count: number): Promise<string[]> {
@@ -158,20 +158,24 @@ describe.each(busUrlsUnderTest)('lake sink in the ingest service on %s', (engine
     return ((await res.json()) as { results: Array<{ eventId: string; status: string }> }).results.filter((r) => r.status === 'accepted').map((r) => r.eventId);
   }
 
-  it('lands every accepted event in the lake exactly once across a restart, enriched and in its hour', async () => {
+  it('lands every accepted event in the lake exactly once across a restart into a lake process of its own, enriched and in its hour', async () => {
     const accepted: string[] = [];
     const first = await boot();
     for (let from = 0; from < 600; from += 200) accepted.push(...(await send(first, from, 200)));
     await eventually(async () => expect((await readLake(lakeDir, 'count(*) as n'))[0].n).toBeGreaterThan(0), { timeoutMs: 30_000 });
     await first.close();
 
-    const second = await boot();
+    // As the suite runs it: HTTP intake in one process, the lake sink (no geo database, no /v1/events) in another.
+    const intake = await boot('http,raw');
+    const lake = await boot('lake');
     try {
-      for (let from = 600; from < 1000; from += 200) accepted.push(...(await send(second, from, 200)));
+      expect((await fetch(`${lake.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` }, body: '[]' })).status).toBe(404);
+      for (let from = 600; from < 1000; from += 200) accepted.push(...(await send(intake, from, 200)));
       expect(accepted).toHaveLength(1000);
       await eventually(async () => expect((await readLake(lakeDir, 'count(*) as n'))[0].n).toBe(1000n), { timeoutMs: 30_000 });
     } finally {
-      await second.close();
+      await intake.close();
+      await lake.close();
     }
     const rows = await readLake(lakeDir, 'event_id, geo_country, ua_browser, hour, epoch_ms(occurred_at)::double as occurred_ms');
     expect(rows.map((r) => r.event_id).sort()).toEqual([...accepted].sort());

@@ -1,8 +1,6 @@
 import { DEFAULT_FEATURE_CONFIG } from '@app/features';
-import { booleanFlag, redisEnv, serviceEnv } from '@app/platform';
+import { booleanFlag, commaList, redisEnv, serviceEnv } from '@app/platform';
 import { z } from 'zod';
-
-const commaList = z.string().transform((s) => s.split(',').map((item) => item.trim()).filter(Boolean));
 
 export const scoringEnv = serviceEnv(3002)
   .merge(redisEnv)
@@ -17,10 +15,14 @@ export const scoringEnv = serviceEnv(3002)
     SCORING_LABEL_DELAY_DAYS: z.coerce.number().int().min(0).max(60).default(DEFAULT_FEATURE_CONFIG.labelDelayMs / 86_400_000),
     /** Event types that update windows but are not scored (labels). */
     SCORING_SKIP_TYPES: commaList.default('chargeback'),
-    /** Users whose window state is kept in memory (least recently used leave first). */
-    SCORING_CACHE_USERS: z.coerce.number().int().min(1_000).default(200_000),
-    /** Merchants whose counts are kept in memory, and how old those may get before they are read again (other instances' counts show within it). */
-    SCORING_CACHE_MERCHANTS: z.coerce.number().int().min(100).default(100_000),
+    /**
+     * Users whose window state is kept in memory (least recently used leave first; the others are read
+     * from Redis with their batch). ~8 KB each at most (state/cache-memory.ts): the default's full cache
+     * is ~200 MB, well within the suite's 1 GB heap ceiling.
+     */
+    SCORING_CACHE_USERS: z.coerce.number().int().min(1_000).default(25_000),
+    /** Merchants whose counts are kept in memory (~4 KB each), and how old those may get before they are read again (other instances' counts show within it). */
+    SCORING_CACHE_MERCHANTS: z.coerce.number().int().min(100).default(20_000),
     SCORING_MERCHANT_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
     /** Most events scored per batch (one Redis round trip and one session.run each way). */
     SCORING_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(2_000),

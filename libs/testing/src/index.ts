@@ -10,3 +10,4 @@ export * from './topic-collector';
 export * from './service-process';
 export * from './cutting-proxy';
 export * from './service-metrics';
+export * from './suite-topology';

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
 import { resolve } from 'node:path';
 
 const root = resolve(__dirname, '../../..');
@@ -6,13 +7,14 @@ const root = resolve(__dirname, '../../..');
 /**
  * Starts a service in its own process, as production runs it, and waits for /health/ready. From source
  * through ts-node, or with `compiled` from `npm run build`'s dist/ (what the image runs; benchmarks
- * measure that, since ts-node's compiler alone holds ~100 MB).
+ * measure that, since ts-node's compiler alone holds ~100 MB). `niceness` lowers its CPU priority, as `nice` would.
  */
-export async function startServiceProcess(app: string, port: number, env: Record<string, string>, nodeArgs: string[] = [], { compiled = false } = {}): Promise<ChildProcess> {
+export async function startServiceProcess(app: string, port: number, env: Record<string, string>, nodeArgs: string[] = [], { compiled = false, niceness = 0 } = {}): Promise<ChildProcess> {
   const entry = compiled ? [`dist/apps/${app}/src/main.js`] : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`];
   const child = spawn(process.execPath, [...nodeArgs, ...entry], {
     cwd: root, env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'],
   });
+  if (niceness !== 0) setPriority(child.pid as number, niceness);
   for (let i = 0; i < 120; i++) {
     if (await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false)) return child;
     await new Promise((r) => setTimeout(r, 500));

@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
-import { freePort, killServiceProcess, sleep, startServiceProcess, stopServiceProcess } from '@app/testing';
+import { SUITE_PROCESSES, freePort, killServiceProcess, sleep, startSuiteProcess, stopServiceProcess, type SuiteProcessName } from '@app/testing';
 import type { EventIn } from '@app/contracts';
 
-export const SERVICES = ['ingest', 'scoring', 'profile-api', 'alerts'] as const;
-export type Service = (typeof SERVICES)[number];
+export const SERVICES: readonly SuiteProcessName[] = SUITE_PROCESSES.map((p) => p.name);
+export type Service = SuiteProcessName;
 
-/** The four services as real processes (as production runs them), each on a port of its own. */
+/** The four services as real processes, as production runs them (SUITE_PROCESSES), each on a port of its own. */
 export class SuiteProcesses {
   private readonly processes = new Map<Service, ChildProcess>();
 
@@ -20,7 +20,7 @@ export class SuiteProcesses {
   }
 
   async start(service: Service): Promise<void> {
-    this.processes.set(service, await startServiceProcess(service, this.ports.get(service) as number, this.env));
+    this.processes.set(service, await startSuiteProcess(service, this.ports.get(service) as number, this.env));
   }
 
   /** SIGKILL, then a fresh start. */

@@ -1,3 +1,4 @@
+import { getHeapStatistics } from 'node:v8';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
@@ -8,6 +9,7 @@ import { APP_CONFIG, ROOT_LOGGER } from '@app/platform';
 import { ModelRegistry } from '../model/model-registry';
 import { RulesRepository } from '../rules/rules.repository';
 import type { ScoringConfig } from '../scoring.config';
+import { cacheMemoryProblem } from '../state/cache-memory';
 import { MerchantStateCache } from '../state/merchant-state.cache';
 import { UserStateCache } from '../state/user-state.cache';
 import { WindowStateRepository } from '../state/window-state.repository';
@@ -74,6 +76,8 @@ export class ScoreBatchService {
     this.cache = new UserStateCache(config.SCORING_CACHE_USERS);
     this.merchantCache = new MerchantStateCache(config.SCORING_CACHE_MERCHANTS, config.SCORING_MERCHANT_REFRESH_MS);
     this.skipTypes = new Set(config.SCORING_SKIP_TYPES);
+    const memoryProblem = cacheMemoryProblem(config.SCORING_CACHE_USERS, config.SCORING_CACHE_MERCHANTS, getHeapStatistics().heap_size_limit);
+    if (memoryProblem) this.logger.warn(memoryProblem);
   }
 
   async scoreBatch(topic: string, partition: number, events: PositionedEvent[], publish: Publish): Promise<void> {

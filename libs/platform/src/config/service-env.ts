@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { parseBusUrl } from '@app/bus';
 
-const commaList = z
+/** A comma-separated list setting (blanks around items ignored). */
+export const commaList = z
   .string()
   .transform((s) => s.split(',').map((item) => item.trim()).filter(Boolean));
 

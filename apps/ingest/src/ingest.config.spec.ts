@@ -1,0 +1,17 @@
+import { loadConfig } from '@app/platform';
+import { ingestEnv } from './ingest.config';
+
+const roles = (value?: string) => loadConfig(ingestEnv, { API_KEYS: 'key-one-1234', ...(value === undefined ? {} : { INGEST_ROLES: value }) }).INGEST_ROLES;
+
+describe('INGEST_ROLES', () => {
+  it('runs every role by default, and any listed subset', () => {
+    expect([...roles()]).toEqual(['http', 'raw', 'lake']);
+    expect([...roles(' lake ')]).toEqual(['lake']);
+    expect([...roles('http,raw')]).toEqual(['http', 'raw']);
+  });
+
+  it('refuses an unknown role or none, saying which exist', () => {
+    expect(() => roles('http,lakes')).toThrow(/INGEST_ROLES: must be a comma-separated list of http, raw, lake/);
+    expect(() => roles(' , ')).toThrow(/INGEST_ROLES: must name at least one role/);
+  });
+});
