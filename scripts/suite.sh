@@ -58,7 +58,8 @@ for i in "${!names[@]}"; do
   curl -sf "http://127.0.0.1:$port/health/ready" >/dev/null || { echo "[suite] $name is not ready; see .cache/logs/$name.log" >&2; stop_all; exit 1; }
 done
 
-run_tool() { node -r ts-node/register/transpile-only -r tsconfig-paths/register "$@"; }
+# exec: started with &, the subshell becomes node, so $! is the process that stop_all signals.
+run_tool() { exec node -r ts-node/register/transpile-only -r tsconfig-paths/register "$@"; }
 if [ "$SUITE_DEMO" = true ]; then
   run_tool tools/demo/demo-receiver.ts --port 3009 --alerts http://127.0.0.1:3004 --api-key "$API_KEY" >.cache/logs/receiver.log 2>&1 &
   pids+=($!)
