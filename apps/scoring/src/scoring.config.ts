@@ -23,7 +23,12 @@ export const scoringEnv = serviceEnv(3002)
     SCORING_CACHE_USERS: z.coerce.number().int().min(1_000).default(25_000),
     /** Merchants whose counts are kept in memory (~4 KB each), and how old those may get before they are read again (other instances' counts show within it). */
     SCORING_CACHE_MERCHANTS: z.coerce.number().int().min(100).default(20_000),
-    SCORING_MERCHANT_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+    /**
+     * Merchant features are windows of hours to days, the default model's end a week back (the label
+     * delay): counts seconds old change nothing. Every reload is an HGETALL of its buckets; at 1 s the
+     * simulator's 10,000 terminals were reloaded on nearly every transaction (docs/scoring.md, "Merchants").
+     */
+    SCORING_MERCHANT_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(30_000),
     /** Most events scored per batch (one Redis round trip and one session.run each way). */
     SCORING_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(2_000),
     /** Reason codes naming the features that pushed a flagged score most. */
