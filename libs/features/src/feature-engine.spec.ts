@@ -68,6 +68,18 @@ describe('FeatureEngine windows', () => {
     expect(run(['user.tx_count.1d'], [{ ...first }], reloaded)[0].fate).toBe('duplicate');
   });
 
+  it('recognises copies after reading a snapshot stored before session 7, which held the ids themselves', () => {
+    const user = new UserState();
+    const first = event({ time: T0 });
+    run(['user.tx_count.1d'], [first], user);
+    const snapshot = encodeSnapshot(user);
+    const legacy = snapshot.replace(/,\[[\d,]*\]\]$/, `,${JSON.stringify([first.eventId])}]`);
+    expect(legacy).not.toBe(snapshot);
+    const reloaded = UserState.decode(legacy, config.graceMs);
+    expect(run(['user.tx_count.1d'], [{ ...first }, event({ time: T0 + MINUTE })], reloaded).map((o) => o.fate)).toEqual(['duplicate', 'applied']);
+    expect(encodeSnapshot(reloaded)).toMatch(/,\[\d+,\d+\]\]$/); // stored again as hashes
+  });
+
   it('uses hour buckets for 1d windows and day buckets for 7d windows', () => {
     const out = run(['user.tx_count.1d', 'user.tx_count.7d'], [
       event({ time: T0 - 6 * DAY - 11 * HOUR }), // 01:00 six days ago: the first of the 7 day buckets

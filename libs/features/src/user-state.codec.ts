@@ -1,4 +1,5 @@
 import type { FeatureEvent } from './feature-event';
+import { eventIdHash } from './event-id-hash';
 import type { UserState } from './user-state';
 
 /** Measures per bucket: events, transactions, transaction cents, logins (UserMeasure). */
@@ -24,8 +25,11 @@ export function parseEventLine(line: string): LoggedEvent {
   return { eventId, time, type: TYPES_BY_CODE[code], amount, latitude, longitude, country, deviceId, ip };
 }
 
-/** [watermark, per tier [bucket, ...measures, bucket, ...], prev, located, per kind {value: times}, recent event ids] */
-type Snapshot = [number | null, number[][], number[], Located[], Array<Record<string, number[]>>, string[]?];
+/**
+ * [watermark, per tier [bucket, ...measures, bucket, ...], prev, located, per kind {value: times}, recent
+ * event id hashes]. Snapshots written before session 7 hold the ids themselves: they are hashed on reading.
+ */
+type Snapshot = [number | null, number[][], number[], Located[], Array<Record<string, number[]>>, Array<number | string>?];
 
 /** The whole state as one JSON line (never holds a newline: the log's separator). */
 export function encodeSnapshot(state: UserState): string {
@@ -48,12 +52,12 @@ export function encodeSnapshot(state: UserState): string {
       first = false;
     }
   });
-  return `${text}}],${JSON.stringify(state.recentEventIds)}]`;
+  return `${text}}],[${state.recentEventHashes.join(',')}]]`;
 }
 
 export function readSnapshot(text: string, state: UserState): void {
-  const [watermark, buckets, prev, located, values, recentEventIds = []] = JSON.parse(text) as Snapshot;
-  state.recentEventIds = recentEventIds;
+  const [watermark, buckets, prev, located, values, recent = []] = JSON.parse(text) as Snapshot;
+  state.recentEventHashes = recent.map((id) => (typeof id === 'string' ? eventIdHash(id) : id));
   state.watermark = watermark ?? Number.NEGATIVE_INFINITY; // JSON has no -Infinity
   buckets.forEach((flat, tier) => {
     for (let i = 0; i < flat.length; i += 1 + MEASURES) state.buckets[tier].set(flat[i], flat.slice(i + 1, i + 1 + MEASURES));

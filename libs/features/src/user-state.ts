@@ -1,5 +1,6 @@
 import type { FeatureEvent } from './feature-event';
 import { encodeSnapshot, eventLine, KINDS, MEASURES, parseEventLine, readSnapshot, type Located, type LoggedEvent, type ValueKind } from './user-state.codec';
+import { eventIdHash } from './event-id-hash';
 import { addOccurrence, latestAtOrBefore } from './occurrences';
 import { bucketOf, sumBuckets, TIERS, type Tier } from './windows';
 
@@ -31,8 +32,8 @@ export class UserState {
   located: Located[] = [];
   /** Per kind: value → occurrence times (see occurrences.ts). */
   readonly values: Record<ValueKind, Map<string, number[]>> = { c: new Map(), v: new Map(), i: new Map() };
-  /** The ids of the user's latest events (at most RECENT_EVENT_IDS), to recognise a copy published twice. */
-  recentEventIds: string[] = [];
+  /** Hashes of the ids of the user's latest events (at most RECENT_EVENT_IDS, eventIdHash), to recognise a copy published twice. */
+  recentEventHashes: number[] = [];
   /** Log lines of events applied since the state was last stored. */
   private unsaved: string[] = [];
   /** What Redis holds: whether a snapshot, and how many log lines after it. */
@@ -96,12 +97,12 @@ export class UserState {
    * told so publishes again: the copy has a new offset but the same id, and comes soon after.
    */
   hasSeen(eventId: string): boolean {
-    return this.recentEventIds.includes(eventId);
+    return this.recentEventHashes.includes(eventIdHash(eventId));
   }
 
   private rememberId(eventId: string): void {
-    this.recentEventIds.push(eventId);
-    if (this.recentEventIds.length > RECENT_EVENT_IDS) this.recentEventIds.shift();
+    this.recentEventHashes.push(eventIdHash(eventId));
+    if (this.recentEventHashes.length > RECENT_EVENT_IDS) this.recentEventHashes.shift();
   }
 
   private applyEvent(event: LoggedEvent, graceMs: number): void {

@@ -1,7 +1,7 @@
 /**
  * Heap a cached entry holds at most, measured on the simulator's traffic with 30 days of history
- * (docs/scoring.md, "Memory"): a user ~5-8 KB (buckets, values seen, recent event ids), a merchant
- * ~2-4 KB. The caches' bounds are counts; these turn them into memory.
+ * (docs/scoring.md, "Memory"): a user ~4.5-7 KB (buckets, values seen, recent event id hashes), a
+ * merchant ~2-4 KB. The caches' bounds are counts; these turn them into memory, with room to spare.
  */
 export const USER_ENTRY_BYTES = 8_000;
 export const MERCHANT_ENTRY_BYTES = 4_000;
