@@ -10,6 +10,11 @@ describe('INGEST_ROLES', () => {
     expect([...roles('http,raw')]).toEqual(['http', 'raw']);
   });
 
+  it('refuses the settings it replaced, naming the new one', () => {
+    expect(() => loadConfig(ingestEnv, { API_KEYS: 'key-one-1234', LAKE_ENABLED: 'false' })).toThrow(/LAKE_ENABLED: was replaced by INGEST_ROLES/);
+    expect(() => loadConfig(ingestEnv, { API_KEYS: 'key-one-1234', INGEST_CONSUMERS: 'false' })).toThrow(/INGEST_CONSUMERS: was replaced by INGEST_ROLES/);
+  });
+
   it('refuses an unknown role or none, saying which exist', () => {
     expect(() => roles('http,lakes')).toThrow(/INGEST_ROLES: must be a comma-separated list of http, raw, lake/);
     expect(() => roles(' , ')).toThrow(/INGEST_ROLES: must name at least one role/);

@@ -4,6 +4,8 @@ import { z } from 'zod';
 export const INGEST_ROLES = ['http', 'raw', 'lake'] as const;
 export type IngestRole = (typeof INGEST_ROLES)[number];
 
+const replacedByRoles = z.undefined({ errorMap: () => ({ message: 'was replaced by INGEST_ROLES (docs/ingest.md, "Roles"): e.g. INGEST_ROLES=http for an HTTP-only process' }) });
+
 export const ingestEnv = serviceEnv(3001)
   .merge(redisEnv)
   .extend({
@@ -37,6 +39,9 @@ export const ingestEnv = serviceEnv(3001)
       .refine((roles) => roles.length > 0, 'must name at least one role')
       .refine((roles) => roles.every((role) => (INGEST_ROLES as readonly string[]).includes(role)), `must be a comma-separated list of ${INGEST_ROLES.join(', ')}`)
       .transform((roles) => new Set(roles as IngestRole[])),
+    /** Replaced by INGEST_ROLES: refused, so a deployment that set them does not quietly run one more lake sink. */
+    INGEST_CONSUMERS: replacedByRoles,
+    LAKE_ENABLED: replacedByRoles,
     LAKE_DIR: z.string().min(1).default('./data/lake'),
     /**
      * A lake file is rolled when this many bytes of events (JSON) have gathered, or LAKE_ROLL_INTERVAL_MS
