@@ -1,4 +1,4 @@
-import { postgresEnv, serviceEnv } from '@app/platform';
+import { commaList, postgresEnv, serviceEnv } from '@app/platform';
 import { z } from 'zod';
 
 export const alertsEnv = serviceEnv(3004)
@@ -8,7 +8,7 @@ export const alertsEnv = serviceEnv(3004)
      * Webhook targets allowed although they resolve to private, loopback or link-local addresses:
      * comma-separated host names, addresses and CIDR ranges (tests and local demos: `localhost,127.0.0.0/8,::1`).
      */
-    WEBHOOK_ALLOWED_TARGETS: z.string().default('').transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean)),
+    WEBHOOK_ALLOWED_TARGETS: commaList.default(''),
     /** Longest wait for a receiver's answer. */
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     /** Seconds before each retry after successive failures (the Standard Webhooks schedule); then the delivery fails. */

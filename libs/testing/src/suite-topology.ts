@@ -30,7 +30,7 @@ export const SUITE_PROCESSES: readonly SuiteProcess[] = [
 export type SuiteProcessName = SuiteProcess['name'];
 
 /** Starts one of the suite's processes as SUITE_PROCESSES describes it, with `env` under its own settings. */
-export function startSuiteProcess(name: SuiteProcessName, port: number, env: Record<string, string>, { compiled = false, extraNodeArgs = [] as string[] } = {}): Promise<ChildProcess> {
+export function startSuiteProcess(name: SuiteProcessName, port: number, env: Record<string, string>, { compiled = false } = {}): Promise<ChildProcess> {
   const { app, env: own, nodeArgs, niceness } = SUITE_PROCESSES.find((p) => p.name === name) as SuiteProcess;
-  return startServiceProcess(app, port, { ...env, ...own }, [...nodeArgs, ...extraNodeArgs], { compiled, niceness });
+  return startServiceProcess(app, port, { ...env, ...own }, nodeArgs, { compiled, niceness });
 }
