@@ -31,6 +31,11 @@ export const scoringEnv = serviceEnv(3002)
     SCORING_MERCHANT_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(30_000),
     /** Most events scored per batch (one Redis round trip and one session.run each way). */
     SCORING_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(2_000),
+    /**
+     * Partitions whose batches are scored at once (a partition's own stay in order). A batch waits on
+     * Redis three times; meanwhile another partition's features are computed (docs/scoring.md, "Per batch").
+     */
+    SCORING_CONCURRENT_PARTITIONS: z.coerce.number().int().min(1).max(64).default(4),
     /** Reason codes naming the features that pushed a flagged score most. */
     SCORING_TOP_FEATURES: z.coerce.number().int().min(0).max(10).default(3),
     /** Prefix of every Redis key of the scoring state (tests give each run its own). */

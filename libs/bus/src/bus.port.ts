@@ -62,6 +62,12 @@ export interface ConsumeOptions {
    * still committed only after the handler returns; raise maxBatchSize so one batch holds them all.
    */
   accumulate?: { minBytes: number; maxWaitMs: number };
+  /**
+   * How many partitions' batches the handler may work on at once (default 1); each partition's
+   * batches still come one at a time, in order. For handlers that wait on a store every batch: while
+   * one partition's batch waits, another's is computed. Their per-partition state must stay apart.
+   */
+  concurrentPartitions?: number;
 }
 
 export interface Consumer {

@@ -202,6 +202,37 @@ describe.each(busUrlsUnderTest)('message bus contract on %s', (engine, url) => {
     expect(overlapped).toBe(false);
   });
 
+  it('with concurrentPartitions, works on several partitions at once and on each one batch at a time, in order', async () => {
+    const keys = Array.from({ length: 12 }, (_, i) => `user-${i}`);
+    await publishSeq(bus, keys, 0, 600);
+    const seen: BusRecord[] = [];
+    const inHand = new Set<number>();
+    let mostAtOnce = 0;
+    let samePartitionTwice = false;
+    const consumer = await bus.consume({
+      group: uniqueName('g'), topics: [topic], deadLetterTopic: dlq, maxBatchSize: 50, concurrentPartitions: PARTITIONS,
+      handler: async (batch) => {
+        samePartitionTwice ||= inHand.has(batch.partition);
+        inHand.add(batch.partition);
+        mostAtOnce = Math.max(mostAtOnce, inHand.size);
+        await sleep(20);
+        seen.push(...batch.records);
+        inHand.delete(batch.partition);
+      },
+    });
+    consumers.push(consumer);
+    await eventually(() => expect(seen).toHaveLength(600));
+    expect(samePartitionTwice).toBe(false);
+    expect(mostAtOnce).toBeGreaterThan(1);
+    expect(mostAtOnce).toBeLessThanOrEqual(PARTITIONS);
+    const lastSeqByKey = new Map<string, number>();
+    for (const record of seen) {
+      const { key, seq } = json(record);
+      expect(seq).toBeGreaterThan(lastSeqByKey.get(key) ?? -1);
+      lastSeqByKey.set(key, seq);
+    }
+  });
+
   describe('accumulating (fetch.min.bytes / fetch.max.wait.ms)', () => {
     const accumulating = async (group: string, accumulate: { minBytes: number; maxWaitMs: number }, batches: BusRecord[][]) => {
       const consumer = await bus.consume({

@@ -10,9 +10,10 @@ import { ModelRegistry } from '../model/model-registry';
 import { RulesRepository } from '../rules/rules.repository';
 import type { ScoringConfig } from '../scoring.config';
 import { cacheMemoryProblem } from '../state/cache-memory';
+import { MerchantIncrementLedger, type LedgerEntry } from '../state/merchant-increment-ledger';
 import { MerchantStateCache } from '../state/merchant-state.cache';
 import { UserStateCache } from '../state/user-state.cache';
-import { WindowStateRepository } from '../state/window-state.repository';
+import { WindowStateRepository, type StateChanges } from '../state/window-state.repository';
 import { decide, featureReasonCode, round, type Verdict } from './decide';
 import { occlusionRows, topContributions } from './explain';
 import { ScoringPlan } from './scoring-plan';
@@ -59,6 +60,8 @@ type Fired = Parameters<typeof decide>[2];
 export class ScoreBatchService {
   private readonly cache: UserStateCache;
   private readonly merchantCache: MerchantStateCache;
+  /** Merchant increments of batches in progress, for merchants re-read meanwhile (partitions are scored concurrently). */
+  private readonly ledger = new MerchantIncrementLedger();
   /** The position this instance last stored per partition: another value in Redis means another instance worked there. */
   private readonly written = new Map<string, string>();
   private plan: ScoringPlan | null = null;
@@ -85,10 +88,13 @@ export class ScoreBatchService {
     const partitionKey = `${topic}:${partition}`;
     const userIds = [...new Set(events.map((e) => e.event.userId))];
     const merchantIds = [...new Set(events.flatMap((e) => (e.event.merchantId ? [e.event.merchantId] : [])))];
+    let merchantRead: number | null = null;
+    let increments: LedgerEntry | null = null;
     try {
       // The batch holds its users and merchants itself: the caches may evict (or expire) some before it ends.
       const cached = found(userIds, (id) => this.cache.get(id));
       const cachedMerchants = found(merchantIds, (id) => this.merchantCache.fresh(id));
+      merchantRead = this.ledger.readSent(); // the read goes out on this tick
       let snapshot = await this.state.read(topic, partition, userIds.filter((id) => !cached.has(id)), merchantIds.filter((id) => !cachedMerchants.has(id)));
       const written = this.written.get(partitionKey);
       if (written !== undefined && snapshot.position !== written) {
@@ -101,25 +107,60 @@ export class ScoreBatchService {
       for (const [userId, user] of users) this.cache.set(userId, partitionKey, user);
       this.models.follow(snapshot.activeModel, snapshot.shadowModel);
       const plan = await this.planFor(snapshot.rulesVersion);
-      const merchants = new Map(merchantIds.map((id) => [id, cachedMerchants.get(id) ?? MerchantState.fromFields(snapshot.merchants.get(id) ?? {})]));
-      for (const [id, merchant] of merchants) if (!cachedMerchants.has(id)) this.merchantCache.set(id, merchant);
+      // No await from here to the increments taken: batches of other partitions run between awaits.
+      const merchants = this.merchantsNow(merchantIds, cachedMerchants, snapshot.merchants, merchantRead);
+      this.ledger.readDone(merchantRead);
 
       const position = positionOnThisBus(snapshot.position, events[0].offset);
       if (position !== snapshot.position) this.logger.warn({ topic, partition, stored: snapshot.position }, 'the stored position is an offset of another bus engine (BUS_URL changed): ignored');
       const fresh = position === null ? events : events.filter((e) => compareOffsets(e.offset, position) > 0);
       metrics.redelivered.inc(events.length - fresh.length);
-      const { scores, alerts } = await this.decideAll(plan, this.computeFeatures(plan, fresh, users, merchants));
+      const features = this.computeFeatures(plan, fresh, users, merchants);
+      // Taken before the first await: other partitions' batches may run meanwhile (the bus's
+      // concurrentPartitions) and add to the same merchants; each batch stores exactly its own changes.
+      const changes = fresh.length > 0 ? this.changesOf(topic, partition, fresh, users, merchants) : null;
+      if (changes) increments = this.ledger.taken(new Map(changes.merchants.map((m) => [m.merchantId, m.increments])));
+      const { scores, alerts } = await this.decideAll(plan, features);
       if (scores.length > 0 || alerts.length > 0) await publish(scores, alerts);
 
-      if (fresh.length > 0) await this.store(topic, partition, fresh[fresh.length - 1].offset, users, merchants, fresh);
+      if (changes) {
+        this.ledger.writeSent(increments as LedgerEntry); // the write goes out on this tick
+        await this.state.write(changes);
+        this.ledger.settled(increments as LedgerEntry, true);
+      }
       this.written.set(partitionKey, fresh.length > 0 ? fresh[fresh.length - 1].offset : (position as string));
     } catch (error) {
       // In-memory state may hold changes that never reached Redis: reload these users and merchants next time.
       for (const userId of userIds) this.cache.delete(userId);
       for (const merchantId of merchantIds) this.merchantCache.delete(merchantId);
       this.written.delete(partitionKey);
+      if (increments && !increments.stored) this.ledger.settled(increments, false);
       throw error;
+    } finally {
+      if (merchantRead !== null) this.ledger.readDone(merchantRead);
     }
+  }
+
+  /**
+   * The batch's merchants as it computes (synchronously: nothing changes them meanwhile). Another batch
+   * may have re-read one since this batch started: its copy, which every batch adds to from then on,
+   * is the one to use. A merchant this batch read is installed with what other batches added that the
+   * read could not include (the ledger). One that left memory meanwhile (a failed batch drops its
+   * merchants) is used as held but not put back: the next batch reads it again.
+   */
+  private merchantsNow(ids: string[], heldAtStart: Map<string, MerchantState>, read: Map<string, Record<string, string>>, readTick: number): Map<string, MerchantState> {
+    const merchants = new Map<string, MerchantState>();
+    for (const id of ids) {
+      const fields = read.get(id);
+      if (fields !== undefined) {
+        const merchant = MerchantState.fromFields(this.ledger.withMissed(readTick, id, fields));
+        this.merchantCache.set(id, merchant);
+        merchants.set(id, merchant);
+      } else {
+        merchants.set(id, this.merchantCache.fresh(id) ?? (heldAtStart.get(id) as MerchantState));
+      }
+    }
+    return merchants;
   }
 
   private async planFor(rulesVersion: string | null): Promise<ScoringPlan> {
@@ -236,19 +277,20 @@ export class ScoreBatchService {
     });
   }
 
-  private async store(topic: string, partition: number, lastOffset: string, users: Map<string, UserState>, merchants: Map<string, MerchantState>, fresh: PositionedEvent[]): Promise<void> {
+  /** What the batch changed, to store with the partition's new position: its users' new log lines or snapshots, its merchant increments. */
+  private changesOf(topic: string, partition: number, fresh: PositionedEvent[], users: Map<string, UserState>, merchants: Map<string, MerchantState>): StateChanges {
     const latest = fresh.reduce((max, e) => Math.max(max, Date.parse(e.event.occurredAt)), 0);
     const labelDelayMs = this.models.featureConfig.labelDelayMs;
-    await this.state.write({
+    return {
       topic,
       partition,
-      lastOffset,
+      lastOffset: fresh[fresh.length - 1].offset,
       users: [...users].flatMap(([userId, user]) => (user.changed ? [{ userId, ...user.storedForm() }] : [])),
       merchants: [...merchants].map(([merchantId, merchant]) => ({ merchantId, increments: merchant.takeIncrements(), expired: latest > 0 ? merchant.expiredFields(latest, labelDelayMs) : [] })),
       // Wall-clock expiry for idle keys; windows themselves expire by event time.
       userTtlMs: 31 * DAY,
       merchantTtlMs: 31 * DAY + labelDelayMs,
-    });
+    };
   }
 }
 

@@ -26,6 +26,7 @@ export class ScoringConsumer implements OnApplicationBootstrap {
       topics: [this.topics.enriched],
       deadLetterTopic: this.topics.invalid,
       maxBatchSize: this.config.SCORING_MAX_BATCH,
+      concurrentPartitions: this.config.SCORING_CONCURRENT_PARTITIONS,
       handler: (batch, context) => this.handle(batch, context),
     });
   }

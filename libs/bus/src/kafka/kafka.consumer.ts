@@ -25,7 +25,8 @@ export const MAX_ACCUMULATE_WAIT_MS = 20_000;
 export class KafkaConsumer implements Consumer {
   private stopping = false;
   private readonly consumer: KafkaJsConsumer;
-  private batchInHand: Promise<void> = Promise.resolve();
+  /** Batches being handled (one per partition at most, `concurrentPartitions` in all): stop() waits for them. */
+  private readonly batchesInHand = new Set<Promise<void>>();
   /** Next offset to read per topic/partition, as processed by this member: what stop() commits. */
   private readonly processed = new Map<string, { topic: string; partition: number; offset: string }>();
 
@@ -73,14 +74,20 @@ export class KafkaConsumer implements Consumer {
       autoCommit: false,
       autoCommitInterval: this.settings.commitIntervalMs,
       eachBatchAutoResolve: false,
-      eachBatch: (payload) => (this.batchInHand = this.eachBatch(payload)),
+      // kafkajs never hands one partition's batches over concurrently: per-partition order holds.
+      partitionsConsumedConcurrently: Math.max(1, this.options.concurrentPartitions ?? 1),
+      eachBatch: (payload) => {
+        const inHand = this.eachBatch(payload);
+        this.batchesInHand.add(inHand);
+        return inHand.finally(() => this.batchesInHand.delete(inHand));
+      },
     });
   }
 
-  /** Waits for the batch in hand, then commits every position this member processed (the last ones may be within the interval). */
+  /** Waits for the batches in hand, then commits every position this member processed (the last ones may be within the interval). */
   async stop(): Promise<void> {
     this.stopping = true;
-    await this.batchInHand.catch(() => undefined);
+    await Promise.allSettled([...this.batchesInHand]);
     if (this.processed.size > 0) {
       await this.consumer.commitOffsets([...this.processed.values()]).catch((err) => this.logger.warn({ err, group: this.options.group }, 'final offset commit failed; the last records will be re-delivered'));
     }

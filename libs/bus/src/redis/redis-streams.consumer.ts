@@ -213,20 +213,33 @@ export class RedisStreamsConsumer implements Consumer {
   }
 
   /**
-   * Runs the handler per partition, then acknowledges every finished partition in one round trip.
-   * Resolves true when stopping abandoned some partitions (their entries stay pending).
+   * Runs the handler per partition (up to `concurrentPartitions` at once when behind), then acknowledges every
+   * finished partition in one round trip. Resolves true when stopping abandoned some partitions
+   * (their entries stay pending); rethrows a handler's failure once the others have settled, so no
+   * partition is still being handled when the loop re-reads pending entries.
    */
   private async handOver(): Promise<boolean> {
     const batches = [...this.collected.values()];
     this.forgetCollected(false);
+    // Keeping up, one partition at a time finishes each batch soonest; behind (a read filled a batch),
+    // partitions overlap, so one batch's waits on its stores are another's computing time.
+    const behind = batches.some((batch) => batch.ids.length >= (this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE));
+    const concurrency = behind ? Math.max(1, this.options.concurrentPartitions ?? 1) : 1;
     const done: Collected[] = [];
+    let failure: { error: unknown } | null = null;
+    let abandoned = false;
     try {
-      for (const batch of batches) {
-        if (!(await this.handle(batch.stream, batch.records))) break;
-        done.push(batch);
+      for (let from = 0; from < batches.length && !failure && !abandoned; from += concurrency) {
+        const group = batches.slice(from, from + concurrency);
+        const results = await Promise.allSettled(group.map((batch) => this.handle(batch.stream, batch.records)));
+        for (const [i, result] of results.entries()) {
+          if (result.status === 'rejected') failure ??= { error: result.reason };
+          else if (result.value) done.push(group[i]);
+          else abandoned = true;
+        }
       }
     } finally {
-      // Also acknowledges the finished partitions when a later one was abandoned.
+      // Also acknowledges the finished partitions when another one failed or was abandoned.
       if (done.length > 0) {
         const pipeline = this.redis.pipeline();
         for (const { stream, ids } of done) pipeline.xack(stream.key, this.options.group, ...ids);
@@ -235,8 +248,9 @@ export class RedisStreamsConsumer implements Consumer {
         if (failed) throw failed[0];
       }
     }
+    if (failure) throw failure.error;
     // Abandoned (stopping) partitions stay pending: the next start re-reads them from '0'.
-    if (done.length < batches.length) for (const batch of batches.slice(done.length)) batch.stream.cursor = '0';
+    for (const batch of batches) if (!done.includes(batch)) batch.stream.cursor = '0';
     return done.length < batches.length;
   }
 

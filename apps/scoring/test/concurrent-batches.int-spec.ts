@@ -1,0 +1,91 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Redis from 'ioredis';
+import { TransientError } from '@app/bus';
+import type { EnrichedEvent } from '@app/contracts';
+import { logisticRegressionModel, saveModel } from '@app/model';
+import { loadConfig } from '@app/platform';
+import { bootApp, testEnv, uniqueName, type BootedApp } from '@app/testing';
+import { scoringEnv } from '../src/scoring.config';
+import { ScoringModule } from '../src/scoring.module';
+import { ScoreBatchService, type PositionedEvent } from '../src/scoring/score-batch.service';
+import { WindowStateRepository, type StateChanges } from '../src/state/window-state.repository';
+
+const DAY = '2026-03-02';
+const dayBucket = Date.parse(DAY) / 86_400_000;
+
+/**
+ * Batches of two partitions scored at once (SCORING_CONCURRENT_PARTITIONS) add to the same merchant.
+ * Each must store its own increments: had the first batch to finish taken the other's too, the other's
+ * failed write and its retry would count them twice.
+ */
+describe('scoring batches of several partitions at once', () => {
+  const statePrefix = uniqueName('concurrent-state');
+  const merchantKey = `${statePrefix}:m:shared-merchant`;
+  let modelsDir: string;
+  let app: BootedApp;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    modelsDir = await mkdtemp(join(tmpdir(), 'models-'));
+    await saveModel(join(modelsDir, 'merchant'), { id: 'merchant-lr', version: '1', input: 'features', output: 'probabilities', features: ['merchant.tx_count.1d'], thresholds: { review: 0.5, block: 0.9, alert: 0.7 } },
+      logisticRegressionModel({ inputName: 'features', weights: [0.001], intercept: -5 }));
+    app = await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, {
+      API_KEYS: 'concurrent-test-key', LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, REDIS_URL: testEnv.redisUrl,
+      MODELS_DIR: modelsDir, MODEL_NAME: 'merchant', SCORING_STATE_PREFIX: statePrefix, SCORING_CONSUMER: 'false',
+    })), 'scoring');
+    redis = new Redis(testEnv.redisUrl);
+  });
+
+  afterAll(async () => {
+    await app.close();
+    const keys = await redis.keys(`${statePrefix}:*`);
+    if (keys.length > 0) await redis.del(...keys);
+    redis.disconnect();
+    await rm(modelsDir, { recursive: true, force: true });
+  });
+
+  const batchOf = (partition: number, userId: string, count: number): PositionedEvent[] => Array.from({ length: count }, (_, i) => ({
+    offset: String(i),
+    event: {
+      eventId: `p${partition}-e${i}`, type: 'transaction', userId, occurredAt: `${DAY}T10:${String(i).padStart(2, '0')}:00.000Z`, amount: 10, currency: 'EUR',
+      merchantId: 'shared-merchant', receivedAt: `${DAY}T10:00:00.000Z`, source: 'http', geo: null, ua: null, merchant: null, flags: [],
+    } as EnrichedEvent,
+  }));
+
+  it('stores each batch\'s merchant increments once, when the other batch\'s write fails and is retried', async () => {
+    const scoring = app.app.get(ScoreBatchService);
+    // A first batch puts the merchant in memory: the two below then share its counts, as batches do live.
+    await scoring.scoreBatch('events', 2, batchOf(2, 'user-c', 1), async () => undefined);
+    const state = app.app.get(WindowStateRepository);
+    const write = state.write.bind(state);
+    let failures = 0;
+    let partitionZeroStored!: () => void;
+    const stored = new Promise<void>((resolve) => (partitionZeroStored = resolve));
+    jest.spyOn(state, 'write').mockImplementation(async (changes: StateChanges) => {
+      if (changes.partition === 1 && failures++ === 0) throw new TransientError('injected: the write of partition 1 fails once');
+      await write(changes);
+      if (changes.partition === 0) partitionZeroStored();
+    });
+    // Interleaved: partition 0 publishes (then stores) once partition 1 has computed its features, and
+    // partition 1 publishes (then stores) once partition 0 has stored.
+    let partitionOneComputed!: () => void;
+    const computed = new Promise<void>((resolve) => (partitionOneComputed = resolve));
+
+    const [first, second] = await Promise.allSettled([
+      scoring.scoreBatch('events', 0, batchOf(0, 'user-a', 3), () => computed),
+      scoring.scoreBatch('events', 1, batchOf(1, 'user-b', 4), async () => {
+        partitionOneComputed();
+        await stored;
+      }),
+    ]);
+    expect(first.status).toBe('fulfilled');
+    expect(second.status).toBe('rejected');
+    expect(await redis.hget(merchantKey, `t:d${dayBucket}`)).toBe('4');
+
+    await scoring.scoreBatch('events', 1, batchOf(1, 'user-b', 4), async () => undefined); // the bus retries the batch
+    expect(await redis.hget(merchantKey, `t:d${dayBucket}`)).toBe('8');
+    expect(failures).toBe(2);
+  });
+});
