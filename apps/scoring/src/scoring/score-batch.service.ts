@@ -42,6 +42,9 @@ const metrics = {
   shadowFailures: new Counter({ name: 'scoring_shadow_failures_total', help: 'Batches the shadow model failed to score (their scores went out without the shadow\'s opinion)' }),
 };
 
+/** How often a user's key's TTL is set again while the user is in memory (appends keep it). */
+const EXPIRY_REFRESH_MS = DAY;
+
 type ShadowOpinion = NonNullable<Score['shadow']>;
 type Fired = Parameters<typeof decide>[2];
 
@@ -118,7 +121,7 @@ export class ScoreBatchService {
       const features = this.computeFeatures(plan, fresh, users, merchants);
       // Taken before the first await: other partitions' batches may run meanwhile (the bus's
       // concurrentPartitions) and add to the same merchants; each batch stores exactly its own changes.
-      const changes = fresh.length > 0 ? this.changesOf(topic, partition, fresh, users, merchants) : null;
+      const changes = fresh.length > 0 ? this.changesOf(topic, partition, fresh, users, merchants, snapshot.merchants) : null;
       if (changes) increments = this.ledger.taken(new Map(changes.merchants.map((m) => [m.merchantId, m.increments])));
       const { scores, alerts } = await this.decideAll(plan, features);
       if (scores.length > 0 || alerts.length > 0) await publish(scores, alerts);
@@ -127,6 +130,7 @@ export class ScoreBatchService {
         this.ledger.writeSent(increments as LedgerEntry); // the write goes out on this tick
         await this.state.write(changes);
         this.ledger.settled(increments as LedgerEntry, true);
+        for (const user of changes.users) if (user.expire) this.cache.expirySet(user.userId, Date.now());
       }
       this.written.set(partitionKey, fresh.length > 0 ? fresh[fresh.length - 1].offset : (position as string));
     } catch (error) {
@@ -277,17 +281,31 @@ export class ScoreBatchService {
     });
   }
 
-  /** What the batch changed, to store with the partition's new position: its users' new log lines or snapshots, its merchant increments. */
-  private changesOf(topic: string, partition: number, fresh: PositionedEvent[], users: Map<string, UserState>, merchants: Map<string, MerchantState>): StateChanges {
+  /**
+   * What the batch changed, to store with the partition's new position: its users' new log lines or
+   * snapshots, its merchant increments. Keys' TTLs are set when this instance has not set them for a
+   * day (users) or when the batch read the merchant (at most every SCORING_MERCHANT_REFRESH_MS), which
+   * is also when a merchant's expired buckets are deleted.
+   */
+  private changesOf(topic: string, partition: number, fresh: PositionedEvent[], users: Map<string, UserState>, merchants: Map<string, MerchantState>, readMerchants: ReadonlyMap<string, unknown>): StateChanges {
     const latest = fresh.reduce((max, e) => Math.max(max, Date.parse(e.event.occurredAt)), 0);
     const labelDelayMs = this.models.featureConfig.labelDelayMs;
+    const expirySetSince = Date.now() - EXPIRY_REFRESH_MS;
     return {
       topic,
       partition,
       lastOffset: fresh[fresh.length - 1].offset,
-      users: [...users].flatMap(([userId, user]) => (user.changed ? [{ userId, ...user.storedForm() }] : [])),
-      merchants: [...merchants].map(([merchantId, merchant]) => ({ merchantId, increments: merchant.takeIncrements(), expired: latest > 0 ? merchant.expiredFields(latest, labelDelayMs) : [] })),
-      // Wall-clock expiry for idle keys; windows themselves expire by event time.
+      users: [...users].flatMap(([userId, user]) => {
+        if (!user.changed) return [];
+        const stored = user.storedForm();
+        return [{ userId, ...stored, expire: !stored.append || !this.cache.expirySetSince(userId, expirySetSince) }];
+      }),
+      merchants: [...merchants].map(([merchantId, merchant]) => {
+        const read = readMerchants.has(merchantId);
+        return { merchantId, increments: merchant.takeIncrements(), expired: read && latest > 0 ? merchant.expiredFields(latest, labelDelayMs) : [], expire: read };
+      }),
+      // Wall-clock expiry for idle keys, set at least daily while they are written (so ≥ 30 days after
+      // the last write); windows themselves expire by event time.
       userTtlMs: 31 * DAY,
       merchantTtlMs: 31 * DAY + labelDelayMs,
     };

@@ -8,7 +8,7 @@ import type { UserState } from '@app/features';
  * another instance worked on meanwhile (a Kafka rebalance) can be dropped whole.
  */
 export class UserStateCache {
-  private readonly entries: LRU<{ partition: string; state: UserState }>;
+  private readonly entries: LRU<{ partition: string; state: UserState; expirySetAt: number }>;
 
   constructor(capacity: number) {
     this.entries = lru(capacity);
@@ -19,7 +19,18 @@ export class UserStateCache {
   }
 
   set(userId: string, partition: string, state: UserState): void {
-    this.entries.set(userId, { partition, state });
+    const entry = this.entries.get(userId);
+    this.entries.set(userId, { partition, state, expirySetAt: entry?.state === state ? entry.expirySetAt : 0 });
+  }
+
+  /** Whether this instance set the user's key's TTL since `since` (wall clock): if not, the next write sets it. */
+  expirySetSince(userId: string, since: number): boolean {
+    return (this.entries.get(userId)?.expirySetAt ?? 0) >= since;
+  }
+
+  expirySet(userId: string, at: number): void {
+    const entry = this.entries.get(userId);
+    if (entry) entry.expirySetAt = at;
   }
 
   delete(userId: string): void {

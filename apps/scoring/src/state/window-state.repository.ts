@@ -22,9 +22,13 @@ export interface StateChanges {
   partition: number;
   /** Stored as the partition's position in the same transaction as the changes. */
   lastOffset: string;
-  /** The users the batch changed: text to append to their stored state, or a whole new one (UserState.storedForm). */
-  users: Array<{ userId: string; append: boolean; text: string }>;
-  merchants: Array<{ merchantId: string; increments: Array<[string, number]>; expired: string[] }>;
+  /**
+   * The users the batch changed: text to append to their stored state, or a whole new one
+   * (UserState.storedForm); `expire`: (re)set the key's TTL (a new state always does).
+   */
+  users: Array<{ userId: string; append: boolean; text: string; expire: boolean }>;
+  /** `expire`: (re)set the hash's TTL. */
+  merchants: Array<{ merchantId: string; increments: Array<[string, number]>; expired: string[]; expire: boolean }>;
   userTtlMs: number;
   merchantTtlMs: number;
 }
@@ -70,11 +74,11 @@ export class WindowStateRepository {
     const args: Array<string | number> = [changes.lastOffset, changes.userTtlMs, changes.merchantTtlMs, changes.users.length];
     for (const user of changes.users) {
       keys.push(this.keys.user(user.userId));
-      args.push(user.append ? 'a' : 's', user.text);
+      args.push(!user.append ? 's' : user.expire ? 'e' : 'a', user.text);
     }
     for (const merchant of changes.merchants) {
       keys.push(this.keys.merchant(merchant.merchantId));
-      args.push(merchant.increments.length, ...merchant.increments.flat(), merchant.expired.length, ...merchant.expired);
+      args.push(merchant.expire ? 'e' : '-', merchant.increments.length, ...merchant.increments.flat(), merchant.expired.length, ...merchant.expired);
     }
     try {
       await this.redis.scoringWriteState(keys.length, ...keys, ...args);

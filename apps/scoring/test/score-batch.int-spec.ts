@@ -15,13 +15,9 @@ import { WindowStateRepository, type StateChanges } from '../src/state/window-st
 const DAY = '2026-03-02';
 const dayBucket = Date.parse(DAY) / 86_400_000;
 
-/**
- * Batches of two partitions scored at once (SCORING_CONCURRENT_PARTITIONS) add to the same merchant.
- * Each must store its own increments: had the first batch to finish taken the other's too, the other's
- * failed write and its retry would count them twice.
- */
-describe('scoring batches of several partitions at once', () => {
-  const statePrefix = uniqueName('concurrent-state');
+/** ScoreBatchService in process, on Redis, without a bus: what its writes leave in Redis. */
+describe('ScoreBatchService state in Redis', () => {
+  const statePrefix = uniqueName('score-batch-state');
   const merchantKey = `${statePrefix}:m:shared-merchant`;
   let modelsDir: string;
   let app: BootedApp;
@@ -54,7 +50,14 @@ describe('scoring batches of several partitions at once', () => {
     } as EnrichedEvent,
   }));
 
-  it('stores each batch\'s merchant increments once, when the other batch\'s write fails and is retried', async () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  /**
+   * Batches of two partitions scored at once (SCORING_CONCURRENT_PARTITIONS) add to the same merchant.
+   * Each must store its own increments: had the first batch to finish taken the other's too, the other's
+   * failed write and its retry would count them twice.
+   */
+  it('stores each batch\'s merchant increments once, when another batch in progress fails its write and is retried', async () => {
     const scoring = app.app.get(ScoreBatchService);
     // A first batch puts the merchant in memory: the two below then share its counts, as batches do live.
     await scoring.scoreBatch('events', 2, batchOf(2, 'user-c', 1), async () => undefined);
@@ -87,5 +90,30 @@ describe('scoring batches of several partitions at once', () => {
     await scoring.scoreBatch('events', 1, batchOf(1, 'user-b', 4), async () => undefined); // the bus retries the batch
     expect(await redis.hget(merchantKey, `t:d${dayBucket}`)).toBe('8');
     expect(failures).toBe(2);
+  });
+
+  it('sets a key\'s TTL when it loads or creates the key, or has not set it for a day: not at every write', async () => {
+    const scoring = app.app.get(ScoreBatchService);
+    const userKey = `${statePrefix}:u:user-ttl`;
+    const ttlMerchant = `${statePrefix}:m:ttl-merchant`;
+    const batch = (from: number) => batchOf(3, 'user-ttl', 2).map((e, i) => ({ offset: String(from + i), event: { ...e.event, eventId: `ttl-${from + i}`, merchantId: 'ttl-merchant' } }));
+    const ttls = async () => [await redis.pttl(userKey), await redis.pttl(ttlMerchant)];
+
+    await scoring.scoreBatch('events', 3, batch(10), async () => undefined);
+    for (const ttl of await ttls()) expect(ttl).toBeGreaterThan(30 * 86_400_000);
+    await redis.persist(userKey);
+    await redis.persist(ttlMerchant);
+    await scoring.scoreBatch('events', 3, batch(20), async () => undefined); // both in memory: appends keep the TTL as it is
+    expect(await ttls()).toEqual([-1, -1]);
+
+    await redis.del(userKey, ttlMerchant); // lost with Redis's data, say: the next write creates them
+    await scoring.scoreBatch('events', 3, batch(30), async () => undefined);
+    for (const ttl of await ttls()) expect(ttl).toBeGreaterThan(30 * 86_400_000);
+
+    await redis.persist(userKey);
+    const now = Date.now();
+    jest.spyOn(Date, 'now').mockReturnValue(now + 86_400_000 + 1);
+    await scoring.scoreBatch('events', 3, batch(40), async () => undefined); // a day later
+    expect(await redis.pttl(userKey)).toBeGreaterThan(30 * 86_400_000);
   });
 });
