@@ -22,7 +22,7 @@ import { bootApp, metricSamples, metricSum } from '@app/testing';
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
 import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { decide } from '../../apps/scoring/src/scoring/decide';
-import { ScoreBatchService, type PositionedEvent } from '../../apps/scoring/src/scoring/score-batch.service';
+import { positionedEvent, ScoreBatchService, type PositionedEvent } from '../../apps/scoring/src/scoring/score-batch.service';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { median } from './percentiles';
 import { GeoLookup } from '@app/enrichment';
@@ -166,8 +166,8 @@ function measureBatchTimes(busUrl: string, events: EnrichedEvent[]) {
 
 /** The events as the bus would hand them over: per partition, in order, with offsets increasing from `first`. */
 function partitioned(events: EnrichedEvent[], first: number) {
-  const parts = Array.from({ length: PARTITIONS }, () => [] as Array<{ offset: string; event: EnrichedEvent }>);
-  events.forEach((event, n) => parts[partitionForKey(event.userId, PARTITIONS)].push({ offset: String(first + n), event }));
+  const parts = Array.from({ length: PARTITIONS }, () => [] as PositionedEvent[]);
+  events.forEach((event, n) => parts[partitionForKey(event.userId, PARTITIONS)].push(positionedEvent(String(first + n), event)));
   return parts;
 }
 

@@ -3,13 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { TransientError } from '@app/bus';
-import type { EnrichedEvent } from '@app/contracts';
 import { logisticRegressionModel, saveModel } from '@app/model';
 import { loadConfig } from '@app/platform';
 import { bootApp, testEnv, uniqueName, type BootedApp } from '@app/testing';
 import { scoringEnv } from '../src/scoring.config';
 import { ScoringModule } from '../src/scoring.module';
-import { ScoreBatchService, type PositionedEvent } from '../src/scoring/score-batch.service';
+import { positionedEvent, ScoreBatchService, type PositionedEvent } from '../src/scoring/score-batch.service';
 import { WindowStateRepository, type StateChanges } from '../src/state/window-state.repository';
 
 const DAY = '2026-03-02';
@@ -42,12 +41,9 @@ describe('ScoreBatchService state in Redis', () => {
     await rm(modelsDir, { recursive: true, force: true });
   });
 
-  const batchOf = (partition: number, userId: string, count: number): PositionedEvent[] => Array.from({ length: count }, (_, i) => ({
-    offset: String(i),
-    event: {
-      eventId: `p${partition}-e${i}`, type: 'transaction', userId, occurredAt: `${DAY}T10:${String(i).padStart(2, '0')}:00.000Z`, amount: 10, currency: 'EUR',
-      merchantId: 'shared-merchant', receivedAt: `${DAY}T10:00:00.000Z`, source: 'http', geo: null, ua: null, merchant: null, flags: [],
-    } as EnrichedEvent,
+  const batchOf = (partition: number, userId: string, count: number, merchantId = 'shared-merchant', firstOffset = 0): PositionedEvent[] => Array.from({ length: count }, (_, i) => positionedEvent(String(firstOffset + i), {
+    eventId: `p${partition}-e${firstOffset + i}`, type: 'transaction', userId, occurredAt: `${DAY}T10:${String(i).padStart(2, '0')}:00.000Z`, amount: 10, currency: 'EUR',
+    merchantId, receivedAt: `${DAY}T10:00:00.000Z`, source: 'http', geo: null, ua: null, merchant: null, flags: [],
   }));
 
   afterEach(() => jest.restoreAllMocks());
@@ -96,7 +92,7 @@ describe('ScoreBatchService state in Redis', () => {
     const scoring = app.app.get(ScoreBatchService);
     const userKey = `${statePrefix}:u:user-ttl`;
     const ttlMerchant = `${statePrefix}:m:ttl-merchant`;
-    const batch = (from: number) => batchOf(3, 'user-ttl', 2).map((e, i) => ({ offset: String(from + i), event: { ...e.event, eventId: `ttl-${from + i}`, merchantId: 'ttl-merchant' } }));
+    const batch = (from: number) => batchOf(3, 'user-ttl', 2, 'ttl-merchant', from);
     const ttls = async () => [await redis.pttl(userKey), await redis.pttl(ttlMerchant)];
 
     await scoring.scoreBatch('events', 3, batch(10), async () => undefined);

@@ -4,7 +4,7 @@ import { consumerGroup, type Alert, type Score, type TopicMap } from '@app/contr
 import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { ScoringConfig } from '../scoring.config';
 import { parseEnrichedRecord } from './enriched-record.parser';
-import { ScoreBatchService, type PositionedEvent } from './score-batch.service';
+import { positionedEvent, ScoreBatchService, type PositionedEvent } from './score-batch.service';
 
 export const SCORING_GROUP = 'scoring';
 
@@ -36,7 +36,7 @@ export class ScoringConsumer implements OnApplicationBootstrap {
     for (const record of batch.records) {
       const event = parseEnrichedRecord(record);
       if (typeof event === 'string') context.deadLetter(record, event);
-      else events.push({ offset: record.offset, event });
+      else events.push(positionedEvent(record.offset, event));
     }
     await this.scoring.scoreBatch(batch.topic, batch.partition, events, (scores, alerts) => this.publish(scores, alerts));
   }
