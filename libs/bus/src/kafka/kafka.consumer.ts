@@ -27,6 +27,8 @@ export class KafkaConsumer implements Consumer {
   private readonly consumer: KafkaJsConsumer;
   /** Batches being handled (one per partition at most, `concurrentPartitions` in all): stop() waits for them. */
   private readonly batchesInHand = new Set<Promise<void>>();
+  /** The last batch handed over while keeping up: the next one waits for it. */
+  private keepingUp: Promise<void> = Promise.resolve();
   /** Next offset to read per topic/partition, as processed by this member: what stop() commits. */
   private readonly processed = new Map<string, { topic: string; partition: number; offset: string }>();
 
@@ -77,7 +79,7 @@ export class KafkaConsumer implements Consumer {
       // kafkajs never hands one partition's batches over concurrently: per-partition order holds.
       partitionsConsumedConcurrently: Math.max(1, this.options.concurrentPartitions ?? 1),
       eachBatch: (payload) => {
-        const inHand = this.eachBatch(payload);
+        const inHand = this.handInTurn(payload);
         this.batchesInHand.add(inHand);
         return inHand.finally(() => this.batchesInHand.delete(inHand));
       },
@@ -92,6 +94,21 @@ export class KafkaConsumer implements Consumer {
       await this.consumer.commitOffsets([...this.processed.values()]).catch((err) => this.logger.warn({ err, group: this.options.group }, 'final offset commit failed; the last records will be re-delivered'));
     }
     await this.consumer.disconnect();
+  }
+
+  /**
+   * Keeping up, partitions are handled one at a time, so each batch is done soonest; behind (the fetch
+   * filled a batch, or left a batch's worth in the partition: fetches stop at maxBytesPerPartition), up
+   * to `concurrentPartitions` at once (as on Redis Streams, docs/bus.md).
+   */
+  private handInTurn(payload: EachBatchPayload): Promise<void> {
+    const { batch } = payload;
+    const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    const behind = batch.messages.length >= maxBatchSize || Number(batch.offsetLag()) >= maxBatchSize;
+    if (behind) return this.eachBatch(payload);
+    const inTurn = this.keepingUp.then(() => this.eachBatch(payload));
+    this.keepingUp = inTurn.catch(() => undefined);
+    return inTurn;
   }
 
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
