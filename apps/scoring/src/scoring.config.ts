@@ -32,8 +32,9 @@ export const scoringEnv = serviceEnv(3002)
     /** Most events scored per batch (one Redis round trip and one session.run each way). */
     SCORING_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(2_000),
     /**
-     * Partitions whose batches are scored at once (a partition's own stay in order). A batch waits on
-     * Redis three times; meanwhile another partition's features are computed (docs/scoring.md, "Per batch").
+     * Partitions whose batches are scored at once while the service is behind (a partition's own stay
+     * in order). A batch waits on Redis three times; meanwhile another partition's features are computed
+     * (docs/scoring.md, "Per batch").
      */
     SCORING_CONCURRENT_PARTITIONS: z.coerce.number().int().min(1).max(64).default(4),
     /** Reason codes naming the features that pushed a flagged score most. */

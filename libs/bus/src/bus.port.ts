@@ -63,9 +63,10 @@ export interface ConsumeOptions {
    */
   accumulate?: { minBytes: number; maxWaitMs: number };
   /**
-   * How many partitions' batches the handler may work on at once (default 1); each partition's
-   * batches still come one at a time, in order. For handlers that wait on a store every batch: while
-   * one partition's batch waits, another's is computed. Their per-partition state must stay apart.
+   * How many partitions' batches the handler may work on at once while the consumer is behind (default
+   * 1; keeping up, partitions take turns, so each batch is done soonest); each partition's batches
+   * still come one at a time, in order. For handlers that wait on a store every batch: while one
+   * partition's batch waits, another's is computed. Their per-partition state must stay apart.
    */
   concurrentPartitions?: number;
 }
