@@ -2,7 +2,8 @@
  * `npm run bench:scoring`: the scoring stage's throughput.
  * 1. Service: a scoring process (the default model, every feature it names) drains a backlog of
  *    enriched events from a topic of its own, on Redis Streams and on Kafka; events/s from the first
- *    event scored to the last, read from its /metrics.
+ *    event scored to the last, read from its /metrics. In turns with it, the same backlog through the
+ *    bus's part of the stage alone (relay-stage.ts): the engine's ceiling for the stage.
  * 2. Side by side, in this process, on the same events, state in Redis: the service's ScoreBatchService
  *    (batches of SCORING_MAX_BATCH: one Redis read, one session.run, one script write each) against a
  *    naive per-event version of the same logic (one Redis round trip and one session.run per event),
@@ -10,7 +11,9 @@
  * 3. Per-batch processing time at a steady 5,000 events/s (measureBatchTimes).
  * Writes bench/results/scoring.json and .md.
  */
+import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import Redis from 'ioredis';
 import type { ChildProcess } from 'node:child_process';
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
@@ -24,6 +27,7 @@ import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { decide } from '../../apps/scoring/src/scoring/decide';
 import { positionedEvent, ScoreBatchService, type PositionedEvent } from '../../apps/scoring/src/scoring/score-batch.service';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
+import { cpuMicrosPerEvent, processCpuSeconds, redisCpuSeconds } from './cpu-time';
 import { median } from './percentiles';
 import { GeoLookup } from '@app/enrichment';
 import { enrichedSimulation } from '../simulate/enriched-simulation';
@@ -47,6 +51,8 @@ const selected = arg('engines', 'redis,kafka').split(',').filter(Boolean);
 const API_KEY = 'bench-key-123456';
 /** `--profile DIR` writes V8 CPU profiles of the scoring processes there. */
 const PROFILE_DIR = arg('profile', '');
+const execFileAsync = promisify(execFile);
+const engineName = (engine: string) => (engine === 'redis' ? 'Redis Streams' : 'Kafka');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const runName = (what: string) => `bench-scoring-${what}-${Date.now().toString(36)}`;
 
@@ -64,11 +70,36 @@ async function dropState(prefix: string): Promise<void> {
 /** Scored events so far, from the service's own counter. */
 const scoredSoFar = (port: number) => metricSum(`http://127.0.0.1:${port}`, 'scoring_events_scored_total');
 
+interface StageSummary {
+  runs: number[];
+  median: number;
+  /** Medians over the runs. */
+  cpuMicrosPerEvent: { process: number | null; redis: number };
+}
+
+const summary = (runs: StageRun[]): StageSummary => {
+  const processCpu = runs.flatMap((r) => (r.cpuMicrosPerEvent.process === null ? [] : [r.cpuMicrosPerEvent.process]));
+  return {
+    runs: runs.map((r) => r.eventsPerSecond),
+    median: median(runs.map((r) => r.eventsPerSecond)),
+    cpuMicrosPerEvent: { process: processCpu.length > 0 ? median(processCpu) : null, redis: median(runs.map((r) => r.cpuMicrosPerEvent.redis)) },
+  };
+};
+
+const cpuCell = ({ cpuMicrosPerEvent: cpu }: StageSummary) => `${cpu.process ?? '?'}, ${cpu.redis}`;
+
+/** One run of a stage draining the backlog (the service, or the bus alone). */
+export interface StageRun {
+  eventsPerSecond: number;
+  /** CPU µs per event: the stage's process (null where /proc cannot be read) and Redis (the bus on Redis Streams, and the state). */
+  cpuMicrosPerEvent: { process: number | null; redis: number };
+}
+
 interface ScoringRun {
   bus: MessageBus;
   topics: TopicMap;
-  /** Starts the scoring service on this run's topics and state (stopped when the run ends). */
-  startService(port: number): Promise<void>;
+  /** Starts the scoring service on this run's topics and state (stopped when the run ends); its process id. */
+  startService(port: number): Promise<number>;
 }
 
 /** A run on topics and scoring state of its own, removed afterwards. */
@@ -87,6 +118,7 @@ async function withOwnTopics<T>(busUrl: string, body: (run: ScoringRun) => Promi
         child = await startServiceProcess('scoring', port, { API_KEYS: API_KEY, BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: String(PARTITIONS), REDIS_URL, SCORING_STATE_PREFIX: statePrefix }, [
           ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
         ]);
+        return child.pid as number;
       },
     });
   } finally {
@@ -99,21 +131,59 @@ async function withOwnTopics<T>(busUrl: string, body: (run: ScoringRun) => Promi
 
 const publishEvents = (run: ScoringRun, events: EnrichedEvent[]) => run.bus.publish(run.topics.enriched, events.map((e) => ({ key: e.userId, value: JSON.stringify(e) })));
 
-function measureService(busUrl: string, events: EnrichedEvent[]) {
+/** The service draining the backlog: events/s, and CPU µs per event of its process and of Redis, from the first event scored to the last. */
+function measureService(busUrl: string, events: EnrichedEvent[]): Promise<StageRun> {
   const expected = events.filter((e) => e.type !== 'chargeback').length;
   return withOwnTopics(busUrl, async (run) => {
     for (let from = 0; from < events.length; from += 5_000) await publishEvents(run, events.slice(from, from + 5_000));
     const port = 3941;
-    await run.startService(port);
-    let started = 0;
-    let first = 0;
-    for (;;) {
-      const scored = await scoredSoFar(port);
-      if (scored > 0 && started === 0) [started, first] = [performance.now(), scored];
-      if (scored >= expected) return { eventsPerSecond: Math.round((scored - first) / ((performance.now() - started) / 1000)) };
-      await sleep(50);
+    const pid = await run.startService(port);
+    const redis = new Redis(REDIS_URL);
+    try {
+      let started = 0;
+      let first = 0;
+      let cpuAtStart: [number | null, number] = [null, 0];
+      for (;;) {
+        const scored = await scoredSoFar(port);
+        if (scored > 0 && started === 0) {
+          [started, first] = [performance.now(), scored];
+          cpuAtStart = [processCpuSeconds(pid), await redisCpuSeconds(redis)];
+        }
+        if (scored >= expected) {
+          const eventsPerSecond = Math.round((scored - first) / ((performance.now() - started) / 1000));
+          return { eventsPerSecond, cpuMicrosPerEvent: cpuMicrosPerEvent(scored - first, [cpuAtStart[0], processCpuSeconds(pid)], [cpuAtStart[1], await redisCpuSeconds(redis)]) };
+        }
+        await sleep(50);
+      }
+    } finally {
+      redis.disconnect();
     }
   });
+}
+
+/**
+ * The same backlog through the bus's part of the stage alone (relay-stage.ts: read, parse, publish a
+ * Score per event, commit; no state, no model): the ceiling the service's row sits under on this engine.
+ */
+async function measureRelay(busUrl: string, events: EnrichedEvent[]): Promise<StageRun> {
+  const prefix = `${runName('relay')}.`;
+  const topics = topicNames(prefix);
+  const bus = createBus({ url: busUrl, clientId: 'scoring-bench-relay', logger: silentBusLogger });
+  await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: PARTITIONS })));
+  try {
+    for (let from = 0; from < events.length; from += 5_000) await bus.publish(topics.enriched, events.slice(from, from + 5_000).map((e) => ({ key: e.userId, value: JSON.stringify(e) })));
+    const config = loadConfig(scoringEnv, { API_KEYS: API_KEY });
+    const { stdout } = await execFileAsync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'tools/bench/relay-stage.ts'], {
+      env: {
+        ...process.env, BUS_URL: busUrl, REDIS_URL, BUS_TOPIC_PREFIX: prefix, SCORING_MAX_BATCH: String(config.SCORING_MAX_BATCH),
+        SCORING_CONCURRENT_PARTITIONS: String(config.SCORING_CONCURRENT_PARTITIONS), RELAY_EXPECTED: String(events.filter((e) => e.type !== 'chargeback').length),
+      },
+    });
+    return JSON.parse(stdout.trim().split('\n').pop() as string) as StageRun;
+  } finally {
+    await bus.deleteTopics(Object.values(topics));
+    await bus.close();
+  }
 }
 
 /** Cumulative counts of the scoring group's `bus_handler_duration_seconds` buckets (upper bound in s → batches). */
@@ -295,14 +365,19 @@ async function main(): Promise<void> {
   for (const { event } of enrichedSimulation(simulationOptions({ customers: String(CUSTOMERS), terminals: String(TERMINALS), days: '70' }, geo), geo)) {
     if (events.push(event) >= wanted) break;
   }
-  const service: Record<string, { runs: number[]; median: number }> = {};
+  const service: Record<string, StageSummary> = {};
+  const relay: Record<string, StageSummary> = {};
   for (const engine of selected) {
-    const runs: number[] = [];
+    const runs: StageRun[] = [];
+    const relayRuns: StageRun[] = [];
+    // In turns with the service, so that both rows see the same machine.
     for (let r = 0; r < RUNS; r++) {
-      runs.push((await measureService(engines[engine], events)).eventsPerSecond);
-      console.error(`[bench:scoring] service on ${engine}, run ${r + 1}: ${runs[r]} events/s`);
+      runs.push(await measureService(engines[engine], events));
+      relayRuns.push(await measureRelay(engines[engine], events));
+      console.error(`[bench:scoring] ${engine}, run ${r + 1}: service ${JSON.stringify(runs[r])}, bus alone ${JSON.stringify(relayRuns[r])}`);
     }
-    service[engine] = { runs, median: median(runs) };
+    service[engine] = summary(runs);
+    relay[engine] = summary(relayRuns);
   }
   const batchTimes: Record<string, Awaited<ReturnType<typeof measureBatchTimes>>> = {};
   for (const engine of selected) {
@@ -328,6 +403,7 @@ async function main(): Promise<void> {
     at: new Date().toISOString(),
     traffic: { events: EVENTS, customers: CUSTOMERS, terminals: TERMINALS, partitions: PARTITIONS, model: `${model.id} ${model.version}`, features: model.features.length },
     service,
+    busAlone: relay,
     batchTimes: { rate: BATCH_RATE, seconds: BATCH_SECONDS, byEngine: batchTimes },
     sideBySide: { events: SIDE_BY_SIDE_EVENTS, chunk: SIDE_BY_SIDE_CHUNK, batched: { runs: batchedRuns, median: median(batchedRuns) }, naive: { runs: naiveRuns, median: median(naiveRuns) }, ratios, medianRatio: median(ratios) },
   };
@@ -336,11 +412,16 @@ async function main(): Promise<void> {
     '',
     `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.at}. Model ${report.traffic.model} (${model.features.length} features), the first ${EVENTS.toLocaleString('en')} simulated events (\`npm run simulate\`: ${CUSTOMERS.toLocaleString('en')} customers, ${TERMINALS.toLocaleString('en')} terminals), ${PARTITIONS} partitions; Redis, the broker and the service share the machine.`,
     '',
-    '| what | events/s (median) | runs |',
-    '|---|---:|---|',
-    ...Object.entries(service).map(([engine, r]) => `| scoring service draining a backlog, ${engine === 'redis' ? 'Redis Streams' : 'Kafka'} | ${r.median.toLocaleString('en')} | ${r.runs.join(', ')} |`),
-    `| ScoreBatchService in process, batches of ${loadConfig(scoringEnv, { API_KEYS: API_KEY }).SCORING_MAX_BATCH} | ${report.sideBySide.batched.median.toLocaleString('en')} | ${batchedRuns.join(', ')} |`,
-    `| naive: one Redis round trip and one session.run per event | ${report.sideBySide.naive.median.toLocaleString('en')} | ${naiveRuns.join(', ')} |`,
+    '| what | events/s (median) | runs | CPU µs per event: process, Redis (medians) |',
+    '|---|---:|---|---|',
+    ...Object.entries(service).flatMap(([engine, r]) => [
+      `| scoring service draining a backlog, ${engineName(engine)} | ${r.median.toLocaleString('en')} | ${r.runs.join(', ')} | ${cpuCell(r)} |`,
+      `| the bus alone, same backlog (read, parse, publish a Score, commit; no state, no model), ${engineName(engine)} | ${relay[engine].median.toLocaleString('en')} | ${relay[engine].runs.join(', ')} | ${cpuCell(relay[engine])} |`,
+    ]),
+    `| ScoreBatchService in process, batches of ${loadConfig(scoringEnv, { API_KEYS: API_KEY }).SCORING_MAX_BATCH} | ${report.sideBySide.batched.median.toLocaleString('en')} | ${batchedRuns.join(', ')} | |`,
+    `| naive: one Redis round trip and one session.run per event | ${report.sideBySide.naive.median.toLocaleString('en')} | ${naiveRuns.join(', ')} | |`,
+    '',
+    'CPU per event: the stage\'s process from `/proc` and the Redis server from `INFO cpu`, over the timed part of each run (on Kafka the broker\'s is not counted). Two cores give 2,000,000 CPU µs a second in all: a stage at 50,000 events/s has 40 µs per event, Redis and the load included.',
     '',
     `Batched over naive, same ${SIDE_BY_SIDE_EVENTS.toLocaleString('en')} events, the two sides timed in turns of ${SIDE_BY_SIDE_CHUNK.toLocaleString('en')} events, per run: ${ratios.map((r) => `${r}×`).join(', ')} (median ${report.sideBySide.medianRatio}×).`,
     '',
@@ -348,7 +429,7 @@ async function main(): Promise<void> {
     '',
     '| engine | batches | within 10 ms | p99 at most (histogram bucket) |',
     '|---|---:|---:|---:|',
-    ...Object.entries(batchTimes).map(([engine, t]) => `| ${engine === 'redis' ? 'Redis Streams' : 'Kafka'} | ${t.batches} | ${t.sharePct10ms}% | ${t.p99AtMostMs} ms |`),
+    ...Object.entries(batchTimes).map(([engine, t]) => `| ${engineName(engine)} | ${t.batches} | ${t.sharePct10ms}% | ${t.p99AtMostMs} ms |`),
     '',
   ].join('\n');
   writeBenchReport('scoring', report, markdown);

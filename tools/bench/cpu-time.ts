@@ -1,0 +1,33 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import type Redis from 'ioredis';
+
+let ticksPerSecond: number | undefined;
+
+/** CPU seconds (user + system) a process has used so far, from /proc: Linux only, null elsewhere. */
+export function processCpuSeconds(pid: number): number | null {
+  try {
+    ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+    // Fields after the command name, which may hold spaces but ends at the last ')'.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond; // utime, stime
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds (user + system) the Redis server has used so far; its forked children (AOF rewrites) are not counted. */
+export async function redisCpuSeconds(redis: Redis): Promise<number> {
+  const info = await redis.info('cpu');
+  const field = (name: string) => Number(new RegExp(`^${name}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+  return field('used_cpu_user') + field('used_cpu_sys');
+}
+
+/** CPU µs per event of a process and of Redis between two readings (null when the process's could not be read). */
+export function cpuMicrosPerEvent(events: number, process: [number | null, number | null], redis: [number, number]) {
+  const perEvent = (from: number, to: number) => Math.round(((to - from) * 1e6) / events * 10) / 10;
+  return {
+    process: process[0] === null || process[1] === null ? null : perEvent(process[0], process[1]),
+    redis: perEvent(redis[0], redis[1]),
+  };
+}
