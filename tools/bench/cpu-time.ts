@@ -16,6 +16,23 @@ export function processCpuSeconds(pid: number): number | null {
   }
 }
 
+/** CPU seconds so far of every Postgres server process (postmaster, backends, background workers) by process id, from /proc. */
+export function postgresCpuSeconds(): Map<number, number> {
+  let pids: number[];
+  try {
+    pids = execFileSync('pgrep', ['-x', 'postgres'], { encoding: 'utf8' }).trim().split('\n').map(Number);
+  } catch {
+    return new Map(); // pgrep exits 1 when nothing matches
+  }
+  return new Map(pids.flatMap((pid) => {
+    const seconds = processCpuSeconds(pid);
+    return seconds === null ? [] : [[pid, seconds] as [number, number]];
+  }));
+}
+
+/** CPU seconds Postgres used between two readings; a backend that exited meanwhile takes its share with it. */
+export const postgresCpuBetween = (from: Map<number, number>, to: Map<number, number>) => [...to].reduce((sum, [pid, seconds]) => sum + seconds - (from.get(pid) ?? 0), 0);
+
 /** CPU seconds (user + system) the Redis server has used so far; its forked children (AOF rewrites) are not counted. */
 export async function redisCpuSeconds(redis: Redis): Promise<number> {
   const info = await redis.info('cpu');

@@ -23,6 +23,7 @@ import { SUITE_PROCESSES, createOwnDatabase, metricSum, startSuiteProcess, start
 import { simulationOptions } from '../simulate/simulate';
 import { simulate, withIdPrefix } from '../simulate/simulation';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
+import { postgresCpuBetween, postgresCpuSeconds, processCpuSeconds, redisCpuSeconds } from './cpu-time';
 import { percentiles } from './percentiles';
 
 const RATE = Number(arg('rate', '2000'));
@@ -134,6 +135,7 @@ async function main(): Promise<void> {
     ]);
     const lakeFilesBefore = await metric('lake', 'lake_files_written_total');
     const burstSampler = setInterval(sampleMemory, 2_000);
+    const cpuBefore = await cpuSeconds(processes);
     const burstStart = performance.now();
     let sentBy = 0;
     const stageDoneAt: Record<string, number> = {};
@@ -157,6 +159,8 @@ async function main(): Promise<void> {
     } finally {
       clearInterval(burstSampler);
     }
+    const cpu = cpuPerEvent(cpuBefore, await cpuSeconds(processes), burst.length);
+    console.error(`[bench] burst, CPU µs per event: ${JSON.stringify(cpu)}`);
     // Simulated history spans many event-time hours, and each roll writes a file per hour folder it touches.
     const lakeFiles = (await metric('lake', 'lake_files_written_total')) - lakeFilesBefore;
     const burstRss = new Map([...memory].map(([s, values]) => [s, Math.max(...values)]));
@@ -172,7 +176,7 @@ async function main(): Promise<void> {
         rate: RATE, seconds: SECONDS, alerts: latencies.length, ms: rounded(latency),
         stages: { acceptedToRaisedMs: rounded(toRaised), raisedToReceivedMs: rounded(toReceived) },
       },
-      throughput: { events: burst.length, ingestAcceptedPerSecond: ingestRate, allStagesPerSecond: throughput, stagePerSecond: stageRates, lakeFiles },
+      throughput: { events: burst.length, ingestAcceptedPerSecond: ingestRate, allStagesPerSecond: throughput, stagePerSecond: stageRates, lakeFiles, cpuMicrosPerEvent: cpu },
       rssMb: Object.fromEntries([...steadyRss].map(([s, steadyMax]) => [s, { steadyMax, burstMax: burstRss.get(s) }])),
     };
     await writeFile(resolve(__dirname, '../../bench/results/suite-latency.svg'), latencySvg(latencies));
@@ -192,6 +196,8 @@ async function main(): Promise<void> {
       `| … every stage (lake, scoring, profiles) done, events/s | ${throughput.toLocaleString('en')} |`,
       ...Object.entries(stageRates).map(([stage, rate]) => `| … ${stage} done, events/s | ${rate.toLocaleString('en')} |`),
       `| … lake files written for it (a file per event-time hour per roll) | ${lakeFiles.toLocaleString('en')} |`,
+      `| … CPU µs per event, every process (two cores give 100 at 20,000 events/s) | ${cpu.total} |`,
+      `| … of which ${Object.entries(cpu).filter(([name]) => name !== 'total').map(([name, us]) => `${name} ${us}`).join(', ')} | |`,
       ...Object.entries(report.rssMb).map(([s, r]) => `| ${s} resident memory, max MB: at ${RATE} events/s / during the burst | ${r.steadyMax} / ${r.burstMax} |`),
       '',
       '![latency](suite-latency.svg)',
@@ -205,6 +211,34 @@ async function main(): Promise<void> {
     await emptyBenchRedis();
   }
   process.exit(0);
+}
+
+/** CPU seconds so far of each suite process, Redis, every Postgres process and this process (the load generator). */
+async function cpuSeconds(processes: Map<Service, ChildProcess>) {
+  const redis = new Redis(REDIS_URL);
+  const own = process.cpuUsage();
+  try {
+    return {
+      services: new Map([...processes].map(([name, child]) => [name, processCpuSeconds(child.pid as number) ?? Number.NaN])),
+      redis: await redisCpuSeconds(redis),
+      postgres: postgresCpuSeconds(),
+      load: (own.user + own.system) / 1e6,
+    };
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** CPU µs per event between two readings, by process, and their total. */
+function cpuPerEvent(from: Awaited<ReturnType<typeof cpuSeconds>>, to: Awaited<ReturnType<typeof cpuSeconds>>, events: number): Record<string, number> {
+  const seconds: Record<string, number> = {
+    ...Object.fromEntries([...to.services].map(([name, s]) => [name, s - (from.services.get(name) as number)])),
+    redis: to.redis - from.redis,
+    postgres: postgresCpuBetween(from.postgres, to.postgres),
+    'load generator': to.load - from.load,
+  };
+  seconds.total = Object.values(seconds).reduce((a, b) => a + b, 0);
+  return Object.fromEntries(Object.entries(seconds).map(([name, s]) => [name, Math.round((s * 1e6) / events)]));
 }
 
 const rounded = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Number(v.toFixed(2))]));
