@@ -34,8 +34,8 @@ async function main(): Promise<void> {
   let started = 0;
   let first = 0;
   let cpuAtStart: Promise<[number | null, number]> | undefined;
-  let done!: (elapsedMs: number) => void;
-  const finished = new Promise<number>((r) => (done = r));
+  let done!: (timed: { elapsedMs: number; events: number }) => void;
+  const finished = new Promise<{ elapsedMs: number; events: number }>((r) => (done = r));
   await bus.consume({
     group: consumerGroup(prefix, 'scoring-relay'),
     topics: [topics.enriched],
@@ -58,13 +58,12 @@ async function main(): Promise<void> {
       if (started === 0) {
         [started, first] = [performance.now(), relayed];
         cpuAtStart = redisCpuSeconds(redis).then((r) => [processCpuSeconds(process.pid), r]);
-      } else if (relayed >= expected) done(performance.now() - started);
+      } else if (relayed >= expected) done({ elapsedMs: performance.now() - started, events: relayed - first });
     },
   });
-  const elapsedMs = await finished;
+  const { elapsedMs, events } = await finished;
   const [processAtEnd, redisAtEnd] = [processCpuSeconds(process.pid), await redisCpuSeconds(redis)];
   const [processAtStart, redisAtStart] = await (cpuAtStart as Promise<[number | null, number]>);
-  const events = relayed - first;
   const run: StageRun = {
     eventsPerSecond: Math.round(events / (elapsedMs / 1000)),
     cpuMicrosPerEvent: cpuMicrosPerEvent(events, [processAtStart, processAtEnd], [redisAtStart, redisAtEnd]),

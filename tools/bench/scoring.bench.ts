@@ -421,7 +421,7 @@ async function main(): Promise<void> {
     `| ScoreBatchService in process, batches of ${loadConfig(scoringEnv, { API_KEYS: API_KEY }).SCORING_MAX_BATCH} | ${report.sideBySide.batched.median.toLocaleString('en')} | ${batchedRuns.join(', ')} | |`,
     `| naive: one Redis round trip and one session.run per event | ${report.sideBySide.naive.median.toLocaleString('en')} | ${naiveRuns.join(', ')} | |`,
     '',
-    'CPU per event: the stage\'s process from `/proc` and the Redis server from `INFO cpu`, over the timed part of each run (on Kafka the broker\'s is not counted). Two cores give 2,000,000 CPU µs a second in all: a stage at 50,000 events/s has 40 µs per event, Redis and the load included.',
+    'CPU per event: the stage\'s process from `/proc` and the Redis server from `INFO cpu`, over the timed part of each run (on Kafka the broker\'s is not counted). Two cores give 2,000,000 CPU µs a second in all: a stage at 50,000 events/s has 40 µs per event for all it needs, Redis included.',
     '',
     `Batched over naive, same ${SIDE_BY_SIDE_EVENTS.toLocaleString('en')} events, the two sides timed in turns of ${SIDE_BY_SIDE_CHUNK.toLocaleString('en')} events, per run: ${ratios.map((r) => `${r}×`).join(', ')} (median ${report.sideBySide.medianRatio}×).`,
     '',
