@@ -13,7 +13,7 @@ import Redis from 'ioredis';
 import { createBus, silentBusLogger } from '@app/bus';
 import { consumerGroup, topicNames, type Score } from '@app/contracts';
 import { parseEnrichedRecord } from '../../apps/scoring/src/scoring/enriched-record.parser';
-import { cpuMicrosPerEvent, processCpuSeconds, redisCpuSeconds } from './cpu-time';
+import { cpuMicrosPerEvent, processCpuSeconds, redisCpuSeconds } from './process-usage';
 import type { StageRun } from './scoring.bench';
 
 const env = (name: string) => {

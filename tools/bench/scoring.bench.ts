@@ -27,7 +27,7 @@ import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { decide } from '../../apps/scoring/src/scoring/decide';
 import { positionedEvent, ScoreBatchService, type PositionedEvent } from '../../apps/scoring/src/scoring/score-batch.service';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
-import { cpuMicrosPerEvent, processCpuSeconds, redisCpuSeconds } from './cpu-time';
+import { cpuMicrosPerEvent, processCpuSeconds, redisCpuSeconds } from './process-usage';
 import { median } from './percentiles';
 import { GeoLookup } from '@app/enrichment';
 import { enrichedSimulation } from '../simulate/enriched-simulation';

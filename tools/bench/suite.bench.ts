@@ -11,7 +11,7 @@
  * not pile up streams and state.
  * Writes bench/results/suite.json, suite.md and suite-latency.svg (the latency distribution).
  */
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -23,7 +23,7 @@ import { SUITE_PROCESSES, createOwnDatabase, metricSum, startSuiteProcess, start
 import { simulationOptions } from '../simulate/simulate';
 import { simulate, withIdPrefix } from '../simulate/simulation';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
-import { postgresCpuBetween, postgresCpuSeconds, processCpuSeconds, redisCpuSeconds } from './cpu-time';
+import { postgresCpuBetween, postgresCpuSeconds, processCpuSeconds, redisCpuSeconds, residentMb } from './process-usage';
 import { percentiles } from './percentiles';
 
 const RATE = Number(arg('rate', '2000'));
@@ -37,8 +37,6 @@ type Service = SuiteProcessName;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const metric = (service: Service, name: string, filter = '') => metricSum(`http://127.0.0.1:${SERVICES[service]}`, name, filter);
-
-const rssMb = (pid: number) => Math.round(Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024);
 
 async function emptyBenchRedis(): Promise<void> {
   const redis = new Redis(REDIS_URL);
@@ -97,7 +95,7 @@ async function main(): Promise<void> {
 
     // 1. Latency and memory at a steady rate (after a warm-up at that rate, not measured), every 50 ms a request.
     const memory = new Map<Service, number[]>();
-    const sampleMemory = () => processes.forEach((p, s) => memory.set(s, [...(memory.get(s) ?? []), rssMb(p.pid as number)]));
+    const sampleMemory = () => processes.forEach((p, s) => memory.set(s, [...(memory.get(s) ?? []), residentMb(p.pid as number)]));
     const acceptedAt = new Map<string, number>();
     const failures: string[] = [];
     const steady = async (seconds: number, record: boolean) => {
@@ -159,8 +157,8 @@ async function main(): Promise<void> {
     } finally {
       clearInterval(burstSampler);
     }
-    const cpu = cpuPerEvent(cpuBefore, await cpuSeconds(processes), burst.length);
-    console.error(`[bench] burst, CPU µs per event: ${JSON.stringify(cpu)}`);
+    const cpu = burst.length > 0 ? cpuPerEvent(cpuBefore, await cpuSeconds(processes), burst.length) : null;
+    if (cpu) console.error(`[bench] burst, CPU µs per event: ${JSON.stringify(cpu)}`);
     // Simulated history spans many event-time hours, and each roll writes a file per hour folder it touches.
     const lakeFiles = (await metric('lake', 'lake_files_written_total')) - lakeFilesBefore;
     const burstRss = new Map([...memory].map(([s, values]) => [s, Math.max(...values)]));
@@ -196,8 +194,10 @@ async function main(): Promise<void> {
       `| … every stage (lake, scoring, profiles) done, events/s | ${throughput.toLocaleString('en')} |`,
       ...Object.entries(stageRates).map(([stage, rate]) => `| … ${stage} done, events/s | ${rate.toLocaleString('en')} |`),
       `| … lake files written for it (a file per event-time hour per roll) | ${lakeFiles.toLocaleString('en')} |`,
-      `| … CPU µs per event, every process (two cores give 100 at 20,000 events/s) | ${cpu.total} |`,
-      `| … of which ${Object.entries(cpu).filter(([name]) => name !== 'total').map(([name, us]) => `${name} ${us}`).join(', ')} | |`,
+      ...(cpu ? [
+        `| … CPU µs per event, every process (two cores give 100 at 20,000 events/s) | ${cpu.total} |`,
+        `| … of which ${Object.entries(cpu).filter(([name]) => name !== 'total').map(([name, us]) => `${name} ${us}`).join(', ')} | |`,
+      ] : []),
       ...Object.entries(report.rssMb).map(([s, r]) => `| ${s} resident memory, max MB: at ${RATE} events/s / during the burst | ${r.steadyMax} / ${r.burstMax} |`),
       '',
       '![latency](suite-latency.svg)',
