@@ -8,6 +8,7 @@ import { profileApiEnv } from '../../apps/profile-api/src/profile-api.config';
 import { ProfileApiModule } from '../../apps/profile-api/src/profile-api.module';
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
 import { ScoringModule } from '../../apps/scoring/src/scoring.module';
+import { Database } from '@app/database';
 import { loadConfig } from '@app/platform';
 import { bootApp, freePort, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
 
@@ -57,6 +58,13 @@ describe.each(services)('%s service endpoints', (service, createModule, dependen
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/health/live', '/health/ready']));
     expect((await fetch(`${booted.url}/docs`)).status).toBe(200);
   });
+
+  if ((dependencies as readonly string[]).includes('postgres')) {
+    it('names its Postgres connections after itself (services share a database)', async () => {
+      const [row] = (await booted.app.get(Database).current().query(`SELECT current_setting('application_name') AS name`)) as Array<{ name: string }>;
+      expect(row.name).toBe(service);
+    });
+  }
 
   it('renders unknown routes in the common error shape', async () => {
     const res = await fetch(`${booted.url}/no-such-route`);

@@ -2,6 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import type Redis from 'ioredis';
+import { Client } from 'pg';
 
 let ticksPerSecond: number | undefined;
 
@@ -46,8 +47,33 @@ export function postgresCpuSeconds(): Map<number, number> {
   }));
 }
 
-/** CPU seconds Postgres used between two readings; a backend that exited meanwhile takes its share with it. */
-export const postgresCpuBetween = (from: Map<number, number>, to: Map<number, number>) => [...to].reduce((sum, [pid, seconds]) => sum + seconds - (from.get(pid) ?? 0), 0);
+/**
+ * CPU seconds Postgres used between two readings, by what each process serves: `names` maps a process id
+ * to a name (postgresProcessNames), the rest count as 'background'. A backend that exited meanwhile
+ * takes its share with it.
+ */
+export function postgresCpuBetween(from: Map<number, number>, to: Map<number, number>, names: Map<number, string>): Map<string, number> {
+  const byName = new Map<string, number>();
+  for (const [pid, seconds] of to) {
+    const name = names.get(pid) ?? 'background';
+    byName.set(name, (byName.get(name) ?? 0) + seconds - (from.get(pid) ?? 0));
+  }
+  return byName;
+}
+
+/** Postgres's client backends by process id, named by the application_name their client set (each service sets its own). */
+export async function postgresProcessNames(url: string): Promise<Map<number, string>> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ pid: number; name: string }>(
+      `SELECT pid, coalesce(nullif(application_name, ''), 'unnamed clients') AS name FROM pg_stat_activity WHERE backend_type = 'client backend'`,
+    );
+    return new Map(rows.map((r) => [r.pid, r.name]));
+  } finally {
+    await client.end();
+  }
+}
 
 /** CPU seconds (user + system) the Redis server has used so far; its forked children (AOF rewrites) are not counted. */
 export async function redisCpuSeconds(redis: Redis): Promise<number> {

@@ -23,7 +23,7 @@ import { SUITE_PROCESSES, createOwnDatabase, metricSum, startSuiteProcess, start
 import { simulationOptions } from '../simulate/simulate';
 import { simulate, withIdPrefix } from '../simulate/simulation';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
-import { postgresCpuBetween, postgresCpuSeconds, processCpuSeconds, redisCpuSeconds, residentMb } from './process-usage';
+import { postgresCpuBetween, postgresCpuSeconds, postgresProcessNames, processCpuSeconds, redisCpuSeconds, residentMb } from './process-usage';
 import { percentiles } from './percentiles';
 
 const RATE = Number(arg('rate', '2000'));
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
     } finally {
       clearInterval(burstSampler);
     }
-    const cpu = burst.length > 0 ? cpuPerEvent(cpuBefore, await cpuSeconds(processes), burst.length) : null;
+    const cpu = burst.length > 0 ? cpuPerEvent(cpuBefore, await cpuSeconds(processes), await postgresProcessNames(database.url), burst.length) : null;
     if (cpu) console.error(`[bench] burst, CPU µs per event: ${JSON.stringify(cpu)}`);
     // Simulated history spans many event-time hours, and each roll writes a file per hour folder it touches.
     const lakeFiles = (await metric('lake', 'lake_files_written_total')) - lakeFilesBefore;
@@ -195,8 +195,9 @@ async function main(): Promise<void> {
       ...Object.entries(stageRates).map(([stage, rate]) => `| … ${stage} done, events/s | ${rate.toLocaleString('en')} |`),
       `| … lake files written for it (a file per event-time hour per roll) | ${lakeFiles.toLocaleString('en')} |`,
       ...(cpu ? [
-        `| … CPU µs per event, every process (two cores give 100 at 20,000 events/s) | ${cpu.total} |`,
-        `| … of which ${Object.entries(cpu).filter(([name]) => name !== 'total').map(([name, us]) => `${name} ${us}`).join(', ')} | |`,
+        `| … CPU µs per event, every process (two cores give 100 at 20,000 events/s) | ${cpu.byProcess.total} |`,
+        `| … of which ${Object.entries(cpu.byProcess).filter(([name]) => name !== 'total').map(([name, us]) => `${name} ${us}`).join(', ')} | |`,
+        `| … Postgres's part by client: ${Object.entries(cpu.postgresByClient).map(([name, us]) => `${name} ${us}`).join(', ')} | |`,
       ] : []),
       ...Object.entries(report.rssMb).map(([s, r]) => `| ${s} resident memory, max MB: at ${RATE} events/s / during the burst | ${r.steadyMax} / ${r.burstMax} |`),
       '',
@@ -229,16 +230,21 @@ async function cpuSeconds(processes: Map<Service, ChildProcess>) {
   }
 }
 
-/** CPU µs per event between two readings, by process, and their total. */
-function cpuPerEvent(from: Awaited<ReturnType<typeof cpuSeconds>>, to: Awaited<ReturnType<typeof cpuSeconds>>, events: number): Record<string, number> {
+/** CPU µs per event between two readings: by process with their total, and Postgres's part by the client its backends served. */
+function cpuPerEvent(from: Awaited<ReturnType<typeof cpuSeconds>>, to: Awaited<ReturnType<typeof cpuSeconds>>, postgresNames: Map<number, string>, events: number) {
+  const postgres = postgresCpuBetween(from.postgres, to.postgres, postgresNames);
   const seconds: Record<string, number> = {
     ...Object.fromEntries([...to.services].map(([name, s]) => [name, s - (from.services.get(name) as number)])),
     redis: to.redis - from.redis,
-    postgres: postgresCpuBetween(from.postgres, to.postgres),
+    postgres: [...postgres.values()].reduce((a, b) => a + b, 0),
     'load generator': to.load - from.load,
   };
   seconds.total = Object.values(seconds).reduce((a, b) => a + b, 0);
-  return Object.fromEntries(Object.entries(seconds).map(([name, s]) => [name, Math.round((s * 1e6) / events)]));
+  const perEvent = (s: number) => Math.round((s * 1e6) / events);
+  return {
+    byProcess: Object.fromEntries(Object.entries(seconds).map(([name, s]) => [name, perEvent(s)])),
+    postgresByClient: Object.fromEntries([...postgres].map(([name, s]) => [name, perEvent(s)])),
+  };
 }
 
 const rounded = (values: Record<string, number>) => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, Number(v.toFixed(2))]));

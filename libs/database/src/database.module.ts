@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { TransientError, describeError } from '@app/bus';
-import { APP_CONFIG, READINESS_CHECKS, ROOT_LOGGER, type ReadinessCheck } from '@app/platform';
+import { APP_CONFIG, PLATFORM_OPTIONS, READINESS_CHECKS, ROOT_LOGGER, type PlatformOptions, type ReadinessCheck } from '@app/platform';
 import type { Logger } from 'pino';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import { runMigrationsExclusively } from './run-migrations';
@@ -43,6 +43,7 @@ export class Database implements OnModuleInit, OnApplicationShutdown {
     @Inject(DATABASE_OPTIONS) options: DatabaseOptions,
     @Inject(ROOT_LOGGER) logger: Logger,
     @Inject(READINESS_CHECKS) readinessChecks: ReadinessCheck[],
+    @Inject(PLATFORM_OPTIONS) platform: PlatformOptions,
   ) {
     this.logger = logger.child({ component: 'database' });
     // Reachable is not enough to serve: /health/ready also waits for the migrations.
@@ -50,6 +51,8 @@ export class Database implements OnModuleInit, OnApplicationShutdown {
     this.dataSource = new DataSource({
       type: 'postgres',
       url: config.DATABASE_URL,
+      // Services share a database: pg_stat_activity and Postgres's logs name the service of each connection.
+      applicationName: platform.service,
       entities: options.entities,
       migrations: options.migrations,
       migrationsTableName: options.migrationsTableName,
