@@ -14,6 +14,7 @@ import { AlertsController } from './intake/alerts.controller';
 import { CreateWebhooks1795500000000 } from './migrations/1795500000000-create-webhooks';
 import { CreateDeliveries1795500000001 } from './migrations/1795500000001-create-deliveries';
 import { EndpointFailingSince1795500000002 } from './migrations/1795500000002-endpoint-failing-since';
+import { DeliveriesDuePerEndpoint1795500000003 } from './migrations/1795500000003-deliveries-due-per-endpoint';
 
 @Module({})
 export class AlertsModule {
@@ -22,7 +23,7 @@ export class AlertsModule {
       module: AlertsModule,
       imports: [
         PlatformModule.forRoot({ service: 'alerts', config, dependencies: ['postgres'] }),
-        DatabaseModule.forRoot({ entities: [WebhookEndpointEntity], migrations: [CreateWebhooks1795500000000, CreateDeliveries1795500000001, EndpointFailingSince1795500000002], migrationsTableName: 'alerts_migrations', poolSize: 20 }),
+        DatabaseModule.forRoot({ entities: [WebhookEndpointEntity], migrations: [CreateWebhooks1795500000000, CreateDeliveries1795500000001, EndpointFailingSince1795500000002, DeliveriesDuePerEndpoint1795500000003], migrationsTableName: 'alerts_migrations', poolSize: 20 }),
       ],
       controllers: [WebhooksController, AlertsController],
       providers: [WebhookEndpointRepository, AlertRepository, AlertIntakeConsumer, DeliveryRepository, WebhookDispatcher, { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) }],

@@ -23,29 +23,28 @@ export class DeliveryRepository {
   constructor(private readonly database: Database) {}
 
   /**
-   * Leases up to `limit` due deliveries of enabled endpoints, at most as many per endpoint as it has
-   * free slots (its max_in_flight less `inFlight`, what this process is sending to it). Claiming more
-   * than could start, and handing the rest back, cost two statements over the whole batch for every
-   * finished delivery and held one busy endpoint to ~450 deliveries/s. The lease moves
-   * `next_attempt_at` forward: if this process dies mid-send, the delivery falls due again when it
-   * expires (at-least-once: receivers dedupe on webhook-id). SKIP LOCKED lets several instances share
-   * the queue without waiting on each other.
+   * Leases up to `limit` due deliveries of enabled endpoints, for each endpoint its oldest due ones up
+   * to its free slots (its max_in_flight less `inFlight`, what this process is sending to it), read
+   * from the per-endpoint index: a claim reads about as many rows as it can start, however long the
+   * queue. (Until session 9 it read up to 800 due deliveries of all endpoints and ranked them, ~1 ms of
+   * Postgres for each claim while a backlog waited, and there is a claim per finished delivery.) The
+   * lease moves `next_attempt_at` forward: if this process dies mid-send, the delivery falls due again
+   * when it expires (at-least-once: receivers dedupe on webhook-id). SKIP LOCKED lets several instances
+   * share the queue without waiting on each other.
    */
   async claim(limit: number, inFlight: Map<string, number>, leaseMs: number): Promise<ClaimedDelivery[]> {
     const rows = (await this.database.current().query(
-      `WITH due AS (
-         SELECT d.id, d.endpoint_id, d.next_attempt_at FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id
-         WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND e.enabled
-         ORDER BY d.next_attempt_at LIMIT $1 * 4
-       ), ranked AS (
-         SELECT due.id, row_number() OVER (PARTITION BY due.endpoint_id ORDER BY due.next_attempt_at) AS rank,
-                e.max_in_flight - coalesce(busy.n, 0) AS free
-         FROM due JOIN webhook_endpoints e ON e.id = due.endpoint_id
-         LEFT JOIN unnest($2::uuid[], $3::int[]) AS busy(endpoint_id, n) ON busy.endpoint_id = due.endpoint_id
+      `WITH slots AS (
+         SELECT e.id, e.max_in_flight - coalesce(busy.n, 0) AS free
+         FROM webhook_endpoints e LEFT JOIN unnest($2::uuid[], $3::int[]) AS busy(endpoint_id, n) ON busy.endpoint_id = e.id
+         WHERE e.enabled AND e.max_in_flight > coalesce(busy.n, 0)
        ), picked AS (
-         SELECT d.id FROM webhook_deliveries d JOIN ranked r ON r.id = d.id
-         WHERE r.rank <= r.free AND d.status = 'pending'
-         ORDER BY d.next_attempt_at LIMIT $1 FOR UPDATE OF d SKIP LOCKED
+         SELECT due.id FROM slots CROSS JOIN LATERAL (
+           SELECT d.id FROM webhook_deliveries d
+           WHERE d.endpoint_id = slots.id AND d.status = 'pending' AND d.next_attempt_at <= now()
+           ORDER BY d.next_attempt_at LIMIT slots.free FOR UPDATE SKIP LOCKED
+         ) due
+         LIMIT $1
        ), leased AS (
          UPDATE webhook_deliveries d SET next_attempt_at = now() + ($4 || ' milliseconds')::interval FROM picked WHERE d.id = picked.id
          RETURNING d.id, d.attempt_count, d.alert_id, d.endpoint_id
