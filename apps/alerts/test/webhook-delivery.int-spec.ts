@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { alertIdFor, topicNames, type Alert } from '@app/contracts';
 import { loadConfig } from '@app/platform';
@@ -118,6 +119,37 @@ describe('alerts: webhook delivery', () => {
     await Promise.all(Array.from({ length: 10 }, () => raise({ eventType: 'add_to_cart' })));
     await eventually(() => expect(new Set(slow.received.map((m) => m.id)).size).toBe(10), { timeoutMs: 10_000 });
     expect(most).toBe(2);
+  });
+
+  it('retries a healthy endpoint on time while another holds a backlog of hundreds of due deliveries', async () => {
+    // Until session 9 a claim looked at the 800 oldest due deliveries of all endpoints only: a stuck
+    // endpoint's backlog filled that window and no other endpoint's retry was claimed until it drained.
+    const stuck = await receiver(() => undefined); // never answers: its one slot is always taken
+    let calls = 0;
+    const recovering = await receiver((_, res) => void (++calls === 1 ? res.writeHead(503).end() : res.end('ok')));
+    const stuckEndpoint = await register(stuck.url, { eventTypes: ['page_view'] });
+    expect((await call('PATCH', `/v1/webhooks/${stuckEndpoint.id}`, { maxInFlight: 1 })).status).toBe(200);
+    await register(recovering.url, { eventTypes: ['chargeback'] });
+    const storm = Array.from({ length: 900 }, (_, i) => {
+      const eventId = `${prefix}storm${i}`;
+      const alert: Alert = { alertId: alertIdFor(eventId), eventId, userId: `s${i}`, eventType: 'page_view', occurredAt: '2026-11-23T10:00:00Z', score: 0.9, model: { id: 'm', version: '1' }, reasons: [], raisedAt: new Date().toISOString() };
+      return { key: alert.userId, value: JSON.stringify(alert) };
+    });
+    await bus.publish(topics.alerts, storm);
+    const pg = new Client({ connectionString: database.url });
+    await pg.connect();
+    try {
+      const duePending = async () => Number((await pg.query(`SELECT count(*) AS n FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at <= now()`, [stuckEndpoint.id])).rows[0].n);
+      await eventually(async () => expect(await duePending()).toBeGreaterThan(850));
+      await raise({ eventType: 'chargeback' }); // its first attempt fails; the retry (0.3 s later) must come from the queue
+      await eventually(() => expect(recovering.received).toHaveLength(2), { timeoutMs: 2_000 });
+      // Still stuck and still enabled: the retry was claimed beside the backlog, not after it.
+      expect(await duePending()).toBeGreaterThan(800);
+      expect((await json(await call('GET', `/v1/webhooks/${stuckEndpoint.id}`))).enabled).toBe(true);
+    } finally {
+      await pg.end();
+      await call('DELETE', `/v1/webhooks/${stuckEndpoint.id}`);
+    }
   });
 
   it('lists deliveries with their attempts and replays failed ones with their webhook-id', async () => {
