@@ -18,12 +18,15 @@ import { DeliveriesDuePerEndpoint1795500000003 } from './migrations/179550000000
 
 @Module({})
 export class AlertsModule {
+  /** The schema's migrations in order (also run by the migration tests). */
+  static readonly migrations = [CreateWebhooks1795500000000, CreateDeliveries1795500000001, EndpointFailingSince1795500000002, DeliveriesDuePerEndpoint1795500000003];
+
   static forRoot(config: AlertsConfig): DynamicModule {
     return {
       module: AlertsModule,
       imports: [
         PlatformModule.forRoot({ service: 'alerts', config, dependencies: ['postgres'] }),
-        DatabaseModule.forRoot({ entities: [WebhookEndpointEntity], migrations: [CreateWebhooks1795500000000, CreateDeliveries1795500000001, EndpointFailingSince1795500000002, DeliveriesDuePerEndpoint1795500000003], migrationsTableName: 'alerts_migrations', poolSize: 20 }),
+        DatabaseModule.forRoot({ entities: [WebhookEndpointEntity], migrations: AlertsModule.migrations, migrationsTableName: 'alerts_migrations', poolSize: 20 }),
       ],
       controllers: [WebhooksController, AlertsController],
       providers: [WebhookEndpointRepository, AlertRepository, AlertIntakeConsumer, DeliveryRepository, WebhookDispatcher, { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) }],
