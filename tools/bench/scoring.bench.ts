@@ -97,6 +97,8 @@ export interface StageRun {
 
 interface ScoringRun {
   bus: MessageBus;
+  /** BUS_TOPIC_PREFIX of this run's topics. */
+  prefix: string;
   topics: TopicMap;
   /** Starts the scoring service on this run's topics and state (stopped when the run ends); its process id. */
   startService(port: number): Promise<number>;
@@ -113,6 +115,7 @@ async function withOwnTopics<T>(busUrl: string, body: (run: ScoringRun) => Promi
   try {
     return await body({
       bus,
+      prefix,
       topics,
       startService: async (port) => {
         child = await startServiceProcess('scoring', port, { API_KEYS: API_KEY, BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: String(PARTITIONS), REDIS_URL, SCORING_STATE_PREFIX: statePrefix }, [
@@ -131,11 +134,19 @@ async function withOwnTopics<T>(busUrl: string, body: (run: ScoringRun) => Promi
 
 const publishEvents = (run: ScoringRun, events: EnrichedEvent[]) => run.bus.publish(run.topics.enriched, events.map((e) => ({ key: e.userId, value: JSON.stringify(e) })));
 
+/** Publishes the whole backlog before the stage starts, in requests of 5,000 events. */
+async function publishBacklog(run: ScoringRun, events: EnrichedEvent[]): Promise<void> {
+  for (let from = 0; from < events.length; from += 5_000) await publishEvents(run, events.slice(from, from + 5_000));
+}
+
+/** Events the stage scores (and counts): charge-backs are applied, not scored. */
+const scoredIn = (events: EnrichedEvent[]) => events.filter((e) => e.type !== 'chargeback').length;
+
 /** The service draining the backlog: events/s, and CPU µs per event of its process and of Redis, from the first event scored to the last. */
 function measureService(busUrl: string, events: EnrichedEvent[]): Promise<StageRun> {
-  const expected = events.filter((e) => e.type !== 'chargeback').length;
+  const expected = scoredIn(events);
   return withOwnTopics(busUrl, async (run) => {
-    for (let from = 0; from < events.length; from += 5_000) await publishEvents(run, events.slice(from, from + 5_000));
+    await publishBacklog(run, events);
     const port = 3941;
     const pid = await run.startService(port);
     const redis = new Redis(REDIS_URL);
@@ -165,25 +176,18 @@ function measureService(busUrl: string, events: EnrichedEvent[]): Promise<StageR
  * The same backlog through the bus's part of the stage alone (relay-stage.ts: read, parse, publish a
  * Score per event, commit; no state, no model): the ceiling the service's row sits under on this engine.
  */
-async function measureRelay(busUrl: string, events: EnrichedEvent[]): Promise<StageRun> {
-  const prefix = `${runName('relay')}.`;
-  const topics = topicNames(prefix);
-  const bus = createBus({ url: busUrl, clientId: 'scoring-bench-relay', logger: silentBusLogger });
-  await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: PARTITIONS })));
-  try {
-    for (let from = 0; from < events.length; from += 5_000) await bus.publish(topics.enriched, events.slice(from, from + 5_000).map((e) => ({ key: e.userId, value: JSON.stringify(e) })));
+function measureRelay(busUrl: string, events: EnrichedEvent[]): Promise<StageRun> {
+  return withOwnTopics(busUrl, async (run) => {
+    await publishBacklog(run, events);
     const config = loadConfig(scoringEnv, { API_KEYS: API_KEY });
     const { stdout } = await execFileAsync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'tools/bench/relay-stage.ts'], {
       env: {
-        ...process.env, BUS_URL: busUrl, REDIS_URL, BUS_TOPIC_PREFIX: prefix, SCORING_MAX_BATCH: String(config.SCORING_MAX_BATCH),
-        SCORING_CONCURRENT_PARTITIONS: String(config.SCORING_CONCURRENT_PARTITIONS), RELAY_EXPECTED: String(events.filter((e) => e.type !== 'chargeback').length),
+        ...process.env, BUS_URL: busUrl, REDIS_URL, BUS_TOPIC_PREFIX: run.prefix, SCORING_MAX_BATCH: String(config.SCORING_MAX_BATCH),
+        SCORING_CONCURRENT_PARTITIONS: String(config.SCORING_CONCURRENT_PARTITIONS), RELAY_EXPECTED: String(scoredIn(events)),
       },
     });
     return JSON.parse(stdout.trim().split('\n').pop() as string) as StageRun;
-  } finally {
-    await bus.deleteTopics(Object.values(topics));
-    await bus.close();
-  }
+  });
 }
 
 /** Cumulative counts of the scoring group's `bus_handler_duration_seconds` buckets (upper bound in s → batches). */

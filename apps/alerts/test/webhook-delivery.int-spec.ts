@@ -25,10 +25,14 @@ describe('alerts: webhook delivery', () => {
   // Bodies are asserted field by field.
   const json = (res: Response): Promise<any> => res.json();
   let n = 0;
-  const raise = async (over: Partial<Alert> = {}) => {
+  const alertOf = (over: Partial<Alert> = {}): Alert => {
     const eventId = `${prefix}e${n++}`;
-    const alert: Alert = { alertId: alertIdFor(eventId), eventId, userId: `u${n}`, eventType: 'transaction', occurredAt: '2026-11-23T10:00:00Z', score: 0.9, model: { id: 'm', version: '1' }, reasons: [{ code: 'velocity' }], raisedAt: new Date().toISOString(), ...over };
-    await bus.publish(topics.alerts, [{ key: alert.userId, value: JSON.stringify(alert) }]);
+    return { alertId: alertIdFor(eventId), eventId, userId: `u${n}`, eventType: 'transaction', occurredAt: '2026-11-23T10:00:00Z', score: 0.9, model: { id: 'm', version: '1' }, reasons: [{ code: 'velocity' }], raisedAt: new Date().toISOString(), ...over };
+  };
+  const publish = (alerts: Alert[]) => bus.publish(topics.alerts, alerts.map((alert) => ({ key: alert.userId, value: JSON.stringify(alert) })));
+  const raise = async (over: Partial<Alert> = {}) => {
+    const alert = alertOf(over);
+    await publish([alert]);
     return alert;
   };
   const register = async (url: string, filter?: unknown) => json(await call('POST', '/v1/webhooks', { url, filter }));
@@ -130,12 +134,7 @@ describe('alerts: webhook delivery', () => {
     const stuckEndpoint = await register(stuck.url, { eventTypes: ['page_view'] });
     expect((await call('PATCH', `/v1/webhooks/${stuckEndpoint.id}`, { maxInFlight: 1 })).status).toBe(200);
     await register(recovering.url, { eventTypes: ['chargeback'] });
-    const storm = Array.from({ length: 900 }, (_, i) => {
-      const eventId = `${prefix}storm${i}`;
-      const alert: Alert = { alertId: alertIdFor(eventId), eventId, userId: `s${i}`, eventType: 'page_view', occurredAt: '2026-11-23T10:00:00Z', score: 0.9, model: { id: 'm', version: '1' }, reasons: [], raisedAt: new Date().toISOString() };
-      return { key: alert.userId, value: JSON.stringify(alert) };
-    });
-    await bus.publish(topics.alerts, storm);
+    await publish(Array.from({ length: 900 }, () => alertOf({ eventType: 'page_view' })));
     const pg = new Client({ connectionString: database.url });
     await pg.connect();
     try {
