@@ -11,22 +11,55 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { GeoLookup } from '@app/enrichment';
+import { secretWithScope } from '@app/platform/http/api-keys';
 import { buildIpPools } from './ip-pools';
-import { simulate, type SimulatedEvent, type SimulationOptions } from './simulation';
+import { DEFAULT_CHARGEBACKS, simulate, type ChargebackField, type ChargebackStyle, type SimulatedEvent, type SimulationOptions } from './simulation';
 
-export const DEFAULT_SIMULATION = { seed: 42, customers: 5_000, terminals: 10_000, days: 70, start: '2026-06-01', radius: 5 };
+export const DEFAULT_SIMULATION = { seed: 42, customers: 5_000, terminals: 10_000, days: 70, radius: 5 };
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Without --start, the simulated history ends at the last midnight (UTC): recent past, as live traffic
+ * is, whatever today's date. A fixed start would age out of ingest's event-time bounds (400 days) and
+ * turn the demo, the tests and the benches red one day with no change to the code.
+ */
+export function defaultStart(days: number, now = Date.now()): Date {
+  return new Date(Math.floor(now / DAY_MS) * DAY_MS - days * DAY_MS);
+}
 
 /** The simulation options from command-line values (shared with the training tool). */
 export function simulationOptions(values: Record<string, string | undefined>, geo: GeoLookup): SimulationOptions {
   const number = (name: keyof typeof DEFAULT_SIMULATION) => Number(values[name] ?? DEFAULT_SIMULATION[name]);
   const seed = number('seed');
-  const start = new Date(`${values.start ?? DEFAULT_SIMULATION.start}T00:00:00Z`);
-  if (Number.isNaN(start.getTime())) throw new Error('--start must be a date such as 2026-06-01');
-  return { seed, customers: number('customers'), terminals: number('terminals'), days: number('days'), start, radius: number('radius'), ipPools: buildIpPools(geo, seed) };
+  const start = values.start === undefined ? defaultStart(number('days')) : new Date(`${values.start}T00:00:00Z`);
+  if (Number.isNaN(start.getTime())) throw new Error('--start must be a date (YYYY-MM-DD)');
+  return {
+    seed, customers: number('customers'), terminals: number('terminals'), days: number('days'), start, radius: number('radius'), ipPools: buildIpPools(geo, seed),
+    chargebacks: chargebackStyle(values['chargeback-delay'], values['chargeback-fields']),
+  };
+}
+
+const CHARGEBACK_FIELDS: readonly string[] = ['id', 'time', 'merchant', 'amount'];
+
+/** `--chargeback-delay 7d` (or 36h, 90m) and `--chargeback-fields id[,time,merchant,amount]`. */
+export function chargebackStyle(delay: string | undefined, fields: string | undefined): ChargebackStyle {
+  let delayMs = DEFAULT_CHARGEBACKS.delayMs;
+  if (delay !== undefined) {
+    const match = /^(\d+(?:\.\d+)?)([dhm])$/.exec(delay);
+    if (!match) throw new Error('--chargeback-delay must be a duration such as 7d, 36h or 90m');
+    delayMs = Number(match[1]) * { d: 86_400_000, h: 3_600_000, m: 60_000 }[match[2] as 'd' | 'h' | 'm'];
+  }
+  if (fields === undefined) return { delayMs, fields: DEFAULT_CHARGEBACKS.fields };
+  const named = fields.split(',').map((f) => f.trim());
+  const unknown = named.filter((f) => !CHARGEBACK_FIELDS.includes(f));
+  if (unknown.length > 0 || !named.includes('id')) throw new Error(`--chargeback-fields lists some of ${CHARGEBACK_FIELDS.join(', ')}, id always (got ${fields})`);
+  return { delayMs, fields: named.filter((f): f is ChargebackField => f !== 'id') };
 }
 
 export const SIMULATION_ARGS = {
   seed: { type: 'string' }, customers: { type: 'string' }, terminals: { type: 'string' }, days: { type: 'string' }, start: { type: 'string' }, radius: { type: 'string' },
+  'chargeback-delay': { type: 'string' }, 'chargeback-fields': { type: 'string' },
 } as const;
 
 class Progress {
@@ -68,7 +101,7 @@ async function toFile(events: Iterable<SimulatedEvent>, path: string): Promise<{
 }
 
 /** Posts NDJSON batches at `rate` events/s, a few requests in flight, honouring 429/503 Retry-After. */
-async function toIngest(events: Iterable<SimulatedEvent>, url: string, apiKey: string, rate: number, batchSize: number) {
+export async function toIngest(events: Iterable<SimulatedEvent>, url: string, apiKey: string, rate: number, batchSize: number) {
   const progress = new Progress(null);
   const totals = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, frauds: 0, retries: 0 };
   const inFlight = new Set<Promise<void>>();
@@ -127,7 +160,7 @@ async function main(): Promise<void> {
   const events = simulate(options);
   const summary = values.out
     ? await toFile(events, values.out)
-    : await toIngest(events, values.url as string, values['api-key'] ?? process.env.API_KEYS?.split(',')[0] ?? '', Number(values.rate), Number(values.batch));
+    : await toIngest(events, values.url as string, values['api-key'] ?? secretWithScope(process.env.API_KEYS, 'ingest') ?? '', Number(values.rate), Number(values.batch));
   const seconds = (Date.now() - started) / 1000;
   process.stderr.write('\n');
   console.log(JSON.stringify({ ...summary, seconds: Math.round(seconds * 10) / 10, eventsPerSecond: Math.round(summary.sent / seconds), to: values.out ?? values.url }));

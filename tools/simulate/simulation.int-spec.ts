@@ -48,6 +48,24 @@ describe('the transaction simulator', () => {
     }
   });
 
+  it('can send chargebacks that carry only the id, a fixed delay after the fraud, as a card network feed does', () => {
+    const options = simulationOptions({ seed: '3', customers: '400', terminals: '800', days: '30', 'chargeback-delay': '7d', 'chargeback-fields': 'id' }, geo);
+    const idOnly = [...simulate(options)];
+    const payments = new Map(idOnly.filter((e) => e.fraud).map((e) => [e.event.eventId, e.event]));
+    const chargebacks = idOnly.filter((e) => e.event.type === 'chargeback').map((e) => e.event);
+    expect(chargebacks.length).toBeGreaterThan(50);
+    const validator = new EventValidator();
+    for (const chargeback of chargebacks) {
+      expect(Object.keys(chargeback).sort()).toEqual(['eventId', 'occurredAt', 'properties', 'type', 'userId']);
+      expect(Object.keys(chargeback.properties ?? {})).toEqual(['originalEventId']);
+      const payment = payments.get(chargeback.properties?.originalEventId as string)!;
+      expect(Date.parse(chargeback.occurredAt) - Date.parse(payment.occurredAt)).toBe(7 * 86_400_000);
+      expect(validator.validate(chargeback).ok).toBe(true);
+    }
+    expect(() => simulationOptions({ 'chargeback-fields': 'time' }, geo)).toThrow(/id always/);
+    expect(() => simulationOptions({ 'chargeback-delay': 'a week' }, geo)).toThrow(/7d, 36h or 90m/);
+  });
+
   it('gives each customer IPs that geolocate to one home country, and takeovers another', () => {
     const countryOf = (ip: string) => {
       const found = geo.lookup(ip);

@@ -16,7 +16,8 @@ import { Random } from './random';
  * Added here: logins, page views and carts around payments; an IP, device and User-Agent per
  * customer (IPs from the customer's home country); an account takeover a day (a login from a new
  * device in another country, then 2–4 large payments within two days); and a `chargeback` for every
- * fraud, 1 to 6 days after it (within the scoring service's label delay).
+ * fraud, 1 to 6 days after it (within the scoring service's label delay) unless `chargebacks` says
+ * otherwise, carrying the fields it names.
  */
 export interface SimulationOptions {
   seed: number;
@@ -28,7 +29,17 @@ export interface SimulationOptions {
   radius: number;
   /** Public IPs by ISO country code, from the geo database ingest uses (ip-pools.ts). */
   ipPools: Map<string, string[]>;
+  /** How chargebacks come: after a fixed delay (ms) or 1 to 6 days (null), with which facts of the payment besides its id. */
+  chargebacks?: ChargebackStyle;
 }
+
+/** What a chargeback may say of the payment it disputes besides its id: card networks' feeds often say nothing more. */
+export type ChargebackField = 'time' | 'merchant' | 'amount';
+export interface ChargebackStyle {
+  delayMs: number | null;
+  fields: readonly ChargebackField[];
+}
+export const DEFAULT_CHARGEBACKS: ChargebackStyle = { delayMs: null, fields: ['time', 'merchant', 'amount'] };
 
 export type FraudScenario = 'amount_over_220' | 'compromised_terminal' | 'compromised_customer' | 'account_takeover';
 
@@ -102,6 +113,7 @@ export function* simulate(options: SimulationOptions): Generator<SimulatedEvent>
     later.set(day, [...(later.get(day) ?? []), p]);
   };
   const startMs = options.start.getTime();
+  const chargebacks = options.chargebacks ?? DEFAULT_CHARGEBACKS;
   const user = (c: Customer) => `C${c.id}`;
   const merchant = (t: number) => `T${t}`;
   let sequence = 0;
@@ -159,11 +171,10 @@ export function* simulate(options: SimulationOptions): Generator<SimulatedEvent>
       const eventId = `sim${options.seed}-${sequence++}`;
       const event = { eventId, occurredAt: new Date(startMs + p.at * 1000).toISOString(), ...p.build() } as SimulatedEvent['event'];
       if (p.fraud) {
-        // The label arrives 1 to 6 days later, as a chargeback naming the disputed payment: within the
-        // scoring service's 7-day label delay, so delayed merchant features see every label they cover.
-        const at = p.at + DAY_S + random.int(5 * DAY_S);
-        const { amount, merchantId, userId, occurredAt } = event;
-        promise({ at, build: () => ({ type: 'chargeback', userId, amount, currency: 'EUR', merchantId, properties: { originalEventId: eventId, originalOccurredAt: occurredAt } }) });
+        // The label arrives 1 to 6 days later by default, as a chargeback naming the disputed payment:
+        // within the scoring service's 7-day label delay, so delayed merchant features see every label they cover.
+        const at = chargebacks.delayMs === null ? p.at + DAY_S + random.int(5 * DAY_S) : p.at + chargebacks.delayMs / 1000;
+        promise({ at, build: () => chargebackOf(event, chargebacks.fields) });
       }
       yield p.fraud ? { event, fraud: p.fraud } : { event };
     }
@@ -174,13 +185,30 @@ export function* simulate(options: SimulationOptions): Generator<SimulatedEvent>
   }
 }
 
+function chargebackOf(payment: SimulatedEvent['event'], fields: readonly ChargebackField[]): Omit<SimulatedEvent['event'], 'eventId' | 'occurredAt'> {
+  const { amount, merchantId, userId, occurredAt, eventId } = payment;
+  return {
+    type: 'chargeback',
+    userId,
+    ...(fields.includes('amount') ? { amount, currency: 'EUR' } : {}),
+    ...(fields.includes('merchant') ? { merchantId } : {}),
+    properties: { originalEventId: eventId, ...(fields.includes('time') ? { originalOccurredAt: occurredAt } : {}) },
+  };
+}
+
 /**
  * The event with its id, and the id its chargeback disputes, behind `prefix`: a run of its own, since
- * ingest remembers event ids (its dedupe window) across runs.
+ * ingest remembers event ids (its dedupe window) across runs. With `actors`, its user and merchant
+ * too: a run that starts the calendar again needs windows of its own, or its events are late.
  */
-export function withIdPrefix(event: SimulatedEvent['event'], prefix: string): SimulatedEvent['event'] {
+export function withIdPrefix(event: SimulatedEvent['event'], prefix: string, { actors = false } = {}): SimulatedEvent['event'] {
   const disputed = event.properties?.originalEventId;
-  return { ...event, eventId: `${prefix}${event.eventId}`, ...(typeof disputed === 'string' ? { properties: { ...event.properties, originalEventId: `${prefix}${disputed}` } } : {}) };
+  return {
+    ...event,
+    eventId: `${prefix}${event.eventId}`,
+    ...(actors ? { userId: `${prefix}${event.userId}`, ...(event.merchantId ? { merchantId: `${prefix}${event.merchantId}` } : {}) } : {}),
+    ...(typeof disputed === 'string' ? { properties: { ...event.properties, originalEventId: `${prefix}${disputed}` } } : {}),
+  };
 }
 
 /** What a customer does on the shop before paying: sometimes a login, a page view, a cart. */

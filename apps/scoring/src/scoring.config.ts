@@ -13,6 +13,16 @@ export const scoringEnv = serviceEnv(3002)
     SCORING_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(DEFAULT_FEATURE_CONFIG.graceMs),
     /** How long fraud labels (chargebacks) take to arrive: merchant fraud rates look at windows ending this long ago. */
     SCORING_LABEL_DELAY_DAYS: z.coerce.number().int().min(0).max(60).default(DEFAULT_FEATURE_CONFIG.labelDelayMs / 86_400_000),
+    /**
+     * How long after a transaction a chargeback naming it by id is still tied to it (its fraud counted in
+     * that transaction's merchant window); the transactions of this horizon are kept in Redis.
+     */
+    SCORING_DISPUTE_HORIZON_DAYS: z.coerce.number().int().min(1).max(540).default(DEFAULT_FEATURE_CONFIG.disputeHorizonMs / 86_400_000),
+    /**
+     * Days of transactions the live and shadow models are compared over (GET /v1/models/shadow): the
+     * newest ones whose chargebacks have had SCORING_LABEL_DELAY_DAYS to arrive.
+     */
+    SCORING_EVALUATION_DAYS: z.coerce.number().int().min(1).max(90).default(7),
     /** Event types that update windows but are not scored (labels). */
     SCORING_SKIP_TYPES: commaList.default('chargeback'),
     /**

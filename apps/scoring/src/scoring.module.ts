@@ -1,5 +1,6 @@
 import { Inject, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { PlatformModule, READINESS_CHECKS, type ReadinessCheck } from '@app/platform';
+import { ModelEvaluationService } from './evaluation/model-evaluation.service';
 import { FeaturesController } from './features/features.controller';
 import { ModelSelectionRepository } from './model/model-selection.repository';
 import { ModelRegistry } from './model/model-registry';
@@ -30,6 +31,7 @@ export class ScoringModule implements OnModuleInit {
         RulesRepository,
         ModelSelectionRepository,
         ModelRegistry,
+        ModelEvaluationService,
         ScoreBatchService,
         ...(config.SCORING_CONSUMER ? [ScoringConsumer] : []),
       ],

@@ -6,10 +6,12 @@ import { TransientError } from '@app/bus';
 import { logisticRegressionModel, saveModel } from '@app/model';
 import { loadConfig } from '@app/platform';
 import { bootApp, testEnv, uniqueName, type BootedApp } from '@app/testing';
+import { EvaluationTally } from '../src/evaluation/evaluation-tally';
+import { ModelEvaluationService } from '../src/evaluation/model-evaluation.service';
 import { scoringEnv } from '../src/scoring.config';
 import { ScoringModule } from '../src/scoring.module';
 import { positionedEvent, ScoreBatchService, type PositionedEvent } from '../src/scoring/score-batch.service';
-import { WindowStateRepository, type StateChanges } from '../src/state/window-state.repository';
+import { PartitionMovedOnError, WindowStateRepository, type StateChanges } from '../src/state/window-state.repository';
 
 const DAY = '2026-03-02';
 const dayBucket = Date.parse(DAY) / 86_400_000;
@@ -111,5 +113,69 @@ describe('ScoreBatchService state in Redis', () => {
     jest.spyOn(Date, 'now').mockReturnValue(now + 86_400_000 + 1);
     await scoring.scoreBatch('events', 3, batch(40), async () => undefined); // a day later
     expect(await redis.pttl(userKey)).toBeGreaterThan(30 * 86_400_000);
+  });
+
+  /**
+   * A rebalance moved the partition while this instance scored a batch of it: the new owner stored a
+   * later position meanwhile. The stale batch's write must not overwrite it, and its retry must not
+   * apply again what the new owner applied.
+   */
+  it('refuses a batch\'s write when another instance stored the partition since the batch read it, and its retry skips what that one applied', async () => {
+    const scoring = app.app.get(ScoreBatchService);
+    const positionKey = `${statePrefix}:pos:events:6`;
+    const userKey = `${statePrefix}:u:user-fenced`;
+    const batch = batchOf(6, 'user-fenced', 3, 'fenced-merchant');
+    const stale = scoring.scoreBatch('events', 6, batch, async () => void (await redis.set(positionKey, '2')));
+    await expect(stale).rejects.toThrow(PartitionMovedOnError);
+    expect(await redis.exists(userKey, `${statePrefix}:m:fenced-merchant`)).toBe(0);
+
+    await scoring.scoreBatch('events', 6, batch, async () => undefined); // the bus retries it
+    expect(await redis.get(positionKey)).toBe('2');
+    expect(await redis.exists(userKey)).toBe(0);
+  });
+
+  /** Lua's unpack puts its values on a stack of about 8,000: a merchant with more buckets to delete failed every write. */
+  it('deletes a merchant\'s expired buckets however many there are', async () => {
+    const scoring = app.app.get(ScoreBatchService);
+    const key = `${statePrefix}:m:old-merchant`;
+    const expired = Array.from({ length: 9_000 }, (_, i) => [`t:d${dayBucket - 1_000 - i}`, '1']).flat();
+    await redis.hset(key, ...expired);
+    await scoring.scoreBatch('events', 7, batchOf(7, 'user-g', 1, 'old-merchant'), async () => undefined);
+    expect(await redis.hgetall(key)).toEqual({ [`t:d${dayBucket}`]: '1', [`t:h${dayBucket * 24 + 10}`]: '1' });
+  });
+
+  it('calls a write Redis refuses for the data\'s sake permanent, so the bus isolates the record that causes it', async () => {
+    const scoring = app.app.get(ScoreBatchService);
+    await redis.set(`${statePrefix}:m:string-merchant`, 'not a hash');
+    const failure = await scoring.scoreBatch('events', 8, batchOf(8, 'user-h', 1, 'string-merchant'), async () => undefined).then(() => null, (error: Error) => error);
+    expect(failure?.message).toMatch(/WRONGTYPE/);
+    expect(failure).not.toBeInstanceOf(TransientError);
+  });
+
+  it('counts each transaction, and each one a chargeback names, once in the label evaluation, however often their batches are delivered', async () => {
+    const scoring = app.app.get(ScoreBatchService);
+    // Days of their own: the other cases' transactions count in the same model's evaluation.
+    const at = (offset: number, occurredAt: string, event: { eventId: string; type: 'transaction' | 'chargeback'; properties?: Record<string, string> }) =>
+      positionedEvent(String(offset), { ...event, userId: 'user-e', merchantId: 'eval-merchant', occurredAt, receivedAt: occurredAt, amount: 10, currency: 'EUR', source: 'http', geo: null, ua: null, merchant: null, flags: [] });
+    const payments = [0, 1, 2].map((i) => at(i, `2026-04-02T10:0${i}:00.000Z`, { eventId: `p5-e${i}`, type: 'transaction' }));
+    const chargeback = at(3, '2026-04-09T10:00:00.000Z', { eventId: 'p5-cb', type: 'chargeback', properties: { originalEventId: 'p5-e1' } });
+    const later = at(4, '2026-04-12T10:00:00.000Z', { eventId: 'p5-later', type: 'transaction' });
+    const paymentsDay = Date.parse('2026-04-02') / 86_400_000;
+    for (let delivery = 0; delivery < 2; delivery++) {
+      await scoring.scoreBatch('events', 5, payments, async () => undefined);
+      await scoring.scoreBatch('events', 5, [chargeback, later], async () => undefined);
+    }
+    const pair = EvaluationTally.pairOf({ id: 'merchant-lr', version: '1' }, null);
+    const counts = await redis.hgetall(`${statePrefix}:eval:${pair}:${paymentsDay}`);
+    const total = (labelled: boolean) => Object.entries(counts).filter(([field]) => (labelled ? /^LP-?\d/ : /^L-?\d/).test(field)).reduce((sum, [, n]) => sum + Number(n), 0);
+    expect([total(false), total(true)]).toEqual([3, 1]);
+    const [, , , , markedPair, bin] = JSON.parse((await redis.get(`${statePrefix}:tx:p5-e1`)) as string);
+    expect(markedPair).toBe(pair);
+    expect(counts[`LP${bin}`]).toBe('1');
+    expect(await redis.zrange(`${statePrefix}:eval:${pair}:days`, 0, -1)).toEqual(expect.arrayContaining([String(paymentsDay), String(paymentsDay + 10)]));
+
+    // The newest day scored is ten days on: the payments' day is labelled (7 days' delay) and evaluated.
+    const report = await app.app.get(ModelEvaluationService).report();
+    expect(report).toMatchObject({ window: { from: '2026-04-02', to: '2026-04-02', days: 1, labelDelayDays: 7 }, live: { id: 'merchant-lr', transactions: 3, frauds: 1 }, shadow: null });
   });
 });

@@ -15,5 +15,9 @@ export const EVENT_TYPES = [
 
 export type EventType = (typeof EVENT_TYPES)[number];
 
-/** Money moves: these carry amount, currency and merchantId. */
-export const MONETARY_EVENT_TYPES: readonly EventType[] = ['transaction', 'refund', 'chargeback'];
+/**
+ * Money moves: these carry amount and currency; merchantId where the business has merchants (a single
+ * shop has none). A chargeback needs only the id of the transaction it disputes: card networks'
+ * dispute feeds often give nothing else, and the platform looks the rest up.
+ */
+export const MONETARY_EVENT_TYPES: readonly EventType[] = ['transaction', 'refund'];

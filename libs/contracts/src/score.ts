@@ -12,8 +12,12 @@ export interface Score {
   alert: boolean;
   reasons: Array<{ code: string; detail?: string }>;
   scoredAt: string;
-  /** The model's input, by feature name: only when the service runs with SCORING_EMIT_FEATURES (parity checks, training from served features). */
-  features?: Record<string, number>;
+  /**
+   * The model's input, by feature name, null where the feature is missing (merchant features of an
+   * event without a merchant): only when the service runs with SCORING_EMIT_FEATURES (parity checks,
+   * training from served features).
+   */
+  features?: Record<string, number | null>;
   /**
    * A shadow model's opinion of the same event, when one is scored beside the live model (PUT
    * /v1/models/shadow): its score, and the decision and alert it would have made under the same

@@ -21,6 +21,21 @@ describe('EventValidator', () => {
     expect(validator.validate({ type: 'page_view', userId: 'u1', occurredAt: '2026-11-23T11:00:00.123+01:00', properties: { category: 'shoes' } }).ok).toBe(true);
   });
 
+  it.each([
+    ['a NUL', 'a\u0000b'],
+    ['a lone high surrogate', 'x\ud800y'],
+    ['a lone low surrogate', '\udc00'],
+    ['a high surrogate at the end', 'x\udbff'],
+  ])('refuses text Postgres cannot store, %s, in a property value, a property name or the User-Agent, naming the field', (_, text) => {
+    expect(reasonsFor({ ...transaction, properties: { category: text } })).toEqual(['properties.category: must not contain NUL characters or lone UTF-16 surrogates (they are not storable text)']);
+    expect(reasonsFor({ ...transaction, properties: { [text]: 'shoes' } })).toEqual([expect.stringMatching(/^properties\..*: property names must not contain NUL characters or lone UTF-16 surrogates/)]);
+    expect(reasonsFor({ ...transaction, userAgent: `Mozilla/5.0 ${text}` })).toEqual(['userAgent: must not contain NUL characters or lone UTF-16 surrogates (they are not storable text)']);
+  });
+
+  it('accepts every well-formed text, surrogate pairs, U+FFFF and byte order marks included', () => {
+    for (const text of ['emoji 😀', '\uffff', '\ufeffshoes', 'e\u0301'.repeat(200)]) expect(validator.validate({ ...transaction, properties: { category: text }, userAgent: text }).ok).toBe(true);
+  });
+
   it('accepts IPv6 addresses', () => {
     expect(validator.validate({ ...transaction, ip: '2001:db8::1' }).ok).toBe(true);
   });
@@ -56,17 +71,20 @@ describe('EventValidator', () => {
     expect(tenYears.validate({ ...transaction, occurredAt: '2025-02-29T10:00:00Z' })).toEqual({ ok: false, reasons: ['occurredAt: is not a real date and time'] });
   });
 
-  it('requires amount, currency and merchantId on money events', () => {
+  it('requires amount and currency on money events, and no merchantId (a single shop has none)', () => {
     expect(reasonsFor({ type: 'transaction', userId: 'u', occurredAt: '2026-11-23T11:00:00Z' })).toEqual([
       'amount: is required for transaction events',
       'currency: is required for transaction events',
-      'merchantId: is required for transaction events',
     ]);
+    const { merchantId: _, ...shop } = transaction;
+    expect(validator.validate(shop).ok).toBe(true);
   });
 
   it('requires the disputed transaction on a chargeback', () => {
     expect(reasonsFor({ ...transaction, type: 'chargeback' })).toEqual(['properties.originalEventId: is required for chargeback events: the id of the disputed transaction']);
     expect(validator.validate({ ...transaction, type: 'chargeback', properties: { originalEventId: 'evt-0' } }).ok).toBe(true);
+    // What a card network's dispute feed gives: the disputed transaction's id and nothing else.
+    expect(validator.validate({ type: 'chargeback', userId: 'u', occurredAt: '2026-11-23T11:00:00Z', properties: { originalEventId: 'evt-0' } }).ok).toBe(true);
   });
 
   it('requires a currency whenever an amount is given', () => {

@@ -1,3 +1,4 @@
+import { DEFAULT_DISPUTE_HORIZON_MS } from './chargeback-resolution';
 import { distanceKm } from './geo-distance';
 import type { FeatureEvent } from './feature-event';
 import { MERCHANT_TIERS, type MerchantState } from './merchant-state';
@@ -9,10 +10,12 @@ export interface FeatureConfig {
   graceMs: number;
   /** How long fraud labels take to arrive: merchant fraud rates use windows ending this long before the event. */
   labelDelayMs: number;
+  /** How long after a transaction a chargeback naming it is resolved to it (resolveChargeback). */
+  disputeHorizonMs: number;
 }
 
-/** The scoring service's defaults (SCORING_GRACE_MS, SCORING_LABEL_DELAY_DAYS), which training uses too. */
-export const DEFAULT_FEATURE_CONFIG: FeatureConfig = { graceMs: 10 * 60_000, labelDelayMs: 7 * 86_400_000 };
+/** The scoring service's defaults (SCORING_GRACE_MS, SCORING_LABEL_DELAY_DAYS, SCORING_DISPUTE_HORIZON_DAYS), which training uses too. */
+export const DEFAULT_FEATURE_CONFIG: FeatureConfig = { graceMs: 10 * 60_000, labelDelayMs: 7 * 86_400_000, disputeHorizonMs: DEFAULT_DISPUTE_HORIZON_MS };
 
 /** What a feature reads for one event; `before` holds facts taken before the event was applied. */
 export interface FeatureContext {
@@ -61,8 +64,9 @@ const userMean: Windowed = (w) => ({ event, user }) => {
   return count === 0 ? 0 : user.sum(w.tier, event.time, w.buckets, UserMeasure.TransactionCents) / 100 / count;
 };
 const distinct = (kind: keyof typeof VALUE_KINDS): Windowed => (w) => ({ event, user }) => user.distinct(VALUE_KINDS[kind], w.tier, event.time, w.buckets);
+/** An event without a merchant (a single shop has none) has no merchant features: NaN, the model's "missing". */
 const merchantSum = (count: 't' | 'f', delayed: boolean): Windowed => (w) => ({ event, merchant, config }) =>
-  merchant ? merchant.sum(count, w.tier, event.time, w.buckets, delayed ? config.labelDelayMs : 0) : 0;
+  merchant ? merchant.sum(count, w.tier, event.time, w.buckets, delayed ? config.labelDelayMs : 0) : Number.NaN;
 
 const windowed: Record<string, { describe: string; compute: Windowed; merchant?: boolean }> = {
   'user.event_count': { describe: 'events of any type', compute: userSum(UserMeasure.Events) },
@@ -93,7 +97,7 @@ const windowed: Record<string, { describe: string; compute: Windowed; merchant?:
       const all = merchantSum('t', true)(w);
       return (context) => {
         const n = all(context);
-        return n === 0 ? 0 : frauds(context) / n;
+        return n === 0 ? 0 : frauds(context) / n; // NaN without a merchant
       };
     },
   },

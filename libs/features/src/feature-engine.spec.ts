@@ -6,13 +6,13 @@ import { encodeSnapshot } from './user-state.codec';
 import { DAY, HOUR, MINUTE } from './windows';
 
 const T0 = Date.UTC(2026, 10, 2, 12, 0, 0); // a Monday, noon UTC
-const config = { graceMs: 10 * MINUTE, labelDelayMs: 7 * DAY };
+const config = { graceMs: 10 * MINUTE, labelDelayMs: 7 * DAY, disputeHorizonMs: 120 * DAY };
 
 let ids = 0;
 function event(over: Partial<FeatureEvent> & { time: number }): FeatureEvent {
   return {
     eventId: `e${ids++}`, type: 'transaction', userId: 'u1', amount: 10, merchantId: 'm1', deviceId: 'd1', ip: '1.1.1.1', country: 'FR',
-    latitude: null, longitude: null, isBot: false, ipDenylisted: false, deviceDenylisted: false, disputedAt: null, ...over,
+    latitude: null, longitude: null, isBot: false, ipDenylisted: false, deviceDenylisted: false, disputedAt: null, dispute: null, ...over,
   };
 }
 

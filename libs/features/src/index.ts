@@ -6,3 +6,6 @@ export * from './feature-catalogue';
 export * from './feature-engine';
 export * from './geo-distance';
 export * from './user-state.codec';
+export * from './chargeback-resolution';
+export * from './transaction-index';
+export * from './feature-replay';

@@ -23,9 +23,11 @@ export interface LogisticRegressionExport {
 export interface DecisionTree {
   /**
    * Internal nodes route left when `value <= threshold` (mode LEQ, the default) or `value < threshold`
-   * (mode LT, XGBoost's). Leaves hold P(fraud) to average, or a margin to sum (see `aggregate`).
+   * (mode LT, XGBoost's). A missing value (NaN) goes `missing` (XGBoost's learned default branch;
+   * right when unsaid, as a NaN comparison is false). Leaves hold P(fraud) to average, or a margin to
+   * sum (see `aggregate`).
    */
-  nodes: Array<{ feature: number; threshold: number; left: number; right: number; mode?: 'LEQ' | 'LT' } | { leaf: number }>;
+  nodes: Array<{ feature: number; threshold: number; left: number; right: number; mode?: 'LEQ' | 'LT'; missing?: 'left' | 'right' } | { leaf: number }>;
 }
 
 export interface TreeEnsembleExport {
@@ -128,16 +130,17 @@ export function boostedTreesModel(spec: BoostedTreesExport): Uint8Array {
 
 /** The nodes_* attributes both tree operators share; `onLeaf` records what each leaf contributes. */
 function treeAttributes(trees: DecisionTree[], onLeaf: (treeId: number, nodeId: number, leaf: number) => void): onnx.IAttributeProto[] {
-  const a = { treeIds: [] as number[], nodeIds: [] as number[], featureIds: [] as number[], values: [] as number[], modes: [] as string[], trueIds: [] as number[], falseIds: [] as number[] };
+  const a = { treeIds: [] as number[], nodeIds: [] as number[], featureIds: [] as number[], values: [] as number[], modes: [] as string[], trueIds: [] as number[], falseIds: [] as number[], missingTrue: [] as number[] };
   trees.forEach((tree, treeId) => {
     tree.nodes.forEach((n, nodeId) => {
       a.treeIds.push(treeId);
       a.nodeIds.push(nodeId);
       if ('leaf' in n) {
-        a.featureIds.push(0); a.values.push(0); a.modes.push('LEAF'); a.trueIds.push(0); a.falseIds.push(0);
+        a.featureIds.push(0); a.values.push(0); a.modes.push('LEAF'); a.trueIds.push(0); a.falseIds.push(0); a.missingTrue.push(0);
         onLeaf(treeId, nodeId, n.leaf);
       } else {
         a.featureIds.push(n.feature); a.values.push(n.threshold); a.modes.push(n.mode === 'LT' ? 'BRANCH_LT' : 'BRANCH_LEQ'); a.trueIds.push(n.left); a.falseIds.push(n.right);
+        a.missingTrue.push(n.missing === 'left' ? 1 : 0);
       }
     });
   });
@@ -145,6 +148,7 @@ function treeAttributes(trees: DecisionTree[], onLeaf: (treeId: number, nodeId: 
     intsAttribute('nodes_treeids', a.treeIds), intsAttribute('nodes_nodeids', a.nodeIds), intsAttribute('nodes_featureids', a.featureIds),
     floatsAttribute('nodes_values', a.values), stringsAttribute('nodes_modes', a.modes),
     intsAttribute('nodes_truenodeids', a.trueIds), intsAttribute('nodes_falsenodeids', a.falseIds),
+    ...(a.missingTrue.includes(1) ? [intsAttribute('nodes_missing_value_tracks_true', a.missingTrue)] : []),
   ];
 }
 

@@ -38,6 +38,19 @@ describe('OnnxModel', () => {
     await model.release();
   });
 
+  it('sends a missing value (NaN) down the branch each split names for it, as XGBoost does', async () => {
+    const split = (missing: 'left' | 'right') => treeEnsembleModel({
+      inputName: 'features', featureCount: 2,
+      trees: [{ nodes: [{ feature: 0, threshold: 100, left: 1, right: 2, mode: 'LT', missing }, { leaf: 0.1 }, { leaf: 0.8 }] }],
+    });
+    const left = await OnnxModel.load(await saveModel(dir, manifest(), split('left')));
+    expect(Array.from(await left.score(Float32Array.from([Number.NaN, 0, 150, 0]), 2)).map((s) => Number(s.toFixed(4)))).toEqual([0.1, 0.8]);
+    await left.release();
+    const right = await OnnxModel.load(await saveModel(join(dir, 'right'), manifest(), split('right')));
+    expect(Array.from(await right.score(Float32Array.from([Number.NaN, 0, 50, 0]), 2)).map((s) => Number(s.toFixed(4)))).toEqual([0.8, 0.1]);
+    await right.release();
+  });
+
   it('serves a model whose named output is a ZipMap from the probability tensor feeding it', async () => {
     const model = await OnnxModel.load(await saveModel(dir, manifest({ output: 'output_probability' }), forest(true)));
     expect(Array.from(await model.score(Float32Array.from([150, 0]), 1)).map((s) => Number(s.toFixed(4)))).toEqual([0.65]);

@@ -43,7 +43,7 @@ export class ModelRegistry implements OnApplicationShutdown {
   }
 
   get featureConfig(): FeatureConfig {
-    return { graceMs: this.config.SCORING_GRACE_MS, labelDelayMs: this.config.SCORING_LABEL_DELAY_DAYS * 86_400_000 };
+    return { graceMs: this.config.SCORING_GRACE_MS, labelDelayMs: this.config.SCORING_LABEL_DELAY_DAYS * 86_400_000, disputeHorizonMs: this.config.SCORING_DISPUTE_HORIZON_DAYS * 86_400_000 };
   }
 
   /** The boot model: a model that does not match its manifest stops the service with the reason. */
@@ -62,6 +62,20 @@ export class ModelRegistry implements OnApplicationShutdown {
   async shadowWith(name: string): Promise<ServedModel> {
     const served = await this.shadowSlot.load(name);
     await this.selection.setShadow(name);
+    return served;
+  }
+
+  /**
+   * The shadow model becomes the active one and nothing is scored in the shadow any more, here at once
+   * and on every instance from its next batch (POST /v1/models/shadow/promote). The active slot opens
+   * a session of its own: the shadow's is released with its slot. Null: no shadow to promote.
+   */
+  async promote(): Promise<ServedModel | null> {
+    const shadow = this.shadowSlot.current;
+    if (!shadow) return null;
+    const served = await this.active.load(shadow.name);
+    this.shadowSlot.put(null);
+    await this.selection.promote(shadow.name);
     return served;
   }
 

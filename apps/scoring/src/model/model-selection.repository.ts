@@ -15,6 +15,11 @@ export class ModelSelectionRepository {
     await this.redis.set(this.keys.activeModel(), name);
   }
 
+  /** The shadow becomes the active model and the shadow slot empties, in one transaction. */
+  async promote(name: string): Promise<void> {
+    await this.redis.multi().set(this.keys.activeModel(), name).del(this.keys.shadowModel()).exec();
+  }
+
   /** `null`: no shadow model. */
   async setShadow(name: string | null): Promise<void> {
     if (name === null) await this.redis.del(this.keys.shadowModel());

@@ -1,8 +1,9 @@
-import { Body, Controller, Delete, Get, HttpCode, Put, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ModelLoadError, type ModelManifest } from '@app/model';
-import { ApiError, ApiKeyGuard, describeIssues } from '@app/platform';
+import { ApiError, describeIssues, RequireScope } from '@app/platform';
+import { ModelEvaluationService, type PairEvaluation } from '../evaluation/model-evaluation.service';
 import { ModelRegistry, type ServedModel } from './model-registry';
 
 const modelInput = z.object({ name: z.string().min(1).max(128) }).strict();
@@ -17,14 +18,22 @@ interface ServedModelView {
 
 const view = ({ name, model }: ServedModel): ServedModelView => ({ name, id: model.id, version: model.version, features: model.manifest.features, thresholds: model.manifest.thresholds });
 const EXAMPLE = { name: 'default', id: 'sentinel-default', version: '2026-11-24.1', features: ['event.amount', 'user.tx_count.1d'], thresholds: { review: 0.5, block: 0.9, alert: 0.7 } };
+const FIGURES = { transactions: 68_214, frauds: 588, aucRoc: 0.8951, averagePrecision: 0.7312, alerts: 402, precisionAtAlert: 0.9104, recallAtAlert: 0.6224 };
+const EVALUATION_EXAMPLE = {
+  window: { from: '2026-07-23', to: '2026-07-29', days: 7, labelDelayDays: 7 },
+  live: { id: 'sentinel-default', version: '2026-11-24.1', ...FIGURES },
+  shadow: { id: 'sentinel-xgboost', version: '5be0c1d2e3f4', ...FIGURES, aucRoc: 0.9012, averagePrecision: 0.7551 },
+};
 
 /** The models served: the active one, whose scores decide, and an optional shadow scored beside it. */
 @ApiTags('models')
-@ApiBearerAuth()
+@RequireScope('admin')
 @Controller('v1/models')
-@UseGuards(ApiKeyGuard)
 export class ModelsController {
-  constructor(private readonly registry: ModelRegistry) {}
+  constructor(
+    private readonly registry: ModelRegistry,
+    private readonly evaluation: ModelEvaluationService,
+  ) {}
 
   @Get('active')
   @ApiOkResponse({ schema: { example: EXAMPLE } })
@@ -41,12 +50,15 @@ export class ModelsController {
   }
 
   @Get('shadow')
-  @ApiOkResponse({ schema: { example: { ...EXAMPLE, name: 'candidate-2026-11' } } })
+  @ApiOperation({
+    summary: 'The shadow model, and how it and the live model did on the same transactions once chargebacks labelled them (`evaluation`): AUC ROC, average precision, precision and recall at each model\'s alert threshold, over the last SCORING_EVALUATION_DAYS of transactions whose labels have had SCORING_LABEL_DELAY_DAYS to arrive. Figures are null until that window holds frauds.',
+  })
+  @ApiOkResponse({ schema: { example: { ...EXAMPLE, name: 'candidate-2026-11', evaluation: EVALUATION_EXAMPLE } } })
   @ApiNotFoundResponse({ description: 'No shadow model is scored.' })
-  getShadow(): ServedModelView {
+  async getShadow(): Promise<ServedModelView & { evaluation: PairEvaluation }> {
     const shadow = this.registry.shadow;
     if (!shadow) throw new ApiError(404, 'NO_SHADOW_MODEL', 'no shadow model is scored');
-    return view(shadow);
+    return { ...view(shadow), evaluation: await this.evaluation.report() };
   }
 
   @Put('shadow')
@@ -57,6 +69,20 @@ export class ModelsController {
   @ApiOkResponse({ schema: { example: { ...EXAMPLE, name: 'candidate-2026-11' } } })
   async shadowWith(@Body() body: unknown): Promise<ServedModelView> {
     return view(await servable(() => this.registry.shadowWith(modelName(body))));
+  }
+
+  @Post('shadow/promote')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'The shadow model becomes the active one, on every instance from its next batch, and no shadow is scored any more. No restart; no event is lost or scored half by one model and half by the other.' })
+  @ApiOkResponse({ description: 'The model now active.', schema: { example: { ...EXAMPLE, name: 'candidate-2026-11' } } })
+  @ApiNotFoundResponse({ description: 'No shadow model to promote.' })
+  async promote(): Promise<ServedModelView> {
+    const promoted = await servable(async () => {
+      const served = await this.registry.promote();
+      if (!served) throw new ApiError(404, 'NO_SHADOW_MODEL', 'no shadow model is scored');
+      return served;
+    });
+    return view(promoted);
   }
 
   @Delete('shadow')

@@ -4,8 +4,9 @@ import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import { compareOffsets, positionOnThisBus } from '@app/bus';
 import { alertIdFor, type Alert, type EnrichedEvent, type Score } from '@app/contracts';
-import { featureEventOf, MerchantState, UserState, DAY, type EventFate, type FeatureEvent } from '@app/features';
+import { featureEventOf, MerchantState, resolveChargeback, transactionFactsOf, UserState, DAY, type EventFate, type FeatureEvent, type TransactionFacts } from '@app/features';
 import { APP_CONFIG, ROOT_LOGGER } from '@app/platform';
+import { EvaluationTally, type ScoredMark } from '../evaluation/evaluation-tally';
 import { ModelRegistry } from '../model/model-registry';
 import { RulesRepository } from '../rules/rules.repository';
 import type { ScoringConfig } from '../scoring.config';
@@ -13,7 +14,7 @@ import { cacheMemoryProblem } from '../state/cache-memory';
 import { MerchantIncrementLedger, type LedgerEntry } from '../state/merchant-increment-ledger';
 import { MerchantStateCache } from '../state/merchant-state.cache';
 import { UserStateCache } from '../state/user-state.cache';
-import { WindowStateRepository, type StateChanges } from '../state/window-state.repository';
+import { WindowStateRepository, type StateChanges, type StoredTransaction } from '../state/window-state.repository';
 import { decide, featureReasonCode, round, type Verdict } from './decide';
 import { occlusionRows, topContributions } from './explain';
 import { ScoringPlan } from './scoring-plan';
@@ -39,6 +40,8 @@ interface ScoredBatch {
   /** Row i holds the features of events[i], `width` columns in the plan's feature order. */
   matrix: Float32Array;
   width: number;
+  /** The batch's chargebacks that named a known transaction: labels for the evaluation. */
+  labels: FeatureEvent[];
 }
 
 const metrics = {
@@ -48,6 +51,8 @@ const metrics = {
   duplicates: new Counter({ name: 'scoring_duplicate_events_total', help: 'Copies of events applied lately (a producer published twice): scored, windows not updated' }),
   redelivered: new Counter({ name: 'scoring_redelivered_events_total', help: 'Events at or before the stored position: already applied, skipped' }),
   shadow: new Counter({ name: 'scoring_shadow_decisions_total', help: 'Events scored by the shadow model too, by the live decision and the one the shadow would have made', labelNames: ['live', 'shadow'] }),
+  chargebacks: new Counter({ name: 'scoring_chargebacks_total', help: 'Chargebacks applied, by whether the transaction they name was found (matched) or not (unmatched: counted at the claimed or their own time)', labelNames: ['outcome'] }),
+  chargebackFlags: new Counter({ name: 'scoring_chargeback_flags_total', help: 'Chargebacks applied with something that disagrees with the transaction they name, or unmatched, by flag', labelNames: ['flag'] }),
   shadowFailures: new Counter({ name: 'scoring_shadow_failures_total', help: 'Batches the shadow model failed to score (their scores went out without the shadow\'s opinion)' }),
 };
 
@@ -97,6 +102,7 @@ export class ScoreBatchService {
 
   async scoreBatch(topic: string, partition: number, events: PositionedEvent[], publish: Publish): Promise<void> {
     if (events.length === 0) return;
+    const disputed = await this.resolveChargebacks(events);
     const partitionKey = `${topic}:${partition}`;
     const userIds = [...new Set(events.map((e) => e.event.userId))];
     const merchantIds = [...new Set(events.flatMap((e) => (e.event.merchantId ? [e.event.merchantId] : [])))];
@@ -130,9 +136,10 @@ export class ScoreBatchService {
       const features = this.computeFeatures(plan, fresh, users, merchants);
       // Taken before the first await: other partitions' batches may run meanwhile (the bus's
       // concurrentPartitions) and add to the same merchants; each batch stores exactly its own changes.
-      const changes = fresh.length > 0 ? this.changesOf(topic, partition, fresh, users, merchants, snapshot.merchants) : null;
+      const changes = fresh.length > 0 ? this.changesOf(topic, partition, snapshot.position, fresh, features, users, merchants, snapshot.merchants) : null;
       if (changes) increments = this.ledger.taken(new Map(changes.merchants.map((m) => [m.merchantId, m.increments])));
       const { scores, alerts } = await this.decideAll(plan, features);
+      if (changes) this.evaluate(plan, features, scores, disputed, changes);
       if (scores.length > 0 || alerts.length > 0) await publish(scores, alerts);
 
       if (changes) {
@@ -152,6 +159,54 @@ export class ScoreBatchService {
     } finally {
       if (merchantRead !== null) this.ledger.readDone(merchantRead);
     }
+  }
+
+  /**
+   * Ties each chargeback to the transaction it names (resolveChargeback): one read of those not
+   * earlier in the batch itself. Before the merchants are read: a chargeback counts for its
+   * transaction's merchant, which it may not name. A chargeback names a transaction of the same user,
+   * so of the same partition: stored by an earlier batch, or earlier in this one. Returns the stored
+   * ones, with how they were scored.
+   */
+  private async resolveChargebacks(events: PositionedEvent[]): Promise<Map<string, StoredTransaction>> {
+    const disputed = new Set<string>();
+    for (const { event } of events) if (event.dispute) disputed.add(event.dispute.eventId);
+    if (disputed.size === 0) return new Map();
+    const inBatch = new Map<string, TransactionFacts>();
+    for (const { event } of events) if (event.type === 'transaction' && disputed.has(event.eventId)) inBatch.set(event.eventId, transactionFactsOf(event));
+    const stored = await this.state.readTransactions([...disputed].filter((id) => !inBatch.has(id)));
+    const seen = new Set<string>();
+    for (const { event } of events) {
+      if (event.type === 'transaction') seen.add(event.eventId);
+      if (!event.dispute) continue;
+      const id = event.dispute.eventId;
+      resolveChargeback(event, stored.get(id)?.facts ?? (seen.has(id) ? inBatch.get(id) : undefined), this.models.featureConfig.disputeHorizonMs);
+    }
+    return stored;
+  }
+
+  /**
+   * The batch's additions to the label evaluation (GET /v1/models/shadow): each transaction's live and
+   * shadow scores, kept with its facts, and the transactions its chargebacks named, counted where they
+   * were scored. A transaction scored before the evaluation existed has no mark and is left out.
+   */
+  private evaluate(plan: ScoringPlan, batch: ScoredBatch, scores: Score[], disputed: Map<string, StoredTransaction>, changes: StateChanges): void {
+    const tally = new EvaluationTally();
+    const marks = new Map<string, ScoredMark>();
+    const liveAlert = plan.model.manifest.thresholds.alert;
+    const shadowAlert = plan.shadow?.manifest.thresholds.alert ?? 1;
+    batch.events.forEach(({ event, fate }, i) => {
+      if (event.type !== 'transaction' || fate === 'duplicate') return;
+      const { score, shadow } = scores[i];
+      marks.set(event.eventId, tally.scored(plan.evaluationPair, event.time, { score, alert: score >= liveAlert }, shadow ? { score: shadow.score, alert: shadow.score >= shadowAlert } : null));
+    });
+    for (const transaction of changes.transactions) transaction.scored = marks.get(transaction.eventId) ?? null;
+    for (const chargeback of batch.labels) {
+      const id = (chargeback.dispute as NonNullable<FeatureEvent['dispute']>).eventId;
+      const mark = marks.get(id) ?? disputed.get(id)?.scored;
+      if (mark) tally.labelled(mark, chargeback.disputedAt as number);
+    }
+    changes.evaluation = tally.increments();
   }
 
   /**
@@ -191,6 +246,7 @@ export class ScoreBatchService {
     const matrix = new Float32Array(events.length * width);
     const scored: ScoredBatch['events'] = [];
     const scratch = new Float32Array(width); // labels are applied, not scored: their row is not kept
+    const labels: FeatureEvent[] = [];
     for (const { event, occurredAt } of events) {
       const user = users.get(event.userId) as UserState;
       const merchant = event.merchantId ? (merchants.get(event.merchantId) ?? null) : null;
@@ -198,9 +254,20 @@ export class ScoreBatchService {
       const fate = plan.engine.processInto(event, user, merchant, keep ? matrix : scratch, keep ? scored.length * width : 0);
       if (fate === 'late') metrics.late.inc();
       if (fate === 'duplicate') metrics.duplicates.inc();
+      if (fate === 'applied' && event.dispute) {
+        this.countChargeback(event);
+        if (!event.dispute.flags.includes('chargeback_unmatched')) labels.push(event);
+      }
       if (keep) scored.push({ event, occurredAt, fate });
     }
-    return { events: scored, matrix, width };
+    return { events: scored, matrix, width, labels };
+  }
+
+  private countChargeback(event: FeatureEvent): void {
+    const flags = event.dispute?.flags ?? [];
+    metrics.chargebacks.inc({ outcome: flags.includes('chargeback_unmatched') ? 'unmatched' : 'matched' });
+    for (const flag of flags) metrics.chargebackFlags.inc({ flag });
+    if (flags.length > 0) this.logger.warn({ eventId: event.eventId, disputedEventId: event.dispute?.eventId, flags }, 'chargeback does not match the transaction it names');
   }
 
   private async decideAll(plan: ScoringPlan, batch: ScoredBatch): Promise<{ scores: Score[]; alerts: Alert[] }> {
@@ -292,11 +359,12 @@ export class ScoreBatchService {
 
   /**
    * What the batch changed, to store with the partition's new position: its users' new log lines or
-   * snapshots, its merchant increments. Keys' TTLs are set when this instance has not set them for a
+   * snapshots, its merchant increments, its transactions (their scores' marks and the evaluation's
+   * counts are added once scored: evaluate()). Keys' TTLs are set when this instance has not set them for a
    * day (users) or when the batch read the merchant (at most every SCORING_MERCHANT_REFRESH_MS), which
    * is also when a merchant's expired buckets are deleted.
    */
-  private changesOf(topic: string, partition: number, fresh: PositionedEvent[], users: Map<string, UserState>, merchants: Map<string, MerchantState>, readMerchants: ReadonlyMap<string, unknown>): StateChanges {
+  private changesOf(topic: string, partition: number, readPosition: string | null, fresh: PositionedEvent[], batch: ScoredBatch, users: Map<string, UserState>, merchants: Map<string, MerchantState>, readMerchants: ReadonlyMap<string, unknown>): StateChanges {
     const latest = fresh.reduce((max, e) => Math.max(max, e.event.time), 0);
     const labelDelayMs = this.models.featureConfig.labelDelayMs;
     const expirySetSince = Date.now() - EXPIRY_REFRESH_MS;
@@ -304,6 +372,7 @@ export class ScoreBatchService {
       topic,
       partition,
       lastOffset: fresh[fresh.length - 1].offset,
+      readPosition,
       users: [...users].flatMap(([userId, user]) => {
         if (!user.changed) return [];
         const stored = user.storedForm();
@@ -313,16 +382,21 @@ export class ScoreBatchService {
         const read = readMerchants.has(merchantId);
         return { merchantId, increments: merchant.takeIncrements(), expired: read && latest > 0 ? merchant.expiredFields(latest, labelDelayMs) : [], expire: read };
       }),
+      // A copy of a transaction applied lately would store its facts again without its score's mark.
+      transactions: batch.events.flatMap(({ event, fate }) => (event.type === 'transaction' && fate !== 'duplicate' ? [{ eventId: event.eventId, facts: transactionFactsOf(event), scored: null }] : [])),
+      evaluation: [],
       // Wall-clock expiry for idle keys, set at least daily while they are written (so ≥ 30 days after
       // the last write); windows themselves expire by event time.
       userTtlMs: 31 * DAY,
       merchantTtlMs: 31 * DAY + labelDelayMs,
+      // Wall-clock expiry past the event-time horizon resolveChargeback applies: a replay of recent weeks finds them still.
+      transactionTtlMs: this.models.featureConfig.disputeHorizonMs + DAY,
     };
   }
 }
 
-function featureRecord(names: readonly string[], rows: Float32Array, row: number): Record<string, number> {
-  return Object.fromEntries(names.map((name, f) => [name, rows[row * names.length + f]]));
+function featureRecord(names: readonly string[], rows: Float32Array, row: number): Record<string, number | null> {
+  return Object.fromEntries(names.map((name, f) => [name, Number.isNaN(rows[row * names.length + f]) ? null : rows[row * names.length + f]]));
 }
 
 /** What `lookup` holds of `ids`. */

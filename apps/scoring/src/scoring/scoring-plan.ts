@@ -1,5 +1,6 @@
 import { FeatureEngine, type FeatureConfig } from '@app/features';
 import type { OnnxModel } from '@app/model';
+import { EvaluationTally } from '../evaluation/evaluation-tally';
 import { compileRules, ruleFeatures, type CompiledRule, type Rule } from '../rules/rule';
 
 /**
@@ -10,6 +11,8 @@ import { compileRules, ruleFeatures, type CompiledRule, type Rule } from '../rul
 export class ScoringPlan {
   readonly engine: FeatureEngine;
   readonly rules: CompiledRule[];
+  /** The live and shadow models' name in the label evaluation. */
+  readonly evaluationPair: string;
   /** Per feature of the shadow's manifest, its column in the engine's rows. */
   private readonly shadowColumns: number[];
 
@@ -25,6 +28,7 @@ export class ScoringPlan {
     this.engine = new FeatureEngine(names, config);
     this.rules = compileRules(rules, this.engine.names);
     this.shadowColumns = (shadow?.manifest.features ?? []).map((feature) => names.indexOf(feature));
+    this.evaluationPair = EvaluationTally.pairOf(model, shadow);
   }
 
   get modelWidth(): number {

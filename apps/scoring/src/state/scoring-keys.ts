@@ -4,6 +4,12 @@ export class ScoringKeys {
 
   user = (userId: string) => `${this.prefix}:u:${userId}`;
   merchant = (merchantId: string) => `${this.prefix}:m:${merchantId}`;
+  /** A transaction's facts, by its event id, for the chargebacks that name it. */
+  transaction = (eventId: string) => `${this.prefix}:tx:${eventId}`;
+  /** A pair of models' label evaluation counts of one day of transactions (day number since the epoch). */
+  evaluation = (pair: string, day: number) => `${this.prefix}:eval:${pair}:${day}`;
+  /** The days a pair of models has counts of (a sorted set). */
+  evaluationDays = (pair: string) => `${this.prefix}:eval:${pair}:days`;
   /** The last offset of a partition whose effects (state changes) are in Redis. */
   position = (topic: string, partition: number) => `${this.prefix}:pos:${topic}:${partition}`;
   rules = () => `${this.prefix}:rules`;

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { TransientError } from '@app/bus';
-import { REDIS } from '@app/platform';
+import type { TransactionFacts } from '@app/features';
+import { REDIS, redisFailure } from '@app/platform';
+import type { EvaluationIncrements, ScoredMark } from '../evaluation/evaluation-tally';
 import { ScoringKeys } from './scoring-keys';
 import { WRITE_STATE_SCRIPT } from './write-state.lua';
 
@@ -22,6 +24,8 @@ export interface StateChanges {
   partition: number;
   /** Stored as the partition's position in the same transaction as the changes. */
   lastOffset: string;
+  /** The stored position the batch read (StateSnapshot.position): the write is refused if it moved since. */
+  readPosition: string | null;
   /**
    * The users the batch changed: text to append to their stored state, or a whole new one
    * (UserState.storedForm); `expire`: (re)set the key's TTL (a new state always does).
@@ -29,8 +33,21 @@ export interface StateChanges {
   users: Array<{ userId: string; append: boolean; text: string; expire: boolean }>;
   /** `expire`: (re)set the hash's TTL. */
   merchants: Array<{ merchantId: string; increments: Array<[string, number]>; expired: string[]; expire: boolean }>;
+  /** The batch's transactions, kept for the chargebacks that will name them, with how they were scored. */
+  transactions: StoredTransaction[];
+  /** The batch's additions to the label evaluation (per pair of models and day). */
+  evaluation: EvaluationIncrements[];
   userTtlMs: number;
   merchantTtlMs: number;
+  /** Transactions and evaluation counts: as long as a chargeback may still name them. */
+  transactionTtlMs: number;
+}
+
+export interface StoredTransaction {
+  eventId: string;
+  facts: TransactionFacts;
+  /** Null until scored (a batch stores its transactions' marks with their facts). */
+  scored: ScoredMark | null;
 }
 
 /**
@@ -69,9 +86,43 @@ export class WindowStateRepository {
     };
   }
 
+  /**
+   * The transactions of the dispute horizon that these chargebacks name, by id (one MGET). Each is a
+   * string of its own with a TTL: ~215-260 bytes of Redis a transaction (docs/scoring.md, "Chargebacks").
+   */
+  async readTransactions(eventIds: string[]): Promise<Map<string, StoredTransaction>> {
+    let values: Array<string | null>;
+    try {
+      values = await this.redis.mget(eventIds.map((id) => this.keys.transaction(id)));
+    } catch (error) {
+      throw redisFailure('transactions', error);
+    }
+    const found = new Map<string, StoredTransaction>();
+    values.forEach((value, i) => {
+      if (value !== null) found.set(eventIds[i], decodeTransaction(eventIds[i], value));
+    });
+    return found;
+  }
+
+  /** The days a pair of models has scored transactions of, and the counts of some of them (label-evaluation.ts). */
+  async evaluationDays(pair: string): Promise<number[]> {
+    try {
+      return (await this.redis.zrange(this.keys.evaluationDays(pair), 0, -1)).map(Number);
+    } catch (error) {
+      throw redisFailure('evaluation', error);
+    }
+  }
+
+  async evaluationCounts(pair: string, days: number[]): Promise<Array<Record<string, string>>> {
+    if (days.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const day of days) pipeline.hgetall(this.keys.evaluation(pair, day));
+    return (await run(pipeline.exec())).map(([, value]) => value as Record<string, string>);
+  }
+
   async write(changes: StateChanges): Promise<void> {
     const keys = [this.keys.position(changes.topic, changes.partition)];
-    const args: Array<string | number> = [changes.lastOffset, changes.userTtlMs, changes.merchantTtlMs, changes.users.length];
+    const args: Array<string | number> = [changes.lastOffset, changes.userTtlMs, changes.merchantTtlMs, changes.users.length, changes.merchants.length, changes.transactionTtlMs, changes.transactions.length, changes.readPosition ?? ''];
     for (const user of changes.users) {
       keys.push(this.keys.user(user.userId));
       args.push(!user.append ? 's' : user.expire ? 'e' : 'a', user.text);
@@ -80,24 +131,54 @@ export class WindowStateRepository {
       keys.push(this.keys.merchant(merchant.merchantId));
       args.push(merchant.expire ? 'e' : '-', merchant.increments.length, ...merchant.increments.flat(), merchant.expired.length, ...merchant.expired);
     }
+    for (const transaction of changes.transactions) {
+      keys.push(this.keys.transaction(transaction.eventId));
+      args.push(encodeTransaction(transaction));
+    }
+    for (const { pair, day, increments } of changes.evaluation) {
+      keys.push(this.keys.evaluation(pair, day), this.keys.evaluationDays(pair));
+      args.push(day, increments.length, ...increments.flat());
+    }
     try {
       await this.redis.scoringWriteState(keys.length, ...keys, ...args);
     } catch (error) {
-      throw new TransientError(`window state: ${(error as Error).message}`);
+      if ((error as Error).message?.startsWith('FENCED')) throw new PartitionMovedOnError(changes.topic, changes.partition);
+      throw redisFailure('window state', error);
     }
   }
 }
 
-/** Redis failures are transient for the bus: the batch is retried, never dead-lettered. */
+/** [time, user, merchant, amount, pair, live bin, shadow bin, alert bits]: JSON, ~60 bytes for the simulator's ids. */
+function encodeTransaction({ facts: f, scored: m }: StoredTransaction): string {
+  return JSON.stringify(m ? [f.time, f.userId, f.merchantId, f.amount, m.pair, m.live, m.shadow, m.alerts] : [f.time, f.userId, f.merchantId, f.amount]);
+}
+
+function decodeTransaction(eventId: string, value: string): StoredTransaction {
+  const [time, userId, merchantId, amount, pair, live, shadow, alerts] = JSON.parse(value) as [number, string, string | null, number, string?, number?, (number | null)?, number?];
+  return { eventId, facts: { time, userId, merchantId, amount }, scored: pair === undefined ? null : { pair, live: live as number, shadow: shadow ?? null, alerts: alerts ?? 0 } };
+}
+
+/** A pipeline's replies, or the failure of the first command that failed (redisFailure: the server's or the data's). */
 async function run(pending: Promise<Array<[Error | null, unknown]> | null>): Promise<Array<[Error | null, unknown]>> {
   let replies: Array<[Error | null, unknown]> | null;
   try {
     replies = await pending;
   } catch (error) {
-    throw new TransientError(`window state: ${(error as Error).message}`);
+    throw redisFailure('window state', error);
   }
   if (!replies) throw new TransientError('window state: the transaction was aborted');
   const failed = replies.find(([error]) => error);
-  if (failed) throw new TransientError(`window state: ${failed[0]?.message}`);
+  if (failed) throw redisFailure('window state', failed[0]);
   return replies;
+}
+
+/**
+ * Another instance stored this partition's state since the batch read it (a rebalance moved the
+ * partition): transient, since the retry reads the state afresh and skips what the other one applied.
+ */
+export class PartitionMovedOnError extends TransientError {
+  constructor(topic: string, partition: number) {
+    super(`window state: ${topic}/${partition} was scored by another instance since this batch read it; not written`);
+    this.name = 'PartitionMovedOnError';
+  }
 }

@@ -5,14 +5,22 @@
  * Expiry is set when asked ('e', 's') or when the write created the key: APPEND and HINCRBY keep a
  * key's TTL, and setting it on every write was a third of the script's calls.
  *
- * KEYS: position, then the batch's users, then its merchants.
- * ARGV: position value, user TTL ms, merchant TTL ms, user count, then per user ('a' to append, 'e' to
- *       append and set the TTL, 's' to set with the TTL; text), then per merchant ('e' to set the TTL or
- *       '-', increments n, field by ..., fields to delete n, field ...).
+ * KEYS: position, then the batch's users, then its merchants, then its transactions (for chargebacks),
+ *       then per day of label evaluation counts its hash and its pair's sorted set of days.
+ * ARGV: position value, user TTL ms, merchant TTL ms, user count, merchant count, transaction TTL ms
+ *       (also the evaluation counts'), transaction count, the position the batch read ('' for none),
+ *       then per user ('a' to append, 'e' to append and set the TTL, 's' to set with the TTL; text), then
+ *       per merchant ('e' to set the TTL or '-', increments n, field by ..., fields to delete n, field ...),
+ *       then per transaction its facts, then per evaluation day (day, increments n, field by ...).
+ * Fenced: when the stored position is no longer the one the batch read, another instance has scored the
+ * partition since (a rebalance), and nothing is written; the batch's retry reads the state afresh.
  */
 export const WRITE_STATE_SCRIPT = `
-local userTtl, merchantTtl, users = ARGV[2], ARGV[3], tonumber(ARGV[4])
-local a = 5
+if (redis.call('GET', KEYS[1]) or '') ~= ARGV[8] then
+  return redis.error_reply('FENCED the partition was scored by another instance since this batch read it')
+end
+local userTtl, merchantTtl, users, merchants, transactionTtl, transactions = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
+local a = 9
 for k = 2, 1 + users do
   local op = ARGV[a]
   if op == 's' then
@@ -23,7 +31,7 @@ for k = 2, 1 + users do
   end
   a = a + 2
 end
-for k = 2 + users, #KEYS do
+for k = 2 + users, 1 + users + merchants do
   local key = KEYS[k]
   local expire = ARGV[a] == 'e'
   local n = tonumber(ARGV[a + 1]); a = a + 2
@@ -34,9 +42,26 @@ for k = 2 + users, #KEYS do
   end
   a = a + 2 * n
   n = tonumber(ARGV[a]); a = a + 1
-  if n > 0 then redis.call('HDEL', key, unpack(ARGV, a, a + n - 1)) end
+  -- unpack puts its values on Lua's stack, which holds about 8,000: a merchant may have more to delete.
+  for from = a, a + n - 1, 1000 do redis.call('HDEL', key, unpack(ARGV, from, math.min(from + 999, a + n - 1))) end
   a = a + n
   if expire then redis.call('PEXPIRE', key, merchantTtl) end
+end
+local k = 2 + users + merchants
+for _ = 1, transactions do
+  redis.call('SET', KEYS[k], ARGV[a], 'PX', transactionTtl)
+  k = k + 1
+  a = a + 1
+end
+while k < #KEYS do
+  local day, n = ARGV[a], tonumber(ARGV[a + 1])
+  a = a + 2
+  for i = 0, n - 1 do redis.call('HINCRBY', KEYS[k], ARGV[a + 2 * i], ARGV[a + 2 * i + 1]) end
+  a = a + 2 * n
+  redis.call('PEXPIRE', KEYS[k], transactionTtl)
+  redis.call('ZADD', KEYS[k + 1], day, day)
+  redis.call('PEXPIRE', KEYS[k + 1], transactionTtl)
+  k = k + 2
 end
 redis.call('SET', KEYS[1], ARGV[1])
 return #KEYS
