@@ -17,7 +17,9 @@ export LOG_LEVEL=${LOG_LEVEL:-info}
 export WEBHOOK_ALLOWED_TARGETS=${WEBHOOK_ALLOWED_TARGETS:-127.0.0.1}
 SUITE_DEMO=${SUITE_DEMO:-true}
 SUITE_DEMO_RATE=${SUITE_DEMO_RATE:-1000}
+# The demo tools pick the key with the scope they need from API_KEYS; the hint below shows a bare one.
 API_KEY=${API_KEYS%%,*}
+[[ $API_KEY == *=* ]] && API_KEY='<a key with the profiles scope>'
 
 bash scripts/ensure-node-modules.sh
 if [[ $BUS_URL == kafka://* ]]; then bash scripts/infra.sh up --kafka; else bash scripts/infra.sh up; fi
@@ -61,11 +63,11 @@ done
 # exec: started with &, the subshell becomes node, so $! is the process that stop_all signals.
 run_tool() { exec node -r ts-node/register/transpile-only -r tsconfig-paths/register "$@"; }
 if [ "$SUITE_DEMO" = true ]; then
-  run_tool tools/demo/demo-receiver.ts --port 3009 --alerts http://127.0.0.1:3004 --api-key "$API_KEY" >.cache/logs/receiver.log 2>&1 &
+  run_tool tools/demo/demo-receiver.ts --port 3009 --alerts http://127.0.0.1:3004 >.cache/logs/receiver.log 2>&1 &
   pids+=($!)
   for _ in $(seq 1 60); do grep -q registered .cache/logs/receiver.log 2>/dev/null && break; sleep 0.5; done
   grep -q registered .cache/logs/receiver.log || { echo "[suite] the demo receiver did not start; see .cache/logs/receiver.log" >&2; stop_all; exit 1; }
-  run_tool tools/simulate/simulate.ts --url http://127.0.0.1:3001 --api-key "$API_KEY" --rate "$SUITE_DEMO_RATE" >.cache/logs/simulate.log 2>&1 &
+  run_tool tools/simulate/simulate.ts --url http://127.0.0.1:3001 --rate "$SUITE_DEMO_RATE" >.cache/logs/simulate.log 2>&1 &
   pids=($! "${pids[@]}") # stopped first, so ingest drains what it was sent
 fi
 

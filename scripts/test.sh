@@ -31,7 +31,8 @@ npx jest --maxWorkers=2 --json --outputFile=.cache/jest-results.json "$@" || sta
 # The closing line CI reads: "tests: N passed, N failed, N skipped".
 node -e '
   const r = require("./.cache/jest-results.json");
-  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+  // A test file that fails to run (a crash in a hook) has no test of its own counted: it counts as one failure.
+  console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
   if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
 ' || status=1
 exit $status

@@ -34,16 +34,16 @@ describe('the suite survives kill -9 of each service under load', () => {
       LOG_LEVEL: 'fatal', BUS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', REDIS_URL: testEnv.redisUrl, DATABASE_URL: database.url,
       LAKE_DIR: lakeDir, LAKE_ROLL_INTERVAL_MS: '300', SCORING_STATE_PREFIX: run, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '0.2,0.5,1,1,1', WEBHOOK_POLL_MS: '100',
     }, 'fault-test-key-123');
-  });
+  }, 240_000);
 
   afterAll(async () => {
-    await suite.stop();
-    await receiver.close();
-    await bus.deleteTopics(Object.values(topics));
-    await bus.close();
-    await database.drop();
+    await suite?.stop();
+    await receiver?.close();
+    await bus?.deleteTopics(Object.values(topics));
+    await bus?.close();
+    await database?.drop();
     await rm(lakeDir, { recursive: true, force: true });
-  });
+  }, 120_000);
 
   it('loses nothing and counts nothing twice', async () => {
     const { secret } = (await (await suite.call('alerts', '/v1/webhooks', { method: 'POST', body: JSON.stringify({ url: receiver.url }) })).json()) as { secret: string };
@@ -58,5 +58,5 @@ describe('the suite survives kill -9 of each service under load', () => {
       profile: (userId) => suite.call('profile-api', `/v1/profiles/${userId}`),
     });
     await scores.consumer.stop();
-  });
+  }, 400_000);
 });

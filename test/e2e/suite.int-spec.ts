@@ -42,7 +42,7 @@ describe.each(busUrlsUnderTest)('the suite on %s: simulated traffic end to end',
     lakeDir = await mkdtemp(join(tmpdir(), 'e2e-lake-'));
     database = await createOwnDatabase(`e2e_${engine}`);
     bus = createBus({ url: busUrl, clientId: 'e2e-test', logger: silentBusLogger });
-    const env = { API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', REDIS_URL: testEnv.redisUrl, DATABASE_URL: database.url };
+    const env = { API_KEYS: API_KEY, LOG_LEVEL: 'warn', BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', REDIS_URL: testEnv.redisUrl, DATABASE_URL: database.url };
     apps.push(await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, { ...env, LAKE_DIR: lakeDir, LAKE_ROLL_INTERVAL_MS: '300' })), 'ingest', { bodyParser: false }));
     apps.push(await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, { ...env, SCORING_STATE_PREFIX: run })), 'scoring'));
     apps.push(await untilReady(await bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), 'profile-api')));

@@ -9,7 +9,7 @@ import { ProfileApiModule } from '../../apps/profile-api/src/profile-api.module'
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
 import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { Database } from '@app/database';
-import { loadConfig } from '@app/platform';
+import { loadConfig, READINESS_CHECKS, type ReadinessCheck } from '@app/platform';
 import { bootApp, freePort, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
 
 const env = {
@@ -18,10 +18,10 @@ const env = {
 };
 
 const services = [
-  ['ingest', () => IngestModule.forRoot(loadConfig(ingestEnv, env)), ['bus', 'redis']],
-  ['scoring', () => ScoringModule.forRoot(loadConfig(scoringEnv, env)), ['bus', 'model', 'redis']],
-  ['profile-api', () => ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), ['bus', 'postgres', 'schema']],
-  ['alerts', () => AlertsModule.forRoot(loadConfig(alertsEnv, env)), ['bus', 'postgres', 'schema']],
+  ['ingest', () => IngestModule.forRoot(loadConfig(ingestEnv, env)), ['bus', 'consumers', 'redis']],
+  ['scoring', () => ScoringModule.forRoot(loadConfig(scoringEnv, env)), ['bus', 'consumers', 'model', 'redis']],
+  ['profile-api', () => ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), ['bus', 'consumers', 'postgres', 'schema']],
+  ['alerts', () => AlertsModule.forRoot(loadConfig(alertsEnv, env)), ['bus', 'consumers', 'postgres', 'schema']],
 ] as const;
 
 describe.each(services)('%s service endpoints', (service, createModule, dependencies) => {
@@ -43,12 +43,43 @@ describe.each(services)('%s service endpoints', (service, createModule, dependen
     for (const name of dependencies) expect(body.details[name].status).toBe('up');
   });
 
+  it('runs one round of readiness checks a second, however often /health/ready is called', async () => {
+    const checks = booted.app.get<ReadinessCheck[]>(READINESS_CHECKS);
+    let rounds = 0;
+    const counter: ReadinessCheck = { name: 'counter', check: async () => void rounds++ };
+    await new Promise((r) => setTimeout(r, 1_100)); // past the round the other cases started
+    checks.push(counter);
+    try {
+      const answers = await Promise.all(Array.from({ length: 30 }, () => fetch(`${booted.url}/health/ready`).then((r) => r.status)));
+      for (let i = 0; i < 10; i++) answers.push((await fetch(`${booted.url}/health/ready`)).status);
+      expect(new Set(answers)).toEqual(new Set([200]));
+      expect(rounds).toBe(1);
+      await new Promise((r) => setTimeout(r, 1_100));
+      expect((await fetch(`${booted.url}/health/ready`)).status).toBe(200);
+      expect(rounds).toBe(2);
+    } finally {
+      checks.splice(checks.indexOf(counter), 1);
+    }
+  });
+
   it('serves Prometheus metrics labelled with the service', async () => {
     const res = await fetch(`${booted.url}/metrics`);
     expect(res.headers.get('content-type')).toContain('text/plain');
     const text = await res.text();
     expect(text).toContain(`process_cpu_seconds_total{service="${service}"}`);
     expect(text).toContain('# TYPE bus_records_published_total counter');
+  });
+
+  it.each([
+    ['100,000 nested brackets', '['.repeat(100_000)],
+    ['10,000 nested objects, closed', '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000)],
+    ['broken JSON', '{"name": '],
+  ])('answers a JSON body it cannot read (%s) with a 4xx that says why, never a 500', async (_, body) => {
+    const res = await fetch(`${booted.url}/v1/anything`, { method: 'POST', headers: { authorization: 'Bearer test-key-12345', 'content-type': 'application/json' }, body });
+    const answer = (await res.json()) as { error: { code: string; message: string } };
+    expect(res.status).toBeGreaterThanOrEqual(400);
+    expect(res.status).toBeLessThan(500);
+    expect(answer.error.message).not.toBe('internal error');
   });
 
   it('publishes its OpenAPI document at /docs', async () => {

@@ -27,10 +27,28 @@ describe('a service process', () => {
     expect(output).toMatch(/API_KEYS: is required/);
   });
 
+  it('refuses to start in production on unsafe settings, one line each, without echoing a secret', async () => {
+    const service = runService('alerts', {
+      NODE_ENV: 'production', BUS_URL: testEnv.redisUrl, DATABASE_URL: testEnv.postgresUrl, WEBHOOK_ALLOWED_TARGETS: 'localhost,0.0.0.0/0',
+      API_KEYS: `dev-key-change-me,profiles=short-but-valid-key,admin=${'s'.repeat(40)}`,
+    });
+    expect(await service.exited).toEqual({ code: 1, signal: null });
+    const lines = service.output().split('\n').map((l) => l.trim()).filter((l) => l.startsWith('API_KEYS') || l.startsWith('WEBHOOK'));
+    expect(lines).toEqual([
+      expect.stringMatching(/^API_KEYS: all#\w{8}: the demo key is refused in production$/),
+      expect.stringMatching(/^API_KEYS: all#\w{8}: a key without scopes/),
+      expect.stringMatching(/^API_KEYS: all#\w{8}: must be at least 32 characters in production$/),
+      expect.stringMatching(/^API_KEYS: profiles#\w{8}: must be at least 32 characters in production$/),
+      'WEBHOOK_ALLOWED_TARGETS: 0.0.0.0/0 covers public addresses; production allows only private ones there',
+    ]);
+    expect(service.output()).not.toContain('short-but-valid-key');
+  });
+
   it('logs JSON, serves health, and exits cleanly on SIGTERM', async () => {
     const port = await freePort();
     const service = runService('alerts', { PORT: String(port), API_KEYS: 'secret-key-98765', BUS_URL: testEnv.redisUrl, DATABASE_URL: testEnv.postgresUrl });
     await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/health/live`)).status).toBe(200), { timeoutMs: 30_000, intervalMs: 200 });
+    await eventually(async () => expect((await fetch(`http://127.0.0.1:${port}/v1/webhooks`, { headers: { authorization: 'Bearer secret-key-98765' } })).status).toBe(200), { timeoutMs: 30_000, intervalMs: 200 });
     service.child.kill('SIGTERM');
     // Nest re-raises the signal once its shutdown hooks are done; the forced-exit path would exit 1 instead.
     expect(await service.exited).toEqual({ code: null, signal: 'SIGTERM' });
@@ -38,6 +56,8 @@ describe('a service process', () => {
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow();
     expect(lines.map((l) => JSON.parse(l))).toEqual(expect.arrayContaining([expect.objectContaining({ service: 'alerts', msg: 'Nest application successfully started' })]));
     expect(lines.map((l) => JSON.parse(l))).toEqual(expect.arrayContaining([expect.objectContaining({ component: 'bus', signal: 'SIGTERM', msg: expect.stringContaining('bus drained') })]));
+    // The request log names the key that made the request (its scopes and a fingerprint), never the secret.
+    expect(lines.map((l) => JSON.parse(l))).toEqual(expect.arrayContaining([expect.objectContaining({ component: 'http', key: expect.stringMatching(/^all#[0-9a-f]{8}$/), req: expect.objectContaining({ url: '/v1/webhooks' }) })]));
     expect(service.output()).not.toContain('secret-key-98765');
   });
 });

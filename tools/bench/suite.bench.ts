@@ -25,6 +25,7 @@ import { simulate, withIdPrefix } from '../simulate/simulation';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { postgresCpuBetween, postgresCpuSeconds, postgresProcessNames, processCpuSeconds, redisCpuSeconds, residentMb } from './process-usage';
 import { percentiles } from './percentiles';
+import { perMillionEvents, storageUsage } from './storage-usage';
 
 const RATE = Number(arg('rate', '2000'));
 const SECONDS = Number(arg('seconds', '30'));
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
     if (registered.status !== 201) throw new Error(`registering the receiver failed: ${registered.status} ${await registered.text()}`);
     const geo = await GeoLookup.open();
     const events = simulate(simulationOptions({}, geo));
+    let sentInAll = 0;
     const take = (n: number) => {
       const out: Array<EventIn & { eventId: string }> = [];
       while (out.length < n) {
@@ -76,6 +78,7 @@ async function main(): Promise<void> {
         if (next.done) break;
         out.push(withIdPrefix(next.value.event, `${run}-`));
       }
+      sentInAll += out.length;
       return out;
     };
     const post = async (batch: Array<EventIn & { eventId: string }>) => {
@@ -168,6 +171,13 @@ async function main(): Promise<void> {
     const ingestRate = perSecond(sentBy);
     console.error(`[bench] burst of ${burst.length}: ingest took ${ingestRate}/s; every stage done at ${throughput}/s (${JSON.stringify(stageRates)}); ${lakeFiles} lake files`);
 
+    // 3. What the stores hold for every event sent (alerts: the rule's and the model's, ~1 in 40 here).
+    const alertsRaised = await metric('scoring', 'scoring_alerts_raised_total');
+    const redis = new Redis(REDIS_URL);
+    const storage = await storageUsage(redis, { topicPrefix: `${run}.`, statePrefix: run, databaseUrl: database.url, lakeDir }).finally(() => redis.disconnect());
+    const storagePerMillion = perMillionEvents(storage, sentInAll);
+    console.error(`[bench] storage, MB per million events (${sentInAll} sent): ${JSON.stringify(storagePerMillion)}`);
+
     const report = {
       command: benchCommand('bench'), machine: benchMachine(), at: new Date().toISOString(), bus: 'Redis Streams',
       latency: {
@@ -176,6 +186,7 @@ async function main(): Promise<void> {
       },
       throughput: { events: burst.length, ingestAcceptedPerSecond: ingestRate, allStagesPerSecond: throughput, stagePerSecond: stageRates, lakeFiles, cpuMicrosPerEvent: cpu },
       rssMb: Object.fromEntries([...steadyRss].map(([s, steadyMax]) => [s, { steadyMax, burstMax: burstRss.get(s) }])),
+      storage: { events: sentInAll, alerts: alertsRaised, bytes: storage, mbPerMillionEvents: storagePerMillion },
     };
     await writeFile(resolve(__dirname, '../../bench/results/suite-latency.svg'), latencySvg(latencies));
     writeBenchReport('suite', report, [
@@ -200,6 +211,8 @@ async function main(): Promise<void> {
         `| … Postgres's part by client: ${Object.entries(cpu.postgresByClient).map(([name, us]) => `${name} ${us}`).join(', ')} | |`,
       ] : []),
       ...Object.entries(report.rssMb).map(([s, r]) => `| ${s} resident memory, max MB: at ${RATE} events/s / during the burst | ${r.steadyMax} / ${r.burstMax} |`),
+      `| storage, MB per million events (${sentInAll.toLocaleString('en')} sent, ${alertsRaised.toLocaleString('en')} alerts), before any retention: | |`,
+      ...Object.entries(storagePerMillion).map(([what, mb]) => `| … ${what} | ${mb} |`),
       '',
       '![latency](suite-latency.svg)',
       '',

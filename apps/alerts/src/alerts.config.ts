@@ -21,6 +21,10 @@ export const alertsEnv = serviceEnv(3004)
     WEBHOOK_DISABLE_AFTER_FAILING_MS: z.coerce.number().int().min(0).default(5 * 86_400_000),
     /** How often the queue is looked at when nothing woke the dispatcher. */
     WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(10_000).default(250),
+    /** Alerts older than this are deleted with their deliveries and attempts (one with a delivery still pending is kept). */
+    ALERTS_RETENTION_DAYS: z.coerce.number().int().min(1).default(30),
+    /** How often old alerts are looked for. */
+    ALERTS_RETENTION_INTERVAL_MS: z.coerce.number().int().min(1_000).default(600_000),
   });
 
 export type AlertsConfig = z.infer<typeof alertsEnv>;

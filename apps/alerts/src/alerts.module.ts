@@ -11,6 +11,7 @@ import { WebhookDispatcher } from './delivery/webhook-dispatcher';
 import { AlertIntakeConsumer } from './intake/alert-intake.consumer';
 import { AlertRepository } from './intake/alert.repository';
 import { AlertsController } from './intake/alerts.controller';
+import { AlertRetentionService } from './retention/alert-retention.service';
 import { CreateWebhooks1795500000000 } from './migrations/1795500000000-create-webhooks';
 import { CreateDeliveries1795500000001 } from './migrations/1795500000001-create-deliveries';
 import { EndpointFailingSince1795500000002 } from './migrations/1795500000002-endpoint-failing-since';
@@ -25,11 +26,11 @@ export class AlertsModule {
     return {
       module: AlertsModule,
       imports: [
-        PlatformModule.forRoot({ service: 'alerts', config, dependencies: ['postgres'] }),
+        PlatformModule.forRoot({ service: 'alerts', config, dependencies: [] }),
         DatabaseModule.forRoot({ entities: [WebhookEndpointEntity], migrations: AlertsModule.migrations, migrationsTableName: 'alerts_migrations', poolSize: 20 }),
       ],
       controllers: [WebhooksController, AlertsController],
-      providers: [WebhookEndpointRepository, AlertRepository, AlertIntakeConsumer, DeliveryRepository, WebhookDispatcher, { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) }],
+      providers: [WebhookEndpointRepository, AlertRepository, AlertIntakeConsumer, DeliveryRepository, WebhookDispatcher, AlertRetentionService, { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) }],
     };
   }
 }

@@ -1,7 +1,7 @@
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { alertIdFor, consumerGroup, topicNames, type Alert } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { bootApp, createOwnDatabase, eventually, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
+import { bootApp, collectTopic, createOwnDatabase, eventually, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
 import { alertsEnv } from '../src/alerts.config';
 import { AlertsModule } from '../src/alerts.module';
 import { ALERTS_GROUP } from '../src/intake/alert-intake.consumer';
@@ -66,6 +66,19 @@ describe('alerts: intake of the alerts topic', () => {
     expect(byId.get(alert(2).alertId)).toEqual(pending(all, high));
     expect(byId.get(alert(3).alertId)).toEqual(pending(all, logins));
     expect(byId.get(alert(4).alertId)).toEqual(pending(all));
+  });
+
+  it('dead-letters, with the reason, an alert Postgres cannot store, and stores the alerts behind it', async () => {
+    // Written straight to the topic by a foreign producer: scoring never sends such text.
+    const invalid = await collectTopic(bus, topics.invalid, topics.invalid);
+    const poison = alert(20, { userId: 'u-same', reasons: [{ code: 'velocity', detail: 'a\u0000b' }] });
+    await publish([poison, alert(21, { userId: 'u-same' })]);
+    await eventually(async () => expect((await alertsListed()).map((a) => a.alertId)).toContain(alert(21).alertId));
+    await eventually(() => expect(invalid.values().filter((letter) => letter.payload.includes(poison.alertId))).toEqual([
+      expect.objectContaining({ group: consumerGroup(prefix, ALERTS_GROUP), reason: expect.stringMatching(/Unicode|byte sequence|syntax for type json/) }),
+    ]));
+    expect((await alertsListed()).map((a) => a.alertId)).not.toContain(poison.alertId);
+    await invalid.consumer.stop();
   });
 
   it('rejects a bad limit', async () => {

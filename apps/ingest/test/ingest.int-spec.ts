@@ -1,11 +1,12 @@
 import Redis from 'ioredis';
 import { createBus, silentBusLogger, type Consumer, type MessageBus } from '@app/bus';
-import { topicNames, type EnrichedEvent } from '@app/contracts';
+import { consumerGroup, topicNames, type EnrichedEvent } from '@app/contracts';
 import { loadConfig } from '@app/platform';
 import { bootApp, collectTopic, eventually, startOwnedRedis, testEnv, uniqueName, type BootedApp } from '@app/testing';
 import { ingestEnv } from '../src/ingest.config';
 import { IngestModule } from '../src/ingest.module';
 import { REFERENCE_KEYS } from '../src/reference-data/reference-data.repository';
+import { RAW_EVENTS_GROUP } from '../src/ingestion/raw-events.consumer';
 
 const API_KEY = 'ingest-test-key-1';
 const now = () => new Date(Date.now() - 60_000).toISOString();
@@ -34,11 +35,11 @@ describe('ingest: POST /v1/events and events.raw', () => {
   let enriched: Awaited<ReturnType<typeof collectTopic>>;
   let invalid: Awaited<ReturnType<typeof collectTopic>>;
   const consumers: Consumer[] = [];
+  const env = environment();
   const merchantId = uniqueName('m');
   const deniedDevice = uniqueName('dev');
 
   beforeAll(async () => {
-    const env = environment();
     topics = topicNames(env.BUS_TOPIC_PREFIX);
     redis = new Redis(testEnv.redisUrl);
     await redis.hset(REFERENCE_KEYS.merchants, merchantId, JSON.stringify({ category: 'electronics', riskTier: 'high' }));
@@ -89,6 +90,21 @@ describe('ingest: POST /v1/events and events.raw', () => {
     const letter = invalid.values().find((d) => d.origin.key === userId);
     expect(letter).toMatchObject({ reason: 'amount: must not be negative', group: 'ingest', origin: { topic: 'http', partition: -1 } });
     expect(JSON.parse(letter.payload)).toEqual(bad);
+  });
+
+  it('finds an IPv6 address on the deny-list however the event spells it', async () => {
+    const denied = '2001:db8:5::1'; // as the loader stores it (canonicalIp)
+    await redis.sadd(REFERENCE_KEYS.denyIps, denied);
+    try {
+      const userIds = ['2001:DB8:5::1', '2001:db8:5:0:0:0:0:1', '2001:0db8:0005::0001'].map((ip) => ({ ip, userId: uniqueName('u') }));
+      for (const { ip, userId } of userIds) expect((await post(app, JSON.stringify({ type: 'login', userId, occurredAt: now(), ip }))).status).toBe(202);
+      await eventually(() => {
+        const flagged = enriched.values().filter((e: EnrichedEvent) => userIds.some((u) => u.userId === e.userId) && e.flags.includes('ip_denylisted'));
+        expect(flagged).toHaveLength(3);
+      });
+    } finally {
+      await redis.srem(REFERENCE_KEYS.denyIps, denied);
+    }
   });
 
   it('assigns an eventId when the event has none, and flags what enrichment could not do', async () => {
@@ -152,6 +168,21 @@ describe('ingest: POST /v1/events and events.raw', () => {
     expect(reasons).toEqual([expect.stringMatching(/^not valid JSON/), expect.stringMatching(/^occurredAt: must be an ISO-8601 time/)]);
     expect(invalid.values().find((d) => d.origin.key === userId).origin.topic).toBe(topics.raw);
   });
+
+  it('gives a raw event without eventId the id of its place on the topic, so a redelivery of it is published once', async () => {
+    const userId = uniqueName('u');
+    await bus.publish(topics.raw, [{ key: userId, value: JSON.stringify({ type: 'login', userId, occurredAt: now() }) }]);
+    await eventually(() => expect(enriched.values().filter((e: EnrichedEvent) => e.userId === userId).map((e: EnrichedEvent) => e.eventId)).toEqual([expect.stringMatching(new RegExp(`^raw:${topics.raw}:\\d+:`))]));
+
+    // Read again from the start of events.raw, as after a crash before the commit.
+    await app.close();
+    await bus.rewind(consumerGroup(env.BUS_TOPIC_PREFIX, RAW_EVENTS_GROUP), topics.raw, new Date(0));
+    app = await bootIngest(env);
+    const marker = `${userId}-after`;
+    await bus.publish(topics.raw, [{ key: userId, value: JSON.stringify({ eventId: marker, type: 'login', userId, occurredAt: now() }) }]);
+    await eventually(() => expect(enriched.values().some((e: EnrichedEvent) => e.eventId === marker)).toBe(true));
+    expect(enriched.values().filter((e: EnrichedEvent) => e.userId === userId)).toHaveLength(2);
+  });
 });
 
 describe('ingest under pressure', () => {
@@ -160,7 +191,8 @@ describe('ingest under pressure', () => {
     try {
       const events = (n: number) => JSON.stringify(Array.from({ length: n }, () => ({ type: 'login', userId: uniqueName('u'), occurredAt: now() })));
       expect((await post(app, events(1000))).status).toBe(202);
-      const res = await post(app, events(10));
+      // The same key written differently is the same client.
+      const res = await post(app, events(10), 'application/json', `BEARER   ${API_KEY}`);
       expect(res.status).toBe(429);
       expect(Number(res.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect((await json(res)).error.code).toBe('RATE_LIMITED');
@@ -178,7 +210,8 @@ describe('ingest under pressure', () => {
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBe('1');
       expect((await json(res)).error.code).toBe('BUS_UNAVAILABLE');
-      expect((await fetch(`${app.url}/health/ready`)).status).toBe(503);
+      // A round of readiness checks answers for a second: the next one sees the bus gone.
+      await eventually(async () => expect((await fetch(`${app.url}/health/ready`)).status).toBe(503), { timeoutMs: 5_000 });
     } finally {
       await busServer.start();
       await app.close();

@@ -18,7 +18,7 @@ export class ProfileApiModule {
     return {
       module: ProfileApiModule,
       imports: [
-        PlatformModule.forRoot({ service: 'profile-api', config, dependencies: ['postgres'] }),
+        PlatformModule.forRoot({ service: 'profile-api', config, dependencies: [] }),
         DatabaseModule.forRoot({ entities: [ProfileEntity, ConsumerPositionEntity], migrations: [CreateProfiles1795400000000, RecentAlertIds1795400000001, RecentEventIds1795400000002], migrationsTableName: 'profile_api_migrations' }),
       ],
       controllers: [ProfilesController],

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
 import { consumerGroup, topicNames, type EnrichedEvent, type Score } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { bootApp, busUrlsUnderTest, createOwnDatabase, eventually, uniqueName, type BootedApp } from '@app/testing';
+import { bootApp, busUrlsUnderTest, collectTopic, createOwnDatabase, eventually, uniqueName, type BootedApp } from '@app/testing';
 import { profileApiEnv } from '../src/profile-api.config';
 import { ProfileApiModule } from '../src/profile-api.module';
 import { PROFILE_GROUP } from '../src/stream/fold-batch.service';
@@ -113,6 +113,27 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
     await publish(topics.enriched, [event(marker, { type: 'login', occurredAt: '2026-11-22T11:00:00Z' })]);
     await eventually(async () => expect((await get(`/v1/profiles/${marker}`)).status).toBe(200));
     expect(await body(`/v1/profiles/${user}`)).toMatchObject({ eventCount: 40, transactionCount: 40, totalAmount: 100 });
+  });
+
+  it.each([
+    ['a NUL', 'a\u0000b'],
+    ['a lone surrogate', 'x\ud800y'],
+  ])('dead-letters a record whose %s Postgres cannot store, with the reason, and folds the records behind it on its partition', async (_, category) => {
+    // A foreign producer writes straight to the internal topic: ingest, which refuses such text, is not in the way.
+    const user = uniqueName('u');
+    const invalid = await collectTopic(bus, topics.invalid, topics.invalid);
+    const poison = event(user, { type: 'page_view', occurredAt: '2026-11-21T10:01:00Z', properties: { category } });
+    await publish(topics.enriched, [
+      event(user, { type: 'page_view', occurredAt: '2026-11-21T10:00:00Z', properties: { category: 'shoes' } }),
+      poison,
+      event(user, { type: 'login', occurredAt: '2026-11-21T10:02:00Z' }),
+    ]);
+    await eventually(async () => expect(await body(`/v1/profiles/${user}`)).toMatchObject({ eventCount: 2, eventCountsByType: { page_view: 1, login: 1 } }));
+    await eventually(() => expect(invalid.values().filter((letter) => letter.payload.includes(poison.eventId))).toEqual([
+      expect.objectContaining({ group: consumerGroup(prefix, PROFILE_GROUP), reason: expect.stringMatching(/Unicode|byte sequence|syntax for type json/) }),
+    ]));
+    await invalid.consumer.stop();
+    expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);
   });
 
   it('answers 304 to a matching If-None-Match and a new ETag once the profile changed', async () => {

@@ -7,14 +7,14 @@ const record = (offset: number): BusRecord => ({
 });
 const batchOf = (n: number): RecordBatch => ({ topic: 't', partition: 0, records: Array.from({ length: n }, (_, i) => record(i)) });
 const options = (overrides: Partial<BatchRunOptions> = {}): BatchRunOptions => ({
-  maxAttempts: 3, isStopping: () => false, wait: async () => undefined, ...overrides,
+  maxAttempts: 3, transientBudgetMs: 60_000, isStopping: () => false, wait: async () => undefined, ...overrides,
 });
 
 describe('runBatch', () => {
   it('hands the whole batch to the handler once when it succeeds', async () => {
     const seen: string[][] = [];
     const outcome = await runBatch(batchOf(4), async (b) => void seen.push(b.records.map((r) => r.offset)), options());
-    expect(outcome).toEqual({ status: 'done', deadLetters: [] });
+    expect(outcome).toEqual({ status: 'done', deadLetters: [], transientBudgetSpent: false });
     expect(seen).toEqual([['0', '1', '2', '3']]);
   });
 
@@ -22,7 +22,7 @@ describe('runBatch', () => {
     let calls = 0;
     const outcome = await runBatch(batchOf(3), async () => { if (++calls < 3) throw new Error('flaky'); }, options());
     expect(calls).toBe(3);
-    expect(outcome).toEqual({ status: 'done', deadLetters: [] });
+    expect(outcome).toEqual({ status: 'done', deadLetters: [], transientBudgetSpent: false });
   });
 
   it('isolates a poison record by splitting and dead-letters only it, keeping order', async () => {
@@ -46,11 +46,25 @@ describe('runBatch', () => {
     expect(outcome.status === 'done' && outcome.deadLetters.map((d) => d.reason)).toEqual(['invalid schema']);
   });
 
-  it('retries transient errors past maxAttempts and never dead-letters them', async () => {
+  it('retries transient errors past maxAttempts, within the retry budget, without dead letters', async () => {
     let calls = 0;
     const outcome = await runBatch(batchOf(2), async () => { if (++calls < 10) throw new TransientError('redis down'); }, options());
     expect(calls).toBe(10);
-    expect(outcome).toEqual({ status: 'done', deadLetters: [] });
+    expect(outcome).toEqual({ status: 'done', deadLetters: [], transientBudgetSpent: false });
+  });
+
+  it('dead-letters, with the reason, the records of a batch that fails transiently for longer than the budget, and processes the rest', async () => {
+    let clock = 0;
+    const processed: string[] = [];
+    // Record 2 always times out (a store that cannot take it); the others are stored.
+    const outcome = await runBatch(batchOf(4), async (b) => {
+      if (b.records.some((r) => r.offset === '2')) throw new TransientError('statement timeout');
+      processed.push(...b.records.map((r) => r.offset));
+    }, options({ now: () => clock, wait: async (ms) => void (clock += ms) }));
+    expect(outcome.status === 'done' && outcome.deadLetters.map((d) => [d.record.offset, d.reason])).toEqual([['2', 'Error: failing transiently for over 60 s (the retry budget): TransientError: statement timeout']]);
+    expect(outcome.status === 'done' && outcome.transientBudgetSpent).toBe(true);
+    expect(processed).toEqual(['0', '1', '3']);
+    expect(clock).toBeGreaterThanOrEqual(60_000);
   });
 
   it('aborts a failing batch when the consumer is stopping, so nothing is committed', async () => {

@@ -10,11 +10,15 @@ export interface CreateBusOptions {
   logger: BusLogger;
   /** Kafka only: producer threads (see docs/bus.md for the throughput/latency trade). */
   producerThreads?: number;
+  /** How long a batch may fail transiently before its records are dead-lettered (default 15 minutes). */
+  transientRetryBudgetMs?: number;
+  /** Redis Streams only: how long each topic's entries are kept (Kafka: the topics' retention.ms). */
+  retentionMs?: (topic: string) => number;
 }
 
-export function createBus({ url, clientId, logger, producerThreads }: CreateBusOptions): MessageBus {
+export function createBus({ url, clientId, logger, producerThreads, transientRetryBudgetMs, retentionMs }: CreateBusOptions): MessageBus {
   const address = parseBusUrl(url);
   return address.engine === 'kafka'
-    ? new KafkaBus({ brokers: address.brokers, clientId, logger, producerThreads })
-    : new RedisStreamsBus({ url: address.url, logger });
+    ? new KafkaBus({ brokers: address.brokers, clientId, logger, producerThreads, transientRetryBudgetMs })
+    : new RedisStreamsBus({ url: address.url, logger, transientRetryBudgetMs, retentionMs });
 }

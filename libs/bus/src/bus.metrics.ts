@@ -5,6 +5,7 @@ export const busMetrics = {
   published: new Counter({ name: 'bus_records_published_total', help: 'Records durably accepted by the bus', labelNames: ['engine', 'topic'] }),
   consumed: new Counter({ name: 'bus_records_consumed_total', help: 'Records handed to a consumer group handler and committed', labelNames: ['engine', 'group', 'topic'] }),
   deadLettered: new Counter({ name: 'bus_records_dead_lettered_total', help: 'Records sent to a dead-letter topic', labelNames: ['engine', 'group', 'topic'] }),
+  transientBudgetSpent: new Counter({ name: 'bus_transient_retry_budget_spent_total', help: 'Batches that failed transiently for longer than the retry budget: their failing records were dead-lettered', labelNames: ['engine', 'group', 'topic'] }),
   handlerFailures: new Counter({ name: 'bus_handler_failures_total', help: 'Failed handler attempts (each is retried)', labelNames: ['engine', 'group', 'topic'] }),
   handlerSeconds: new Histogram({
     name: 'bus_handler_duration_seconds',

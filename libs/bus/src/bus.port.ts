@@ -53,6 +53,8 @@ export interface ConsumeOptions {
   maxBatchSize?: number;
   /** Attempts of a failing batch before it is split to find the poison record. */
   maxAttempts?: number;
+  /** How long a batch may fail transiently before its records are dead-lettered (runBatch); the bus's own setting by default. */
+  transientRetryBudgetMs?: number;
   /** A new group starts at the oldest retained record (default) or only sees new ones. */
   fromBeginning?: boolean;
   /**
@@ -109,3 +111,5 @@ export interface MessageBus {
 
 export const DEFAULT_MAX_BATCH_SIZE = 500;
 export const DEFAULT_MAX_ATTEMPTS = 3;
+/** Rides out a broker or database restart, a failover or a deploy; not an afternoon's outage. */
+export const DEFAULT_TRANSIENT_RETRY_BUDGET_MS = 15 * 60_000;

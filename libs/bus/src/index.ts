@@ -11,3 +11,4 @@ export { describeError } from './batch-runner';
 export { BusBackpressureError } from './coalescing-sender';
 export * from './offsets';
 export * from './record-json';
+export { partitionProgress, stallLimit, type StalledPartition } from './partition-progress';

@@ -1,8 +1,9 @@
 import { runBatch } from './batch-runner';
 import type { BusLogger } from './bus-logger';
 import { busMetrics } from './bus.metrics';
-import { DEFAULT_MAX_ATTEMPTS, type BusEngine, type ConsumeOptions, type OutgoingRecord, type RecordBatch } from './bus.port';
+import { DEFAULT_MAX_ATTEMPTS, DEFAULT_TRANSIENT_RETRY_BUDGET_MS, type BusEngine, type ConsumeOptions, type OutgoingRecord, type RecordBatch } from './bus.port';
 import { toDeadLetterRecord } from './dead-letter';
+import { partitionProgress } from './partition-progress';
 
 export interface BatchProcessingContext {
   engine: BusEngine;
@@ -23,8 +24,10 @@ export async function processBatch(batch: RecordBatch, context: BatchProcessingC
   const { engine, options, logger } = context;
   const labels = { engine, group: options.group, topic: batch.topic };
   const timer = busMetrics.handlerSeconds.startTimer(labels);
+  partitionProgress.batchStarted(engine, options.group, batch.topic, batch.partition);
   const outcome = await runBatch(batch, options.handler, {
     maxAttempts: options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    transientBudgetMs: options.transientRetryBudgetMs ?? DEFAULT_TRANSIENT_RETRY_BUDGET_MS,
     isStopping: context.isStopping,
     wait: context.wait,
     onFailure: (err, records, attempt) => {
@@ -32,12 +35,20 @@ export async function processBatch(batch: RecordBatch, context: BatchProcessingC
       logger.warn({ err, group: options.group, topic: batch.topic, partition: batch.partition, records, attempt }, 'batch handler failed; retrying');
     },
   });
-  if (outcome.status === 'aborted') return false;
+  if (outcome.status === 'aborted') {
+    partitionProgress.batchAbandoned(engine, options.group, batch.topic, batch.partition);
+    return false;
+  }
+  if (outcome.transientBudgetSpent) {
+    busMetrics.transientBudgetSpent.inc(labels);
+    logger.error({ group: options.group, topic: batch.topic, partition: batch.partition, records: batch.records.length }, 'a batch failed transiently for longer than the retry budget: its failing records are dead-lettered');
+  }
   if (outcome.deadLetters.length > 0) {
     await context.publish(options.deadLetterTopic, outcome.deadLetters.map((letter) => toDeadLetterRecord(letter, options.group)));
     busMetrics.deadLettered.inc(labels, outcome.deadLetters.length);
   }
   timer();
   busMetrics.consumed.inc(labels, batch.records.length);
+  partitionProgress.batchDone(engine, options.group, batch.topic, batch.partition);
   return true;
 }

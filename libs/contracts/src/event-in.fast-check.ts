@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { EVENT_TYPES, MONETARY_EVENT_TYPES } from './event-types';
 import {
   CURRENCY, ID, MAX_AMOUNT, MAX_PROPERTIES, MAX_PROPERTIES_BYTES, MAX_PROPERTY_NAME, MAX_PROPERTY_STRING, MAX_USER_AGENT,
-  instantProblem, type EventIn, type EventTimeBounds,
+  instantProblem, isStorableText, type EventIn, type EventTimeBounds,
 } from './event-in.schema';
 
 const TYPES: ReadonlySet<unknown> = new Set(EVENT_TYPES);
@@ -31,15 +31,15 @@ export function passesFastCheck(input: unknown, now: number, bounds: EventTimeBo
     const value = event[field];
     if (!absent(value) && (typeof value !== 'string' || !ID.test(value))) return false;
   }
-  const { ip, userAgent, amount, currency, merchantId, properties } = event;
+  const { ip, userAgent, amount, currency, properties } = event;
   if (!absent(ip) && (typeof ip !== 'string' || ip.length > 45 || isIP(ip) === 0)) return false;
-  if (!absent(userAgent) && (typeof userAgent !== 'string' || userAgent.length > MAX_USER_AGENT)) return false;
+  if (!absent(userAgent) && (typeof userAgent !== 'string' || userAgent.length > MAX_USER_AGENT || !isStorableText(userAgent))) return false;
   if (!absent(amount) && (typeof amount !== 'number' || !Number.isFinite(amount) || amount < 0 || amount > MAX_AMOUNT)) return false;
   if (!absent(currency) && (typeof currency !== 'string' || !CURRENCY.test(currency))) return false;
   if (!absent(properties) && !propertiesPass(properties)) return false;
 
   if (MONETARY.has(event.type)) {
-    if (absent(amount) || absent(currency) || absent(merchantId)) return false;
+    if (absent(amount) || absent(currency)) return false;
   } else if (!absent(amount) && absent(currency)) return false;
   if (event.type === 'chargeback' && typeof (properties as Record<string, unknown> | undefined)?.originalEventId !== 'string') return false;
   return true;
@@ -49,8 +49,8 @@ function propertiesPass(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Array.isArray(value) || Object.getPrototypeOf(value) !== Object.prototype) return false;
   let count = 0;
   for (const [name, item] of Object.entries(value)) {
-    if (++count > MAX_PROPERTIES || name.length > MAX_PROPERTY_NAME) return false;
-    const ok = item === null || typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item)) || (typeof item === 'string' && item.length <= MAX_PROPERTY_STRING);
+    if (++count > MAX_PROPERTIES || name.length > MAX_PROPERTY_NAME || !isStorableText(name)) return false;
+    const ok = item === null || typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item)) || (typeof item === 'string' && item.length <= MAX_PROPERTY_STRING && isStorableText(item));
     if (!ok) return false;
   }
   return Buffer.byteLength(JSON.stringify(value)) <= MAX_PROPERTIES_BYTES;

@@ -31,6 +31,13 @@ export function instantProblem(text: string, now: number, bounds: EventTimeBound
   if (at < now - bounds.maxAgeMs) return `is more than ${Math.round(bounds.maxAgeMs / 86_400_000)} days in the past`;
   return undefined;
 }
+// A NUL, or half of a UTF-16 surrogate pair: Postgres's text and jsonb refuse both, and neither is Unicode text.
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** True for text every store downstream keeps as sent (no NUL, no lone surrogate). */
+export const isStorableText = (text: string) => !UNSTORABLE.test(text);
+export const UNSTORABLE_TEXT = 'must not contain NUL characters or lone UTF-16 surrogates (they are not storable text)';
+
 export const MAX_PROPERTIES_BYTES = 8 * 1024;
 export const MAX_PROPERTIES = 50;
 export const MAX_PROPERTY_NAME = 64;
@@ -56,23 +63,28 @@ export function eventInSchema(now: () => number, bounds: EventTimeBounds = DEFAU
         if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
       }),
       ip: z.string().max(45).refine((ip) => isIP(ip) !== 0, 'must be an IPv4 or IPv6 address').optional(),
-      userAgent: z.string().max(MAX_USER_AGENT, `must be at most ${MAX_USER_AGENT} characters`).optional(),
+      userAgent: z.string().max(MAX_USER_AGENT, `must be at most ${MAX_USER_AGENT} characters`).refine(isStorableText, UNSTORABLE_TEXT).optional(),
       deviceId: identifier('deviceId').optional(),
       sessionId: identifier('sessionId').optional(),
       amount: z.number({ invalid_type_error: 'must be a number' }).finite('must be finite').min(0, 'must not be negative').max(MAX_AMOUNT, 'must be at most 1e12').optional(),
       currency: z.string().regex(CURRENCY, 'must be an ISO 4217 code such as EUR').optional(),
       merchantId: identifier('merchantId').optional(),
       properties: z
-        .record(z.string().max(MAX_PROPERTY_NAME, `property names must be at most ${MAX_PROPERTY_NAME} characters`), propertyValue)
+        .record(z.string().max(MAX_PROPERTY_NAME, `property names must be at most ${MAX_PROPERTY_NAME} characters`).refine(isStorableText, `property names ${UNSTORABLE_TEXT}`), propertyValue)
         .refine((p) => Object.keys(p).length <= MAX_PROPERTIES, `must have at most ${MAX_PROPERTIES} entries`)
         .refine((p) => Buffer.byteLength(JSON.stringify(p)) <= MAX_PROPERTIES_BYTES, `must be at most ${MAX_PROPERTIES_BYTES} bytes as JSON`)
+        .superRefine((p, ctx) => {
+          for (const [name, value] of Object.entries(p)) {
+            if (typeof value === 'string' && !isStorableText(value)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: UNSTORABLE_TEXT });
+          }
+        })
         .optional(),
     }, { invalid_type_error: 'an event must be a JSON object' })
     .strict()
     .superRefine((event, ctx) => {
       const monetary = MONETARY_EVENT_TYPES.includes(event.type);
       if (monetary) {
-        for (const field of ['amount', 'currency', 'merchantId'] as const) {
+        for (const field of ['amount', 'currency'] as const) {
           if (event[field] === undefined) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [field], message: `is required for ${event.type} events` });
         }
       } else if (event.amount !== undefined && event.currency === undefined) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { TransientError, describeError } from '@app/bus';
-import { APP_CONFIG, PLATFORM_OPTIONS, READINESS_CHECKS, ROOT_LOGGER, type PlatformOptions, type ReadinessCheck } from '@app/platform';
+import { APP_CONFIG, PLATFORM_OPTIONS, READINESS_CHECKS, ROOT_LOGGER, withDeadline, type PlatformOptions, type ReadinessCheck } from '@app/platform';
 import type { Logger } from 'pino';
 import { DataSource, type EntitySchema, type MixedList } from 'typeorm';
 import { runMigrationsExclusively } from './run-migrations';
@@ -32,6 +32,7 @@ const RETRY_MS = { first: 500, max: 5_000 };
 @Injectable()
 export class Database implements OnModuleInit, OnApplicationShutdown {
   private readonly dataSource: DataSource;
+  private readonly migrator: () => DataSource;
   private readonly logger: Logger;
   private readyPromise?: Promise<DataSource>;
   /** Connected and migrated: the schema the code expects is there. */
@@ -39,17 +40,19 @@ export class Database implements OnModuleInit, OnApplicationShutdown {
   private stopping = false;
 
   constructor(
-    @Inject(APP_CONFIG) config: { DATABASE_URL: string },
+    @Inject(APP_CONFIG) config: { DATABASE_URL: string; DATABASE_CONNECT_TIMEOUT_MS: number; DATABASE_STATEMENT_TIMEOUT_MS: number },
     @Inject(DATABASE_OPTIONS) options: DatabaseOptions,
     @Inject(ROOT_LOGGER) logger: Logger,
     @Inject(READINESS_CHECKS) readinessChecks: ReadinessCheck[],
     @Inject(PLATFORM_OPTIONS) platform: PlatformOptions,
   ) {
     this.logger = logger.child({ component: 'database' });
+    // Through the service's own pool: a readiness probe anyone may call must not open connections.
+    readinessChecks.push({ name: 'postgres', check: async () => void (await withDeadline(this.pooled().query('SELECT 1'), 2_000, 'postgres')) });
     // Reachable is not enough to serve: /health/ready also waits for the migrations.
     readinessChecks.push({ name: 'schema', check: async () => void this.current() });
-    this.dataSource = new DataSource({
-      type: 'postgres',
+    const base = {
+      type: 'postgres' as const,
       url: config.DATABASE_URL,
       // Services share a database: pg_stat_activity and Postgres's logs name the service of each connection.
       applicationName: platform.service,
@@ -58,8 +61,15 @@ export class Database implements OnModuleInit, OnApplicationShutdown {
       migrationsTableName: options.migrationsTableName,
       synchronize: false,
       migrationsRun: false,
-      extra: { max: options.poolSize ?? 10 },
+    };
+    // Bounded waits: a database that is unreachable or stuck fails a request (503) or a batch (retried)
+    // in seconds instead of holding it. Migrations get connections of their own without the statement
+    // timeout: an index build on a large table may rightly take longer.
+    this.dataSource = new DataSource({
+      ...base,
+      extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS, statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS },
     });
+    this.migrator = () => new DataSource({ ...base, extra: { max: 2, connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS } });
   }
 
   onModuleInit(): void {
@@ -70,6 +80,12 @@ export class Database implements OnModuleInit, OnApplicationShutdown {
   /** The DataSource once connected and migrated; rejects only if the service stops first. */
   whenReady(): Promise<DataSource> {
     return this.readyPromise ?? Promise.reject(new DatabaseUnavailableError('database not started'));
+  }
+
+  /** The pool once connected, migrated or not. */
+  private pooled(): DataSource {
+    if (!this.dataSource.isInitialized) throw new DatabaseUnavailableError('the database is not reachable yet');
+    return this.dataSource;
   }
 
   /** The DataSource now, or a DatabaseUnavailableError (a request should not wait for an outage). */
@@ -88,7 +104,8 @@ export class Database implements OnModuleInit, OnApplicationShutdown {
     for (let wait = RETRY_MS.first; ; wait = Math.min(wait * 2, RETRY_MS.max)) {
       try {
         if (!this.dataSource.isInitialized) await this.dataSource.initialize();
-        const applied = await runMigrationsExclusively(this.dataSource);
+        const migrator = await this.migrator().initialize();
+        const applied = await runMigrationsExclusively(migrator).finally(() => migrator.destroy());
         if (applied.length > 0) this.logger.info({ migrations: applied }, 'database migrations applied');
         this.ready = true;
         return this.dataSource;

@@ -3,6 +3,7 @@ import type { DynamicModule } from '@nestjs/common';
 import type { ZodType, ZodTypeDef } from 'zod';
 import { configureApp } from './configure-app';
 import { ConfigError, loadConfig } from './config/load-config';
+import { productionProblems } from './config/production-safety';
 import type { ServiceEnv } from './config/service-env';
 
 export interface ServiceDefinition<C extends ServiceEnv> {
@@ -12,16 +13,21 @@ export interface ServiceDefinition<C extends ServiceEnv> {
   module: (config: C) => DynamicModule;
   /** False for a service that reads request bodies itself (ingest: NDJSON, exact size limits). */
   bodyParser?: boolean;
+  /** The service's own settings that production refuses, one line each (productionProblems adds the shared ones). */
+  productionProblems?: (config: C) => string[];
 }
 
 /**
- * Boots a service: validates the environment (exits 1 naming each bad setting), wires the app,
+ * Boots a service: validates the environment (exits 1 naming each bad setting, and in production each
+ * unsafe one: productionProblems), wires the app,
  * listens, and on SIGTERM/SIGINT drains (Nest shutdown hooks) within SHUTDOWN_TIMEOUT_MS.
  */
 export async function bootstrapService<C extends ServiceEnv>(definition: ServiceDefinition<C>): Promise<void> {
   let config: C;
   try {
     config = loadConfig(definition.schema);
+    const unsafe = productionProblems(config, definition.productionProblems?.(config));
+    if (unsafe.length > 0) throw new ConfigError(unsafe);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`${definition.service}: ${error.message}\n`);

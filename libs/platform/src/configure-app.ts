@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
+import { SCOPES } from './http/api-keys';
 import { HttpErrorFilter } from './http/http-error.filter';
 
 /** Everything main.ts does to an app before listening; integration tests call it too, so they test the real thing. */
@@ -8,10 +9,10 @@ export function configureApp(app: INestApplication, service: string, description
   app.useLogger(app.get(Logger));
   app.useGlobalFilters(new HttpErrorFilter());
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder().setTitle(`Sentinel Stream ${service}`).setDescription(description).setVersion('1').addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key from API_KEYS' }).build(),
-  );
+  const builder = new DocumentBuilder().setTitle(`Sentinel Stream ${service}`).setDescription(description).setVersion('1');
+  // One bearer scheme per scope: each route's security names the scope its key needs (RequireScope).
+  for (const scope of SCOPES) builder.addBearerAuth({ type: 'http', scheme: 'bearer', description: `An API key with the ${scope} scope (API_KEYS: ${scope}=SECRET)` }, scope);
+  const document = SwaggerModule.createDocument(app, builder.build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;
 }

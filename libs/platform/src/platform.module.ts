@@ -4,10 +4,10 @@ import { LoggerModule } from 'nestjs-pino';
 import { collectDefaultMetrics, register } from 'prom-client';
 import { BusLifecycle, MESSAGE_BUS } from './bus.provider';
 import { HealthController } from './health/health.controller';
-import { postgresCheck } from './health/postgres.check';
+import { consumersCheck } from './health/consumers.check';
 import { READINESS_CHECKS, withDeadline, type ReadinessCheck } from './health/readiness-check';
 import { ShutdownState } from './health/shutdown-state';
-import { API_KEYS, ApiKeyGuard } from './http/api-key.guard';
+import { API_KEYS, ApiKeyGuard, type KeyedRequest } from './http/api-key.guard';
 import { createLogger } from './logging/create-logger';
 import { MetricsController } from './metrics/metrics.controller';
 import { topicNames } from '@app/contracts';
@@ -44,8 +44,8 @@ export class PlatformModule {
         inject: [BusLifecycle, ...(usesRedis ? [RedisLifecycle] : [])],
         useFactory: (busLifecycle: BusLifecycle, redis?: RedisLifecycle): ReadinessCheck[] => [
           { name: 'bus', check: () => withDeadline(busLifecycle.bus.ping(), 2_000, 'bus') },
+          consumersCheck(options.config.BUS_STALL_AFTER_S),
           ...(redis ? [{ name: 'redis', check: async () => void (await withDeadline(redis.client.ping(), 1_000, 'redis')) }] : []),
-          ...(options.dependencies.includes('postgres') && options.config.DATABASE_URL ? [postgresCheck(options.config.DATABASE_URL)] : []),
         ],
       },
     ];
@@ -59,7 +59,8 @@ export class PlatformModule {
           pinoHttp: {
             logger,
             autoLogging: { ignore: (req) => QUIET_PATHS.includes((req.url ?? '').split('?')[0]) },
-            customProps: () => ({ component: 'http' }),
+            // Called again as the request completes: by then the guard has named the key (never its secret).
+            customProps: (req) => ({ component: 'http', ...((req as KeyedRequest).apiKeyName ? { key: (req as KeyedRequest).apiKeyName } : {}) }),
           },
         }),
       ],

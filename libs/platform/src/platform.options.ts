@@ -1,10 +1,11 @@
 import type { ServiceEnv } from './config/service-env';
 
-export type Dependency = 'redis' | 'postgres';
+/** Postgres is checked by @app/database, through its own pool. */
+export type Dependency = 'redis';
 
 export interface PlatformOptions {
   service: string;
-  config: ServiceEnv & { REDIS_URL?: string; DATABASE_URL?: string };
+  config: ServiceEnv & { REDIS_URL?: string };
   /** What /health/ready checks besides the bus, which every service needs. */
   dependencies: Dependency[];
 }

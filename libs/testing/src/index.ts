@@ -11,3 +11,4 @@ export * from './service-process';
 export * from './cutting-proxy';
 export * from './service-metrics';
 export * from './suite-topology';
+export * from './run-tool';

@@ -4,27 +4,48 @@ import { resolve } from 'node:path';
 
 const root = resolve(__dirname, '../../..');
 
+/** How long a service may take to answer ready: five ts-node starts beside a busy test worker on two cores take minutes, not seconds. */
+const READY_TIMEOUT_MS = 180_000;
+
+/**
+ * Every service this process started and has not seen exit. They are killed when this process exits;
+ * if it is killed instead, each one exits by itself (exit-with-parent.js): an orphan would hold the
+ * test runner's output open and keep it from exiting.
+ */
+const running = new Set<ChildProcess>();
+process.once('exit', () => { for (const child of running) child.kill('SIGKILL'); });
+
 /**
  * Starts a service in its own process, as production runs it, and waits for /health/ready. From source
  * through ts-node, or with `compiled` from `npm run build`'s dist/ (what the image runs; benchmarks
  * measure that, since ts-node's compiler alone holds ~100 MB). `niceness` lowers its CPU priority, as `nice` would.
+ * Fails as soon as the process exits, or with the last readiness answer when it never becomes ready.
  */
 export async function startServiceProcess(app: string, port: number, env: Record<string, string>, nodeArgs: string[] = [], { compiled = false, niceness = 0 } = {}): Promise<ChildProcess> {
   const entry = compiled ? [`dist/apps/${app}/src/main.js`] : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`];
-  const child = spawn(process.execPath, [...nodeArgs, ...entry], {
+  const child = spawn(process.execPath, [...nodeArgs, '-r', resolve(__dirname, 'exit-with-parent.js'), ...entry], {
     cwd: root, env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'],
   });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   if (niceness !== 0) setPriority(child.pid as number, niceness);
-  for (let i = 0; i < 120; i++) {
-    if (await fetch(`http://127.0.0.1:${port}/health/ready`).then((r) => r.ok, () => false)) return child;
+  let last = 'no answer';
+  for (const deadline = Date.now() + READY_TIMEOUT_MS; Date.now() < deadline;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${app} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
+    const response = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null);
+    if (response?.ok) return child;
+    if (response) last = `${response.status} ${await response.text()}`;
     await new Promise((r) => setTimeout(r, 500));
   }
   child.kill('SIGKILL');
-  throw new Error(`${app} did not become ready`);
+  throw new Error(`${app} did not become ready in ${READY_TIMEOUT_MS / 1000} s; its last readiness answer: ${last}`);
 }
 
 /** SIGTERM, then waits for the process to drain and exit. */
-export const stopServiceProcess = (child: ChildProcess) => new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); });
+export const stopServiceProcess = (child: ChildProcess) => new Promise<void>((r) => {
+  if (child.exitCode !== null || child.signalCode !== null) r();
+  else { child.once('exit', () => r()); child.kill('SIGTERM'); }
+});
 
 /** SIGKILL: no drain, no commit, no goodbye (fault tests). */
 export const killServiceProcess = (child: ChildProcess) => new Promise<void>((r) => { if (child.exitCode !== null || child.signalCode !== null) r(); else { child.once('exit', () => r()); child.kill('SIGKILL'); } });

@@ -15,7 +15,12 @@ export class SuiteProcesses {
     const ports = new Map<Service, number>();
     for (const service of SERVICES) ports.set(service, await freePort());
     const suite = new SuiteProcesses(ports, { ...env, API_KEYS: apiKey }, apiKey);
-    await Promise.all(SERVICES.map((service) => suite.start(service)));
+    const started = await Promise.allSettled(SERVICES.map((service) => suite.start(service)));
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) {
+      await suite.stop();
+      throw failed.reason;
+    }
     return suite;
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { TransientError, describeError } from '@app/bus';
 import type { Alert } from '@app/contracts';
 import { Database } from '@app/database';
+import { databaseFailure } from '@app/platform';
 import type { ClaimedDelivery } from '../delivery/delivery.repository';
 import type { EndpointFilter } from './endpoint-filter';
 
@@ -55,7 +55,8 @@ export class AlertRepository {
    * that wants each (chosen by `pick` among the enabled endpoints). A delivery `handOver.reserve`
    * accepts is stored already leased to this process and returned, to be sent at once: a new alert
    * then reaches its receiver without waiting for the queue to be polled. Replayed alerts change
-   * nothing; a failure is transient (retried by the bus, never dead-lettered).
+   * nothing. A failure of the database is transient (the batch is retried); one caused by an alert's
+   * data is not (the bus finds the alert and dead-letters it: databaseFailure).
    */
   async storeWithDeliveries(alerts: Alert[], pick: (alert: Alert, endpoints: EndpointForFanOut[]) => string[], handOver: HandOver): Promise<StoredAlerts> {
     const none: StoredAlerts = { stored: [], leased: [], unusedReservations: [], queued: 0 };
@@ -104,7 +105,7 @@ export class AlertRepository {
         return { stored: [...payloads.keys()], leased, unusedReservations, queued: created.length - leased.length };
       });
     } catch (error) {
-      throw error instanceof TransientError ? error : new TransientError(`storing alerts failed: ${describeError(error)}`, { cause: error });
+      throw databaseFailure('storing alerts failed', error);
     }
   }
 

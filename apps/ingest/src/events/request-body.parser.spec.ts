@@ -1,4 +1,4 @@
-import { MalformedLine, parseRequestBody } from './request-body.parser';
+import { MalformedLine, nestedDeeperThan, parseRequestBody } from './request-body.parser';
 
 const body = (text: string) => Buffer.from(text, 'utf8');
 
@@ -16,6 +16,16 @@ describe('parseRequestBody', () => {
     expect(parsed.ok && parsed.items.length).toBe(3);
     expect(parsed.ok && parsed.items[1]).toBeInstanceOf(MalformedLine);
     expect(parsed.ok && parsed.items[2]).toEqual({ a: 3 });
+  });
+
+  it('refuses, as an item with its reason, an event nested deeper than an event can be, however deep', () => {
+    for (const type of ['application/json', 'application/x-ndjson']) {
+      const parsed = parseRequestBody(type, body('['.repeat(100_000) + ']'.repeat(100_000)), 10);
+      expect(parsed.ok && parsed.items[0]).toEqual(expect.objectContaining({ reason: expect.stringMatching(/^nested more than 4 levels deep/) }));
+    }
+    expect(nestedDeeperThan({ type: 'login', properties: { category: 'shoes' } }, 4)).toBe(false);
+    expect(nestedDeeperThan({ a: { b: { c: { d: {} } } } }, 4)).toBe(true);
+    expect(nestedDeeperThan([[[[1]]]], 4)).toBe(false);
   });
 
   it.each([

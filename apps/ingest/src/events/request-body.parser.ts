@@ -2,6 +2,8 @@
 export type ParsedBody = { ok: true; items: unknown[] } | { ok: false; status: 400 | 413 | 415; code: string; message: string };
 
 const JSON_TYPES = new Set(['application/json']);
+/** An event is an object whose properties hold plain values: two levels. Deeper input is refused before anything walks it recursively. */
+const MAX_EVENT_DEPTH = 4;
 const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'application/jsonl', 'application/x-jsonlines']);
 
 /**
@@ -22,7 +24,7 @@ export function parseRequestBody(contentType: string | undefined, body: Buffer, 
     } catch (error) {
       return { ok: false, status: 400, code: 'MALFORMED_JSON', message: `the body is not valid JSON: ${(error as Error).message}` };
     }
-    items = Array.isArray(parsed) ? parsed : [parsed];
+    items = (Array.isArray(parsed) ? parsed : [parsed]).map((item) => (nestedDeeperThan(item, MAX_EVENT_DEPTH) ? tooDeep(text.slice(0, 1_000)) : item));
   } else {
     items = text
       .split('\n')
@@ -30,7 +32,8 @@ export function parseRequestBody(contentType: string | undefined, body: Buffer, 
       .filter((line) => line.length > 0)
       .map((line) => {
         try {
-          return JSON.parse(line) as unknown;
+          const item = JSON.parse(line) as unknown;
+          return nestedDeeperThan(item, MAX_EVENT_DEPTH) ? tooDeep(line.slice(0, 1_000)) : item;
         } catch (error) {
           return new MalformedLine(line, (error as Error).message);
         }
@@ -39,6 +42,20 @@ export function parseRequestBody(contentType: string | undefined, body: Buffer, 
   if (items.length === 0) return { ok: false, status: 400, code: 'EMPTY_BATCH', message: 'the body holds no events' };
   if (items.length > maxEvents) return { ok: false, status: 413, code: 'TOO_MANY_EVENTS', message: `at most ${maxEvents} events per request, got ${items.length}` };
   return { ok: true, items };
+}
+
+const tooDeep = (text: string) => new MalformedLine(text, `nested more than ${MAX_EVENT_DEPTH} levels deep: an event is an object whose properties hold plain values`);
+
+/** Whether `value` nests objects or arrays more than `max` levels deep; walked without recursion, and only as deep as `max`. */
+export function nestedDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop() as [unknown, number];
+    if (item === null || typeof item !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(item)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
 }
 
 /** An NDJSON line that is not JSON; validation reports it with this reason. */

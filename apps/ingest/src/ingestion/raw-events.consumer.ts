@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
-import type { MessageBus, RecordBatch, BatchContext } from '@app/bus';
+import type { BatchContext, BusRecord, MessageBus, RecordBatch } from '@app/bus';
 import { consumerGroup, type TopicMap } from '@app/contracts';
 import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { IngestConfig } from '../ingest.config';
@@ -32,7 +33,7 @@ export class RawEventsConsumer implements OnApplicationBootstrap {
     const items = batch.records.map((record) => {
       const text = record.value.toString('utf8');
       try {
-        return JSON.parse(text) as unknown;
+        return withRecordId(JSON.parse(text) as unknown, record);
       } catch (error) {
         return new MalformedLine(text, (error as Error).message);
       }
@@ -43,4 +44,18 @@ export class RawEventsConsumer implements OnApplicationBootstrap {
       return null;
     });
   }
+}
+
+/**
+ * An event without `eventId` gets one from where it sits on the bus (topic, partition, offset): a
+ * redelivery of the record is then the same event, and ingest's dedupe publishes it once. The topic,
+ * prefix and all, keeps deployments that share a Redis apart; a topic name too long for an id (128)
+ * is replaced by its digest. (Over HTTP, a request has no such position: there the id is random.)
+ */
+function withRecordId(item: unknown, record: BusRecord): unknown {
+  if (item === null || typeof item !== 'object' || Array.isArray(item) || 'eventId' in item) return item;
+  const place = `${record.partition}:${record.offset}`;
+  const readable = `raw:${record.topic}:${place}`;
+  const eventId = readable.length <= 128 ? readable : `raw:${createHash('sha256').update(record.topic).digest('hex').slice(0, 32)}:${place}`;
+  return { eventId, ...item };
 }

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { TransientError, describeError } from '@app/bus';
 import { Database } from '@app/database';
+import { databaseFailure } from '@app/platform';
 import { Brackets, type EntityManager } from 'typeorm';
 import { riskBandOf, segmentsOf } from '../folding/fold-profile';
 import type { ProfileState, RiskBand, Segment } from '../folding/profile-state';
@@ -119,15 +119,16 @@ export class ProfileRepository {
   constructor(private readonly database: Database) {}
 
   /**
-   * Runs folding work in one transaction. Any failure in it (Postgres restarting, a lost connection,
-   * a lock timeout) is transient for the bus: the batch is retried, never dead-lettered.
+   * Runs folding work in one transaction. A failure of the database (restarting, a lost connection, a
+   * lock timeout) is transient for the bus: the batch is retried. A failure caused by the data (a value
+   * jsonb refuses, say) is not: the bus finds the record and dead-letters it, and the partition moves on.
    */
   async transaction<T>(work: (tx: ProfileTransaction) => Promise<T>): Promise<T> {
     const dataSource = await this.database.whenReady();
     try {
       return await dataSource.transaction((manager) => work(new ProfileTransaction(manager)));
     } catch (error) {
-      throw error instanceof TransientError ? error : new TransientError(`profile transaction failed: ${describeError(error)}`, { cause: error });
+      throw databaseFailure('profile transaction failed', error);
     }
   }
 

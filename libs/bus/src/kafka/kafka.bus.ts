@@ -2,6 +2,7 @@ import { Kafka, logLevel, type Admin, type LogEntry } from 'kafkajs';
 import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
 import type { ConsumeOptions, Consumer, MessageBus, OutgoingRecord, RewindPartitionPlan, TopicSpec } from '../bus.port';
+import { publishFailure } from '../publish-failure';
 import { KafkaConsumer, type KafkaConsumerSettings } from './kafka.consumer';
 import { KafkaProducerPool } from './kafka-producer-pool';
 import { KAFKA_RETRY } from './kafka-retry';
@@ -14,6 +15,8 @@ export interface KafkaBusOptions {
   /** Producer threads (each an idempotent producer owning a share of the partitions). */
   producerThreads?: number;
   consumer?: Partial<KafkaConsumerSettings>;
+  /** Every consumer's transient retry budget unless it sets its own (ConsumeOptions). */
+  transientRetryBudgetMs?: number;
 }
 
 const kafkaLogLevelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -78,11 +81,16 @@ export class KafkaBus implements MessageBus {
   async publish(topic: string, records: OutgoingRecord[]): Promise<void> {
     if (records.length === 0) return;
     const partitions = await this.partitionCount(topic);
-    await this.producerPool().send(topic, partitions, records);
+    try {
+      await this.producerPool().send(topic, partitions, records);
+    } catch (error) {
+      throw publishFailure(topic, error);
+    }
     busMetrics.published.inc({ engine: this.engine, topic }, records.length);
   }
 
-  async consume(options: ConsumeOptions): Promise<Consumer> {
+  async consume(consumeOptions: ConsumeOptions): Promise<Consumer> {
+    const options = { transientRetryBudgetMs: this.options.transientRetryBudgetMs, ...consumeOptions };
     await this.partitionCount(options.deadLetterTopic);
     const consumer = new KafkaConsumer(this.kafka, options, (topic, records) => this.publish(topic, records), this.options.logger, {
       maxWaitMs: this.options.consumer?.maxWaitMs ?? 10,

@@ -1,6 +1,7 @@
 import type { Consumer as KafkaJsConsumer, EachBatchPayload, Kafka } from 'kafkajs';
 import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
+import { partitionProgress } from '../partition-progress';
 import { DEFAULT_MAX_BATCH_SIZE, type ConsumeOptions, type Consumer, type OutgoingRecord } from '../bus.port';
 import { processBatch } from '../process-batch';
 import { fromKafkaMessage } from './kafka-record';
@@ -94,6 +95,7 @@ export class KafkaConsumer implements Consumer {
       await this.consumer.commitOffsets([...this.processed.values()]).catch((err) => this.logger.warn({ err, group: this.options.group }, 'final offset commit failed; the last records will be re-delivered'));
     }
     await this.consumer.disconnect();
+    partitionProgress.forget(this.options.group);
   }
 
   /**
@@ -132,7 +134,9 @@ export class KafkaConsumer implements Consumer {
       resolveOffset(lastOffset);
       this.processed.set(`${batch.topic}\u0000${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: String(Number(lastOffset) + 1) });
       await commitOffsetsIfNecessary();
-      busMetrics.lag.set({ engine: 'kafka', group: this.options.group, topic: batch.topic, partition: String(batch.partition) }, Math.max(0, Number(batch.highWatermark) - Number(lastOffset) - 1));
+      const lag = Math.max(0, Number(batch.highWatermark) - Number(lastOffset) - 1);
+      busMetrics.lag.set({ engine: 'kafka', group: this.options.group, topic: batch.topic, partition: String(batch.partition) }, lag);
+      partitionProgress.lagMeasured('kafka', this.options.group, batch.topic, batch.partition, lag);
       await heartbeat();
     }
   }

@@ -79,6 +79,6 @@ export class ProducerThreadClient {
     if (!waiter) return;
     this.pending.delete(message.id);
     if (message.type === 'done') waiter.resolve();
-    else waiter.reject(Object.assign(new Error(message.message), { name: message.name }));
+    else waiter.reject(Object.assign(new Error(message.message), { name: message.name, type: message.kafkaType }));
   }
 }

@@ -22,5 +22,6 @@ export type ToProducerThread =
 
 export type FromProducerThread =
   | { type: 'done'; id: number }
-  | { type: 'failed'; id: number; name: string; message: string }
+  /** kafkaType: the broker's error code name, where kafkajs gave one. */
+  | { type: 'failed'; id: number; name: string; message: string; kafkaType?: string }
   | { type: 'log'; level: 'error' | 'warn' | 'info' | 'debug'; message: string; extra: Record<string, unknown> };

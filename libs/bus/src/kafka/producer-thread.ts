@@ -23,6 +23,9 @@ const kafka = new Kafka({
   logLevel: logLevel.WARN,
   logCreator: () => ({ level, log }: LogEntry) => {
     const { message, ...extra } = log;
+    // Said at every producer's start: the retry limit is deliberate (a publish fails after KAFKA_RETRY
+    // instead of hanging), and consumers absorb what a retried send writes twice.
+    if (message === 'Limiting retries for the idempotent producer may invalidate EoS guarantees') return;
     post({ type: 'log', level: levels[level] ?? 'info', message, extra: JSON.parse(JSON.stringify(extra)) });
   },
 });
@@ -67,8 +70,23 @@ async function handle(request: ToProducerThread): Promise<void> {
     }
     post({ type: 'done', id: request.id });
   } catch (error) {
-    if (request.type === 'send' && !connected) connected = undefined;
     const e = error as Error;
-    post({ type: 'failed', id: request.id, name: e.name, message: e.message });
+    post({ type: 'failed', id: request.id, name: e.name, message: e.message, kafkaType: kafkaErrorType(error) });
+    if (request.type === 'send') {
+      // A failed send leaves the idempotent producer's sequence numbers in doubt (the broker may have
+      // written what timed out), and a failed connect is kept by `connected`: the retry gets a new
+      // producer, whose new id starts its sequences afresh. What was written is then written again,
+      // which at-least-once consumers absorb.
+      await disconnect();
+      producer = newProducer();
+    }
   }
+}
+
+/** The broker's error code name (MESSAGE_TOO_LARGE, ...) of a kafkajs error or of the error it wraps. */
+function kafkaErrorType(error: unknown): string | undefined {
+  for (let e = error as { type?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.type === 'string') return e.type;
+  }
+  return undefined;
 }

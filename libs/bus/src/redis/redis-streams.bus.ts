@@ -5,6 +5,7 @@ import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
 import type { ConsumeOptions, Consumer, MessageBus, OutgoingRecord, RewindPartitionPlan, TopicSpec } from '../bus.port';
 import { CoalescingSender } from '../coalescing-sender';
+import { publishFailure } from '../publish-failure';
 import { RECORD_OVERHEAD_BYTES, SEND_LIMITS, byteLength } from '../send-limits';
 import { partitionForKey } from '../partitioning/partition-for-key';
 import { APPEND_SCRIPT } from './append.lua';
@@ -14,14 +15,20 @@ import { TOPICS_KEY, groupLivenessKey, producerSequencesKey, streamIdBefore, str
 export interface RedisStreamsBusOptions {
   url: string;
   logger: BusLogger;
-  /** Entries older than this are trimmed (XADD MINID ~), like Kafka's retention.ms. */
-  retentionMs?: number;
+  /** Per topic: entries older than this are trimmed (XTRIM MINID ~), like Kafka's retention.ms (default 7 days). */
+  retentionMs?: (topic: string) => number;
   consumer?: Partial<RedisConsumerSettings>;
+  /** Every consumer's transient retry budget unless it sets its own (ConsumeOptions). */
+  transientRetryBudgetMs?: number;
 }
+
+const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000;
 
 interface Outgoing {
   stream: string;
   record: OutgoingRecord;
+  /** Oldest entry time the stream keeps (its topic's retention). */
+  keepFrom: number;
 }
 
 type AppendingRedis = Redis & { busAppend(stream: string, sequences: string, ...args: (string | number | Buffer)[]): Promise<number> };
@@ -61,16 +68,20 @@ export class RedisStreamsBus implements MessageBus {
 
   async publish(topic: string, records: OutgoingRecord[]): Promise<void> {
     const partitions = await this.partitionCount(topic);
-    await this.sender.submit(
-      records.map((record) => ({
-        stream: streamKey(topic, record.key == null ? this.roundRobin++ % partitions : partitionForKey(record.key, partitions)),
-        record,
-      })),
-    );
+    const keepFrom = Date.now() - (this.options.retentionMs?.(topic) ?? DEFAULT_RETENTION_MS);
+    const outgoing = records.map((record) => ({
+      stream: streamKey(topic, record.key == null ? this.roundRobin++ % partitions : partitionForKey(record.key, partitions)),
+      record,
+      keepFrom,
+    }));
+    await this.sender.submit(outgoing).catch((error) => {
+      throw publishFailure(topic, error);
+    });
     busMetrics.published.inc({ engine: this.engine, topic }, records.length);
   }
 
-  async consume(options: ConsumeOptions): Promise<Consumer> {
+  async consume(consumeOptions: ConsumeOptions): Promise<Consumer> {
+    const options = { transientRetryBudgetMs: this.options.transientRetryBudgetMs, ...consumeOptions };
     await this.partitionCount(options.deadLetterTopic);
     const reader = this.redis.duplicate();
     reader.on('error', () => undefined); // the bus's own connection reports the same outage
@@ -87,7 +98,10 @@ export class RedisStreamsBus implements MessageBus {
         reclaimIdleMs: this.options.consumer?.reclaimIdleMs ?? 30_000,
       },
     );
-    await consumer.start();
+    await consumer.start().catch((error: unknown) => {
+      reader.disconnect();
+      throw error;
+    });
     this.consumers.add(consumer);
     return { stop: async () => { this.consumers.delete(consumer); await consumer.stop(); } };
   }
@@ -143,16 +157,15 @@ export class RedisStreamsBus implements MessageBus {
 
   private async send(items: Outgoing[]): Promise<void> {
     // Per stream: the records in order, and whether any needs the headers/timestamp fields (stride 4).
-    const byStream = new Map<string, { records: OutgoingRecord[]; full: boolean }>();
-    for (const { stream, record } of items) {
+    const byStream = new Map<string, { records: OutgoingRecord[]; full: boolean; keepFrom: number }>();
+    for (const { stream, record, keepFrom } of items) {
       let entry = byStream.get(stream);
-      if (!entry) byStream.set(stream, (entry = { records: [], full: false }));
+      if (!entry) byStream.set(stream, (entry = { records: [], full: false, keepFrom }));
       entry.records.push(record);
       if (record.timestamp !== undefined || (record.headers && Object.keys(record.headers).length > 0)) entry.full = true;
     }
-    const minId = `${Date.now() - (this.options.retentionMs ?? 7 * 24 * 3600 * 1000)}-0`;
     const pipeline = this.redis.pipeline();
-    for (const [stream, { records, full }] of byStream) {
+    for (const [stream, { records, full, keepFrom }] of byStream) {
       const args: (string | Buffer)[] = [];
       for (const record of records) {
         args.push(record.key ?? '', record.value);
@@ -163,7 +176,7 @@ export class RedisStreamsBus implements MessageBus {
       }
       const sequence = (this.sequences.get(stream) ?? 0) + 1;
       this.sequences.set(stream, sequence);
-      (pipeline as unknown as AppendingRedis).busAppend(stream, producerSequencesKey(stream), this.producerId, sequence, minId, full ? 4 : 2, ...args);
+      (pipeline as unknown as AppendingRedis).busAppend(stream, producerSequencesKey(stream), this.producerId, sequence, `${keepFrom}-0`, full ? 4 : 2, ...args);
     }
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([error]) => error);

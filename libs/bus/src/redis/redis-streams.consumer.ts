@@ -1,10 +1,12 @@
 import type Redis from 'ioredis';
 import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
+import { partitionProgress } from '../partition-progress';
 import { DEFAULT_MAX_BATCH_SIZE, type BusRecord, type ConsumeOptions, type Consumer, type OutgoingRecord } from '../bus.port';
 import { processBatch } from '../process-batch';
+import { GroupHeldError, GroupLease } from './group-lease';
 import { fromStreamEntry } from './redis-record';
-import { GROUP_LIVENESS_TTL_MS, groupLivenessKey, streamKey } from './stream-keys';
+import { GROUP_LIVENESS_TTL_MS, streamKey } from './stream-keys';
 
 export interface RedisConsumerSettings {
   consumerName: string;
@@ -69,6 +71,8 @@ export class RedisStreamsConsumer implements Consumer {
   private inFlight: Promise<HandOverResult> | null = null;
   /** Stopping abandoned a batch: entries read after it must not be handed over before it. */
   private heldBack = false;
+  private lease?: GroupLease;
+  private stopped?: Promise<void>;
 
   constructor(
     private readonly redis: Redis,
@@ -81,6 +85,9 @@ export class RedisStreamsConsumer implements Consumer {
   ) {}
 
   async start(): Promise<void> {
+    this.lease = new GroupLease(this.redis, this.options.group, this.settings.consumerName);
+    await this.lease.acquire();
+    this.lastHeartbeat = Date.now();
     this.reader.on('close', () => this.readerConnection++);
     const startId = (this.options.fromBeginning ?? true) ? '0' : '$';
     for (const topic of this.options.topics) {
@@ -96,11 +103,16 @@ export class RedisStreamsConsumer implements Consumer {
     this.loop = this.run();
   }
 
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await this.loop;
-    this.reader.disconnect();
-    await this.redis.del(groupLivenessKey(this.options.group)).catch(() => undefined);
+  /** Idempotent: a second call waits for the first. */
+  stop(): Promise<void> {
+    this.stopped ??= (async () => {
+      this.stopping = true;
+      await this.loop;
+      this.reader.disconnect();
+      await this.lease?.release().catch(() => undefined);
+      partitionProgress.forget(this.options.group);
+    })();
+    return this.stopped;
   }
 
   private async run(): Promise<void> {
@@ -127,6 +139,12 @@ export class RedisStreamsConsumer implements Consumer {
         await this.finishHandOver().catch(() => undefined);
         this.forgetCollected();
         if (this.stopping) break;
+        if (error instanceof GroupHeldError) {
+          // This member's lease lapsed (a stall longer than its expiry) and another one runs: stop reading.
+          // Its partitions stand still here, which readiness reports (partition-progress.ts).
+          this.logger.error({ err: error, group: this.options.group }, 'another member took the consumer group over; this one stops reading');
+          break;
+        }
         this.logger.error({ err: error, group: this.options.group }, 'redis consumer loop failed; re-reading pending entries');
         await new Promise((resolve) => setTimeout(resolve, 500));
       }
@@ -280,7 +298,7 @@ export class RedisStreamsConsumer implements Consumer {
     const now = Date.now();
     if (now - this.lastHeartbeat >= GROUP_LIVENESS_TTL_MS / 5) {
       this.lastHeartbeat = now;
-      await this.redis.set(groupLivenessKey(this.options.group), this.settings.consumerName, 'PX', GROUP_LIVENESS_TTL_MS);
+      await this.lease?.renew();
     }
     // Not while entries are gathered: a reclaim re-reads pending entries from '0', which would hand those over twice.
     if (this.collected.size === 0 && !this.inFlight && now - this.lastReclaim >= this.settings.reclaimIdleMs) {
@@ -309,7 +327,10 @@ export class RedisStreamsConsumer implements Consumer {
           if (fields.get('name') !== this.options.group) continue;
           const lag = fields.get('lag');
           const s = this.streams[i];
-          if (typeof lag === 'number') busMetrics.lag.set({ engine: 'redis', group: this.options.group, topic: s.topic, partition: String(s.partition) }, lag);
+          if (typeof lag === 'number') {
+            busMetrics.lag.set({ engine: 'redis', group: this.options.group, topic: s.topic, partition: String(s.partition) }, lag);
+            partitionProgress.lagMeasured('redis', this.options.group, s.topic, s.partition, lag);
+          }
         }
       });
     }

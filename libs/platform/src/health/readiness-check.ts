@@ -6,6 +6,13 @@ export interface ReadinessCheck {
 
 export const READINESS_CHECKS = Symbol('READINESS_CHECKS');
 
+/**
+ * A check's failure meant for /health/ready's answer, which anyone may read: our own words, naming what
+ * stands still. Any other error a check throws is logged, and the answer names only the dependency
+ * (a driver's message may carry host names, addresses or a user name).
+ */
+export class ReadinessProblem extends Error {}
+
 /** Fails a check that hangs: a dead peer must make readiness say no quickly, not time the probe out. */
 export async function withDeadline<T>(work: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

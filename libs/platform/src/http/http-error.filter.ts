@@ -1,6 +1,8 @@
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { TransientError } from '@app/bus';
+import { isTransientDatabaseError } from '../postgres-errors';
+import { isTransientRedisError } from '../redis-errors';
 import { ApiError } from './api-error';
 
 const codeForStatus = (status: number) => (HttpStatus[status] ?? 'ERROR').toString();
@@ -25,10 +27,12 @@ export class HttpErrorFilter implements ExceptionFilter {
       response.status(status).json({ error: { code: codeForStatus(status), message: Array.isArray(message) ? message.join('; ') : String(message), details } });
       return;
     }
-    // A store that is down is the service's trouble for a while, not a bug: the client should retry.
-    if (exception instanceof TransientError) {
+    // A store that is down or slow (a connection or statement timeout) is the service's trouble for a
+    // while, not a bug: the client should retry.
+    if (exception instanceof TransientError || isTransientDatabaseError(exception) || isTransientRedisError(exception)) {
       response.setHeader('Retry-After', '1');
-      response.status(503).json({ error: { code: 'SERVICE_UNAVAILABLE', message: exception.message } });
+      const message = exception instanceof TransientError ? exception.message : 'a store the service needs is unavailable or slow; try again shortly';
+      response.status(503).json({ error: { code: 'SERVICE_UNAVAILABLE', message } });
       return;
     }
     this.logger.error(exception);
