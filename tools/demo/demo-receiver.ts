@@ -12,10 +12,11 @@ import { createServer } from 'node:http';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Alert } from '@app/contracts';
+import { secretWithScope } from '@app/platform/http/api-keys';
 import { verifyStandardWebhook } from '@app/testing';
 
 const { values } = parseArgs({ options: { port: { type: 'string', default: '3009' }, alerts: { type: 'string', default: 'http://127.0.0.1:3004' }, 'api-key': { type: 'string' } } });
-const apiKey = values['api-key'] ?? process.env.API_KEYS?.split(',')[0] ?? '';
+const apiKey = values['api-key'] ?? secretWithScope(process.env.API_KEYS, 'admin') ?? '';
 const hookUrl = `http://127.0.0.1:${values.port}/hook`;
 const logFile = resolve(__dirname, '../../.cache/demo/alerts.ndjson');
 const latest: unknown[] = [];

@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { isIP } from 'node:net';
 import { parse } from 'csv-parse';
+import { canonicalIp } from '@app/enrichment';
 import type { MerchantRow, SetDataset } from '../../apps/ingest/src/reference-data/reference-data-writer.repository';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
@@ -8,7 +9,7 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,6
 
 /** How each deny-list's values are checked and normalised: a wrong value would silently never match. */
 export const SET_VALUES: Record<SetDataset, { column: string; normalise: (v: string) => string; valid: (v: string) => boolean }> = {
-  denyIps: { column: 'ip', normalise: (v) => v.trim().toLowerCase(), valid: (v) => isIP(v) !== 0 },
+  denyIps: { column: 'ip', normalise: (v) => canonicalIp(v.trim()), valid: (v) => isIP(v) !== 0 },
   denyDevices: { column: 'deviceId', normalise: (v) => v.trim(), valid: (v) => ID.test(v) },
   denyEmailDomains: { column: 'domain', normalise: (v) => v.trim().toLowerCase(), valid: (v) => DOMAIN.test(v) },
 };

@@ -28,6 +28,11 @@ describe('WebhookTargetPolicy', () => {
     expect(await strict.problem(url)).toMatch(reason);
   });
 
+  it.each(['http://[64:ff9b::7f00:1]/', 'http://[2002:7f00:1::1]/', 'http://[2001:0:7f00:1::1]/', 'http://192.0.0.8/', 'http://[fec0::1]/', 'http://[::7f00:1]/', 'http://198.18.0.1/', 'http://[ff02::1]/'])(
+    'refuses %s: a special-purpose address (NAT64, 6to4, Teredo, IPv4-compatible, site-local, benchmarking, multicast)',
+    async (url) => expect(await strict.problem(url)).toMatch(/a private or reserved address/),
+  );
+
   it('gives the checked addresses to connect to, so a name cannot point elsewhere between check and call', async () => {
     expect(await strict.target('https://hooks.example.com/fraud')).toEqual({ addresses: ['93.184.216.34'] });
     expect(await strict.target('http://[2606:4700::1111]/x')).toEqual({ addresses: ['2606:4700::1111'] });

@@ -1,12 +1,11 @@
-import { Controller, Get, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ApiError, ApiKeyGuard } from '@app/platform';
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiError, RequireScope } from '@app/platform';
 import { AlertRepository, type AlertSummary } from './alert.repository';
 
 @ApiTags('alerts')
-@ApiBearerAuth()
+@RequireScope('admin')
 @Controller('v1/alerts')
-@UseGuards(ApiKeyGuard)
 export class AlertsController {
   constructor(private readonly alerts: AlertRepository) {}
 

@@ -1,9 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { Controller, HttpCode, Inject, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { randomUUID } from 'node:crypto';
+import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { toDeadLetterRecord } from '@app/bus';
-import { ApiError, ApiKeyGuard, APP_CONFIG } from '@app/platform';
+import { ApiError, APP_CONFIG, RequireScope, type KeyedRequest } from '@app/platform';
 import type { IngestConfig } from '../ingest.config';
 import { IngestEventsUseCase, IngestUnavailableError, type IngestOutcome } from '../ingestion/ingest-events.use-case';
 import { TokenBuckets } from '../rate-limit/token-bucket';
@@ -16,9 +16,8 @@ const EXAMPLE_EVENT = {
 };
 
 @ApiTags('events')
-@ApiBearerAuth()
+@RequireScope('ingest')
 @Controller('v1/events')
-@UseGuards(ApiKeyGuard)
 export class EventsController {
   private readonly rateLimits: TokenBuckets;
 
@@ -40,7 +39,9 @@ export class EventsController {
     const parsed = parseRequestBody(request.headers['content-type'], body, this.config.INGEST_MAX_EVENTS_PER_REQUEST);
     if (!parsed.ok) throw new ApiError(parsed.status, parsed.code, parsed.message);
 
-    const waitMs = this.rateLimits.take(callerKey(request), parsed.items.length);
+    // Per configured key (the guard named it): `bearer K` and `BEARER  K` are one client, and the
+    // buckets are as many as the keys, however many headers are tried.
+    const waitMs = this.rateLimits.take((request as KeyedRequest).apiKeyName ?? 'unnamed', parsed.items.length);
     if (waitMs > 0) {
       response.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
       throw new ApiError(429, 'RATE_LIMITED', `this API key is over ${this.config.INGEST_RATE_LIMIT_PER_SECOND} events/s; retry in ${Math.ceil(waitMs / 1000)} s`);
@@ -60,11 +61,6 @@ export class EventsController {
     }
     return outcome;
   }
-}
-
-/** Rate limits are per API key; the key itself is not kept in memory longer than the request. */
-function callerKey(request: Request): string {
-  return createHash('sha256').update(request.headers.authorization ?? '').digest('base64');
 }
 
 /** A rejected HTTP event on events.invalid: the dead-letter envelope, its origin the request and index. */

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { REDIS } from '@app/platform';
 import type Redis from 'ioredis';
-import type { ReferenceFacts } from '@app/enrichment';
+import { canonicalIp, type ReferenceFacts } from '@app/enrichment';
 
 /** Reference data the loader keeps in Redis: one hash of merchants, one set per deny-list. */
 export const REFERENCE_KEYS = {
@@ -34,7 +34,7 @@ export class ReferenceDataRepository {
     const replies = await this.redis
       .pipeline()
       .hmget(REFERENCE_KEYS.merchants, ...list((q) => q.merchantId))
-      .smismember(REFERENCE_KEYS.denyIps, ...list((q) => q.ip))
+      .smismember(REFERENCE_KEYS.denyIps, ...list((q) => q.ip && canonicalIp(q.ip)))
       .smismember(REFERENCE_KEYS.denyDevices, ...list((q) => q.deviceId))
       .smismember(REFERENCE_KEYS.denyEmailDomains, ...list((q) => q.emailDomain))
       .exec();

@@ -1,16 +1,15 @@
-import { Controller, Get, Headers, HttpStatus, Param, Query, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, HttpStatus, Param, Query, Res } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiError, ApiKeyGuard } from '@app/platform';
+import { ApiError, RequireScope } from '@app/platform';
 import type { RiskBand, Segment } from '../folding/profile-state';
 import { encodeCursor, profileListQuery } from './profile-list.query';
 import { ProfileRepository } from './profile.repository';
 import { PROFILE_EXAMPLE, toProfileView, type ProfileView } from './profile.view';
 
 @ApiTags('profiles')
-@ApiBearerAuth()
+@RequireScope('profiles')
 @Controller('v1/profiles')
-@UseGuards(ApiKeyGuard)
 export class ProfilesController {
   constructor(private readonly profiles: ProfileRepository) {}
 

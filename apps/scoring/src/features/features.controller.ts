@@ -1,12 +1,11 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { describeCatalogue, type FeatureDescription } from '@app/features';
-import { ApiKeyGuard } from '@app/platform';
+import { RequireScope } from '@app/platform';
 
 @ApiTags('features')
-@ApiBearerAuth()
+@RequireScope('admin')
 @Controller('v1/features')
-@UseGuards(ApiKeyGuard)
 export class FeaturesController {
   @Get()
   @ApiOperation({ summary: 'The feature catalogue: names a model manifest or a rule may use.' })

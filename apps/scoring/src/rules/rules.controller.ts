@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
+import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiError, ApiKeyGuard, describeIssues } from '@app/platform';
+import { ApiError, describeIssues, RequireScope } from '@app/platform';
 import { RULE_ID, ruleInput, type Rule } from './rule';
 import { RulesRepository } from './rules.repository';
 
@@ -13,9 +13,8 @@ const RULE_EXAMPLE = {
 };
 
 @ApiTags('rules')
-@ApiBearerAuth()
+@RequireScope('admin')
 @Controller('v1/rules')
-@UseGuards(ApiKeyGuard)
 export class RulesController {
   constructor(private readonly rules: RulesRepository) {}
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseBusUrl } from '@app/bus';
+import { parseApiKeys } from '../http/api-keys';
 
 /** A comma-separated list setting (blanks around items ignored). */
 export const commaList = z
@@ -34,8 +35,40 @@ export const serviceEnv = (defaultPort: number) =>
     BUS_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits and . _ -').default(''),
     /** Partitions each topic is created with: the unit of parallelism on Kafka. */
     BUS_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(4),
-    /** Bearer keys accepted on business endpoints. Never logged. */
-    API_KEYS: commaList.refine((keys) => keys.length > 0, 'must list at least one key (comma-separated)').refine((keys) => keys.every((k) => k.length >= 8), 'every key must be at least 8 characters'),
+    /**
+     * How long a consumer retries a batch that fails transiently (a store down) before its failing
+     * records are dead-lettered with the reason: no failure retries forever, and a restart or failover
+     * of a store is ridden out.
+     */
+    BUS_TRANSIENT_RETRY_BUDGET_S: z.coerce.number().int().min(1).max(86_400).default(900),
+    /**
+     * How long a consumed partition may stand still (a batch in hand, or records waiting while none is
+     * done) before /health/ready answers 503 naming it and bus_consumer_stalled shows it.
+     */
+    BUS_STALL_AFTER_S: z.coerce.number().int().min(1).max(86_400).default(120),
+    /** Redis Streams: hours a topic's entries are kept (Kafka: set the topics' retention.ms). */
+    BUS_RETENTION_HOURS: z.coerce.number().positive().default(168),
+    /** Redis Streams: per-topic exceptions, `topic=hours` comma-separated, topics named without BUS_TOPIC_PREFIX (`events.raw=24,scores=48`). */
+    BUS_TOPIC_RETENTION_HOURS: commaList
+      .default('')
+      .transform((items, ctx) => {
+        const hours = new Map<string, number>();
+        for (const item of items) {
+          const [topic, value] = item.split('=');
+          if (!topic || !(Number(value) > 0)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${item}" is not topic=hours with hours above 0` });
+          else hours.set(topic.trim(), Number(value));
+        }
+        return hours;
+      }),
+    /**
+     * Bearer keys accepted on business endpoints, each with its scopes: `ingest=K1,profiles=K2,admin+profiles=K3`,
+     * `admin=sha256:HEX` (the secret's SHA-256), or a bare `K` with every scope (local development). Never logged.
+     */
+    API_KEYS: commaList.transform((items, ctx) => {
+      const { keys, problems } = parseApiKeys(items);
+      for (const message of problems) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+      return keys;
+    }),
     /** Longest a graceful shutdown may take before the process exits anyway. */
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(25_000),
   });
@@ -46,6 +79,10 @@ export const redisEnv = z.object({
 
 export const postgresEnv = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL').default('postgres://postgres@127.0.0.1:5432/sentinel'),
+  /** Longest wait for a pooled connection (a new one included): an unreachable database answers 503, not a hang. */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** Longest a statement may run (Postgres's statement_timeout); migrations run without it. */
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
 export type ServiceEnv = z.infer<ReturnType<typeof serviceEnv>>;
