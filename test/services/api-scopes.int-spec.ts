@@ -38,6 +38,7 @@ const EXPECTED: Record<string, string> = {
   'alerts GET /v1/webhooks/{id}/deliveries': 'admin',
   'alerts POST /v1/webhooks/{id}/deliveries/{deliveryId}/replay': 'admin',
   'alerts POST /v1/webhooks/{id}/replay': 'admin',
+  'alerts GET /v1/audit': 'admin',
 };
 
 /**

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { eventually, freePort, testEnv } from '@app/testing';
+import { Client } from 'pg';
+import { createOwnDatabase, eventually, freePort, testEnv } from '@app/testing';
 
 const root = resolve(__dirname, '../..');
 
@@ -40,6 +41,7 @@ describe('a service process', () => {
       expect.stringMatching(/^API_KEYS: all#\w{8}: must be at least 32 characters in production$/),
       expect.stringMatching(/^API_KEYS: profiles#\w{8}: must be at least 32 characters in production$/),
       'WEBHOOK_ALLOWED_TARGETS: 0.0.0.0/0 covers public addresses; production allows only private ones there',
+      expect.stringMatching(/^WEBHOOK_SECRET_KEYS: must be set in production/),
     ]);
     expect(service.output()).not.toContain('short-but-valid-key');
   });
@@ -59,5 +61,32 @@ describe('a service process', () => {
     // The request log names the key that made the request (its scopes and a fingerprint), never the secret.
     expect(lines.map((l) => JSON.parse(l))).toEqual(expect.arrayContaining([expect.objectContaining({ component: 'http', key: expect.stringMatching(/^all#[0-9a-f]{8}$/), req: expect.objectContaining({ url: '/v1/webhooks' }) })]));
     expect(service.output()).not.toContain('secret-key-98765');
+  });
+
+  it('never logs a webhook secret, sealed or not, when Postgres refuses to store one', async () => {
+    const database = await createOwnDatabase('secret-logs');
+    const port = await freePort();
+    const key = 'admin-key-0123456789abcdef0123456789';
+    const service = runService('alerts', { PORT: String(port), API_KEYS: `admin=${key}`, BUS_URL: testEnv.redisUrl, DATABASE_URL: database.url, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1' });
+    const post = (path: string, body: unknown) => fetch(`http://127.0.0.1:${port}${path}`, { method: 'POST', body: JSON.stringify(body), headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' } });
+    try {
+      await eventually(async () => expect((await post('/v1/webhooks', { url: 'http://127.0.0.1:9/hook' })).status).toBe(201), { timeoutMs: 30_000, intervalMs: 200 });
+      const { id, secret } = (await (await post('/v1/webhooks', { url: 'http://127.0.0.1:9/hook' })).json()) as { id: string; secret: string };
+      // From now on every row Postgres is asked to write fails, and its error carries the statement's parameters and the row.
+      const db = new Client({ connectionString: database.url });
+      await db.connect();
+      await db.query('ALTER TABLE webhook_endpoints ADD CONSTRAINT refuse_writes CHECK (false) NOT VALID');
+      await db.end();
+      expect((await post('/v1/webhooks', { url: 'http://127.0.0.1:9/other' })).status).toBe(500);
+      expect((await post(`/v1/webhooks/${id}/rotate-secret`, {})).status).toBe(500);
+      service.child.kill('SIGTERM');
+      await service.exited;
+      const logged = service.output().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { level: string; err?: { message?: string } });
+      expect(logged.filter((l) => l.level === 'error' && l.err?.message?.includes('refuse_writes'))).toHaveLength(2);
+      expect(['whsec_', 'enc:v1:', secret].filter((text) => service.output().includes(text))).toEqual([]);
+    } finally {
+      service.child.kill('SIGKILL');
+      await database.drop();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { commaList, postgresEnv, serviceEnv } from '@app/platform';
 import { z } from 'zod';
+import { DEVELOPMENT_SECRET_KEY, parseSecretKeys } from './signing/secret-box';
 
 export const alertsEnv = serviceEnv(3004)
   .merge(postgresEnv)
@@ -9,6 +10,17 @@ export const alertsEnv = serviceEnv(3004)
      * comma-separated host names, addresses and CIDR ranges (tests and local demos: `localhost,127.0.0.0/8,::1`).
      */
     WEBHOOK_ALLOWED_TARGETS: commaList.default(''),
+    /**
+     * Keys that seal webhook signing secrets at rest (AES-256-GCM), `id=BASE64` of 32 bytes each
+     * (`openssl rand -base64 32`), comma-separated: the first seals, all open. To rotate, put a new key
+     * first; at boot every secret is resealed with it, and the old key can then be dropped. Unset: a
+     * development key, which production refuses.
+     */
+    WEBHOOK_SECRET_KEYS: commaList.default('').transform((items, ctx) => {
+      const { keys, problems } = parseSecretKeys(items);
+      for (const message of problems) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+      return keys.length > 0 ? keys : [DEVELOPMENT_SECRET_KEY];
+    }),
     /** Longest wait for a receiver's answer. */
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
     /** Seconds before each retry after successive failures (the Standard Webhooks schedule); then the delivery fails. */

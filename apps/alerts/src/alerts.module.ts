@@ -12,15 +12,21 @@ import { AlertIntakeConsumer } from './intake/alert-intake.consumer';
 import { AlertRepository } from './intake/alert.repository';
 import { AlertsController } from './intake/alerts.controller';
 import { AlertRetentionService } from './retention/alert-retention.service';
+import { SecretBox } from './signing/secret-box';
+import { SecretRewrap } from './signing/secret-rewrap';
+import { AuditController } from './audit/audit.controller';
+import { AuditIntakeConsumer } from './audit/audit-intake.consumer';
+import { AuditLogRepository } from './audit/audit-log.repository';
 import { CreateWebhooks1795500000000 } from './migrations/1795500000000-create-webhooks';
 import { CreateDeliveries1795500000001 } from './migrations/1795500000001-create-deliveries';
 import { EndpointFailingSince1795500000002 } from './migrations/1795500000002-endpoint-failing-since';
 import { DeliveriesDuePerEndpoint1795500000003 } from './migrations/1795500000003-deliveries-due-per-endpoint';
+import { CreateAuditLog1795500000004 } from './migrations/1795500000004-create-audit-log';
 
 @Module({})
 export class AlertsModule {
   /** The schema's migrations in order (also run by the migration tests). */
-  static readonly migrations = [CreateWebhooks1795500000000, CreateDeliveries1795500000001, EndpointFailingSince1795500000002, DeliveriesDuePerEndpoint1795500000003];
+  static readonly migrations = [CreateWebhooks1795500000000, CreateDeliveries1795500000001, EndpointFailingSince1795500000002, DeliveriesDuePerEndpoint1795500000003, CreateAuditLog1795500000004];
 
   static forRoot(config: AlertsConfig): DynamicModule {
     return {
@@ -29,8 +35,8 @@ export class AlertsModule {
         PlatformModule.forRoot({ service: 'alerts', config, dependencies: [] }),
         DatabaseModule.forRoot({ entities: [WebhookEndpointEntity], migrations: AlertsModule.migrations, migrationsTableName: 'alerts_migrations', poolSize: 20 }),
       ],
-      controllers: [WebhooksController, AlertsController],
-      providers: [WebhookEndpointRepository, AlertRepository, AlertIntakeConsumer, DeliveryRepository, WebhookDispatcher, AlertRetentionService, { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) }],
+      controllers: [WebhooksController, AlertsController, AuditController],
+      providers: [WebhookEndpointRepository, AlertRepository, AlertIntakeConsumer, AuditLogRepository, AuditIntakeConsumer, DeliveryRepository, WebhookDispatcher, AlertRetentionService, SecretRewrap, { provide: SecretBox, useValue: new SecretBox(config.WEBHOOK_SECRET_KEYS) }, { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) }],
     };
   }
 }

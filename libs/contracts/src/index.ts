@@ -5,3 +5,4 @@ export * from './validate-event';
 export * from './enriched-event';
 export * from './score';
 export * from './alert';
+export * from './audit';

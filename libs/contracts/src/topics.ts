@@ -5,6 +5,7 @@ export const Topics = {
   invalid: 'events.invalid',
   scores: 'scores',
   alerts: 'alerts',
+  audit: 'audit',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

@@ -6,6 +6,8 @@ export * from './http/api-error';
 export * from './http/describe-issues';
 export * from './http/api-key.guard';
 export * from './http/api-keys';
+export * from './http/actor.decorator';
+export * from './audit/audit-trail';
 export * from './config/production-safety';
 export * from './http/http-error.filter';
 export * from './platform.options';

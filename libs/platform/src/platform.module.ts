@@ -2,6 +2,7 @@ import { Module, type DynamicModule, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { collectDefaultMetrics, register } from 'prom-client';
+import { AuditTrail } from './audit/audit-trail';
 import { BusLifecycle, MESSAGE_BUS } from './bus.provider';
 import { HealthController } from './health/health.controller';
 import { consumersCheck } from './health/consumers.check';
@@ -18,7 +19,7 @@ const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
 
 /**
  * What every service shares: validated config, JSON logs, the bus, health, metrics, API-key auth.
- * An app module imports PlatformModule.forRoot(...) once and gets MESSAGE_BUS, REDIS, APP_CONFIG, ApiKeyGuard.
+ * An app module imports PlatformModule.forRoot(...) once and gets MESSAGE_BUS, REDIS, APP_CONFIG, ApiKeyGuard, AuditTrail.
  */
 @Module({})
 export class PlatformModule {
@@ -35,6 +36,7 @@ export class PlatformModule {
       { provide: TOPICS, useValue: topicNames(options.config.BUS_TOPIC_PREFIX) },
       { provide: API_KEYS, useValue: options.config.API_KEYS },
       ApiKeyGuard,
+      AuditTrail,
       ShutdownState,
       BusLifecycle,
       { provide: MESSAGE_BUS, useFactory: (lifecycle: BusLifecycle) => lifecycle.bus, inject: [BusLifecycle] },
@@ -66,7 +68,7 @@ export class PlatformModule {
       ],
       controllers: [HealthController, MetricsController],
       providers,
-      exports: [PLATFORM_OPTIONS, APP_CONFIG, ROOT_LOGGER, TOPICS, API_KEYS, ApiKeyGuard, MESSAGE_BUS, READINESS_CHECKS, ...(usesRedis ? [REDIS] : [])],
+      exports: [PLATFORM_OPTIONS, APP_CONFIG, ROOT_LOGGER, TOPICS, API_KEYS, ApiKeyGuard, AuditTrail, MESSAGE_BUS, READINESS_CHECKS, ...(usesRedis ? [REDIS] : [])],
     };
   }
 }

@@ -8,7 +8,8 @@ export interface ClaimedDelivery {
   payload: string;
   endpointId: string;
   url: string;
-  secrets: string[];
+  /** The signing secrets as stored (sealed: SecretBox), opened only to sign. */
+  sealedSecrets: string[];
   maxInFlight: number;
 }
 
@@ -56,7 +57,7 @@ export class DeliveryRepository {
     )) as Array<{ id: string; attempt_count: number; payload: string; endpoint_id: string; url: string; secret: string; previous_secret: string | null; max_in_flight: number }>;
     return rows.map((r) => ({
       id: r.id, attemptCount: r.attempt_count, payload: r.payload, endpointId: r.endpoint_id, url: r.url, maxInFlight: r.max_in_flight,
-      secrets: r.previous_secret ? [r.secret, r.previous_secret] : [r.secret],
+      sealedSecrets: r.previous_secret ? [r.secret, r.previous_secret] : [r.secret],
     }));
   }
 

@@ -4,6 +4,7 @@ import { Database } from '@app/database';
 import { APP_CONFIG } from '@app/platform';
 import type { AlertsConfig } from '../alerts.config';
 import { WebhookTargetPolicy } from '../endpoints/webhook-target.policy';
+import { SecretBox } from '../signing/secret-box';
 import { signatureHeader } from '../signing/standard-webhooks';
 import { DeliveryRepository, type AttemptOutcome, type ClaimedDelivery } from './delivery.repository';
 import { nextRetryDelayMs, retryAfterSeconds } from './retry-schedule';
@@ -33,6 +34,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     private readonly database: Database,
     @Inject(WebhookTargetPolicy) private readonly targets: WebhookTargetPolicy,
     @Inject(APP_CONFIG) private readonly config: AlertsConfig,
+    private readonly secretBox: SecretBox,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -146,6 +148,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     // request goes to the addresses checked, not to a second lookup's.
     const target = await this.targets.target(delivery.url);
     if ('problem' in target) return fail(null, `url ${target.problem}`);
+    let secrets: string[];
+    try {
+      secrets = delivery.sealedSecrets.map((sealed) => this.secretBox.open(sealed));
+    } catch (error) {
+      return fail(null, describeError(error)); // a key missing from WEBHOOK_SECRET_KEYS: retried, then replayable once it is back
+    }
     const timestamp = Math.floor(Date.now() / 1000);
     try {
       // A redirect is an answer, not a new target to call: postWebhook never follows one.
@@ -153,7 +161,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
         'content-type': 'application/json',
         'webhook-id': delivery.id,
         'webhook-timestamp': String(timestamp),
-        'webhook-signature': signatureHeader(delivery.secrets, delivery.id, timestamp, delivery.payload),
+        'webhook-signature': signatureHeader(secrets, delivery.id, timestamp, delivery.payload),
       }, this.config.WEBHOOK_TIMEOUT_MS);
       const latencyMs = Date.now() - started;
       if (response.status >= 200 && response.status < 300) return { kind: 'delivered', status: response.status, latencyMs };

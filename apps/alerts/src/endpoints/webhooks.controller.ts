@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Qu
 import { ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { DeliveryRepository, type DeliveryView } from '../delivery/delivery.repository';
-import { ApiError, describeIssues, RequireScope } from '@app/platform';
+import { Actor, ApiError, AuditTrail, describeIssues, RequireScope } from '@app/platform';
 import { generateSecret } from '../signing/standard-webhooks';
 import { createEndpointInput, rotateSecretInput, updateEndpointInput } from './webhook-endpoint.input';
 import { WebhookEndpointRepository, type EndpointChanges } from './webhook-endpoint.repository';
@@ -23,18 +23,20 @@ export class WebhooksController {
     private readonly endpoints: WebhookEndpointRepository,
     private readonly deliveries: DeliveryRepository,
     @Inject(WebhookTargetPolicy) private readonly targets: WebhookTargetPolicy,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Post()
   @ApiOperation({ summary: 'Register a webhook endpoint. The answer holds its signing secret: the only time it is shown.' })
   @ApiBody({ schema: { example: { url: 'https://fraud.example.com/hooks/sentinel', description: 'Fraud desk, EU', filter: { minScore: 0.8, eventTypes: ['transaction'] } } } })
   @ApiCreatedResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, secret: SECRET_EXAMPLE } } })
-  async create(@Body() body: unknown): Promise<WebhookEndpointView & { secret: string }> {
+  async create(@Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView & { secret: string }> {
     const input = parse(createEndpointInput, body);
     await this.checkTarget(input.url);
     const secret = generateSecret();
-    const created = await this.endpoints.create({ url: input.url, secret, ...changesOf(input) });
-    return { ...toEndpointView(created), secret };
+    const created = toEndpointView(await this.endpoints.create({ url: input.url, secret, ...changesOf(input) }));
+    await this.audit.record(actor, { action: 'webhook.create', target: `webhook:${created.id}`, before: null, after: created });
+    return { ...created, secret };
   }
 
   @Get()
@@ -54,33 +56,37 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Change the URL, filter, concurrency; enable or disable.' })
   @ApiBody({ schema: { example: { enabled: false } } })
   @ApiOkResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, enabled: false, disabledReason: 'disabled through the API' } } })
-  async update(@Param('id') id: string, @Body() body: unknown): Promise<WebhookEndpointView> {
-    await this.existing(id);
+  async update(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView> {
+    const before = toEndpointView(await this.existing(id));
     const input = parse(updateEndpointInput, body);
     if (input.url !== undefined) await this.checkTarget(input.url);
     const changes: EndpointChanges = { ...changesOf(input), ...(input.url !== undefined ? { url: input.url } : {}) };
     if (input.enabled !== undefined) Object.assign(changes, { enabled: input.enabled, disabledReason: input.enabled ? null : 'disabled through the API' });
-    return toEndpointView((await this.endpoints.update(id, changes))!);
+    const after = toEndpointView((await this.endpoints.update(id, changes))!);
+    await this.audit.record(actor, { action: 'webhook.update', target: `webhook:${id}`, before, after });
+    return after;
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async remove(@Param('id') id: string): Promise<void> {
-    await this.existing(id);
+  async remove(@Param('id') id: string, @Actor() actor: string): Promise<void> {
+    const before = toEndpointView(await this.existing(id));
     await this.endpoints.remove(id);
+    await this.audit.record(actor, { action: 'webhook.delete', target: `webhook:${id}`, before, after: null });
   }
 
   @Post(':id/rotate-secret')
   @ApiOperation({ summary: 'A new signing secret; deliveries carry signatures of both the new and the old one for graceHours (default 24).' })
   @ApiBody({ schema: { example: { graceHours: 24 } } })
   @ApiCreatedResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, secretRotationEndsAt: '2026-11-24T09:00:00.000Z', secret: SECRET_EXAMPLE } } })
-  async rotate(@Param('id') id: string, @Body() body: unknown): Promise<WebhookEndpointView & { secret: string }> {
+  async rotate(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView & { secret: string }> {
     const endpoint = await this.existing(id);
     const { graceHours } = parse(rotateSecretInput, body ?? {});
     const secret = generateSecret();
-    const updated = await this.endpoints.update(id, { secret, previousSecret: endpoint.secret, previousSecretExpiresAt: new Date(Date.now() + graceHours * 3_600_000) });
-    return { ...toEndpointView(updated!), secret };
+    const updated = toEndpointView((await this.endpoints.rotateSecret(id, secret, new Date(Date.now() + graceHours * 3_600_000)))!);
+    await this.audit.record(actor, { action: 'webhook.rotate-secret', target: `webhook:${id}`, before: toEndpointView(endpoint), after: updated });
+    return { ...updated, secret };
   }
 
   @Get(':id/deliveries')
@@ -98,10 +104,11 @@ export class WebhooksController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a failed delivery again, with its original webhook-id.' })
   @ApiAcceptedResponse({ schema: { example: { replayed: ['0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c'] } } })
-  async replayOne(@Param('id') id: string, @Param('deliveryId') deliveryId: string): Promise<{ replayed: string[] }> {
+  async replayOne(@Param('id') id: string, @Param('deliveryId') deliveryId: string, @Actor() actor: string): Promise<{ replayed: string[] }> {
     await this.existing(id);
     const replayed = UUID.test(deliveryId) ? await this.deliveries.replayFailed(id, { deliveryId }) : [];
     if (replayed.length === 0) throw new ApiError(409, 'NOT_REPLAYABLE', `delivery ${JSON.stringify(deliveryId)} of this endpoint is not a failed delivery`);
+    await this.audit.record(actor, { action: 'webhook.replay', target: `webhook:${id}`, before: null, after: { replayed } });
     return { replayed };
   }
 
@@ -110,10 +117,12 @@ export class WebhooksController {
   @ApiOperation({ summary: 'Send again every failed delivery of the endpoint created in [from, to).' })
   @ApiBody({ schema: { example: { from: '2026-11-23T00:00:00Z', to: '2026-11-24T00:00:00Z' } } })
   @ApiAcceptedResponse({ schema: { example: { replayed: ['0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c'] } } })
-  async replayRange(@Param('id') id: string, @Body() body: unknown): Promise<{ replayed: string[] }> {
+  async replayRange(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<{ replayed: string[] }> {
     await this.existing(id);
     const { from, to } = parse(replayRangeInput, body, 'INVALID_REPLAY', 'the replay');
-    return { replayed: await this.deliveries.replayFailed(id, { from, to }) };
+    const replayed = await this.deliveries.replayFailed(id, { from, to });
+    await this.audit.record(actor, { action: 'webhook.replay', target: `webhook:${id}`, before: null, after: { from: from.toISOString(), to: to.toISOString(), replayed } });
+    return { replayed };
   }
 
   private async existing(id: string) {

@@ -97,7 +97,7 @@ export class AlertRepository {
         )) as Array<{ id: string; alert_id: string; endpoint_id: string; leased: boolean }>);
         const leased = created.filter((d) => d.leased).map((d): ClaimedDelivery => {
           const e = endpoints.get(d.endpoint_id) as EndpointRow;
-          return { id: d.id, attemptCount: 0, payload: payloads.get(d.alert_id) as string, endpointId: e.id, url: e.url, maxInFlight: e.max_in_flight, secrets: e.previous_secret ? [e.secret, e.previous_secret] : [e.secret] };
+          return { id: d.id, attemptCount: 0, payload: payloads.get(d.alert_id) as string, endpointId: e.id, url: e.url, maxInFlight: e.max_in_flight, sealedSecrets: e.previous_secret ? [e.secret, e.previous_secret] : [e.secret] };
         });
         // A delivery that already existed (ON CONFLICT) used no slot.
         const unusedReservations = [...reserved];

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/comm
 import { ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ModelLoadError, type ModelManifest } from '@app/model';
-import { ApiError, describeIssues, RequireScope } from '@app/platform';
+import { Actor, ApiError, AuditTrail, describeIssues, RequireScope } from '@app/platform';
 import { ModelEvaluationService, type PairEvaluation } from '../evaluation/model-evaluation.service';
 import { ModelRegistry, type ServedModel } from './model-registry';
 
@@ -33,6 +33,7 @@ export class ModelsController {
   constructor(
     private readonly registry: ModelRegistry,
     private readonly evaluation: ModelEvaluationService,
+    private readonly audit: AuditTrail,
   ) {}
 
   @Get('active')
@@ -45,8 +46,11 @@ export class ModelsController {
   @ApiOperation({ summary: 'Serve another model (a folder of MODELS_DIR) from the next batch on, on every instance. A model that does not match its manifest is refused with the reason.' })
   @ApiBody({ schema: { example: { name: 'candidate-2026-11' } } })
   @ApiOkResponse({ schema: { example: EXAMPLE } })
-  async activate(@Body() body: unknown): Promise<ServedModelView> {
-    return view(await servable(() => this.registry.activate(modelName(body))));
+  async activate(@Body() body: unknown, @Actor() actor: string): Promise<ServedModelView> {
+    const before = view(this.registry.current);
+    const after = view(await servable(() => this.registry.activate(modelName(body))));
+    await this.audit.record(actor, { action: 'model.activate', target: 'model:active', before, after });
+    return after;
   }
 
   @Get('shadow')
@@ -67,8 +71,11 @@ export class ModelsController {
   })
   @ApiBody({ schema: { example: { name: 'candidate-2026-11' } } })
   @ApiOkResponse({ schema: { example: { ...EXAMPLE, name: 'candidate-2026-11' } } })
-  async shadowWith(@Body() body: unknown): Promise<ServedModelView> {
-    return view(await servable(() => this.registry.shadowWith(modelName(body))));
+  async shadowWith(@Body() body: unknown, @Actor() actor: string): Promise<ServedModelView> {
+    const before = this.shadowView();
+    const after = view(await servable(() => this.registry.shadowWith(modelName(body))));
+    await this.audit.record(actor, { action: 'model.shadow', target: 'model:shadow', before, after });
+    return after;
   }
 
   @Post('shadow/promote')
@@ -76,12 +83,14 @@ export class ModelsController {
   @ApiOperation({ summary: 'The shadow model becomes the active one, on every instance from its next batch, and no shadow is scored any more. No restart; no event is lost or scored half by one model and half by the other.' })
   @ApiOkResponse({ description: 'The model now active.', schema: { example: { ...EXAMPLE, name: 'candidate-2026-11' } } })
   @ApiNotFoundResponse({ description: 'No shadow model to promote.' })
-  async promote(): Promise<ServedModelView> {
+  async promote(@Actor() actor: string): Promise<ServedModelView> {
+    const before = { active: view(this.registry.current), shadow: this.shadowView() };
     const promoted = await servable(async () => {
       const served = await this.registry.promote();
       if (!served) throw new ApiError(404, 'NO_SHADOW_MODEL', 'no shadow model is scored');
       return served;
     });
+    await this.audit.record(actor, { action: 'model.promote', target: 'model:active', before, after: { active: view(promoted), shadow: null } });
     return view(promoted);
   }
 
@@ -89,8 +98,15 @@ export class ModelsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Stop scoring a shadow model, on every instance.' })
   @ApiNoContentResponse()
-  async stopShadow(): Promise<void> {
+  async stopShadow(@Actor() actor: string): Promise<void> {
+    const before = this.shadowView();
     await this.registry.stopShadow();
+    if (before) await this.audit.record(actor, { action: 'model.shadow.stop', target: 'model:shadow', before, after: null });
+  }
+
+  private shadowView(): ServedModelView | null {
+    const shadow = this.registry.shadow;
+    return shadow ? view(shadow) : null;
   }
 }
 

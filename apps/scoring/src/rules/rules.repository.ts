@@ -22,13 +22,15 @@ export class RulesRepository {
     return { version, rules };
   }
 
-  async put(rule: Rule): Promise<boolean> {
-    const [[, created]] = (await this.redis.multi().hset(this.keys.rules(), rule.id, JSON.stringify(rule)).incr(this.keys.rulesVersion()).exec()) as [[null, number]];
-    return created === 1;
+  /** Stores the rule; the one it replaced (null: none), read in the same transaction, for the audit trail. */
+  async put(rule: Rule): Promise<Rule | null> {
+    const [[, previous]] = (await this.redis.multi().hget(this.keys.rules(), rule.id).hset(this.keys.rules(), rule.id, JSON.stringify(rule)).incr(this.keys.rulesVersion()).exec()) as [[null, string | null]];
+    return previous === null ? null : (JSON.parse(previous) as Rule);
   }
 
-  async delete(id: string): Promise<boolean> {
-    const [[, removed]] = (await this.redis.multi().hdel(this.keys.rules(), id).incr(this.keys.rulesVersion()).exec()) as [[null, number]];
-    return removed === 1;
+  /** Removes the rule and returns it (null: there was none). */
+  async delete(id: string): Promise<Rule | null> {
+    const [[, previous]] = (await this.redis.multi().hget(this.keys.rules(), id).hdel(this.keys.rules(), id).incr(this.keys.rulesVersion()).exec()) as [[null, string | null]];
+    return previous === null ? null : (JSON.parse(previous) as Rule);
   }
 }

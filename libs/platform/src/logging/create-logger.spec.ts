@@ -27,4 +27,14 @@ describe('createLogger', () => {
     expect(text).not.toContain('k1');
     expect(text).toContain('https://x');
   });
+
+  it("redacts a database error's parameters and failing row, keeping its message", () => {
+    const { lines, stream } = capture();
+    const detail = 'Failing row contains (6f1c, http://x, whsec_row)';
+    const error = Object.assign(new Error('new row violates check constraint "c"'), { query: 'INSERT INTO t VALUES ($1)', parameters: ['whsec_param'], detail, driverError: { code: '23514', detail } });
+    createLogger('alerts', 'info', stream).error({ err: error }, 'failed');
+    const text = JSON.stringify(lines[0]);
+    expect(text).not.toContain('whsec_');
+    expect(lines[0]).toMatchObject({ err: { message: 'new row violates check constraint "c"', query: 'INSERT INTO t VALUES ($1)', driverError: { code: '23514' } } });
+  });
 });

@@ -8,12 +8,19 @@ export const REDACTED_PATHS = [
   'res.headers["set-cookie"]',
   'API_KEYS',
   '*.API_KEYS',
+  '*.KAFKA_SASL_PASSWORD',
+  '*.sasl.password',
   '*.apiKey',
   '*.password',
   '*.secret',
   '*.token',
   'headers.authorization',
   'headers["webhook-signature"]',
+  // A Postgres error (TypeORM's QueryFailedError) carries the statement's parameters and, for a
+  // constraint, the failing row: both can hold secrets.
+  'err.parameters',
+  'err.detail',
+  'err.driverError.detail',
 ];
 
 /** The one JSON logger of a service: Nest, HTTP access logs and the bus all write through it. */
