@@ -2,6 +2,10 @@
 # Single-node Apache Kafka (KRaft: one process is broker and controller) on 127.0.0.1,
 # run from the jars Maven Central serves. Usage: scripts/kafka.sh install|start|stop|status|restart
 # Settings: KAFKA_PORT (9092), KAFKA_CONTROLLER_PORT (port+1), KAFKA_DATA_DIR, KAFKA_HEAP (1g).
+# KAFKA_SASL_SSL_PORT adds a SASL_SSL listener there, as managed clusters have: a CA and a broker
+# certificate made with openssl in $KAFKA_DATA_DIR/tls (clients trust tls/ca.crt), and one user,
+# KAFKA_SASL_USERNAME / KAFKA_SASL_PASSWORD (sentinel / sentinel-secret), for PLAIN, SCRAM-SHA-256 and
+# SCRAM-SHA-512.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +16,10 @@ CONTROLLER_PORT=${KAFKA_CONTROLLER_PORT:-$((PORT + 1))}
 DATA=${KAFKA_DATA_DIR:-$CACHE/node-$PORT}
 PIDFILE=$DATA/kafka.pid
 HEAP=${KAFKA_HEAP:-1g}
+SASL_SSL_PORT=${KAFKA_SASL_SSL_PORT:-}
+SASL_USER=${KAFKA_SASL_USERNAME:-sentinel}
+SASL_PASSWORD=${KAFKA_SASL_PASSWORD:-sentinel-secret}
+TLS=$DATA/tls
 
 log() { echo "[kafka:$PORT] $*" >&2; }
 
@@ -28,17 +36,56 @@ install() {
   touch "$LIBS/.complete"
 }
 
+# A throwaway CA and a broker certificate for 127.0.0.1 and localhost, in the PKCS12 store the broker reads.
+make_certificates() {
+  [ -f "$TLS/broker.p12" ] && return 0
+  command -v openssl >/dev/null || { log "openssl is required (apt-get install -y openssl)"; exit 1; }
+  mkdir -p "$TLS"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=sentinel-test-ca" -keyout "$TLS/ca.key" -out "$TLS/ca.crt" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$TLS/broker.key" -out "$TLS/broker.csr" 2>/dev/null
+  printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\n' >"$TLS/broker.ext"
+  openssl x509 -req -in "$TLS/broker.csr" -CA "$TLS/ca.crt" -CAkey "$TLS/ca.key" -CAcreateserial -days 30 -extfile "$TLS/broker.ext" -out "$TLS/broker.crt" 2>/dev/null
+  openssl pkcs12 -export -in "$TLS/broker.crt" -inkey "$TLS/broker.key" -name broker -out "$TLS/broker.p12" -passout pass:broker-store
+}
+
+sasl_ssl_properties() {
+  cat <<PROPS
+sasl.enabled.mechanisms=PLAIN,SCRAM-SHA-256,SCRAM-SHA-512
+listener.name.sasl_ssl.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required user_$SASL_USER="$SASL_PASSWORD";
+listener.name.sasl_ssl.scram-sha-256.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required;
+listener.name.sasl_ssl.ssl.keystore.type=PKCS12
+listener.name.sasl_ssl.ssl.keystore.location=$TLS/broker.p12
+listener.name.sasl_ssl.ssl.keystore.password=broker-store
+listener.name.sasl_ssl.ssl.key.password=broker-store
+PROPS
+}
+
+# SCRAM credentials live in the cluster's metadata: (re)written at each start, so any data folder has them.
+add_scram_user() {
+  for mechanism in SCRAM-SHA-256 SCRAM-SHA-512; do # one per request: the broker refuses a user twice in one
+    java_cmd kafka.admin.ConfigCommand --bootstrap-server "127.0.0.1:$PORT" --alter --entity-type users --entity-name "$SASL_USER" \
+      --add-config "$mechanism=[password=$SASL_PASSWORD]" >/dev/null
+  done
+}
+
 write_config() {
   mkdir -p "$DATA/logs"
+  local listeners="PLAINTEXT://127.0.0.1:$PORT" protocols="PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT"
+  if [ -n "$SASL_SSL_PORT" ]; then
+    make_certificates
+    listeners="$listeners,SASL_SSL://127.0.0.1:$SASL_SSL_PORT"
+    protocols="$protocols,SASL_SSL:SASL_SSL"
+  fi
   cat >"$DATA/server.properties" <<PROPS
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
-listeners=PLAINTEXT://127.0.0.1:$PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$PORT
+listeners=$listeners,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=$listeners
 controller.listener.names=CONTROLLER
 inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+listener.security.protocol.map=$protocols
 log.dirs=$DATA/logs
 auto.create.topics.enable=false
 num.partitions=4
@@ -56,6 +103,7 @@ log.retention.hours=168
 num.network.threads=2
 num.io.threads=4
 PROPS
+  if [ -n "$SASL_SSL_PORT" ]; then sasl_ssl_properties >>"$DATA/server.properties"; fi
   cat >"$DATA/log4j.properties" <<PROPS
 log4j.rootLogger=WARN, file
 log4j.logger.kafka.server.KafkaServer=INFO
@@ -91,7 +139,11 @@ start() {
     kafka.Kafka "$DATA/server.properties" >>"$DATA/stdout.log" 2>&1 &
   echo $! >"$PIDFILE"
   for _ in $(seq 1 120); do
-    if port_open "$PORT"; then log "up (pid $(cat "$PIDFILE"), data $DATA)"; return 0; fi
+    if port_open "$PORT"; then
+      [ -z "$SASL_SSL_PORT" ] || add_scram_user
+      log "up (pid $(cat "$PIDFILE"), data $DATA${SASL_SSL_PORT:+, SASL_SSL on $SASL_SSL_PORT})"
+      return 0
+    fi
     kill -0 "$(cat "$PIDFILE")" 2>/dev/null || { log "exited; see $DATA/server.log"; tail -20 "$DATA/stdout.log" >&2; exit 1; }
     sleep 0.5
   done

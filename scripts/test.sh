@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, brings up Postgres, Redis and (unless TEST_KAFKA_BROKERS
-# points at one) a local Kafka broker, type-checks, then runs every unit and integration test.
+# points at one) a local Kafka broker with a SASL_SSL listener, type-checks, then runs every unit and
+# integration test.
 # Extra arguments go to jest, e.g. `npm test -- libs/bus`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,6 +12,8 @@ bash scripts/infra.sh up
 
 if [ -z "${TEST_KAFKA_BROKERS:-}" ]; then
   export KAFKA_PORT=${KAFKA_PORT:-9092}
+  # A SASL_SSL listener beside the plaintext one: the bus contract suite runs over both.
+  export KAFKA_SASL_SSL_PORT=${KAFKA_SASL_SSL_PORT:-$((KAFKA_PORT + 2))}
   started_kafka=
   if ! bash scripts/kafka.sh status >/dev/null 2>&1; then
     bash scripts/kafka.sh start
@@ -18,6 +21,12 @@ if [ -z "${TEST_KAFKA_BROKERS:-}" ]; then
   fi
   trap '[ -n "$started_kafka" ] && bash scripts/kafka.sh stop' EXIT
   export TEST_KAFKA_BROKERS=127.0.0.1:$KAFKA_PORT
+  ca=${KAFKA_DATA_DIR:-$ROOT/.cache/kafka/node-$KAFKA_PORT}/tls/ca.crt
+  if (exec 3<>"/dev/tcp/127.0.0.1/$KAFKA_SASL_SSL_PORT") 2>/dev/null && [ -f "$ca" ]; then
+    export TEST_KAFKA_SASL_SSL_URL=kafka+ssl://127.0.0.1:$KAFKA_SASL_SSL_PORT TEST_KAFKA_SSL_CA_FILE=$ca
+  else
+    echo "[test] the running broker has no SASL_SSL listener on $KAFKA_SASL_SSL_PORT: the contract suite runs on plaintext only" >&2
+  fi
 fi
 export TEST_REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
 export TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/postgres}

@@ -1,11 +1,13 @@
 /**
  * `npm run bench:bus`: produce, consume-and-commit, and produce-to-handler latency on each engine,
- * the broker on this machine. Records are ~300-byte JSON events keyed by user. Writes
+ * the broker on this machine; Kafka both in plaintext and over SASL_SSL (TLS with SCRAM-SHA-512, as
+ * managed clusters require), so the cost of the secured connection is one ratio of one run. Records are ~300-byte JSON events keyed by user. Writes
  * bench/results/bus.json and bench/results/bus.md. Throughputs are medians of --runs runs.
  */
 import { totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createBus, silentBusLogger, type MessageBus, type OutgoingRecord } from '@app/bus';
+import { createBus, silentBusLogger, type KafkaSettings, type MessageBus, type OutgoingRecord } from '@app/bus';
+import { securedKafkaSettings } from '@app/testing';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { median, percentiles } from './percentiles';
 
@@ -16,11 +18,12 @@ const LATENCY_RATE = Number(arg('rate', '5000'));
 const LATENCY_SECONDS = Number(arg('seconds', '10'));
 const PUBLISH_CALL = 500; // records per publish() call, like an ingest request batch
 const PUBLISH_CONCURRENCY = 16; // calls in flight, like concurrent HTTP requests
-const engines: Record<string, string> = {
-  kafka: `kafka://${process.env.TEST_KAFKA_BROKERS ?? '127.0.0.1:9092'}`,
-  redis: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14',
+const engines: Record<string, { url: string; kafka?: KafkaSettings }> = {
+  kafka: { url: `kafka://${process.env.TEST_KAFKA_BROKERS ?? '127.0.0.1:9092'}`, kafka: {} },
+  'kafka-sasl-ssl': { url: process.env.TEST_KAFKA_SASL_SSL_URL ?? 'kafka+ssl://127.0.0.1:9094', kafka: securedKafkaSettings(process.env.TEST_KAFKA_SSL_CA_FILE ?? '.cache/kafka/node-9092/tls/ca.crt') },
+  redis: { url: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14' },
 };
-const selected = arg('engines', 'kafka,redis').split(',');
+const selected = arg('engines', 'kafka,kafka-sasl-ssl,redis').split(',');
 const PRODUCER_THREADS = Number(arg('producer-threads', '2'));
 
 function makeRecords(count: number): OutgoingRecord[] {
@@ -110,51 +113,82 @@ async function latency(bus: MessageBus, topic: string): Promise<Record<string, n
   return { ratePerSecond: achieved, ...percentiles(samples, [50, 90, 99, 99.9, 100]) };
 }
 
-async function benchEngine(engine: string, url: string) {
-  const bus = createBus({ url, clientId: `bench-${engine}`, logger: silentBusLogger, producerThreads: PRODUCER_THREADS });
+interface EngineRuns {
+  engine: string;
+  bus: MessageBus;
+  produceRates: number[];
+  consumeRates: number[];
+  latencyRuns: Record<string, number>[];
+}
+
+async function throughputRun(e: EngineRuns, pool: OutgoingRecord[], run: number): Promise<void> {
+  const topic = `bench-${e.engine}-${Date.now().toString(36)}`;
+  await e.bus.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: `${topic}.dlq`, partitions: 1 }]);
+  await e.bus.publish(topic, pool.slice(0, 1000)); // warm-up: connections and threads ready before the clock
+  progress(`${e.engine} run ${run}/${RUNS}: producing ${RECORDS}`);
+  e.produceRates.push(await produce(e.bus, topic, pool, RECORDS));
+  progress(`${e.engine} run ${run}/${RUNS}: consuming`);
+  e.consumeRates.push(await consumeAll(e.bus, topic, RECORDS + 1000, `${topic}-group`));
+  await e.bus.deleteTopics([topic, `${topic}.dlq`]);
+  progress(`${e.engine} run ${run}/${RUNS}: produce ${Math.round(e.produceRates[run - 1])}/s, consume ${Math.round(e.consumeRates[run - 1])}/s\n`);
+}
+
+async function latencyRun(e: EngineRuns, run: number): Promise<void> {
+  const topic = `bench-${e.engine}-latency-${Date.now().toString(36)}`;
+  await e.bus.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: `${topic}.dlq`, partitions: 1 }]);
+  progress(`${e.engine} latency run ${run}/${RUNS}: ${LATENCY_RATE}/s for ${LATENCY_SECONDS}s`);
+  e.latencyRuns.push(await latency(e.bus, topic));
+  await e.bus.deleteTopics([topic, `${topic}.dlq`]);
+  progress(`${e.engine} latency run ${run}/${RUNS}: p50 ${e.latencyRuns[run - 1].p50.toFixed(2)} ms, p99 ${e.latencyRuns[run - 1].p99.toFixed(2)} ms\n`);
+}
+
+function summary(e: EngineRuns, bytes: number) {
+  // Each percentile's median over the runs: one noisy run (a GC, a neighbour) does not decide it.
+  const latencyMs: Record<string, number> = {};
+  for (const key of Object.keys(e.latencyRuns[0])) latencyMs[key] = median(e.latencyRuns.map((r) => r[key]));
+  return {
+    engine: e.engine, recordBytes: Math.round(bytes), records: RECORDS, runs: RUNS, partitions: PARTITIONS,
+    produce: { medianPerSecond: Math.round(median(e.produceRates)), runs: e.produceRates.map(Math.round) },
+    consumeAndCommit: { medianPerSecond: Math.round(median(e.consumeRates)), runs: e.consumeRates.map(Math.round) },
+    latencyMs,
+    latencyP99ByRun: e.latencyRuns.map((r) => Number(r.p99.toFixed(2))),
+  };
+}
+
+/**
+ * Engines take turns run by run (A B A B ...), so a broker warming up, or a busy minute on the machine,
+ * weighs on every engine alike and their ratios hold.
+ */
+async function benchEngines(names: string[]) {
   const pool = makeRecords(20_000);
   const bytes = pool.reduce((sum, r) => sum + Buffer.byteLength(r.value as string), 0) / pool.length;
-  const produceRates: number[] = [];
-  const consumeRates: number[] = [];
+  const runs: EngineRuns[] = names.map((engine) => ({
+    engine, bus: createBus({ url: engines[engine].url, clientId: `bench-${engine}`, logger: silentBusLogger, producerThreads: PRODUCER_THREADS, kafka: engines[engine].kafka }),
+    produceRates: [], consumeRates: [], latencyRuns: [],
+  }));
   try {
-    for (let run = 1; run <= RUNS; run++) {
-      const topic = `bench-${engine}-${Date.now().toString(36)}`;
-      await bus.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: `${topic}.dlq`, partitions: 1 }]);
-      await bus.publish(topic, pool.slice(0, 1000)); // warm-up: connections and threads ready before the clock
-      progress(`${engine} run ${run}/${RUNS}: producing ${RECORDS}`);
-      produceRates.push(await produce(bus, topic, pool, RECORDS));
-      progress(`${engine} run ${run}/${RUNS}: consuming`);
-      consumeRates.push(await consumeAll(bus, topic, RECORDS + 1000, `${topic}-group`));
-      await bus.deleteTopics([topic, `${topic}.dlq`]);
-      progress(`${engine} run ${run}/${RUNS}: produce ${Math.round(produceRates[run - 1])}/s, consume ${Math.round(consumeRates[run - 1])}/s\n`);
-    }
-    const latencyRuns: Record<string, number>[] = [];
-    for (let run = 1; run <= RUNS; run++) {
-      const topic = `bench-${engine}-latency-${Date.now().toString(36)}`;
-      await bus.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: `${topic}.dlq`, partitions: 1 }]);
-      progress(`${engine} latency run ${run}/${RUNS}: ${LATENCY_RATE}/s for ${LATENCY_SECONDS}s`);
-      latencyRuns.push(await latency(bus, topic));
-      await bus.deleteTopics([topic, `${topic}.dlq`]);
-      progress(`${engine} latency run ${run}/${RUNS}: p50 ${latencyRuns[run - 1].p50.toFixed(2)} ms, p99 ${latencyRuns[run - 1].p99.toFixed(2)} ms\n`);
-    }
-    // Each percentile's median over the runs: one noisy run (a GC, a neighbour) does not decide it.
-    const latencyMs: Record<string, number> = {};
-    for (const key of Object.keys(latencyRuns[0])) latencyMs[key] = median(latencyRuns.map((r) => r[key]));
-    return {
-      engine, recordBytes: Math.round(bytes), records: RECORDS, runs: RUNS, partitions: PARTITIONS,
-      produce: { medianPerSecond: Math.round(median(produceRates)), runs: produceRates.map(Math.round) },
-      consumeAndCommit: { medianPerSecond: Math.round(median(consumeRates)), runs: consumeRates.map(Math.round) },
-      latencyMs,
-      latencyP99ByRun: latencyRuns.map((r) => Number(r.p99.toFixed(2))),
-    };
+    for (let run = 1; run <= RUNS; run++) for (const e of runs) await throughputRun(e, pool, run);
+    for (let run = 1; run <= RUNS; run++) for (const e of runs) await latencyRun(e, run);
+    return runs.map((e) => summary(e, bytes));
   } finally {
-    await bus.close();
+    await Promise.all(runs.map((e) => e.bus.close()));
   }
 }
 
+/** SASL_SSL over plaintext, measured in the same run: what securing the connection costs. */
+function securedAgainstPlain(results: Array<{ engine: string; produce: { medianPerSecond: number }; consumeAndCommit: { medianPerSecond: number }; latencyMs: Record<string, number> }>): string[] {
+  const plain = results.find((r) => r.engine === 'kafka');
+  const secured = results.find((r) => r.engine === 'kafka-sasl-ssl');
+  if (!plain || !secured) return [];
+  const ratio = (a: number, b: number) => (a / b).toFixed(2);
+  return [
+    `SASL_SSL / plaintext, same run: produce ${ratio(secured.produce.medianPerSecond, plain.produce.medianPerSecond)}, consume+commit ${ratio(secured.consumeAndCommit.medianPerSecond, plain.consumeAndCommit.medianPerSecond)}, p50 latency ${ratio(secured.latencyMs.p50, plain.latencyMs.p50)}, p99 latency ${ratio(secured.latencyMs.p99, plain.latencyMs.p99)}.`,
+    '',
+  ];
+}
+
 async function main() {
-  const results = [];
-  for (const engine of selected) results.push(await benchEngine(engine, engines[engine]));
+  const results = await benchEngines(selected);
   const report = {
     benchmark: 'bus', at: new Date().toISOString(), command: benchCommand('bench:bus'),
     machine: { ...benchMachine(), memoryGiB: Math.round(totalmem() / 2 ** 30) },
@@ -166,11 +200,12 @@ async function main() {
     `# Bus benchmark (${report.at})`, '',
     `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${report.machine.node}; broker on the same machine.`,
     `~${results[0]?.recordBytes}-byte JSON records keyed by user, ${PARTITIONS} partitions, ${RECORDS} records per run, median of ${RUNS} runs;`,
-    `Kafka producer threads: ${PRODUCER_THREADS}. Latency: produce-to-handler at ${LATENCY_RATE} records/s for ${LATENCY_SECONDS} s per run, each percentile the median over the runs.`, '',
+    `Engines take turns run by run. Kafka producer threads: ${PRODUCER_THREADS}. Latency: produce-to-handler at ${LATENCY_RATE} records/s for ${LATENCY_SECONDS} s per run, each percentile the median over the runs.`, '',
     '| engine | produce rec/s | consume+commit rec/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | p99 per run |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---|',
     ...results.map((r) => `| ${r.engine} | ${r.produce.medianPerSecond} | ${r.consumeAndCommit.medianPerSecond} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p90)} | ${f(r.latencyMs.p99)} | ${f(r.latencyMs['p99.9'])} | ${f(r.latencyMs.p100)} | ${r.latencyP99ByRun.join(', ')} |`),
     '',
+    ...securedAgainstPlain(results),
   ].join('\n');
   writeBenchReport('bus', report, md);
 }

@@ -2,6 +2,7 @@ import type { BusLogger } from './bus-logger';
 import type { MessageBus } from './bus.port';
 import { parseBusUrl } from './bus-url';
 import { KafkaBus } from './kafka/kafka.bus';
+import { kafkaConnection, kafkaTopicSettings, type KafkaSettings } from './kafka/kafka-connection';
 import { RedisStreamsBus } from './redis/redis-streams.bus';
 
 export interface CreateBusOptions {
@@ -14,11 +15,16 @@ export interface CreateBusOptions {
   transientRetryBudgetMs?: number;
   /** Redis Streams only: how long each topic's entries are kept (Kafka: the topics' retention.ms). */
   retentionMs?: (topic: string) => number;
+  /**
+   * Kafka only: SASL credentials, certificates and topic replication (KAFKA_*). Services pass their
+   * validated config; tools and tests default to the environment, so they reach a secured cluster too.
+   */
+  kafka?: KafkaSettings;
 }
 
-export function createBus({ url, clientId, logger, producerThreads, transientRetryBudgetMs, retentionMs }: CreateBusOptions): MessageBus {
+export function createBus({ url, clientId, logger, producerThreads, transientRetryBudgetMs, retentionMs, kafka = process.env }: CreateBusOptions): MessageBus {
   const address = parseBusUrl(url);
   return address.engine === 'kafka'
-    ? new KafkaBus({ brokers: address.brokers, clientId, logger, producerThreads, transientRetryBudgetMs })
+    ? new KafkaBus({ connection: kafkaConnection(address.brokers, address.tls, kafka), topics: kafkaTopicSettings(kafka), clientId, logger, producerThreads, transientRetryBudgetMs })
     : new RedisStreamsBus({ url: address.url, logger, transientRetryBudgetMs, retentionMs });
 }

@@ -12,3 +12,4 @@ export { BusBackpressureError } from './coalescing-sender';
 export * from './offsets';
 export * from './record-json';
 export { partitionProgress, stallLimit, type StalledPartition } from './partition-progress';
+export { SASL_MECHANISMS, type KafkaSettings } from './kafka/kafka-connection';

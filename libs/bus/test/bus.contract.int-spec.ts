@@ -1,16 +1,23 @@
-import { TransientError, createBus, partitionForKey, silentBusLogger, type BatchHandler, type BusRecord, type Consumer, type MessageBus } from '@app/bus';
-import { busUrlsUnderTest, eventually, sleep, startOwnedKafka, startOwnedRedis, uniqueName, type OwnedServer } from '@app/testing';
+import { TransientError, createBus, partitionForKey, silentBusLogger, type BatchHandler, type BusRecord, type Consumer, type KafkaSettings, type MessageBus } from '@app/bus';
+import { busUrlsUnderTest, eventually, securedKafkaUnderTest, sleep, startOwnedKafka, startOwnedRedis, uniqueName, type OwnedServer } from '@app/testing';
 
 const PARTITIONS = 3;
 
-/** The same cases against every engine: this is what "the bus" promises the services. */
-describe.each(busUrlsUnderTest)('message bus contract on %s', (engine, url) => {
+const targets: Array<[string, string, KafkaSettings]> = [...busUrlsUnderTest.map(([engine, url]): [string, string, KafkaSettings] => [engine, url, {}]), ...securedKafkaUnderTest];
+
+/**
+ * The same cases against every engine, and on Kafka over SASL_SSL (TLS and SCRAM) as managed clusters
+ * require: this is what "the bus" promises the services.
+ */
+describe.each(targets)('message bus contract on %s', (target, url, kafka) => {
+  const engine = target.startsWith('kafka') ? 'kafka' : 'redis';
+  const secured = target !== engine;
   let bus: MessageBus;
   let topic: string;
   let dlq: string;
   const consumers: Consumer[] = [];
 
-  const newBus = (busUrl = url) => createBus({ url: busUrl, clientId: 'contract-test', logger: silentBusLogger });
+  const newBus = (busUrl = url, settings = kafka) => createBus({ url: busUrl, clientId: 'contract-test', logger: silentBusLogger, kafka: settings });
   const json = (r: BusRecord) => JSON.parse(r.value.toString()) as { key: string; seq: number };
   const publishSeq = (target: MessageBus, keys: string[], from: number, count: number) =>
     target.publish(topic, Array.from({ length: count }, (_, i) => {
@@ -299,8 +306,8 @@ describe.each(busUrlsUnderTest)('message bus contract on %s', (engine, url) => {
 
   /** Runs `body` against a broker of the test's own, which it may kill and restart. */
   async function withOwnBroker(body: (producer: MessageBus, server: OwnedServer) => Promise<void>): Promise<void> {
-    const server = engine === 'kafka' ? await startOwnedKafka() : await startOwnedRedis();
-    const producer = newBus(engine === 'kafka' ? `kafka://${server.url}` : server.url);
+    const server = engine === 'kafka' ? await startOwnedKafka({ saslSsl: secured }) : { ...(await startOwnedRedis()), kafka: {} };
+    const producer = newBus(engine === 'kafka' && !secured ? `kafka://${server.url}` : server.url, server.kafka);
     try {
       await producer.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: dlq, partitions: 1 }]);
       await body(producer, server);

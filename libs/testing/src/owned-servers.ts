@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { eventually } from './eventually';
+import type { KafkaSettings } from '@app/bus';
 import { freePort } from './free-port';
+import { SECURED_KAFKA_USER, securedKafkaSettings } from './test-env';
 
 const run = promisify(execFile);
 const repoRoot = resolve(__dirname, '../../..');
@@ -37,16 +39,27 @@ export async function startOwnedRedis(): Promise<OwnedServer> {
   return { url: `redis://127.0.0.1:${port}`, start, kill, dispose: async () => { await kill(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
-/** A second Kafka broker (KRaft) from the cached jars, on free ports, in a temporary folder. */
-export async function startOwnedKafka(): Promise<OwnedServer> {
+/**
+ * A second Kafka broker (KRaft) from the cached jars, on free ports, in a temporary folder. With
+ * `saslSsl`, `url` is its SASL_SSL listener (`kafka+ssl://`) and `kafka` the settings to reach it.
+ */
+export async function startOwnedKafka(options: { saslSsl?: boolean } = {}): Promise<OwnedServer & { kafka: KafkaSettings }> {
   const port = await freePort();
+  const saslSslPort = options.saslSsl ? await freePort() : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-kafka-'));
-  const env = { ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(await freePort()), KAFKA_DATA_DIR: dir, KAFKA_HEAP: '512m' };
+  const env = {
+    ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(await freePort()), KAFKA_DATA_DIR: dir, KAFKA_HEAP: '512m',
+    ...(saslSslPort ? { KAFKA_SASL_SSL_PORT: String(saslSslPort), KAFKA_SASL_USERNAME: SECURED_KAFKA_USER.username, KAFKA_SASL_PASSWORD: SECURED_KAFKA_USER.password } : {}),
+  };
   const script = join(repoRoot, 'scripts/kafka.sh');
   const start = async () => void (await run('bash', [script, 'start'], { env }));
   const kill = async () => void (await run('bash', [script, 'kill'], { env }));
   await start();
-  return { url: `127.0.0.1:${port}`, start, kill, dispose: async () => { await kill(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url: saslSslPort ? `kafka+ssl://127.0.0.1:${saslSslPort}` : `127.0.0.1:${port}`,
+    kafka: saslSslPort ? securedKafkaSettings(join(dir, 'tls/ca.crt')) : {},
+    start, kill, dispose: async () => { await kill(); rmSync(dir, { recursive: true, force: true }); },
+  };
 }
 
 /**

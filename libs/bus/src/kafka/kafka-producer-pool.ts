@@ -1,3 +1,4 @@
+import type { KafkaConnection } from './kafka-connection';
 import type { BusLogger } from '../bus-logger';
 import type { OutgoingRecord } from '../bus.port';
 import { CoalescingSender } from '../coalescing-sender';
@@ -20,9 +21,9 @@ export class KafkaProducerPool {
   private readonly threads: Array<{ client: ProducerThreadClient; sender: CoalescingSender<Outgoing> }>;
   private roundRobin = 0;
 
-  constructor(options: { brokers: string[]; clientId: string; threads: number; logger: BusLogger }) {
+  constructor(options: { connection: KafkaConnection; clientId: string; threads: number; logger: BusLogger }) {
     this.threads = Array.from({ length: options.threads }, (_, index) => {
-      const client = new ProducerThreadClient({ brokers: options.brokers, clientId: `${options.clientId}-producer-${index}` }, options.logger);
+      const client = new ProducerThreadClient({ connection: options.connection, clientId: `${options.clientId}-producer-${index}` }, options.logger);
       const sender = new CoalescingSender<Outgoing>((items) => client.send(groupByTopic(items)), {
         ...SEND_LIMITS,
         weigh: (item) => byteLength(item.message.value) + byteLength(item.message.key) + RECORD_OVERHEAD_BYTES,

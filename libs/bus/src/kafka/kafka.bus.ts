@@ -3,13 +3,16 @@ import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
 import type { ConsumeOptions, Consumer, MessageBus, OutgoingRecord, RewindPartitionPlan, TopicSpec } from '../bus.port';
 import { publishFailure } from '../publish-failure';
+import { kafkaClientOptions, type KafkaConnection, type KafkaTopicSettings } from './kafka-connection';
 import { KafkaConsumer, type KafkaConsumerSettings } from './kafka.consumer';
 import { KafkaProducerPool } from './kafka-producer-pool';
 import { KAFKA_RETRY } from './kafka-retry';
 import { noDelaySocketFactory } from './no-delay-socket-factory';
 
 export interface KafkaBusOptions {
-  brokers: string[];
+  connection: KafkaConnection;
+  /** What new topics are created with (replication, min.insync.replicas); unset: the cluster's defaults. */
+  topics?: KafkaTopicSettings;
   clientId: string;
   logger: BusLogger;
   /** Producer threads (each an idempotent producer owning a share of the partitions). */
@@ -38,7 +41,7 @@ export class KafkaBus implements MessageBus {
     const logger = options.logger;
     this.kafka = new Kafka({
       clientId: options.clientId,
-      brokers: options.brokers,
+      ...kafkaClientOptions(options.connection),
       logLevel: logLevel.WARN,
       socketFactory: noDelaySocketFactory,
       logCreator: () => ({ level, log }: LogEntry) => {
@@ -55,7 +58,15 @@ export class KafkaBus implements MessageBus {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((s) => !existing.has(s.topic));
     if (missing.length === 0) return;
-    await admin.createTopics({ waitForLeaders: false, topics: missing.map((s) => ({ topic: s.topic, numPartitions: s.partitions })) });
+    const { replicationFactor, minInsyncReplicas } = this.options.topics ?? {};
+    await admin.createTopics({
+      waitForLeaders: false,
+      topics: missing.map((s) => ({
+        topic: s.topic, numPartitions: s.partitions,
+        ...(replicationFactor ? { replicationFactor } : {}),
+        ...(minInsyncReplicas ? { configEntries: [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }] } : {}),
+      })),
+    });
     await this.waitForLeaders(admin, missing.map((s) => s.topic));
   }
 
@@ -151,7 +162,7 @@ export class KafkaBus implements MessageBus {
   }
 
   private producerPool(): KafkaProducerPool {
-    this.producers ??= new KafkaProducerPool({ brokers: this.options.brokers, clientId: this.options.clientId, threads: this.options.producerThreads ?? 2, logger: this.options.logger });
+    this.producers ??= new KafkaProducerPool({ connection: this.options.connection, clientId: this.options.clientId, threads: this.options.producerThreads ?? 2, logger: this.options.logger });
     return this.producers;
   }
 

@@ -1,8 +1,9 @@
 import type { IHeaders } from 'kafkajs';
+import type { KafkaConnection } from './kafka-connection';
 
 /** Messages between the main thread and a producer thread. Plain data: they cross postMessage. */
 export interface ProducerThreadData {
-  brokers: string[];
+  connection: KafkaConnection;
   clientId: string;
 }
 

@@ -6,18 +6,19 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { kafkaClientOptions } from './kafka-connection';
 import { KAFKA_RETRY } from './kafka-retry';
 import { noDelaySocketFactory } from './no-delay-socket-factory';
 import type { FromProducerThread, ProducerThreadData, ToProducerThread } from './producer-thread.protocol';
 
 const port = parentPort!;
-const { brokers, clientId } = workerData as ProducerThreadData;
+const { connection, clientId } = workerData as ProducerThreadData;
 const post = (message: FromProducerThread) => port.postMessage(message);
 const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug' };
 
 const kafka = new Kafka({
   clientId,
-  brokers,
+  ...kafkaClientOptions(connection),
   socketFactory: noDelaySocketFactory,
   retry: KAFKA_RETRY,
   logLevel: logLevel.WARN,

@@ -1,6 +1,10 @@
 import { z } from 'zod';
-import { parseBusUrl } from '@app/bus';
+import { existsSync } from 'node:fs';
+import { parseBusUrl, SASL_MECHANISMS } from '@app/bus';
 import { parseApiKeys } from '../http/api-keys';
+
+/** A file the process can read (a certificate, a key). */
+const readableFile = z.string().refine((path) => existsSync(path), 'no such file');
 
 /** A comma-separated list setting (blanks around items ignored). */
 export const commaList = z
@@ -46,6 +50,20 @@ export const serviceEnv = (defaultPort: number) =>
      * done) before /health/ready answers 503 naming it and bus_consumer_stalled shows it.
      */
     BUS_STALL_AFTER_S: z.coerce.number().int().min(1).max(86_400).default(120),
+    /** Kafka: SASL mechanism (managed clusters want one, over TLS: BUS_URL kafka+ssl://); unset: none. */
+    KAFKA_SASL_MECHANISM: z.enum(SASL_MECHANISMS).optional(),
+    KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+    /** Never logged. */
+    KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+    /** Kafka over TLS: the CA that signed the brokers' certificates (PEM); unset: the system's CAs. */
+    KAFKA_SSL_CA_FILE: readableFile.optional(),
+    /** Kafka over TLS: a client certificate and its key (PEM), for clusters that ask for one. */
+    KAFKA_SSL_CERT_FILE: readableFile.optional(),
+    KAFKA_SSL_KEY_FILE: readableFile.optional(),
+    /** Kafka: replicas of each topic the services create (a managed cluster's production value is 3); unset: the cluster's default. */
+    KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(16).optional(),
+    /** Kafka: min.insync.replicas of each topic the services create (with acks=all, 2 of 3 survives a broker's loss). */
+    KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(16).optional(),
     /** Redis Streams: hours a topic's entries are kept (Kafka: set the topics' retention.ms). */
     BUS_RETENTION_HOURS: z.coerce.number().positive().default(168),
     /** Redis Streams: per-topic exceptions, `topic=hours` comma-separated, topics named without BUS_TOPIC_PREFIX (`events.raw=24,scores=48`). */
