@@ -4,6 +4,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+source scripts/node-22.sh
 bash scripts/ensure-node-modules.sh
 export KAFKA_PORT=${KAFKA_PORT:-9092}
 export KAFKA_SASL_SSL_PORT=${KAFKA_SASL_SSL_PORT:-$((KAFKA_PORT + 2))}

@@ -7,6 +7,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+source scripts/node-22.sh
 
 export BUS_URL=${BUS_URL:-redis://127.0.0.1:6379}
 export REDIS_URL=${REDIS_URL:-redis://127.0.0.1:6379}

@@ -6,6 +6,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
+source scripts/node-22.sh
 
 bash scripts/ensure-node-modules.sh
 bash scripts/infra.sh up
@@ -33,7 +34,7 @@ export TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432
 
 echo "[test] type-checking" >&2
 npx tsc -p tsconfig.json --noEmit
-echo "[test] jest (kafka $TEST_KAFKA_BROKERS, redis $TEST_REDIS_URL)" >&2
+echo "[test] jest on Node.js $(node --version) (kafka $TEST_KAFKA_BROKERS${TEST_KAFKA_SASL_SSL_URL:+ and $TEST_KAFKA_SASL_SSL_URL}, redis $TEST_REDIS_URL)" >&2
 mkdir -p .cache
 status=0
 npx jest --maxWorkers=2 --json --outputFile=.cache/jest-results.json "$@" || status=$?
