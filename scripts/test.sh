@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, brings up Postgres, Redis and (unless TEST_KAFKA_BROKERS
-# points at one) a local Kafka broker with a SASL_SSL listener, type-checks, then runs every unit and
-# integration test.
+# points at one) a local Kafka broker with a SASL_SSL listener, type-checks, audits the production
+# dependencies (scripts/audit.sh), then runs every unit and integration test.
 # Extra arguments go to jest, e.g. `npm test -- libs/bus`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,6 +34,9 @@ export TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432
 
 echo "[test] type-checking" >&2
 npx tsc -p tsconfig.json --noEmit
+# Judged now, reported as the run's outcome at the end: a vulnerable dependency fails the run.
+audit=0
+bash scripts/audit.sh || audit=1
 echo "[test] jest on Node.js $(node --version) (kafka $TEST_KAFKA_BROKERS${TEST_KAFKA_SASL_SSL_URL:+ and $TEST_KAFKA_SASL_SSL_URL}, redis $TEST_REDIS_URL)" >&2
 mkdir -p .cache
 status=0
@@ -45,4 +48,5 @@ node -e '
   console.log(`tests: ${r.numPassedTests} passed, ${r.numFailedTests + r.numRuntimeErrorTestSuites} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
   if (r.numTotalTests === 0) { console.error("no test ran"); process.exit(1); }
 ' || status=1
+[ "$audit" = 0 ] || { echo "[test] failed: npm audit found a high or critical advisory (above)" >&2; status=1; }
 exit $status
