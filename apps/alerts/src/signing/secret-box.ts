@@ -69,17 +69,23 @@ export class SecretBox {
   }
 }
 
-/** Reads WEBHOOK_SECRET_KEYS items, `id=BASE64` (32 bytes each, first seals); a problem per bad item, never echoing a key. */
+/**
+ * Reads WEBHOOK_SECRET_KEYS items, `id=BASE64` (32 bytes each, first seals); a problem per bad item,
+ * naming it by its place in the list only: an item without an id is key material (`BASE64==` has
+ * its own `=`), and no part of it may reach a log.
+ */
 export function parseSecretKeys(items: string[]): { keys: SecretKey[]; problems: string[] } {
   const keys: SecretKey[] = [];
   const problems: string[] = [];
   items.forEach((item, index) => {
     const at = item.indexOf('=');
     const id = at < 0 ? '' : item.slice(0, at).trim();
-    const key = Buffer.from(at < 0 ? '' : item.slice(at + 1).trim(), 'base64');
-    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id)) problems.push(`key ${index + 1}: must be id=BASE64, the id 1-32 letters, digits, _ or -`);
-    else if (key.length !== 32) problems.push(`key "${id}": must be 32 bytes in base64 (openssl rand -base64 32), not ${key.length}`);
-    else if (keys.some((k) => k.id === id)) problems.push(`key "${id}": listed twice`);
+    const value = at < 0 ? '' : item.slice(at + 1).trim();
+    const key = Buffer.from(value, 'base64');
+    const name = `key ${index + 1}`;
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(id) || /^=*$/.test(value)) problems.push(`${name}: must be id=BASE64, the id 1-32 letters, digits, _ or -`);
+    else if (key.length !== 32) problems.push(`${name}: must be 32 bytes in base64 (openssl rand -base64 32), not ${key.length}`);
+    else if (keys.some((k) => k.id === id)) problems.push(`${name}: its id is listed before`);
     else keys.push({ id, key });
   });
   return { keys, problems };

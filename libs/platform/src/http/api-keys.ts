@@ -37,7 +37,8 @@ export function parseApiKeys(items: string[]): { keys: ApiKey[]; problems: strin
     const secret = bare ? item : item.slice(at + 1);
     const unknown = scopeList.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (unknown.length > 0 || scopeList.length === 0) {
-      problems.push(`key ${index + 1}: unknown scope ${unknown.map((s) => JSON.stringify(s)).join(', ') || '(none)'}; scopes are ${SCOPES.join(', ')}`);
+      // Not echoed: a bare secret holding "=" (base64 padding) would show its first part here.
+      problems.push(`key ${index + 1}: before "=" must come scopes (${SCOPES.join(', ')}) joined by +; a bare secret may not contain "="`);
       return;
     }
     const hashed = /^sha256:(.*)$/.exec(secret);
