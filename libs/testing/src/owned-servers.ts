@@ -49,7 +49,8 @@ export async function startOwnedKafka(options: { saslSsl?: boolean } = {}): Prom
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-kafka-'));
   const env = {
     ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(await freePort()), KAFKA_DATA_DIR: dir, KAFKA_HEAP: '512m',
-    ...(saslSslPort ? { KAFKA_SASL_SSL_PORT: String(saslSslPort), KAFKA_SASL_USERNAME: SECURED_KAFKA_USER.username, KAFKA_SASL_PASSWORD: SECURED_KAFKA_USER.password } : {}),
+    // Set either way: npm test exports the shared broker's SASL_SSL port, which this one must not take.
+    KAFKA_SASL_SSL_PORT: saslSslPort ? String(saslSslPort) : '', KAFKA_SASL_USERNAME: SECURED_KAFKA_USER.username, KAFKA_SASL_PASSWORD: SECURED_KAFKA_USER.password,
   };
   const script = join(repoRoot, 'scripts/kafka.sh');
   const start = async () => void (await run('bash', [script, 'start'], { env }));
