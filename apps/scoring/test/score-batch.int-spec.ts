@@ -152,7 +152,7 @@ describe('ScoreBatchService state in Redis', () => {
     expect(failure).not.toBeInstanceOf(TransientError);
   });
 
-  it('counts each transaction, and each one a chargeback names, once in the label evaluation, however often their batches are delivered', async () => {
+  it('counts each transaction, and each one chargebacks name, once in the label evaluation and its merchant\'s frauds, however often their batches are delivered or it is disputed', async () => {
     const scoring = app.app.get(ScoreBatchService);
     // Days of their own: the other cases' transactions count in the same model's evaluation.
     const at = (offset: number, occurredAt: string, event: { eventId: string; type: 'transaction' | 'chargeback'; properties?: Record<string, string> }) =>
@@ -160,11 +160,16 @@ describe('ScoreBatchService state in Redis', () => {
     const payments = [0, 1, 2].map((i) => at(i, `2026-04-02T10:0${i}:00.000Z`, { eventId: `p5-e${i}`, type: 'transaction' }));
     const chargeback = at(3, '2026-04-09T10:00:00.000Z', { eventId: 'p5-cb', type: 'chargeback', properties: { originalEventId: 'p5-e1' } });
     const later = at(4, '2026-04-12T10:00:00.000Z', { eventId: 'p5-later', type: 'transaction' });
+    // A second chargeback naming the same payment (a re-presentment): the payment is fraud once.
+    const repeat = at(5, '2026-04-13T10:00:00.000Z', { eventId: 'p5-cb2', type: 'chargeback', properties: { originalEventId: 'p5-e1' } });
     const paymentsDay = Date.parse('2026-04-02') / 86_400_000;
     for (let delivery = 0; delivery < 2; delivery++) {
       await scoring.scoreBatch('events', 5, payments, async () => undefined);
       await scoring.scoreBatch('events', 5, [chargeback, later], async () => undefined);
+      await scoring.scoreBatch('events', 5, [repeat], async () => undefined);
     }
+    const merchantFields = await redis.hgetall(`${statePrefix}:m:eval-merchant`);
+    expect(Object.entries(merchantFields).filter(([field]) => field.startsWith('f:d')).map(([, n]) => Number(n))).toEqual([1]);
     const pair = EvaluationTally.pairOf({ id: 'merchant-lr', version: '1' }, null);
     const counts = await redis.hgetall(`${statePrefix}:eval:${pair}:${paymentsDay}`);
     const total = (labelled: boolean) => Object.entries(counts).filter(([field]) => (labelled ? /^LP-?\d/ : /^L-?\d/).test(field)).reduce((sum, [, n]) => sum + Number(n), 0);

@@ -65,6 +65,19 @@ describe('resolveChargeback', () => {
     expect(inTime.dispute?.flags).toEqual([]);
   });
 
+  it('counts a transaction once however many chargebacks name it: a second one is flagged a repeat and counts nowhere', () => {
+    const original = facts();
+    const first = chargeback('t-1', T0 + 7 * DAY);
+    resolveChargeback(first, original, HORIZON);
+    expect(original.disputedBy).toBe(first.eventId);
+    const second = chargeback('t-1', T0 + 30 * DAY, { amount: 42.5 });
+    resolveChargeback(second, original, HORIZON);
+    expect(second).toMatchObject({ disputedAt: null, merchantId: 'm1', dispute: { flags: ['chargeback_repeat'] } });
+    // The first chargeback resolved again (a retried batch, a replay) is still the one that counts.
+    resolveChargeback(first, original, HORIZON);
+    expect(first).toMatchObject({ disputedAt: T0, dispute: { flags: [] } });
+  });
+
   it('gives the same result when run again on the same chargeback (a retried batch)', () => {
     const c = chargeback('t-1', T0 + 7 * DAY, { merchantId: 'm9' });
     resolveChargeback(c, facts(), HORIZON);
@@ -84,6 +97,17 @@ describe('FeatureReplay', () => {
     replay.process(transaction({ time: T0 + MINUTE }));
     // The chargeback names the payment by id alone, exactly a week later, without its merchant.
     replay.process(chargeback(paid.eventId, T0 + 7 * DAY));
+    const probe = replay.process(transaction({ userId: 'u2', time: T0 + 7 * DAY + HOUR }));
+    expect(probe.values).toEqual([0.5, 2]);
+  });
+
+  it("counts a transaction's fraud once in its merchant's window when two chargebacks name it", () => {
+    const replay = new FeatureReplay(names, config);
+    const paid = transaction({ time: T0 });
+    replay.process(paid);
+    replay.process(transaction({ time: T0 + MINUTE }));
+    replay.process(chargeback(paid.eventId, T0 + 7 * DAY));
+    replay.process(chargeback(paid.eventId, T0 + 7 * DAY + MINUTE));
     const probe = replay.process(transaction({ userId: 'u2', time: T0 + 7 * DAY + HOUR }));
     expect(probe.values).toEqual([0.5, 2]);
   });

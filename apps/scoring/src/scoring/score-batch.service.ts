@@ -73,6 +73,12 @@ type Fired = Parameters<typeof decide>[2];
  * Outputs go out before state is stored: after a crash in between, the redelivered events are
  * scored again from the same stored state, to the same results, and downstream dedupes by id.
  */
+/** The transactions a batch's chargebacks named: stored by earlier batches, or earlier in the batch. */
+interface Disputed {
+  stored: Map<string, StoredTransaction>;
+  inBatch: Map<string, TransactionFacts>;
+}
+
 @Injectable()
 export class ScoreBatchService {
   private readonly cache: UserStateCache;
@@ -136,7 +142,7 @@ export class ScoreBatchService {
       const features = this.computeFeatures(plan, fresh, users, merchants);
       // Taken before the first await: other partitions' batches may run meanwhile (the bus's
       // concurrentPartitions) and add to the same merchants; each batch stores exactly its own changes.
-      const changes = fresh.length > 0 ? this.changesOf(topic, partition, snapshot.position, fresh, features, users, merchants, snapshot.merchants) : null;
+      const changes = fresh.length > 0 ? this.changesOf(topic, partition, snapshot.position, fresh, features, users, merchants, snapshot.merchants, disputed) : null;
       if (changes) increments = this.ledger.taken(new Map(changes.merchants.map((m) => [m.merchantId, m.increments])));
       const { scores, alerts } = await this.decideAll(plan, features);
       if (changes) this.evaluate(plan, features, scores, disputed, changes);
@@ -165,14 +171,15 @@ export class ScoreBatchService {
    * Ties each chargeback to the transaction it names (resolveChargeback): one read of those not
    * earlier in the batch itself. Before the merchants are read: a chargeback counts for its
    * transaction's merchant, which it may not name. A chargeback names a transaction of the same user,
-   * so of the same partition: stored by an earlier batch, or earlier in this one. Returns the stored
-   * ones, with how they were scored.
+   * so of the same partition: stored by an earlier batch, or earlier in this one. Returns what it
+   * resolved against: the stored ones, with how they were scored, and the batch's own, each marked
+   * with the chargeback that disputed it first (stored again with the batch: changesOf).
    */
-  private async resolveChargebacks(events: PositionedEvent[]): Promise<Map<string, StoredTransaction>> {
+  private async resolveChargebacks(events: PositionedEvent[]): Promise<Disputed> {
     const disputed = new Set<string>();
     for (const { event } of events) if (event.dispute) disputed.add(event.dispute.eventId);
-    if (disputed.size === 0) return new Map();
     const inBatch = new Map<string, TransactionFacts>();
+    if (disputed.size === 0) return { stored: new Map(), inBatch };
     for (const { event } of events) if (event.type === 'transaction' && disputed.has(event.eventId)) inBatch.set(event.eventId, transactionFactsOf(event));
     const stored = await this.state.readTransactions([...disputed].filter((id) => !inBatch.has(id)));
     const seen = new Set<string>();
@@ -182,7 +189,7 @@ export class ScoreBatchService {
       const id = event.dispute.eventId;
       resolveChargeback(event, stored.get(id)?.facts ?? (seen.has(id) ? inBatch.get(id) : undefined), this.models.featureConfig.disputeHorizonMs);
     }
-    return stored;
+    return { stored, inBatch };
   }
 
   /**
@@ -190,7 +197,7 @@ export class ScoreBatchService {
    * shadow scores, kept with its facts, and the transactions its chargebacks named, counted where they
    * were scored. A transaction scored before the evaluation existed has no mark and is left out.
    */
-  private evaluate(plan: ScoringPlan, batch: ScoredBatch, scores: Score[], disputed: Map<string, StoredTransaction>, changes: StateChanges): void {
+  private evaluate(plan: ScoringPlan, batch: ScoredBatch, scores: Score[], disputed: Disputed, changes: StateChanges): void {
     const tally = new EvaluationTally();
     const marks = new Map<string, ScoredMark>();
     const liveAlert = plan.model.manifest.thresholds.alert;
@@ -200,10 +207,10 @@ export class ScoreBatchService {
       const { score, shadow } = scores[i];
       marks.set(event.eventId, tally.scored(plan.evaluationPair, event.time, { score, alert: score >= liveAlert }, shadow ? { score: shadow.score, alert: shadow.score >= shadowAlert } : null));
     });
-    for (const transaction of changes.transactions) transaction.scored = marks.get(transaction.eventId) ?? null;
+    for (const transaction of changes.transactions) transaction.scored = marks.get(transaction.eventId) ?? transaction.scored;
     for (const chargeback of batch.labels) {
       const id = (chargeback.dispute as NonNullable<FeatureEvent['dispute']>).eventId;
-      const mark = marks.get(id) ?? disputed.get(id)?.scored;
+      const mark = marks.get(id) ?? disputed.stored.get(id)?.scored;
       if (mark) tally.labelled(mark, chargeback.disputedAt as number);
     }
     changes.evaluation = tally.increments();
@@ -256,7 +263,7 @@ export class ScoreBatchService {
       if (fate === 'duplicate') metrics.duplicates.inc();
       if (fate === 'applied' && event.dispute) {
         this.countChargeback(event);
-        if (!event.dispute.flags.includes('chargeback_unmatched')) labels.push(event);
+        if (!event.dispute.flags.includes('chargeback_unmatched') && !event.dispute.flags.includes('chargeback_repeat')) labels.push(event);
       }
       if (keep) scored.push({ event, occurredAt, fate });
     }
@@ -364,7 +371,8 @@ export class ScoreBatchService {
    * day (users) or when the batch read the merchant (at most every SCORING_MERCHANT_REFRESH_MS), which
    * is also when a merchant's expired buckets are deleted.
    */
-  private changesOf(topic: string, partition: number, readPosition: string | null, fresh: PositionedEvent[], batch: ScoredBatch, users: Map<string, UserState>, merchants: Map<string, MerchantState>, readMerchants: ReadonlyMap<string, unknown>): StateChanges {
+  private changesOf(topic: string, partition: number, readPosition: string | null, fresh: PositionedEvent[], batch: ScoredBatch, users: Map<string, UserState>, merchants: Map<string, MerchantState>, readMerchants: ReadonlyMap<string, unknown>, disputed: Disputed): StateChanges {
+    const chargebacks = new Set(batch.labels.map((chargeback) => chargeback.eventId));
     const latest = fresh.reduce((max, e) => Math.max(max, e.event.time), 0);
     const labelDelayMs = this.models.featureConfig.labelDelayMs;
     const expirySetSince = Date.now() - EXPIRY_REFRESH_MS;
@@ -382,8 +390,12 @@ export class ScoreBatchService {
         const read = readMerchants.has(merchantId);
         return { merchantId, increments: merchant.takeIncrements(), expired: read && latest > 0 ? merchant.expiredFields(latest, labelDelayMs) : [], expire: read };
       }),
-      // A copy of a transaction applied lately would store its facts again without its score's mark.
-      transactions: batch.events.flatMap(({ event, fate }) => (event.type === 'transaction' && fate !== 'duplicate' ? [{ eventId: event.eventId, facts: transactionFactsOf(event), scored: null }] : [])),
+      transactions: [
+        // A copy of a transaction applied lately would store its facts again without its score's mark.
+        ...batch.events.flatMap(({ event, fate }) => (event.type === 'transaction' && fate !== 'duplicate' ? [{ eventId: event.eventId, facts: disputed.inBatch.get(event.eventId) ?? transactionFactsOf(event), scored: null }] : [])),
+        // Earlier batches' transactions this batch's chargebacks disputed first: stored again, marked so.
+        ...[...disputed.stored.values()].filter((t) => t.facts.disputedBy !== undefined && chargebacks.has(t.facts.disputedBy)),
+      ],
       evaluation: [],
       // Wall-clock expiry for idle keys, set at least daily while they are written (so ≥ 30 days after
       // the last write); windows themselves expire by event time.

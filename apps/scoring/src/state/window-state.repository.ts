@@ -148,14 +148,23 @@ export class WindowStateRepository {
   }
 }
 
-/** [time, user, merchant, amount, pair, live bin, shadow bin, alert bits]: JSON, ~60 bytes for the simulator's ids. */
+/**
+ * [time, user, merchant, amount, pair, live bin, shadow bin, alert bits, disputed by]: JSON, ~60 bytes
+ * for the simulator's ids; the mark's four are null when unscored, the last left out until disputed.
+ */
 function encodeTransaction({ facts: f, scored: m }: StoredTransaction): string {
-  return JSON.stringify(m ? [f.time, f.userId, f.merchantId, f.amount, m.pair, m.live, m.shadow, m.alerts] : [f.time, f.userId, f.merchantId, f.amount]);
+  const mark = m ? [m.pair, m.live, m.shadow, m.alerts] : [null, null, null, null];
+  if (f.disputedBy !== undefined) return JSON.stringify([f.time, f.userId, f.merchantId, f.amount, ...mark, f.disputedBy]);
+  return JSON.stringify(m ? [f.time, f.userId, f.merchantId, f.amount, ...mark] : [f.time, f.userId, f.merchantId, f.amount]);
 }
 
 function decodeTransaction(eventId: string, value: string): StoredTransaction {
-  const [time, userId, merchantId, amount, pair, live, shadow, alerts] = JSON.parse(value) as [number, string, string | null, number, string?, number?, (number | null)?, number?];
-  return { eventId, facts: { time, userId, merchantId, amount }, scored: pair === undefined ? null : { pair, live: live as number, shadow: shadow ?? null, alerts: alerts ?? 0 } };
+  const [time, userId, merchantId, amount, pair, live, shadow, alerts, disputedBy] = JSON.parse(value) as [number, string, string | null, number, (string | null)?, number?, (number | null)?, number?, string?];
+  return {
+    eventId,
+    facts: { time, userId, merchantId, amount, ...(disputedBy !== undefined ? { disputedBy } : {}) },
+    scored: pair === undefined || pair === null ? null : { pair, live: live as number, shadow: shadow ?? null, alerts: alerts ?? 0 },
+  };
 }
 
 /** A pipeline's replies, or the failure of the first command that failed (redisFailure: the server's or the data's). */
