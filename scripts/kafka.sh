@@ -61,11 +61,17 @@ listener.name.sasl_ssl.ssl.key.password=broker-store
 PROPS
 }
 
-# SCRAM credentials live in the cluster's metadata: (re)written at each start, so any data folder has them.
+# SCRAM credentials live in the cluster's metadata. A new data folder gets them when it is formatted
+# (no broker needed); one formatted without them gets them from the running broker, retried while it
+# settles (a loaded machine can take a while to elect its controller after the port opens).
 add_scram_user() {
   for mechanism in SCRAM-SHA-256 SCRAM-SHA-512; do # one per request: the broker refuses a user twice in one
-    java_cmd kafka.admin.ConfigCommand --bootstrap-server "127.0.0.1:$PORT" --alter --entity-type users --entity-name "$SASL_USER" \
-      --add-config "$mechanism=[password=$SASL_PASSWORD]" >/dev/null
+    for attempt in 1 2 3; do
+      java_cmd kafka.admin.ConfigCommand --bootstrap-server "127.0.0.1:$PORT" --alter --entity-type users --entity-name "$SASL_USER" \
+        --add-config "$mechanism=[password=$SASL_PASSWORD]" >/dev/null 2>"$DATA/scram.log" && break
+      [ "$attempt" = 3 ] && { log "could not add the SASL user; see $DATA/scram.log"; return 1; }
+      sleep 2
+    done
   done
 }
 
@@ -133,14 +139,22 @@ start() {
   if [ ! -f "$DATA/logs/meta.properties" ]; then
     local cluster_id
     cluster_id=$(java_cmd kafka.tools.StorageTool random-uuid)
-    java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$DATA/server.properties" >/dev/null
+    local scram=()
+    if [ -n "$SASL_SSL_PORT" ]; then
+      for mechanism in SCRAM-SHA-256 SCRAM-SHA-512; do scram+=(--add-scram "$mechanism=[name=$SASL_USER,password=$SASL_PASSWORD]"); done
+    fi
+    java_cmd kafka.tools.StorageTool format -t "$cluster_id" -c "$DATA/server.properties" "${scram[@]}" >/dev/null
+    if [ -n "$SASL_SSL_PORT" ]; then touch "$DATA/scram-formatted"; fi
   fi
   nohup java -Xms"$HEAP" -Xmx"$HEAP" "${JVM_FLAGS[@]}" -Dlog4j.configuration="file:$DATA/log4j.properties" -cp "$LIBS/*" \
     kafka.Kafka "$DATA/server.properties" >>"$DATA/stdout.log" 2>&1 &
   echo $! >"$PIDFILE"
   for _ in $(seq 1 120); do
     if port_open "$PORT"; then
-      [ -z "$SASL_SSL_PORT" ] || add_scram_user
+      if [ -n "$SASL_SSL_PORT" ] && [ ! -f "$DATA/scram-formatted" ]; then
+        add_scram_user || exit 1
+        touch "$DATA/scram-formatted"
+      fi
       log "up (pid $(cat "$PIDFILE"), data $DATA${SASL_SSL_PORT:+, SASL_SSL on $SASL_SSL_PORT})"
       return 0
     fi
