@@ -60,6 +60,16 @@ describe('npm run train on a business history', () => {
     const model = await OnnxModel.load(join(out, 'manifest.json'));
     expect(model.manifest.baseline).toHaveLength(DEFAULT_FEATURES.length);
     await model.release();
+
+    // --rounds auto holds the training days' last week out to choose the rounds on, never the test days.
+    const chosen = join(work, 'chosen');
+    await train(['--lake', lake, '--out', chosen, '--rounds', 'auto', '--train-from', '0']);
+    const { training } = JSON.parse(await readFile(join(chosen, 'manifest.json'), 'utf8'));
+    expect(training.protocol).toMatchObject({ trainFrom: 0, trainDays: 19, testFrom: 26 });
+    expect(training.params.rounds).toBeGreaterThanOrEqual(1);
+    expect(training.params.rounds).toBeLessThanOrEqual(1000);
+    expect(training.params.roundsChosenOn).toMatch(/^days 12-18 .*: average precision 0\.\d+$/);
+    await expect(train(['--lake', lake, '--out', join(work, 'too-short'), '--rounds', 'auto'])).rejects.toThrow(/--rounds auto needs at least 14 training days .* there are 12/);
   }, 300_000);
 
   it('refuses, saying what is missing, a history with too few chargebacks to learn from', async () => {

@@ -12,7 +12,7 @@
  *    missing), and writes the model folder (manifest.json, model.onnx, report.md, roc.png,
  *    precision-recall.png), servable at once by PUT /v1/models/active or /v1/models/shadow.
  *
- *   npm run train [-- --out models/default --rounds 300]
+ *   npm run train [-- --out models/default --rounds 300|auto]
  *   npm run train -- --lake data/lake --out models/ours [--test-from 2026-07-23 --train-from 7 --train-days 38]
  *   npm run train -- --events export.ndjson --out models/ours
  */
@@ -47,10 +47,40 @@ const XGBOOST_PARAMS = {
   objective: 'binary:logistic', max_depth: 6, eta: 0.1, subsample: 0.8, colsample_bytree: 0.8, min_child_weight: 1,
   base_score: 0.5, tree_method: 'hist', nthread: 2, seed: 7,
 };
+/**
+ * `--rounds auto`: the number of boosting rounds is chosen on the training days' last week, by the
+ * average precision of a model trained on the days before it (never on the test days), up to this many.
+ */
+const VALIDATION_DAYS = 7;
+const MOST_ROUNDS = 1_000;
 /** Fewer labelled frauds than these and a model, or its test figures, would be noise: refused. */
 const MIN_FRAUDS = { train: 30, test: 10 };
 /** Test rows scored again with every merchant feature missing (a shop without merchants): ONNX must agree with XGBoost there too. */
 const MISSING_PROBE_ROWS = 2_000;
+
+/**
+ * The round count that did best on the training days' last week (average precision), trained on the
+ * days before it: the test days are never looked at.
+ */
+async function selectRounds(data: LabelledTransactions, protocol: Protocol, run: { classpath: string; params: string; file: (name: string) => string; width: number }): Promise<{ rounds: number; on: string }> {
+  const fitDays = protocol.trainDays - VALIDATION_DAYS;
+  if (fitDays < VALIDATION_DAYS) throw new Error(`--rounds auto needs at least ${2 * VALIDATION_DAYS} training days (it holds the last ${VALIDATION_DAYS} out to choose on); there are ${protocol.trainDays}`);
+  const fit = split(data, protocol.trainFrom, fitDays);
+  const validation = split(data, protocol.trainFrom + fitDays, VALIDATION_DAYS);
+  await writeFile(run.file('fit.bin'), Buffer.from(fit.rows.buffer, fit.rows.byteOffset, fit.rows.byteLength));
+  await writeFile(run.file('fit-labels.bin'), Buffer.from(fit.labels.buffer));
+  await writeFile(run.file('validation.bin'), Buffer.from(validation.rows.buffer, validation.rows.byteOffset, validation.rows.byteLength));
+  await writeFile(run.file('validation-labels.bin'), Buffer.from(validation.labels.buffer));
+  process.stderr.write(`[train] choosing the rounds (up to ${MOST_ROUNDS}) on days ${describeDays(data, protocol.trainFrom + fitDays, VALIDATION_DAYS)}, trained on the days before\n`);
+  const answer = execFileSync('java', [
+    '-cp', run.classpath, resolve(__dirname, 'XgboostTrainer.java'), 'select-rounds', run.file('fit.bin'), run.file('fit-labels.bin'), String(fit.labels.length), String(run.width), run.params, String(MOST_ROUNDS),
+    run.file('validation.bin'), run.file('validation-labels.bin'), String(validation.labels.length),
+  ], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  const { rounds, validationAveragePrecision } = JSON.parse(answer.trim().split('\n').pop() as string) as { rounds: number; validationAveragePrecision: number };
+  const on = `days ${describeDays(data, protocol.trainFrom + fitDays, VALIDATION_DAYS)}: average precision ${validationAveragePrecision.toFixed(4)}`;
+  process.stderr.write(`[train] ${rounds} rounds did best on ${on}\n`);
+  return { rounds, on };
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -88,9 +118,11 @@ async function main(): Promise<void> {
     await writeFile(file('test.bin'), Buffer.from(scored.buffer));
     const classpath = execFileSync('bash', [resolve(__dirname, '../../scripts/xgboost.sh')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
     const params = Object.entries(XGBOOST_PARAMS).map(([k, v]) => `${k}=${v}`).join(',');
-    process.stderr.write(`[train] XGBoost on ${train.labels.length.toLocaleString('en')} transactions (${frauds.train} frauds): ${values.rounds} rounds, ${params}\n`);
     const trainingStarted = Date.now();
-    execFileSync('java', ['-cp', classpath, resolve(__dirname, 'XgboostTrainer.java'), file('train.bin'), file('train-labels.bin'), String(train.labels.length), String(width), params, values.rounds as string, file('dump.json'), file('test.bin'), String(scored.length / width), file('xgboost-test.bin')], { stdio: 'inherit' });
+    const selection = values.rounds === 'auto' ? await selectRounds(data, protocol, { classpath, params, file, width }) : null;
+    const rounds = selection?.rounds ?? Number(values.rounds);
+    process.stderr.write(`[train] XGBoost on ${train.labels.length.toLocaleString('en')} transactions (${frauds.train} frauds): ${rounds} rounds, ${params}\n`);
+    execFileSync('java', ['-cp', classpath, resolve(__dirname, 'XgboostTrainer.java'), file('train.bin'), file('train-labels.bin'), String(train.labels.length), String(width), params, String(rounds), file('dump.json'), file('test.bin'), String(scored.length / width), file('xgboost-test.bin')], { stdio: 'inherit' });
     const xgboostSeconds = (Date.now() - trainingStarted) / 1000;
 
     const onnx = boostedTreesModel({ inputName: 'features', featureCount: width, trees: xgboostTrees(JSON.parse(await readFile(file('dump.json'), 'utf8'))), baseMargin: 0 });
@@ -116,7 +148,7 @@ async function main(): Promise<void> {
     const training = {
       trained: true,
       library: 'XGBoost 3.4.0 (xgboost4j, Maven Central)',
-      params: { ...XGBOOST_PARAMS, rounds: Number(values.rounds) },
+      params: { ...XGBOOST_PARAMS, rounds, ...(selection ? { roundsChosenOn: selection.on } : {}) },
       data: { source, firstDay: isoDay(data.firstDayMs, 0), lastDay: isoDay(data.firstDayMs, data.lastDay), transactions: data.eventIds.length, chargebacks: data.chargebacks },
       protocol: { ...protocol, trainTransactions: train.labels.length, trainFrauds: frauds.train, testTransactions: test.labels.length, testFrauds: frauds.test },
       quality,
