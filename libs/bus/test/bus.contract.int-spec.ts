@@ -323,14 +323,19 @@ describe.each(targets)('message bus contract on %s', (target, url, kafka) => {
       const seen: BusRecord[] = [];
       await collect(uniqueName('g'), seen, undefined, producer);
       const total = 4000;
+      let restarted: Promise<void> = Promise.resolve();
       for (let from = 0; from < total; from += 20) {
         await publishSeq(producer, ['a', 'b', 'c', 'd', 'e'], from, 20);
         if (from === 1000) {
           await server.kill();
-          setTimeout(() => void server.start(), 500);
+          // Awaited below (and handled at once): a restart that fails fails this test, not whichever
+          // runs next in the worker.
+          restarted = sleep(500).then(() => server.start());
+          restarted.catch(() => undefined);
         }
         await sleep(1);
       }
+      await restarted;
       // On Redis, well within the 30 s after which pending entries are taken over: nothing may wait for that.
       await eventually(() => expect(new Set(seen.map((r) => json(r).seq)).size).toBe(total), { timeoutMs: engine === 'redis' ? 20_000 : 60_000 });
       // Each record first reaches the handler in its key's order: consumers that skip by position rely on it.
@@ -350,14 +355,17 @@ describe.each(targets)('message bus contract on %s', (target, url, kafka) => {
     withOwnBroker(async (producer, server) => {
       const total = 3000;
       const sends: Promise<void>[] = [];
+      let restarted: Promise<void> = Promise.resolve();
       for (let from = 0; from < total; from += 50) {
         sends.push(publishSeq(producer, ['a', 'b', 'c', 'd', 'e'], from, 50));
         if (from === 1000) {
           await server.kill();
-          setTimeout(() => void server.start(), 1_000);
+          restarted = sleep(1_000).then(() => server.start());
+          restarted.catch(() => undefined);
         }
         await sleep(5);
       }
+      await restarted;
       await Promise.all(sends);
 
       const seen: BusRecord[] = [];
