@@ -18,7 +18,7 @@ import Redis from 'ioredis';
 import type { ChildProcess } from 'node:child_process';
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type EnrichedEvent, type TopicMap } from '@app/contracts';
-import { DEFAULT_FEATURE_CONFIG, FeatureEngine, featureEventOf, MerchantState, UserState } from '@app/features';
+import { DEFAULT_FEATURE_CONFIG, FeatureEngine, featureEventOf, MerchantState, transactionFactsOf, UserState } from '@app/features';
 import { OnnxModel } from '@app/model';
 import { loadConfig } from '@app/platform';
 import { bootApp, metricSamples, metricSum } from '@app/testing';
@@ -26,6 +26,8 @@ import { scoringEnv } from '../../apps/scoring/src/scoring.config';
 import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { decide } from '../../apps/scoring/src/scoring/decide';
 import { positionedEvent, ScoreBatchService, type PositionedEvent } from '../../apps/scoring/src/scoring/score-batch.service';
+import { ScoringKeys } from '../../apps/scoring/src/state/scoring-keys';
+import { WindowStateRepository, type StateChanges } from '../../apps/scoring/src/state/window-state.repository';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { cpuMicrosPerEvent, processCpuSeconds, redisCpuSeconds } from './process-usage';
 import { median } from './percentiles';
@@ -361,6 +363,59 @@ async function sideBySide(events: EnrichedEvent[]): Promise<{ batched: number; n
   return { batched: rate(elapsedMs.batched), naive: rate(elapsedMs.naive) };
 }
 
+/**
+ * The chargeback lookup's cost (docs/scoring.md, "Chargebacks"): storing each batch's transactions.
+ * Measured apart, because it is a tenth of the stage at most and whole service runs spread by more.
+ * The same batches of SCORING_MAX_BATCH events are written through the service's WindowStateRepository
+ * twice, in turns (the order swapped each batch): with their transactions (facts built and encoded as
+ * the service does, with their scores' marks) and without. The difference in this process's CPU and
+ * Redis's, per event of the batches (every type, as the stage's rows count), is what the lookup adds;
+ * Redis's used_memory after, per transaction kept, what it holds.
+ */
+async function measureLookup(events: EnrichedEvent[]) {
+  const redis = new Redis(REDIS_URL);
+  const statePrefix = runName('lookup');
+  const repository = new WindowStateRepository(redis, new ScoringKeys(statePrefix));
+  const batchSize = loadConfig(scoringEnv, { API_KEYS: API_KEY }).SCORING_MAX_BATCH;
+  const featureEvents = events.map(featureEventOf);
+  const cpu = { with: { process: 0, redis: 0 }, without: { process: 0, redis: 0 } };
+  const positions = { with: '', without: '' };
+  let transactions = 0;
+  const memoryBefore = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
+  try {
+    for (let from = 0, batch = 0; from < featureEvents.length; from += batchSize, batch++) {
+      const chunk = featureEvents.slice(from, from + batchSize);
+      const sides = batch % 2 === 0 ? (['with', 'without'] as const) : (['without', 'with'] as const);
+      for (const side of sides) {
+        const processBefore = process.cpuUsage();
+        const redisBefore = await redisCpuSeconds(redis);
+        const lastOffset = `${batch + 1}-0`;
+        const changes: StateChanges = {
+          topic: 'events', partition: side === 'with' ? 0 : 1, lastOffset, readPosition: positions[side] || null, users: [], merchants: [], evaluation: [],
+          transactions: side === 'with' ? chunk.filter((e) => e.type === 'transaction').map((e) => ({ eventId: e.eventId, facts: transactionFactsOf(e), scored: { pair: 'live-model~', live: 3, shadow: null, alerts: 0 } })) : [],
+          userTtlMs: 31 * 86_400_000, merchantTtlMs: 38 * 86_400_000, transactionTtlMs: 121 * 86_400_000,
+        };
+        if (side === 'with') transactions += changes.transactions.length;
+        await repository.write(changes);
+        positions[side] = lastOffset;
+        const used = process.cpuUsage(processBefore);
+        cpu[side].process += (used.user + used.system) / 1e6;
+        cpu[side].redis += (await redisCpuSeconds(redis)) - redisBefore;
+      }
+    }
+    const memoryAfter = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
+    const perEvent = (seconds: number) => Math.round((seconds * 1e6 * 100) / featureEvents.length) / 100;
+    return {
+      events: featureEvents.length, transactions,
+      microsPerEvent: { process: perEvent(cpu.with.process - cpu.without.process), redis: perEvent(cpu.with.redis - cpu.without.redis) },
+      redisBytesPerTransaction: Math.round((memoryAfter - memoryBefore) / transactions),
+    };
+  } finally {
+    await dropState(statePrefix);
+    redis.disconnect();
+  }
+}
+
 async function main(): Promise<void> {
   // The simulator's traffic (the handbook's customers and terminals, clickstream, frauds, charge-backs), enriched as ingest would.
   const geo = await GeoLookup.open();
@@ -400,6 +455,8 @@ async function main(): Promise<void> {
     console.error(`[bench:scoring] side by side, run ${r + 1}: batched ${batched}/s, naive ${naive}/s`);
   }
   const ratios = batchedRuns.map((b, i) => Math.round((b / naiveRuns[i]) * 10) / 10);
+  const lookup = await measureLookup(events.slice(0, EVENTS));
+  console.error(`[bench:scoring] the chargeback lookup: ${JSON.stringify(lookup)}`);
   const model = (await OnnxModel.load('models/default/manifest.json')).manifest;
   const report = {
     command: benchCommand('bench:scoring'),
@@ -409,6 +466,7 @@ async function main(): Promise<void> {
     service,
     busAlone: relay,
     batchTimes: { rate: BATCH_RATE, seconds: BATCH_SECONDS, byEngine: batchTimes },
+    chargebackLookup: lookup,
     sideBySide: { events: SIDE_BY_SIDE_EVENTS, chunk: SIDE_BY_SIDE_CHUNK, batched: { runs: batchedRuns, median: median(batchedRuns) }, naive: { runs: naiveRuns, median: median(naiveRuns) }, ratios, medianRatio: median(ratios) },
   };
   const markdown = [
@@ -428,6 +486,8 @@ async function main(): Promise<void> {
     'CPU per event: the stage\'s process from `/proc` and the Redis server from `INFO cpu`, over the timed part of each run (on Kafka the broker\'s is not counted). Two cores give 2,000,000 CPU µs a second in all: a stage at 50,000 events/s has 40 µs per event for all it needs, Redis included.',
     '',
     `Batched over naive, same ${SIDE_BY_SIDE_EVENTS.toLocaleString('en')} events, the two sides timed in turns of ${SIDE_BY_SIDE_CHUNK.toLocaleString('en')} events, per run: ${ratios.map((r) => `${r}×`).join(', ')} (median ${report.sideBySide.medianRatio}×).`,
+    '',
+    `The chargeback lookup (storing each batch's transactions for the chargebacks that will name them), written apart in turns with the same batches without it, ${lookup.events.toLocaleString('en')} events: +${lookup.microsPerEvent.process} µs of the process and +${lookup.microsPerEvent.redis} µs of Redis per event${Object.keys(service).length > 0 ? ` (${Object.entries(service).map(([engine, r]) => `${engineName(engine)}: ${(((lookup.microsPerEvent.process + lookup.microsPerEvent.redis) / ((r.cpuMicrosPerEvent.process ?? 0) + r.cpuMicrosPerEvent.redis - lookup.microsPerEvent.process - lookup.microsPerEvent.redis)) * 100).toFixed(1)}% over the stage without it`).join('; ')})` : ''}; Redis holds ${lookup.redisBytesPerTransaction} bytes per transaction kept (${lookup.transactions.toLocaleString('en')} transactions).`,
     '',
     `Per-batch processing time (handling and commit, from the service's \`bus_handler_duration_seconds\` histogram) at ${BATCH_RATE.toLocaleString('en')} events/s for ${BATCH_SECONDS} s after a 5 s warm-up:`,
     '',

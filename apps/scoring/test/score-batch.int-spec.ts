@@ -174,9 +174,10 @@ describe('ScoreBatchService state in Redis', () => {
     const counts = await redis.hgetall(`${statePrefix}:eval:${pair}:${paymentsDay}`);
     const total = (labelled: boolean) => Object.entries(counts).filter(([field]) => (labelled ? /^LP-?\d/ : /^L-?\d/).test(field)).reduce((sum, [, n]) => sum + Number(n), 0);
     expect([total(false), total(true)]).toEqual([3, 1]);
-    const [, , , , markedPair, bin] = JSON.parse((await redis.get(`${statePrefix}:tx:p5-e1`)) as string);
-    expect(markedPair).toBe(pair);
-    expect(counts[`LP${bin}`]).toBe('1');
+    const marked = (await app.app.get(WindowStateRepository).readTransactions([{ eventId: 'p5-e1', at: Date.parse('2026-04-09T10:00:00.000Z') }], 120 * 86_400_000)).get('p5-e1');
+    expect(marked?.scored?.pair).toBe(pair);
+    expect(marked?.facts.disputedBy).toBe('p5-cb');
+    expect(counts[`LP${marked?.scored?.live}`]).toBe('1');
     expect(await redis.zrange(`${statePrefix}:eval:${pair}:days`, 0, -1)).toEqual(expect.arrayContaining([String(paymentsDay), String(paymentsDay + 10)]));
 
     // The newest day scored is ten days on: the payments' day is labelled (7 days' delay) and evaluated.

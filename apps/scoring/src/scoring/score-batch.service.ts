@@ -168,8 +168,8 @@ export class ScoreBatchService {
   }
 
   /**
-   * Ties each chargeback to the transaction it names (resolveChargeback): one read of those not
-   * earlier in the batch itself. Before the merchants are read: a chargeback counts for its
+   * Ties each chargeback to the transaction it names (resolveChargeback): one pipeline reads those
+   * not earlier in the batch itself. Before the merchants are read: a chargeback counts for its
    * transaction's merchant, which it may not name. A chargeback names a transaction of the same user,
    * so of the same partition: stored by an earlier batch, or earlier in this one. Returns what it
    * resolved against: the stored ones, with how they were scored, and the batch's own, each marked
@@ -181,13 +181,14 @@ export class ScoreBatchService {
     const inBatch = new Map<string, TransactionFacts>();
     if (disputed.size === 0) return { stored: new Map(), inBatch };
     for (const { event } of events) if (event.type === 'transaction' && disputed.has(event.eventId)) inBatch.set(event.eventId, transactionFactsOf(event));
-    const stored = await this.state.readTransactions([...disputed].filter((id) => !inBatch.has(id)));
+    const horizonMs = this.models.featureConfig.disputeHorizonMs;
+    const stored = await this.state.readTransactions(events.flatMap(({ event: { dispute, time } }) => (dispute && !inBatch.has(dispute.eventId) ? [{ eventId: dispute.eventId, at: time }] : [])), horizonMs);
     const seen = new Set<string>();
     for (const { event } of events) {
       if (event.type === 'transaction') seen.add(event.eventId);
       if (!event.dispute) continue;
       const id = event.dispute.eventId;
-      resolveChargeback(event, stored.get(id)?.facts ?? (seen.has(id) ? inBatch.get(id) : undefined), this.models.featureConfig.disputeHorizonMs);
+      resolveChargeback(event, stored.get(id)?.facts ?? (seen.has(id) ? inBatch.get(id) : undefined), horizonMs);
     }
     return { stored, inBatch };
   }

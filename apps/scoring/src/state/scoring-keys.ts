@@ -4,8 +4,8 @@ export class ScoringKeys {
 
   user = (userId: string) => `${this.prefix}:u:${userId}`;
   merchant = (merchantId: string) => `${this.prefix}:m:${merchantId}`;
-  /** A transaction's facts, by its event id, for the chargebacks that name it. */
-  transaction = (eventId: string) => `${this.prefix}:tx:${eventId}`;
+  /** The facts of one period's transactions of one bucket of ids (a hash by event id), for the chargebacks that name them (transaction-placement.ts). */
+  transactions = (period: number, bucket: number) => `${this.prefix}:tx:${period}:${bucket}`;
   /** A pair of models' label evaluation counts of one day of transactions (day number since the epoch). */
   evaluation = (pair: string, day: number) => `${this.prefix}:eval:${pair}:${day}`;
   /** The days a pair of models has counts of (a sorted set). */

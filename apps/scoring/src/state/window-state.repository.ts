@@ -5,6 +5,7 @@ import type { TransactionFacts } from '@app/features';
 import { REDIS, redisFailure } from '@app/platform';
 import type { EvaluationIncrements, ScoredMark } from '../evaluation/evaluation-tally';
 import { ScoringKeys } from './scoring-keys';
+import { bucketOf, periodOf, periodsBefore } from './transaction-placement';
 import { WRITE_STATE_SCRIPT } from './write-state.lua';
 
 export interface StateSnapshot {
@@ -87,19 +88,27 @@ export class WindowStateRepository {
   }
 
   /**
-   * The transactions of the dispute horizon that these chargebacks name, by id (one MGET). Each is a
-   * string of its own with a TTL: ~215-260 bytes of Redis a transaction (docs/scoring.md, "Chargebacks").
+   * The transactions that these chargebacks name, by id: each id's bucket in every period of the
+   * horizon before its chargeback (transaction-placement.ts), one pipeline for all.
    */
-  async readTransactions(eventIds: string[]): Promise<Map<string, StoredTransaction>> {
-    let values: Array<string | null>;
-    try {
-      values = await this.redis.mget(eventIds.map((id) => this.keys.transaction(id)));
-    } catch (error) {
-      throw redisFailure('transactions', error);
+  async readTransactions(disputes: Array<{ eventId: string; at: number }>, horizonMs: number): Promise<Map<string, StoredTransaction>> {
+    const idsByKey = new Map<string, Set<string>>();
+    for (const { eventId, at } of disputes) {
+      for (const period of periodsBefore(at, horizonMs)) {
+        const key = this.keys.transactions(period, bucketOf(eventId));
+        idsByKey.set(key, (idsByKey.get(key) ?? new Set()).add(eventId));
+      }
     }
     const found = new Map<string, StoredTransaction>();
-    values.forEach((value, i) => {
-      if (value !== null) found.set(eventIds[i], decodeTransaction(eventIds[i], value));
+    if (idsByKey.size === 0) return found;
+    const asked = [...idsByKey].map(([key, ids]) => [key, [...ids]] as const);
+    const pipeline = this.redis.pipeline();
+    for (const [key, ids] of asked) pipeline.hmget(key, ...ids);
+    const replies = await run(pipeline.exec());
+    asked.forEach(([, ids], k) => {
+      (replies[k][1] as Array<string | null>).forEach((value, i) => {
+        if (value !== null) found.set(ids[i], decodeTransaction(ids[i], value));
+      });
     });
     return found;
   }
@@ -122,7 +131,8 @@ export class WindowStateRepository {
 
   async write(changes: StateChanges): Promise<void> {
     const keys = [this.keys.position(changes.topic, changes.partition)];
-    const args: Array<string | number> = [changes.lastOffset, changes.userTtlMs, changes.merchantTtlMs, changes.users.length, changes.merchants.length, changes.transactionTtlMs, changes.transactions.length, changes.readPosition ?? ''];
+    const transactions = this.transactionFields(changes.transactions);
+    const args: Array<string | number> = [changes.lastOffset, changes.userTtlMs, changes.merchantTtlMs, changes.users.length, changes.merchants.length, changes.transactionTtlMs, transactions.size, changes.readPosition ?? ''];
     for (const user of changes.users) {
       keys.push(this.keys.user(user.userId));
       args.push(!user.append ? 's' : user.expire ? 'e' : 'a', user.text);
@@ -131,9 +141,9 @@ export class WindowStateRepository {
       keys.push(this.keys.merchant(merchant.merchantId));
       args.push(merchant.expire ? 'e' : '-', merchant.increments.length, ...merchant.increments.flat(), merchant.expired.length, ...merchant.expired);
     }
-    for (const transaction of changes.transactions) {
-      keys.push(this.keys.transaction(transaction.eventId));
-      args.push(encodeTransaction(transaction));
+    for (const [key, fields] of transactions) {
+      keys.push(key);
+      args.push(fields.length / 2, ...fields);
     }
     for (const { pair, day, increments } of changes.evaluation) {
       keys.push(this.keys.evaluation(pair, day), this.keys.evaluationDays(pair));
@@ -145,6 +155,18 @@ export class WindowStateRepository {
       if ((error as Error).message?.startsWith('FENCED')) throw new PartitionMovedOnError(changes.topic, changes.partition);
       throw redisFailure('window state', error);
     }
+  }
+
+  /** The transactions' hashes (transaction-placement.ts), each with its fields: id, facts, id, facts, ... */
+  private transactionFields(transactions: StoredTransaction[]): Map<string, string[]> {
+    const byKey = new Map<string, string[]>();
+    for (const transaction of transactions) {
+      const key = this.keys.transactions(periodOf(transaction.facts.time), bucketOf(transaction.eventId));
+      let fields = byKey.get(key);
+      if (!fields) byKey.set(key, (fields = []));
+      fields.push(transaction.eventId, encodeTransaction(transaction));
+    }
+    return byKey;
   }
 }
 

@@ -5,13 +5,13 @@
  * Expiry is set when asked ('e', 's') or when the write created the key: APPEND and HINCRBY keep a
  * key's TTL, and setting it on every write was a third of the script's calls.
  *
- * KEYS: position, then the batch's users, then its merchants, then its transactions (for chargebacks),
+ * KEYS: position, then the batch's users, then its merchants, then its transactions' hashes (for chargebacks),
  *       then per day of label evaluation counts its hash and its pair's sorted set of days.
  * ARGV: position value, user TTL ms, merchant TTL ms, user count, merchant count, transaction TTL ms
- *       (also the evaluation counts'), transaction count, the position the batch read ('' for none),
+ *       (also the evaluation counts'), transaction hash count, the position the batch read ('' for none),
  *       then per user ('a' to append, 'e' to append and set the TTL, 's' to set with the TTL; text), then
  *       per merchant ('e' to set the TTL or '-', increments n, field by ..., fields to delete n, field ...),
- *       then per transaction its facts, then per evaluation day (day, increments n, field by ...).
+ *       then per transaction hash (fields n, id, facts, ...), then per evaluation day (day, increments n, field by ...).
  * Fenced: when the stored position is no longer the one the batch read, another instance has scored the
  * partition since (a rebalance), and nothing is written; the batch's retry reads the state afresh.
  */
@@ -49,9 +49,11 @@ for k = 2 + users, 1 + users + merchants do
 end
 local k = 2 + users + merchants
 for _ = 1, transactions do
-  redis.call('SET', KEYS[k], ARGV[a], 'PX', transactionTtl)
+  local n = tonumber(ARGV[a]); a = a + 1
+  for from = a, a + 2 * n - 1, 1000 do redis.call('HSET', KEYS[k], unpack(ARGV, from, math.min(from + 999, a + 2 * n - 1))) end
+  redis.call('PEXPIRE', KEYS[k], transactionTtl)
+  a = a + 2 * n
   k = k + 1
-  a = a + 1
 end
 while k < #KEYS do
   local day, n = ARGV[a], tonumber(ARGV[a + 1])
