@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm run suite`: the four services on this machine (ingest's lake sink in a process of its own) against local Postgres, Redis and the bus
 # (Redis Streams by default; BUS_URL=kafka://127.0.0.1:9092 starts and uses the local Kafka broker),
-# with demo traffic: a fraud-team webhook receiver registers itself with alerts, and the simulator
-# sends events to ingest at SUITE_DEMO_RATE events/s (SUITE_DEMO=false: services only).
+# with demo traffic: a fraud-team webhook receiver registers itself with alerts, the simulator
+# sends events to ingest at SUITE_DEMO_RATE events/s, and a demo checkout asks for a decision every
+# 3 s (SUITE_DEMO=false: services only).
 # Logs go to .cache/logs/<name>.log. Ctrl-C stops everything gracefully.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -70,6 +71,8 @@ if [ "$SUITE_DEMO" = true ]; then
   grep -q registered .cache/logs/receiver.log || { echo "[suite] the demo receiver did not start; see .cache/logs/receiver.log" >&2; stop_all; exit 1; }
   run_tool tools/simulate/simulate.ts --url http://127.0.0.1:3001 --rate "$SUITE_DEMO_RATE" >.cache/logs/simulate.log 2>&1 &
   pids=($! "${pids[@]}") # stopped first, so ingest drains what it was sent
+  run_tool tools/demo/demo-decisions.ts --ingest http://127.0.0.1:3001 >.cache/logs/decisions.log 2>&1 &
+  pids=($! "${pids[@]}")
 fi
 
 cat <<INFO
@@ -86,6 +89,7 @@ if [ "$SUITE_DEMO" = true ]; then
 Demo traffic: the simulator sends ${SUITE_DEMO_RATE} events/s to ingest (.cache/logs/simulate.log).
   a profile    curl -s http://127.0.0.1:3003/v1/profiles/C42 -H 'authorization: Bearer $API_KEY'
   alerts       http://127.0.0.1:3009/  (verified deliveries to the demo receiver; also .cache/demo/alerts.ndjson)
+  decisions    tail -f .cache/logs/decisions.log   (a demo checkout asks POST /v1/decisions every 3 s; docs/decisions.md)
   the lake     ls data/lake/events/   (Parquet, rolled every 10 s)
   metrics      curl -s http://127.0.0.1:3002/metrics | grep scoring_
 INFO

@@ -11,11 +11,12 @@ import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { loadConfig } from '@app/platform';
 import { bootApp, createOwnDatabase, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
 
-const KEYS = { ingest: 'ingest-key-0123456789abcdef0123456789', profiles: 'profiles-key-0123456789abcdef012345', admin: 'admin-key-0123456789abcdef0123456789' };
+const KEYS = { ingest: 'ingest-key-0123456789abcdef0123456789', decide: 'decide-key-0123456789abcdef0123456789', profiles: 'profiles-key-0123456789abcdef012345', admin: 'admin-key-0123456789abcdef0123456789' };
 
 /** Every route of every service, as its OpenAPI document lists it, with the scope its key needs. */
 const EXPECTED: Record<string, string> = {
   'ingest POST /v1/events': 'ingest',
+  'ingest POST /v1/decisions': 'decide',
   'profile-api GET /v1/profiles': 'profiles',
   'profile-api GET /v1/profiles/{userId}': 'profiles',
   'scoring GET /v1/rules': 'admin',

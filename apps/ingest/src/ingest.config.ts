@@ -1,5 +1,6 @@
 import { commaList, redisEnv, serviceEnv } from '@app/platform';
 import { z } from 'zod';
+import { parseFallbackPolicy } from './decisions/decision-fallback';
 
 export const INGEST_ROLES = ['http', 'raw', 'lake'] as const;
 export type IngestRole = (typeof INGEST_ROLES)[number];
@@ -43,6 +44,21 @@ export const ingestEnv = serviceEnv(3001)
     INGEST_CONSUMERS: replacedByRoles,
     LAKE_ENABLED: replacedByRoles,
     LAKE_DIR: z.string().min(1).default('./data/lake'),
+    /** POST /v1/decisions (docs/decisions.md): the deadline when the caller gives none, and the longest one it may give. */
+    DECISION_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(150),
+    DECISION_MAX_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(1_000),
+    /** The verdict past the deadline, per event type, `*` for every other: e.g. transaction=review,*=allow. */
+    DECISION_FALLBACK: z
+      .string()
+      .default('transaction=review,refund=review,*=allow')
+      .transform((text, ctx) => {
+        const parsed = parseFallbackPolicy(text);
+        if ('policy' in parsed) return parsed.policy;
+        for (const problem of parsed.problems) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+        return z.NEVER;
+      }),
+    /** Decisions in progress at once in this process; past it, 503 with Retry-After (the caller should use its own fallback). */
+    DECISION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(2_000),
     /**
      * A lake file is rolled when this many bytes of events (JSON) have gathered, or LAKE_ROLL_INTERVAL_MS
      * after its first event. Bytes are capped below Kafka's 50 MiB fetch limit; the interval below the
@@ -51,6 +67,7 @@ export const ingestEnv = serviceEnv(3001)
     LAKE_ROLL_BYTES: z.coerce.number().int().min(1).max(48 * 1024 * 1024).default(8 * 1024 * 1024),
     LAKE_ROLL_INTERVAL_MS: z.coerce.number().int().min(50).max(20_000).default(10_000),
   })
+  .refine((c) => c.DECISION_TIMEOUT_MS <= c.DECISION_MAX_TIMEOUT_MS, { path: ['DECISION_TIMEOUT_MS'], message: 'must be at most DECISION_MAX_TIMEOUT_MS' })
   .refine((c) => c.INGEST_RATE_LIMIT_BURST >= c.INGEST_MAX_EVENTS_PER_REQUEST, {
     path: ['INGEST_RATE_LIMIT_BURST'],
     message: 'must be at least INGEST_MAX_EVENTS_PER_REQUEST, or a full request could never pass',

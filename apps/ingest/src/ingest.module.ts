@@ -2,6 +2,10 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { GeoLookup } from '@app/enrichment';
 import { PlatformModule } from '@app/platform';
 import { SeenEventsRepository } from './dedupe/seen-events.repository';
+import { DecideEventUseCase } from './decisions/decide-event.use-case';
+import { DecisionReplies } from './decisions/decision-replies';
+import { DecisionStoreRepository } from './decisions/decision-store.repository';
+import { DecisionsController } from './decisions/decisions.controller';
 import { EnrichService, GEO_LOOKUP } from './enrichment/enrich.service';
 import { EventsController } from './events/events.controller';
 import type { IngestConfig } from './ingest.config';
@@ -10,6 +14,7 @@ import { RawEventsConsumer } from './ingestion/raw-events.consumer';
 import { LakeFilesRepository } from './lake/lake-files.repository';
 import { LakeSinkConsumer } from './lake/lake-sink.consumer';
 import { LakeSinkService } from './lake/lake-sink.service';
+import { TokenBuckets } from './rate-limit/token-bucket';
 import { ReferenceDataRepository } from './reference-data/reference-data.repository';
 
 /**
@@ -24,7 +29,7 @@ export class IngestModule {
     return {
       module: IngestModule,
       imports: [PlatformModule.forRoot({ service: 'ingest', config, dependencies: enriches ? ['redis'] : [] })],
-      controllers: roles.has('http') ? [EventsController] : [],
+      controllers: roles.has('http') ? [EventsController, DecisionsController] : [],
       providers: [
         ...(enriches
           ? [
@@ -33,6 +38,15 @@ export class IngestModule {
               ReferenceDataRepository,
               SeenEventsRepository,
               IngestEventsUseCase,
+            ]
+          : []),
+        ...(roles.has('http')
+          ? [
+              // One budget per key for events and decisions alike.
+              { provide: TokenBuckets, useFactory: () => new TokenBuckets(config.INGEST_RATE_LIMIT_PER_SECOND, config.INGEST_RATE_LIMIT_BURST) },
+              DecisionReplies,
+              DecisionStoreRepository,
+              DecideEventUseCase,
             ]
           : []),
         ...(roles.has('raw') ? [RawEventsConsumer] : []),

@@ -8,6 +8,7 @@ import { ModelsController } from './model/models.controller';
 import { RulesController } from './rules/rules.controller';
 import { RulesRepository } from './rules/rules.repository';
 import type { ScoringConfig } from './scoring.config';
+import { DecisionReplyPublisher } from './scoring/decision-reply.publisher';
 import { ScoreBatchService } from './scoring/score-batch.service';
 import { ScoringConsumer } from './scoring/scoring.consumer';
 import { ScoringKeys } from './state/scoring-keys';
@@ -33,7 +34,7 @@ export class ScoringModule implements OnModuleInit {
         ModelRegistry,
         ModelEvaluationService,
         ScoreBatchService,
-        ...(config.SCORING_CONSUMER ? [ScoringConsumer] : []),
+        ...(config.SCORING_CONSUMER ? [DecisionReplyPublisher, ScoringConsumer] : []),
       ],
     };
   }

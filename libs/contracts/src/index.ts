@@ -6,3 +6,4 @@ export * from './enriched-event';
 export * from './score';
 export * from './alert';
 export * from './audit';
+export * from './decision';

@@ -2,13 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { toDeadLetterRecord } from '@app/bus';
 import { ApiError, APP_CONFIG, RequireScope, type KeyedRequest } from '@app/platform';
 import type { IngestConfig } from '../ingest.config';
 import { IngestEventsUseCase, IngestUnavailableError, type IngestOutcome } from '../ingestion/ingest-events.use-case';
 import { TokenBuckets } from '../rate-limit/token-bucket';
 import { readBody } from './read-body';
-import { MalformedLine, parseRequestBody } from './request-body.parser';
+import { invalidEventRecord } from './invalid-event-record';
+import { parseRequestBody } from './request-body.parser';
 
 const EXAMPLE_EVENT = {
   eventId: 'evt-0001', type: 'transaction', userId: 'user-42', occurredAt: '2026-11-23T08:15:00Z', amount: 129.9, currency: 'EUR',
@@ -19,14 +19,11 @@ const EXAMPLE_EVENT = {
 @RequireScope('ingest')
 @Controller('v1/events')
 export class EventsController {
-  private readonly rateLimits: TokenBuckets;
-
   constructor(
     private readonly ingestEvents: IngestEventsUseCase,
+    private readonly rateLimits: TokenBuckets,
     @Inject(APP_CONFIG) private readonly config: IngestConfig,
-  ) {
-    this.rateLimits = new TokenBuckets(config.INGEST_RATE_LIMIT_PER_SECOND, config.INGEST_RATE_LIMIT_BURST);
-  }
+  ) {}
 
   @Post()
   @HttpCode(202)
@@ -61,14 +58,4 @@ export class EventsController {
     }
     return outcome;
   }
-}
-
-/** A rejected HTTP event on events.invalid: the dead-letter envelope, its origin the request and index. */
-function invalidEventRecord(requestId: string, index: number, item: unknown, reasons: string[]) {
-  const text = item instanceof MalformedLine ? item.text : JSON.stringify(item) ?? 'undefined';
-  const userId = item && typeof item === 'object' && typeof (item as { userId?: unknown }).userId === 'string' ? (item as { userId: string }).userId : null;
-  return toDeadLetterRecord(
-    { record: { topic: 'http', partition: -1, offset: `${requestId}#${index}`, key: userId, value: Buffer.from(text), headers: {}, timestamp: Date.now() }, reason: reasons.join('; ') },
-    'ingest',
-  );
 }

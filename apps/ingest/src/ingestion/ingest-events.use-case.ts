@@ -28,6 +28,17 @@ export interface IngestOutcome {
  */
 export type RejectionSink = (index: number, reasons: string[]) => OutgoingRecord | null;
 
+/** How one call publishes: what its records carry, and how long its Redis lookups may take. */
+export interface IngestOptions {
+  /** Headers for every accepted event's record (a decision's reply channel). */
+  headers?: Record<string, string>;
+  /**
+   * Longest the dedupe and reference-data lookups may take before the events go on without them, as
+   * they do when Redis fails: a caller with a deadline must not spend it on a store that is restarting.
+   */
+  lookupBudgetMs?: number;
+}
+
 /** The bus did not take the events in time, or refused more: the caller should retry later. */
 export class IngestUnavailableError extends TransientError {}
 
@@ -51,7 +62,7 @@ export class IngestEventsUseCase {
     this.validator = new EventValidator(Date.now, { maxFutureMs: config.EVENT_MAX_FUTURE_MS, maxAgeMs: config.EVENT_MAX_AGE_DAYS * 86_400_000 });
   }
 
-  async ingest(items: unknown[], source: EnrichedEvent['source'], reject: RejectionSink): Promise<IngestOutcome> {
+  async ingest(items: unknown[], source: EnrichedEvent['source'], reject: RejectionSink, options: IngestOptions = {}): Promise<IngestOutcome> {
     const receivedAt = new Date().toISOString();
     const results: EventResult[] = new Array(items.length);
     const rejections: OutgoingRecord[] = [];
@@ -76,14 +87,17 @@ export class IngestEventsUseCase {
       fresh.push({ index, event, eventId });
     });
 
+    const budget = <T>(lookup: Promise<T>, what: string) => (options.lookupBudgetMs === undefined ? lookup : withDeadline(lookup, options.lookupBudgetMs, what));
+    // With a budget, a lookup past it is expected under load: a line per event would add to the load.
+    const lookupFailed = (message: string) => (options.lookupBudgetMs === undefined ? this.logger.warn(message) : this.logger.debug(message));
     // Both lookups at once: one round trip of latency instead of two (reference data of the rare
     // duplicate is fetched for nothing).
     const [seen, facts] = await Promise.all([
-      this.seenEvents.seen(fresh.map((f) => f.eventId), this.config.INGEST_DEDUPE_WINDOW_MS).catch((error) => {
-        this.logger.warn(`dedupe lookup failed, publishing without it: ${describeError(error)}`);
+      budget(this.seenEvents.seen(fresh.map((f) => f.eventId), this.config.INGEST_DEDUPE_WINDOW_MS), 'the dedupe lookup').catch((error) => {
+        lookupFailed(`dedupe lookup failed, publishing without it: ${describeError(error)}`);
         return fresh.map(() => false);
       }),
-      this.referenceFacts(fresh.map((f) => f.event)),
+      this.referenceFacts(fresh.map((f) => f.event), budget, lookupFailed),
     ]);
     const toPublish: Array<(typeof fresh)[number] & { facts: ReferenceFacts | null }> = [];
     fresh.forEach((f, i) => {
@@ -94,12 +108,12 @@ export class IngestEventsUseCase {
     const enriched: OutgoingRecord[] = toPublish.map(({ index, event, eventId, facts: eventFacts }) => {
       results[index] = { index, eventId, status: 'accepted' };
       const enrichment = this.enricher.enrich(event, eventFacts);
-      return { key: event.userId, value: enrichedEventJson(event, eventId, receivedAt, source, enrichment) };
+      return { key: event.userId, value: enrichedEventJson(event, eventId, receivedAt, source, enrichment), headers: options.headers };
     });
 
     await this.publish(enriched, rejections);
-    await this.seenEvents.remember(toPublish.map((f) => f.eventId), this.config.INGEST_DEDUPE_WINDOW_MS).catch((error) => {
-      this.logger.warn(`could not remember published event ids: ${describeError(error)}`);
+    await budget(this.seenEvents.remember(toPublish.map((f) => f.eventId), this.config.INGEST_DEDUPE_WINDOW_MS), 'remembering the ids').catch((error) => {
+      lookupFailed(`could not remember published event ids: ${describeError(error)}`);
     });
 
     const count = (status: string) => results.filter((r) => r.status === status).length;
@@ -107,12 +121,12 @@ export class IngestEventsUseCase {
   }
 
   /** Reference data is one source among three: when Redis fails the events go on, flagged. */
-  private async referenceFacts(events: EventIn[]): Promise<ReferenceFacts[] | null> {
+  private async referenceFacts(events: EventIn[], budget: <T>(lookup: Promise<T>, what: string) => Promise<T>, failed: (message: string) => void): Promise<ReferenceFacts[] | null> {
     if (events.length === 0) return [];
     try {
-      return await this.reference.lookup(events.map((e) => ({ merchantId: e.merchantId, ip: e.ip, deviceId: e.deviceId, emailDomain: emailDomainOf(e) })));
+      return await budget(this.reference.lookup(events.map((e) => ({ merchantId: e.merchantId, ip: e.ip, deviceId: e.deviceId, emailDomain: emailDomainOf(e) }))), 'the reference-data lookup');
     } catch (error) {
-      this.logger.warn(`reference data unavailable: ${describeError(error)}`);
+      failed(`reference data unavailable: ${describeError(error)}`);
       return null;
     }
   }

@@ -1,14 +1,15 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
-import { consumerGroup, type Alert, type Score, type TopicMap } from '@app/contracts';
+import { consumerGroup, DECISION_REPLY_HEADER, type Alert, type Score, type TopicMap } from '@app/contracts';
 import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { ScoringConfig } from '../scoring.config';
+import { DecisionReplyPublisher } from './decision-reply.publisher';
 import { parseEnrichedRecord } from './enriched-record.parser';
 import { positionedEvent, ScoreBatchService, type PositionedEvent } from './score-batch.service';
 
 export const SCORING_GROUP = 'scoring';
 
-/** events.enriched → ScoreBatchService → scores and alerts, keyed by user. */
+/** events.enriched → ScoreBatchService → scores and alerts, keyed by user; and the scores decisions wait for to their ingest instance. */
 @Injectable()
 export class ScoringConsumer implements OnApplicationBootstrap {
   constructor(
@@ -16,6 +17,7 @@ export class ScoringConsumer implements OnApplicationBootstrap {
     @Inject(TOPICS) private readonly topics: TopicMap,
     @Inject(APP_CONFIG) private readonly config: ScoringConfig,
     private readonly scoring: ScoreBatchService,
+    private readonly replies: DecisionReplyPublisher,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -33,15 +35,23 @@ export class ScoringConsumer implements OnApplicationBootstrap {
 
   private async handle(batch: RecordBatch, context: BatchContext): Promise<void> {
     const events: PositionedEvent[] = [];
+    /** Event id → the channel of the ingest instance waiting for its decision (POST /v1/decisions). */
+    const waiting = new Map<string, string>();
     for (const record of batch.records) {
       const event = parseEnrichedRecord(record);
-      if (typeof event === 'string') context.deadLetter(record, event);
-      else events.push(positionedEvent(record.offset, event));
+      if (typeof event === 'string') {
+        context.deadLetter(record, event);
+        continue;
+      }
+      events.push(positionedEvent(record.offset, event));
+      const replyTo = record.headers[DECISION_REPLY_HEADER];
+      if (replyTo !== undefined) waiting.set(event.eventId, replyTo);
     }
-    await this.scoring.scoreBatch(batch.topic, batch.partition, events, (scores, alerts) => this.publish(scores, alerts));
+    await this.scoring.scoreBatch(batch.topic, batch.partition, events, (scores, alerts) => this.publish(scores, alerts, waiting));
   }
 
-  private async publish(scores: Score[], alerts: Alert[]): Promise<void> {
+  private async publish(scores: Score[], alerts: Alert[], waiting: Map<string, string>): Promise<void> {
+    if (waiting.size > 0) this.replies.send(scores.flatMap((score) => (waiting.has(score.eventId) ? [{ channel: waiting.get(score.eventId) as string, score }] : [])));
     const toRecord = (value: Score | Alert) => ({ key: value.userId, value: JSON.stringify(value) });
     await Promise.all([
       scores.length > 0 ? this.bus.publish(this.topics.scores, scores.map(toRecord)) : undefined,

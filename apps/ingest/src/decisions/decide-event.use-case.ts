@@ -1,0 +1,146 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Counter, Histogram } from 'prom-client';
+import { describeError } from '@app/bus';
+import { DECISION_REPLY_HEADER, decisionOfScore, type Decision, type DegradedReason } from '@app/contracts';
+import { APP_CONFIG, withDeadline } from '@app/platform';
+import type { IngestConfig } from '../ingest.config';
+import { IngestEventsUseCase, IngestUnavailableError, type RejectionSink } from '../ingestion/ingest-events.use-case';
+import { DecisionReplies } from './decision-replies';
+import { DecisionStoreRepository } from './decision-store.repository';
+import { fallbackFor } from './decision-fallback';
+
+export type DecisionOutcome =
+  | { status: 'decided'; decision: Decision }
+  | { status: 'rejected'; reasons: string[] }
+  /** The event could not be stored durably before the deadline: no answer can be given for it. */
+  | { status: 'unavailable'; reason: string };
+
+const metrics = {
+  decisions: new Counter({ name: 'ingest_decisions_total', help: 'Decisions answered, by verdict and why degraded (none: scored in time)', labelNames: ['decision', 'degraded'] }),
+  duration: new Histogram({ name: 'ingest_decision_duration_seconds', help: 'Time to answer a decision, from its request to its answer', buckets: [0.002, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1] }),
+  unavailable: new Counter({ name: 'ingest_decisions_unavailable_total', help: 'Decisions refused because the event could not be stored before the deadline (503)' }),
+};
+
+/** How often a repeated request looks for the decision the first request is about to store. */
+const POLL_MS = 5;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * POST /v1/decisions (docs/decisions.md): the event goes into the stream like any other, with a header
+ * naming this instance's reply channel; the scoring instance that owns the user's partition scores it
+ * in its next batch, from the state the stream built, and publishes its Score to that channel as well
+ * as to `scores`. So the decision is the stream's score by construction, not a second implementation
+ * of it. Past the deadline the answer is the configured fallback, marked degraded; the event still
+ * flows and is scored once. Every answer is stored by event id, so a retry gets the same one.
+ */
+@Injectable()
+export class DecideEventUseCase {
+  private readonly logger = new Logger(DecideEventUseCase.name);
+  /** Decisions being made here, by event id: a retry arriving meanwhile waits for the same answer. */
+  private readonly inFlight = new Map<string, Promise<DecisionOutcome>>();
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: IngestConfig,
+    private readonly ingestEvents: IngestEventsUseCase,
+    private readonly replies: DecisionReplies,
+    private readonly store: DecisionStoreRepository,
+  ) {}
+
+  get inFlightCount(): number {
+    return this.inFlight.size;
+  }
+
+  async decide(item: unknown, timeoutMs: number, reject: RejectionSink): Promise<DecisionOutcome> {
+    const started = Date.now();
+    const event = withEventId(item);
+    const running = this.inFlight.get(event.eventId);
+    if (running) return running;
+    const decision = this.decideOnce(event.item, event.eventId, started + timeoutMs, reject).finally(() => {
+      this.inFlight.delete(event.eventId);
+      metrics.duration.observe((Date.now() - started) / 1000);
+    });
+    this.inFlight.set(event.eventId, decision);
+    return decision;
+  }
+
+  private async decideOnce(item: unknown, eventId: string, deadline: number, reject: RejectionSink): Promise<DecisionOutcome> {
+    const reply = this.replies.wait(eventId, deadline - Date.now());
+    const remaining = () => Math.max(1, deadline - Date.now());
+    let status: 'accepted' | 'duplicate';
+    try {
+      const outcome = await beforeDeadline(
+        this.ingestEvents.ingest([item], 'http', reject, { headers: { [DECISION_REPLY_HEADER]: this.replies.channel }, lookupBudgetMs: remaining() / 2 }),
+        remaining(),
+      );
+      if (outcome === LATE) throw new IngestUnavailableError('the bus did not store the event before the deadline');
+      const result = outcome.results[0];
+      if (result.status === 'rejected') {
+        this.replies.cancel(eventId);
+        return { status: 'rejected', reasons: result.reasons };
+      }
+      status = result.status;
+    } catch (error) {
+      this.replies.cancel(eventId);
+      if (!(error instanceof IngestUnavailableError)) throw error;
+      // Counted, not logged one by one: under overload a line per refusal would add to the overload.
+      metrics.unavailable.inc();
+      return { status: 'unavailable', reason: describeError(error) };
+    }
+    const type = (item as { type: string }).type;
+    if (status === 'duplicate') {
+      this.replies.cancel(eventId);
+      return this.decided(await this.decidedElsewhere(eventId, deadline, type));
+    }
+    const score = await reply;
+    return this.decided(score ? decisionOfScore(score) : this.fallback(eventId, type, 'deadline'));
+  }
+
+  /**
+   * The event was accepted before: by a request on another instance, whose decision will be stored
+   * shortly, or without a decision (POST /v1/events). Looks for the stored one until the deadline.
+   */
+  private async decidedElsewhere(eventId: string, deadline: number, type: string): Promise<Decision> {
+    for (;;) {
+      const stored = await withDeadline(this.store.find(eventId), Math.max(1, deadline - Date.now()), 'the decision store').catch(() => null);
+      if (stored) return stored;
+      if (Date.now() + POLL_MS >= deadline) return this.fallback(eventId, type, 'accepted_without_decision');
+      await sleep(POLL_MS);
+    }
+  }
+
+  /** Stores the answer (the first one stored wins, so concurrent requests agree) and counts it. */
+  private async decided(decision: Decision): Promise<DecisionOutcome> {
+    const answer = await this.store.keep(decision, this.config.INGEST_DEDUPE_WINDOW_MS).catch((error) => {
+      this.logger.warn(`decision ${decision.eventId} not stored (a retry may be decided again): ${describeError(error)}`);
+      return decision;
+    });
+    metrics.decisions.inc({ decision: answer.decision, degraded: answer.degradedReason ?? 'none' });
+    return { status: 'decided', decision: answer };
+  }
+
+  private fallback(eventId: string, type: string, reason: DegradedReason): Decision {
+    return { eventId, decision: fallbackFor(this.config.DECISION_FALLBACK, type), score: null, reasons: [{ code: `DEGRADED_${reason.toUpperCase()}` }], model: null, decidedAt: new Date().toISOString(), degraded: true, degradedReason: reason };
+  }
+}
+
+const LATE = Symbol('late');
+
+/** The work's result, or LATE once `ms` have passed (the work goes on unobserved: the race has handled its outcome). */
+async function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof LATE> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([work, new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The event with its id: the caller's, or a new one (a caller that retries must send its own). */
+function withEventId(item: unknown): { item: unknown; eventId: string } {
+  if (item === null || typeof item !== 'object' || Array.isArray(item)) return { item, eventId: randomUUID() };
+  const given = (item as { eventId?: unknown }).eventId;
+  if (typeof given === 'string') return { item, eventId: given };
+  const eventId = randomUUID();
+  return { item: { ...item, eventId }, eventId };
+}

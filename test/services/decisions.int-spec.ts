@@ -1,0 +1,171 @@
+import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
+import { topicNames, type Decision, type EnrichedEvent, type EventIn, type Score } from '@app/contracts';
+import { GeoLookup } from '@app/enrichment';
+import { DEFAULT_FEATURE_CONFIG, featureEventOf, FeatureReplay } from '@app/features';
+import { OnnxModel } from '@app/model';
+import { loadConfig } from '@app/platform';
+import { bootApp, busUrlsUnderTest, collectTopic, eventually, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
+import { ingestEnv } from '../../apps/ingest/src/ingest.config';
+import { IngestModule } from '../../apps/ingest/src/ingest.module';
+import { scoringEnv } from '../../apps/scoring/src/scoring.config';
+import { ScoringModule } from '../../apps/scoring/src/scoring.module';
+import { round } from '../../apps/scoring/src/scoring/decide';
+import { simulationOptions } from '../../tools/simulate/simulate';
+import { simulate, withIdPrefix } from '../../tools/simulate/simulation';
+
+const KEY = 'decide-key-0123456789abcdef0123456789';
+type Sent = EventIn & { eventId: string };
+
+/**
+ * POST /v1/decisions on the real ingest and scoring services, on both engines: the decision is the
+ * score the stream gives the same event from the same state (checked against the Score on `scores`
+ * and against the offline computation training uses), also for users whose state is only in Redis
+ * after the scoring instance changed; past its deadline the answer is the fallback, and the event is
+ * still scored once; a second ask gets the first answer.
+ */
+describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
+  const prefix = `${uniqueName(`decide-${engine}`)}.`;
+  const topics = topicNames(prefix);
+  const env = {
+    API_KEYS: `decide+ingest=${KEY}`, LOG_LEVEL: 'silent', BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', REDIS_URL: testEnv.redisUrl,
+    SCORING_STATE_PREFIX: uniqueName('decide-state'), INGEST_ROLES: 'http', DECISION_MAX_TIMEOUT_MS: '30000',
+  };
+  let bus: MessageBus;
+  let ingest: BootedApp;
+  let scoring: BootedApp | null = null;
+  const startScoring = async () => (scoring = await untilReady(await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, env)), 'scoring')));
+  const stopScoring = async () => {
+    await scoring?.close();
+    scoring = null;
+  };
+  const call = (path: string, body: unknown) => fetch(`${ingest.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const decide = async (event: unknown, timeoutMs?: number) => {
+    const response = await call('/v1/decisions', { event, ...(timeoutMs ? { timeoutMs } : {}) });
+    return { status: response.status, body: (await response.json()) as Decision & { error?: { code: string; details?: { reasons: string[] } } } };
+  };
+  const send = async (events: Sent[]) => {
+    for (let i = 0; i < events.length; i += 500) {
+      const response = await call('/v1/events', events.slice(i, i + 500));
+      expect(response.status).toBe(202);
+    }
+  };
+
+  beforeAll(async () => {
+    bus = createBus({ url: busUrl, clientId: 'decide-test', logger: silentBusLogger });
+    await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: 2 })));
+    ingest = await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env)), 'ingest', { bodyParser: false });
+    await startScoring();
+  }, 60_000);
+
+  afterAll(async () => {
+    await stopScoring();
+    await ingest?.close();
+    await bus.deleteTopics(Object.values(topics));
+    await bus.close();
+  });
+
+  it('answers with the score the stream gives the same event from the same state, also after the scoring instance changed', async () => {
+    const run = uniqueName('d');
+    const geo = await GeoLookup.open();
+    const events = [...simulate(simulationOptions({ seed: '11', customers: '150', terminals: '300', days: '9' }, geo))].map(({ event }) => withIdPrefix(event, `${run}-`) as Sent);
+    const start = Date.parse(events[0].occurredAt);
+    // The last four days' payments are decided (every second one); the rest is streamed in between.
+    const decided = new Set(events.filter((e, i) => e.type === 'transaction' && Date.parse(e.occurredAt) >= start + 5 * 86_400_000 && i % 2 === 0).map((e) => e.eventId));
+    const restartAt = events.findIndex((e) => Date.parse(e.occurredAt) >= start + 7 * 86_400_000);
+    const enriched = await collectTopic(bus, topics.enriched, topics.invalid);
+    const scores = await collectTopic(bus, topics.scores, topics.invalid);
+    const answers = new Map<string, Decision>();
+    let pending: Sent[] = [];
+    for (const [i, event] of events.entries()) {
+      if (i === restartAt) {
+        // Another instance takes the partitions over: every user's state is then only in Redis.
+        await send(pending);
+        pending = [];
+        await stopScoring();
+        await startScoring();
+      }
+      if (!decided.has(event.eventId)) {
+        pending.push(event);
+        continue;
+      }
+      await send(pending);
+      pending = [];
+      const { status, body } = await decide(event, 20_000);
+      expect(status).toBe(200);
+      answers.set(event.eventId, body);
+    }
+    await send(pending);
+    expect(answers.size).toBeGreaterThan(150);
+    expect([...answers.values()].filter((a) => a.degraded)).toEqual([]);
+
+    // Each decision is the Score the stream published for that event, once.
+    const scored = events.filter((e) => e.type !== 'chargeback').length;
+    await eventually(() => expect(new Set(scores.values().map((s: Score) => s.eventId)).size).toBe(scored), { timeoutMs: 60_000 });
+    const streamed = new Map(scores.values().map((s: Score) => [s.eventId, s]));
+    const disagreements = [...answers].filter(([id, a]) => {
+      const s = streamed.get(id) as Score;
+      return a.score !== s.score || a.decision !== s.decision || JSON.stringify(a.reasons) !== JSON.stringify(s.reasons);
+    });
+    expect(disagreements).toEqual([]);
+    expect(scores.values().filter((s: Score) => decided.has(s.eventId))).toHaveLength(answers.size);
+
+    // And the score training's offline computation gives the same events in the same order.
+    await eventually(() => expect(enriched.records.length).toBe(events.length));
+    const order = new Map(events.map((e, i) => [e.eventId, i]));
+    const inOrder = (enriched.values() as EnrichedEvent[]).sort((a, b) => (order.get(a.eventId) as number) - (order.get(b.eventId) as number));
+    const model = await OnnxModel.load('models/default/manifest.json');
+    const replay = new FeatureReplay(model.manifest.features, DEFAULT_FEATURE_CONFIG);
+    const rows: number[] = [];
+    const ids: string[] = [];
+    for (const event of inOrder) {
+      const { values } = replay.process(featureEventOf(event));
+      if (decided.has(event.eventId)) {
+        rows.push(...values);
+        ids.push(event.eventId);
+      }
+    }
+    const offline = await model.score(Float32Array.from(rows), ids.length);
+    await model.release();
+    expect(ids.filter((id, i) => round(offline[i]) !== answers.get(id)?.score)).toEqual([]);
+    await Promise.all([enriched.consumer.stop(), scores.consumer.stop()]);
+  }, 300_000);
+
+  it('answers the fallback past the deadline, scores the event once all the same, and answers a second ask as the first', async () => {
+    const payment = { eventId: uniqueName('pay'), type: 'transaction' as const, userId: uniqueName('u'), occurredAt: new Date(Date.now() - 1_000).toISOString(), amount: 42, currency: 'EUR', merchantId: 'm-1' };
+    const scores = await collectTopic(bus, topics.scores, topics.invalid);
+    await stopScoring();
+    const asked = Date.now();
+    const first = await decide(payment, 150);
+    expect(Date.now() - asked).toBeLessThan(1_000);
+    expect(first).toEqual({ status: 200, body: { eventId: payment.eventId, decision: 'review', score: null, reasons: [{ code: 'DEGRADED_DEADLINE' }], model: null, decidedAt: expect.any(String), degraded: true, degradedReason: 'deadline' } });
+    expect(await decide(payment, 150)).toEqual(first);
+
+    await startScoring();
+    await eventually(() => expect(scores.values().filter((s: Score) => s.eventId === payment.eventId)).toHaveLength(1), { timeoutMs: 60_000 });
+    expect(await decide(payment)).toEqual(first);
+
+    // Sent as an event first, then asked: no decision of its own was made, and it is not scored again.
+    const streamed = { ...payment, eventId: uniqueName('pay') };
+    await send([streamed]);
+    const late = await decide(streamed, 100);
+    expect(late.body).toMatchObject({ eventId: streamed.eventId, decision: 'review', degraded: true, degradedReason: 'accepted_without_decision' });
+    await eventually(() => expect(scores.values().filter((s: Score) => s.eventId === streamed.eventId)).toHaveLength(1), { timeoutMs: 30_000 });
+    await scores.consumer.stop();
+    expect(scores.values().filter((s: Score) => s.eventId === payment.eventId || s.eventId === streamed.eventId)).toHaveLength(2);
+  }, 120_000);
+
+  it('refuses what it cannot decide, with the reasons', async () => {
+    const invalid = await decide({ type: 'transaction', userId: 'u-1', occurredAt: new Date().toISOString(), amount: -1, currency: 'EUR' });
+    expect(invalid).toMatchObject({ status: 422, body: { error: { code: 'INVALID_EVENT', details: { reasons: ['amount: must not be negative'] } } } });
+    const bodies: Array<[string, number, string]> = [
+      ['not json', 400, 'INVALID_JSON'],
+      ['[]', 400, 'INVALID_REQUEST'],
+      [JSON.stringify({ type: 'transaction' }), 400, 'INVALID_REQUEST'],
+      [JSON.stringify({ event: {}, timeoutMs: 31_000 }), 400, 'INVALID_REQUEST'],
+    ];
+    for (const [body, status, code] of bodies) {
+      const response = await call('/v1/decisions', body);
+      expect([response.status, ((await response.json()) as { error: { code: string } }).error.code]).toEqual([status, code]);
+    }
+  });
+});
