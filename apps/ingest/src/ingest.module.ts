@@ -6,6 +6,7 @@ import { DecideEventUseCase } from './decisions/decide-event.use-case';
 import { DecisionReplies } from './decisions/decision-replies';
 import { DecisionStoreRepository } from './decisions/decision-store.repository';
 import { DecisionsController } from './decisions/decisions.controller';
+import { EventLoopLag } from './decisions/event-loop-lag';
 import { EnrichService, GEO_LOOKUP } from './enrichment/enrich.service';
 import { EventsController } from './events/events.controller';
 import type { IngestConfig } from './ingest.config';
@@ -46,6 +47,7 @@ export class IngestModule {
               { provide: TokenBuckets, useFactory: () => new TokenBuckets(config.INGEST_RATE_LIMIT_PER_SECOND, config.INGEST_RATE_LIMIT_BURST) },
               DecisionReplies,
               DecisionStoreRepository,
+              EventLoopLag,
               DecideEventUseCase,
             ]
           : []),

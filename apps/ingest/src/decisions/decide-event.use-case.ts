@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { describeError } from '@app/bus';
 import { DECISION_REPLY_HEADER, decisionOfScore, type Decision, type DegradedReason } from '@app/contracts';
@@ -19,11 +19,14 @@ export type DecisionOutcome =
 const metrics = {
   decisions: new Counter({ name: 'ingest_decisions_total', help: 'Decisions answered, by verdict and why degraded (none: scored in time)', labelNames: ['decision', 'degraded'] }),
   duration: new Histogram({ name: 'ingest_decision_duration_seconds', help: 'Time to answer a decision, from its request to its answer', buckets: [0.002, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1] }),
-  unavailable: new Counter({ name: 'ingest_decisions_unavailable_total', help: 'Decisions refused because the event could not be stored before the deadline (503)' }),
+  unstored: new Counter({ name: 'ingest_decisions_unstored_total', help: 'Decisions answered but not stored in time (the decision store slow or down): asked again, they are decided again' }),
+  unavailable: new Counter({ name: 'ingest_decisions_unavailable_total', help: 'Decisions refused (503), by why: the event not stored before the deadline (bus), or the process overloaded', labelNames: ['reason'] }),
 };
 
 /** How often a repeated request looks for the decision the first request is about to store. */
 const POLL_MS = 5;
+/** The least time storing an answer gets, even when the deadline has come (the fallback is given at it). */
+const STORE_GRACE_MS = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -36,7 +39,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 @Injectable()
 export class DecideEventUseCase {
-  private readonly logger = new Logger(DecideEventUseCase.name);
   /** Decisions being made here, by event id: a retry arriving meanwhile waits for the same answer. */
   private readonly inFlight = new Map<string, Promise<DecisionOutcome>>();
 
@@ -49,6 +51,11 @@ export class DecideEventUseCase {
 
   get inFlightCount(): number {
     return this.inFlight.size;
+  }
+
+  /** A decision refused before any work, the process being overloaded. */
+  countOverloaded(): void {
+    metrics.unavailable.inc({ reason: 'overloaded' });
   }
 
   async decide(item: unknown, timeoutMs: number, reject: RejectionSink): Promise<DecisionOutcome> {
@@ -84,16 +91,16 @@ export class DecideEventUseCase {
       this.replies.cancel(eventId);
       if (!(error instanceof IngestUnavailableError)) throw error;
       // Counted, not logged one by one: under overload a line per refusal would add to the overload.
-      metrics.unavailable.inc();
+      metrics.unavailable.inc({ reason: 'bus' });
       return { status: 'unavailable', reason: describeError(error) };
     }
     const type = (item as { type: string }).type;
     if (status === 'duplicate') {
       this.replies.cancel(eventId);
-      return this.decided(await this.decidedElsewhere(eventId, deadline, type));
+      return this.decided(await this.decidedElsewhere(eventId, deadline, type), deadline);
     }
     const score = await reply;
-    return this.decided(score ? decisionOfScore(score) : this.fallback(eventId, type, 'deadline'));
+    return this.decided(score ? decisionOfScore(score) : this.fallback(eventId, type, 'deadline'), deadline);
   }
 
   /**
@@ -109,10 +116,14 @@ export class DecideEventUseCase {
     }
   }
 
-  /** Stores the answer (the first one stored wins, so concurrent requests agree) and counts it. */
-  private async decided(decision: Decision): Promise<DecisionOutcome> {
-    const answer = await this.store.keep(decision, this.config.INGEST_DEDUPE_WINDOW_MS).catch((error) => {
-      this.logger.warn(`decision ${decision.eventId} not stored (a retry may be decided again): ${describeError(error)}`);
+  /**
+   * Stores the answer (the first one stored wins, so concurrent requests agree) and counts it. The
+   * store gets what is left of the deadline, at least STORE_GRACE_MS: a store that is slow or down
+   * costs the answer its idempotence (counted), never its time.
+   */
+  private async decided(decision: Decision, deadline: number): Promise<DecisionOutcome> {
+    const answer = await withDeadline(this.store.keep(decision, this.config.INGEST_DEDUPE_WINDOW_MS), Math.max(STORE_GRACE_MS, deadline - Date.now()), 'the decision store').catch(() => {
+      metrics.unstored.inc();
       return decision;
     });
     metrics.decisions.inc({ decision: answer.decision, degraded: answer.degradedReason ?? 'none' });

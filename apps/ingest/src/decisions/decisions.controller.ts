@@ -10,6 +10,7 @@ import type { IngestConfig } from '../ingest.config';
 import { TokenBuckets } from '../rate-limit/token-bucket';
 import { DecideEventUseCase } from './decide-event.use-case';
 import { DECISION_REQUEST_SCHEMA, DECISION_SCHEMA } from './decisions.openapi';
+import { EventLoopLag } from './event-loop-lag';
 
 /** One event and its options: far below the events endpoint's limit. */
 const MAX_BODY_BYTES = 64 * 1024;
@@ -21,6 +22,7 @@ export class DecisionsController {
   constructor(
     private readonly decisions: DecideEventUseCase,
     private readonly rateLimits: TokenBuckets,
+    private readonly loopLag: EventLoopLag,
     @Inject(APP_CONFIG) private readonly config: IngestConfig,
   ) {}
 
@@ -46,13 +48,18 @@ export class DecisionsController {
       response.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
       throw new ApiError(429, 'RATE_LIMITED', `this API key is over ${this.config.INGEST_RATE_LIMIT_PER_SECOND} events/s; retry in ${Math.ceil(waitMs / 1000)} s`);
     }
-    if (this.decisions.inFlightCount >= this.config.DECISION_MAX_IN_FLIGHT) {
+    // The request waited about as long as the event loop lags before this line ran: that time is
+    // the caller's too. With less than half its deadline left it would most likely end in the
+    // fallback after all the work, and the work is what an overloaded process cannot afford.
+    const lag = Math.round(this.loopLag.ms);
+    if (this.decisions.inFlightCount >= this.config.DECISION_MAX_IN_FLIGHT || lag > timeoutMs / 2) {
+      this.decisions.countOverloaded();
       response.setHeader('Retry-After', '1');
-      throw new ApiError(503, 'OVERLOADED', `${this.config.DECISION_MAX_IN_FLIGHT} decisions are in progress here; use your fallback and retry shortly`);
+      throw new ApiError(503, 'OVERLOADED', `this ingest process is overloaded (${this.decisions.inFlightCount} decisions in progress, ${lag} ms behind); use your fallback and retry with the same eventId shortly`);
     }
 
     const requestId = randomUUID();
-    const outcome = await this.decisions.decide(event, timeoutMs, (_, reasons) => invalidEventRecord(requestId, 0, event, reasons));
+    const outcome = await this.decisions.decide(event, timeoutMs - lag, (_, reasons) => invalidEventRecord(requestId, 0, event, reasons));
     if (outcome.status === 'rejected') throw new ApiError(422, 'INVALID_EVENT', 'the event is not valid', { reasons: outcome.reasons });
     if (outcome.status === 'unavailable') {
       response.setHeader('Retry-After', '1');

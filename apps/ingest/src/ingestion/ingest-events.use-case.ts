@@ -112,9 +112,11 @@ export class IngestEventsUseCase {
     });
 
     await this.publish(enriched, rejections);
-    await budget(this.seenEvents.remember(toPublish.map((f) => f.eventId), this.config.INGEST_DEDUPE_WINDOW_MS), 'remembering the ids').catch((error) => {
+    const remembered = budget(this.seenEvents.remember(toPublish.map((f) => f.eventId), this.config.INGEST_DEDUPE_WINDOW_MS), 'remembering the ids').catch((error) => {
       lookupFailed(`could not remember published event ids: ${describeError(error)}`);
     });
+    // The events are stored: a caller with a deadline does not wait for their ids to be remembered too.
+    if (options.lookupBudgetMs === undefined) await remembered;
 
     const count = (status: string) => results.filter((r) => r.status === status).length;
     return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results };
