@@ -37,7 +37,7 @@ export class DecisionsController {
   @ApiOkResponse({ description: 'The decision (degraded: the fallback, given past the deadline)', schema: DECISION_SCHEMA })
   @ApiResponse({ status: 422, description: 'The event is not valid: the reasons, one per problem' })
   @ApiResponse({ status: 429, description: 'Over this key\'s rate: retry after Retry-After seconds' })
-  @ApiResponse({ status: 503, description: 'The event could not be stored durably in time, or too many decisions are in progress: use your own fallback, and retry with the same eventId after Retry-After' })
+  @ApiResponse({ status: 503, description: 'The event could not be stored durably in time, or this process is overloaded: use your own fallback, and retry with the same eventId after Retry-After' })
   async decide(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Decision> {
     const body = await readBody(request, MAX_BODY_BYTES);
     if (!body) throw new ApiError(413, 'BODY_TOO_LARGE', `the body may be at most ${MAX_BODY_BYTES} bytes`);
