@@ -67,7 +67,7 @@ async function handle(request: ToProducerThread): Promise<void> {
     } else {
       connected ??= producer.connect();
       await connected;
-      await producer.sendBatch({ acks: -1, topicMessages: request.topicMessages });
+      await sendThroughInterruptedAuthentication(() => producer.sendBatch({ acks: -1, topicMessages: request.topicMessages }));
     }
     post({ type: 'done', id: request.id });
   } catch (error) {
@@ -80,6 +80,25 @@ async function handle(request: ToProducerThread): Promise<void> {
       // which at-least-once consumers absorb.
       await disconnect();
       producer = newProducer();
+    }
+  }
+}
+
+/**
+ * A connection reset or a timeout while authenticating is the network or a restarting broker, not the
+ * credentials, but kafkajs marks every SASL failure as final (tulios/kafkajs#1550): a broker restart
+ * on a SASL listener then failed the send. Sent again, on the same producer, within the retry policy:
+ * nothing was produced on a connection that never authenticated, so its sequences stay valid.
+ */
+async function sendThroughInterruptedAuthentication<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const e = error as Error;
+      const interrupted = e.name === 'KafkaJSSASLAuthenticationError' && /Connection error|Connection closed|timed out/i.test(e.message);
+      if (!interrupted || attempt >= KAFKA_RETRY.retries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(KAFKA_RETRY.maxRetryTime, KAFKA_RETRY.initialRetryTime * 2 ** attempt)));
     }
   }
 }
