@@ -158,6 +158,7 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
     const invalid = await decide({ type: 'transaction', userId: 'u-1', occurredAt: new Date().toISOString(), amount: -1, currency: 'EUR' });
     expect(invalid).toMatchObject({ status: 422, body: { error: { code: 'INVALID_EVENT', details: { reasons: ['amount: must not be negative'] } } } });
     const bodies: Array<[string, number, string]> = [
+      [JSON.stringify({ event: { type: 'chargeback', userId: 'u-1', occurredAt: new Date().toISOString(), properties: { originalEventId: 'pay-1' } } }), 422, 'NOT_DECIDED'],
       ['not json', 400, 'INVALID_JSON'],
       ['[]', 400, 'INVALID_REQUEST'],
       [JSON.stringify({ type: 'transaction' }), 400, 'INVALID_REQUEST'],

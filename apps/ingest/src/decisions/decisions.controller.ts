@@ -35,7 +35,7 @@ export class DecisionsController {
   })
   @ApiBody({ schema: DECISION_REQUEST_SCHEMA })
   @ApiOkResponse({ description: 'The decision (degraded: the fallback, given past the deadline)', schema: DECISION_SCHEMA })
-  @ApiResponse({ status: 422, description: 'The event is not valid: the reasons, one per problem' })
+  @ApiResponse({ status: 422, description: 'The event is not valid (INVALID_EVENT: the reasons, one per problem), or is a chargeback, which is not decided (NOT_DECIDED)' })
   @ApiResponse({ status: 429, description: 'Over this key\'s rate: retry after Retry-After seconds' })
   @ApiResponse({ status: 503, description: 'The event could not be stored durably in time, or this process is overloaded: use your own fallback, and retry with the same eventId after Retry-After' })
   async decide(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Decision> {
@@ -80,6 +80,8 @@ export class DecisionsController {
     const unknown = Object.keys(rest);
     if (unknown.length > 0) throw new ApiError(400, 'INVALID_REQUEST', `unknown fields: ${unknown.join(', ')} (the event goes under "event")`);
     if (event === undefined) throw new ApiError(400, 'INVALID_REQUEST', '"event" is required');
+    // A chargeback labels a payment decided long ago; nothing waits on it, and scoring does not score it.
+    if ((event as { type?: unknown } | null)?.type === 'chargeback') throw new ApiError(422, 'NOT_DECIDED', 'chargebacks are labels, not decided: send them to POST /v1/events');
     if (timeoutMs === undefined) return { event, timeoutMs: this.config.DECISION_TIMEOUT_MS };
     if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > this.config.DECISION_MAX_TIMEOUT_MS) {
       throw new ApiError(400, 'INVALID_REQUEST', `"timeoutMs" must be a whole number of ms from 1 to ${this.config.DECISION_MAX_TIMEOUT_MS}`);
