@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { describeError } from '@app/bus';
 import { DECISION_REPLY_HEADER, decisionOfScore, type Decision, type DegradedReason } from '@app/contracts';
-import { APP_CONFIG, withDeadline } from '@app/platform';
+import { APP_CONFIG, DeadlineExceededError, withDeadline } from '@app/platform';
 import type { IngestConfig } from '../ingest.config';
 import { IngestEventsUseCase, IngestUnavailableError, type RejectionSink } from '../ingestion/ingest-events.use-case';
 import { DecisionReplies } from './decision-replies';
@@ -76,11 +76,11 @@ export class DecideEventUseCase {
     const remaining = () => Math.max(1, deadline - Date.now());
     let status: 'accepted' | 'duplicate';
     try {
-      const outcome = await beforeDeadline(
+      const outcome = await withDeadline(
         this.ingestEvents.ingest([item], 'http', reject, { headers: { [DECISION_REPLY_HEADER]: this.replies.channel }, lookupBudgetMs: remaining() / 2 }),
         remaining(),
+        'the bus',
       );
-      if (outcome === LATE) throw new IngestUnavailableError('the bus did not store the event before the deadline');
       const result = outcome.results[0];
       if (result.status === 'rejected') {
         this.replies.cancel(eventId);
@@ -89,7 +89,7 @@ export class DecideEventUseCase {
       status = result.status;
     } catch (error) {
       this.replies.cancel(eventId);
-      if (!(error instanceof IngestUnavailableError)) throw error;
+      if (!(error instanceof IngestUnavailableError) && !(error instanceof DeadlineExceededError)) throw error;
       // Counted, not logged one by one: under overload a line per refusal would add to the overload.
       metrics.unavailable.inc({ reason: 'bus' });
       return { status: 'unavailable', reason: describeError(error) };
@@ -132,18 +132,6 @@ export class DecideEventUseCase {
 
   private fallback(eventId: string, type: string, reason: DegradedReason): Decision {
     return { eventId, decision: fallbackFor(this.config.DECISION_FALLBACK, type), score: null, reasons: [{ code: `DEGRADED_${reason.toUpperCase()}` }], model: null, decidedAt: new Date().toISOString(), degraded: true, degradedReason: reason };
-  }
-}
-
-const LATE = Symbol('late');
-
-/** The work's result, or LATE once `ms` have passed (the work goes on unobserved: the race has handled its outcome). */
-async function beforeDeadline<T>(work: Promise<T>, ms: number): Promise<T | typeof LATE> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([work, new Promise<typeof LATE>((resolve) => (timer = setTimeout(() => resolve(LATE), ms)))]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 
