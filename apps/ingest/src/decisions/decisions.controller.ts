@@ -3,10 +3,11 @@ import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import type { Decision } from '@app/contracts';
-import { ApiError, APP_CONFIG, RequireScope, type KeyedRequest } from '@app/platform';
+import { ApiError, APP_CONFIG, RequireScope } from '@app/platform';
 import { invalidEventRecord } from '../events/invalid-event-record';
 import { readBody } from '../events/read-body';
 import type { IngestConfig } from '../ingest.config';
+import { refuseOverRate } from '../rate-limit/refuse-over-rate';
 import { TokenBuckets } from '../rate-limit/token-bucket';
 import { DecideEventUseCase } from './decide-event.use-case';
 import { DECISION_REQUEST_SCHEMA, DECISION_SCHEMA } from './decisions.openapi';
@@ -43,11 +44,7 @@ export class DecisionsController {
     if (!body) throw new ApiError(413, 'BODY_TOO_LARGE', `the body may be at most ${MAX_BODY_BYTES} bytes`);
     const { event, timeoutMs } = this.parse(body);
 
-    const waitMs = this.rateLimits.take((request as KeyedRequest).apiKeyName ?? 'unnamed', 1);
-    if (waitMs > 0) {
-      response.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
-      throw new ApiError(429, 'RATE_LIMITED', `this API key is over ${this.config.INGEST_RATE_LIMIT_PER_SECOND} events/s; retry in ${Math.ceil(waitMs / 1000)} s`);
-    }
+    refuseOverRate(this.rateLimits, request, response, 1, this.config.INGEST_RATE_LIMIT_PER_SECOND);
     // The request waited about as long as the event loop lags before this line ran: that time is
     // the caller's too. With less than half its deadline left it would most likely end in the
     // fallback after all the work, and the work is what an overloaded process cannot afford.

@@ -2,9 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiError, APP_CONFIG, RequireScope, type KeyedRequest } from '@app/platform';
+import { ApiError, APP_CONFIG, RequireScope } from '@app/platform';
 import type { IngestConfig } from '../ingest.config';
 import { IngestEventsUseCase, IngestUnavailableError, type IngestOutcome } from '../ingestion/ingest-events.use-case';
+import { refuseOverRate } from '../rate-limit/refuse-over-rate';
 import { TokenBuckets } from '../rate-limit/token-bucket';
 import { readBody } from './read-body';
 import { invalidEventRecord } from './invalid-event-record';
@@ -36,13 +37,7 @@ export class EventsController {
     const parsed = parseRequestBody(request.headers['content-type'], body, this.config.INGEST_MAX_EVENTS_PER_REQUEST);
     if (!parsed.ok) throw new ApiError(parsed.status, parsed.code, parsed.message);
 
-    // Per configured key (the guard named it): `bearer K` and `BEARER  K` are one client, and the
-    // buckets are as many as the keys, however many headers are tried.
-    const waitMs = this.rateLimits.take((request as KeyedRequest).apiKeyName ?? 'unnamed', parsed.items.length);
-    if (waitMs > 0) {
-      response.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
-      throw new ApiError(429, 'RATE_LIMITED', `this API key is over ${this.config.INGEST_RATE_LIMIT_PER_SECOND} events/s; retry in ${Math.ceil(waitMs / 1000)} s`);
-    }
+    refuseOverRate(this.rateLimits, request, response, parsed.items.length, this.config.INGEST_RATE_LIMIT_PER_SECOND);
 
     const requestId = randomUUID();
     let outcome: IngestOutcome;
