@@ -2,6 +2,7 @@ import type { Score } from './score';
 
 /** The verdicts a decision may give, the stream's and the fallbacks'. */
 export type Verdict = Score['decision'];
+export const VERDICTS: readonly Verdict[] = ['allow', 'review', 'block'];
 
 /** Why an answer is the configured fallback rather than the scoring path's verdict. */
 export type DegradedReason =

@@ -1,6 +1,4 @@
-import { EVENT_TYPES, type Verdict } from '@app/contracts';
-
-const VERDICTS: readonly Verdict[] = ['allow', 'review', 'block'];
+import { EVENT_TYPES, VERDICTS, type Verdict } from '@app/contracts';
 
 /** The verdict given when a decision cannot be made in time, per event type ('*': every other type). */
 export type FallbackPolicy = ReadonlyMap<string, Verdict>;

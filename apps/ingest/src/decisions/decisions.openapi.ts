@@ -1,8 +1,8 @@
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { EVENT_TYPES } from '@app/contracts';
+import { EVENT_TYPES, ID, VERDICTS } from '@app/contracts';
 
-const verdict: SchemaObject = { type: 'string', enum: ['allow', 'review', 'block'] };
-const id = (description: string): SchemaObject => ({ type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$', description });
+const verdict: SchemaObject = { type: 'string', enum: [...VERDICTS] };
+const id = (description: string): SchemaObject => ({ type: 'string', pattern: ID.source, description });
 
 /** The event of the contract (DESIGN.md, "Event in"; libs/contracts/src/event-in.schema.ts), for SDK generators. */
 export const EVENT_SCHEMA: SchemaObject = {
