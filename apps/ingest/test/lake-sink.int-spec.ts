@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TransientError, createBus, silentBusLogger, type BatchContext, type BusRecord } from '@app/bus';
+import { TransientError, createBus, silentBusLogger, type BatchContext, type BusRecord, type RecordBatch } from '@app/bus';
 import { topicNames, type EnrichedEvent } from '@app/contracts';
 import { loadConfig } from '@app/platform';
 import { bootApp, busUrlsUnderTest, eventually, readLake, testEnv, uniqueName, type BootedApp } from '@app/testing';
@@ -29,6 +29,9 @@ const record = (partition: number, offset: string, event: unknown): BusRecord =>
 const kafkaRecords = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => record(0, String(from + k), enrichedEvent(from + k)));
 const redisRecords = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => record(1, `1700000000000-${from + k}`, enrichedEvent(10_000 + from + k)));
 
+/** A batch of a partition this sink has held since its last batch (RecordBatch.newlyAssigned: false) unless told otherwise. */
+const batchOf = (partition: number, records: BusRecord[], newlyAssigned = false): RecordBatch => ({ topic: 'events.enriched', partition, records, newlyAssigned });
+
 function collectingContext() {
   const deadLetters: Array<{ offset: string; reason: string }> = [];
   const context: BatchContext = { deadLetter: (r, reason) => deadLetters.push({ offset: r.offset, reason }) };
@@ -47,9 +50,9 @@ describe('lake sink: files', () => {
   it('skips a copy of a recent event published again at a new offset (ingest crashed before answering)', async () => {
     const { context } = collectingContext();
     const lake = sink();
-    await lake.write({ topic: 'events.enriched', partition: 0, records: kafkaRecords(0, 10) }, context);
+    await lake.write(batchOf(0, kafkaRecords(0, 10)), context);
     const copies = [5, 6, 7].map((i, k) => record(0, String(10 + k), enrichedEvent(i)));
-    const summary = await lake.write({ topic: 'events.enriched', partition: 0, records: [...copies, record(0, '13', enrichedEvent(13)), record(0, '14', enrichedEvent(13))] }, context);
+    const summary = await lake.write(batchOf(0, [...copies, record(0, '13', enrichedEvent(13)), record(0, '14', enrichedEvent(13))]), context);
     expect(summary).toMatchObject({ rows: 1, skipped: 4 });
     expect((await readLake(lakeDir, 'event_id')).map((r) => r.event_id).sort()).toEqual([...Array.from({ length: 10 }, (_, i) => `e-${i}`), 'e-13'].sort());
   });
@@ -57,15 +60,15 @@ describe('lake sink: files', () => {
   it('writes every event once when batches are redelivered cut differently, also after a restart', async () => {
     const { context } = collectingContext();
     const first = sink();
-    await first.write({ topic: 'events.enriched', partition: 0, records: kafkaRecords(0, 60) }, context);
-    await first.write({ topic: 'events.enriched', partition: 1, records: redisRecords(0, 60) }, context);
+    await first.write(batchOf(0, kafkaRecords(0, 60)), context);
+    await first.write(batchOf(1, redisRecords(0, 60)), context);
     // The commit was lost: the same records come again, in a longer batch.
-    expect(await first.write({ topic: 'events.enriched', partition: 0, records: kafkaRecords(0, 100) }, context)).toEqual({ rows: 40, files: 3, bytes: expect.any(Number), skipped: 60 });
+    expect(await first.write(batchOf(0, kafkaRecords(0, 100)), context)).toEqual({ rows: 40, files: 3, bytes: expect.any(Number), skipped: 60 });
 
     // A restarted sink knows only what is on disk.
     const restarted = sink();
-    expect(await restarted.write({ topic: 'events.enriched', partition: 0, records: kafkaRecords(40, 120) }, context)).toEqual({ rows: 20, files: 3, bytes: expect.any(Number), skipped: 60 });
-    expect(await restarted.write({ topic: 'events.enriched', partition: 1, records: redisRecords(30, 90) }, context)).toEqual({ rows: 30, files: 3, bytes: expect.any(Number), skipped: 30 });
+    expect(await restarted.write(batchOf(0, kafkaRecords(40, 120)), context)).toEqual({ rows: 20, files: 3, bytes: expect.any(Number), skipped: 60 });
+    expect(await restarted.write(batchOf(1, redisRecords(30, 90)), context)).toEqual({ rows: 30, files: 3, bytes: expect.any(Number), skipped: 30 });
 
     const rows = await readLake(lakeDir, 'event_id, strftime(dt, \'%Y-%m-%d\') as dt, hour, bus_partition, bus_offset');
     const ids = rows.map((r) => r.event_id as string);
@@ -84,10 +87,23 @@ describe('lake sink: files', () => {
     expect(paths.filter((p) => p.endsWith('.tmp'))).toEqual([]);
   });
 
+  it('writes a partition once when it moves to another sink whose view of the folders is older than the files', async () => {
+    const { context } = collectingContext();
+    const [a, b] = [sink(), sink()];
+    await b.write(batchOf(1, redisRecords(0, 30)), context); // b lists the hour folders now
+    await a.write(batchOf(0, kafkaRecords(0, 60)), context); // a writes partition 0, then dies before committing
+    // Partition 0 moves to b, which gets it from the last commit: records a already wrote come again.
+    expect(await b.write(batchOf(0, kafkaRecords(0, 100), true), context)).toEqual({ rows: 40, files: 3, bytes: expect.any(Number), skipped: 60 });
+
+    const ids = (await readLake(lakeDir, 'event_id')).map((r) => r.event_id as string);
+    expect(ids).toHaveLength(100 + 30);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('dead-letters records that are not enriched events and writes the rest', async () => {
     const { context, deadLetters } = collectingContext();
     const records = [record(0, '0', enrichedEvent(0)), record(0, '1', '{"eventId":'), record(0, '2', { eventId: 'x' }), record(0, '3', { ...enrichedEvent(3), occurredAt: 'yesterday' }), record(0, '4', enrichedEvent(4))];
-    expect(await sink().write({ topic: 'events.enriched', partition: 0, records }, context)).toEqual({ rows: 2, files: 2, bytes: expect.any(Number), skipped: 0 });
+    expect(await sink().write(batchOf(0, records), context)).toEqual({ rows: 2, files: 2, bytes: expect.any(Number), skipped: 0 });
     expect(deadLetters).toEqual([
       { offset: '1', reason: expect.stringMatching(/^not an enriched event: invalid JSON/) },
       { offset: '2', reason: 'not an enriched event: eventId and occurredAt are required' },
@@ -100,7 +116,7 @@ describe('lake sink: files', () => {
     await writeFile(notADirectory, 'x');
     const blocked = new LakeSinkService(new LakeFilesRepository({ LAKE_DIR: notADirectory }));
     const { context, deadLetters } = collectingContext();
-    await expect(blocked.write({ topic: 'events.enriched', partition: 0, records: kafkaRecords(0, 5) }, context)).rejects.toBeInstanceOf(TransientError);
+    await expect(blocked.write(batchOf(0, kafkaRecords(0, 5)), context)).rejects.toBeInstanceOf(TransientError);
     expect(deadLetters).toEqual([]);
   });
 
@@ -113,7 +129,7 @@ describe('lake sink: files', () => {
       ua: { browser: 'Firefox', browserVersion: '120.0', os: 'Linux', osVersion: null, deviceType: 'desktop', isBot: false },
       merchant: { category: 'electronics', riskTier: 'high' }, flags: ['ip_denylisted', 'device_denylisted'],
     };
-    await sink().write({ topic: 'events.enriched', partition: 2, records: [record(2, '77', event)] }, collectingContext().context);
+    await sink().write(batchOf(2, [record(2, '77', event)]), collectingContext().context);
     const [row] = await readLake(lakeDir, "* exclude (occurred_at, received_at, dt), epoch_ms(occurred_at)::double as occurred_ms, epoch_ms(received_at)::double as received_ms, strftime(dt, '%Y-%m-%d') as dt");
     expect(row).toEqual({
       event_id: 'full-1', type: 'transaction', user_id: 'u-é', occurred_ms: Date.parse(event.occurredAt), received_ms: Date.parse(event.receivedAt), source: 'events.raw',

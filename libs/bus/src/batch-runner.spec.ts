@@ -5,7 +5,7 @@ import { TransientError } from './transient-error';
 const record = (offset: number): BusRecord => ({
   topic: 't', partition: 0, offset: String(offset), key: `k${offset}`, value: Buffer.from(`v${offset}`), headers: {}, timestamp: 0,
 });
-const batchOf = (n: number): RecordBatch => ({ topic: 't', partition: 0, records: Array.from({ length: n }, (_, i) => record(i)) });
+const batchOf = (n: number): RecordBatch => ({ topic: 't', partition: 0, records: Array.from({ length: n }, (_, i) => record(i)), newlyAssigned: false });
 const options = (overrides: Partial<BatchRunOptions> = {}): BatchRunOptions => ({
   maxAttempts: 3, transientBudgetMs: 60_000, isStopping: () => false, wait: async () => undefined, ...overrides,
 });

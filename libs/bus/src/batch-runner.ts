@@ -47,7 +47,7 @@ export async function runBatch(batch: RecordBatch, handler: BatchHandler, option
     for (let failures = 0; ; ) {
       const letters: DeadLetter[] = [];
       try {
-        await handler({ topic: batch.topic, partition: batch.partition, records }, { deadLetter: (record, reason) => letters.push({ record, reason }) });
+        await handler({ ...batch, records }, { deadLetter: (record, reason) => letters.push({ record, reason }) });
         deadLetters.push(...letters);
         return 'ok';
       } catch (error) {

@@ -35,6 +35,12 @@ export interface RecordBatch {
   topic: string;
   partition: number;
   records: BusRecord[];
+  /**
+   * True for a partition's batches until the first one succeeds after this member was given the
+   * partition (at start, or in a rebalance): another member may have worked on it meanwhile, so
+   * whatever this member remembers of the partition (files it wrote, where it stood) may be stale.
+   */
+  newlyAssigned: boolean;
 }
 
 export interface BatchContext {

@@ -79,6 +79,39 @@ describe.each(targets)('message bus contract on %s', (target, url, kafka) => {
     expect(second.map((r) => json(r).seq).sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => 100 + i));
   });
 
+  it('marks each partition newly assigned until its first batch succeeds after a start', async () => {
+    const group = uniqueName('g');
+    const keys = Array.from({ length: 20 }, (_, i) => `user-${i}`);
+    const marks: Array<{ partition: number; newlyAssigned: boolean }> = [];
+    let failedOnce = false;
+    const handler: BatchHandler = async (batch) => {
+      marks.push({ partition: batch.partition, newlyAssigned: batch.newlyAssigned });
+      if (batch.partition === 0 && !failedOnce) {
+        failedOnce = true;
+        throw new Error('first attempt fails'); // a retried first batch is still the first to succeed
+      }
+    };
+    const flags = (partition: number) => marks.filter((m) => m.partition === partition).map((m) => m.newlyAssigned);
+    await publishSeq(bus, keys, 0, 200);
+    const consumer = await collect(group, [], handler);
+    await eventually(() => expect(new Set(marks.map((m) => m.partition)).size).toBe(PARTITIONS));
+    await publishSeq(bus, keys, 200, 200);
+    await eventually(() => { for (let p = 0; p < PARTITIONS; p++) expect(flags(p)).toContain(false); });
+    await consumer.stop();
+    expect(flags(0).slice(0, 2)).toEqual([true, true]);
+    for (let p = 0; p < PARTITIONS; p++) {
+      const succeeded = p === 0 ? flags(p).slice(1) : flags(p);
+      expect(succeeded[0]).toBe(true);
+      expect(succeeded.slice(1).every((flag) => !flag)).toBe(true);
+    }
+
+    marks.length = 0;
+    await publishSeq(bus, keys, 400, 100);
+    await collect(group, [], handler);
+    await eventually(() => expect(new Set(marks.map((m) => m.partition)).size).toBe(PARTITIONS));
+    for (let p = 0; p < PARTITIONS; p++) expect(flags(p)[0]).toBe(true);
+  });
+
   it('redelivers the batch when the handler throws mid-batch, losing nothing', async () => {
     await publishSeq(bus, ['k'], 0, 20);
     const committed: number[] = [];

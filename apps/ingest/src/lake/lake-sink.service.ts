@@ -42,6 +42,9 @@ export class LakeSinkService {
   constructor(private readonly files: LakeFilesRepository) {}
 
   async write(batch: RecordBatch, context: BatchContext): Promise<LakeWriteSummary> {
+    // Another sink may have written files of this partition since the folders were listed here (it
+    // held the partition, wrote, and died before committing): list them again.
+    if (batch.newlyAssigned) this.indexes.clear();
     const byFolder = new Map<string, LakeTableBuilder>();
     const folderOfHour = new Map<number, string>(); // formatting a date per row costs more than the rest of the routing
     let skipped = 0;

@@ -32,6 +32,10 @@ export class KafkaConsumer implements Consumer {
   private keepingUp: Promise<void> = Promise.resolve();
   /** Next offset to read per topic/partition, as processed by this member: what stop() commits. */
   private readonly processed = new Map<string, { topic: string; partition: number; offset: string }>();
+  /** The assignment of the last rebalance, and its partitions no batch has yet succeeded on (RecordBatch.newlyAssigned). */
+  private assigned = new Set<string>();
+  private readonly newlyAssigned = new Set<string>();
+  private memberId = '';
 
   constructor(
     kafka: Kafka,
@@ -65,6 +69,15 @@ export class KafkaConsumer implements Consumer {
       for (const [key, position] of this.processed) {
         if (!payload.memberAssignment[position.topic]?.includes(position.partition)) this.processed.delete(key);
       }
+      // kafkajs rebalances eagerly: a partition this member held before and after a rebalance was no
+      // other member's in between; one it did not hold may have moved on elsewhere. A new member id
+      // means this member was out of the group (its session lapsed): then everything may have moved.
+      if (payload.memberId !== this.memberId) this.assigned = new Set();
+      this.memberId = payload.memberId;
+      const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => partitionKey(topic, partition))));
+      for (const key of this.newlyAssigned) if (!assigned.has(key)) this.newlyAssigned.delete(key);
+      for (const key of assigned) if (!this.assigned.has(key)) this.newlyAssigned.add(key);
+      this.assigned = assigned;
     });
     this.consumer.on(this.consumer.events.CRASH, (event) =>
       this.logger.error({ group: this.options.group, err: event.payload.error, restart: event.payload.restart }, 'kafka consumer crashed'),
@@ -121,7 +134,8 @@ export class KafkaConsumer implements Consumer {
       if (!isRunning() || isStale() || this.stopping) return;
       const chunk = messages.slice(start, start + maxBatchSize);
       const records = chunk.map((m) => fromKafkaMessage(batch.topic, batch.partition, m));
-      const done = await processBatch({ topic: batch.topic, partition: batch.partition, records }, {
+      const key = partitionKey(batch.topic, batch.partition);
+      const done = await processBatch({ topic: batch.topic, partition: batch.partition, records, newlyAssigned: this.newlyAssigned.has(key) }, {
         engine: 'kafka',
         options: this.options,
         logger: this.logger,
@@ -130,9 +144,10 @@ export class KafkaConsumer implements Consumer {
         wait: (ms) => this.waitWithHeartbeat(ms, heartbeat),
       });
       if (!done) return;
+      this.newlyAssigned.delete(key);
       const lastOffset = chunk[chunk.length - 1].offset;
       resolveOffset(lastOffset);
-      this.processed.set(`${batch.topic}\u0000${batch.partition}`, { topic: batch.topic, partition: batch.partition, offset: String(Number(lastOffset) + 1) });
+      this.processed.set(key, { topic: batch.topic, partition: batch.partition, offset: String(Number(lastOffset) + 1) });
       await commitOffsetsIfNecessary();
       const lag = Math.max(0, Number(batch.highWatermark) - Number(lastOffset) - 1);
       busMetrics.lag.set({ engine: 'kafka', group: this.options.group, topic: batch.topic, partition: String(batch.partition) }, lag);
@@ -148,3 +163,5 @@ export class KafkaConsumer implements Consumer {
     }
   }
 }
+
+const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;

@@ -25,6 +25,8 @@ interface PartitionStream {
    * continues that re-read after it, and '>' reads new entries.
    */
   cursor: string;
+  /** No batch of it has succeeded since this consumer started (RecordBatch.newlyAssigned): its group lease makes it the only member. */
+  newlyAssigned: boolean;
 }
 
 interface Collected {
@@ -97,7 +99,7 @@ export class RedisStreamsConsumer implements Consumer {
         await this.redis.xgroup('CREATE', key, this.options.group, startId, 'MKSTREAM').catch((error: Error) => {
           if (!error.message.includes('BUSYGROUP')) throw error;
         });
-        this.streams.push({ topic, partition, key, cursor: '0' });
+        this.streams.push({ topic, partition, key, cursor: '0', newlyAssigned: true });
       }
     }
     this.loop = this.run();
@@ -283,7 +285,7 @@ export class RedisStreamsConsumer implements Consumer {
   /** Returns false when the batch was abandoned because the consumer is stopping. */
   private async handle(stream: PartitionStream, records: BusRecord[]): Promise<boolean> {
     if (records.length === 0) return true;
-    return processBatch({ topic: stream.topic, partition: stream.partition, records }, {
+    const done = await processBatch({ topic: stream.topic, partition: stream.partition, records, newlyAssigned: stream.newlyAssigned }, {
       engine: 'redis',
       options: this.options,
       logger: this.logger,
@@ -291,6 +293,8 @@ export class RedisStreamsConsumer implements Consumer {
       isStopping: () => this.stopping,
       wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     });
+    if (done) stream.newlyAssigned = false;
+    return done;
   }
 
   /** Periodic upkeep between reads: say the group is alive, take over entries a crashed member left pending, refresh lag. */
