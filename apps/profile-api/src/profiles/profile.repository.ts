@@ -59,16 +59,23 @@ export class ProfileTransaction {
   /**
    * Writes the folded states in one upsert whatever their number: one array parameter per column,
    * unnested into rows. (TypeORM's insert builder spends O(rows x columns) on parameter bookkeeping:
-   * it was 40% of folding time at 2,000 rows.)
+   * it was 40% of folding time at 2,000 rows.) Returns the users whose profile another member created
+   * after `previous` was read, and which were therefore not written: a new profile has no row to lock,
+   * so a user's first event and first score, folded at once by the members owning its partition of each
+   * topic, would otherwise both write a profile of their own and one would be lost. Their rows now
+   * exist: lock them and fold again.
    */
-  async saveProfiles(states: ProfileState[], previous: Map<string, StoredProfile>, now: Date): Promise<void> {
-    if (states.length === 0) return;
+  async saveProfiles(states: ProfileState[], previous: Map<string, StoredProfile>, now: Date): Promise<string[]> {
+    if (states.length === 0) return [];
     const columns = UPSERT_COLUMNS.map(() => [] as unknown[]);
     for (const state of states) {
       const values = rowValues(state, (previous.get(state.userId)?.version ?? 0) + 1, now);
       values.forEach((value, i) => columns[i].push(value));
     }
-    await this.manager.query(UPSERT_SQL, columns);
+    const written = (await this.manager.query(UPSERT_SQL, columns)) as Array<{ user_id: string }>;
+    if (written.length === states.length) return [];
+    const writtenIds = new Set(written.map((row) => row.user_id));
+    return states.map((state) => state.userId).filter((userId) => !writtenIds.has(userId));
   }
 }
 
@@ -82,7 +89,9 @@ const UPSERT_COLUMNS: Array<[string, string]> = [
 const UPSERT_SQL = `
   INSERT INTO profiles (${UPSERT_COLUMNS.map(([name]) => name).join(', ')})
   SELECT * FROM unnest(${UPSERT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
-  ON CONFLICT (user_id) DO UPDATE SET ${UPSERT_COLUMNS.slice(1).map(([name]) => `${name} = EXCLUDED.${name}`).join(', ')}`;
+  ON CONFLICT (user_id) DO UPDATE SET ${UPSERT_COLUMNS.slice(1).map(([name]) => `${name} = EXCLUDED.${name}`).join(', ')}
+  WHERE profiles.version = EXCLUDED.version - 1
+  RETURNING user_id`;
 
 const isoOrNull = (value: number | null) => (value === null ? null : new Date(value).toISOString());
 

@@ -44,14 +44,18 @@ export class FoldBatchService {
         if (list) list.push(item);
         else byUser.set(item.userId, [item]);
       }
-      const stored = await tx.lockProfiles([...byUser.keys()]);
-      const states: ProfileState[] = [];
-      for (const [userId, userItems] of byUser) {
-        let state = stored.get(userId)?.state ?? emptyProfile(userId);
-        for (const item of userItems) state = item.kind === 'event' ? foldEvent(state, item.event) : foldScore(state, item.score);
-        states.push(state);
+      const now = new Date();
+      // Users whose profile another member created meanwhile are folded again onto it (saveProfiles).
+      for (let users = [...byUser.keys()]; users.length > 0; ) {
+        const stored = await tx.lockProfiles(users);
+        const states: ProfileState[] = [];
+        for (const userId of users) {
+          let state = stored.get(userId)?.state ?? emptyProfile(userId);
+          for (const item of byUser.get(userId) as StreamItem[]) state = item.kind === 'event' ? foldEvent(state, item.event) : foldScore(state, item.score);
+          states.push(state);
+        }
+        users = await tx.saveProfiles(states, stored, now);
       }
-      await tx.saveProfiles(states, stored, new Date());
       if (position === '' || compareOffsets(lastOffset, position) > 0) await tx.savePosition(PROFILE_GROUP, batch.topic, batch.partition, lastOffset);
       return { applied: fresh.length, alreadyApplied: items.length - fresh.length, users: byUser.size };
     });

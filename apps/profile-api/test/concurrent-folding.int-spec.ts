@@ -1,0 +1,62 @@
+import type { BusRecord } from '@app/bus';
+import type { EnrichedEvent, Score } from '@app/contracts';
+import { loadConfig } from '@app/platform';
+import { bootApp, createOwnDatabase, eventually, sleep, uniqueName, type BootedApp } from '@app/testing';
+import { foldEvent } from '../src/folding/fold-profile';
+import { emptyProfile } from '../src/folding/profile-state';
+import { profileApiEnv } from '../src/profile-api.config';
+import { ProfileApiModule } from '../src/profile-api.module';
+import { ProfileRepository } from '../src/profiles/profile.repository';
+import { FoldBatchService } from '../src/stream/fold-batch.service';
+
+/**
+ * A user's events and scores share a partition number, but on Kafka the two topics' partitions may be
+ * owned by two members, which then fold the same user at once. Their profile rows are locked against each
+ * other, except when there is no row yet: a user's first event and first score, folded together.
+ */
+describe('profile folding by two members at once', () => {
+  let database: Awaited<ReturnType<typeof createOwnDatabase>>;
+  let booted: BootedApp;
+
+  beforeAll(async () => {
+    database = await createOwnDatabase('concurrent_folding');
+    booted = await bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, {
+      API_KEYS: 'concurrent-folding-key-1', LOG_LEVEL: 'silent', DATABASE_URL: database.url, PROFILE_CONSUMER: 'false',
+    })), 'profile-api');
+    await eventually(async () => expect((await fetch(`${booted.url}/health/ready`)).status).toBe(200));
+  });
+
+  afterAll(async () => {
+    await booted?.close();
+    await database?.drop();
+  });
+
+  it("keeps both a new user's first event and first score when two members fold them at once", async () => {
+    const userId = uniqueName('u');
+    const occurredAt = '2026-11-23T10:00:00Z';
+    const event: EnrichedEvent = { eventId: `${userId}-e`, type: 'page_view', userId, occurredAt, receivedAt: occurredAt, source: 'http', geo: null, ua: null, merchant: null, flags: [] };
+    const score: Score = { eventId: `${userId}-s`, userId, occurredAt, model: { id: 'm', version: '1' }, score: 0.9, decision: 'block', alert: true, reasons: [], scoredAt: occurredAt };
+    const record: BusRecord = { topic: 'scores', partition: 0, offset: '0', key: userId, value: Buffer.from(JSON.stringify(score)), headers: {}, timestamp: 0 };
+    const profiles = booted.app.get(ProfileRepository);
+
+    // One member has written the user's first profile, from its event, and not committed yet...
+    let eventWritten!: () => void;
+    let commit!: () => void;
+    const written = new Promise<void>((resolve) => (eventWritten = resolve));
+    const committed = new Promise<void>((resolve) => (commit = resolve));
+    const first = profiles.transaction(async (tx) => {
+      expect(await tx.saveProfiles([foldEvent(emptyProfile(userId), event)], new Map(), new Date())).toEqual([]);
+      eventWritten();
+      await committed;
+    });
+    await written;
+    // ... when the other folds the user's first score: it finds no row to lock, and its write waits for the first's.
+    const second = booted.app.get(FoldBatchService).fold({ topic: 'scores', partition: 0, records: [record], newlyAssigned: false }, 'score', { deadLetter: () => undefined });
+    await sleep(300);
+    commit();
+    await Promise.all([first, second]);
+
+    const profile = (await (await fetch(`${booted.url}/v1/profiles/${userId}`, { headers: { authorization: 'Bearer concurrent-folding-key-1' } })).json()) as { eventCountsByType: Record<string, number>; alertCount: number };
+    expect({ counts: profile.eventCountsByType, alerts: profile.alertCount }).toEqual({ counts: { page_view: 1 }, alerts: 1 });
+  });
+});
