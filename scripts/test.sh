@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# `npm test`: installs what is missing, brings up Postgres, Redis and (unless TEST_KAFKA_BROKERS
-# points at one) a local Kafka broker with a SASL_SSL listener, type-checks, audits the production
-# dependencies (scripts/audit.sh), then runs every unit and integration test.
+# `npm test`: installs what is missing (npm packages; Debian's docker-compose and unzip for the
+# deployment tests), brings up Postgres, Redis and (unless TEST_KAFKA_BROKERS points at one) a local
+# Kafka broker with a SASL_SSL listener, type-checks, audits the production dependencies
+# (scripts/audit.sh), then runs every unit and integration test.
 # Extra arguments go to jest, e.g. `npm test -- libs/bus`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -10,6 +11,7 @@ source scripts/node-22.sh
 
 bash scripts/ensure-node-modules.sh
 bash scripts/infra.sh up
+bash scripts/infra.sh deploy-tools
 
 if [ -z "${TEST_KAFKA_BROKERS:-}" ]; then
   export KAFKA_PORT=${KAFKA_PORT:-9092}

@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type Score } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
-import { collectTopic, createOwnDatabase, startWebhookReceiver, testEnv, uniqueName } from '@app/testing';
+import { collectTopic, createOwnDatabase, SERVICES, startWebhookReceiver, SuiteProcesses, testEnv, uniqueName } from '@app/testing';
 import { simulationOptions } from '../../tools/simulate/simulate';
 import { simulate, withIdPrefix } from '../../tools/simulate/simulation';
 import { expectNothingLostNothingTwice } from './support/suite-invariants';
-import { SERVICES, SuiteProcesses } from './support/suite-processes';
 
 /**
  * Each service is killed with SIGKILL in turn while traffic flows, and started again. Afterwards

@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type Score } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
-import { collectTopic, sleep, startOwnedKafka, startOwnedPostgres, startOwnedRedis, startWebhookReceiver, uniqueName, type OwnedServer } from '@app/testing';
+import { collectTopic, sleep, startOwnedKafka, startOwnedPostgres, startOwnedRedis, startWebhookReceiver, SuiteProcesses, uniqueName, type OwnedServer } from '@app/testing';
 import { Client } from 'pg';
 import { simulationOptions } from '../../tools/simulate/simulate';
 import { simulate, withIdPrefix } from '../../tools/simulate/simulation';
 import { expectNothingLostNothingTwice } from './support/suite-invariants';
-import { SuiteProcesses } from './support/suite-processes';
 
 /** Kill -9 (Postgres: an immediate shutdown, recovered from its WAL), and back after `downMs`. */
 const outage = (server: OwnedServer, downMs: number) => async () => {

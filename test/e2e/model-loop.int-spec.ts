@@ -4,10 +4,9 @@ import { join, resolve } from 'node:path';
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type EventIn, type Score } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
-import { collectTopic, createOwnDatabase, eventually, readLake, runTool, testEnv, uniqueName } from '@app/testing';
+import { collectTopic, createOwnDatabase, eventually, readLake, runTool, SuiteProcesses, testEnv, uniqueName } from '@app/testing';
 import { simulationOptions } from '../../tools/simulate/simulate';
 import { simulate, withIdPrefix } from '../../tools/simulate/simulation';
-import { SuiteProcesses } from './support/suite-processes';
 
 const DAY = 86_400_000;
 type Sent = EventIn & { eventId: string };

@@ -11,4 +11,5 @@ export * from './service-process';
 export * from './cutting-proxy';
 export * from './service-metrics';
 export * from './suite-topology';
+export * from './suite-processes';
 export * from './run-tool';
