@@ -65,9 +65,15 @@ async function handle(request: ToProducerThread): Promise<void> {
       await disconnect();
       producer = newProducer();
     } else {
-      connected ??= producer.connect();
-      await connected;
-      await sendThroughInterruptedAuthentication(() => producer.sendBatch({ acks: -1, topicMessages: request.topicMessages }));
+      await sendThroughInterruptedAuthentication(async () => {
+        connected ??= producer.connect();
+        // A connect cut short is tried again on this producer (a fresh one connects at its first send).
+        await connected.catch((error: unknown) => {
+          connected = undefined;
+          throw error;
+        });
+        await producer.sendBatch({ acks: -1, topicMessages: request.topicMessages });
+      });
     }
     post({ type: 'done', id: request.id });
   } catch (error) {
@@ -87,8 +93,9 @@ async function handle(request: ToProducerThread): Promise<void> {
 /**
  * A connection reset or a timeout while authenticating is the network or a restarting broker, not the
  * credentials, but kafkajs marks every SASL failure as final (tulios/kafkajs#1550): a broker restart
- * on a SASL listener then failed the send. Sent again, on the same producer, within the retry policy:
- * nothing was produced on a connection that never authenticated, so its sequences stay valid.
+ * on a SASL listener then failed the send, or the connect of the producer that replaced a failed one.
+ * Tried again, on the same producer, within the retry policy: nothing was produced on a connection
+ * that never authenticated, so its sequences stay valid.
  */
 async function sendThroughInterruptedAuthentication<T>(send: () => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
