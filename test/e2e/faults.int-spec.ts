@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type Score } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
-import { collectTopic, createOwnDatabase, SERVICES, startWebhookReceiver, SuiteProcesses, testEnv, uniqueName } from '@app/testing';
+import { collectTopic, createOwnDatabase, startWebhookReceiver, SUITE_PROCESS_NAMES, SuiteProcesses, testEnv, uniqueName } from '@app/testing';
 import { simulationOptions } from '../../tools/simulate/simulate';
 import { simulate, withIdPrefix } from '../../tools/simulate/simulation';
 import { expectNothingLostNothingTwice } from './support/suite-invariants';
@@ -50,7 +50,7 @@ describe('the suite survives kill -9 of each service under load', () => {
     const geo = await GeoLookup.open();
     const events = [...simulate(simulationOptions({ seed: '5', customers: '200', terminals: '400', days: '10' }, geo))].map(({ event }) => withIdPrefix(event, `${run}-`));
 
-    await suite.sendThrough(events, SERVICES.map((service) => () => suite.crash(service)));
+    await suite.sendThrough(events, SUITE_PROCESS_NAMES.map((service) => () => suite.crash(service)));
 
     await expectNothingLostNothingTwice({
       events, scores: () => scores.values() as Score[], received: receiver.received, secret, lakeDir,

@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { createBus, silentBusLogger, type BusRecord, type MessageBus } from '@app/bus';
 import { topicNames, type EnrichedEvent, type EventIn, type Score } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
-import { collectTopic, createOwnDatabase, sleep, startWebhookReceiver, SuiteProcesses, testEnv, uniqueName, type Service } from '@app/testing';
+import { collectTopic, createOwnDatabase, sleep, startWebhookReceiver, SuiteProcesses, testEnv, uniqueName, type SuiteProcessName } from '@app/testing';
 import { simulationOptions } from '../simulate/simulate';
 import { simulate, withIdPrefix } from '../simulate/simulation';
 
 /** The consumers that scale out: two instances each at the start, one more joins, then one of each is killed. */
-const SCALED: Service[] = ['scoring', 'profile-api', 'alerts'];
+const SCALED: SuiteProcessName[] = ['scoring', 'profile-api', 'alerts'];
 export const PARTITIONS = 8;
 
 export interface Handover {

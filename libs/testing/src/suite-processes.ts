@@ -5,8 +5,7 @@ import { freePort } from './free-port';
 import { killServiceProcess, stopServiceProcess } from './service-process';
 import { SUITE_PROCESSES, startSuiteProcess, type SuiteProcessName } from './suite-topology';
 
-export const SERVICES: readonly SuiteProcessName[] = SUITE_PROCESSES.map((p) => p.name);
-export type Service = SuiteProcessName;
+export const SUITE_PROCESS_NAMES: readonly SuiteProcessName[] = SUITE_PROCESSES.map((p) => p.name);
 
 interface Instance {
   port: number;
@@ -18,13 +17,13 @@ interface Instance {
  * one of each by default, or as many as `instances` says (Kafka shares a group's partitions among them).
  */
 export class SuiteProcesses {
-  private readonly instances = new Map<Service, Instance[]>();
+  private readonly instances = new Map<SuiteProcessName, Instance[]>();
 
   private constructor(private readonly env: Record<string, string>, private readonly apiKey: string) {}
 
-  static async start(env: Record<string, string>, apiKey: string, instances: Partial<Record<Service, number>> = {}): Promise<SuiteProcesses> {
+  static async start(env: Record<string, string>, apiKey: string, instances: Partial<Record<SuiteProcessName, number>> = {}): Promise<SuiteProcesses> {
     const suite = new SuiteProcesses({ ...env, API_KEYS: apiKey }, apiKey);
-    const started = await Promise.allSettled(SERVICES.flatMap((service) => Array.from({ length: instances[service] ?? 1 }, () => suite.add(service))));
+    const started = await Promise.allSettled(SUITE_PROCESS_NAMES.flatMap((service) => Array.from({ length: instances[service] ?? 1 }, () => suite.add(service))));
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) {
       await suite.stop();
@@ -34,26 +33,26 @@ export class SuiteProcesses {
   }
 
   /** One more instance of `service`, once it answers ready. */
-  async add(service: Service): Promise<void> {
+  async add(service: SuiteProcessName): Promise<void> {
     const port = await freePort();
     const child = await startSuiteProcess(service, port, this.env);
     this.instancesOf(service).push({ port, child });
   }
 
   /** How many instances of `service` run. */
-  count(service: Service): number {
+  count(service: SuiteProcessName): number {
     return this.instancesOf(service).length;
   }
 
   /** SIGKILL of the first instance, then a fresh start on its port. */
-  async crash(service: Service): Promise<void> {
+  async crash(service: SuiteProcessName): Promise<void> {
     const [instance] = this.instancesOf(service);
     await killServiceProcess(instance.child);
     instance.child = await startSuiteProcess(service, instance.port, this.env);
   }
 
   /** SIGKILL of the first instance, which is not started again: what it held moves to the others. */
-  async kill(service: Service): Promise<void> {
+  async kill(service: SuiteProcessName): Promise<void> {
     const [instance] = this.instancesOf(service).splice(0, 1);
     await killServiceProcess(instance.child);
   }
@@ -63,7 +62,7 @@ export class SuiteProcesses {
   }
 
   /** A request to the first instance of `service`. */
-  call(service: Service, path: string, init: RequestInit = {}): Promise<Response> {
+  call(service: SuiteProcessName, path: string, init: RequestInit = {}): Promise<Response> {
     return fetch(`http://127.0.0.1:${this.instancesOf(service)[0].port}${path}`, {
       ...init, headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json', ...init.headers },
     });
@@ -101,7 +100,7 @@ export class SuiteProcesses {
     }
   }
 
-  private instancesOf(service: Service): Instance[] {
+  private instancesOf(service: SuiteProcessName): Instance[] {
     let list = this.instances.get(service);
     if (!list) this.instances.set(service, (list = []));
     return list;
