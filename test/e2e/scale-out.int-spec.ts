@@ -21,12 +21,12 @@ describe('scale-out on Kafka: instances join and die under load', () => {
 
   it('loses nothing and counts nothing twice across a join and a kill -9', async () => {
     await scenario.drive({ rate: 250, warmS: 10, afterJoinS: 10, afterKillS: 40 });
-    expect(scenario.suite.count('scoring')).toBe(2);
+    const { suite, receiver, secret, lakeDir } = scenario.deployment;
+    expect(suite.count('scoring')).toBe(2);
 
     const events = scenario.sent as Array<EventIn & { eventId: string }>;
     await expectNothingLostNothingTwice({
-      events, scores: () => scenario.scoreValues(), received: scenario.receiver.received, secret: scenario.secret, lakeDir: scenario.lakeDir,
-      profile: (userId) => scenario.suite.call('profile-api', `/v1/profiles/${userId}`),
+      events, scores: () => scenario.scoreValues(), received: receiver.received, secret, lakeDir, profile: (userId) => scenario.deployment.profile(userId),
     }, 240_000);
 
     // A user's windows live in its partition's owner: they must come out as if one instance had read the stream.

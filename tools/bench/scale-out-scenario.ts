@@ -1,10 +1,7 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createBus, silentBusLogger, type BusRecord, type MessageBus } from '@app/bus';
-import { topicNames, type EnrichedEvent, type EventIn, type Score } from '@app/contracts';
+import type { BusRecord } from '@app/bus';
+import type { EnrichedEvent, EventIn, Score } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
-import { collectTopic, createOwnDatabase, sleep, startWebhookReceiver, SuiteProcesses, testEnv, uniqueName, type SuiteProcessName } from '@app/testing';
+import { sleep, TestDeployment, testEnv, uniqueName, type collectTopic, type SuiteProcessName } from '@app/testing';
 import { simulationOptions } from '../simulate/simulate';
 import { simulate, withIdPrefix } from '../simulate/simulation';
 
@@ -42,35 +39,20 @@ export interface ScaleOutOptions {
  * (which checks nothing was lost or counted twice) and by `npm run bench:scale-out` (which reports it).
  */
 export class ScaleOutScenario {
-  readonly prefix = `${uniqueName('scale-out')}.`;
-  readonly topics = topicNames(this.prefix);
   readonly run = uniqueName('so');
   readonly sent: EventIn[] = [];
   readonly handovers: Handover[] = [];
-  secret = '';
-  lakeDir = '';
-  suite!: SuiteProcesses;
-  bus!: MessageBus;
-  receiver!: Awaited<ReturnType<typeof startWebhookReceiver>>;
-  private database!: Awaited<ReturnType<typeof createOwnDatabase>>;
+  deployment!: TestDeployment;
   private scores!: Awaited<ReturnType<typeof collectTopic>>;
   private enriched!: Awaited<ReturnType<typeof collectTopic>>;
 
   async start(): Promise<void> {
-    this.lakeDir = await mkdtemp(join(tmpdir(), 'scale-out-lake-'));
-    this.database = await createOwnDatabase('scale_out');
-    this.bus = createBus({ url: `kafka://${testEnv.kafkaBrokers}`, clientId: 'scale-out', logger: silentBusLogger });
-    await this.bus.ensureTopics(Object.values(this.topics).map((topic) => ({ topic, partitions: PARTITIONS })));
-    this.receiver = await startWebhookReceiver();
-    this.suite = await SuiteProcesses.start({
-      LOG_LEVEL: 'fatal', BUS_URL: `kafka://${testEnv.kafkaBrokers}`, BUS_TOPIC_PREFIX: this.prefix, BUS_PARTITIONS: String(PARTITIONS), REDIS_URL: testEnv.redisUrl,
-      DATABASE_URL: this.database.url, LAKE_DIR: this.lakeDir, LAKE_ROLL_INTERVAL_MS: '500', SCORING_STATE_PREFIX: this.run, SCORING_EMIT_FEATURES: 'true',
-      WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '0.2,0.5,1,1,1', WEBHOOK_POLL_MS: '100',
-    }, 'scale-out-test-key-123', { lake: 2, scoring: 2, 'profile-api': 2, alerts: 2 });
-    const created = await this.suite.call('alerts', '/v1/webhooks', { method: 'POST', body: JSON.stringify({ url: this.receiver.url }) });
-    this.secret = ((await created.json()) as { secret: string }).secret;
-    this.scores = await collectTopic(this.bus, this.topics.scores, this.topics.invalid);
-    this.enriched = await collectTopic(this.bus, this.topics.enriched, this.topics.invalid);
+    this.deployment = await TestDeployment.start({
+      name: 'scale-out', busUrl: `kafka://${testEnv.kafkaBrokers}`, partitions: PARTITIONS, env: { SCORING_EMIT_FEATURES: 'true' },
+      instances: { lake: 2, scoring: 2, 'profile-api': 2, alerts: 2 },
+    });
+    this.scores = await this.deployment.collect(this.deployment.topics.scores);
+    this.enriched = await this.deployment.collect(this.deployment.topics.enriched);
   }
 
   /** Sends traffic at `rate` through the join and the kill; returns once the last event was accepted. */
@@ -87,7 +69,7 @@ export class ScaleOutScenario {
           if (batch.length === perTick) break;
         }
         if (batch.length === 0) throw new Error('the simulation ran out of events before the scenario ended');
-        await this.suite.sendUntilAccepted(batch);
+        await this.deployment.suite.sendUntilAccepted(batch);
         this.sent.push(...batch);
         await sleep(Math.max(0, next + 100 - Date.now()));
       }
@@ -96,11 +78,11 @@ export class ScaleOutScenario {
 
     await this.during(sender, options.warmS * 1000);
     const join = this.mark('join');
-    await Promise.all(SCALED.map((service) => this.suite.add(service)));
+    await Promise.all(SCALED.map((service) => this.deployment.suite.add(service)));
     await this.during(sender, options.afterJoinS * 1000);
     const kill = this.mark('kill');
     join.until = kill.at;
-    await Promise.all([...SCALED, 'lake' as const].map((service) => this.suite.kill(service)));
+    await Promise.all([...SCALED, 'lake' as const].map((service) => this.deployment.suite.kill(service)));
     await this.during(sender, options.afterKillS * 1000);
     sending = false;
     await sender;
@@ -120,7 +102,11 @@ export class ScaleOutScenario {
   measurePauses(): void {
     this.handovers[this.handovers.length - 1].until = Date.now();
     const byPartition = new Map<number, number[]>();
-    for (const record of this.scores.records as BusRecord[]) byPartition.set(record.partition, [...(byPartition.get(record.partition) ?? []), record.timestamp]);
+    for (const record of this.scores.records as BusRecord[]) {
+      const times = byPartition.get(record.partition);
+      if (times) times.push(record.timestamp);
+      else byPartition.set(record.partition, [record.timestamp]);
+    }
     for (const handover of this.handovers) {
       handover.longestGapMsByPartition = Array.from({ length: PARTITIONS }, (_, partition) => {
         const times = (byPartition.get(partition) ?? []).filter((t) => t >= handover.at && t <= handover.until).sort((a, b) => a - b);
@@ -132,14 +118,7 @@ export class ScaleOutScenario {
   }
 
   async stop(): Promise<void> {
-    await this.scores?.consumer.stop().catch(() => undefined);
-    await this.enriched?.consumer.stop().catch(() => undefined);
-    await this.suite?.stop();
-    await this.receiver?.close();
-    await this.bus?.deleteTopics(Object.values(this.topics)).catch(() => undefined);
-    await this.bus?.close();
-    await this.database?.drop();
-    if (this.lakeDir) await rm(this.lakeDir, { recursive: true, force: true });
+    await this.deployment?.stop();
   }
 
   private mark(name: Handover['name']): Handover {

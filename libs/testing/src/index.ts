@@ -13,3 +13,4 @@ export * from './service-metrics';
 export * from './suite-topology';
 export * from './suite-processes';
 export * from './run-tool';
+export * from './test-deployment';
