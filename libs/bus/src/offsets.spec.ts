@@ -9,6 +9,13 @@ describe('compareOffsets', () => {
     expect(compareOffsets('1700000000001-0', '1700000000000-99')).toBeGreaterThan(0);
     expect(compareOffsets('1700000000000', '1700000000000-0')).toBe(0);
   });
+
+  it('orders records packed in one Redis entry by their place, after the entries before it', () => {
+    expect(compareOffsets('1700000000000-3-9', '1700000000000-3-10')).toBeLessThan(0);
+    expect(compareOffsets('1700000000000-3-127', '1700000000000-4-0')).toBeLessThan(0);
+    expect(compareOffsets('1700000000000-3', '1700000000000-3-0')).toBe(0);
+    expect(compareOffsets('1700000000000-3', '1700000000000-3-1')).toBeLessThan(0);
+  });
 });
 
 describe('positionOnThisBus', () => {

@@ -1,12 +1,17 @@
 /**
- * Orders two offsets of one partition: Kafka offsets (digits) and Redis stream ids (ms-seq) compare
- * part by part as numbers. They can exceed 2^53 (Kafka offsets are int64), so digits are compared
- * as strings. Offsets of different engines must not meet: see positionOnThisBus.
+ * Orders two offsets of one partition: Kafka offsets (digits) and Redis Streams offsets (`ms-seq` of an
+ * entry, `ms-seq-i` of a record packed in one) compare part by part as numbers, a missing part as 0 (a
+ * one-record entry's id is its record's place). They can exceed 2^53 (Kafka offsets are int64), so
+ * digits are compared as strings. Offsets of different engines must not meet: see positionOnThisBus.
  */
 export function compareOffsets(a: string, b: string): number {
-  const [aHigh, aLow = '0'] = a.split('-');
-  const [bHigh, bLow = '0'] = b.split('-');
-  return compareDigits(aHigh, bHigh) || compareDigits(aLow, bLow);
+  const x = a.split('-');
+  const y = b.split('-');
+  for (let i = 0; i < Math.max(x.length, y.length); i++) {
+    const order = compareDigits(x[i] ?? '0', y[i] ?? '0');
+    if (order !== 0) return order;
+  }
+  return 0;
 }
 
 function compareDigits(a: string, b: string): number {

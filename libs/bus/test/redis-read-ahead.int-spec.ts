@@ -29,7 +29,8 @@ describe('a Redis Streams consumer reading ahead', () => {
   });
 
   it('has the next batch read while the handler works, and still hands batches over one at a time, in order', async () => {
-    await bus.publish(topic, Array.from({ length: 300 }, (_, seq) => ({ key: 'k', value: JSON.stringify({ seq }) })));
+    // A publish call a stream entry (a call's records of a partition share one), so a read of 100 entries is one batch.
+    for (let seq = 0; seq < 300; seq++) await bus.publish(topic, [{ key: 'k', value: JSON.stringify({ seq }) }]);
     const pending = async () => Number(((await redis.xpending(streamKey(topic, 0), group)) as [number])[0]);
     const seen: number[] = [];
     let pendingWhileHandlingFirst = 0;

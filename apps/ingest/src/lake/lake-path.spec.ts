@@ -12,6 +12,7 @@ describe('lake paths', () => {
     expect(lakeFileName({ partition: 3, first: '1200', last: '1899' })).toBe('p3_1200_1899.parquet');
     expect(parseLakeFileName('p3_1200_1899.parquet')).toEqual({ partition: 3, first: '1200', last: '1899' });
     expect(parseLakeFileName('p0_1700000000000-0_1700000000500-12.parquet')).toEqual({ partition: 0, first: '1700000000000-0', last: '1700000000500-12' });
+    expect(parseLakeFileName('p0_1700000000000-0-0_1700000000500-12-127.parquet')).toEqual({ partition: 0, first: '1700000000000-0-0', last: '1700000000500-12-127' });
   });
 
   it('ignores files that are not the sink\'s own', () => {

@@ -23,8 +23,8 @@ export function lakeFileName({ partition, first, last }: FileRange): string {
   return `p${partition}_${first}_${last}.parquet`;
 }
 
-// Offsets are Kafka offsets (digits) or Redis stream ids (digits-digits).
-const FILE_NAME = /^p(\d+)_(\d+(?:-\d+)?)_(\d+(?:-\d+)?)\.parquet$/;
+// Offsets are Kafka offsets (digits) or Redis Streams offsets (digits-digits, and -digits for a packed record).
+const FILE_NAME = /^p(\d+)_(\d+(?:-\d+){0,2})_(\d+(?:-\d+){0,2})\.parquet$/;
 
 /** The range a lake file name holds, or undefined for anything else in the folder. */
 export function parseLakeFileName(name: string): FileRange | undefined {

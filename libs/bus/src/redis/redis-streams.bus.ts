@@ -9,6 +9,7 @@ import { publishFailure } from '../publish-failure';
 import { RECORD_OVERHEAD_BYTES, SEND_LIMITS, byteLength } from '../send-limits';
 import { partitionForKey } from '../partitioning/partition-for-key';
 import { APPEND_SCRIPT } from './append.lua';
+import { PACKED_FIELD, packRecords, packedRecordCount } from './packed-records';
 import { RedisStreamsConsumer, type RedisConsumerSettings } from './redis-streams.consumer';
 import { TOPICS_KEY, groupLivenessKey, producerSequencesKey, streamIdBefore, streamKey } from './stream-keys';
 
@@ -23,6 +24,11 @@ export interface RedisStreamsBusOptions {
 }
 
 const DEFAULT_RETENTION_MS = 7 * 24 * 3600 * 1000;
+/**
+ * Most records packed into one stream entry. A consumer reads whole entries, so this bounds how far a
+ * read can overshoot its batch size; most entries hold one publish call's records of a partition.
+ */
+export const RECORDS_PER_ENTRY = 128;
 
 interface Outgoing {
   stream: string;
@@ -156,27 +162,19 @@ export class RedisStreamsBus implements MessageBus {
   }
 
   private async send(items: Outgoing[]): Promise<void> {
-    // Per stream: the records in order, and whether any needs the headers/timestamp fields (stride 4).
-    const byStream = new Map<string, { records: OutgoingRecord[]; full: boolean; keepFrom: number }>();
+    const byStream = new Map<string, { records: OutgoingRecord[]; keepFrom: number }>();
     for (const { stream, record, keepFrom } of items) {
       let entry = byStream.get(stream);
-      if (!entry) byStream.set(stream, (entry = { records: [], full: false, keepFrom }));
+      if (!entry) byStream.set(stream, (entry = { records: [], keepFrom }));
       entry.records.push(record);
-      if (record.timestamp !== undefined || (record.headers && Object.keys(record.headers).length > 0)) entry.full = true;
     }
     const pipeline = this.redis.pipeline();
-    for (const [stream, { records, full, keepFrom }] of byStream) {
-      const args: (string | Buffer)[] = [];
-      for (const record of records) {
-        args.push(record.key ?? '', record.value);
-        if (full) {
-          const headers = record.headers && Object.keys(record.headers).length > 0 ? JSON.stringify(record.headers) : '';
-          args.push(headers, record.timestamp === undefined ? '' : String(record.timestamp));
-        }
-      }
+    for (const [stream, { records, keepFrom }] of byStream) {
+      const frames: Buffer[] = [];
+      for (let i = 0; i < records.length; i += RECORDS_PER_ENTRY) frames.push(packRecords(records.slice(i, i + RECORDS_PER_ENTRY)));
       const sequence = (this.sequences.get(stream) ?? 0) + 1;
       this.sequences.set(stream, sequence);
-      (pipeline as unknown as AppendingRedis).busAppend(stream, producerSequencesKey(stream), this.producerId, sequence, `${keepFrom}-0`, full ? 4 : 2, ...args);
+      (pipeline as unknown as AppendingRedis).busAppend(stream, producerSequencesKey(stream), this.producerId, sequence, `${keepFrom}-0`, ...frames);
     }
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([error]) => error);
@@ -188,14 +186,14 @@ export class RedisStreamsBus implements MessageBus {
     return groups.map(toMap).find((g) => g.get('name') === group);
   }
 
-  /** Entries in (afterId, untilId]: what a rewind makes the group read a second time. */
+  /** Records in the entries in (afterId, untilId]: what a rewind makes the group read a second time. */
   private async countBetween(key: string, afterId: string, untilId: string): Promise<number> {
     let count = 0;
     for (let start = `(${afterId}`; ; ) {
-      const page = (await this.redis.xrange(key, start, untilId, 'COUNT', 10_000)) as [string, string[]][];
-      count += page.length;
+      const page = (await this.redis.xrangeBuffer(key, start, untilId, 'COUNT', 10_000)) as unknown as [Buffer, Buffer[]][];
+      for (const [, fields] of page) count += fields[0]?.toString() === PACKED_FIELD ? packedRecordCount(fields[1]) : 1;
       if (page.length < 10_000) return count;
-      start = `(${page[page.length - 1][0]}`;
+      start = `(${page[page.length - 1][0].toString()}`;
     }
   }
 }

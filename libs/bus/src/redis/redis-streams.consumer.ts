@@ -5,6 +5,7 @@ import { partitionProgress } from '../partition-progress';
 import { DEFAULT_MAX_BATCH_SIZE, type BusRecord, type ConsumeOptions, type Consumer, type OutgoingRecord } from '../bus.port';
 import { processBatch } from '../process-batch';
 import { GroupHeldError, GroupLease } from './group-lease';
+import { PACKED_FIELD, unpackRecords } from './packed-records';
 import { fromStreamEntry } from './redis-record';
 import { GROUP_LIVENESS_TTL_MS, streamKey } from './stream-keys';
 
@@ -41,7 +42,7 @@ type XReadReply = Array<[Buffer, Array<[Buffer, Buffer[] | null]>]> | null;
 type HandOverResult = { ok: true; abandoned: boolean } | { ok: false; error: unknown };
 
 const LAG_REFRESH_MS = 5_000;
-/** Entries asked for per stream per read while accumulating: the buffer grows in steps of this. */
+/** Records asked for per stream per read while accumulating: the buffer grows in steps of this. */
 const ACCUMULATE_READ_COUNT = 5_000;
 
 /**
@@ -64,6 +65,11 @@ export class RedisStreamsConsumer implements Consumer {
   private collected = new Map<string, Collected>();
   private collectedBytes = 0;
   private collectingSince = 0;
+  /**
+   * Records per entry lately (a moving average): a read asks for as many entries as make about one batch
+   * of records, so packed entries do not multiply what a read holds in memory.
+   */
+  private recordsPerEntry = 1;
   /** Counts the reader's lost connections; a read that spans one is not trusted (see read()). */
   private readerConnection = 0;
   /**
@@ -177,7 +183,9 @@ export class RedisStreamsConsumer implements Consumer {
   private async read(): Promise<XReadReply> {
     const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     const accumulate = this.options.accumulate;
-    const count = accumulate ? Math.min(maxBatchSize, ACCUMULATE_READ_COUNT) : maxBatchSize;
+    const records = accumulate ? Math.min(maxBatchSize, ACCUMULATE_READ_COUNT) : maxBatchSize;
+    // Rounded down: a read that overshoots a batch by a few records would leave a small batch behind it.
+    const count = Math.max(1, Math.floor(records / this.recordsPerEntry));
     let blockMs = this.settings.blockMs;
     if (accumulate && this.collected.size > 0) blockMs = Math.max(1, Math.min(blockMs, this.collectingSince + accumulate.maxWaitMs - Date.now()));
     const allNew = this.streams.every((s) => s.cursor === '>');
@@ -209,6 +217,7 @@ export class RedisStreamsConsumer implements Consumer {
       let collected = this.collected.get(stream.key);
       if (!collected) this.collected.set(stream.key, (collected = { stream, ids: [], records: [] }));
       if (this.collectingSince === 0) this.collectingSince = Date.now();
+      let records = 0;
       for (const [idBuffer, fields] of entries) {
         const id = idBuffer.toString();
         collected.ids.push(id);
@@ -217,11 +226,32 @@ export class RedisStreamsConsumer implements Consumer {
           this.logger.warn({ group: this.options.group, stream: stream.key, id }, 'pending entry was trimmed before it was processed');
           continue;
         }
-        const record = fromStreamEntry(stream.topic, stream.partition, id, fields);
-        collected.records.push(record);
-        this.collectedBytes += record.value.length;
+        // Entries of one field `r` pack a producer batch; others hold one record (fields k, v, h, t).
+        const unpacked = this.recordsOf(stream, id, fields);
+        for (const record of unpacked) {
+          collected.records.push(record);
+          this.collectedBytes += record.value.length;
+        }
+        records += unpacked.length;
       }
+      this.recordsPerEntry = 0.8 * this.recordsPerEntry + 0.2 * Math.max(1, records / entries.length);
       if (stream.cursor !== '>') stream.cursor = collected.ids[collected.ids.length - 1];
+    }
+  }
+
+  /**
+   * The records of one entry. An entry that cannot be decoded (written by something other than this bus)
+   * becomes one record holding its raw bytes: the handler refuses it with its reason and it is
+   * dead-lettered like any bad record, instead of failing every read of its partition.
+   */
+  private recordsOf(stream: PartitionStream, id: string, fields: Buffer[]): BusRecord[] {
+    try {
+      return fields.length === 2 && fields[0].toString() === PACKED_FIELD
+        ? unpackRecords(stream.topic, stream.partition, id, fields[1])
+        : [fromStreamEntry(stream.topic, stream.partition, id, fields)];
+    } catch (err) {
+      this.logger.warn({ err, group: this.options.group, stream: stream.key, id }, 'stream entry cannot be decoded; handing it over as one raw record');
+      return [{ topic: stream.topic, partition: stream.partition, offset: id, key: null, value: Buffer.concat(fields), headers: {}, timestamp: Number(id.slice(0, id.indexOf('-'))) }];
     }
   }
 
@@ -243,7 +273,7 @@ export class RedisStreamsConsumer implements Consumer {
     this.forgetCollected(false);
     // Keeping up, one partition at a time finishes each batch soonest; behind (a read filled a batch),
     // partitions overlap, so one batch's waits on its stores are another's computing time.
-    const behind = batches.some((batch) => batch.ids.length >= (this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE));
+    const behind = batches.some((batch) => batch.records.length >= (this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE));
     const concurrency = behind ? Math.max(1, this.options.concurrentPartitions ?? 1) : 1;
     const done: Collected[] = [];
     let failure: { error: unknown } | null = null;
@@ -282,19 +312,27 @@ export class RedisStreamsConsumer implements Consumer {
     if (rewind) for (const stream of this.streams) stream.cursor = '0';
   }
 
-  /** Returns false when the batch was abandoned because the consumer is stopping. */
+  /**
+   * Hands a partition's records over in batches of at most maxBatchSize (entries read whole may hold
+   * more); returns false when one was abandoned because the consumer is stopping. The entries are
+   * acknowledged after all of them: a batch re-read after a failure is applied again, idempotently.
+   */
   private async handle(stream: PartitionStream, records: BusRecord[]): Promise<boolean> {
-    if (records.length === 0) return true;
-    const done = await processBatch({ topic: stream.topic, partition: stream.partition, records, newlyAssigned: stream.newlyAssigned }, {
-      engine: 'redis',
-      options: this.options,
-      logger: this.logger,
-      publish: this.publish,
-      isStopping: () => this.stopping,
-      wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    });
-    if (done) stream.newlyAssigned = false;
-    return done;
+    const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    for (let from = 0; from < records.length; from += maxBatchSize) {
+      const batch = from === 0 && records.length <= maxBatchSize ? records : records.slice(from, from + maxBatchSize);
+      const done = await processBatch({ topic: stream.topic, partition: stream.partition, records: batch, newlyAssigned: stream.newlyAssigned }, {
+        engine: 'redis',
+        options: this.options,
+        logger: this.logger,
+        publish: this.publish,
+        isStopping: () => this.stopping,
+        wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      });
+      if (!done) return false;
+      stream.newlyAssigned = false;
+    }
+    return true;
   }
 
   /** Periodic upkeep between reads: say the group is alive, take over entries a crashed member left pending, refresh lag. */
