@@ -12,6 +12,11 @@ export const profileApiEnv = serviceEnv(3003)
      * second rather than one per arriving record. A busy stream fills batches sooner.
      */
     PROFILE_FOLD_WAIT_MS: z.coerce.number().int().min(0).max(10_000).default(200),
+    /**
+     * Profiles of users folded lately kept in memory, so a batch reads only the others from Postgres
+     * (a few kB each: 20,000 hold ~50 MB); 0 reads every one.
+     */
+    PROFILE_CACHE_USERS: z.coerce.number().int().min(0).max(1_000_000).default(20_000),
   });
 
 export type ProfileApiConfig = z.infer<typeof profileApiEnv>;

@@ -12,7 +12,8 @@ import { FoldBatchService } from '../src/stream/fold-batch.service';
 /**
  * A user's events and scores share a partition number, but on Kafka the two topics' partitions may be
  * owned by two members, which then fold the same user at once. Their profile rows are locked against each
- * other, except when there is no row yet: a user's first event and first score, folded together.
+ * other, except when there is no row yet (a user's first event and first score, folded together) and
+ * when a member folds onto the profile it cached: the row's version tells both cases apart.
  */
 describe('profile folding by two members at once', () => {
   let database: Awaited<ReturnType<typeof createOwnDatabase>>;
@@ -58,5 +59,28 @@ describe('profile folding by two members at once', () => {
 
     const profile = (await (await fetch(`${booted.url}/v1/profiles/${userId}`, { headers: { authorization: 'Bearer concurrent-folding-key-1' } })).json()) as { eventCountsByType: Record<string, number>; alertCount: number };
     expect({ counts: profile.eventCountsByType, alerts: profile.alertCount }).toEqual({ counts: { page_view: 1 }, alerts: 1 });
+  });
+
+  it('folds onto the stored profile, not its own cached one, when another member wrote the user since', async () => {
+    const userId = uniqueName('u');
+    const at = (minute: number) => `2026-11-23T10:0${minute}:00Z`;
+    const event = (n: number): EnrichedEvent => ({ eventId: `${userId}-${n}`, type: 'login', userId, occurredAt: at(n), receivedAt: at(n), source: 'http', geo: null, ua: null, merchant: null, flags: [] });
+    const batch = (n: number) => ({
+      topic: 'events.enriched', partition: 0, newlyAssigned: false,
+      records: [{ topic: 'events.enriched', partition: 0, offset: String(n), key: userId, value: Buffer.from(JSON.stringify(event(n))), headers: {}, timestamp: 0 }],
+    });
+    const folding = booted.app.get(FoldBatchService);
+    const noDeadLetters = { deadLetter: () => undefined };
+    await folding.fold(batch(1), 'event', noDeadLetters); // this member now holds the user at version 1
+    // Another member folds the user's next event, from the stored row.
+    const profiles = booted.app.get(ProfileRepository);
+    await profiles.transaction(async (tx) => {
+      const stored = await tx.lockProfiles([userId]);
+      expect(await tx.saveProfiles([foldEvent(stored.get(userId)!.state, event(2))], stored, new Date())).toEqual([]);
+    });
+    await folding.fold(batch(3), 'event', noDeadLetters);
+
+    const profile = (await (await fetch(`${booted.url}/v1/profiles/${userId}`, { headers: { authorization: 'Bearer concurrent-folding-key-1' } })).json()) as { eventCount: number; lastSeenAt: string };
+    expect({ events: profile.eventCount, lastSeenAt: profile.lastSeenAt }).toEqual({ events: 3, lastSeenAt: new Date(at(3)).toISOString() });
   });
 });
