@@ -47,6 +47,17 @@ export function postgresCpuSeconds(): Map<number, number> {
   }));
 }
 
+/** CPU seconds so far of the local Kafka broker (scripts/kafka.sh's JVM, found by its main class), 0 when none runs. */
+export function kafkaBrokerCpuSeconds(): number {
+  let pids: number[];
+  try {
+    pids = execFileSync('pgrep', ['-f', 'kafka\\.Kafka '], { encoding: 'utf8' }).trim().split('\n').map(Number);
+  } catch {
+    return 0; // pgrep exits 1 when nothing matches
+  }
+  return pids.reduce((sum, pid) => sum + (processCpuSeconds(pid) ?? 0), 0);
+}
+
 /**
  * CPU seconds Postgres used between two readings, by what each process serves: `names` maps a process id
  * to a name (postgresProcessNames), the rest count as 'background'. A backend that exited meanwhile

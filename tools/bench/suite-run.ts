@@ -12,10 +12,12 @@ import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import type { Alert, EventIn } from '@app/contracts';
 import type { GeoLookup } from '@app/enrichment';
+import { createBus, silentBusLogger } from '@app/bus';
+import { topicNames } from '@app/contracts';
 import { SUITE_PROCESS_NAMES, createOwnDatabase, metricSum, startWebhookReceiver, stopServiceProcess, type SuiteProcessName } from '@app/testing';
 import { simulationOptions } from '../simulate/simulate';
 import { simulate, withIdPrefix } from '../simulate/simulation';
-import { postgresCpuBetween, postgresCpuSeconds, postgresProcessNames, processCpuSeconds, redisCpuSeconds, residentMb } from './process-usage';
+import { kafkaBrokerCpuSeconds, postgresCpuBetween, postgresCpuSeconds, postgresProcessNames, processCpuSeconds, redisCpuSeconds, residentMb } from './process-usage';
 import { percentiles } from './percentiles';
 import { perMillionEvents, storageUsage, type StorageUsage } from './storage-usage';
 
@@ -25,6 +27,8 @@ export type StartSuiteProcess = (name: SuiteProcessName, port: number, env: Reco
 export interface SuiteRunOptions {
   start: StartSuiteProcess;
   geo: GeoLookup;
+  /** The bus: this Redis (Redis Streams), or a Kafka broker (`kafka://...`; Redis then holds scoring's state only). */
+  busUrl: string;
   redisUrl: string;
   rate: number;
   seconds: number;
@@ -64,7 +68,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
   const database = await createOwnDatabase('bench_suite');
   const lakeDir = await mkdtemp(join(tmpdir(), 'bench-lake-'));
   const env = {
-    API_KEYS: API_KEY, BUS_URL: options.redisUrl, BUS_TOPIC_PREFIX: `${run}.`, REDIS_URL: options.redisUrl, DATABASE_URL: database.url, LAKE_DIR: lakeDir,
+    API_KEYS: API_KEY, BUS_URL: options.busUrl, BUS_TOPIC_PREFIX: `${run}.`, REDIS_URL: options.redisUrl, DATABASE_URL: database.url, LAKE_DIR: lakeDir,
     SCORING_STATE_PREFIX: run, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
   };
   const processes = new Map<SuiteProcessName, ChildProcess>();
@@ -155,7 +159,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
     const [scoredBefore, foldedBefore, lakeBefore] = await progress();
     const lakeFilesBefore = await metric('lake', 'lake_files_written_total');
     const burstSampler = setInterval(sampleMemory, 2_000);
-    const cpuBefore = await cpuSeconds(processes, options.redisUrl);
+    const cpuBefore = await cpuSeconds(processes, options.redisUrl, options.busUrl !== options.redisUrl);
     const burstStart = performance.now();
     let sentBy = 0;
     const stageDoneAt: Record<string, number> = {};
@@ -177,7 +181,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
     } finally {
       clearInterval(burstSampler);
     }
-    const cpu = burst.length > 0 ? cpuPerEvent(cpuBefore, await cpuSeconds(processes, options.redisUrl), await postgresProcessNames(database.url), burst.length) : null;
+    const cpu = burst.length > 0 ? cpuPerEvent(cpuBefore, await cpuSeconds(processes, options.redisUrl, options.busUrl !== options.redisUrl), await postgresProcessNames(database.url), burst.length) : null;
     if (cpu) console.error(`[bench] burst, CPU µs per event: ${JSON.stringify(cpu)}`);
     // Simulated history spans many event-time hours, and each roll writes a file per hour folder it touches.
     const lakeFiles = (await metric('lake', 'lake_files_written_total')) - lakeFilesBefore;
@@ -210,17 +214,29 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
     await database.drop();
     await rm(lakeDir, { recursive: true, force: true });
     await emptyRedis(options.redisUrl);
+    if (options.busUrl !== options.redisUrl) await deleteRunTopics(options.busUrl, `${run}.`);
   }
 }
 
-/** CPU seconds so far of each suite process, Redis, every Postgres process and this process (the load generator). */
-async function cpuSeconds(processes: Map<SuiteProcessName, ChildProcess>, redisUrl: string) {
+/** A run's topics on Kafka go with it (on Redis Streams, emptying the database took them). */
+async function deleteRunTopics(busUrl: string, prefix: string): Promise<void> {
+  const bus = createBus({ url: busUrl, clientId: 'bench-suite', logger: silentBusLogger });
+  try {
+    await bus.deleteTopics(Object.values(topicNames(prefix)));
+  } finally {
+    await bus.close();
+  }
+}
+
+/** CPU seconds so far of each suite process, Redis, the Kafka broker when it is the bus, every Postgres process and this process (the load generator). */
+async function cpuSeconds(processes: Map<SuiteProcessName, ChildProcess>, redisUrl: string, kafka: boolean) {
   const redis = new Redis(redisUrl);
   const own = process.cpuUsage();
   try {
     return {
       services: new Map([...processes].map(([name, child]) => [name, processCpuSeconds(child.pid as number) ?? Number.NaN])),
       redis: await redisCpuSeconds(redis),
+      kafka: kafka ? kafkaBrokerCpuSeconds() : null,
       postgres: postgresCpuSeconds(),
       load: (own.user + own.system) / 1e6,
     };
@@ -235,6 +251,7 @@ function cpuPerEvent(from: Awaited<ReturnType<typeof cpuSeconds>>, to: Awaited<R
   const seconds: Record<string, number> = {
     ...Object.fromEntries([...to.services].map(([name, s]) => [name, s - (from.services.get(name) as number)])),
     redis: to.redis - from.redis,
+    ...(to.kafka !== null && from.kafka !== null ? { kafka: to.kafka - from.kafka } : {}),
     postgres: [...postgres.values()].reduce((a, b) => a + b, 0),
     'load generator': to.load - from.load,
   };

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: the whole suite on this machine, as users run it (the four services built by
  * `npm run build`, as the processes of SUITE_PROCESSES on Redis Streams, Postgres, the trained model),
- * fed by the simulator over HTTP (one run: suite-run.ts).
+ * fed by the simulator over HTTP (one run: suite-run.ts). `--bus kafka` runs it on the local Kafka broker
+ * (started by scripts/infra.sh when it is not running), Redis then holding scoring's state only.
  * 1. Latency: 2,000 events/s for 30 s after a 10 s warm-up; for every alert (a rule adds alerts on
  *    payments of 100 or more, for enough samples), the time from ingest's 202 for its event to the
  *    webhook reaching a local receiver. Each service's resident memory is sampled meanwhile.
@@ -15,8 +16,10 @@
  * checkout's medians to REF's, with their spread over the rounds.
  * The benchmark owns Redis database 14 (BENCH_REDIS_URL): it is emptied before and after, so runs do
  * not pile up streams and state.
- * Writes bench/results/suite.json, suite.md and suite-latency.svg (the latency distribution).
+ * Writes bench/results/suite.json, suite.md and suite-latency.svg (the latency distribution); on Kafka,
+ * suite-kafka.json, .md and suite-kafka-latency.svg.
  */
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { GeoLookup } from '@app/enrichment';
@@ -35,11 +38,17 @@ if (BURST_ALERTS !== 'model' && BURST_ALERTS !== 'rule') throw new Error('--burs
 const AGAINST = arg('against', '');
 const ROUNDS = Number(arg('rounds', '2'));
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
+const BUS = arg('bus', 'redis');
+if (BUS !== 'redis' && BUS !== 'kafka') throw new Error('--bus is redis (Redis Streams) or kafka');
+const BUS_URL = BUS === 'kafka' ? (process.env.BENCH_KAFKA_URL ?? 'kafka://127.0.0.1:9092') : REDIS_URL;
+const BUS_NAME = BUS === 'kafka' ? 'Kafka' : 'Redis Streams';
 
 async function main(): Promise<void> {
+  // The broker from the project's own scripts (started once, left running like `npm run kafka:start`).
+  if (BUS === 'kafka' && !process.env.BENCH_KAFKA_URL) execFileSync('bash', [resolve(__dirname, '../../scripts/infra.sh'), 'up', '--kafka'], { stdio: 'inherit' });
   const against = AGAINST ? prepareAgainst(AGAINST) : null;
   const options: Omit<SuiteRunOptions, 'start'> = {
-    geo: await GeoLookup.open(), redisUrl: REDIS_URL, rate: RATE, seconds: SECONDS, warmUpSeconds: WARM_UP_SECONDS, burst: BURST, burstAlerts: BURST_ALERTS as 'model' | 'rule',
+    geo: await GeoLookup.open(), busUrl: BUS_URL, redisUrl: REDIS_URL, rate: RATE, seconds: SECONDS, warmUpSeconds: WARM_UP_SECONDS, burst: BURST, burstAlerts: BURST_ALERTS as 'model' | 'rule',
   };
   const these: SuiteRun[] = [];
   const theirs: SuiteRun[] = [];
@@ -52,16 +61,17 @@ async function main(): Promise<void> {
   const shown = these.find((r) => totalCpu(r) === median(these.map(totalCpu))) ?? these[Math.floor(these.length / 2)];
   const comparison = against ? compare(against.commit, these, theirs) : null;
   if (comparison) console.error(`[bench] against ${against?.commit.slice(0, 12)}: ${JSON.stringify(comparison)}`);
-  await writeFile(resolve(__dirname, '../../bench/results/suite-latency.svg'), latencySvg(shown.latency.samples));
+  const name = BUS === 'kafka' ? 'suite-kafka' : 'suite';
+  await writeFile(resolve(__dirname, `../../bench/results/${name}-latency.svg`), latencySvg(shown.latency.samples));
   const report = {
-    command: benchCommand('bench'), machine: benchMachine(), at: new Date().toISOString(), bus: 'Redis Streams',
+    command: benchCommand('bench'), machine: benchMachine(), at: new Date().toISOString(), bus: BUS_NAME,
     latency: { rate: RATE, seconds: SECONDS, alerts: shown.latency.alerts, ms: shown.latency.ms, stages: { acceptedToRaisedMs: shown.latency.acceptedToRaisedMs, raisedToReceivedMs: shown.latency.raisedToReceivedMs } },
     throughput: { ...shown.throughput, alerts: BURST_ALERTS },
     rssMb: shown.rssMb,
     storage: shown.storage,
     ...(comparison ? { against: comparison } : {}),
   };
-  writeBenchReport('suite', report, [...suiteMarkdown(report.command, report.machine, report.at, shown), ...(comparison ? againstMarkdown(comparison) : []), '![latency](suite-latency.svg)', ''].join('\n'));
+  writeBenchReport(name, report, [...suiteMarkdown(report.command, report.machine, report.at, shown), ...(comparison ? againstMarkdown(comparison) : []), `![latency](${name}-latency.svg)`, ''].join('\n'));
   process.exit(0);
 }
 
@@ -100,7 +110,7 @@ function suiteMarkdown(command: string, machine: ReturnType<typeof benchMachine>
   return [
     '# End-to-end benchmark',
     '',
-    `\`${command}\` on ${machine.cpus} cores (${machine.cpuModel}), ${at}. The four services as processes (ingest's lake sink in one of its own) on Redis Streams, Postgres, the trained model, a local webhook receiver, and the simulator's traffic over HTTP, all on this machine.`,
+    `\`${command}\` on ${machine.cpus} cores (${machine.cpuModel}), ${at}. The four services as processes (ingest's lake sink in one of its own) on ${BUS_NAME}${BUS === 'kafka' ? ' (Redis for scoring\'s state)' : ''}, Postgres, the trained model, a local webhook receiver, and the simulator's traffic over HTTP, all on this machine.`,
     '',
     '| measure | value |',
     '|---|---:|',
