@@ -2,13 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { Topics, consumerGroup } from '@app/contracts';
-import { ALERTS_GROUP } from '../../apps/alerts/src/intake/alert-intake.consumer';
-import { AUDIT_GROUP } from '../../apps/alerts/src/audit/audit-intake.consumer';
-import { RAW_EVENTS_GROUP } from '../../apps/ingest/src/ingestion/raw-events.consumer';
-import { LAKE_GROUP } from '../../apps/ingest/src/lake/lake-sink.consumer';
-import { PROFILE_GROUP } from '../../apps/profile-api/src/stream/fold-batch.service';
-import { SCORING_GROUP } from '../../apps/scoring/src/scoring/scoring.consumer';
+import { consumerGroup, ConsumerGroups, Topics } from '@app/contracts';
 
 /**
  * deploy/k8s rendered as `kubectl kustomize` renders it, each object checked against the Kubernetes and
@@ -60,15 +54,15 @@ function consumedBy(deployment: K8sObject, env: Record<string, string | undefine
   switch (app) {
     case 'ingest':
       return [
-        ...(roles.includes('raw') ? [{ group: RAW_EVENTS_GROUP, topic: Topics.raw }] : []),
-        ...(roles.includes('lake') ? [{ group: LAKE_GROUP, topic: Topics.enriched }] : []),
+        ...(roles.includes('raw') ? [{ group: ConsumerGroups.raw, topic: Topics.raw }] : []),
+        ...(roles.includes('lake') ? [{ group: ConsumerGroups.lake, topic: Topics.enriched }] : []),
       ];
     case 'scoring':
-      return env.SCORING_CONSUMER === 'false' ? [] : [{ group: SCORING_GROUP, topic: Topics.enriched }];
+      return env.SCORING_CONSUMER === 'false' ? [] : [{ group: ConsumerGroups.scoring, topic: Topics.enriched }];
     case 'profile-api':
-      return env.PROFILE_CONSUMER === 'false' ? [] : [{ group: PROFILE_GROUP, topic: Topics.enriched }, { group: PROFILE_GROUP, topic: Topics.scores }];
+      return env.PROFILE_CONSUMER === 'false' ? [] : [{ group: ConsumerGroups.profiles, topic: Topics.enriched }, { group: ConsumerGroups.profiles, topic: Topics.scores }];
     case 'alerts':
-      return [{ group: ALERTS_GROUP, topic: Topics.alerts }, { group: AUDIT_GROUP, topic: Topics.audit }];
+      return [{ group: ConsumerGroups.alerts, topic: Topics.alerts }, { group: ConsumerGroups.audit, topic: Topics.audit }];
     default:
       throw new Error(`${deployment.metadata.name} runs no app of this project (${entry})`);
   }

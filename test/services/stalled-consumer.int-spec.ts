@@ -1,10 +1,9 @@
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
-import { consumerGroup, topicNames, type EnrichedEvent } from '@app/contracts';
+import { consumerGroup, ConsumerGroups, topicNames, type EnrichedEvent } from '@app/contracts';
 import { loadConfig } from '@app/platform';
 import { bootApp, eventually, startOwnedPostgres, testEnv, uniqueName, type BootedApp, type OwnedServer } from '@app/testing';
 import { profileApiEnv } from '../../apps/profile-api/src/profile-api.config';
 import { ProfileApiModule } from '../../apps/profile-api/src/profile-api.module';
-import { PROFILE_GROUP } from '../../apps/profile-api/src/stream/fold-batch.service';
 
 const API_KEY = 'stall-test-key-1';
 
@@ -57,7 +56,7 @@ describe('a consumer that stops advancing makes its service not ready, naming th
       const { status, body } = await ready();
       expect(status).toBe(503);
       const consumers = (body.details ?? body.error?.details?.details)?.consumers;
-      expect(consumers).toEqual({ status: 'down', message: expect.stringContaining(`group ${consumerGroup(prefix, PROFILE_GROUP)}, ${topics.enriched} partition ${partition}: has not advanced for`) });
+      expect(consumers).toEqual({ status: 'down', message: expect.stringContaining(`group ${consumerGroup(prefix, ConsumerGroups.profiles)}, ${topics.enriched} partition ${partition}: has not advanced for`) });
       // A driver's error (its host and port) stays in the log: the answer names the dependency only.
       expect((body.details ?? body.error?.details?.details)?.postgres).toEqual({ status: 'down' });
       expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);

@@ -11,8 +11,7 @@
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import { createBus, silentBusLogger } from '@app/bus';
-import { consumerGroup, topicNames, type Score } from '@app/contracts';
-import { parseEnrichedRecord } from '../../apps/scoring/src/scoring/enriched-record.parser';
+import { consumerGroup, enrichedEventCodec, scoreCodec, topicNames, type Score } from '@app/contracts';
 import { cpuMicrosPerEvent, processCpuSeconds, redisCpuSeconds } from './process-usage';
 import type { StageRun } from './scoring.bench';
 
@@ -45,12 +44,12 @@ async function main(): Promise<void> {
     handler: async (batch, context) => {
       const scores = [];
       for (const record of batch.records) {
-        const event = parseEnrichedRecord(record);
+        const event = enrichedEventCodec.decode(record.value);
         if (typeof event === 'string') context.deadLetter(record, event);
         else if (event.type !== 'chargeback') {
           const now = new Date().toISOString();
           const score: Score = { eventId: event.eventId, userId: event.userId, occurredAt: event.occurredAt, model, score: 0, decision: 'allow', alert: false, reasons: [], scoredAt: now };
-          scores.push({ key: score.userId, value: JSON.stringify(score) });
+          scores.push({ key: score.userId, value: scoreCodec.encode(score) });
         }
       }
       if (scores.length > 0) await bus.publish(topics.scores, scores);

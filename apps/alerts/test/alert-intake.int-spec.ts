@@ -1,10 +1,9 @@
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
-import { alertIdFor, consumerGroup, topicNames, type Alert } from '@app/contracts';
+import { ConsumerGroups, alertIdFor, consumerGroup, topicNames, type Alert } from '@app/contracts';
 import { loadConfig } from '@app/platform';
 import { bootApp, collectTopic, createOwnDatabase, eventually, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
 import { alertsEnv } from '../src/alerts.config';
 import { AlertsModule } from '../src/alerts.module';
-import { ALERTS_GROUP } from '../src/intake/alert-intake.consumer';
 
 const API_KEY = 'alerts-test-key-2';
 
@@ -55,7 +54,7 @@ describe('alerts: intake of the alerts topic', () => {
 
     // The whole topic once more, as after a crash or a rewind: nothing new.
     await app.close();
-    await bus.rewind(consumerGroup(prefix, ALERTS_GROUP), topics.alerts, new Date(0));
+    await bus.rewind(consumerGroup(prefix, ConsumerGroups.alerts), topics.alerts, new Date(0));
     app = await boot();
     await publish([alert(4)]);
     await eventually(async () => expect(await alertsListed()).toHaveLength(4));
@@ -75,7 +74,7 @@ describe('alerts: intake of the alerts topic', () => {
     await publish([poison, alert(21, { userId: 'u-same' })]);
     await eventually(async () => expect((await alertsListed()).map((a) => a.alertId)).toContain(alert(21).alertId));
     await eventually(() => expect(invalid.values().filter((letter) => letter.payload.includes(poison.alertId))).toEqual([
-      expect.objectContaining({ group: consumerGroup(prefix, ALERTS_GROUP), reason: expect.stringMatching(/Unicode|byte sequence|syntax for type json/) }),
+      expect.objectContaining({ group: consumerGroup(prefix, ConsumerGroups.alerts), reason: expect.stringMatching(/Unicode|byte sequence|syntax for type json/) }),
     ]));
     expect((await alertsListed()).map((a) => a.alertId)).not.toContain(poison.alertId);
     await invalid.consumer.stop();

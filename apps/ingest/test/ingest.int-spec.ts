@@ -1,12 +1,11 @@
 import Redis from 'ioredis';
 import { createBus, silentBusLogger, type Consumer, type MessageBus } from '@app/bus';
-import { consumerGroup, topicNames, type EnrichedEvent } from '@app/contracts';
+import { ConsumerGroups, consumerGroup, topicNames, type EnrichedEvent } from '@app/contracts';
 import { loadConfig } from '@app/platform';
 import { bootApp, collectTopic, eventually, startOwnedRedis, testEnv, uniqueName, type BootedApp } from '@app/testing';
 import { ingestEnv } from '../src/ingest.config';
 import { IngestModule } from '../src/ingest.module';
 import { REFERENCE_KEYS } from '../src/reference-data/reference-data.repository';
-import { RAW_EVENTS_GROUP } from '../src/ingestion/raw-events.consumer';
 
 const API_KEY = 'ingest-test-key-1';
 const now = () => new Date(Date.now() - 60_000).toISOString();
@@ -176,7 +175,7 @@ describe('ingest: POST /v1/events and events.raw', () => {
 
     // Read again from the start of events.raw, as after a crash before the commit.
     await app.close();
-    await bus.rewind(consumerGroup(env.BUS_TOPIC_PREFIX, RAW_EVENTS_GROUP), topics.raw, new Date(0));
+    await bus.rewind(consumerGroup(env.BUS_TOPIC_PREFIX, ConsumerGroups.raw), topics.raw, new Date(0));
     app = await bootIngest(env);
     const marker = `${userId}-after`;
     await bus.publish(topics.raw, [{ key: userId, value: JSON.stringify({ eventId: marker, type: 'login', userId, occurredAt: now() }) }]);

@@ -106,7 +106,7 @@ describe('lake sink: files', () => {
     expect(await sink().write(batchOf(0, records), context)).toEqual({ rows: 2, files: 2, bytes: expect.any(Number), skipped: 0 });
     expect(deadLetters).toEqual([
       { offset: '1', reason: expect.stringMatching(/^not an enriched event: invalid JSON/) },
-      { offset: '2', reason: 'not an enriched event: eventId and occurredAt are required' },
+      { offset: '2', reason: 'not an enriched event: type is required' },
       { offset: '3', reason: 'not an enriched event: occurredAt "yesterday" is not a time' },
     ]);
   });

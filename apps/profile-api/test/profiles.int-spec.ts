@@ -1,11 +1,10 @@
 import { Client } from 'pg';
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
-import { consumerGroup, topicNames, type EnrichedEvent, type Score } from '@app/contracts';
+import { ConsumerGroups, consumerGroup, topicNames, type EnrichedEvent, type Score } from '@app/contracts';
 import { loadConfig } from '@app/platform';
 import { bootApp, busUrlsUnderTest, collectTopic, createOwnDatabase, eventually, uniqueName, type BootedApp } from '@app/testing';
 import { profileApiEnv } from '../src/profile-api.config';
 import { ProfileApiModule } from '../src/profile-api.module';
-import { PROFILE_GROUP } from '../src/stream/fold-batch.service';
 
 const API_KEY = 'profile-test-key-1';
 
@@ -49,7 +48,7 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
 
   it('folds the records of a bus whose offsets the stored position does not know (BUS_URL moved to the other engine)', async () => {
     const user = uniqueName('u');
-    const where = [PROFILE_GROUP, topics.enriched, partitionForKey(user, 2)];
+    const where = [ConsumerGroups.profiles, topics.enriched, partitionForKey(user, 2)];
     // What a run on the other engine left: as a number, far above every offset of this one.
     const foreign = engine === 'kafka' ? '9999999999999-99' : '99999999999999999999';
     // Migrations run once Postgres answers: ready means the table is there.
@@ -103,7 +102,7 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
     // Stop the service, move its group back to the first record, and start it again: everything is read twice.
     await app.close();
     for (const topic of [topics.enriched, topics.scores]) {
-      const plans = await bus.rewind(consumerGroup(prefix, PROFILE_GROUP), topic, new Date(0));
+      const plans = await bus.rewind(consumerGroup(prefix, ConsumerGroups.profiles), topic, new Date(0));
       if (topic === topics.enriched) expect(plans.reduce((sum, p) => sum + p.rereadCount, 0)).toBeGreaterThanOrEqual(40);
     }
     app = await boot();
@@ -130,7 +129,7 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
     ]);
     await eventually(async () => expect(await body(`/v1/profiles/${user}`)).toMatchObject({ eventCount: 2, eventCountsByType: { page_view: 1, login: 1 } }));
     await eventually(() => expect(invalid.values().filter((letter) => letter.payload.includes(poison.eventId))).toEqual([
-      expect.objectContaining({ group: consumerGroup(prefix, PROFILE_GROUP), reason: expect.stringMatching(/Unicode|byte sequence|syntax for type json/) }),
+      expect.objectContaining({ group: consumerGroup(prefix, ConsumerGroups.profiles), reason: expect.stringMatching(/Unicode|byte sequence|syntax for type json/) }),
     ]));
     await invalid.consumer.stop();
     expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);

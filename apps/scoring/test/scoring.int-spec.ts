@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
-import { consumerGroup, topicNames, type EnrichedEvent } from '@app/contracts';
+import { ConsumerGroups, consumerGroup, topicNames, type EnrichedEvent } from '@app/contracts';
 import { UserState } from '@app/features';
 import { logisticRegressionModel, saveModel, treeEnsembleModel } from '@app/model';
 import { loadConfig } from '@app/platform';
 import { bootApp, busUrlsUnderTest, collectTopic, eventually, metricSum, testEnv, uniqueName, type BootedApp } from '@app/testing';
 import { scoringEnv } from '../src/scoring.config';
 import { ScoringModule } from '../src/scoring.module';
-import { SCORING_GROUP } from '../src/scoring/scoring.consumer';
 
 const API_KEY = 'scoring-test-key-1';
 const FEATURES = ['event.amount', 'user.tx_count.1d'];
@@ -258,7 +257,7 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     await eventually(async () => expect(await dayMeasures(user, '2026-11-20')).toEqual([30, 30, 6000, 0]));
 
     await app.close();
-    const plans = await bus.rewind(consumerGroup(prefix, SCORING_GROUP), topics.enriched, new Date(0));
+    const plans = await bus.rewind(consumerGroup(prefix, ConsumerGroups.scoring), topics.enriched, new Date(0));
     expect(plans.reduce((sum, p) => sum + p.rereadCount, 0)).toBeGreaterThanOrEqual(30);
     const scoredBefore = scores.values().filter((s) => s.userId === user).length;
     app = await boot();

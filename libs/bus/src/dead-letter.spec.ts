@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { BusRecord } from './bus.port';
-import { MAX_DEAD_LETTER_BYTES, toDeadLetterRecord, type DeadLetterEnvelope } from './dead-letter';
+import type { DeadLetterEnvelope } from '@app/contracts';
+import { MAX_DEAD_LETTER_BYTES, toDeadLetterRecord } from './dead-letter';
 
 const recordOf = (value: Buffer, headers: Record<string, string> = {}): BusRecord => ({ topic: 'events.enriched', partition: 1, offset: '42', key: 'user-1', value, headers, timestamp: 0 });
 const envelopeOf = (value: Buffer, headers?: Record<string, string>) => {

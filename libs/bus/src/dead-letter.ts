@@ -1,23 +1,10 @@
 import { createHash } from 'node:crypto';
+import { deadLetterCodec, type DeadLetterEnvelope } from '@app/contracts';
 import type { BusRecord, OutgoingRecord } from './bus.port';
 
 export interface DeadLetter {
   record: BusRecord;
   reason: string;
-}
-
-/** The envelope on a dead-letter topic: the original payload, why it failed, and where it came from. */
-export interface DeadLetterEnvelope {
-  reason: string;
-  group: string;
-  origin: { topic: string; partition: number; offset: string; key: string | null; timestamp: number };
-  deadLetteredAt: string;
-  /** The original value as UTF-8 text, or base64 when it is not valid UTF-8; its start only when `truncated`. */
-  payload: string;
-  payloadEncoding: 'utf8' | 'base64';
-  headers: Record<string, string>;
-  /** Present when the payload (or the headers) would not fit a dead letter: what the whole original was. */
-  truncated?: { payloadBytes: number; payloadSha256: string; headersDropped: boolean };
 }
 
 const MAX_REASON_LENGTH = 2000;
@@ -46,10 +33,10 @@ export function toDeadLetterRecord(letter: DeadLetter, group: string, now = new 
   });
   // Halving what is kept finds a fitting envelope in a few steps, whatever the payload's escaping costs.
   let kept = record.value.length;
-  let value = JSON.stringify(envelopeOf(kept));
+  let value = deadLetterCodec.encode(envelopeOf(kept));
   while (Buffer.byteLength(value) > MAX_DEAD_LETTER_BYTES && kept > 0) {
     kept = utf8Boundary(record.value, Math.min(kept >>> 1, MAX_DEAD_LETTER_BYTES));
-    value = JSON.stringify(envelopeOf(kept));
+    value = deadLetterCodec.encode(envelopeOf(kept));
   }
   return {
     key: record.key,

@@ -10,6 +10,5 @@ export { RedisStreamsBus } from './redis/redis-streams.bus';
 export { describeError } from './batch-runner';
 export { BusBackpressureError } from './coalescing-sender';
 export * from './offsets';
-export * from './record-json';
 export { partitionProgress, stallLimit, type StalledPartition } from './partition-progress';
 export { SASL_MECHANISMS, type KafkaSettings } from './kafka/kafka-connection';

@@ -26,7 +26,7 @@ describe.each(busUrlsUnderTest)('a consumer killed mid-batch on %s', (engine, ur
     const group = uniqueName('g');
     await bus.publish(topic, Array.from({ length: 30 }, (_, i) => ({ key: 'k', value: String(i) })));
 
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'libs/bus/test/fixtures/stalling-consumer.ts', url, group, topic], { cwd: root });
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'libs/bus/test/fixtures/stalling-consumer.ts', url, group, topic], { cwd: root });
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     const exited = new Promise((r) => child.once('exit', r));

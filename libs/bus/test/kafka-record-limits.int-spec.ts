@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { TransientError, createBus, silentBusLogger, type Consumer, type DeadLetterEnvelope, type MessageBus } from '@app/bus';
+import { TransientError, createBus, silentBusLogger, type Consumer, type MessageBus } from '@app/bus';
+import type { DeadLetterEnvelope } from '@app/contracts';
 import { collectTopic, eventually, testEnv, uniqueName } from '@app/testing';
 
 /**

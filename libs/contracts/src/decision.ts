@@ -1,4 +1,4 @@
-import type { Score } from './score';
+import type { Score } from './score.payload';
 
 /** The verdicts a decision may give, the stream's and the fallbacks'. */
 export type Verdict = Score['decision'];

@@ -19,6 +19,22 @@ export function topicNames(prefix = ''): TopicMap {
   return Object.fromEntries(Object.entries(Topics).map(([name, topic]) => [name, `${prefix}${topic}`])) as TopicMap;
 }
 
+/** The consumer groups that read them: each a stage that restarts, scales and rewinds on its own. */
+export const ConsumerGroups = {
+  /** ingest: events.raw, validated and enriched like POST /v1/events. */
+  raw: 'ingest.raw',
+  /** the lake sink: events.enriched to Parquet. */
+  lake: 'ingest.lake',
+  /** scoring: events.enriched to scores and alerts. */
+  scoring: 'scoring',
+  /** profile-api: events.enriched and scores folded into profiles. */
+  profiles: 'profile-api',
+  /** alerts: alerts to webhook deliveries. */
+  alerts: 'alerts',
+  /** alerts: audit records kept in Postgres. */
+  audit: 'audit',
+} as const;
+
 /**
  * A consumer group's name in a deployment: behind the same prefix as its topics, so that tests (or
  * tenants) sharing a broker never join each other's groups (Kafka rebalances a group across all its members).

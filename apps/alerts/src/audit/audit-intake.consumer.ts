@@ -1,13 +1,11 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
-import { consumerGroup, type AuditRecord, type TopicMap } from '@app/contracts';
+import { auditRecordCodec, consumerGroup, ConsumerGroups, type AuditRecord, type TopicMap } from '@app/contracts';
 import { ConsumerAfterDatabase, Database } from '@app/database';
 import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { AlertsConfig } from '../alerts.config';
 import { AuditLogRepository } from './audit-log.repository';
-import { parseAuditRecord } from './audit-record.parser';
 
-export const AUDIT_GROUP = 'audit';
 
 /** `audit` → the audit trail in Postgres, every service's administrative changes in one place. */
 @Injectable()
@@ -23,7 +21,7 @@ export class AuditIntakeConsumer implements OnApplicationBootstrap, BeforeApplic
     @Inject(APP_CONFIG) config: AlertsConfig,
   ) {
     this.consumer = new ConsumerAfterDatabase(bus, {
-      group: consumerGroup(config.BUS_TOPIC_PREFIX, AUDIT_GROUP), topics: [topics.audit], deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
+      group: consumerGroup(config.BUS_TOPIC_PREFIX, ConsumerGroups.audit), topics: [topics.audit], deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
     }, (message) => this.logger.warn(message));
   }
 
@@ -38,9 +36,9 @@ export class AuditIntakeConsumer implements OnApplicationBootstrap, BeforeApplic
   private async handle(batch: RecordBatch, context: BatchContext): Promise<void> {
     const records: AuditRecord[] = [];
     for (const record of batch.records) {
-      const parsed = parseAuditRecord(record);
+      const parsed = auditRecordCodec.decode(record.value);
       if (typeof parsed === 'string') context.deadLetter(record, parsed);
-      else records.push(parsed);
+      else records.push({ ...parsed, before: parsed.before ?? null, after: parsed.after ?? null });
     }
     await this.auditLog.store(records);
   }

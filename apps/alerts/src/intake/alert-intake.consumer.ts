@@ -1,15 +1,13 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
-import { consumerGroup, type Alert, type TopicMap } from '@app/contracts';
+import { alertCodec, consumerGroup, ConsumerGroups, type Alert, type TopicMap } from '@app/contracts';
 import { ConsumerAfterDatabase, Database } from '@app/database';
 import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { AlertsConfig } from '../alerts.config';
 import { WebhookDispatcher } from '../delivery/webhook-dispatcher';
 import { AlertRepository, type StoredAlerts } from './alert.repository';
-import { parseAlertRecord } from './alert-record.parser';
 import { wantsAlert } from './endpoint-filter';
 
-export const ALERTS_GROUP = 'alerts';
 
 /** `alerts` → stored once, fanned out to a pending delivery per interested endpoint. */
 @Injectable()
@@ -26,7 +24,7 @@ export class AlertIntakeConsumer implements OnApplicationBootstrap, BeforeApplic
     @Inject(APP_CONFIG) private readonly config: AlertsConfig,
   ) {
     this.consumer = new ConsumerAfterDatabase(bus, {
-      group: consumerGroup(config.BUS_TOPIC_PREFIX, ALERTS_GROUP), topics: [topics.alerts], deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
+      group: consumerGroup(config.BUS_TOPIC_PREFIX, ConsumerGroups.alerts), topics: [topics.alerts], deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
     }, (message) => this.logger.warn(message));
   }
 
@@ -41,7 +39,7 @@ export class AlertIntakeConsumer implements OnApplicationBootstrap, BeforeApplic
   private async handle(batch: RecordBatch, context: BatchContext): Promise<void> {
     const alerts = new Map<string, Alert>();
     for (const record of batch.records) {
-      const alert = parseAlertRecord(record);
+      const alert = alertCodec.decode(record.value);
       if (typeof alert === 'string') context.deadLetter(record, alert);
       else alerts.set(alert.alertId, alert);
     }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { decisionReplyChannel, type Score } from '@app/contracts';
+import { decisionReplyChannel, scoreCodec, type Score } from '@app/contracts';
 import { APP_CONFIG, REDIS } from '@app/platform';
 import type { IngestConfig } from '../ingest.config';
 
@@ -54,14 +54,9 @@ export class DecisionReplies implements OnModuleInit, OnApplicationShutdown {
   }
 
   private deliver(message: string): void {
-    let score: Score;
-    try {
-      score = JSON.parse(message) as Score;
-    } catch {
-      this.logger.warn('a decision reply that is not JSON was dropped');
-      return;
-    }
-    this.settle(score.eventId, score);
+    const score = scoreCodec.decode(message);
+    if (typeof score === 'string') this.logger.warn(`a decision reply was dropped: ${score}`);
+    else this.settle(score.eventId, score);
   }
 
   async onApplicationShutdown(): Promise<void> {

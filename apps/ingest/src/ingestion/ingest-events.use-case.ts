@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TransientError, describeError, type MessageBus, type OutgoingRecord } from '@app/bus';
-import { EventValidator, type EnrichedEvent, type EventIn, type TopicMap } from '@app/contracts';
+import { EventValidator, enrichedEventCodec, type EnrichedEvent, type EventIn, type TopicMap } from '@app/contracts';
 import { APP_CONFIG, MESSAGE_BUS, TOPICS, withDeadline } from '@app/platform';
 import { SeenEventsRepository } from '../dedupe/seen-events.repository';
 import { EnrichService, emailDomainOf } from '../enrichment/enrich.service';
-import { enrichedEventJson } from '../enrichment/enriched-event.json';
 import { MalformedLine } from '../events/request-body.parser';
 import type { IngestConfig } from '../ingest.config';
 import type { ReferenceFacts } from '@app/enrichment';
@@ -108,7 +107,7 @@ export class IngestEventsUseCase {
     const enriched: OutgoingRecord[] = toPublish.map(({ index, event, eventId, facts: eventFacts }) => {
       results[index] = { index, eventId, status: 'accepted' };
       const enrichment = this.enricher.enrich(event, eventFacts);
-      return { key: event.userId, value: enrichedEventJson(event, eventId, receivedAt, source, enrichment), headers: options.headers };
+      return { key: event.userId, value: enrichedEventCodec.encode({ ...event, eventId, receivedAt, source, ...enrichment }), headers: options.headers };
     });
 
     await this.publish(enriched, rejections);

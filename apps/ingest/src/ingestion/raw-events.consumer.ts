@@ -1,13 +1,12 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { BatchContext, BusRecord, MessageBus, RecordBatch } from '@app/bus';
-import { consumerGroup, type TopicMap } from '@app/contracts';
+import { ConsumerGroups, consumerGroup, type TopicMap } from '@app/contracts';
 import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { IngestConfig } from '../ingest.config';
 import { MalformedLine } from '../events/request-body.parser';
 import { IngestEventsUseCase } from './ingest-events.use-case';
 
-export const RAW_EVENTS_GROUP = 'ingest.raw';
 
 /** Events other producers write straight to events.raw: the same validation and enrichment as HTTP. */
 @Injectable()
@@ -22,7 +21,7 @@ export class RawEventsConsumer implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     // The bus owns the consumer from here: closing it at shutdown drains and commits the batch in hand.
     await this.bus.consume({
-      group: consumerGroup(this.config.BUS_TOPIC_PREFIX, RAW_EVENTS_GROUP),
+      group: consumerGroup(this.config.BUS_TOPIC_PREFIX, ConsumerGroups.raw),
       topics: [this.topics.raw],
       deadLetterTopic: this.topics.invalid,
       handler: (batch, context) => this.handle(batch, context),

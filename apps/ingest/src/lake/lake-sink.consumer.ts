@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MessageBus } from '@app/bus';
-import { consumerGroup, type TopicMap } from '@app/contracts';
+import { ConsumerGroups, consumerGroup, type TopicMap } from '@app/contracts';
 import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { IngestConfig } from '../ingest.config';
 import { LakeSinkService } from './lake-sink.service';
 
-export const LAKE_GROUP = 'ingest.lake';
 /** Records one roll may hold: high enough that LAKE_ROLL_BYTES, not a count, decides when a file is cut. */
 const MAX_ROWS_PER_ROLL = 1_000_000;
 
@@ -28,7 +27,7 @@ export class LakeSinkConsumer implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     // The bus owns the consumer from here: closing it at shutdown drains and commits the roll in hand.
     await this.bus.consume({
-      group: consumerGroup(this.config.BUS_TOPIC_PREFIX, LAKE_GROUP),
+      group: consumerGroup(this.config.BUS_TOPIC_PREFIX, ConsumerGroups.lake),
       topics: [this.topics.enriched],
       deadLetterTopic: this.topics.invalid,
       maxBatchSize: MAX_ROWS_PER_ROLL,

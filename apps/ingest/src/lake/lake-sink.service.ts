@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { lru, type LRU } from 'tiny-lru';
 import { Counter } from 'prom-client';
 import { TransientError, describeError, type BatchContext, type BusRecord, type RecordBatch } from '@app/bus';
-import type { EnrichedEvent } from '@app/contracts';
+import { enrichedEventCodec } from '@app/contracts';
 import { LakeFilesRepository } from './lake-files.repository';
 import { LakeFolderIndex } from './lake-folder-index';
 import { LAKE_TABLE, hourFolder, lakeFileName } from './lake-path';
@@ -121,16 +121,7 @@ function storageTrouble(error: unknown): never {
 
 /** The lake row of a bus record, or why it cannot be one. */
 function toLakeRow(record: BusRecord): LakeRow | string {
-  let event: EnrichedEvent;
-  try {
-    event = JSON.parse(record.value.toString('utf8')) as EnrichedEvent;
-  } catch (error) {
-    return `not an enriched event: invalid JSON (${(error as Error).message})`;
-  }
-  if (typeof event !== 'object' || event === null || typeof event.eventId !== 'string' || typeof event.occurredAt !== 'string') {
-    return 'not an enriched event: eventId and occurredAt are required';
-  }
-  const occurredAtMs = Date.parse(event.occurredAt);
-  if (Number.isNaN(occurredAtMs)) return `not an enriched event: occurredAt ${JSON.stringify(event.occurredAt)} is not a time`;
-  return { event, occurredAtMs, partition: record.partition, offset: record.offset };
+  const event = enrichedEventCodec.decode(record.value);
+  if (typeof event === 'string') return event;
+  return { event, occurredAtMs: Date.parse(event.occurredAt), partition: record.partition, offset: record.offset };
 }

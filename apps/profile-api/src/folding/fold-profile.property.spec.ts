@@ -5,7 +5,7 @@ import { PROFILE_LIMITS, emptyProfile, type ProfileState } from './profile-state
 
 const DAY = Date.parse('2026-11-23T00:00:00Z');
 
-/** What parseStreamRecord lets through to folding: a user, a time, a type and a finite amount or none; anything else any shape. */
+/** What streamItemOf lets through to folding: a user, a time, a type and a finite amount or none; anything else any shape. */
 const streamEvent = (eventId: fc.Arbitrary<string>) =>
   fc.record({
     eventId,

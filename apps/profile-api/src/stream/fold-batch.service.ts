@@ -1,3 +1,4 @@
+import { ConsumerGroups } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { compareOffsets, positionOnThisBus, type BatchContext, type RecordBatch } from '@app/bus';
 import { foldEvent, foldScore } from '../folding/fold-profile';
@@ -6,9 +7,8 @@ import { APP_CONFIG } from '@app/platform';
 import type { ProfileApiConfig } from '../profile-api.config';
 import { ProfileRepository, type ProfileTransaction } from '../profiles/profile.repository';
 import { ProfileCache, type CachedProfile } from './profile-cache';
-import { parseStreamRecord, type StreamItem } from './stream-record.parser';
+import { streamItemOf, type StreamItem } from './stream-item';
 
-export const PROFILE_GROUP = 'profile-api';
 
 export interface FoldSummary {
   applied: number;
@@ -38,7 +38,7 @@ export class FoldBatchService {
     // published after this commits, and a crash in between must not lose them.
     const items: Array<{ offset: string; item: StreamItem }> = [];
     for (const record of batch.records) {
-      const item = parseStreamRecord(record, kind);
+      const item = streamItemOf(record, kind);
       if (typeof item === 'string') context.deadLetter(record, item);
       else items.push({ offset: record.offset, item });
     }
@@ -48,7 +48,7 @@ export class FoldBatchService {
     const summary = await this.profiles.transaction(async (tx) => {
       committed.clear(); // a retried transaction starts over
       // '' when none, or when another bus engine left it (BUS_URL changed): see positionOnThisBus.
-      const position = positionOnThisBus((await tx.position(PROFILE_GROUP, batch.topic, batch.partition)) || null, lastOffset) ?? '';
+      const position = positionOnThisBus((await tx.position(ConsumerGroups.profiles, batch.topic, batch.partition)) || null, lastOffset) ?? '';
       const fresh = position === '' ? items : items.filter(({ offset }) => compareOffsets(offset, position) > 0);
       const byUser = new Map<string, StreamItem[]>();
       for (const { item } of fresh) {
@@ -69,7 +69,7 @@ export class FoldBatchService {
         users = await tx.saveProfiles(states, stored, now);
         for (const userId of users) committed.delete(userId);
       }
-      if (position === '' || compareOffsets(lastOffset, position) > 0) await tx.savePosition(PROFILE_GROUP, batch.topic, batch.partition, lastOffset);
+      if (position === '' || compareOffsets(lastOffset, position) > 0) await tx.savePosition(ConsumerGroups.profiles, batch.topic, batch.partition, lastOffset);
       return { applied: fresh.length, alreadyApplied: items.length - fresh.length, users: byUser.size };
     }).catch((error: unknown) => {
       // Whatever this batch read may be stale now (a conflict, a lost commit): read it from Postgres next time.

@@ -1,10 +1,10 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MessageBus } from '@app/bus';
-import { consumerGroup, type TopicMap } from '@app/contracts';
+import { ConsumerGroups, consumerGroup, type TopicMap } from '@app/contracts';
 import { ConsumerAfterDatabase, Database } from '@app/database';
 import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { ProfileApiConfig } from '../profile-api.config';
-import { FoldBatchService, PROFILE_GROUP } from './fold-batch.service';
+import { FoldBatchService } from './fold-batch.service';
 
 /** Larger batches than the bus default: one transaction and one upsert per batch is the cost that counts. */
 const MAX_BATCH = 5_000;
@@ -25,7 +25,7 @@ export class ProfileStreamConsumer implements OnApplicationBootstrap, BeforeAppl
     @Inject(APP_CONFIG) config: ProfileApiConfig,
   ) {
     this.consumer = new ConsumerAfterDatabase(bus, {
-      group: consumerGroup(config.BUS_TOPIC_PREFIX, PROFILE_GROUP),
+      group: consumerGroup(config.BUS_TOPIC_PREFIX, ConsumerGroups.profiles),
       topics: [topics.enriched, topics.scores],
       deadLetterTopic: topics.invalid,
       maxBatchSize: MAX_BATCH,

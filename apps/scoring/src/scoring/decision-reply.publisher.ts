@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
-import type { Score } from '@app/contracts';
+import { scoreCodec, type Score } from '@app/contracts';
 import { REDIS } from '@app/platform';
 
 /**
@@ -23,7 +23,7 @@ export class DecisionReplyPublisher implements OnApplicationShutdown {
   send(replies: Array<{ channel: string; score: Score }>): void {
     if (replies.length === 0) return;
     const pipeline = this.connection.pipeline();
-    for (const { channel, score } of replies) pipeline.publish(channel, JSON.stringify(score));
+    for (const { channel, score } of replies) pipeline.publish(channel, scoreCodec.encode(score));
     void pipeline.exec().catch(() => undefined);
   }
 

@@ -1,13 +1,11 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
-import { consumerGroup, DECISION_REPLY_HEADER, type Alert, type Score, type TopicMap } from '@app/contracts';
+import { alertCodec, consumerGroup, ConsumerGroups, DECISION_REPLY_HEADER, enrichedEventCodec, scoreCodec, type Alert, type Score, type TopicMap } from '@app/contracts';
 import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { ScoringConfig } from '../scoring.config';
 import { DecisionReplyPublisher } from './decision-reply.publisher';
-import { parseEnrichedRecord } from './enriched-record.parser';
 import { positionedEvent, ScoreBatchService, type PositionedEvent } from './score-batch.service';
 
-export const SCORING_GROUP = 'scoring';
 
 /** events.enriched → ScoreBatchService → scores and alerts, keyed by user; and the scores decisions wait for to their ingest instance. */
 @Injectable()
@@ -24,7 +22,7 @@ export class ScoringConsumer implements OnApplicationBootstrap {
     await this.bus.ensureTopics([this.topics.scores, this.topics.alerts].map((topic) => ({ topic, partitions: this.config.BUS_PARTITIONS })));
     // The bus owns the consumer from here: closing it at shutdown drains and commits the batch in hand.
     await this.bus.consume({
-      group: consumerGroup(this.config.BUS_TOPIC_PREFIX, SCORING_GROUP),
+      group: consumerGroup(this.config.BUS_TOPIC_PREFIX, ConsumerGroups.scoring),
       topics: [this.topics.enriched],
       deadLetterTopic: this.topics.invalid,
       maxBatchSize: this.config.SCORING_MAX_BATCH,
@@ -38,7 +36,7 @@ export class ScoringConsumer implements OnApplicationBootstrap {
     /** Event id → the channel of the ingest instance waiting for its decision (POST /v1/decisions). */
     const waiting = new Map<string, string>();
     for (const record of batch.records) {
-      const event = parseEnrichedRecord(record);
+      const event = enrichedEventCodec.decode(record.value);
       if (typeof event === 'string') {
         context.deadLetter(record, event);
         continue;
@@ -52,10 +50,9 @@ export class ScoringConsumer implements OnApplicationBootstrap {
 
   private async publish(scores: Score[], alerts: Alert[], waiting: Map<string, string>): Promise<void> {
     if (waiting.size > 0) this.replies.send(scores.flatMap((score) => (waiting.has(score.eventId) ? [{ channel: waiting.get(score.eventId) as string, score }] : [])));
-    const toRecord = (value: Score | Alert) => ({ key: value.userId, value: JSON.stringify(value) });
     await Promise.all([
-      scores.length > 0 ? this.bus.publish(this.topics.scores, scores.map(toRecord)) : undefined,
-      alerts.length > 0 ? this.bus.publish(this.topics.alerts, alerts.map(toRecord)) : undefined,
+      scores.length > 0 ? this.bus.publish(this.topics.scores, scores.map((score) => ({ key: score.userId, value: scoreCodec.encode(score) }))) : undefined,
+      alerts.length > 0 ? this.bus.publish(this.topics.alerts, alerts.map((alert) => ({ key: alert.userId, value: alertCodec.encode(alert) }))) : undefined,
     ]);
   }
 }

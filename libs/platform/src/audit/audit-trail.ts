@@ -4,6 +4,7 @@ import type { MessageBus } from '@app/bus';
 import type { AuditAction, AuditRecord, TopicMap } from '@app/contracts';
 import { MESSAGE_BUS } from '../bus.provider';
 import { PLATFORM_OPTIONS, TOPICS, type PlatformOptions } from '../platform.options';
+import { auditRecordCodec } from '@app/contracts';
 
 export interface AuditEntry {
   action: AuditAction;
@@ -27,6 +28,6 @@ export class AuditTrail {
 
   async record(actor: string, entry: AuditEntry): Promise<void> {
     const record: AuditRecord = { id: randomUUID(), at: new Date().toISOString(), service: this.options.service, actor, ...entry };
-    await this.bus.publish(this.topics.audit, [{ key: entry.target, value: JSON.stringify(record) }]);
+    await this.bus.publish(this.topics.audit, [{ key: entry.target, value: auditRecordCodec.encode(record) }]);
   }
 }

@@ -1,0 +1,31 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { PayloadCodec } from './codec/payload-codec';
+import { Id, Instant } from './codec/schema-types';
+import { ModelRefSchema, ReasonSchema } from './score.payload';
+import { Topics } from './topics';
+
+/** What the scoring service publishes on `alerts` for an event whose score or rules call for one. */
+export const AlertSchema = Type.Object({
+  alertId: Id('Unique per event (alert_<eventId>): redelivered or replayed alerts are recognised by it.'),
+  eventId: Id(),
+  userId: Id(),
+  eventType: Id(),
+  occurredAt: Instant(),
+  score: Type.Number({ minimum: 0, maximum: 1 }),
+  model: ModelRefSchema,
+  reasons: Type.Array(ReasonSchema),
+  raisedAt: Instant(),
+});
+
+export type Alert = Static<typeof AlertSchema>;
+
+/** An event raises at most one alert, so the alert's id is derived from the event's. */
+export const alertIdFor = (eventId: string) => `alert_${eventId}`;
+
+export const alertCodec = new PayloadCodec({
+  topic: Topics.alerts,
+  title: 'an alert',
+  description: 'An event whose score or rules call for the fraud team; alerts delivers it to the webhooks. Keyed by userId.',
+  schemaVersion: 1,
+  schema: AlertSchema,
+});
