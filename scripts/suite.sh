@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run suite`: the four services on this machine (ingest's lake sink in a process of its own) against local Postgres, Redis and the bus
+# `npm run suite`: the five services on this machine against local Postgres, Redis and the bus
 # (Redis Streams by default; BUS_URL=kafka://127.0.0.1:9092 starts and uses the local Kafka broker),
 # with demo traffic: a fraud-team webhook receiver registers itself with alerts, the simulator
 # sends events to ingest at SUITE_DEMO_RATE events/s, and a demo checkout asks for a decision every
@@ -48,7 +48,7 @@ start_service() {
 }
 # As libs/testing/src/suite-topology.ts and docker-compose.yml run them (docs/suite.md, "Memory").
 start_service ingest 3001 ingest http,raw 0 --max-old-space-size=1024
-start_service lake 3005 ingest lake 10
+start_service lake 3005 lake "" 10
 start_service scoring 3002 scoring "" 0 --max-old-space-size=1024
 start_service profile-api 3003 profile-api "" 0
 start_service alerts 3004 alerts "" 0
@@ -78,7 +78,7 @@ fi
 cat <<INFO
 [suite] running on $BUS_URL (API key: \$API_KEYS, default dev-key-change-me)
   ingest       http://127.0.0.1:3001/docs   (health /health/ready, metrics /metrics)
-  lake sink    http://127.0.0.1:3005/metrics (ingest with INGEST_ROLES=lake)
+  lake         http://127.0.0.1:3005/docs   (the lake sink: events.enriched to data/lake)
   scoring      http://127.0.0.1:3002/docs   (model: /v1/models/active, rules: /v1/rules)
   profile-api  http://127.0.0.1:3003/docs
   alerts       http://127.0.0.1:3004/docs

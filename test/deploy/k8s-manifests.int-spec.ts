@@ -50,13 +50,12 @@ function environmentOf(deployment: K8sObject, objects: K8sObject[]): Record<stri
 function consumedBy(deployment: K8sObject, env: Record<string, string | undefined>): Array<{ group: string; topic: string }> {
   const entry: string = deployment.spec.template.spec.containers[0].command.find((part: string) => part.startsWith('dist/apps/'));
   const app = /^dist\/apps\/([a-z-]+)\//.exec(entry)?.[1];
-  const roles = (env.INGEST_ROLES ?? 'http,raw,lake').split(',');
+  const roles = (env.INGEST_ROLES ?? 'http,raw').split(',');
   switch (app) {
     case 'ingest':
-      return [
-        ...(roles.includes('raw') ? [{ group: ConsumerGroups.raw, topic: Topics.raw }] : []),
-        ...(roles.includes('lake') ? [{ group: ConsumerGroups.lake, topic: Topics.enriched }] : []),
-      ];
+      return roles.includes('raw') ? [{ group: ConsumerGroups.raw, topic: Topics.raw }] : [];
+    case 'lake':
+      return [{ group: ConsumerGroups.lake, topic: Topics.enriched }];
     case 'scoring':
       return env.SCORING_CONSUMER === 'false' ? [] : [{ group: ConsumerGroups.scoring, topic: Topics.enriched }];
     case 'profile-api':

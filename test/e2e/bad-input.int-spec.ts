@@ -9,6 +9,8 @@ import { alertsEnv } from '../../apps/alerts/src/alerts.config';
 import { AlertsModule } from '../../apps/alerts/src/alerts.module';
 import { ingestEnv } from '../../apps/ingest/src/ingest.config';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
+import { lakeEnv } from '../../apps/lake/src/lake.config';
+import { LakeModule } from '../../apps/lake/src/lake.module';
 import { profileApiEnv } from '../../apps/profile-api/src/profile-api.config';
 import { ProfileApiModule } from '../../apps/profile-api/src/profile-api.module';
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
@@ -67,10 +69,11 @@ describe('bad input: a hostile corpus over HTTP, on events.raw and on the intern
     bus = createBus({ url: testEnv.redisUrl, clientId: 'bad-input-test', logger: silentBusLogger });
     await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: 2 })));
     const env = { API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', REDIS_URL: testEnv.redisUrl, DATABASE_URL: database.url };
-    apps.push(await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, { ...env, LAKE_DIR: lakeDir })), 'ingest', { bodyParser: false }));
+    apps.push(await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env)), 'ingest', { bodyParser: false }));
     apps.push(await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, { ...env, SCORING_STATE_PREFIX: run })), 'scoring'));
     apps.push(await untilReady(await bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), 'profile-api')));
     apps.push(await untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, env)), 'alerts')));
+    apps.push(await bootApp(LakeModule.forRoot(loadConfig(lakeEnv, { ...env, LAKE_DIR: lakeDir })), 'lake'));
   });
 
   afterAll(async () => {

@@ -4,6 +4,8 @@ import { alertsEnv } from '../../apps/alerts/src/alerts.config';
 import { AlertsModule } from '../../apps/alerts/src/alerts.module';
 import { ingestEnv } from '../../apps/ingest/src/ingest.config';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
+import { lakeEnv } from '../../apps/lake/src/lake.config';
+import { LakeModule } from '../../apps/lake/src/lake.module';
 import { profileApiEnv } from '../../apps/profile-api/src/profile-api.config';
 import { ProfileApiModule } from '../../apps/profile-api/src/profile-api.module';
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
@@ -22,6 +24,7 @@ const services = [
   ['scoring', () => ScoringModule.forRoot(loadConfig(scoringEnv, env)), ['bus', 'consumers', 'model', 'redis']],
   ['profile-api', () => ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), ['bus', 'consumers', 'postgres', 'schema']],
   ['alerts', () => AlertsModule.forRoot(loadConfig(alertsEnv, env)), ['bus', 'consumers', 'postgres', 'schema']],
+  ['lake', () => LakeModule.forRoot(loadConfig(lakeEnv, env)), ['bus', 'consumers']],
 ] as const;
 
 describe.each(services)('%s service endpoints', (service, createModule, dependencies) => {

@@ -11,8 +11,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import type { EnrichedEvent } from '@app/contracts';
-import { LakeFilesRepository } from '../../apps/ingest/src/lake/lake-files.repository';
-import { LakeSinkService } from '../../apps/ingest/src/lake/lake-sink.service';
+import { LakeFilesRepository } from '../../apps/lake/src/lake-files.repository';
+import { LakeSinkService } from '../../apps/lake/src/lake-sink.service';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { median, percentiles } from './percentiles';
 

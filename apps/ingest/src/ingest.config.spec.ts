@@ -5,9 +5,13 @@ const roles = (value?: string) => loadConfig(ingestEnv, { API_KEYS: 'key-one-123
 
 describe('INGEST_ROLES', () => {
   it('runs every role by default, and any listed subset', () => {
-    expect([...roles()]).toEqual(['http', 'raw', 'lake']);
-    expect([...roles(' lake ')]).toEqual(['lake']);
+    expect([...roles()]).toEqual(['http', 'raw']);
+    expect([...roles(' raw ')]).toEqual(['raw']);
     expect([...roles('http,raw')]).toEqual(['http', 'raw']);
+  });
+
+  it('sends a lake role to the lake app', () => {
+    expect(() => roles('http,lake')).toThrow(/INGEST_ROLES: lake: the lake sink is an app of its own \(apps\/lake/);
   });
 
   it('refuses the settings it replaced, naming the new one', () => {
@@ -16,7 +20,7 @@ describe('INGEST_ROLES', () => {
   });
 
   it('refuses an unknown role or none, saying which exist', () => {
-    expect(() => roles('http,lakes')).toThrow(/INGEST_ROLES: must be a comma-separated list of http, raw, lake/);
+    expect(() => roles('http,lakes')).toThrow(/INGEST_ROLES: must be a comma-separated list of http, raw/);
     expect(() => roles(' , ')).toThrow(/INGEST_ROLES: must name at least one role/);
   });
 });

@@ -2,7 +2,7 @@ import { commaList, redisEnv, serviceEnv } from '@app/platform';
 import { z } from 'zod';
 import { parseFallbackPolicy } from './decisions/decision-fallback';
 
-export const INGEST_ROLES = ['http', 'raw', 'lake'] as const;
+export const INGEST_ROLES = ['http', 'raw'] as const;
 export type IngestRole = (typeof INGEST_ROLES)[number];
 
 const replacedByRoles = z.undefined({ errorMap: () => ({ message: 'was replaced by INGEST_ROLES (docs/ingest.md, "Roles"): e.g. INGEST_ROLES=http for an HTTP-only process' }) });
@@ -31,19 +31,18 @@ export const ingestEnv = serviceEnv(3001)
     GEOIP_DATABASES: z.string().optional(),
     /**
      * What this process does (docs/ingest.md, "Roles"): `http` takes POST /v1/events, `raw` consumes
-     * events.raw, `lake` lands events.enriched as Parquet. One process does all three by default;
-     * the suite runs the lake sink in a process of its own, and extra HTTP-only processes add
-     * throughput. On Redis Streams a group has one member, so run `raw` and `lake` in one process each.
+     * events.raw. One process does both by default; extra HTTP-only processes add throughput. On Redis
+     * Streams a group has one member, so run `raw` in one process only.
      */
     INGEST_ROLES: commaList
       .default(INGEST_ROLES.join(','))
       .refine((roles) => roles.length > 0, 'must name at least one role')
+      .refine((roles) => !roles.includes('lake'), 'lake: the lake sink is an app of its own (apps/lake, npm run start:lake, docs/lake.md)')
       .refine((roles) => roles.every((role) => (INGEST_ROLES as readonly string[]).includes(role)), `must be a comma-separated list of ${INGEST_ROLES.join(', ')}`)
       .transform((roles) => new Set(roles as IngestRole[])),
     /** Replaced by INGEST_ROLES: refused, so a deployment that set them does not quietly run one more lake sink. */
     INGEST_CONSUMERS: replacedByRoles,
     LAKE_ENABLED: replacedByRoles,
-    LAKE_DIR: z.string().min(1).default('./data/lake'),
     /** POST /v1/decisions (docs/decisions.md): the deadline when the caller gives none, and the longest one it may give. */
     DECISION_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(150),
     DECISION_MAX_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(1_000),
@@ -59,13 +58,6 @@ export const ingestEnv = serviceEnv(3001)
       }),
     /** Decisions in progress at once in this process; past it, 503 with Retry-After (the caller should use its own fallback). */
     DECISION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(2_000),
-    /**
-     * A lake file is rolled when this many bytes of events (JSON) have gathered, or LAKE_ROLL_INTERVAL_MS
-     * after its first event. Bytes are capped below Kafka's 50 MiB fetch limit; the interval below the
-     * consumer session (kafkajs heartbeats between fetches).
-     */
-    LAKE_ROLL_BYTES: z.coerce.number().int().min(1).max(48 * 1024 * 1024).default(8 * 1024 * 1024),
-    LAKE_ROLL_INTERVAL_MS: z.coerce.number().int().min(50).max(20_000).default(10_000),
   })
   .refine((c) => c.DECISION_TIMEOUT_MS <= c.DECISION_MAX_TIMEOUT_MS, { path: ['DECISION_TIMEOUT_MS'], message: 'must be at most DECISION_MAX_TIMEOUT_MS' })
   .refine((c) => c.INGEST_RATE_LIMIT_BURST >= c.INGEST_MAX_EVENTS_PER_REQUEST, {

@@ -12,35 +12,24 @@ import { EventsController } from './events/events.controller';
 import type { IngestConfig } from './ingest.config';
 import { IngestEventsUseCase } from './ingestion/ingest-events.use-case';
 import { RawEventsConsumer } from './ingestion/raw-events.consumer';
-import { LakeFilesRepository } from './lake/lake-files.repository';
-import { LakeSinkConsumer } from './lake/lake-sink.consumer';
-import { LakeSinkService } from './lake/lake-sink.service';
 import { TokenBuckets } from './rate-limit/token-bucket';
 import { ReferenceDataRepository } from './reference-data/reference-data.repository';
 
-/**
- * Ingest's parts by role (INGEST_ROLES): enrichment serves `http` and `raw`; the lake sink needs
- * neither the geo database nor Redis, so a lake-only process stays small.
- */
+/** Ingest's parts by role (INGEST_ROLES): enrichment serves both `http` and `raw`. */
 @Module({})
 export class IngestModule {
   static forRoot(config: IngestConfig): DynamicModule {
     const roles = config.INGEST_ROLES;
-    const enriches = roles.has('http') || roles.has('raw');
     return {
       module: IngestModule,
-      imports: [PlatformModule.forRoot({ service: 'ingest', config, dependencies: enriches ? ['redis'] : [] })],
+      imports: [PlatformModule.forRoot({ service: 'ingest', config, dependencies: ['redis'] })],
       controllers: roles.has('http') ? [EventsController, DecisionsController] : [],
       providers: [
-        ...(enriches
-          ? [
-              { provide: GEO_LOOKUP, useFactory: () => GeoLookup.open(config.GEOIP_DATABASES ? config.GEOIP_DATABASES.split(',').map((f) => f.trim()) : undefined) },
-              EnrichService,
-              ReferenceDataRepository,
-              SeenEventsRepository,
-              IngestEventsUseCase,
-            ]
-          : []),
+        { provide: GEO_LOOKUP, useFactory: () => GeoLookup.open(config.GEOIP_DATABASES ? config.GEOIP_DATABASES.split(',').map((f) => f.trim()) : undefined) },
+        EnrichService,
+        ReferenceDataRepository,
+        SeenEventsRepository,
+        IngestEventsUseCase,
         ...(roles.has('http')
           ? [
               // One budget per key for events and decisions alike.
@@ -52,7 +41,6 @@ export class IngestModule {
             ]
           : []),
         ...(roles.has('raw') ? [RawEventsConsumer] : []),
-        ...(roles.has('lake') ? [LakeFilesRepository, LakeSinkService, LakeSinkConsumer] : []),
       ],
     };
   }

@@ -3,15 +3,14 @@ import { startServiceProcess } from './service-process';
 
 /**
  * The suite's processes as `npm run suite` (scripts/suite.sh) and docker-compose.yml run them; the
- * end-to-end tests and `npm run bench` start the same. Ingest's lake sink runs in a process of its
- * own (INGEST_ROLES) at a lower CPU priority: its rolls and Parquet encoding stay out of the HTTP
- * intake's memory, and their bursts of CPU yield to the path from event to alert (docs/suite.md).
+ * end-to-end tests and `npm run bench` start the same. The lake sink runs at a lower CPU priority:
+ * its bursts of Parquet encoding yield to the path from event to alert (docs/suite.md).
  */
 export interface SuiteProcess {
   /** What the process is called in tests, reports and logs. */
   name: 'ingest' | 'lake' | 'scoring' | 'profile-api' | 'alerts';
   /** The app it runs (apps/<app>). */
-  app: 'ingest' | 'scoring' | 'profile-api' | 'alerts';
+  app: 'ingest' | 'lake' | 'scoring' | 'profile-api' | 'alerts';
   env: Record<string, string>;
   /** Node's own options: a heap ceiling where the default heap growth would exceed the memory budget. */
   nodeArgs: string[];
@@ -21,7 +20,7 @@ export interface SuiteProcess {
 
 export const SUITE_PROCESSES: readonly SuiteProcess[] = [
   { name: 'ingest', app: 'ingest', env: { INGEST_ROLES: 'http,raw' }, nodeArgs: ['--max-old-space-size=1024'], niceness: 0 },
-  { name: 'lake', app: 'ingest', env: { INGEST_ROLES: 'lake' }, nodeArgs: [], niceness: 10 },
+  { name: 'lake', app: 'lake', env: {}, nodeArgs: [], niceness: 10 },
   { name: 'scoring', app: 'scoring', env: {}, nodeArgs: ['--max-old-space-size=1024'], niceness: 0 },
   { name: 'profile-api', app: 'profile-api', env: {}, nodeArgs: [], niceness: 0 },
   { name: 'alerts', app: 'alerts', env: {}, nodeArgs: [], niceness: 0 },

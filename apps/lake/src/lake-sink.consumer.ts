@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs
 import type { MessageBus } from '@app/bus';
 import { ConsumerGroups, consumerGroup, type TopicMap } from '@app/contracts';
 import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
-import type { IngestConfig } from '../ingest.config';
+import type { LakeConfig } from './lake.config';
 import { LakeSinkService } from './lake-sink.service';
 
 /** Records one roll may hold: high enough that LAKE_ROLL_BYTES, not a count, decides when a file is cut. */
@@ -20,7 +20,7 @@ export class LakeSinkConsumer implements OnApplicationBootstrap {
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(TOPICS) private readonly topics: TopicMap,
-    @Inject(APP_CONFIG) private readonly config: IngestConfig,
+    @Inject(APP_CONFIG) private readonly config: LakeConfig,
     private readonly sink: LakeSinkService,
   ) {}
 

@@ -2,7 +2,7 @@ import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '@app/platform';
-import type { IngestConfig } from '../ingest.config';
+import type { LakeConfig } from './lake.config';
 
 /** A temporary file this old was left by a crash mid-write (a write takes well under a second). */
 const STALE_TEMP_MS = 10 * 60_000;
@@ -13,7 +13,7 @@ const TEMP_SUFFIX = '.tmp';
 export class LakeFilesRepository {
   readonly root: string;
 
-  constructor(@Inject(APP_CONFIG) config: Pick<IngestConfig, 'LAKE_DIR'>) {
+  constructor(@Inject(APP_CONFIG) config: Pick<LakeConfig, 'LAKE_DIR'>) {
     this.root = resolve(config.LAKE_DIR);
   }
 

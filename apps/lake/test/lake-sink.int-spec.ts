@@ -5,10 +5,12 @@ import { TransientError, createBus, silentBusLogger, type BatchContext, type Bus
 import { topicNames, type EnrichedEvent } from '@app/contracts';
 import { loadConfig } from '@app/platform';
 import { bootApp, busUrlsUnderTest, eventually, readLake, testEnv, uniqueName, type BootedApp } from '@app/testing';
-import { ingestEnv } from '../src/ingest.config';
-import { IngestModule } from '../src/ingest.module';
-import { LakeFilesRepository } from '../src/lake/lake-files.repository';
-import { LakeSinkService } from '../src/lake/lake-sink.service';
+import { ingestEnv } from '../../ingest/src/ingest.config';
+import { IngestModule } from '../../ingest/src/ingest.module';
+import { LakeFilesRepository } from '../src/lake-files.repository';
+import { lakeEnv } from '../src/lake.config';
+import { LakeModule } from '../src/lake.module';
+import { LakeSinkService } from '../src/lake-sink.service';
 
 const HOUR = 3_600_000;
 const baseHour = Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR;
@@ -142,7 +144,7 @@ describe('lake sink: files', () => {
   });
 });
 
-describe.each(busUrlsUnderTest)('lake sink in the ingest service on %s', (engine, busUrl) => {
+describe.each(busUrlsUnderTest)('the lake app beside ingest on %s', (engine, busUrl) => {
   const API_KEY = 'lake-test-key-1';
   let lakeDir: string;
   let prefix: string;
@@ -159,10 +161,9 @@ describe.each(busUrlsUnderTest)('lake sink in the ingest service on %s', (engine
     await rm(lakeDir, { recursive: true, force: true });
   });
 
-  const boot = (roles = 'http,raw,lake'): Promise<BootedApp> => bootApp(IngestModule.forRoot(loadConfig(ingestEnv, {
-    API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: busUrl, REDIS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '3',
-    LAKE_DIR: lakeDir, LAKE_ROLL_INTERVAL_MS: '300', LAKE_ROLL_BYTES: '20000', INGEST_ROLES: roles,
-  })), 'ingest', { bodyParser: false });
+  const env = () => ({ API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: busUrl, REDIS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '3' });
+  const bootIngest = (): Promise<BootedApp> => bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env())), 'ingest', { bodyParser: false });
+  const bootLake = (): Promise<BootedApp> => bootApp(LakeModule.forRoot(loadConfig(lakeEnv, { ...env(), LAKE_DIR: lakeDir, LAKE_ROLL_INTERVAL_MS: '300', LAKE_ROLL_BYTES: '20000' })), 'lake');
 
   async function send(app: BootedApp, from: number, count: number): Promise<string[]> {
     const events = Array.from({ length: count }, (_, k) => ({
@@ -174,24 +175,27 @@ describe.each(busUrlsUnderTest)('lake sink in the ingest service on %s', (engine
     return ((await res.json()) as { results: Array<{ eventId: string; status: string }> }).results.filter((r) => r.status === 'accepted').map((r) => r.eventId);
   }
 
-  it('lands every accepted event in the lake exactly once across a restart into a lake process of its own, enriched and in its hour', async () => {
+  it('lands every accepted event in the lake exactly once across a restart of the lake, enriched and in its hour', async () => {
     const accepted: string[] = [];
-    const first = await boot();
-    for (let from = 0; from < 600; from += 200) accepted.push(...(await send(first, from, 200)));
-    await eventually(async () => expect((await readLake(lakeDir, 'count(*) as n'))[0].n).toBeGreaterThan(0), { timeoutMs: 30_000 });
-    await first.close();
-
-    // As the suite runs it: HTTP intake in one process, the lake sink (no geo database, no /v1/events) in another.
-    const intake = await boot('http,raw');
-    const lake = await boot('lake');
+    const intake = await bootIngest();
     try {
-      expect((await fetch(`${lake.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` }, body: '[]' })).status).toBe(404);
-      for (let from = 600; from < 1000; from += 200) accepted.push(...(await send(intake, from, 200)));
-      expect(accepted).toHaveLength(1000);
-      await eventually(async () => expect((await readLake(lakeDir, 'count(*) as n'))[0].n).toBe(1000n), { timeoutMs: 30_000 });
+      const first = await bootLake();
+      for (let from = 0; from < 600; from += 200) accepted.push(...(await send(intake, from, 200)));
+      await eventually(async () => expect((await readLake(lakeDir, 'count(*) as n'))[0].n).toBeGreaterThan(0), { timeoutMs: 30_000 });
+      await first.close();
+
+      const lake = await bootLake();
+      try {
+        // The lake app takes no events: it has no geo database and no /v1/events.
+        expect((await fetch(`${lake.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` }, body: '[]' })).status).toBe(404);
+        for (let from = 600; from < 1000; from += 200) accepted.push(...(await send(intake, from, 200)));
+        expect(accepted).toHaveLength(1000);
+        await eventually(async () => expect((await readLake(lakeDir, 'count(*) as n'))[0].n).toBe(1000n), { timeoutMs: 30_000 });
+      } finally {
+        await lake.close();
+      }
     } finally {
       await intake.close();
-      await lake.close();
     }
     const rows = await readLake(lakeDir, 'event_id, geo_country, ua_browser, hour, epoch_ms(occurred_at)::double as occurred_ms');
     expect(rows.map((r) => r.event_id).sort()).toEqual([...accepted].sort());
