@@ -11,3 +11,4 @@ export * from './audit.payload';
 export * from './dead-letter.payload';
 export * from './topic-codecs';
 export * from './decision';
+export * from './zod-issues';

@@ -1,15 +1,8 @@
-import type { ZodIssue } from 'zod';
 import { passesFastCheck } from './event-in.fast-check';
+import { describeZodIssues } from './zod-issues';
 import { DEFAULT_EVENT_TIME_BOUNDS, eventInSchema, type EventIn, type EventTimeBounds } from './event-in.schema';
 
 export type EventValidation = { ok: true; event: EventIn } | { ok: false; reasons: string[] };
-
-const describeIssue = (issue: ZodIssue): string => {
-  if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => `${key}: is not a field of an event`).join('; ');
-  const field = issue.path.join('.');
-  const message = issue.code === 'invalid_type' && issue.received === 'undefined' ? 'is required' : issue.message;
-  return field ? `${field}: ${message}` : message;
-};
 
 /** Validates events against the contract; the reasons name each bad field, for the sender to fix. */
 export class EventValidator {
@@ -26,6 +19,6 @@ export class EventValidator {
   validate(input: unknown): EventValidation {
     if (passesFastCheck(input, this.now(), this.bounds)) return { ok: true, event: input };
     const result = this.schema.safeParse(input);
-    return result.success ? { ok: true, event: result.data } : { ok: false, reasons: result.error.issues.map(describeIssue) };
+    return result.success ? { ok: true, event: result.data } : { ok: false, reasons: describeZodIssues(result.error, { unknownField: 'is not a field of an event' }) };
   }
 }

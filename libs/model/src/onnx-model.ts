@@ -4,6 +4,7 @@ import { onnx } from 'onnx-proto';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { ModelLoadError } from './model-load.error';
 import { modelManifestSchema, type ModelManifest } from './model-manifest';
+import { describeZodIssues } from '@app/contracts';
 
 /**
  * An ONNX model checked against its manifest and ready to score whole batches: one session.run per
@@ -87,7 +88,7 @@ async function readManifest(path: string): Promise<ModelManifest> {
   }
   const parsed = modelManifestSchema.safeParse(json);
   if (!parsed.success) {
-    throw new ModelLoadError(path, `invalid manifest: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`);
+    throw new ModelLoadError(path, `invalid manifest: ${describeZodIssues(parsed.error, { whole: '(manifest)', unknownField: 'is not a field of a manifest' }).join('; ')}`);
   }
   return parsed.data;
 }

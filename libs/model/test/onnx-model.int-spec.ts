@@ -69,7 +69,7 @@ describe('OnnxModel', () => {
 
   it('refuses a positive class outside the output, an invalid manifest and a file that is not ONNX', async () => {
     await expect(OnnxModel.load(await saveModel(dir, manifest({ positiveClass: 2 }), forest()))).rejects.toThrow(/positiveClass 2 is outside output "probabilities" of 2 columns/);
-    await expect(OnnxModel.load(await saveModel(dir, manifest({ thresholds: { review: 0.9, block: 0.5, alert: 0.7 } }), forest()))).rejects.toThrow(/thresholds review must not exceed block/);
+    await expect(OnnxModel.load(await saveModel(dir, manifest({ thresholds: { review: 0.9, block: 0.5, alert: 0.7 } }), forest()))).rejects.toThrow(/thresholds: review must not exceed block/);
     const path = await saveModel(dir, manifest(), forest());
     await writeFile(join(dir, 'model.onnx'), 'not a model');
     await expect(OnnxModel.load(path)).rejects.toThrow(/not an ONNX model|has no graph|onnxruntime cannot open/);

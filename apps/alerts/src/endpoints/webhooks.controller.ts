@@ -2,12 +2,13 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Qu
 import { ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { DeliveryRepository, type DeliveryView } from '../delivery/delivery.repository';
-import { Actor, ApiError, AuditTrail, describeIssues, RequireScope } from '@app/platform';
+import { Actor, ApiError, AuditTrail, RequireScope } from '@app/platform';
 import { generateSecret } from '../signing/standard-webhooks';
 import { createEndpointInput, rotateSecretInput, updateEndpointInput } from './webhook-endpoint.input';
 import { WebhookEndpointRepository, type EndpointChanges } from './webhook-endpoint.repository';
 import { ENDPOINT_EXAMPLE, toEndpointView, type WebhookEndpointView } from './webhook-endpoint.view';
 import { WebhookTargetPolicy } from './webhook-target.policy';
+import { describeZodIssues } from '@app/contracts';
 
 const instant = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 time').transform((s) => new Date(s));
 const deliveryQuery = z.object({ status: z.enum(['pending', 'delivered', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }).strict();
@@ -139,7 +140,7 @@ export class WebhooksController {
 
 function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: z.ZodError } }, body: unknown, code = 'INVALID_ENDPOINT', what = 'the endpoint'): T {
   const result = schema.safeParse(body);
-  if (!result.success) throw new ApiError(400, code, `${what} is not valid`, describeIssues(result.error));
+  if (!result.success) throw new ApiError(400, code, `${what} is not valid`, describeZodIssues(result.error));
   return result.data;
 }
 

@@ -6,6 +6,7 @@ import type { RiskBand, Segment } from '../folding/profile-state';
 import { encodeCursor, profileListQuery } from './profile-list.query';
 import { ProfileRepository } from './profile.repository';
 import { PROFILE_EXAMPLE, toProfileView, type ProfileView } from './profile.view';
+import { describeZodIssues } from '@app/contracts';
 
 @ApiTags('profiles')
 @RequireScope('profiles')
@@ -42,8 +43,7 @@ export class ProfilesController {
   async list(@Query() query: Record<string, unknown>): Promise<{ items: ProfileView[]; nextCursor: string | null }> {
     const parsed = profileListQuery.safeParse(query);
     if (!parsed.success) {
-      const details = parsed.error.issues.map((issue) => (issue.code === 'unrecognized_keys' ? issue.keys.map((k) => `${k}: is not a parameter`).join('; ') : `${issue.path.join('.')}: ${issue.message}`));
-      throw new ApiError(400, 'INVALID_QUERY', 'the query parameters are not valid', details);
+      throw new ApiError(400, 'INVALID_QUERY', 'the query parameters are not valid', describeZodIssues(parsed.error, { whole: 'query', unknownField: 'is not a parameter' }));
     }
     const { limit, cursor, riskBand, segment, lastSeenSince } = parsed.data;
     const page = await this.profiles.list({ riskBand: riskBand as RiskBand | undefined, segment: segment as Segment | undefined, lastSeenSince }, cursor ?? null, limit + 1);

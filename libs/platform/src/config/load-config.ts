@@ -1,4 +1,5 @@
 import type { ZodType, ZodTypeDef } from 'zod';
+import { describeZodIssues } from '@app/contracts';
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -11,10 +12,5 @@ export class ConfigError extends Error {
 export function loadConfig<T>(schema: ZodType<T, ZodTypeDef, unknown>, env: Record<string, string | undefined> = process.env): T {
   const result = schema.safeParse(env);
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
-    const name = issue.path.join('.') || '(environment)';
-    const message = issue.code === 'invalid_type' && issue.received === 'undefined' ? 'is required' : issue.message;
-    return `${name}: ${message}`;
-  });
-  throw new ConfigError(problems);
+  throw new ConfigError(describeZodIssues(result.error, { whole: '(environment)', unknownField: 'is not a setting' }));
 }
