@@ -68,12 +68,14 @@ describe('FeatureEngine windows', () => {
     expect(run(['user.tx_count.1d'], [{ ...first }], reloaded)[0].fate).toBe('duplicate');
   });
 
-  it('recognises copies after reading a snapshot stored before session 7, which held the ids themselves', () => {
+  it('recognises copies after reading a version 1 snapshot, which holds the ids themselves', () => {
     const user = new UserState();
     const first = event({ time: T0 });
     run(['user.tx_count.1d'], [first], user);
     const snapshot = encodeSnapshot(user);
-    const legacy = snapshot.replace(/,\[[\d,]*\]\]$/, `,${JSON.stringify([first.eventId])}]`);
+    const legacy = snapshot.replace(/^\["v2",4,/, '[').replace(/,\[[\d,]*\]\]$/, `,${JSON.stringify([first.eventId])}]`);
+    expect(legacy.startsWith('[')).toBe(true);
+    expect(legacy.startsWith('["v2"')).toBe(false);
     expect(legacy).not.toBe(snapshot);
     const reloaded = UserState.decode(legacy, config.graceMs);
     expect(run(['user.tx_count.1d'], [{ ...first }, event({ time: T0 + MINUTE })], reloaded).map((o) => o.fate)).toEqual(['duplicate', 'applied']);

@@ -26,15 +26,23 @@ export function parseEventLine(line: string): LoggedEvent {
 }
 
 /**
- * [watermark, per tier [bucket, ...measures, bucket, ...], prev, located, per kind {value: times}, recent
- * event id hashes]. Snapshots written before session 7 hold the ids themselves: they are hashed on reading.
+ * The snapshot layout this code writes: ["v2", measures per bucket, watermark, per tier [bucket,
+ * ...measures, bucket, ...], prev, located, per kind {value: times}, recent event id hashes].
+ * Version 1 is the same without its first two items, with 4 measures, and may hold the recent ids
+ * themselves (hashed on reading). Stored state outlives deployments: every older version stays readable.
  */
-type Snapshot = [number | null, number[][], number[], Located[], Array<Record<string, number[]>>, Array<number | string>?];
+export const SNAPSHOT_VERSION = 'v2';
+type Body = [number | null, number[][], number[], Located[], Array<Record<string, number[]>>, Array<number | string>?];
+type Snapshot = [typeof SNAPSHOT_VERSION, number, ...Body] | Body;
+const VERSION_1_MEASURES = 4;
+
+/** Thrown for a snapshot a newer release wrote: reading it as this one would misread the state. */
+export class UnknownSnapshotVersionError extends Error {}
 
 /** The whole state as one JSON line (never holds a newline: the log's separator). */
 export function encodeSnapshot(state: UserState): string {
   // Written by hand: JSON.stringify of the same shape built as arrays and objects costs twice as much.
-  let text = `[${Number.isFinite(state.watermark) ? state.watermark : 'null'},[`;
+  let text = `["${SNAPSHOT_VERSION}",${MEASURES},${Number.isFinite(state.watermark) ? state.watermark : 'null'},[`;
   state.buckets.forEach((map, tier) => {
     let first = true;
     text += tier === 0 ? '[' : '],[';
@@ -56,11 +64,24 @@ export function encodeSnapshot(state: UserState): string {
 }
 
 export function readSnapshot(text: string, state: UserState): void {
-  const [watermark, buckets, prev, located, values, recent = []] = JSON.parse(text) as Snapshot;
+  const snapshot = JSON.parse(text) as Snapshot;
+  let measures = VERSION_1_MEASURES;
+  let body = snapshot as Body;
+  if (typeof snapshot[0] === 'string') {
+    if (snapshot[0] !== SNAPSHOT_VERSION) throw new UnknownSnapshotVersionError(`user state snapshot version ${snapshot[0]} is newer than this release reads (${SNAPSHOT_VERSION})`);
+    measures = snapshot[1] as number;
+    body = snapshot.slice(2) as Body;
+  }
+  const [watermark, buckets, prev, located, values, recent = []] = body;
   state.recentEventHashes = recent.map((id) => (typeof id === 'string' ? eventIdHash(id) : id));
   state.watermark = watermark ?? Number.NEGATIVE_INFINITY; // JSON has no -Infinity
+  // A measure added since the snapshot was written starts at 0 in its buckets.
+  const missing = Math.max(0, MEASURES - measures);
   buckets.forEach((flat, tier) => {
-    for (let i = 0; i < flat.length; i += 1 + MEASURES) state.buckets[tier].set(flat[i], flat.slice(i + 1, i + 1 + MEASURES));
+    for (let i = 0; i < flat.length; i += 1 + measures) {
+      const stored = flat.slice(i + 1, i + 1 + Math.min(measures, MEASURES));
+      state.buckets[tier].set(flat[i], missing > 0 ? stored.concat(new Array<number>(missing).fill(0)) : stored);
+    }
   });
   state.prev = prev;
   state.located = located;
