@@ -60,8 +60,8 @@ export function kafkaBrokerCpuSeconds(): number {
 
 /**
  * CPU seconds Postgres used between two readings, by what each process serves: `names` maps a process id
- * to a name (postgresProcessNames), the rest count as 'background'. A backend that exited meanwhile
- * takes its share with it.
+ * to a name (postgresProcessNames), the rest count as 'background'. A backend missing from `to`
+ * takes its share with it (PostgresCpuSampler keeps a backend's last reading).
  */
 export function postgresCpuBetween(from: Map<number, number>, to: Map<number, number>, names: Map<number, string>): Map<string, number> {
   const byName = new Map<string, number>();
@@ -83,6 +83,25 @@ export async function postgresProcessNames(url: string): Promise<Map<number, str
     return new Map(rows.map((r) => [r.pid, r.name]));
   } finally {
     await client.end();
+  }
+}
+
+/**
+ * Postgres's CPU by backend, read again and again while a run lasts: a backend that exits before the
+ * last reading (a pool closes connections idle for a few seconds, as profile-api's are once it has caught
+ * up) keeps what it used until its last reading, instead of taking its whole share with it.
+ */
+export class PostgresCpuSampler {
+  /** CPU seconds by backend process id, as last read. */
+  readonly seconds = new Map<number, number>();
+  /** The client each backend served (postgresProcessNames), as last seen. */
+  readonly names = new Map<number, string>();
+
+  constructor(private readonly url: string) {}
+
+  async sample(): Promise<void> {
+    for (const [pid, seconds] of postgresCpuSeconds()) this.seconds.set(pid, seconds);
+    for (const [pid, name] of await postgresProcessNames(this.url)) this.names.set(pid, name);
   }
 }
 

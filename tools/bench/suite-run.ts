@@ -17,7 +17,7 @@ import { topicNames } from '@app/contracts';
 import { SUITE_PROCESS_NAMES, createOwnDatabase, metricSum, startWebhookReceiver, stopServiceProcess, type SuiteProcessName } from '@app/testing';
 import { simulationOptions } from '../simulate/simulate';
 import { simulate, withIdPrefix } from '../simulate/simulation';
-import { kafkaBrokerCpuSeconds, postgresCpuBetween, postgresCpuSeconds, postgresProcessNames, processCpuSeconds, redisCpuSeconds, residentMb } from './process-usage';
+import { PostgresCpuSampler, kafkaBrokerCpuSeconds, postgresCpuBetween, postgresCpuSeconds, processCpuSeconds, redisCpuSeconds, residentMb } from './process-usage';
 import { percentiles } from './percentiles';
 import { perMillionEvents, storageUsage, type StorageUsage } from './storage-usage';
 
@@ -160,6 +160,9 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
     const lakeFilesBefore = await metric('lake', 'lake_files_written_total');
     const burstSampler = setInterval(sampleMemory, 2_000);
     const cpuBefore = await cpuSeconds(processes, options.redisUrl, options.busUrl !== options.redisUrl);
+    const postgresCpu = new PostgresCpuSampler(database.url);
+    await postgresCpu.sample();
+    const postgresSampler = setInterval(() => void postgresCpu.sample().catch(() => undefined), 1_000);
     const burstStart = performance.now();
     let sentBy = 0;
     const stageDoneAt: Record<string, number> = {};
@@ -180,8 +183,11 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
       }
     } finally {
       clearInterval(burstSampler);
+      clearInterval(postgresSampler);
     }
-    const cpu = burst.length > 0 ? cpuPerEvent(cpuBefore, await cpuSeconds(processes, options.redisUrl, options.busUrl !== options.redisUrl), await postgresProcessNames(database.url), burst.length) : null;
+    await postgresCpu.sample();
+    const cpuAfter = { ...(await cpuSeconds(processes, options.redisUrl, options.busUrl !== options.redisUrl)), postgres: postgresCpu.seconds };
+    const cpu = burst.length > 0 ? cpuPerEvent(cpuBefore, cpuAfter, postgresCpu.names, burst.length) : null;
     if (cpu) console.error(`[bench] burst, CPU µs per event: ${JSON.stringify(cpu)}`);
     // Simulated history spans many event-time hours, and each roll writes a file per hour folder it touches.
     const lakeFiles = (await metric('lake', 'lake_files_written_total')) - lakeFilesBefore;
