@@ -110,7 +110,7 @@ function suiteMarkdown(command: string, machine: ReturnType<typeof benchMachine>
   return [
     '# End-to-end benchmark',
     '',
-    `\`${command}\` on ${machine.cpus} cores (${machine.cpuModel}), ${at}. The four services as processes (ingest's lake sink in one of its own) on ${BUS_NAME}${BUS === 'kafka' ? ' (Redis for scoring\'s state)' : ''}, Postgres, the trained model, a local webhook receiver, and the simulator's traffic over HTTP, all on this machine.`,
+    `\`${command}\` on ${machine.cpus} cores (${machine.cpuModel}), ${at}. The five apps as processes (ingest, lake, scoring, profile-api, alerts) on ${BUS_NAME}${BUS === 'kafka' ? ' (Redis for scoring\'s state)' : ''}, Postgres, the trained model, a local webhook receiver, and the simulator's traffic over HTTP, all on this machine.`,
     '',
     '| measure | value |',
     '|---|---:|',

@@ -126,8 +126,8 @@ describe('alerts: webhook delivery', () => {
   });
 
   it('retries a healthy endpoint on time while another holds a backlog of hundreds of due deliveries', async () => {
-    // Until session 9 a claim looked at the 800 oldest due deliveries of all endpoints only: a stuck
-    // endpoint's backlog filled that window and no other endpoint's retry was claimed until it drained.
+    // A claim that looked only at the oldest due deliveries of all endpoints would see the stuck
+    // endpoint's backlog fill that window, and no other endpoint's retry would be claimed until it drained.
     const stuck = await receiver(() => undefined); // never answers: its one slot is always taken
     let calls = 0;
     const recovering = await receiver((_, res) => void (++calls === 1 ? res.writeHead(503).end() : res.end('ok')));

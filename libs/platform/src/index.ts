@@ -3,6 +3,7 @@ export * from './config/service-env';
 export * from './logging/create-logger';
 export * from './health/readiness-check';
 export * from './http/api-error';
+export * from './http/validate-input';
 export * from './http/api-key.guard';
 export * from './http/api-keys';
 export * from './http/actor.decorator';

@@ -6,7 +6,6 @@ import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { AlertsConfig } from '../alerts.config';
 import { AuditLogRepository } from './audit-log.repository';
 
-
 /** `audit` → the audit trail in Postgres, every service's administrative changes in one place. */
 @Injectable()
 export class AuditIntakeConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {

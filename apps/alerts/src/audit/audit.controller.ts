@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AUDIT_ACTIONS, describeZodIssues, type AuditRecord } from '@app/contracts';
-import { ApiError, RequireScope } from '@app/platform';
+import { AUDIT_ACTIONS, type AuditRecord } from '@app/contracts';
+import { ApiError, RequireScope, validateInput } from '@app/platform';
 import { AuditLogRepository } from './audit-log.repository';
 
 /** A page's position: the last record's time and id, opaque to clients. */
@@ -47,9 +47,7 @@ export class AuditController {
   @ApiQuery({ name: 'target', required: false, example: 'rule:velocity-10m' })
   @ApiOkResponse({ schema: { example: { items: [EXAMPLE], next: null } } })
   async list(@Query() query: Record<string, unknown>): Promise<{ items: AuditRecord[]; next: string | null }> {
-    const parsed = auditQuery.safeParse(query);
-    if (!parsed.success) throw new ApiError(400, 'INVALID_QUERY', 'the query is not valid', describeZodIssues(parsed.error));
-    const { limit, cursor: after, ...filter } = parsed.data;
+    const { limit, cursor: after, ...filter } = validateInput(auditQuery, query, 'INVALID_QUERY', 'the query');
     const items = await this.auditLog.list({ limit, after, ...filter });
     return { items, next: items.length === limit ? toCursor(items[items.length - 1]) : null };
   }

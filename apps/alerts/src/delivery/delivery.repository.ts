@@ -27,8 +27,8 @@ export class DeliveryRepository {
    * Leases up to `limit` due deliveries of enabled endpoints, for each endpoint its oldest due ones up
    * to its free slots (its max_in_flight less `inFlight`, what this process is sending to it), read
    * from the per-endpoint index: a claim reads about as many rows as it can start, however long the
-   * queue. (Until session 9 it read up to 800 due deliveries of all endpoints and ranked them, ~1 ms of
-   * Postgres for each claim while a backlog waited, and there is a claim per finished delivery.) The
+   * queue: reading the oldest due deliveries of all endpoints and ranking them would cost ~1 ms of
+   * Postgres a claim while a backlog waits, and there is a claim per finished delivery. The
    * lease moves `next_attempt_at` forward: if this process dies mid-send, the delivery falls due again
    * when it expires (at-least-once: receivers dedupe on webhook-id). SKIP LOCKED lets several instances
    * share the queue without waiting on each other.

@@ -2,13 +2,12 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Qu
 import { ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { DeliveryRepository, type DeliveryView } from '../delivery/delivery.repository';
-import { Actor, ApiError, AuditTrail, RequireScope } from '@app/platform';
+import { Actor, ApiError, AuditTrail, RequireScope, validateInput } from '@app/platform';
 import { generateSecret } from '../signing/standard-webhooks';
 import { createEndpointInput, rotateSecretInput, updateEndpointInput } from './webhook-endpoint.input';
 import { WebhookEndpointRepository, type EndpointChanges } from './webhook-endpoint.repository';
 import { ENDPOINT_EXAMPLE, toEndpointView, type WebhookEndpointView } from './webhook-endpoint.view';
 import { WebhookTargetPolicy } from './webhook-target.policy';
-import { describeZodIssues } from '@app/contracts';
 
 const instant = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 time').transform((s) => new Date(s));
 const deliveryQuery = z.object({ status: z.enum(['pending', 'delivered', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }).strict();
@@ -32,7 +31,7 @@ export class WebhooksController {
   @ApiBody({ schema: { example: { url: 'https://fraud.example.com/hooks/sentinel', description: 'Fraud desk, EU', filter: { minScore: 0.8, eventTypes: ['transaction'] } } } })
   @ApiCreatedResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, secret: SECRET_EXAMPLE } } })
   async create(@Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView & { secret: string }> {
-    const input = parse(createEndpointInput, body);
+    const input = validateInput(createEndpointInput, body, 'INVALID_ENDPOINT', 'the endpoint');
     await this.checkTarget(input.url);
     const secret = generateSecret();
     const created = toEndpointView(await this.endpoints.create({ url: input.url, secret, ...changesOf(input) }));
@@ -59,7 +58,7 @@ export class WebhooksController {
   @ApiOkResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, enabled: false, disabledReason: 'disabled through the API' } } })
   async update(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView> {
     const before = toEndpointView(await this.existing(id));
-    const input = parse(updateEndpointInput, body);
+    const input = validateInput(updateEndpointInput, body, 'INVALID_ENDPOINT', 'the endpoint');
     if (input.url !== undefined) await this.checkTarget(input.url);
     const changes: EndpointChanges = { ...changesOf(input), ...(input.url !== undefined ? { url: input.url } : {}) };
     if (input.enabled !== undefined) Object.assign(changes, { enabled: input.enabled, disabledReason: input.enabled ? null : 'disabled through the API' });
@@ -83,7 +82,7 @@ export class WebhooksController {
   @ApiCreatedResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, secretRotationEndsAt: '2026-11-24T09:00:00.000Z', secret: SECRET_EXAMPLE } } })
   async rotate(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView & { secret: string }> {
     const endpoint = await this.existing(id);
-    const { graceHours } = parse(rotateSecretInput, body ?? {});
+    const { graceHours } = validateInput(rotateSecretInput, body ?? {}, 'INVALID_ENDPOINT', 'the endpoint');
     const secret = generateSecret();
     const updated = toEndpointView((await this.endpoints.rotateSecret(id, secret, new Date(Date.now() + graceHours * 3_600_000)))!);
     await this.audit.record(actor, { action: 'webhook.rotate-secret', target: `webhook:${id}`, before: toEndpointView(endpoint), after: updated });
@@ -97,7 +96,7 @@ export class WebhooksController {
   @ApiOkResponse({ schema: { example: { items: [{ id: '0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c', alertId: 'alert_evt-1', status: 'failed', attemptCount: 8, lastStatus: 503, lastError: 'receiver answered 503', attempts: [{ at: '2026-11-23T10:00:00.100Z', status: 503, latencyMs: 12, error: 'receiver answered 503' }] }] } } })
   async listDeliveries(@Param('id') id: string, @Query() query: Record<string, unknown>): Promise<{ items: DeliveryView[] }> {
     await this.existing(id);
-    const { status, limit } = parse(deliveryQuery, query, 'INVALID_QUERY', 'the query');
+    const { status, limit } = validateInput(deliveryQuery, query, 'INVALID_QUERY', 'the query');
     return { items: await this.deliveries.listForEndpoint(id, status, limit) };
   }
 
@@ -120,7 +119,7 @@ export class WebhooksController {
   @ApiAcceptedResponse({ schema: { example: { replayed: ['0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c'] } } })
   async replayRange(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<{ replayed: string[] }> {
     await this.existing(id);
-    const { from, to } = parse(replayRangeInput, body, 'INVALID_REPLAY', 'the replay');
+    const { from, to } = validateInput(replayRangeInput, body, 'INVALID_REPLAY', 'the replay');
     const replayed = await this.deliveries.replayFailed(id, { from, to });
     await this.audit.record(actor, { action: 'webhook.replay', target: `webhook:${id}`, before: null, after: { from: from.toISOString(), to: to.toISOString(), replayed } });
     return { replayed };
@@ -136,12 +135,6 @@ export class WebhooksController {
     const problem = await this.targets.problem(url);
     if (problem) throw new ApiError(422, 'URL_NOT_ALLOWED', `url ${problem}`);
   }
-}
-
-function parse<T>(schema: { safeParse(value: unknown): { success: true; data: T } | { success: false; error: z.ZodError } }, body: unknown, code = 'INVALID_ENDPOINT', what = 'the endpoint'): T {
-  const result = schema.safeParse(body);
-  if (!result.success) throw new ApiError(400, code, `${what} is not valid`, describeZodIssues(result.error));
-  return result.data;
 }
 
 function changesOf(input: { description?: string | null; filter?: { minScore?: number | null; eventTypes?: string[]; reasonCodes?: string[] }; maxInFlight?: number }): EndpointChanges {

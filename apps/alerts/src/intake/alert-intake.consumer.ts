@@ -8,7 +8,6 @@ import { WebhookDispatcher } from '../delivery/webhook-dispatcher';
 import { AlertRepository, type StoredAlerts } from './alert.repository';
 import { wantsAlert } from './endpoint-filter';
 
-
 /** `alerts` → stored once, fanned out to a pending delivery per interested endpoint. */
 @Injectable()
 export class AlertIntakeConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {

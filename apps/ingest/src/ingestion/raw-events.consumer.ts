@@ -7,7 +7,6 @@ import type { IngestConfig } from '../ingest.config';
 import { MalformedLine } from '../events/request-body.parser';
 import { IngestEventsUseCase } from './ingest-events.use-case';
 
-
 /** Events other producers write straight to events.raw: the same validation and enrichment as HTTP. */
 @Injectable()
 export class RawEventsConsumer implements OnApplicationBootstrap {

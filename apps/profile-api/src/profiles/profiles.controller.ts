@@ -1,12 +1,11 @@
 import { Controller, Get, Headers, HttpStatus, Param, Query, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiError, RequireScope } from '@app/platform';
+import { ApiError, RequireScope, validateInput } from '@app/platform';
 import type { RiskBand, Segment } from '../folding/profile-state';
 import { encodeCursor, profileListQuery } from './profile-list.query';
 import { ProfileRepository } from './profile.repository';
 import { PROFILE_EXAMPLE, toProfileView, type ProfileView } from './profile.view';
-import { describeZodIssues } from '@app/contracts';
 
 @ApiTags('profiles')
 @RequireScope('profiles')
@@ -41,11 +40,7 @@ export class ProfilesController {
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiOkResponse({ schema: { example: { items: [PROFILE_EXAMPLE], nextCursor: 'WyIyMDI2LTExLTIzVDA5OjQxOjEyLjAwMFoiLCJ1c2VyLTQyIl0' } } })
   async list(@Query() query: Record<string, unknown>): Promise<{ items: ProfileView[]; nextCursor: string | null }> {
-    const parsed = profileListQuery.safeParse(query);
-    if (!parsed.success) {
-      throw new ApiError(400, 'INVALID_QUERY', 'the query parameters are not valid', describeZodIssues(parsed.error, { whole: 'query', unknownField: 'is not a parameter' }));
-    }
-    const { limit, cursor, riskBand, segment, lastSeenSince } = parsed.data;
+    const { limit, cursor, riskBand, segment, lastSeenSince } = validateInput(profileListQuery, query, 'INVALID_QUERY', 'the query parameters', { whole: 'query', unknownField: 'is not a parameter' });
     const page = await this.profiles.list({ riskBand: riskBand as RiskBand | undefined, segment: segment as Segment | undefined, lastSeenSince }, cursor ?? null, limit + 1);
     const items = page.slice(0, limit);
     const last = items[items.length - 1];

@@ -1,6 +1,6 @@
-import { ConsumerGroups } from '@app/contracts';
 import { Inject, Injectable } from '@nestjs/common';
 import { compareOffsets, positionOnThisBus, type BatchContext, type RecordBatch } from '@app/bus';
+import { ConsumerGroups } from '@app/contracts';
 import { foldEvent, foldScore } from '../folding/fold-profile';
 import { emptyProfile, type ProfileState } from '../folding/profile-state';
 import { APP_CONFIG } from '@app/platform';
@@ -8,7 +8,6 @@ import type { ProfileApiConfig } from '../profile-api.config';
 import { ProfileRepository, type ProfileTransaction } from '../profiles/profile.repository';
 import { ProfileCache, type CachedProfile } from './profile-cache';
 import { streamItemOf, type StreamItem } from './stream-item';
-
 
 export interface FoldSummary {
   applied: number;

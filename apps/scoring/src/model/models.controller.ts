@@ -2,10 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/comm
 import { ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ModelLoadError, type ModelManifest } from '@app/model';
-import { Actor, ApiError, AuditTrail, RequireScope } from '@app/platform';
+import { Actor, ApiError, AuditTrail, RequireScope, validateInput } from '@app/platform';
 import { ModelEvaluationService, type PairEvaluation } from '../evaluation/model-evaluation.service';
 import { ModelRegistry, type ServedModel } from './model-registry';
-import { describeZodIssues } from '@app/contracts';
 
 const modelInput = z.object({ name: z.string().min(1).max(128) }).strict();
 
@@ -112,9 +111,7 @@ export class ModelsController {
 }
 
 function modelName(body: unknown): string {
-  const parsed = modelInput.safeParse(body);
-  if (!parsed.success) throw new ApiError(400, 'INVALID_MODEL_REQUEST', 'the request is not valid', describeZodIssues(parsed.error));
-  return parsed.data.name;
+  return validateInput(modelInput, body, 'INVALID_MODEL_REQUEST', 'the request').name;
 }
 
 /** A model that does not fit its manifest is the request's problem (422), not the service's. */

@@ -1,10 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Actor, ApiError, AuditTrail, RequireScope } from '@app/platform';
+import { Actor, ApiError, AuditTrail, RequireScope, validateInput } from '@app/platform';
 import { RULE_ID, ruleInput, type Rule } from './rule';
 import { RulesRepository } from './rules.repository';
-import { describeZodIssues } from '@app/contracts';
 
 const RULE_EXAMPLE = {
   description: 'Many payments in ten minutes',
@@ -35,9 +34,7 @@ export class RulesController {
   @ApiOkResponse({ description: 'Replaced' })
   async put(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string, @Res({ passthrough: true }) response: Response): Promise<Rule> {
     if (!RULE_ID.test(id)) throw new ApiError(400, 'INVALID_RULE', 'the rule id must be 1-64 lowercase letters, digits, _ or -');
-    const parsed = ruleInput.safeParse(body);
-    if (!parsed.success) throw new ApiError(400, 'INVALID_RULE', 'the rule is not valid', describeZodIssues(parsed.error));
-    const rule: Rule = { id, ...parsed.data };
+    const rule: Rule = { id, ...validateInput(ruleInput, body, 'INVALID_RULE', 'the rule') };
     const previous = await this.rules.put(rule);
     await this.audit.record(actor, { action: 'rule.put', target: `rule:${id}`, before: previous, after: rule });
     if (!previous) response.status(201);

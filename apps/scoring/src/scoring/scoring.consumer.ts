@@ -6,7 +6,6 @@ import type { ScoringConfig } from '../scoring.config';
 import { DecisionReplyPublisher } from './decision-reply.publisher';
 import { positionedEvent, ScoreBatchService, type PositionedEvent } from './score-batch.service';
 
-
 /** events.enriched → ScoreBatchService → scores and alerts, keyed by user; and the scores decisions wait for to their ingest instance. */
 @Injectable()
 export class ScoringConsumer implements OnApplicationBootstrap {
