@@ -47,7 +47,7 @@ export class AuditController {
   @ApiQuery({ name: 'target', required: false, example: 'rule:velocity-10m' })
   @ApiOkResponse({ schema: { example: { items: [EXAMPLE], next: null } } })
   async list(@Query() query: Record<string, unknown>): Promise<{ items: AuditRecord[]; next: string | null }> {
-    const { limit, cursor: after, ...filter } = validateInput(auditQuery, query, 'INVALID_QUERY', 'the query');
+    const { limit, cursor: after, ...filter } = validateInput(auditQuery, query, 'INVALID_QUERY', 'the query is not valid');
     const items = await this.auditLog.list({ limit, after, ...filter });
     return { items, next: items.length === limit ? toCursor(items[items.length - 1]) : null };
   }

@@ -31,7 +31,7 @@ export class WebhooksController {
   @ApiBody({ schema: { example: { url: 'https://fraud.example.com/hooks/sentinel', description: 'Fraud desk, EU', filter: { minScore: 0.8, eventTypes: ['transaction'] } } } })
   @ApiCreatedResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, secret: SECRET_EXAMPLE } } })
   async create(@Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView & { secret: string }> {
-    const input = validateInput(createEndpointInput, body, 'INVALID_ENDPOINT', 'the endpoint');
+    const input = validateInput(createEndpointInput, body, 'INVALID_ENDPOINT', 'the endpoint is not valid');
     await this.checkTarget(input.url);
     const secret = generateSecret();
     const created = toEndpointView(await this.endpoints.create({ url: input.url, secret, ...changesOf(input) }));
@@ -58,7 +58,7 @@ export class WebhooksController {
   @ApiOkResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, enabled: false, disabledReason: 'disabled through the API' } } })
   async update(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView> {
     const before = toEndpointView(await this.existing(id));
-    const input = validateInput(updateEndpointInput, body, 'INVALID_ENDPOINT', 'the endpoint');
+    const input = validateInput(updateEndpointInput, body, 'INVALID_ENDPOINT', 'the endpoint is not valid');
     if (input.url !== undefined) await this.checkTarget(input.url);
     const changes: EndpointChanges = { ...changesOf(input), ...(input.url !== undefined ? { url: input.url } : {}) };
     if (input.enabled !== undefined) Object.assign(changes, { enabled: input.enabled, disabledReason: input.enabled ? null : 'disabled through the API' });
@@ -82,7 +82,7 @@ export class WebhooksController {
   @ApiCreatedResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, secretRotationEndsAt: '2026-11-24T09:00:00.000Z', secret: SECRET_EXAMPLE } } })
   async rotate(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView & { secret: string }> {
     const endpoint = await this.existing(id);
-    const { graceHours } = validateInput(rotateSecretInput, body ?? {}, 'INVALID_ENDPOINT', 'the endpoint');
+    const { graceHours } = validateInput(rotateSecretInput, body ?? {}, 'INVALID_ENDPOINT', 'the endpoint is not valid');
     const secret = generateSecret();
     const updated = toEndpointView((await this.endpoints.rotateSecret(id, secret, new Date(Date.now() + graceHours * 3_600_000)))!);
     await this.audit.record(actor, { action: 'webhook.rotate-secret', target: `webhook:${id}`, before: toEndpointView(endpoint), after: updated });
@@ -96,7 +96,7 @@ export class WebhooksController {
   @ApiOkResponse({ schema: { example: { items: [{ id: '0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c', alertId: 'alert_evt-1', status: 'failed', attemptCount: 8, lastStatus: 503, lastError: 'receiver answered 503', attempts: [{ at: '2026-11-23T10:00:00.100Z', status: 503, latencyMs: 12, error: 'receiver answered 503' }] }] } } })
   async listDeliveries(@Param('id') id: string, @Query() query: Record<string, unknown>): Promise<{ items: DeliveryView[] }> {
     await this.existing(id);
-    const { status, limit } = validateInput(deliveryQuery, query, 'INVALID_QUERY', 'the query');
+    const { status, limit } = validateInput(deliveryQuery, query, 'INVALID_QUERY', 'the query is not valid');
     return { items: await this.deliveries.listForEndpoint(id, status, limit) };
   }
 
@@ -119,7 +119,7 @@ export class WebhooksController {
   @ApiAcceptedResponse({ schema: { example: { replayed: ['0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c'] } } })
   async replayRange(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<{ replayed: string[] }> {
     await this.existing(id);
-    const { from, to } = validateInput(replayRangeInput, body, 'INVALID_REPLAY', 'the replay');
+    const { from, to } = validateInput(replayRangeInput, body, 'INVALID_REPLAY', 'the replay is not valid');
     const replayed = await this.deliveries.replayFailed(id, { from, to });
     await this.audit.record(actor, { action: 'webhook.replay', target: `webhook:${id}`, before: null, after: { from: from.toISOString(), to: to.toISOString(), replayed } });
     return { replayed };

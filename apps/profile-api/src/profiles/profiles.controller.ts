@@ -40,7 +40,7 @@ export class ProfilesController {
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiOkResponse({ schema: { example: { items: [PROFILE_EXAMPLE], nextCursor: 'WyIyMDI2LTExLTIzVDA5OjQxOjEyLjAwMFoiLCJ1c2VyLTQyIl0' } } })
   async list(@Query() query: Record<string, unknown>): Promise<{ items: ProfileView[]; nextCursor: string | null }> {
-    const { limit, cursor, riskBand, segment, lastSeenSince } = validateInput(profileListQuery, query, 'INVALID_QUERY', 'the query parameters', { whole: 'query', unknownField: 'is not a parameter' });
+    const { limit, cursor, riskBand, segment, lastSeenSince } = validateInput(profileListQuery, query, 'INVALID_QUERY', 'the query parameters are not valid', { whole: 'query', unknownField: 'is not a parameter' });
     const page = await this.profiles.list({ riskBand: riskBand as RiskBand | undefined, segment: segment as Segment | undefined, lastSeenSince }, cursor ?? null, limit + 1);
     const items = page.slice(0, limit);
     const last = items[items.length - 1];

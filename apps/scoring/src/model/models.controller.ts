@@ -111,7 +111,7 @@ export class ModelsController {
 }
 
 function modelName(body: unknown): string {
-  return validateInput(modelInput, body, 'INVALID_MODEL_REQUEST', 'the request').name;
+  return validateInput(modelInput, body, 'INVALID_MODEL_REQUEST', 'the request is not valid').name;
 }
 
 /** A model that does not fit its manifest is the request's problem (422), not the service's. */

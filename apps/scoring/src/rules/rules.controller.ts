@@ -34,7 +34,7 @@ export class RulesController {
   @ApiOkResponse({ description: 'Replaced' })
   async put(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string, @Res({ passthrough: true }) response: Response): Promise<Rule> {
     if (!RULE_ID.test(id)) throw new ApiError(400, 'INVALID_RULE', 'the rule id must be 1-64 lowercase letters, digits, _ or -');
-    const rule: Rule = { id, ...validateInput(ruleInput, body, 'INVALID_RULE', 'the rule') };
+    const rule: Rule = { id, ...validateInput(ruleInput, body, 'INVALID_RULE', 'the rule is not valid') };
     const previous = await this.rules.put(rule);
     await this.audit.record(actor, { action: 'rule.put', target: `rule:${id}`, before: previous, after: rule });
     if (!previous) response.status(201);
