@@ -1,7 +1,7 @@
 import { createBus, silentBusLogger, type BusRecord, type KafkaSettings, type MessageBus } from '@app/bus';
 import { topicNames } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { bootApp, eventually, securedKafkaSettings, startOwnedKafka, testEnv, uniqueName, type OwnedServer } from '@app/testing';
+import { bootApp, eventually, untilReady, securedKafkaSettings, startOwnedKafka, testEnv, uniqueName, type OwnedServer } from '@app/testing';
 import { ingestEnv } from '../../../apps/ingest/src/ingest.config';
 import { IngestModule } from '../../../apps/ingest/src/ingest.module';
 
@@ -54,8 +54,10 @@ describe('Kafka over SASL_SSL', () => {
     const env = {
       API_KEYS: 'ingest=sasl-ssl-test-key-0123456789abcdef', LOG_LEVEL: 'silent', BUS_URL: server.url, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2',
       REDIS_URL: testEnv.redisUrl, INGEST_ROLES: 'http', ...server.kafka, KAFKA_REPLICATION_FACTOR: '1', KAFKA_MIN_INSYNC_REPLICAS: '1',
+      // The producer's first SASL_SSL handshake on a loaded machine may take longer than the 5 s default.
+      INGEST_PUBLISH_TIMEOUT_MS: '30000',
     };
-    const app = await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env as Record<string, string>)), 'ingest', { bodyParser: false });
+    const app = await untilReady(await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env as Record<string, string>)), 'ingest', { bodyParser: false }));
     try {
       const event = { eventId: uniqueName('e'), type: 'page_view', userId: 'u-1', occurredAt: new Date(Date.now() - 1_000).toISOString(), properties: {} };
       const answer = await fetch(`${app.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sasl-ssl-test-key-0123456789abcdef' }, body: JSON.stringify(event) });
