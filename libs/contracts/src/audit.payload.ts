@@ -33,8 +33,8 @@ export const AuditRecordSchema = Type.Object({
   actor: Type.String({ minLength: 1, maxLength: 128, description: 'The name of the API key that made the change (never its secret).' }),
   action: OneOf(AUDIT_ACTIONS),
   target: Type.String({ minLength: 1, maxLength: 256, description: 'What changed, as kind:id (rule:velocity-10m, webhook:6f1c…, model:active).' }),
-  before: Type.Unknown({ description: 'The target before the change; null when it did not exist.' }),
-  after: Type.Unknown({ description: 'The target after the change; null when it was removed.' }),
+  before: Type.Optional(Type.Unknown({ description: 'The target before the change; null or absent when it did not exist.' })),
+  after: Type.Optional(Type.Unknown({ description: 'The target after the change; null or absent when it was removed.' })),
 });
 
 export type AuditRecord = Static<typeof AuditRecordSchema>;

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { auditRecordCodec } from '../audit.payload';
 import { enrichedEventCodec, type EnrichedEvent } from '../enriched-event.payload';
 import { PayloadCodec } from './payload-codec';
 import { Instant, Nullable } from './schema-types';
@@ -94,5 +95,12 @@ describe('enrichedEventCodec', () => {
 
   it('refuses an event whose amount is not a number', () => {
     expect(enrichedEventCodec.decode(JSON.stringify({ ...event, amount: '12.50' }))).toBe('not an enriched event: amount: expected number');
+  });
+});
+
+describe('auditRecordCodec', () => {
+  it('reads a record of a change to something that did not exist, whose `before` JSON leaves out', () => {
+    const created = { id: '6f1c2a3b-1111-2222-3333-444455556666', at: '2026-12-03T10:00:00Z', service: 'alerts', actor: 'admin', action: 'webhook.create' as const, target: 'webhook:1', before: undefined, after: { url: 'https://x' } };
+    expect(auditRecordCodec.decode(auditRecordCodec.encode(created))).toEqual({ schemaVersion: 1, ...created, before: undefined });
   });
 });
