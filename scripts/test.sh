@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing (npm packages; Debian's docker-compose and unzip for the
 # deployment tests), brings up Postgres, Redis and (unless TEST_KAFKA_BROKERS points at one) a local
-# Kafka broker with a SASL_SSL listener, type-checks, audits the production dependencies
+# Kafka broker with a SASL_SSL listener, type-checks, lints (eslint.config.mjs), audits the production dependencies
 # (scripts/audit.sh), then runs every unit and integration test.
 # Extra arguments go to jest, e.g. `npm test -- libs/bus`.
 set -euo pipefail
@@ -36,6 +36,8 @@ export TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432
 
 echo "[test] type-checking" >&2
 npx tsc -p tsconfig.json --noEmit
+echo "[test] linting" >&2
+npx eslint --max-warnings 0 .
 # Judged now, reported as the run's outcome at the end: a vulnerable dependency fails the run.
 audit=0
 bash scripts/audit.sh || audit=1

@@ -37,6 +37,7 @@ export function prepareAgainst(ref: string): { commit: string; start: StartSuite
     execFileSync(join(dir, 'node_modules/.bin/nest'), ['build', app], { cwd: dir, stdio: 'inherit' });
   }
   // The ref's module, loaded at run time from its worktree.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path known only at run time, loaded through ts-node
   const topology = require(join(dir, 'libs/testing/src/suite-topology')) as { startSuiteProcess: StartSuiteProcess };
   return { commit, start: topology.startSuiteProcess };
 }

@@ -32,6 +32,7 @@ export function instantProblem(text: string, now: number, bounds: EventTimeBound
   return undefined;
 }
 // A NUL, or half of a UTF-16 surrogate pair: Postgres's text and jsonb refuse both, and neither is Unicode text.
+// eslint-disable-next-line no-control-regex -- NUL is the character this pattern exists to find
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** True for text every store downstream keeps as sent (no NUL, no lone surrogate). */

@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { AUDIT_ACTIONS, type AuditRecord } from '@app/contracts';
-import { ApiError, RequireScope, validateInput } from '@app/platform';
+import { RequireScope, validateInput } from '@app/platform';
 import { AuditLogRepository } from './audit-log.repository';
 
 /** A page's position: the last record's time and id, opaque to clients. */

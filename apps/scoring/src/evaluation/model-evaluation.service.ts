@@ -33,7 +33,8 @@ export class ModelEvaluationService implements OnModuleDestroy {
     private readonly state: WindowStateRepository,
     private readonly models: ModelRegistry,
   ) {
-    const service = this;
+    // prom-client calls collect with the gauge as `this`.
+    const readReport = () => this.report();
     this.gauge = new Gauge({
       name: EVALUATION_METRIC,
       help: 'The live and shadow models on the labelled window (GET /v1/models/shadow): measure is aucRoc, averagePrecision, precisionAtAlert, recallAtAlert, transactions, frauds or alerts',
@@ -41,7 +42,7 @@ export class ModelEvaluationService implements OnModuleDestroy {
       async collect() {
         this.reset();
         // A failed read leaves the figures out of this scrape; /metrics itself still answers.
-        const report = await service.report().catch(() => null);
+        const report = await readReport().catch(() => null);
         for (const [role, figures] of [['live', report?.live], ['shadow', report?.shadow]] as const) {
           if (!figures) continue;
           for (const measure of MEASURES) if (Number.isFinite(figures[measure])) this.set({ role, model: `${figures.id}@${figures.version}`, measure }, figures[measure]);

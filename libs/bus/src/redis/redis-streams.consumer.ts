@@ -278,25 +278,23 @@ export class RedisStreamsConsumer implements Consumer {
     const done: Collected[] = [];
     let failure: { error: unknown } | null = null;
     let abandoned = false;
-    try {
-      for (let from = 0; from < batches.length && !failure && !abandoned; from += concurrency) {
-        const group = batches.slice(from, from + concurrency);
-        const results = await Promise.allSettled(group.map((batch) => this.handle(batch.stream, batch.records)));
-        for (const [i, result] of results.entries()) {
-          if (result.status === 'rejected') failure ??= { error: result.reason };
-          else if (result.value) done.push(group[i]);
-          else abandoned = true;
-        }
+    // allSettled: a handler's failure waits for the others, and is rethrown below.
+    for (let from = 0; from < batches.length && !failure && !abandoned; from += concurrency) {
+      const group = batches.slice(from, from + concurrency);
+      const results = await Promise.allSettled(group.map((batch) => this.handle(batch.stream, batch.records)));
+      for (const [i, result] of results.entries()) {
+        if (result.status === 'rejected') failure ??= { error: result.reason };
+        else if (result.value) done.push(group[i]);
+        else abandoned = true;
       }
-    } finally {
-      // Also acknowledges the finished partitions when another one failed or was abandoned.
-      if (done.length > 0) {
-        const pipeline = this.redis.pipeline();
-        for (const { stream, ids } of done) pipeline.xack(stream.key, this.options.group, ...ids);
-        const results = (await pipeline.exec()) ?? [];
-        const failed = results.find(([error]) => error);
-        if (failed) throw failed[0];
-      }
+    }
+    // Also acknowledges the finished partitions when another one failed or was abandoned.
+    if (done.length > 0) {
+      const pipeline = this.redis.pipeline();
+      for (const { stream, ids } of done) pipeline.xack(stream.key, this.options.group, ...ids);
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error);
+      if (failed) throw failed[0];
     }
     if (failure) throw failure.error;
     // Abandoned (stopping) partitions stay pending: the next start re-reads them from '0'.
