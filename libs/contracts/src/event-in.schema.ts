@@ -17,6 +17,9 @@ const identifier = (what: string) => z.string({ invalid_type_error: `must be a s
 // ISO-8601 with a date, a time and an explicit zone: a zone-less time means different instants to different readers.
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
+/** True for an ISO-8601 time with a zone that names an instant (no bounds: see instantProblem). */
+export const isInstant = (text: string) => ISO_INSTANT.test(text) && !Number.isNaN(Date.parse(text));
+
 /** Why `text` is not an acceptable event time, or undefined. Checks in order and reports the first problem. */
 export function instantProblem(text: string, now: number, bounds: EventTimeBounds): string | undefined {
   const match = ISO_INSTANT.exec(text);

@@ -1,12 +1,12 @@
 import { FormatRegistry, type Static, type TObject } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
 import { ValueErrorType } from '@sinclair/typebox/errors';
+import { isInstant } from '../event-in.schema';
 import type { TopicName } from '../topics';
 import type { JsonSchema } from './schema-compatibility';
 
 // A zone-less time means different instants to different readers; Date.parse alone would accept one.
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
-if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', (text) => INSTANT.test(text) && !Number.isNaN(Date.parse(text)));
+if (!FormatRegistry.Has('date-time')) FormatRegistry.Set('date-time', isInstant);
 
 export interface PayloadCodecOptions<S extends TObject> {
   topic: TopicName;
