@@ -6,9 +6,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
-import { GeoLookup, UserAgentParser, classifyIp, enrichEvent } from '@app/enrichment';
-import { ReferenceDataRepository } from '../../apps/ingest/src/reference-data/reference-data.repository';
-import { ReferenceDataWriter } from '../../apps/ingest/src/reference-data/reference-data-writer.repository';
+import type { EventIn } from '@app/contracts';
+import { EnrichmentPipeline, enrichmentSteps, GeoLookup, ReferenceDataReader, ReferenceDataWriter, UserAgentParser, classifyIp } from '@app/enrichment';
 import { benchMachine, writeBenchReport } from './bench-report';
 import { median } from './percentiles';
 import { seededRandom as random } from '../simulate/random';
@@ -70,19 +69,15 @@ async function loadReference(redis: Redis, ips: string[]): Promise<void> {
  * data (merchant, deny-listed address, device and e-mail domain), then geo, User-Agent and the
  * facts per event. Per event, the wall time over all batches.
  */
-async function measureBatches(events: number, ips: string[], agents: string[], geo: GeoLookup, ua: UserAgentParser, reference: ReferenceDataRepository, next: () => number): Promise<number> {
+async function measureBatches(events: number, ips: string[], agents: string[], enrichment: EnrichmentPipeline, next: () => number): Promise<number> {
   let merchants = 0;
   const started = performance.now();
   for (let done = 0; done < events; done += BATCH) {
-    const batch = Array.from({ length: BATCH }, () => ({
-      ip: ips[Math.floor(next() * ips.length)], userAgent: agents[Math.floor(next() * agents.length)],
-      merchantId: `m-${Math.floor(next() * MERCHANTS)}`, deviceId: `d-${Math.floor(next() * DEVICES)}`, emailDomain: 'example.com',
+    const batch = Array.from({ length: BATCH }, (): EventIn => ({
+      type: 'transaction', userId: 'u', occurredAt: '', ip: ips[Math.floor(next() * ips.length)], userAgent: agents[Math.floor(next() * agents.length)],
+      merchantId: `m-${Math.floor(next() * MERCHANTS)}`, deviceId: `d-${Math.floor(next() * DEVICES)}`, properties: { emailDomain: 'example.com' },
     }));
-    const facts = await reference.lookup(batch);
-    batch.forEach((query, i) => {
-      const enrichment = enrichEvent({ type: 'transaction', userId: 'u', occurredAt: '', ...query }, { geo, userAgents: ua }, facts[i]);
-      if (enrichment.merchant) merchants++;
-    });
+    for (const enriched of await enrichment.enrichBatch(batch)) if (enriched.merchant) merchants++;
   }
   const nsPerEvent = ((performance.now() - started) * 1e6) / events;
   if (merchants === 0) throw new Error('no merchant was found: the benchmark is not measuring reference data');
@@ -109,9 +104,9 @@ async function main() {
   try {
     await redis.flushdb();
     await loadReference(redis, ips);
-    const reference = new ReferenceDataRepository(redis);
-    await measureBatches(EVENTS_PER_RUN / 4, ips, agents, warmGeo, warmUa, reference, next); // connection, JIT
-    for (let run = 0; run < RUNS; run++) batched.push(await measureBatches(EVENTS_PER_RUN, ips, agents, warmGeo, warmUa, reference, next));
+    const enrichment = new EnrichmentPipeline(enrichmentSteps({ geo: warmGeo, reference: new ReferenceDataReader(redis) }));
+    await measureBatches(EVENTS_PER_RUN / 4, ips, agents, enrichment, next); // connection, JIT
+    for (let run = 0; run < RUNS; run++) batched.push(await measureBatches(EVENTS_PER_RUN, ips, agents, enrichment, next));
   } finally {
     await redis.flushdb();
     redis.disconnect();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import Redis from 'ioredis';
-import { ReferenceDataRepository, REFERENCE_KEYS } from '../../apps/ingest/src/reference-data/reference-data.repository';
+import { ReferenceDataReader, REFERENCE_KEYS } from '@app/enrichment';
 
 const run = promisify(execFile);
 const root = resolve(__dirname, '../..');
@@ -21,7 +21,7 @@ const load = (...args: string[]) =>
 
 describe('npm run load-reference', () => {
   const redis = new Redis(REDIS_URL);
-  const repository = new ReferenceDataRepository(redis);
+  const repository = new ReferenceDataReader(redis);
   beforeEach(() => redis.del(...Object.values(REFERENCE_KEYS)));
   afterAll(() => redis.disconnect());
 

@@ -4,7 +4,7 @@
  * CSV headers: merchants `merchantId,category,riskTier`; deny-lists `ip`, `deviceId`, `domain`.
  */
 import Redis from 'ioredis';
-import { ReferenceDataWriter, type SetDataset } from '../../apps/ingest/src/reference-data/reference-data-writer.repository';
+import { ReferenceDataWriter, type SetDataset } from '@app/enrichment';
 import { merchantRows, setRows } from './reference-rows';
 
 const FLAGS: Record<string, SetDataset | 'merchants'> = { '--merchants': 'merchants', '--deny-ips': 'denyIps', '--deny-devices': 'denyDevices', '--deny-email-domains': 'denyEmailDomains' };

@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { isIP } from 'node:net';
 import { parse } from 'csv-parse';
 import { canonicalIp } from '@app/enrichment';
-import type { MerchantRow, SetDataset } from '../../apps/ingest/src/reference-data/reference-data-writer.repository';
+import type { MerchantRow, SetDataset } from '@app/enrichment';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;

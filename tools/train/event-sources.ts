@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { tableFromIPC } from 'apache-arrow';
 import { readParquet } from 'parquet-wasm/node';
 import type { EnrichedEvent, EventIn } from '@app/contracts';
-import { enrichEvent, UserAgentParser, type GeoLookup } from '@app/enrichment';
+import { offlineEnrichment, type GeoLookup } from '@app/enrichment';
 
 /**
  * Where training reads a business's history from, as enriched events in event-time order (what the
@@ -30,7 +30,7 @@ export async function* lakeEvents(lakeDir: string): AsyncGenerator<EnrichedEvent
 
 /** An export of events, one JSON object a line: enriched events, or events as sent (enriched here as ingest would). */
 export async function* ndjsonEvents(file: string, geo: GeoLookup): AsyncGenerator<EnrichedEvent> {
-  const userAgents = new UserAgentParser();
+  const enrichment = offlineEnrichment(geo);
   const events: EnrichedEvent[] = [];
   let line = 0;
   for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Infinity })) {
@@ -45,7 +45,7 @@ export async function* ndjsonEvents(file: string, geo: GeoLookup): AsyncGenerato
     if (typeof value.eventId !== 'string' || typeof value.userId !== 'string' || typeof value.type !== 'string' || Number.isNaN(Date.parse(value.occurredAt))) {
       throw new Error(`${file}:${line}: an event needs eventId, userId, type and occurredAt`);
     }
-    events.push('receivedAt' in value ? value : { ...value, eventId: value.eventId, receivedAt: value.occurredAt, source: 'http', ...enrichEvent(value, { geo, userAgents }, null) });
+    events.push('receivedAt' in value ? value : { ...value, eventId: value.eventId, receivedAt: value.occurredAt, source: 'http', ...enrichment.enrich(value) });
   }
   yield* byEventTime(events);
 }

@@ -29,6 +29,8 @@ export const ingestEnv = serviceEnv(3001)
     EVENT_MAX_AGE_DAYS: z.coerce.number().int().min(1).default(400),
     /** Comma-separated MaxMind-format files (e.g. your GeoIP2-City.mmdb); default: the shipped DB-IP City Lite. */
     GEOIP_DATABASES: z.string().optional(),
+    /** Comma-separated MaxMind-format ASN files (GeoLite2-ASN, DB-IP ASN Lite, IPinfo Lite): events then carry `asn`. */
+    ASN_DATABASES: commaList.default(''),
     /**
      * What this process does (docs/ingest.md, "Roles"): `http` takes POST /v1/events, `raw` consumes
      * events.raw. One process does both by default; extra HTTP-only processes add throughput. On Redis

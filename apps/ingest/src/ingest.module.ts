@@ -1,19 +1,18 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { GeoLookup } from '@app/enrichment';
-import { PlatformModule } from '@app/platform';
+import { AsnLookup, EnrichmentPipeline, enrichmentSteps, GeoLookup, ReferenceDataReader } from '@app/enrichment';
+import { PlatformModule, REDIS } from '@app/platform';
+import type Redis from 'ioredis';
 import { SeenEventsRepository } from './dedupe/seen-events.repository';
 import { DecideEventUseCase } from './decisions/decide-event.use-case';
 import { DecisionReplies } from './decisions/decision-replies';
 import { DecisionStoreRepository } from './decisions/decision-store.repository';
 import { DecisionsController } from './decisions/decisions.controller';
 import { EventLoopLag } from './decisions/event-loop-lag';
-import { EnrichService, GEO_LOOKUP } from './enrichment/enrich.service';
 import { EventsController } from './events/events.controller';
 import type { IngestConfig } from './ingest.config';
 import { IngestEventsUseCase } from './ingestion/ingest-events.use-case';
 import { RawEventsConsumer } from './ingestion/raw-events.consumer';
 import { TokenBuckets } from './rate-limit/token-bucket';
-import { ReferenceDataRepository } from './reference-data/reference-data.repository';
 
 /** Ingest's parts by role (INGEST_ROLES): enrichment serves both `http` and `raw`. */
 @Module({})
@@ -25,9 +24,17 @@ export class IngestModule {
       imports: [PlatformModule.forRoot({ service: 'ingest', config, dependencies: ['redis'] })],
       controllers: roles.has('http') ? [EventsController, DecisionsController] : [],
       providers: [
-        { provide: GEO_LOOKUP, useFactory: () => GeoLookup.open(config.GEOIP_DATABASES ? config.GEOIP_DATABASES.split(',').map((f) => f.trim()) : undefined) },
-        EnrichService,
-        ReferenceDataRepository,
+        {
+          provide: EnrichmentPipeline,
+          inject: [REDIS],
+          useFactory: async (redis: Redis) => {
+            const [geo, asns] = await Promise.all([
+              GeoLookup.open(config.GEOIP_DATABASES ? config.GEOIP_DATABASES.split(',').map((f) => f.trim()) : undefined),
+              config.ASN_DATABASES.length > 0 ? AsnLookup.open(config.ASN_DATABASES) : null,
+            ]);
+            return new EnrichmentPipeline(enrichmentSteps({ geo, asns, reference: new ReferenceDataReader(redis) }));
+          },
+        },
         SeenEventsRepository,
         IngestEventsUseCase,
         ...(roles.has('http')

@@ -1,11 +1,14 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import Redis from 'ioredis';
 import { createBus, silentBusLogger, type Consumer, type MessageBus } from '@app/bus';
 import { ConsumerGroups, consumerGroup, topicNames, type EnrichedEvent } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { bootApp, collectTopic, eventually, startOwnedRedis, testEnv, uniqueName, type BootedApp } from '@app/testing';
+import { bootApp, collectTopic, eventually, mmdbFile, startOwnedRedis, testEnv, uniqueName, type BootedApp } from '@app/testing';
 import { ingestEnv } from '../src/ingest.config';
 import { IngestModule } from '../src/ingest.module';
-import { REFERENCE_KEYS } from '../src/reference-data/reference-data.repository';
+import { REFERENCE_KEYS } from '@app/enrichment';
 
 const API_KEY = 'ingest-test-key-1';
 const now = () => new Date(Date.now() - 60_000).toISOString();
@@ -34,7 +37,10 @@ describe('ingest: POST /v1/events and events.raw', () => {
   let enriched: Awaited<ReturnType<typeof collectTopic>>;
   let invalid: Awaited<ReturnType<typeof collectTopic>>;
   const consumers: Consumer[] = [];
-  const env = environment();
+  // An ASN database of one network (the format of GeoLite2-ASN): events from it carry `asn`.
+  const asnDir = mkdtempSync(join(tmpdir(), 'ingest-asn-'));
+  writeFileSync(join(asnDir, 'asn.mmdb'), mmdbFile([{ network: '81.2.69.0/24', record: { autonomous_system_number: 20712, autonomous_system_organization: 'Andrews & Arnold Ltd' } }]));
+  const env = environment({ ASN_DATABASES: join(asnDir, 'asn.mmdb') });
   const merchantId = uniqueName('m');
   const deniedDevice = uniqueName('dev');
 
@@ -58,6 +64,7 @@ describe('ingest: POST /v1/events and events.raw', () => {
     await redis.hdel(REFERENCE_KEYS.merchants, merchantId);
     await redis.srem(REFERENCE_KEYS.denyDevices, deniedDevice);
     redis.disconnect();
+    rmSync(asnDir, { recursive: true, force: true });
   });
 
   it('accepts the valid events of a mixed batch, rejects the others with reasons, and publishes both', async () => {
@@ -80,6 +87,7 @@ describe('ingest: POST /v1/events and events.raw', () => {
       geo: { country: 'GB', city: 'London' },
       ua: { os: 'iOS', deviceType: 'mobile', isBot: false },
       merchant: { category: 'electronics', riskTier: 'high' },
+      asn: { number: 20712, organization: 'Andrews & Arnold Ltd' },
       flags: ['device_denylisted'],
     });
     expect(Date.parse(event.receivedAt)).not.toBeNaN();

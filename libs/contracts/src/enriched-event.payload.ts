@@ -33,6 +33,10 @@ export const UserAgentSchema = Type.Object(
   { browser: text, browserVersion: text, os: text, osVersion: text, deviceType: Type.String({ description: 'desktop, mobile, tablet, ...' }), isBot: Type.Boolean() },
   { description: 'The parsed User-Agent (ua-parser-js); null without one.' },
 );
+export const AutonomousSystemSchema = Type.Object(
+  { number: Type.Integer({ minimum: 0 }), organization: text },
+  { description: 'The network of the IP address (its autonomous system), when ingest has an ASN database (ASN_DATABASES); null when not found.' },
+);
 export const MerchantSchema = Type.Object({ category: text, riskTier: text }, { description: 'The merchant\'s reference data (npm run load-reference); null when unknown or without merchantId.' });
 
 /** events.enriched: the event as its producer sent it (validated by ingest), and what enrichment added. */
@@ -58,6 +62,7 @@ export const EnrichedEventSchema = Type.Object({
   geo: Nullable(GeoSchema),
   ua: Nullable(UserAgentSchema),
   merchant: Nullable(MerchantSchema),
+  asn: Type.Optional(Nullable(AutonomousSystemSchema)),
   flags: Type.Array(OneOf(QUALITY_FLAGS), { description: 'What enrichment could not do, or found suspicious; empty when complete.' }),
 });
 

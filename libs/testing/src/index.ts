@@ -14,3 +14,4 @@ export * from './suite-topology';
 export * from './suite-processes';
 export * from './run-tool';
 export * from './test-deployment';
+export * from './mmdb-file';

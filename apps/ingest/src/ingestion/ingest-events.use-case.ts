@@ -2,13 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TransientError, describeError, type MessageBus, type OutgoingRecord } from '@app/bus';
 import { EventValidator, enrichedEventCodec, type EnrichedEvent, type EventIn, type TopicMap } from '@app/contracts';
+import { EnrichmentPipeline } from '@app/enrichment';
 import { APP_CONFIG, MESSAGE_BUS, TOPICS, withDeadline } from '@app/platform';
 import { SeenEventsRepository } from '../dedupe/seen-events.repository';
-import { EnrichService, emailDomainOf } from '../enrichment/enrich.service';
 import { MalformedLine } from '../events/request-body.parser';
 import type { IngestConfig } from '../ingest.config';
-import type { ReferenceFacts } from '@app/enrichment';
-import { ReferenceDataRepository } from '../reference-data/reference-data.repository';
 
 export type EventResult =
   | { index: number; eventId: string; status: 'accepted' | 'duplicate' }
@@ -54,8 +52,7 @@ export class IngestEventsUseCase {
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(TOPICS) private readonly topics: TopicMap,
     @Inject(APP_CONFIG) private readonly config: IngestConfig,
-    private readonly enricher: EnrichService,
-    private readonly reference: ReferenceDataRepository,
+    private readonly enrichment: EnrichmentPipeline,
     private readonly seenEvents: SeenEventsRepository,
   ) {
     this.validator = new EventValidator(Date.now, { maxFutureMs: config.EVENT_MAX_FUTURE_MS, maxAgeMs: config.EVENT_MAX_AGE_DAYS * 86_400_000 });
@@ -89,29 +86,29 @@ export class IngestEventsUseCase {
     const budget = <T>(lookup: Promise<T>, what: string) => (options.lookupBudgetMs === undefined ? lookup : withDeadline(lookup, options.lookupBudgetMs, what));
     // With a budget, a lookup past it is expected under load: a line per event would add to the load.
     const lookupFailed = (message: string) => (options.lookupBudgetMs === undefined ? this.logger.warn(message) : this.logger.debug(message));
-    // Both lookups at once: one round trip of latency instead of two (reference data of the rare
-    // duplicate is fetched for nothing).
-    const [seen, facts] = await Promise.all([
+    // Dedupe and enrichment's lookups at once: one round trip of latency instead of two (the rare
+    // duplicate is enriched for nothing). A source that fails leaves its events flagged, not refused.
+    const [seen, enrichments] = await Promise.all([
       budget(this.seenEvents.seen(fresh.map((f) => f.eventId), this.config.INGEST_DEDUPE_WINDOW_MS), 'the dedupe lookup').catch((error) => {
         lookupFailed(`dedupe lookup failed, publishing without it: ${describeError(error)}`);
         return fresh.map(() => false);
       }),
-      this.referenceFacts(fresh.map((f) => f.event), budget, lookupFailed),
+      this.enrichment.enrichBatch(
+        fresh.map((f) => f.event),
+        { bound: budget, onLookupFailed: (step, error) => lookupFailed(`${step} unavailable, events flagged: ${describeError(error)}`) },
+      ),
     ]);
-    const toPublish: Array<(typeof fresh)[number] & { facts: ReferenceFacts | null }> = [];
-    fresh.forEach((f, i) => {
-      if (seen[i]) results[f.index] = { index: f.index, eventId: f.eventId, status: 'duplicate' };
-      else toPublish.push({ ...f, facts: facts?.[i] ?? null });
-    });
-
-    const enriched: OutgoingRecord[] = toPublish.map(({ index, event, eventId, facts: eventFacts }) => {
+    const published: string[] = [];
+    const enriched: OutgoingRecord[] = [];
+    fresh.forEach(({ index, event, eventId }, i) => {
+      if (seen[i]) return void (results[index] = { index, eventId, status: 'duplicate' });
       results[index] = { index, eventId, status: 'accepted' };
-      const enrichment = this.enricher.enrich(event, eventFacts);
-      return { key: event.userId, value: enrichedEventCodec.encode({ ...event, eventId, receivedAt, source, ...enrichment }), headers: options.headers };
+      published.push(eventId);
+      enriched.push({ key: event.userId, value: enrichedEventCodec.encode({ ...event, eventId, receivedAt, source, ...enrichments[i] }), headers: options.headers });
     });
 
     await this.publish(enriched, rejections);
-    const remembered = budget(this.seenEvents.remember(toPublish.map((f) => f.eventId), this.config.INGEST_DEDUPE_WINDOW_MS), 'remembering the ids').catch((error) => {
+    const remembered = budget(this.seenEvents.remember(published, this.config.INGEST_DEDUPE_WINDOW_MS), 'remembering the ids').catch((error) => {
       lookupFailed(`could not remember published event ids: ${describeError(error)}`);
     });
     // The events are stored: a caller with a deadline does not wait for their ids to be remembered too.
@@ -119,17 +116,6 @@ export class IngestEventsUseCase {
 
     const count = (status: string) => results.filter((r) => r.status === status).length;
     return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results };
-  }
-
-  /** Reference data is one source among three: when Redis fails the events go on, flagged. */
-  private async referenceFacts(events: EventIn[], budget: <T>(lookup: Promise<T>, what: string) => Promise<T>, failed: (message: string) => void): Promise<ReferenceFacts[] | null> {
-    if (events.length === 0) return [];
-    try {
-      return await budget(this.reference.lookup(events.map((e) => ({ merchantId: e.merchantId, ip: e.ip, deviceId: e.deviceId, emailDomain: emailDomainOf(e) }))), 'the reference-data lookup');
-    } catch (error) {
-      failed(`reference data unavailable: ${describeError(error)}`);
-      return null;
-    }
   }
 
   private async publish(enriched: OutgoingRecord[], rejections: OutgoingRecord[]): Promise<void> {

@@ -89,8 +89,8 @@ describe('enrichedEventCodec', () => {
   });
 
   it('does not drop a field enrichment adds before the schema names it', () => {
-    const withAsn = { ...event, asn: { number: 3215, organisation: 'Orange' } };
-    expect(enrichedEventCodec.decode(enrichedEventCodec.encode(withAsn))).toMatchObject({ asn: { number: 3215, organisation: 'Orange' } });
+    const withRiskScore = { ...event, ipRisk: { score: 0.7, source: 'vendor' } };
+    expect(enrichedEventCodec.decode(enrichedEventCodec.encode(withRiskScore))).toMatchObject({ ipRisk: { score: 0.7, source: 'vendor' } });
   });
 
   it('refuses an event whose amount is not a number', () => {

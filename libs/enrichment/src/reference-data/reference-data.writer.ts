@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
-import { REFERENCE_KEYS } from './reference-data.repository';
+import { REFERENCE_KEYS } from './reference-keys';
 
 export type SetDataset = 'denyIps' | 'denyDevices' | 'denyEmailDomains';
 

@@ -1,15 +1,14 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { REDIS } from '@app/platform';
 import type Redis from 'ioredis';
-import { canonicalIp, type ReferenceFacts } from '@app/enrichment';
+import { canonicalIp } from '../geo/ip-address';
+import { REFERENCE_KEYS } from './reference-keys';
 
-/** Reference data the loader keeps in Redis: one hash of merchants, one set per deny-list. */
-export const REFERENCE_KEYS = {
-  merchants: 'ref:merchants',
-  denyIps: 'ref:deny:ip',
-  denyDevices: 'ref:deny:device',
-  denyEmailDomains: 'ref:deny:email_domain',
-} as const;
+/** What reference data says of one event. */
+export interface ReferenceFacts {
+  merchant: { category: string | null; riskTier: string | null } | null;
+  ipDenied: boolean;
+  deviceDenied: boolean;
+  emailDomainDenied: boolean;
+}
 
 export interface ReferenceQuery {
   merchantId?: string;
@@ -18,16 +17,14 @@ export interface ReferenceQuery {
   emailDomain?: string;
 }
 
-
 /**
  * Looks up a whole batch in one round trip of four commands (HMGET, three SMISMEMBER): per-event
  * commands cost Redis more than the lookups themselves and capped ingest at ~11k events/s.
  */
-@Injectable()
-export class ReferenceDataRepository {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+export class ReferenceDataReader {
+  constructor(private readonly redis: Redis) {}
 
-  async lookup(queries: ReferenceQuery[]): Promise<ReferenceFacts[]> {
+  async lookup(queries: readonly ReferenceQuery[]): Promise<ReferenceFacts[]> {
     if (queries.length === 0) return [];
     // Redis wants at least one member per command; '' is never a real id, address or domain.
     const list = (pick: (q: ReferenceQuery) => string | undefined) => queries.map((q) => pick(q) ?? '');
