@@ -86,7 +86,7 @@ export function topicsDoc(): string {
       '',
       schema.description,
       '',
-      `schemaVersion ${codec.schemaVersion}; read here by ${readers.length > 0 ? readers.map((g) => `\`${g}\``).join(', ') : 'people, not a consumer group'}. JSON Schema: [\`libs/contracts/registry/${codec.topic}/\`](../libs/contracts/registry/${codec.topic}/) (the highest \`v${codec.schemaVersion}.<n>.json\`).`,
+      `schemaVersion ${codec.schemaVersion}; read here by ${readers.length > 0 ? readers.map((g) => `\`${g}\``).join(', ') : 'no consumer group of the platform (it is for people and tools outside it)'}. JSON Schema: [\`libs/contracts/registry/${codec.topic}/\`](../libs/contracts/registry/${codec.topic}/) (the highest \`v${codec.schemaVersion}.<n>.json\`).`,
       '',
       '| field | type | always present | meaning |',
       '|---|---|---|---|',

@@ -2,9 +2,18 @@ import { commaList, postgresEnv, serviceEnv } from '@app/platform';
 import { z } from 'zod';
 import { DEVELOPMENT_SECRET_KEY, parseSecretKeys } from './signing/secret-box';
 
+export const ALERT_CHANNELS = ['webhooks', 'cases'] as const;
+export type AlertChannelName = (typeof ALERT_CHANNELS)[number];
+
 export const alertsEnv = serviceEnv(3004)
   .merge(postgresEnv)
   .extend({
+    /** Where alerts go (docs/alerts.md, "Channels"): `webhooks` (stored, and delivered to the registered endpoints) and `cases` (the cases topic). */
+    ALERT_CHANNELS: commaList
+      .default('webhooks')
+      .refine((names) => names.length > 0, 'must name at least one channel')
+      .refine((names) => names.every((name) => (ALERT_CHANNELS as readonly string[]).includes(name)), `must be a comma-separated list of ${ALERT_CHANNELS.join(', ')}`)
+      .transform((names) => [...new Set(names)] as AlertChannelName[]),
     /**
      * Webhook targets allowed although they resolve to private, loopback or link-local addresses:
      * comma-separated host names, addresses and CIDR ranges (tests and local demos: `localhost,127.0.0.0/8,::1`).

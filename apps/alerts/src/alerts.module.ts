@@ -1,15 +1,19 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule } from '@app/database';
 import { PlatformModule } from '@app/platform';
-import type { AlertsConfig } from './alerts.config';
+import type { AlertChannelName, AlertsConfig } from './alerts.config';
+import { CasesChannel } from './channels/cases.channel';
+import { DELIVERY_CHANNELS, type DeliveryChannel } from './channels/delivery-channel';
 import { WebhookEndpointEntity } from './endpoints/webhook-endpoint.entity';
 import { WebhookEndpointRepository } from './endpoints/webhook-endpoint.repository';
 import { WebhookTargetPolicy } from './endpoints/webhook-target.policy';
 import { WebhooksController } from './endpoints/webhooks.controller';
 import { DeliveryRepository } from './delivery/delivery.repository';
 import { WebhookDispatcher } from './delivery/webhook-dispatcher';
+import { WebhookChannel } from './delivery/webhook.channel';
 import { AlertIntakeConsumer } from './intake/alert-intake.consumer';
 import { AlertRepository } from './intake/alert.repository';
+import { FanOutAlertsUseCase } from './intake/fan-out-alerts.use-case';
 import { AlertsController } from './intake/alerts.controller';
 import { AlertRetentionService } from './retention/alert-retention.service';
 import { SecretBox } from './signing/secret-box';
@@ -22,6 +26,9 @@ import { CreateDeliveries1795500000001 } from './migrations/1795500000001-create
 import { EndpointFailingSince1795500000002 } from './migrations/1795500000002-endpoint-failing-since';
 import { DeliveriesDuePerEndpoint1795500000003 } from './migrations/1795500000003-deliveries-due-per-endpoint';
 import { CreateAuditLog1795500000004 } from './migrations/1795500000004-create-audit-log';
+
+/** Every channel alerts can deliver to, by its name in ALERT_CHANNELS. */
+const CHANNELS: Record<AlertChannelName, new (...args: never[]) => DeliveryChannel> = { webhooks: WebhookChannel, cases: CasesChannel };
 
 @Module({})
 export class AlertsModule {
@@ -36,7 +43,11 @@ export class AlertsModule {
         DatabaseModule.forRoot({ entities: [WebhookEndpointEntity], migrations: AlertsModule.migrations, migrationsTableName: 'alerts_migrations', poolSize: 20 }),
       ],
       controllers: [WebhooksController, AlertsController, AuditController],
-      providers: [WebhookEndpointRepository, AlertRepository, AlertIntakeConsumer, AuditLogRepository, AuditIntakeConsumer, DeliveryRepository, WebhookDispatcher, AlertRetentionService, SecretRewrap, { provide: SecretBox, useValue: new SecretBox(config.WEBHOOK_SECRET_KEYS) }, { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) }],
+      providers: [
+        ...config.ALERT_CHANNELS.map((name) => CHANNELS[name]),
+        { provide: DELIVERY_CHANNELS, inject: config.ALERT_CHANNELS.map((name) => CHANNELS[name]), useFactory: (...channels: DeliveryChannel[]) => channels },
+        FanOutAlertsUseCase,
+        WebhookEndpointRepository, AlertRepository, AlertIntakeConsumer, AuditLogRepository, AuditIntakeConsumer, DeliveryRepository, WebhookDispatcher, AlertRetentionService, SecretRewrap, { provide: SecretBox, useValue: new SecretBox(config.WEBHOOK_SECRET_KEYS) }, { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) }],
     };
   }
 }

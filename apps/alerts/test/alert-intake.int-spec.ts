@@ -1,5 +1,5 @@
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
-import { ConsumerGroups, alertIdFor, consumerGroup, topicNames, type Alert } from '@app/contracts';
+import { ConsumerGroups, alertIdFor, caseCodec, consumerGroup, topicNames, type Alert } from '@app/contracts';
 import { loadConfig } from '@app/platform';
 import { bootApp, collectTopic, createOwnDatabase, eventually, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
 import { alertsEnv } from '../src/alerts.config';
@@ -16,7 +16,7 @@ describe('alerts: intake of the alerts topic', () => {
 
   const boot = async () => untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, {
     API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2',
-    DATABASE_URL: database.url, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+    DATABASE_URL: database.url, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', ALERT_CHANNELS: 'webhooks,cases',
   })), 'alerts'));
   const call = (method: string, path: string, body?: unknown) =>
     fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -65,6 +65,23 @@ describe('alerts: intake of the alerts topic', () => {
     expect(byId.get(alert(2).alertId)).toEqual(pending(all, high));
     expect(byId.get(alert(3).alertId)).toEqual(pending(all, logins));
     expect(byId.get(alert(4).alertId)).toEqual(pending(all));
+  });
+
+  it('publishes every alert as a case on the cases topic, keyed by user, with the alert\'s id as the case\'s', async () => {
+    const cases = await collectTopic(bus, topics.cases, topics.invalid);
+    try {
+      await publish([alert(10, { reasons: [{ code: 'amount_far_above_usual' }, { code: 'new_device' }] }), alert(11, { score: 0.5, reasons: [] })]);
+      // The topic also holds the cases of the alerts published before.
+      const ours = () => cases.records.filter((r) => r.key === 'u10' || r.key === 'u11');
+      await eventually(() => expect(new Set(ours().map((r) => r.key))).toEqual(new Set(['u10', 'u11'])));
+      const opened = ours().map((r) => caseCodec.decode(r.value));
+      expect(opened).toEqual(expect.arrayContaining([
+        { schemaVersion: 1, caseId: alert(10).alertId, summary: 'transaction by u10 scored 0.90: amount_far_above_usual, new_device', alert: alert(10, { reasons: [{ code: 'amount_far_above_usual' }, { code: 'new_device' }] }) },
+        { schemaVersion: 1, caseId: alert(11).alertId, summary: 'transaction by u11 scored 0.50', alert: alert(11, { score: 0.5, reasons: [] }) },
+      ]));
+    } finally {
+      await cases.consumer.stop();
+    }
   });
 
   it('dead-letters, with the reason, an alert Postgres cannot store, and stores the alerts behind it', async () => {

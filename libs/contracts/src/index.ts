@@ -8,6 +8,7 @@ export * from './enriched-event.payload';
 export * from './score.payload';
 export * from './alert.payload';
 export * from './audit.payload';
+export * from './case.payload';
 export * from './dead-letter.payload';
 export * from './topic-codecs';
 export * from './decision';

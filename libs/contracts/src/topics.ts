@@ -6,6 +6,7 @@ export const Topics = {
   scores: 'scores',
   alerts: 'alerts',
   audit: 'audit',
+  cases: 'cases',
 } as const;
 
 export type TopicName = (typeof Topics)[keyof typeof Topics];

@@ -4,11 +4,9 @@ import { alertCodec, consumerGroup, ConsumerGroups, type Alert, type TopicMap } 
 import { ConsumerAfterDatabase, Database } from '@app/database';
 import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { AlertsConfig } from '../alerts.config';
-import { WebhookDispatcher } from '../delivery/webhook-dispatcher';
-import { AlertRepository, type StoredAlerts } from './alert.repository';
-import { wantsAlert } from './endpoint-filter';
+import { FanOutAlertsUseCase } from './fan-out-alerts.use-case';
 
-/** `alerts` → stored once, fanned out to a pending delivery per interested endpoint. */
+/** `alerts` → every delivery channel this process runs (ALERT_CHANNELS), an alert id once per batch. */
 @Injectable()
 export class AlertIntakeConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AlertIntakeConsumer.name);
@@ -17,10 +15,9 @@ export class AlertIntakeConsumer implements OnApplicationBootstrap, BeforeApplic
   constructor(
     @Inject(MESSAGE_BUS) bus: MessageBus,
     @Inject(TOPICS) topics: TopicMap,
-    private readonly alerts: AlertRepository,
     private readonly database: Database,
-    private readonly dispatcher: WebhookDispatcher,
-    @Inject(APP_CONFIG) private readonly config: AlertsConfig,
+    private readonly fanOut: FanOutAlertsUseCase,
+    @Inject(APP_CONFIG) config: AlertsConfig,
   ) {
     this.consumer = new ConsumerAfterDatabase(bus, {
       group: consumerGroup(config.BUS_TOPIC_PREFIX, ConsumerGroups.alerts), topics: [topics.alerts], deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
@@ -42,21 +39,6 @@ export class AlertIntakeConsumer implements OnApplicationBootstrap, BeforeApplic
       if (typeof alert === 'string') context.deadLetter(record, alert);
       else alerts.set(alert.alertId, alert);
     }
-    // Deliveries with a free slot are stored leased to this process and sent at once; the rest wait in the queue.
-    const reserved: string[] = [];
-    const handOver = {
-      leaseMs: this.config.WEBHOOK_TIMEOUT_MS * 2,
-      reserve: (endpointId: string, maxInFlight: number) => this.dispatcher.reserve(endpointId, maxInFlight) && reserved.push(endpointId) > 0,
-    };
-    let result: StoredAlerts;
-    try {
-      result = await this.alerts.storeWithDeliveries([...alerts.values()], (alert, endpoints) => endpoints.filter((e) => wantsAlert(e, alert)).map((e) => e.id), handOver);
-    } catch (error) {
-      for (const endpointId of reserved) this.dispatcher.release(endpointId);
-      throw error;
-    }
-    for (const endpointId of result.unusedReservations) this.dispatcher.release(endpointId);
-    for (const delivery of result.leased) this.dispatcher.sendReserved(delivery);
-    if (result.queued > 0) this.dispatcher.wake(); // queued deliveries: no need to wait for the next poll
+    await this.fanOut.fanOut([...alerts.values()]);
   }
 }

@@ -58,7 +58,7 @@ export class AlertRepository {
    * nothing. A failure of the database is transient (the batch is retried); one caused by an alert's
    * data is not (the bus finds the alert and dead-letters it: databaseFailure).
    */
-  async storeWithDeliveries(alerts: Alert[], pick: (alert: Alert, endpoints: EndpointForFanOut[]) => string[], handOver: HandOver): Promise<StoredAlerts> {
+  async storeWithDeliveries(alerts: readonly Alert[], pick: (alert: Alert, endpoints: EndpointForFanOut[]) => string[], handOver: HandOver): Promise<StoredAlerts> {
     const none: StoredAlerts = { stored: [], leased: [], unusedReservations: [], queued: 0 };
     if (alerts.length === 0) return none;
     const dataSource = await this.database.whenReady();
