@@ -32,7 +32,7 @@ describe('two deployments side by side on one Kafka and one Postgres server', ()
 
   it('each counts the same events exactly once, unseen by the other', async () => {
     const geo = await GeoLookup.open();
-    const events = [...simulate(simulationOptions({ seed: '13', customers: '150', terminals: '300', days: '8' }, geo))].map(({ event }) => withIdPrefix(event, `${run}-`)) as Array<EventIn & { eventId: string }>;
+    const events = [...simulate(simulationOptions({ seed: '13', customers: '90', terminals: '180', days: '6' }, geo))].map(({ event }) => withIdPrefix(event, `${run}-`)) as Array<EventIn & { eventId: string }>;
     await Promise.all(deployments.map(async ({ deployment }) => {
       for (let sent = 0; sent < events.length; sent += 100) await deployment.suite.sendUntilAccepted(events.slice(sent, sent + 100));
     }));

@@ -23,7 +23,7 @@ describe('the suite survives kill -9 of each service under load', () => {
     const { suite, receiver, secret, lakeDir } = deployment;
     const scores = await deployment.collect(deployment.topics.scores);
     const geo = await GeoLookup.open();
-    const events = [...simulate(simulationOptions({ seed: '5', customers: '200', terminals: '400', days: '10' }, geo))].map(({ event }) => withIdPrefix(event, `${run}-`));
+    const events = [...simulate(simulationOptions({ seed: '5', customers: '120', terminals: '240', days: '8' }, geo))].map(({ event }) => withIdPrefix(event, `${run}-`));
 
     // The lake remembers the ids it wrote in memory only (docs/lake.md, "Copies"): an event ingest
     // published twice when it was killed, reaching the lake after the lake's own restart, is written

@@ -384,7 +384,9 @@ describe.each(targets)('message bus contract on %s', (target, url, kafka) => {
       expect(outOfOrder).toEqual([]);
     }), 180_000);
 
-  it('producer retries through a broker restart without loss or duplicates in the log', () =>
+  // Over SASL_SSL the consumer's case above proves reconnecting and authenticating again; the
+  // producer's idempotence across a restart is the same protocol on either listener.
+  if (!secured) it('producer retries through a broker restart without loss or duplicates in the log', () =>
     withOwnBroker(async (producer, server) => {
       const total = 3000;
       const sends: Promise<void>[] = [];
