@@ -6,7 +6,6 @@ import { RecentAlertIds1795400000001 } from './migrations/1795400000001-recent-a
 import { RecentEventIds1795400000002 } from './migrations/1795400000002-recent-event-ids';
 import type { ProfileApiConfig } from './profile-api.config';
 import { ConsumerPositionEntity } from './profiles/consumer-position.entity';
-import { ProfileEntity } from './profiles/profile.entity';
 import { ProfileRepository } from './profiles/profile.repository';
 import { ProfilesController } from './profiles/profiles.controller';
 import { FoldBatchService } from './stream/fold-batch.service';
@@ -19,7 +18,7 @@ export class ProfileApiModule {
       module: ProfileApiModule,
       imports: [
         PlatformModule.forRoot({ service: 'profile-api', config, dependencies: [] }),
-        DatabaseModule.forRoot({ entities: [ProfileEntity, ConsumerPositionEntity], migrations: [CreateProfiles1795400000000, RecentAlertIds1795400000001, RecentEventIds1795400000002], migrationsTableName: 'profile_api_migrations' }),
+        DatabaseModule.forRoot({ entities: [ConsumerPositionEntity], migrations: [CreateProfiles1795400000000, RecentAlertIds1795400000001, RecentEventIds1795400000002], migrationsTableName: 'profile_api_migrations' }),
       ],
       controllers: [ProfilesController],
       providers: [ProfileRepository, FoldBatchService, ...(config.PROFILE_CONSUMER ? [ProfileStreamConsumer] : [])],

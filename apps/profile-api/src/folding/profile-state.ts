@@ -1,38 +1,75 @@
-/** A user's profile as the stream has folded it so far: plain data, what the profiles table holds. */
-export interface ProfileState {
-  userId: string;
-  firstSeenAt: number | null;
-  lastSeenAt: number | null;
-  eventCount: number;
-  countsByType: Record<string, number>;
-  transactionCount: number;
+/**
+ * How one field of a profile is stored: its column, the column's Postgres type, its value in a profile
+ * never seen, and the conversions to a query parameter and from what node-postgres returns.
+ */
+export interface ProfileField<T> {
+  column: string;
+  sqlType: 'text' | 'int' | 'float8' | 'timestamptz' | 'jsonb';
+  initial(): T;
+  toSql(value: T): unknown;
+  fromSql(value: unknown): T;
+}
+
+const same = <T>(column: string, sqlType: ProfileField<T>['sqlType'], initial: T): ProfileField<T> => ({ column, sqlType, initial: () => initial, toSql: (v) => v, fromSql: (v) => v as T });
+const text = (column: string) => same<string>(column, 'text', '');
+const optionalText = (column: string) => same<string | null>(column, 'text', null);
+const count = (column: string) => same<number>(column, 'int', 0);
+const amount = (column: string) => same<number>(column, 'float8', 0);
+const optionalNumber = (column: string) => same<number | null>(column, 'float8', null);
+/** An event time, ms since the epoch in the state, timestamptz in the row. */
+const instant = (column: string): ProfileField<number | null> => ({
+  column, sqlType: 'timestamptz', initial: () => null,
+  toSql: (v) => (v === null ? null : new Date(v).toISOString()),
+  fromSql: (v) => (v === null ? null : (v as Date).getTime()),
+});
+const json = <T>(column: string, initial: () => T): ProfileField<T> => ({ column, sqlType: 'jsonb', initial, toSql: (v) => JSON.stringify(v), fromSql: (v) => v as T });
+
+/**
+ * A user's profile as the stream folds it, field by field: the one definition the state's type, a new
+ * profile, the profiles table's upsert and its reading derive from. A new field is a line here, its
+ * fold (fold-profile.ts), a migration adding its column, and, if the API shows it, profile.view.ts.
+ */
+export const PROFILE_FIELDS = {
+  userId: text('user_id'),
+  firstSeenAt: instant('first_seen_at'),
+  lastSeenAt: instant('last_seen_at'),
+  eventCount: count('event_count'),
+  countsByType: json<Record<string, number>>('counts_by_type', () => ({})),
+  transactionCount: count('transaction_count'),
   /** Sum of transaction amounts, in the events' own currencies (DESIGN.md's events carry one currency per merchant). */
-  totalAmount: number;
-  lastCountry: string | null;
-  lastCity: string | null;
+  totalAmount: amount('total_amount'),
+  lastCountry: optionalText('last_country'),
+  lastCity: optionalText('last_city'),
   /** Event time of the located event lastCountry/lastCity came from: later ones win, whatever the arrival order. */
-  lastLocatedAt: number | null;
+  lastLocatedAt: instant('last_located_at'),
   /** Distinct countries and devices, most recently seen last, at most PROFILE_LIMITS each. */
-  countries: string[];
-  devices: string[];
+  countries: json<string[]>('countries', () => []),
+  devices: json<string[]>('devices', () => []),
   /** Page views per category, at most PROFILE_LIMITS.categories categories (the least viewed give way). */
-  pageCategories: Record<string, number>;
-  lastRiskScore: number | null;
-  lastScoredAt: number | null;
-  alertCount: number;
+  pageCategories: json<Record<string, number>>('page_categories', () => ({})),
+  lastRiskScore: optionalNumber('last_risk_score'),
+  lastScoredAt: instant('last_scored_at'),
+  alertCount: count('alert_count'),
   /**
    * The events whose alerts were counted most recently (at most PROFILE_LIMITS.recentAlerts). Scoring
    * re-publishes a batch's scores after a crash between publishing and storing its state; those copies
    * sit at new offsets, so only their event id tells them apart.
    */
-  recentAlertEventIds: string[];
+  recentAlertEventIds: json<string[]>('recent_alert_event_ids', () => []),
   /**
    * The ids of the latest folded events (at most PROFILE_LIMITS.recentEvents). Ingest publishes an
    * event again when it crashed between publishing it and answering; the copy comes soon after, at a
    * new offset, so only its id tells it apart.
    */
-  recentEventIds: string[];
-}
+  recentEventIds: json<string[]>('recent_event_ids', () => []),
+};
+
+type FieldValue<F> = F extends ProfileField<infer T> ? T : never;
+
+/** A user's profile as the stream has folded it so far: plain data, what the profiles table holds. */
+export type ProfileState = { [K in keyof typeof PROFILE_FIELDS]: FieldValue<(typeof PROFILE_FIELDS)[K]> };
+
+export const PROFILE_FIELD_ENTRIES = Object.entries(PROFILE_FIELDS) as Array<[keyof ProfileState, ProfileField<unknown>]>;
 
 export const PROFILE_LIMITS = { countries: 20, devices: 20, categories: 50, topCategories: 5, recentAlerts: 50, recentEvents: 32 } as const;
 
@@ -45,9 +82,8 @@ export const RISK_BAND_NAMES: readonly RiskBand[] = ['low', 'medium', 'high', 'u
 export const RISK_BANDS = { medium: 0.3, high: 0.7 } as const;
 
 export function emptyProfile(userId: string): ProfileState {
-  return {
-    userId, firstSeenAt: null, lastSeenAt: null, eventCount: 0, countsByType: {}, transactionCount: 0, totalAmount: 0,
-    lastCountry: null, lastCity: null, lastLocatedAt: null, countries: [], devices: [], pageCategories: {},
-    lastRiskScore: null, lastScoredAt: null, alertCount: 0, recentAlertEventIds: [], recentEventIds: [],
-  };
+  const state = {} as Record<keyof ProfileState, unknown>;
+  for (const [name, field] of PROFILE_FIELD_ENTRIES) state[name] = field.initial();
+  state.userId = userId;
+  return state as ProfileState;
 }

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { Database } from '@app/database';
 import { databaseFailure } from '@app/platform';
-import { Brackets, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { riskBandOf, segmentsOf } from '../folding/fold-profile';
-import type { ProfileState, RiskBand, Segment } from '../folding/profile-state';
+import { PROFILE_FIELD_ENTRIES, type ProfileState, type RiskBand, type Segment } from '../folding/profile-state';
 import { ConsumerPositionEntity } from './consumer-position.entity';
-import { ProfileEntity } from './profile.entity';
 
 /** A stored profile: the folded state plus what is derived from it when written. */
 export interface StoredProfile {
@@ -80,47 +79,30 @@ export class ProfileTransaction {
   }
 }
 
+/** The columns written besides the state's own: derived from it, or bookkeeping. */
+const DERIVED_COLUMNS: Array<[string, string]> = [['risk_band', 'text'], ['segments', 'jsonb'], ['version', 'int'], ['updated_at', 'timestamptz']];
 /** Column name and Postgres type, in the order rowValues gives them. */
-const UPSERT_COLUMNS: Array<[string, string]> = [
-  ['user_id', 'text'], ['first_seen_at', 'timestamptz'], ['last_seen_at', 'timestamptz'], ['event_count', 'int'], ['counts_by_type', 'jsonb'],
-  ['transaction_count', 'int'], ['total_amount', 'float8'], ['last_country', 'text'], ['last_city', 'text'], ['last_located_at', 'timestamptz'],
-  ['countries', 'jsonb'], ['devices', 'jsonb'], ['page_categories', 'jsonb'], ['last_risk_score', 'float8'], ['last_scored_at', 'timestamptz'],
-  ['risk_band', 'text'], ['alert_count', 'int'], ['segments', 'jsonb'], ['version', 'int'], ['updated_at', 'timestamptz'], ['recent_alert_event_ids', 'jsonb'], ['recent_event_ids', 'jsonb'],
-];
+const UPSERT_COLUMNS: Array<[string, string]> = [...PROFILE_FIELD_ENTRIES.map(([, field]): [string, string] => [field.column, field.sqlType]), ...DERIVED_COLUMNS];
 const UPSERT_SQL = `
   INSERT INTO profiles (${UPSERT_COLUMNS.map(([name]) => name).join(', ')})
   SELECT * FROM unnest(${UPSERT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
-  ON CONFLICT (user_id) DO UPDATE SET ${UPSERT_COLUMNS.slice(1).map(([name]) => `${name} = EXCLUDED.${name}`).join(', ')}
+  ON CONFLICT (user_id) DO UPDATE SET ${UPSERT_COLUMNS.filter(([name]) => name !== 'user_id').map(([name]) => `${name} = EXCLUDED.${name}`).join(', ')}
   WHERE profiles.version = EXCLUDED.version - 1
   RETURNING user_id`;
 
-const isoOrNull = (value: number | null) => (value === null ? null : new Date(value).toISOString());
-
 function rowValues(state: ProfileState, version: number, now: Date): unknown[] {
-  return [
-    state.userId, isoOrNull(state.firstSeenAt), isoOrNull(state.lastSeenAt), state.eventCount, JSON.stringify(state.countsByType),
-    state.transactionCount, state.totalAmount, state.lastCountry, state.lastCity, isoOrNull(state.lastLocatedAt),
-    JSON.stringify(state.countries), JSON.stringify(state.devices), JSON.stringify(state.pageCategories), state.lastRiskScore, isoOrNull(state.lastScoredAt),
-    riskBandOf(state), state.alertCount, JSON.stringify(segmentsOf(state)), version, now.toISOString(), JSON.stringify(state.recentAlertEventIds), JSON.stringify(state.recentEventIds),
-  ];
+  const values: unknown[] = PROFILE_FIELD_ENTRIES.map(([name, field]) => field.toSql(state[name]));
+  values.push(riskBandOf(state), JSON.stringify(segmentsOf(state)), version, now.toISOString());
+  return values;
 }
 
 /** A profiles row as node-postgres returns it (timestamptz as Date, jsonb parsed). */
-interface ProfileRow {
-  user_id: string; first_seen_at: Date | null; last_seen_at: Date | null; event_count: number; counts_by_type: Record<string, number>;
-  transaction_count: number; total_amount: number; last_country: string | null; last_city: string | null; last_located_at: Date | null;
-  countries: string[]; devices: string[]; page_categories: Record<string, number>; last_risk_score: number | null; last_scored_at: Date | null;
-  risk_band: string; alert_count: number; segments: string[]; version: number; updated_at: Date; recent_alert_event_ids: string[]; recent_event_ids: string[];
-}
+type ProfileRow = Record<string, unknown> & { user_id: string; risk_band: string; segments: string[]; version: number; updated_at: Date };
 
 function fromRow(row: ProfileRow): StoredProfile {
-  return toStored(Object.assign(new ProfileEntity(), {
-    userId: row.user_id, firstSeenAt: row.first_seen_at, lastSeenAt: row.last_seen_at, eventCount: row.event_count, countsByType: row.counts_by_type,
-    transactionCount: row.transaction_count, totalAmount: row.total_amount, lastCountry: row.last_country, lastCity: row.last_city,
-    lastLocatedAt: row.last_located_at, countries: row.countries, devices: row.devices, pageCategories: row.page_categories,
-    lastRiskScore: row.last_risk_score, lastScoredAt: row.last_scored_at, riskBand: row.risk_band, alertCount: row.alert_count,
-    segments: row.segments, version: row.version, updatedAt: row.updated_at, recentAlertEventIds: row.recent_alert_event_ids, recentEventIds: row.recent_event_ids,
-  }));
+  const state = {} as Record<keyof ProfileState, unknown>;
+  for (const [name, field] of PROFILE_FIELD_ENTRIES) state[name] = field.fromSql(row[field.column]);
+  return { state: state as ProfileState, riskBand: row.risk_band as RiskBand, segments: row.segments as Segment[], version: row.version, updatedAt: row.updated_at };
 }
 
 /** Profiles in Postgres: the only place that knows their tables. */
@@ -150,36 +132,21 @@ export class ProfileRepository {
 
   /** Newest-seen first, keyset-paginated on (last_seen_at, user_id); profiles never seen sort last. */
   async list(filter: ProfileFilter, after: PageCursor | null, limit: number): Promise<StoredProfile[]> {
-    const query = this.database.current().getRepository(ProfileEntity).createQueryBuilder('p');
-    if (filter.riskBand) query.andWhere('p.risk_band = :riskBand', { riskBand: filter.riskBand });
-    if (filter.segment) query.andWhere('p.segments @> :segment::jsonb', { segment: JSON.stringify([filter.segment]) });
-    if (filter.lastSeenSince) query.andWhere('p.last_seen_at >= :since', { since: filter.lastSeenSince });
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    const where: string[] = [];
+    if (filter.riskBand) where.push(`risk_band = ${param(filter.riskBand)}`);
+    if (filter.segment) where.push(`segments @> ${param(JSON.stringify([filter.segment]))}::jsonb`);
+    if (filter.lastSeenSince) where.push(`last_seen_at >= ${param(filter.lastSeenSince)}::timestamptz`);
     if (after) {
-      query.andWhere(
-        new Brackets((page) => {
-          if (after.lastSeenAt === null) page.where('p.last_seen_at IS NULL AND p.user_id < :afterUser', { afterUser: after.userId });
-          else page.where('(p.last_seen_at, p.user_id) < (:afterSeen, :afterUser)', { afterSeen: after.lastSeenAt, afterUser: after.userId }).orWhere('p.last_seen_at IS NULL');
-        }),
-      );
+      where.push(after.lastSeenAt === null
+        ? `(last_seen_at IS NULL AND user_id < ${param(after.userId)}::text)`
+        : `((last_seen_at, user_id) < (${param(after.lastSeenAt)}::timestamptz, ${param(after.userId)}::text) OR last_seen_at IS NULL)`);
     }
-    const rows = await query.orderBy('p.last_seen_at', 'DESC', 'NULLS LAST').addOrderBy('p.user_id', 'DESC').limit(limit).getMany();
-    return rows.map(toStored);
+    const rows = (await this.database.current().query(
+      `SELECT * FROM profiles ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY last_seen_at DESC NULLS LAST, user_id DESC LIMIT ${param(limit)}`,
+      params,
+    )) as ProfileRow[];
+    return rows.map(fromRow);
   }
-}
-
-const ms = (date: Date | null) => (date ? date.getTime() : null);
-
-function toStored(row: ProfileEntity): StoredProfile {
-  return {
-    state: {
-      userId: row.userId, firstSeenAt: ms(row.firstSeenAt), lastSeenAt: ms(row.lastSeenAt), eventCount: row.eventCount, countsByType: row.countsByType,
-      transactionCount: row.transactionCount, totalAmount: row.totalAmount, lastCountry: row.lastCountry, lastCity: row.lastCity,
-      lastLocatedAt: ms(row.lastLocatedAt), countries: row.countries, devices: row.devices, pageCategories: row.pageCategories,
-      lastRiskScore: row.lastRiskScore, lastScoredAt: ms(row.lastScoredAt), alertCount: row.alertCount, recentAlertEventIds: row.recentAlertEventIds, recentEventIds: row.recentEventIds,
-    },
-    riskBand: row.riskBand as RiskBand,
-    segments: row.segments as Segment[],
-    version: row.version,
-    updatedAt: row.updatedAt,
-  };
 }
