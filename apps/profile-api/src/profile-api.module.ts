@@ -4,6 +4,7 @@ import { PlatformModule } from '@app/platform';
 import { CreateProfiles1795400000000 } from './migrations/1795400000000-create-profiles';
 import { RecentAlertIds1795400000001 } from './migrations/1795400000001-recent-alert-ids';
 import { RecentEventIds1795400000002 } from './migrations/1795400000002-recent-event-ids';
+import { LastDeviceType1795400000003 } from './migrations/1795400000003-last-device-type';
 import type { ProfileApiConfig } from './profile-api.config';
 import { ConsumerPositionEntity } from './profiles/consumer-position.entity';
 import { ProfileRepository } from './profiles/profile.repository';
@@ -18,7 +19,7 @@ export class ProfileApiModule {
       module: ProfileApiModule,
       imports: [
         PlatformModule.forRoot({ service: 'profile-api', config, dependencies: [] }),
-        DatabaseModule.forRoot({ entities: [ConsumerPositionEntity], migrations: [CreateProfiles1795400000000, RecentAlertIds1795400000001, RecentEventIds1795400000002], migrationsTableName: 'profile_api_migrations' }),
+        DatabaseModule.forRoot({ entities: [ConsumerPositionEntity], migrations: [CreateProfiles1795400000000, RecentAlertIds1795400000001, RecentEventIds1795400000002, LastDeviceType1795400000003], migrationsTableName: 'profile_api_migrations' }),
       ],
       controllers: [ProfilesController],
       providers: [ProfileRepository, FoldBatchService, ...(config.PROFILE_CONSUMER ? [ProfileStreamConsumer] : [])],

@@ -75,8 +75,10 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
     // Newest event first: the last country must still come from the latest event time.
     await publish(topics.enriched, [
       event(user, { type: 'transaction', occurredAt: '2026-11-23T10:00:00Z', amount: 100.1, currency: 'EUR', merchantId: 'm', geo: located('DE', 'Berlin'), deviceId: 'd2' }),
-      event(user, { type: 'page_view', occurredAt: '2026-11-23T09:00:00Z', properties: { category: 'shoes' }, geo: located('FR', 'Paris'), deviceId: 'd1' }),
-      event(user, { type: 'transaction', occurredAt: '2026-11-23T08:00:00Z', amount: 0.2, currency: 'EUR', merchantId: 'm', geo: located('GB', 'London') }),
+      event(user, { type: 'page_view', occurredAt: '2026-11-23T09:00:00Z', properties: { category: 'shoes' }, geo: located('FR', 'Paris'), deviceId: 'd1',
+        ua: { browser: 'Safari', browserVersion: '17.4', os: 'iOS', osVersion: '17.4', deviceType: 'mobile', isBot: false } }),
+      event(user, { type: 'transaction', occurredAt: '2026-11-23T08:00:00Z', amount: 0.2, currency: 'EUR', merchantId: 'm', geo: located('GB', 'London'),
+        ua: { browser: 'Chrome', browserVersion: '120', os: 'Windows', osVersion: '10', deviceType: 'desktop', isBot: false } }),
     ]);
     await publish(topics.scores, [score(user, '2026-11-23T10:00:00Z', 0.91, true), score(user, '2026-11-23T08:00:00Z', 0.05)]);
 
@@ -87,7 +89,7 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
     });
     expect(profile).toMatchObject({
       userId: user, firstSeenAt: '2026-11-23T08:00:00.000Z', lastSeenAt: '2026-11-23T10:00:00.000Z', eventCountsByType: { transaction: 2, page_view: 1 },
-      transactionCount: 2, totalAmount: 100.3, averageAmount: 50.15, lastCountry: 'DE', lastCity: 'Berlin', topPageCategories: ['shoes'],
+      transactionCount: 2, totalAmount: 100.3, averageAmount: 50.15, lastCountry: 'DE', lastCity: 'Berlin', lastDeviceType: 'mobile', topPageCategories: ['shoes'],
       lastRiskScore: 0.91, riskBand: 'high', segments: ['at_risk', 'new', 'multi_country'],
     });
     expect(new Set(profile.countries)).toEqual(new Set(['GB', 'FR', 'DE']));

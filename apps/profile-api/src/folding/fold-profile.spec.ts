@@ -23,17 +23,18 @@ describe('profile folding', () => {
 
   it('gives the same profile whatever order the events arrive in', () => {
     const events = [
-      event({ type: 'login', occurredAt: '2026-11-23T08:00:00Z', geo: located('FR', 'Paris'), deviceId: 'd1' }),
+      event({ type: 'login', occurredAt: '2026-11-23T08:00:00Z', geo: located('FR', 'Paris'), deviceId: 'd1', ua: { browser: 'Safari', browserVersion: '17', os: 'iOS', osVersion: '17', deviceType: 'mobile', isBot: false } }),
       event({ type: 'page_view', occurredAt: '2026-11-23T09:00:00Z', geo: located('DE', 'Berlin'), properties: { category: 'shoes' } }),
+      event({ type: 'login', occurredAt: '2026-11-23T06:00:00Z', ua: { browser: 'Firefox', browserVersion: '120', os: 'Linux', osVersion: null, deviceType: 'desktop', isBot: false } }),
       event({ type: 'transaction', occurredAt: '2026-11-23T07:00:00Z', amount: 12.5, currency: 'EUR', merchantId: 'm', geo: located('GB', 'London'), deviceId: 'd2' }),
     ];
     const inOrder = fold(events);
     const reversed = fold([...events].reverse());
     expect(reversed).toMatchObject({
-      firstSeenAt: Date.parse('2026-11-23T07:00:00Z'), lastSeenAt: Date.parse('2026-11-23T09:00:00Z'),
-      lastCountry: 'DE', lastCity: 'Berlin', eventCount: 3, totalAmount: 12.5, pageCategories: { shoes: 1 },
+      firstSeenAt: Date.parse('2026-11-23T06:00:00Z'), lastSeenAt: Date.parse('2026-11-23T09:00:00Z'),
+      lastCountry: 'DE', lastCity: 'Berlin', lastDeviceType: 'mobile', eventCount: 4, totalAmount: 12.5, pageCategories: { shoes: 1 },
     });
-    for (const field of ['firstSeenAt', 'lastSeenAt', 'lastCountry', 'lastCity', 'eventCount', 'totalAmount', 'countsByType', 'pageCategories'] as const) {
+    for (const field of ['firstSeenAt', 'lastSeenAt', 'lastCountry', 'lastCity', 'lastDeviceType', 'eventCount', 'totalAmount', 'countsByType', 'pageCategories'] as const) {
       expect(reversed[field]).toEqual(inOrder[field]);
     }
     expect(new Set(reversed.countries)).toEqual(new Set(['FR', 'DE', 'GB']));

@@ -32,6 +32,10 @@ export function foldEvent(state: ProfileState, event: EnrichedEvent): ProfileSta
     }
     next.countries = remember(state.countries, country, PROFILE_LIMITS.countries);
   }
+  if (event.ua && (state.lastDeviceTypeAt === null || at >= state.lastDeviceTypeAt)) {
+    next.lastDeviceType = event.ua.deviceType;
+    next.lastDeviceTypeAt = at;
+  }
   if (event.deviceId) next.devices = remember(state.devices, event.deviceId, PROFILE_LIMITS.devices);
   const category = event.type === 'page_view' ? event.properties?.category : undefined;
   if (typeof category === 'string' && category.length > 0) next.pageCategories = countCategory(state.pageCategories, category);

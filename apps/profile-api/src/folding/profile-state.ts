@@ -42,6 +42,9 @@ export const PROFILE_FIELDS = {
   lastCity: optionalText('last_city'),
   /** Event time of the located event lastCountry/lastCity came from: later ones win, whatever the arrival order. */
   lastLocatedAt: instant('last_located_at'),
+  /** Device type (desktop, mobile, ...) of the event with the latest event time that had a User-Agent, and that time. */
+  lastDeviceType: optionalText('last_device_type'),
+  lastDeviceTypeAt: instant('last_device_type_at'),
   /** Distinct countries and devices, most recently seen last, at most PROFILE_LIMITS each. */
   countries: json<string[]>('countries', () => []),
   devices: json<string[]>('devices', () => []),

@@ -13,6 +13,7 @@ export interface ProfileView {
   averageAmount: number | null;
   lastCountry: string | null;
   lastCity: string | null;
+  lastDeviceType: string | null;
   countries: string[];
   devices: string[];
   topPageCategories: string[];
@@ -30,7 +31,7 @@ export function toProfileView({ state, riskBand, segments, updatedAt }: StoredPr
     userId: state.userId, firstSeenAt: iso(state.firstSeenAt), lastSeenAt: iso(state.lastSeenAt), eventCount: state.eventCount,
     eventCountsByType: state.countsByType, transactionCount: state.transactionCount, totalAmount: state.totalAmount,
     averageAmount: state.transactionCount > 0 ? Math.round((state.totalAmount / state.transactionCount) * 100) / 100 : null,
-    lastCountry: state.lastCountry, lastCity: state.lastCity, countries: state.countries, devices: state.devices,
+    lastCountry: state.lastCountry, lastCity: state.lastCity, lastDeviceType: state.lastDeviceType, countries: state.countries, devices: state.devices,
     topPageCategories: topCategories(state), lastRiskScore: state.lastRiskScore, riskBand, alertCount: state.alertCount, segments,
     updatedAt: updatedAt.toISOString(),
   };
@@ -39,6 +40,6 @@ export function toProfileView({ state, riskBand, segments, updatedAt }: StoredPr
 export const PROFILE_EXAMPLE: ProfileView = {
   userId: 'user-42', firstSeenAt: '2026-10-02T08:15:00.000Z', lastSeenAt: '2026-11-23T09:41:12.000Z', eventCount: 318,
   eventCountsByType: { page_view: 270, login: 30, transaction: 18 }, transactionCount: 18, totalAmount: 1432.5, averageAmount: 79.58,
-  lastCountry: 'GB', lastCity: 'London', countries: ['FR', 'GB'], devices: ['d-7f3a', 'd-91bc'], topPageCategories: ['shoes', 'bags'],
+  lastCountry: 'GB', lastCity: 'London', lastDeviceType: 'mobile', countries: ['FR', 'GB'], devices: ['d-7f3a', 'd-91bc'], topPageCategories: ['shoes', 'bags'],
   lastRiskScore: 0.12, riskBand: 'low', alertCount: 0, segments: ['high_value'], updatedAt: '2026-11-23T09:41:12.480Z',
 };
