@@ -9,6 +9,7 @@ import { RulesController } from './rules/rules.controller';
 import { RulesRepository } from './rules/rules.repository';
 import type { ScoringConfig } from './scoring.config';
 import { DecisionReplyPublisher } from './scoring/decision-reply.publisher';
+import { BatchStateStore } from './scoring/batch-state';
 import { ScoreBatchService } from './scoring/score-batch.service';
 import { ScoringConsumer } from './scoring/scoring.consumer';
 import { ScoringKeys } from './state/scoring-keys';
@@ -33,6 +34,7 @@ export class ScoringModule implements OnModuleInit {
         ModelSelectionRepository,
         ModelRegistry,
         ModelEvaluationService,
+        BatchStateStore,
         ScoreBatchService,
         ...(config.SCORING_CONSUMER ? [DecisionReplyPublisher, ScoringConsumer] : []),
       ],

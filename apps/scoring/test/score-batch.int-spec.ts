@@ -10,7 +10,8 @@ import { EvaluationTally } from '../src/evaluation/evaluation-tally';
 import { ModelEvaluationService } from '../src/evaluation/model-evaluation.service';
 import { scoringEnv } from '../src/scoring.config';
 import { ScoringModule } from '../src/scoring.module';
-import { positionedEvent, ScoreBatchService, type PositionedEvent } from '../src/scoring/score-batch.service';
+import { ScoreBatchService } from '../src/scoring/score-batch.service';
+import { positionedEvent, type PositionedEvent } from '../src/scoring/score-pipeline';
 import { PartitionMovedOnError, WindowStateRepository, type StateChanges } from '../src/state/window-state.repository';
 
 const DAY = '2026-03-02';

@@ -4,7 +4,8 @@ import { alertCodec, consumerGroup, ConsumerGroups, DECISION_REPLY_HEADER, enric
 import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { ScoringConfig } from '../scoring.config';
 import { DecisionReplyPublisher } from './decision-reply.publisher';
-import { positionedEvent, ScoreBatchService, type PositionedEvent } from './score-batch.service';
+import { ScoreBatchService } from './score-batch.service';
+import { positionedEvent, type PositionedEvent } from './score-pipeline';
 
 /** events.enriched → ScoreBatchService → scores and alerts, keyed by user; and the scores decisions wait for to their ingest instance. */
 @Injectable()
