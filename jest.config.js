@@ -1,7 +1,7 @@
 // Two projects: `unit` (pure logic, *.spec.ts beside the code, no I/O) and
 // `integration` (test/**/*.int-spec.ts, real Kafka, Redis and Postgres; started by scripts/test.sh).
 const moduleNameMapper = {
-  '^@app/(bus|contracts|database|enrichment|features|model|platform|testing)(|/.*)$': '<rootDir>/libs/$1/src$2',
+  '^@app/(bus|contracts|database|enrichment|features|model|net|platform|testing)(|/.*)$': '<rootDir>/libs/$1/src$2',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
 const common = { rootDir: __dirname, testEnvironment: '<rootDir>/test/jest/node-environment.js', moduleFileExtensions: ['ts', 'js', 'json'], moduleNameMapper, transform };

@@ -7,7 +7,8 @@
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
 import type { EventIn } from '@app/contracts';
-import { EnrichmentPipeline, enrichmentSteps, GeoLookup, ReferenceDataReader, ReferenceDataWriter, UserAgentParser, classifyIp } from '@app/enrichment';
+import { EnrichmentPipeline, enrichmentSteps, GeoLookup, ReferenceDataReader, ReferenceDataWriter, UserAgentParser } from '@app/enrichment';
+import { classifyIp } from '@app/net';
 import { benchMachine, writeBenchReport } from './bench-report';
 import { median } from './percentiles';
 import { seededRandom as random } from '../simulate/random';

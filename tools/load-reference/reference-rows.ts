@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { isIP } from 'node:net';
 import { parse } from 'csv-parse';
-import { canonicalIp } from '@app/enrichment';
+import { canonicalIp } from '@app/net';
 import type { MerchantRow, SetDataset } from '@app/enrichment';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;

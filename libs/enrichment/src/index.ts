@@ -3,7 +3,6 @@ export * from './enrichment-pipeline';
 export * from './enrichment-steps';
 export * from './geo/geo-location';
 export * from './geo/geo-lookup';
-export * from './geo/ip-address';
 export * from './geo/mmdb-record.mapper';
 export * from './mmdb/mmdb-lookup';
 export * from './reference-data/email-domain';

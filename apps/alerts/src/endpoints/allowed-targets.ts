@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import ipaddr from 'ipaddr.js';
-import { classifyIp } from '@app/enrichment';
+import { classifyIp } from '@app/net';
 
 /** Widest ranges an allow-list may name (10/8, fc00::/7): anything wider spans public space whatever its ends. */
 const NARROWEST_PREFIX = { 4: 8, 6: 7 } as const;

@@ -1,6 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
-import { classifyIp } from '@app/enrichment';
+import { classifyIp } from '@app/net';
 
 export type Resolve = (host: string) => Promise<string[]>;
 

@@ -1,6 +1,6 @@
 import { open, type Reader, type Response } from 'maxmind';
 import { lru, type LRU } from 'tiny-lru';
-import { classifyIp } from '../geo/ip-address';
+import { classifyIp } from '@app/net';
 
 const IPV4_MAPPED = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i;
 

@@ -1,5 +1,5 @@
 import type Redis from 'ioredis';
-import { canonicalIp } from '../geo/ip-address';
+import { canonicalIp } from '@app/net';
 import { REFERENCE_KEYS } from './reference-keys';
 
 /** What reference data says of one event. */
