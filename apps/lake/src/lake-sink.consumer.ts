@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MessageBus } from '@app/bus';
 import { ConsumerGroups, consumerGroup, type TopicMap } from '@app/contracts';
-import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
+import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { LakeConfig } from './lake.config';
 import { LakeSinkService } from './lake-sink.service';
 
@@ -14,28 +14,35 @@ const MAX_ROWS_PER_ROLL = 1_000_000;
  * the sink's files are durable.
  */
 @Injectable()
-export class LakeSinkConsumer implements OnApplicationBootstrap {
+export class LakeSinkConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(LakeSinkConsumer.name);
+  private readonly membership: GroupMembership;
 
   constructor(
-    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
-    @Inject(TOPICS) private readonly topics: TopicMap,
-    @Inject(APP_CONFIG) private readonly config: LakeConfig,
-    private readonly sink: LakeSinkService,
-  ) {}
-
-  async onApplicationBootstrap(): Promise<void> {
-    // The bus owns the consumer from here: closing it at shutdown drains and commits the roll in hand.
-    await this.bus.consume({
-      group: consumerGroup(this.config.BUS_TOPIC_PREFIX, ConsumerGroups.lake),
-      topics: [this.topics.enriched],
-      deadLetterTopic: this.topics.invalid,
+    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(TOPICS) topics: TopicMap,
+    @Inject(APP_CONFIG) config: LakeConfig,
+    sink: LakeSinkService,
+  ) {
+    this.membership = new GroupMembership(bus, {
+      group: consumerGroup(config.BUS_TOPIC_PREFIX, ConsumerGroups.lake),
+      topics: [topics.enriched],
+      deadLetterTopic: topics.invalid,
       maxBatchSize: MAX_ROWS_PER_ROLL,
-      accumulate: { minBytes: this.config.LAKE_ROLL_BYTES, maxWaitMs: this.config.LAKE_ROLL_INTERVAL_MS },
+      accumulate: { minBytes: config.LAKE_ROLL_BYTES, maxWaitMs: config.LAKE_ROLL_INTERVAL_MS },
       handler: async (batch, context) => {
-        const written = await this.sink.write(batch, context);
+        const written = await sink.write(batch, context);
         this.logger.debug({ partition: batch.partition, ...written }, 'lake files written');
       },
-    });
+    }, (message) => this.logger.warn(message));
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.membership.join();
+  }
+
+  /** Drains: the roll in hand is written and committed. */
+  beforeApplicationShutdown(): Promise<void> {
+    return this.membership.leave();
   }
 }

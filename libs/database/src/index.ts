@@ -1,4 +1,3 @@
 export * from './database.module';
 export * from './run-migrations';
-export * from './consumer-after-database';
 export * from './rows-of';

@@ -13,6 +13,7 @@ export * from './http/http-error.filter';
 export * from './platform.options';
 export * from './platform.module';
 export * from './bus.provider';
+export * from './bus/group-membership';
 export * from './redis.provider';
 export * from './postgres-errors';
 export * from './redis-errors';

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
 import { auditRecordCodec, consumerGroup, ConsumerGroups, type AuditRecord, type TopicMap } from '@app/contracts';
-import { ConsumerAfterDatabase, Database } from '@app/database';
-import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
+import { Database } from '@app/database';
+import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { AlertsConfig } from '../alerts.config';
 import { AuditLogRepository } from './audit-log.repository';
 
@@ -10,7 +10,7 @@ import { AuditLogRepository } from './audit-log.repository';
 @Injectable()
 export class AuditIntakeConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(AuditIntakeConsumer.name);
-  private readonly consumer: ConsumerAfterDatabase;
+  private readonly membership: GroupMembership;
 
   constructor(
     @Inject(MESSAGE_BUS) bus: MessageBus,
@@ -19,17 +19,17 @@ export class AuditIntakeConsumer implements OnApplicationBootstrap, BeforeApplic
     private readonly database: Database,
     @Inject(APP_CONFIG) config: AlertsConfig,
   ) {
-    this.consumer = new ConsumerAfterDatabase(bus, {
+    this.membership = new GroupMembership(bus, {
       group: consumerGroup(config.BUS_TOPIC_PREFIX, ConsumerGroups.audit), topics: [topics.audit], deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
     }, (message) => this.logger.warn(message));
   }
 
   onApplicationBootstrap(): void {
-    this.consumer.startWhenReady(this.database);
+    void this.membership.join(this.database.whenReady());
   }
 
   beforeApplicationShutdown(): Promise<void> {
-    return this.consumer.stop();
+    return this.membership.leave();
   }
 
   private async handle(batch: RecordBatch, context: BatchContext): Promise<void> {

@@ -1,30 +1,35 @@
 import { createHash } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { BatchContext, BusRecord, MessageBus, RecordBatch } from '@app/bus';
 import { ConsumerGroups, consumerGroup, type TopicMap } from '@app/contracts';
-import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
+import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { IngestConfig } from '../ingest.config';
 import { MalformedLine } from '../events/request-body.parser';
 import { IngestEventsUseCase } from './ingest-events.use-case';
 
 /** Events other producers write straight to events.raw: the same validation and enrichment as HTTP. */
 @Injectable()
-export class RawEventsConsumer implements OnApplicationBootstrap {
-  constructor(
-    @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
-    @Inject(TOPICS) private readonly topics: TopicMap,
-    private readonly ingestEvents: IngestEventsUseCase,
-    @Inject(APP_CONFIG) private readonly config: IngestConfig,
-  ) {}
+export class RawEventsConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(RawEventsConsumer.name);
+  private readonly membership: GroupMembership;
 
-  async onApplicationBootstrap(): Promise<void> {
-    // The bus owns the consumer from here: closing it at shutdown drains and commits the batch in hand.
-    await this.bus.consume({
-      group: consumerGroup(this.config.BUS_TOPIC_PREFIX, ConsumerGroups.raw),
-      topics: [this.topics.raw],
-      deadLetterTopic: this.topics.invalid,
-      handler: (batch, context) => this.handle(batch, context),
-    });
+  constructor(
+    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(TOPICS) topics: TopicMap,
+    private readonly ingestEvents: IngestEventsUseCase,
+    @Inject(APP_CONFIG) config: IngestConfig,
+  ) {
+    this.membership = new GroupMembership(bus, {
+      group: consumerGroup(config.BUS_TOPIC_PREFIX, ConsumerGroups.raw), topics: [topics.raw], deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
+    }, (message) => this.logger.warn(message));
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    return this.membership.join();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.membership.leave();
   }
 
   private async handle(batch: RecordBatch, context: BatchContext): Promise<void> {

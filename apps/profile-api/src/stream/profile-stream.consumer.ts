@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MessageBus } from '@app/bus';
 import { ConsumerGroups, consumerGroup, type TopicMap } from '@app/contracts';
-import { ConsumerAfterDatabase, Database } from '@app/database';
-import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
+import { Database } from '@app/database';
+import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { ProfileApiConfig } from '../profile-api.config';
 import { FoldBatchService } from './fold-batch.service';
 
@@ -15,7 +15,7 @@ const FOLD_MIN_BYTES = 16 * 1024 * 1024;
 @Injectable()
 export class ProfileStreamConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(ProfileStreamConsumer.name);
-  private readonly consumer: ConsumerAfterDatabase;
+  private readonly membership: GroupMembership;
 
   constructor(
     @Inject(MESSAGE_BUS) bus: MessageBus,
@@ -24,7 +24,7 @@ export class ProfileStreamConsumer implements OnApplicationBootstrap, BeforeAppl
     private readonly database: Database,
     @Inject(APP_CONFIG) config: ProfileApiConfig,
   ) {
-    this.consumer = new ConsumerAfterDatabase(bus, {
+    this.membership = new GroupMembership(bus, {
       group: consumerGroup(config.BUS_TOPIC_PREFIX, ConsumerGroups.profiles),
       topics: [topics.enriched, topics.scores],
       deadLetterTopic: topics.invalid,
@@ -35,11 +35,11 @@ export class ProfileStreamConsumer implements OnApplicationBootstrap, BeforeAppl
   }
 
   onApplicationBootstrap(): void {
-    this.consumer.startWhenReady(this.database);
+    void this.membership.join(this.database.whenReady());
   }
 
   /** Drains before the database pool closes (that happens in onApplicationShutdown). */
   beforeApplicationShutdown(): Promise<void> {
-    return this.consumer.stop();
+    return this.membership.leave();
   }
 }

@@ -1,7 +1,7 @@
-import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
 import { alertCodec, consumerGroup, ConsumerGroups, DECISION_REPLY_HEADER, enrichedEventCodec, scoreCodec, type Alert, type Score, type TopicMap } from '@app/contracts';
-import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
+import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { ScoringConfig } from '../scoring.config';
 import { DecisionReplyPublisher } from './decision-reply.publisher';
 import { ScoreBatchService } from './score-batch.service';
@@ -9,26 +9,34 @@ import { positionedEvent, type PositionedEvent } from './score-pipeline';
 
 /** events.enriched → ScoreBatchService → scores and alerts, keyed by user; and the scores decisions wait for to their ingest instance. */
 @Injectable()
-export class ScoringConsumer implements OnApplicationBootstrap {
+export class ScoringConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(ScoringConsumer.name);
+  private readonly membership: GroupMembership;
+
   constructor(
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(TOPICS) private readonly topics: TopicMap,
     @Inject(APP_CONFIG) private readonly config: ScoringConfig,
     private readonly scoring: ScoreBatchService,
     private readonly replies: DecisionReplyPublisher,
-  ) {}
+  ) {
+    this.membership = new GroupMembership(bus, {
+      group: consumerGroup(config.BUS_TOPIC_PREFIX, ConsumerGroups.scoring),
+      topics: [topics.enriched],
+      deadLetterTopic: topics.invalid,
+      maxBatchSize: config.SCORING_MAX_BATCH,
+      concurrentPartitions: config.SCORING_CONCURRENT_PARTITIONS,
+      handler: (batch, context) => this.handle(batch, context),
+    }, (message) => this.logger.warn(message));
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     await this.bus.ensureTopics([this.topics.scores, this.topics.alerts].map((topic) => ({ topic, partitions: this.config.BUS_PARTITIONS })));
-    // The bus owns the consumer from here: closing it at shutdown drains and commits the batch in hand.
-    await this.bus.consume({
-      group: consumerGroup(this.config.BUS_TOPIC_PREFIX, ConsumerGroups.scoring),
-      topics: [this.topics.enriched],
-      deadLetterTopic: this.topics.invalid,
-      maxBatchSize: this.config.SCORING_MAX_BATCH,
-      concurrentPartitions: this.config.SCORING_CONCURRENT_PARTITIONS,
-      handler: (batch, context) => this.handle(batch, context),
-    });
+    await this.membership.join();
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.membership.leave();
   }
 
   private async handle(batch: RecordBatch, context: BatchContext): Promise<void> {

@@ -1,15 +1,16 @@
-import type { Consumer, ConsumeOptions, MessageBus } from '@app/bus';
-import { describeError } from '@app/bus';
-import type { Database } from './database.module';
+import { describeError, type Consumer, type ConsumeOptions, type MessageBus } from '@app/bus';
 
 /**
- * A consumer group for a service that writes to Postgres: joined once the database is migrated (the
- * service starts and reports not ready before that), re-tried while the bus is down, and stopped by
- * `stop()`, which the owner calls in beforeApplicationShutdown so the pool outlives the consumer.
+ * The one way a service joins a consumer group. `join(after)` joins once `after` has resolved (the
+ * database migrated, say; at once by default), retrying while the bus refuses; `leave()`, called from
+ * beforeApplicationShutdown so that pools outlive the consumer, drains the batch in hand and commits it.
+ * A service whose only work is the group awaits `join()` in onApplicationBootstrap: it does not answer
+ * before it consumes. One that needs its database first starts `join(database.whenReady())` in the
+ * background and reports not ready meanwhile.
  */
-export class ConsumerAfterDatabase {
+export class GroupMembership {
   private consumer?: Consumer;
-  private stopped = false;
+  private left = false;
 
   constructor(
     private readonly bus: MessageBus,
@@ -17,25 +18,26 @@ export class ConsumerAfterDatabase {
     private readonly warn: (message: string) => void,
   ) {}
 
-  startWhenReady(database: Database): void {
-    void database.whenReady().then(() => this.join(), () => undefined);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    await this.consumer?.stop();
-  }
-
-  private async join(): Promise<void> {
-    for (let wait = 500; !this.stopped; wait = Math.min(wait * 2, 5_000)) {
+  async join(after: Promise<unknown> = Promise.resolve()): Promise<void> {
+    try {
+      await after;
+    } catch {
+      return; // what it waited for failed for good (the service is stopping): there is nothing to join for
+    }
+    for (let wait = 500; !this.left; wait = Math.min(wait * 2, 5_000)) {
       try {
         this.consumer = await this.bus.consume(this.options);
-        if (this.stopped) await this.consumer.stop();
+        if (this.left) await this.consumer.stop();
         return;
       } catch (error) {
         this.warn(`could not join consumer group ${this.options.group}, retrying: ${describeError(error)}`);
         await new Promise((resolve) => setTimeout(resolve, wait));
       }
     }
+  }
+
+  async leave(): Promise<void> {
+    this.left = true;
+    await this.consumer?.stop();
   }
 }
