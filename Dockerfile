@@ -1,4 +1,4 @@
-# One image for the four services; docker-compose.yml picks each one's entry point.
+# One image for the five services; docker-compose.yml picks each one's entry point.
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json .npmrc ./
@@ -6,7 +6,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json nest-cli.json ./
 COPY apps apps
 COPY libs libs
-RUN npm run build && npm prune --omit=dev
+# scripts/build.sh's compile, without its local-machine setup (Node 22 and the packages are here already).
+RUN npx nest build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing (npm packages; Debian's docker-compose and unzip for the
 # deployment tests), brings up Postgres, Redis and (unless TEST_KAFKA_BROKERS points at one) a local
-# Kafka broker with a SASL_SSL listener, type-checks, lints (eslint.config.mjs), audits the production dependencies
-# (scripts/audit.sh), then runs every unit and integration test.
+# Kafka broker with a SASL_SSL listener, type-checks, lints (eslint.config.mjs), builds dist/, audits the
+# production dependencies (scripts/audit.sh), then runs every unit and integration test.
 # Extra arguments go to jest, e.g. `npm test -- libs/bus`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -38,6 +38,9 @@ echo "[test] type-checking" >&2
 npx tsc -p tsconfig.json --noEmit
 echo "[test] linting" >&2
 npx eslint --max-warnings 0 .
+echo "[test] building dist/: the end-to-end tests start the services compiled, as the image runs them" >&2
+bash scripts/build.sh
+export TEST_SERVICES_COMPILED=1
 # Judged now, reported as the run's outcome at the end: a vulnerable dependency fails the run.
 audit=0
 bash scripts/audit.sh || audit=1

@@ -111,7 +111,7 @@ async function runEngine(engine: string, geo: GeoLookup) {
   const bus = createBus({ url: busUrl, clientId: 'bench-decisions', logger: silentBusLogger });
   const topics = topicNames(`${run}.`);
   try {
-    for (const { name } of SUITE_PROCESSES) processes.set(name, await startSuiteProcess(name, SERVICES[name], env, { compiled: true }));
+    for (const { name } of SUITE_PROCESSES) processes.set(name, await startSuiteProcess(name, SERVICES[name], env, { compiled: true, prioritised: true }));
     const streamEvents = supply('1', `${run}-s`, geo);
     const payments = supply('2', `${run}-d`, geo, (e) => e.type === 'transaction');
     const answers: Answer[] = [];

@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const bus = createBus({ url: REDIS_URL, clientId: 'bench-poison', logger: silentBusLogger });
   const processes: ChildProcess[] = [];
   try {
-    for (const [name, port] of Object.entries(PORTS) as Array<[SuiteProcessName, number]>) processes.push(await startSuiteProcess(name, port, env));
+    for (const [name, port] of Object.entries(PORTS) as Array<[SuiteProcessName, number]>) processes.push(await startSuiteProcess(name, port, env, { prioritised: true }));
     const invalid = await collectTopic(bus, topics.invalid, topics.invalid);
     const get = (port: number, path: string) => fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${API_KEY}` } });
     const effectSeen: Record<keyof typeof POISON, (userId: string) => Promise<boolean>> = {

@@ -49,7 +49,7 @@ async function drain(instances: number, warmUp: EnrichedEvent[], backlog: Enrich
   try {
     for (let i = 0; i < instances; i++) {
       const port = await freePort();
-      processes.push({ port, child: await startSuiteProcess('scoring', port, env, { compiled: true }) });
+      processes.push({ port, child: await startSuiteProcess('scoring', port, env, { compiled: true, prioritised: true }) });
     }
     await sleep(5_000); // the last member's join settles before the backlog arrives
     const consumed = async () => (await Promise.all(processes.map(({ port }) => metricSum(`http://127.0.0.1:${port}`, 'bus_records_consumed_total', `topic="${topics.enriched}"`)))).reduce((a, b) => a + b, 0);

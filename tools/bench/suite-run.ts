@@ -22,7 +22,7 @@ import { percentiles } from './percentiles';
 import { perMillionEvents, storageUsage, type StorageUsage } from './storage-usage';
 
 /** Starts one of the suite's processes, compiled, and resolves once it is ready (libs/testing's startSuiteProcess, of one commit or another). */
-export type StartSuiteProcess = (name: SuiteProcessName, port: number, env: Record<string, string>, options: { compiled: boolean }) => Promise<ChildProcess>;
+export type StartSuiteProcess = (name: SuiteProcessName, port: number, env: Record<string, string>, options: { compiled: boolean; prioritised: boolean }) => Promise<ChildProcess>;
 
 export interface SuiteRunOptions {
   start: StartSuiteProcess;
@@ -82,7 +82,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
     raisedAt.set(eventId, performance.now() - (Date.now() - Date.parse(raised))); // scoring's wall clock, on this machine
   });
   try {
-    for (const name of SUITE_PROCESS_NAMES) processes.set(name, await options.start(name, PORTS[name], env, { compiled: true }));
+    for (const name of SUITE_PROCESS_NAMES) processes.set(name, await options.start(name, PORTS[name], env, { compiled: true, prioritised: true }));
     const registered = await fetch(`http://127.0.0.1:${PORTS.alerts}/v1/webhooks`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url }) });
     if (registered.status !== 201) throw new Error(`registering the receiver failed: ${registered.status} ${await registered.text()}`);
     // The same seed every run: every run, of either commit, gets the same traffic.

@@ -4,7 +4,14 @@ import { resolve } from 'node:path';
 
 const root = resolve(__dirname, '../../..');
 
-/** How long a service may take to answer ready: five ts-node starts beside a busy test worker on two cores take minutes, not seconds. */
+/**
+ * scripts/test.sh builds dist/ before the tests and sets this: a compiled start costs a third of the CPU
+ * of one through ts-node (1.4 against 4.7 s of CPU to ready, scoring), and the end-to-end tests start
+ * services by the dozen. Benchmarks always run compiled (ts-node's compiler alone holds ~100 MB).
+ */
+const COMPILED_BY_DEFAULT = process.env.TEST_SERVICES_COMPILED === '1';
+
+/** How long a service may take to answer ready: a dozen starts beside a busy test worker on two cores take minutes, not seconds. */
 const READY_TIMEOUT_MS = 180_000;
 
 /**
@@ -16,24 +23,27 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => { for (const child of running) child.kill('SIGKILL'); });
 
 /**
- * Starts a service in its own process, as production runs it, and waits for /health/ready. From source
- * through ts-node, or with `compiled` from `npm run build`'s dist/ (what the image runs; benchmarks
- * measure that, since ts-node's compiler alone holds ~100 MB). `niceness` lowers its CPU priority, as `nice` would.
+ * Starts a service in its own process, as production runs it, and waits for /health/ready. With
+ * `compiled` from `npm run build`'s dist/ (what the image runs), else from source through ts-node.
+ * `niceness` lowers its CPU priority, as `nice` would, once it is ready: a boot is not batch work, and
+ * a low-priority boot beside many others can starve for minutes.
  * Fails as soon as the process exits, or with the last readiness answer when it never becomes ready.
  */
-export async function startServiceProcess(app: string, port: number, env: Record<string, string>, nodeArgs: string[] = [], { compiled = false, niceness = 0 } = {}): Promise<ChildProcess> {
+export async function startServiceProcess(app: string, port: number, env: Record<string, string>, nodeArgs: string[] = [], { compiled = COMPILED_BY_DEFAULT, niceness = 0 } = {}): Promise<ChildProcess> {
   const entry = compiled ? [`dist/apps/${app}/src/main.js`] : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`];
   const child = spawn(process.execPath, [...nodeArgs, '-r', resolve(__dirname, 'exit-with-parent.js'), ...entry], {
     cwd: root, env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'],
   });
   running.add(child);
   child.once('exit', () => running.delete(child));
-  if (niceness !== 0) setPriority(child.pid as number, niceness);
   let last = 'no answer';
   for (const deadline = Date.now() + READY_TIMEOUT_MS; Date.now() < deadline;) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${app} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
     const response = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null);
-    if (response?.ok) return child;
+    if (response?.ok) {
+      if (niceness !== 0) setPriority(child.pid as number, niceness);
+      return child;
+    }
     if (response) last = `${response.status} ${await response.text()}`;
     await new Promise((r) => setTimeout(r, 500));
   }

@@ -28,8 +28,13 @@ export const SUITE_PROCESSES: readonly SuiteProcess[] = [
 
 export type SuiteProcessName = SuiteProcess['name'];
 
-/** Starts one of the suite's processes as SUITE_PROCESSES describes it, with `env` under its own settings. */
-export function startSuiteProcess(name: SuiteProcessName, port: number, env: Record<string, string>, { compiled = false } = {}): Promise<ChildProcess> {
+/**
+ * Starts one of the suite's processes as SUITE_PROCESSES describes it, with `env` under its own settings.
+ * At its niceness only with `prioritised` (benchmarks measure the arrangement production runs): in
+ * tests the processes share the machine with other tests' suites, and a low-priority lake starved by
+ * those would be waited for long after its own suite has gone quiet.
+ */
+export function startSuiteProcess(name: SuiteProcessName, port: number, env: Record<string, string>, options: { compiled?: boolean; prioritised?: boolean } = {}): Promise<ChildProcess> {
   const { app, env: own, nodeArgs, niceness } = SUITE_PROCESSES.find((p) => p.name === name) as SuiteProcess;
-  return startServiceProcess(app, port, { ...env, ...own }, nodeArgs, { compiled, niceness });
+  return startServiceProcess(app, port, { ...env, ...own }, nodeArgs, { compiled: options.compiled, niceness: options.prioritised ? niceness : 0 });
 }
