@@ -91,7 +91,8 @@ export class LakeSinkService {
    * A copy of an event ingest published twice (it crashed between publishing and answering, and the
    * client sent again) has a new offset but the same id, and comes soon after: the latest ids written
    * per partition are remembered to skip it. Only in memory: a copy arriving across a restart of this
-   * sink is written again (docs/lake.md).
+   * sink is written again (docs/lake.md). A Set, where the small windows kept in stored state use
+   * rememberRecent's arrays: 50,000 ids per partition are too many to search one by one.
    */
   private recentlyWritten(partition: number, eventId: string): boolean {
     return this.recentIds.get(partition)?.has(eventId) ?? false;

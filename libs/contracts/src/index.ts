@@ -13,3 +13,4 @@ export * from './dead-letter.payload';
 export * from './topic-codecs';
 export * from './decision';
 export * from './zod-issues';
+export * from './recent-ids';

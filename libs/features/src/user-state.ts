@@ -1,3 +1,4 @@
+import { rememberRecent } from '@app/contracts';
 import type { FeatureEvent } from './feature-event';
 import { encodeSnapshot, eventLine, KINDS, MEASURES, parseEventLine, readSnapshot, type Located, type LoggedEvent, type ValueKind } from './user-state.codec';
 import { eventIdHash } from './event-id-hash';
@@ -101,8 +102,7 @@ export class UserState {
   }
 
   private rememberId(eventId: string): void {
-    this.recentEventHashes.push(eventIdHash(eventId));
-    if (this.recentEventHashes.length > RECENT_EVENT_IDS) this.recentEventHashes.shift();
+    rememberRecent(this.recentEventHashes, eventIdHash(eventId), RECENT_EVENT_IDS);
   }
 
   private applyEvent(event: LoggedEvent, graceMs: number): void {

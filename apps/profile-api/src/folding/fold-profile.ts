@@ -1,4 +1,4 @@
-import type { EnrichedEvent, Score } from '@app/contracts';
+import { rememberRecent, type EnrichedEvent, type Score } from '@app/contracts';
 import { PROFILE_LIMITS, RISK_BANDS, type ProfileState, type RiskBand, type Segment } from './profile-state';
 
 /**
@@ -13,7 +13,7 @@ export function foldEvent(state: ProfileState, event: EnrichedEvent): ProfileSta
   const at = Date.parse(event.occurredAt);
   const next: ProfileState = {
     ...state,
-    recentEventIds: [...state.recentEventIds, event.eventId].slice(-PROFILE_LIMITS.recentEvents),
+    recentEventIds: withRecent(state.recentEventIds, event.eventId, PROFILE_LIMITS.recentEvents),
     firstSeenAt: state.firstSeenAt === null ? at : Math.min(state.firstSeenAt, at),
     lastSeenAt: state.lastSeenAt === null ? at : Math.max(state.lastSeenAt, at),
     eventCount: state.eventCount + 1,
@@ -30,13 +30,13 @@ export function foldEvent(state: ProfileState, event: EnrichedEvent): ProfileSta
       next.lastCity = event.geo?.city ?? null;
       next.lastLocatedAt = at;
     }
-    next.countries = remember(state.countries, country, PROFILE_LIMITS.countries);
+    next.countries = withRecent(state.countries, country, PROFILE_LIMITS.countries);
   }
   if (event.ua && (state.lastDeviceTypeAt === null || at >= state.lastDeviceTypeAt)) {
     next.lastDeviceType = event.ua.deviceType;
     next.lastDeviceTypeAt = at;
   }
-  if (event.deviceId) next.devices = remember(state.devices, event.deviceId, PROFILE_LIMITS.devices);
+  if (event.deviceId) next.devices = withRecent(state.devices, event.deviceId, PROFILE_LIMITS.devices);
   const category = event.type === 'page_view' ? event.properties?.category : undefined;
   if (typeof category === 'string' && category.length > 0) next.pageCategories = countCategory(state.pageCategories, category);
   return next;
@@ -47,7 +47,7 @@ export function foldScore(state: ProfileState, score: Score): ProfileState {
   const next: ProfileState = { ...state };
   if (score.alert && !state.recentAlertEventIds.includes(score.eventId)) {
     next.alertCount = state.alertCount + 1;
-    next.recentAlertEventIds = [...state.recentAlertEventIds, score.eventId].slice(-PROFILE_LIMITS.recentAlerts);
+    next.recentAlertEventIds = withRecent(state.recentAlertEventIds, score.eventId, PROFILE_LIMITS.recentAlerts);
   }
   if (state.lastScoredAt === null || at >= state.lastScoredAt) {
     next.lastRiskScore = score.score;
@@ -86,10 +86,11 @@ export function topCategories(state: ProfileState, limit: number = PROFILE_LIMIT
 // Money in the sum stays in cents: 0.1 + 0.2 must read 0.3.
 const roundCents = (value: number) => Math.round(value * 100) / 100;
 
-function remember(list: string[], value: string, limit: number): string[] {
-  const next = list.filter((item) => item !== value);
-  next.push(value);
-  return next.length > limit ? next.slice(next.length - limit) : next;
+/** A copy of `list` with `value` as its latest: folds return new states and leave their input alone. */
+function withRecent(list: string[], value: string, limit: number): string[] {
+  const next = [...list];
+  rememberRecent(next, value, limit);
+  return next;
 }
 
 function countCategory(counts: Record<string, number>, category: string): Record<string, number> {
