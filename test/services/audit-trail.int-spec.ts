@@ -5,7 +5,7 @@ import { AlertsModule } from '../../apps/alerts/src/alerts.module';
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
 import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { loadConfig, parseApiKeys } from '@app/platform';
-import { bootApp, createOwnDatabase, sleep, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
+import { apiCall, bootApp, createOwnDatabase, sleep, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
 
 const KEYS = { lead: 'lead-admin-key-0123456789abcdef0123', analyst: 'analyst-key-0123456789abcdef012345', reader: 'profiles-key-0123456789abcdef01234' };
 const API_KEYS = `admin=${KEYS.lead},admin+profiles=${KEYS.analyst},profiles=${KEYS.reader}`;
@@ -21,8 +21,7 @@ describe('the audit trail', () => {
   let bus: MessageBus;
   let database: Awaited<ReturnType<typeof createOwnDatabase>>;
 
-  const call = (app: BootedApp, path: string, key: string, method = 'GET', body?: unknown) =>
-    fetch(`${app.url}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` } });
+  const call = (app: BootedApp, path: string, key: string, method = 'GET', body?: unknown) => apiCall(app.url, key)(method, path, body);
   const trail = async (query = 'limit=500'): Promise<Page> => (await (await call(alerts, `/v1/audit?${query}`, KEYS.lead)).json()) as Page;
   const untilTrailHolds = async (count: number): Promise<AuditRecord[]> => {
     for (const deadline = Date.now() + 20_000; Date.now() < deadline; await sleep(100)) {

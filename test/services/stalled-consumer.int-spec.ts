@@ -1,7 +1,7 @@
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
-import { consumerGroup, ConsumerGroups, topicNames, type EnrichedEvent } from '@app/contracts';
+import { consumerGroup, ConsumerGroups, topicNames } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { bootApp, eventually, startOwnedPostgres, testEnv, uniqueName, type BootedApp, type OwnedServer } from '@app/testing';
+import { apiCall, bootApp, enrichedEvent, eventually, startOwnedPostgres, testEnv, uniqueName, type BootedApp, type OwnedServer } from '@app/testing';
 import { profileApiEnv } from '../../apps/profile-api/src/profile-api.config';
 import { ProfileApiModule } from '../../apps/profile-api/src/profile-api.module';
 
@@ -38,10 +38,8 @@ describe('a consumer that stops advancing makes its service not ready, naming th
     const res = await fetch(`${app.url}/health/ready`);
     return { status: res.status, body: (await res.json()) as { details?: Record<string, { status: string; message?: string }>; error?: { details?: { details?: Record<string, { status: string; message?: string }> } } } };
   };
-  const login = (userId: string, minute: number): EnrichedEvent => ({
-    eventId: uniqueName('e'), type: 'login', userId, occurredAt: `2026-11-23T10:${String(minute).padStart(2, '0')}:00Z`, receivedAt: '2026-11-23T12:00:00Z', source: 'http', geo: null, ua: null, merchant: null, flags: [],
-  });
-  const profile = async (userId: string) => (await fetch(`${app.url}/v1/profiles/${userId}`, { headers: { authorization: `Bearer ${API_KEY}` } })).json() as Promise<{ eventCount?: number }>;
+  const login = (userId: string, minute: number) => enrichedEvent({ userId, occurredAt: `2026-11-23T10:${String(minute).padStart(2, '0')}:00Z` });
+  const profile = async (userId: string) => (await apiCall(app.url, API_KEY)('GET', `/v1/profiles/${userId}`)).json() as Promise<{ eventCount?: number }>;
 
   it('answers 503 naming the stalled partition while its batch cannot be stored, and 200 once it is', async () => {
     const user = uniqueName('u');

@@ -1,7 +1,7 @@
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { ConsumerGroups, alertIdFor, caseCodec, consumerGroup, topicNames, type Alert } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { bootApp, collectTopic, createOwnDatabase, eventually, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
+import { apiCall, bootApp, type BootedApp, collectTopic, createOwnDatabase, eventually, testEnv, uniqueName, untilReady } from '@app/testing';
 import { alertsEnv } from '../src/alerts.config';
 import { AlertsModule } from '../src/alerts.module';
 
@@ -18,8 +18,7 @@ describe('alerts: intake of the alerts topic', () => {
     API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2',
     DATABASE_URL: database.url, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', ALERT_CHANNELS: 'webhooks,cases',
   })), 'alerts'));
-  const call = (method: string, path: string, body?: unknown) =>
-    fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const call = apiCall(() => app.url, API_KEY);
   // Bodies are asserted field by field.
   const json = (res: Response): Promise<any> => res.json();
   const alertsListed = async (): Promise<any[]> => (await json(await call('GET', '/v1/alerts?limit=500'))).items;

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { alertIdFor, topicNames, type Alert } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { bootApp, createOwnDatabase, eventually, sleep, startWebhookReceiver, testEnv, uniqueName, untilReady, verifyStandardWebhook, type BootedApp } from '@app/testing';
+import { apiCall, bootApp, type BootedApp, createOwnDatabase, eventually, sleep, startWebhookReceiver, testEnv, uniqueName, untilReady, verifyStandardWebhook } from '@app/testing';
 import { alertsEnv } from '../src/alerts.config';
 import { AlertsModule } from '../src/alerts.module';
 
@@ -20,8 +20,7 @@ describe('alerts: webhook delivery', () => {
     API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', DATABASE_URL: database.url,
     WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '0.3,0.3,0.3', WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_POLL_MS: '50', WEBHOOK_DISABLE_AFTER_FAILING_MS: '3000',
   })), 'alerts'));
-  const call = (method: string, path: string, body?: unknown) =>
-    fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const call = apiCall(() => app.url, API_KEY);
   // Bodies are asserted field by field.
   const json = (res: Response): Promise<any> => res.json();
   let n = 0;

@@ -1,5 +1,5 @@
 import { loadConfig } from '@app/platform';
-import { bootApp, createOwnDatabase, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
+import { apiCall, bootApp, createOwnDatabase, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
 import { alertsEnv } from '../src/alerts.config';
 import { AlertsModule } from '../src/alerts.module';
 
@@ -9,8 +9,7 @@ describe('alerts: webhook endpoint management', () => {
   let app: BootedApp;
   let database: Awaited<ReturnType<typeof createOwnDatabase>>;
 
-  const call = (method: string, path: string, body?: unknown, key = API_KEY) =>
-    fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const call = (method: string, path: string, body?: unknown, key = API_KEY) => apiCall(app.url, key)(method, path, body);
   // Bodies are asserted field by field.
   const json = (res: Response): Promise<any> => res.json();
 

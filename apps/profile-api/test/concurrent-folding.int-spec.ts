@@ -1,7 +1,6 @@
 import type { BusRecord } from '@app/bus';
-import type { EnrichedEvent, Score } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { bootApp, createOwnDatabase, eventually, sleep, uniqueName, type BootedApp } from '@app/testing';
+import { bootApp, createOwnDatabase, enrichedEvent, eventually, score as scoreOf, sleep, uniqueName, type BootedApp } from '@app/testing';
 import { foldEvent } from '../src/folding/fold-profile';
 import { emptyProfile } from '../src/folding/profile-state';
 import { profileApiEnv } from '../src/profile-api.config';
@@ -35,8 +34,8 @@ describe('profile folding by two members at once', () => {
   it("keeps both a new user's first event and first score when two members fold them at once", async () => {
     const userId = uniqueName('u');
     const occurredAt = '2026-11-23T10:00:00Z';
-    const event: EnrichedEvent = { eventId: `${userId}-e`, type: 'page_view', userId, occurredAt, receivedAt: occurredAt, source: 'http', geo: null, ua: null, merchant: null, flags: [] };
-    const score: Score = { eventId: `${userId}-s`, userId, occurredAt, model: { id: 'm', version: '1' }, score: 0.9, decision: 'block', alert: true, reasons: [], scoredAt: occurredAt };
+    const event = enrichedEvent({ eventId: `${userId}-e`, type: 'page_view', userId, occurredAt });
+    const score = scoreOf({ eventId: `${userId}-s`, userId, occurredAt, score: 0.9, decision: 'block', alert: true });
     const record: BusRecord = { topic: 'scores', partition: 0, offset: '0', key: userId, value: Buffer.from(JSON.stringify(score)), headers: {}, timestamp: 0 };
     const profiles = booted.app.get(ProfileRepository);
 
@@ -64,7 +63,7 @@ describe('profile folding by two members at once', () => {
   it('folds onto the stored profile, not its own cached one, when another member wrote the user since', async () => {
     const userId = uniqueName('u');
     const at = (minute: number) => `2026-11-23T10:0${minute}:00Z`;
-    const event = (n: number): EnrichedEvent => ({ eventId: `${userId}-${n}`, type: 'login', userId, occurredAt: at(n), receivedAt: at(n), source: 'http', geo: null, ua: null, merchant: null, flags: [] });
+    const event = (n: number) => enrichedEvent({ eventId: `${userId}-${n}`, userId, occurredAt: at(n) });
     const batch = (n: number) => ({
       topic: 'events.enriched', partition: 0, newlyAssigned: false,
       records: [{ topic: 'events.enriched', partition: 0, offset: String(n), key: userId, value: Buffer.from(JSON.stringify(event(n))), headers: {}, timestamp: 0 }],

@@ -1,8 +1,8 @@
 import { Client } from 'pg';
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
-import { ConsumerGroups, consumerGroup, topicNames, type EnrichedEvent, type Score } from '@app/contracts';
+import { ConsumerGroups, consumerGroup, topicNames, type EnrichedEvent } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { bootApp, busUrlsUnderTest, collectTopic, createOwnDatabase, eventually, uniqueName, type BootedApp } from '@app/testing';
+import { apiCall, bootApp, busUrlsUnderTest, collectTopic, createOwnDatabase, enrichedEvent, eventually, score as scoreOf, uniqueName, type BootedApp } from '@app/testing';
 import { profileApiEnv } from '../src/profile-api.config';
 import { ProfileApiModule } from '../src/profile-api.module';
 
@@ -19,18 +19,13 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
     API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2',
     DATABASE_URL: database.url,
   })), 'profile-api');
-  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${app.url}${path}`, { headers: { authorization: `Bearer ${API_KEY}`, ...headers } });
+  const get = (path: string, headers: Record<string, string> = {}) => apiCall(app.url, API_KEY)('GET', path, undefined, headers);
   // Bodies are asserted field by field.
   const body = async (path: string): Promise<any> => (await get(path)).json();
 
-  let n = 0;
-  const event = (userId: string, over: Partial<EnrichedEvent> & Pick<EnrichedEvent, 'type' | 'occurredAt'>): EnrichedEvent => ({
-    eventId: `${prefix}e${n++}`, userId, receivedAt: '2026-11-23T12:00:00Z', source: 'http', geo: null, ua: null, merchant: null, flags: [], ...over,
-  });
+  const event = (userId: string, over: Partial<EnrichedEvent> & Pick<EnrichedEvent, 'type' | 'occurredAt'>) => enrichedEvent({ userId, ...over });
   const located = (country: string, city: string) => ({ country, region: null, city, latitude: null, longitude: null });
-  const score = (userId: string, occurredAt: string, value: number, alert = false): Score => ({
-    eventId: `${prefix}s${n++}`, userId, occurredAt, model: { id: 'm', version: '1' }, score: value, decision: value >= 0.7 ? 'block' : 'allow', alert, reasons: [], scoredAt: occurredAt,
-  });
+  const score = (userId: string, occurredAt: string, value: number, alert = false) => scoreOf({ userId, occurredAt, score: value, decision: value >= 0.7 ? 'block' : 'allow', alert });
   const publish = (topic: string, values: Array<{ userId: string }>) => bus.publish(topic, values.map((v) => ({ key: v.userId, value: JSON.stringify(v) })));
 
   beforeAll(async () => {

@@ -7,7 +7,7 @@ import { ConsumerGroups, consumerGroup, topicNames, type EnrichedEvent } from '@
 import { UserState } from '@app/features';
 import { logisticRegressionModel, saveModel, treeEnsembleModel } from '@app/model';
 import { loadConfig } from '@app/platform';
-import { bootApp, busUrlsUnderTest, collectTopic, eventually, metricSum, testEnv, uniqueName, type BootedApp } from '@app/testing';
+import { apiCall, bootApp, type BootedApp, busUrlsUnderTest, collectTopic, enrichedEvent, eventually, metricSum, testEnv, uniqueName } from '@app/testing';
 import { scoringEnv } from '../src/scoring.config';
 import { ScoringModule } from '../src/scoring.module';
 
@@ -31,17 +31,13 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', REDIS_URL: testEnv.redisUrl,
     MODELS_DIR: modelsDir, MODEL_NAME: 'amount', SCORING_STATE_PREFIX: statePrefix,
   })), 'scoring');
-  const call = (method: string, path: string, body?: unknown) =>
-    fetch(`${app.url}${path}`, { method, headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const call = apiCall(() => app.url, API_KEY);
 
   // Bodies are asserted field by field.
   const json = (response: Response): Promise<any> => response.json();
 
-  let n = 0;
-  const event = (userId: string, occurredAt: string, over: Partial<EnrichedEvent> = {}): EnrichedEvent => ({
-    eventId: `${prefix}e${n++}`, type: 'transaction', userId, occurredAt, amount: 10, currency: 'EUR', merchantId: 'm1',
-    receivedAt: occurredAt, source: 'http', geo: null, ua: null, merchant: null, flags: [], ...over,
-  });
+  const event = (userId: string, occurredAt: string, over: Partial<EnrichedEvent> = {}) =>
+    enrichedEvent({ type: 'transaction', userId, occurredAt, amount: 10, currency: 'EUR', merchantId: 'm1', ...over });
   const publish = (events: Array<EnrichedEvent | string>) =>
     bus.publish(topics.enriched, events.map((e) => (typeof e === 'string' ? { key: 'bad', value: e } : { key: e.userId, value: JSON.stringify(e) })));
   const scoreOf = async (eventId: string): Promise<any> => eventually(async () => {

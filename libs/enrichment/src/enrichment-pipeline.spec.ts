@@ -1,8 +1,9 @@
+import { eventIn } from '@app/testing/builders';
 import type { EventIn } from '@app/contracts';
 import { EnrichmentPipeline } from './enrichment-pipeline';
 import type { EnrichmentStep } from './steps/enrichment-step';
 
-const event = (userId: string): EventIn => ({ type: 'login', userId, occurredAt: '2026-01-01T00:00:00Z' });
+const event = (userId: string) => eventIn({ userId });
 
 /** A step that records what it was given: the facts its lookup returned for each event. */
 function remoteStep(name: string, lookup: (events: readonly EventIn[]) => Promise<string[]>): EnrichmentStep<string> {

@@ -15,3 +15,5 @@ export * from './suite-processes';
 export * from './run-tool';
 export * from './test-deployment';
 export * from './mmdb-file';
+export * from './builders';
+export * from './api-call';

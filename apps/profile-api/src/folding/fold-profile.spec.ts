@@ -1,14 +1,11 @@
-import type { EnrichedEvent, Score } from '@app/contracts';
+import type { EnrichedEvent } from '@app/contracts';
+import { enrichedEvent, score as aScore } from '@app/testing/builders';
 import { foldEvent, foldScore, riskBandOf, segmentsOf, topCategories } from './fold-profile';
 import { PROFILE_LIMITS, emptyProfile, type ProfileState } from './profile-state';
 
-const base = { userId: 'u1', receivedAt: '2026-11-23T12:00:00Z', source: 'http' as const, ua: null, merchant: null, flags: [] };
-let n = 0;
-const event = (over: Partial<EnrichedEvent> & Pick<EnrichedEvent, 'type' | 'occurredAt'>): EnrichedEvent => ({ ...base, eventId: `e${n++}`, geo: null, ...over });
+const event = (over: Partial<EnrichedEvent> & Pick<EnrichedEvent, 'type' | 'occurredAt'>) => enrichedEvent(over);
 const located = (country: string, city: string) => ({ country, region: null, city, latitude: null, longitude: null });
-const score = (occurredAt: string, value: number, alert = false): Score => ({
-  eventId: `s${n++}`, userId: 'u1', occurredAt, model: { id: 'm', version: '1' }, score: value, decision: 'allow', alert, reasons: [], scoredAt: occurredAt,
-});
+const score = (occurredAt: string, value: number, alert = false) => aScore({ occurredAt, score: value, alert });
 const fold = (events: EnrichedEvent[], start: ProfileState = emptyProfile('u1')) => events.reduce(foldEvent, start);
 
 describe('profile folding', () => {

@@ -1,9 +1,9 @@
-import type { EventIn } from '@app/contracts';
+import { eventIn } from '@app/testing/builders';
 import type { AsnResult } from '../asn/asn-lookup';
 import { asnStep } from './asn.step';
 import type { Enrichment } from './enrichment-step';
 
-const event = (ip?: string): EventIn => ({ type: 'login', userId: 'u1', occurredAt: '2026-01-01T00:00:00Z', ip });
+const event = (ip?: string) => eventIn({ ip });
 const empty = (): Enrichment => ({ geo: null, ua: null, merchant: null, flags: [] });
 
 describe('asnStep', () => {

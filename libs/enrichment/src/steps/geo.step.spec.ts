@@ -1,9 +1,9 @@
-import type { EventIn } from '@app/contracts';
+import { eventIn } from '@app/testing/builders';
 import type { GeoResult } from '../geo/geo-location';
 import type { Enrichment } from './enrichment-step';
 import { geoStep } from './geo.step';
 
-const event = (ip?: string): EventIn => ({ type: 'login', userId: 'u1', occurredAt: '2026-01-01T00:00:00Z', ip });
+const event = (ip?: string) => eventIn({ ip });
 const empty = (): Enrichment => ({ geo: null, ua: null, merchant: null, flags: [] });
 const london = { country: 'GB', region: 'England', city: 'London', latitude: 51.5, longitude: -0.1 };
 

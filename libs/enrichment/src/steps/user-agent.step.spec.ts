@@ -1,9 +1,9 @@
-import type { EventIn } from '@app/contracts';
+import { eventIn } from '@app/testing/builders';
 import { UserAgentParser } from '../user-agent/user-agent.parser';
 import type { Enrichment } from './enrichment-step';
 import { userAgentStep } from './user-agent.step';
 
-const event = (userAgent?: string): EventIn => ({ type: 'login', userId: 'u1', occurredAt: '2026-01-01T00:00:00Z', userAgent });
+const event = (userAgent?: string) => eventIn({ userAgent });
 const empty = (): Enrichment => ({ geo: null, ua: null, merchant: null, flags: [] });
 
 describe('userAgentStep', () => {
