@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseAllDocuments, parse as parseYaml } from 'yaml';
-import { consumerGroup, ConsumerGroups, Topics } from '@app/contracts';
+import { consumerGroup, ConsumerGroups, GROUP_TOPICS, Topics } from '@app/contracts';
 
 /**
  * deploy/k8s rendered as `kubectl kustomize` renders it, each object checked against the Kubernetes and
@@ -51,17 +51,18 @@ function consumedBy(deployment: K8sObject, env: Record<string, string | undefine
   const entry: string = deployment.spec.template.spec.containers[0].command.find((part: string) => part.startsWith('dist/apps/'));
   const app = /^dist\/apps\/([a-z-]+)\//.exec(entry)?.[1];
   const roles = (env.INGEST_ROLES ?? 'http,raw').split(',');
+  const reading = (...groups: Array<keyof typeof GROUP_TOPICS>) => groups.flatMap((group) => GROUP_TOPICS[group].map((topic) => ({ group: ConsumerGroups[group], topic: Topics[topic] })));
   switch (app) {
     case 'ingest':
-      return roles.includes('raw') ? [{ group: ConsumerGroups.raw, topic: Topics.raw }] : [];
+      return roles.includes('raw') ? reading('raw') : [];
     case 'lake':
-      return [{ group: ConsumerGroups.lake, topic: Topics.enriched }];
+      return reading('lake');
     case 'scoring':
-      return env.SCORING_CONSUMER === 'false' ? [] : [{ group: ConsumerGroups.scoring, topic: Topics.enriched }];
+      return env.SCORING_CONSUMER === 'false' ? [] : reading('scoring');
     case 'profile-api':
-      return env.PROFILE_CONSUMER === 'false' ? [] : [{ group: ConsumerGroups.profiles, topic: Topics.enriched }, { group: ConsumerGroups.profiles, topic: Topics.scores }];
+      return env.PROFILE_CONSUMER === 'false' ? [] : reading('profiles');
     case 'alerts':
-      return [{ group: ConsumerGroups.alerts, topic: Topics.alerts }, { group: ConsumerGroups.audit, topic: Topics.audit }];
+      return reading('alerts', 'audit');
     default:
       throw new Error(`${deployment.metadata.name} runs no app of this project (${entry})`);
   }

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConsumerGroups, TOPIC_CODECS, breakingChanges, type JsonSchema } from '@app/contracts';
+import { ConsumerGroups, GROUP_TOPICS, TOPIC_CODECS, Topics, breakingChanges, type JsonSchema } from '@app/contracts';
 
 /**
  * The topic schemas as published: each registration a file `registry/<topic>/v<schemaVersion>.<n>.json`,
@@ -46,14 +46,11 @@ export function registryCheck(registered: Registration[]) {
   });
 }
 
-const groupsReading: Record<string, string[]> = {
-  'events.raw': [ConsumerGroups.raw],
-  'events.enriched': [ConsumerGroups.lake, ConsumerGroups.scoring, ConsumerGroups.profiles],
-  scores: [ConsumerGroups.profiles],
-  alerts: [ConsumerGroups.alerts],
-  audit: [ConsumerGroups.audit],
-  'events.invalid': [],
-};
+/** The consumer groups of the platform that read `topic`. */
+const groupsReading = (topic: string): string[] =>
+  (Object.keys(GROUP_TOPICS) as Array<keyof typeof GROUP_TOPICS>)
+    .filter((group) => GROUP_TOPICS[group].some((key) => Topics[key] === topic))
+    .map((group) => ConsumerGroups[group]);
 
 function typeOf(schema: JsonSchema & { format?: string; minimum?: number; maximum?: number }): string {
   if (schema.anyOf) return schema.anyOf.map(typeOf).join(' \\| ');
@@ -80,7 +77,7 @@ function fieldRows(schema: JsonSchema, prefix = ''): string[] {
 export function topicsDoc(): string {
   const sections = TOPIC_CODECS.map((codec) => {
     const schema = codec.jsonSchema();
-    const readers = groupsReading[codec.topic] ?? [];
+    const readers = groupsReading(codec.topic);
     return [
       `## \`${codec.topic}\`: ${codec.title}`,
       '',

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MessageBus } from '@app/bus';
-import { ConsumerGroups, consumerGroup, type TopicMap } from '@app/contracts';
+import { subscription, type TopicMap } from '@app/contracts';
 import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { LakeConfig } from './lake.config';
 import { LakeSinkService } from './lake-sink.service';
@@ -25,8 +25,7 @@ export class LakeSinkConsumer implements OnApplicationBootstrap, BeforeApplicati
     sink: LakeSinkService,
   ) {
     this.membership = new GroupMembership(bus, {
-      group: consumerGroup(config.BUS_TOPIC_PREFIX, ConsumerGroups.lake),
-      topics: [topics.enriched],
+      ...subscription('lake', config.BUS_TOPIC_PREFIX),
       deadLetterTopic: topics.invalid,
       maxBatchSize: MAX_ROWS_PER_ROLL,
       accumulate: { minBytes: config.LAKE_ROLL_BYTES, maxWaitMs: config.LAKE_ROLL_INTERVAL_MS },

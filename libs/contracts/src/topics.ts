@@ -41,3 +41,18 @@ export const ConsumerGroups = {
  * tenants) sharing a broker never join each other's groups (Kafka rebalances a group across all its members).
  */
 export const consumerGroup = (prefix: string, name: string) => `${prefix}${name}`;
+
+/** The topics each consumer group reads: the one statement the consumers, docs/topics.md and the deployment checks take it from. */
+export const GROUP_TOPICS = {
+  raw: ['raw'],
+  lake: ['enriched'],
+  scoring: ['enriched'],
+  profiles: ['enriched', 'scores'],
+  alerts: ['alerts'],
+  audit: ['audit'],
+} as const satisfies Record<keyof typeof ConsumerGroups, ReadonlyArray<keyof typeof Topics>>;
+
+/** What the consumer group `name` reads in a deployment whose topics and groups carry `prefix`: spread into the bus's consume options. */
+export function subscription(name: keyof typeof ConsumerGroups, prefix: string): { group: string; topics: string[] } {
+  return { group: consumerGroup(prefix, ConsumerGroups[name]), topics: GROUP_TOPICS[name].map((topic) => `${prefix}${Topics[topic]}`) };
+}

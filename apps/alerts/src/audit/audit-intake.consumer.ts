@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
-import { auditRecordCodec, consumerGroup, ConsumerGroups, type AuditRecord, type TopicMap } from '@app/contracts';
+import { auditRecordCodec, subscription, type AuditRecord, type TopicMap } from '@app/contracts';
 import { Database } from '@app/database';
 import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { AlertsConfig } from '../alerts.config';
@@ -20,7 +20,7 @@ export class AuditIntakeConsumer implements OnApplicationBootstrap, BeforeApplic
     @Inject(APP_CONFIG) config: AlertsConfig,
   ) {
     this.membership = new GroupMembership(bus, {
-      group: consumerGroup(config.BUS_TOPIC_PREFIX, ConsumerGroups.audit), topics: [topics.audit], deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
+      ...subscription('audit', config.BUS_TOPIC_PREFIX), deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
     }, (message) => this.logger.warn(message));
   }
 

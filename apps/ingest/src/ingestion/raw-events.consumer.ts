@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { BatchContext, BusRecord, MessageBus, RecordBatch } from '@app/bus';
-import { ConsumerGroups, consumerGroup, type TopicMap } from '@app/contracts';
+import { subscription, type TopicMap } from '@app/contracts';
 import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { IngestConfig } from '../ingest.config';
 import { MalformedLine } from '../events/request-body.parser';
@@ -20,7 +20,7 @@ export class RawEventsConsumer implements OnApplicationBootstrap, BeforeApplicat
     @Inject(APP_CONFIG) config: IngestConfig,
   ) {
     this.membership = new GroupMembership(bus, {
-      group: consumerGroup(config.BUS_TOPIC_PREFIX, ConsumerGroups.raw), topics: [topics.raw], deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
+      ...subscription('raw', config.BUS_TOPIC_PREFIX), deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
     }, (message) => this.logger.warn(message));
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { MessageBus } from '@app/bus';
-import { ConsumerGroups, consumerGroup, type TopicMap } from '@app/contracts';
+import { subscription, type TopicMap } from '@app/contracts';
 import { Database } from '@app/database';
 import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { ProfileApiConfig } from '../profile-api.config';
@@ -25,8 +25,7 @@ export class ProfileStreamConsumer implements OnApplicationBootstrap, BeforeAppl
     @Inject(APP_CONFIG) config: ProfileApiConfig,
   ) {
     this.membership = new GroupMembership(bus, {
-      group: consumerGroup(config.BUS_TOPIC_PREFIX, ConsumerGroups.profiles),
-      topics: [topics.enriched, topics.scores],
+      ...subscription('profiles', config.BUS_TOPIC_PREFIX),
       deadLetterTopic: topics.invalid,
       maxBatchSize: MAX_BATCH,
       accumulate: config.PROFILE_FOLD_WAIT_MS > 0 ? { minBytes: FOLD_MIN_BYTES, maxWaitMs: config.PROFILE_FOLD_WAIT_MS } : undefined,

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
-import { alertCodec, consumerGroup, ConsumerGroups, DECISION_REPLY_HEADER, enrichedEventCodec, scoreCodec, type Alert, type Score, type TopicMap } from '@app/contracts';
+import { alertCodec, DECISION_REPLY_HEADER, enrichedEventCodec, scoreCodec, subscription, type Alert, type Score, type TopicMap } from '@app/contracts';
 import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { ScoringConfig } from '../scoring.config';
 import { DecisionReplyPublisher } from './decision-reply.publisher';
@@ -21,8 +21,7 @@ export class ScoringConsumer implements OnApplicationBootstrap, BeforeApplicatio
     private readonly replies: DecisionReplyPublisher,
   ) {
     this.membership = new GroupMembership(bus, {
-      group: consumerGroup(config.BUS_TOPIC_PREFIX, ConsumerGroups.scoring),
-      topics: [topics.enriched],
+      ...subscription('scoring', config.BUS_TOPIC_PREFIX),
       deadLetterTopic: topics.invalid,
       maxBatchSize: config.SCORING_MAX_BATCH,
       concurrentPartitions: config.SCORING_CONCURRENT_PARTITIONS,
