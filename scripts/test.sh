@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing (npm packages; Debian's docker-compose and unzip for the
 # deployment tests), brings up Postgres, Redis and (unless TEST_KAFKA_BROKERS points at one) a local
-# Kafka broker with a SASL_SSL listener, type-checks, lints (eslint.config.mjs), builds dist/, audits the
-# production dependencies (scripts/audit.sh), then runs every unit and integration test.
+# Kafka broker with a SASL_SSL listener, type-checks, lints (eslint.config.mjs), checks formatting (Prettier,
+# .prettierrc.json), builds dist/, audits the production dependencies (scripts/audit.sh), then runs every
+# unit and integration test.
 # Extra arguments go to jest, e.g. `npm test -- libs/bus`.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,8 +37,9 @@ export TEST_DATABASE_URL=${TEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432
 
 echo "[test] type-checking" >&2
 npx tsc -p tsconfig.json --noEmit
-echo "[test] linting" >&2
+echo "[test] linting and checking formatting" >&2
 npx eslint --max-warnings 0 .
+npx prettier --check --log-level warn "**/*.ts" || { echo "[test] failed: formatting differs from Prettier's (npm run format fixes it)" >&2; exit 1; }
 echo "[test] building dist/: the end-to-end tests start the services compiled, as the image runs them" >&2
 bash scripts/build.sh
 export TEST_SERVICES_COMPILED=1

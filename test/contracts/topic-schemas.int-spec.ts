@@ -14,7 +14,11 @@ describe('topic schemas', () => {
   });
 
   it('registers every schema as the codecs declare it (npm run contracts)', () => {
-    expect(registryCheck(registered).filter((check) => !check.upToDate).map((check) => check.codec.topic)).toEqual([]);
+    expect(
+      registryCheck(registered)
+        .filter((check) => !check.upToDate)
+        .map((check) => check.codec.topic),
+    ).toEqual([]);
   });
 
   it('never breaks a consumer of an earlier registration', () => {

@@ -13,7 +13,14 @@ import { consumerGroup, ConsumerGroups, GROUP_TOPICS, Topics } from '@app/contra
  */
 const root = resolve(__dirname, '../..');
 const run = (command: string, args: string[], input?: string, env: Record<string, string> = {}) =>
-  execFileSync(command, args, { cwd: root, input, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['pipe', 'pipe', 'pipe'] });
+  execFileSync(command, args, {
+    cwd: root,
+    input,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
 
 interface K8sObject {
   apiVersion: string;
@@ -51,7 +58,8 @@ function consumedBy(deployment: K8sObject, env: Record<string, string | undefine
   const entry: string = deployment.spec.template.spec.containers[0].command.find((part: string) => part.startsWith('dist/apps/'));
   const app = /^dist\/apps\/([a-z-]+)\//.exec(entry)?.[1];
   const roles = (env.INGEST_ROLES ?? 'http,raw').split(',');
-  const reading = (...groups: Array<keyof typeof GROUP_TOPICS>) => groups.flatMap((group) => GROUP_TOPICS[group].map((topic) => ({ group: ConsumerGroups[group], topic: Topics[topic] })));
+  const reading = (...groups: Array<keyof typeof GROUP_TOPICS>) =>
+    groups.flatMap((group) => GROUP_TOPICS[group].map((topic) => ({ group: ConsumerGroups[group], topic: Topics[topic] })));
   switch (app) {
     case 'ingest':
       return roles.includes('raw') ? reading('raw') : [];
@@ -85,7 +93,9 @@ describe.each(['dev', 'production'])('deploy/k8s/overlays/%s', (overlay) => {
 
   it('renders objects that the Kubernetes and KEDA schemas accept', () => {
     // kustomize folds a Secret's base64 at 70 columns; the API server's decoder skips the line breaks, the schema's format check does not.
-    const unfolded = objects.map((o) => (o.kind === 'Secret' ? { ...o, data: Object.fromEntries(Object.entries(o.data ?? {}).map(([k, v]) => [k, v.replace(/\s/g, '')])) } : o));
+    const unfolded = objects.map((o) =>
+      o.kind === 'Secret' ? { ...o, data: Object.fromEntries(Object.entries(o.data ?? {}).map(([k, v]) => [k, v.replace(/\s/g, '')])) } : o,
+    );
     const problems = JSON.parse(run(process.execPath, ['tools/deploy/validate-k8s-objects.mjs'], JSON.stringify(unfolded)));
     expect(problems).toEqual([]);
     expect(suite.map((d) => d.metadata.name).sort()).toEqual(['alerts', 'ingest', 'ingest-raw', 'lake', 'profile-api', 'profile-folder', 'scoring']);
@@ -94,13 +104,20 @@ describe.each(['dev', 'production'])('deploy/k8s/overlays/%s', (overlay) => {
   it('gives every container both probes, memory limits, requests, and a non-root user without privileges', () => {
     for (const workload of workloads()) {
       const pod = workload.spec.template.spec;
-      expect({ workload: workload.metadata.name, runAsNonRoot: pod.securityContext?.runAsNonRoot, rootUser: pod.securityContext?.runAsUser === 0 })
-        .toEqual({ workload: workload.metadata.name, runAsNonRoot: true, rootUser: false });
+      expect({ workload: workload.metadata.name, runAsNonRoot: pod.securityContext?.runAsNonRoot, rootUser: pod.securityContext?.runAsUser === 0 }).toEqual({
+        workload: workload.metadata.name,
+        runAsNonRoot: true,
+        rootUser: false,
+      });
       for (const container of pod.containers) {
         const where = `${workload.metadata.name}/${container.name}`;
         expect({ where, liveness: !!container.livenessProbe, readiness: !!container.readinessProbe }).toEqual({ where, liveness: true, readiness: true });
-        expect({ where, limit: container.resources?.limits?.memory, cpu: container.resources?.requests?.cpu, memory: container.resources?.requests?.memory })
-          .toEqual({ where, limit: expect.any(String), cpu: expect.any(String), memory: expect.any(String) });
+        expect({
+          where,
+          limit: container.resources?.limits?.memory,
+          cpu: container.resources?.requests?.cpu,
+          memory: container.resources?.requests?.memory,
+        }).toEqual({ where, limit: expect.any(String), cpu: expect.any(String), memory: expect.any(String) });
         expect({ where, escalation: container.securityContext?.allowPrivilegeEscalation }).toEqual({ where, escalation: false });
       }
     }
@@ -128,10 +145,18 @@ describe.each(['dev', 'production'])('deploy/k8s/overlays/%s', (overlay) => {
   it('gives every Deployment a PodDisruptionBudget and every HTTP API a Service', () => {
     const selects = (selector: { matchLabels: Record<string, string> }, deployment: K8sObject) =>
       Object.entries(selector.matchLabels).every(([k, v]) => deployment.spec.template.metadata.labels[k] === v);
-    for (const deployment of suite) expect({ deployment: deployment.metadata.name, budgets: of('PodDisruptionBudget').filter((b) => selects(b.spec.selector, deployment)).length }).toEqual({ deployment: deployment.metadata.name, budgets: 1 });
+    for (const deployment of suite)
+      expect({ deployment: deployment.metadata.name, budgets: of('PodDisruptionBudget').filter((b) => selects(b.spec.selector, deployment)).length }).toEqual({
+        deployment: deployment.metadata.name,
+        budgets: 1,
+      });
     for (const api of ['ingest', 'scoring', 'profile-api', 'alerts']) {
       const deployment = suite.find((d) => d.metadata.name === api) as K8sObject;
-      expect(of('Service').filter((s) => selects({ matchLabels: s.spec.selector }, deployment)).map((s) => s.metadata.name)).toEqual([api]);
+      expect(
+        of('Service')
+          .filter((s) => selects({ matchLabels: s.spec.selector }, deployment))
+          .map((s) => s.metadata.name),
+      ).toEqual([api]);
     }
   });
 
@@ -194,7 +219,10 @@ describe.each(['dev', 'production'])('deploy/k8s/overlays/%s', (overlay) => {
         const policies = of('NetworkPolicy').filter((p) => Object.entries(p.spec.podSelector.matchLabels).every(([k, v]) => labels[k] === v));
         const sources = policies.flatMap((p) => p.spec.ingress.flatMap((rule: { from: unknown[] }) => rule.from));
         expect({ store: store.metadata.name, sources: sources.length > 0 }).toEqual({ store: store.metadata.name, sources: true });
-        for (const source of sources as Array<{ podSelector?: { matchLabels: Record<string, string> }; namespaceSelector?: { matchLabels: Record<string, string> } }>) {
+        for (const source of sources as Array<{
+          podSelector?: { matchLabels: Record<string, string> };
+          namespaceSelector?: { matchLabels: Record<string, string> };
+        }>) {
           if (source.podSelector) expect(source.podSelector.matchLabels).toEqual({ 'app.kubernetes.io/part-of': 'sentinel-stream' });
           else expect(source.namespaceSelector?.matchLabels).toEqual({ 'kubernetes.io/metadata.name': 'keda' });
         }
@@ -203,22 +231,40 @@ describe.each(['dev', 'production'])('deploy/k8s/overlays/%s', (overlay) => {
 
     it('runs the processes docker-compose.yml runs, with the same settings', () => {
       const secret = (key: string) => environmentOf(suite.find((d) => d.metadata.name === 'alerts') as K8sObject, objects)[key] as string;
-      const compose = parseYaml(run('docker-compose', ['-f', 'docker-compose.yml', 'config'], undefined, { API_KEYS: secret('API_KEYS'), WEBHOOK_SECRET_KEYS: secret('WEBHOOK_SECRET_KEYS') })) as {
+      const compose = parseYaml(
+        run('docker-compose', ['-f', 'docker-compose.yml', 'config'], undefined, {
+          API_KEYS: secret('API_KEYS'),
+          WEBHOOK_SECRET_KEYS: secret('WEBHOOK_SECRET_KEYS'),
+        }),
+      ) as {
         services: Record<string, { command: string[]; environment?: Record<string, string> }>;
       };
       const imageEnv = Object.fromEntries([...readFileSync(resolve(root, 'Dockerfile'), 'utf8').matchAll(/^ENV (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
       // The same process split in two on a cluster, where each half scales on its own signal.
-      const composeServiceOf: Record<string, string> = { ingest: 'ingest', 'ingest-raw': 'ingest', lake: 'lake', scoring: 'scoring', 'profile-api': 'profile-api', 'profile-folder': 'profile-api', alerts: 'alerts' };
+      const composeServiceOf: Record<string, string> = {
+        ingest: 'ingest',
+        'ingest-raw': 'ingest',
+        lake: 'lake',
+        scoring: 'scoring',
+        'profile-api': 'profile-api',
+        'profile-folder': 'profile-api',
+        alerts: 'alerts',
+      };
       const splitBy = ['INGEST_ROLES', 'PROFILE_CONSUMER'];
       const without = (env: Record<string, string | undefined>) => Object.fromEntries(Object.entries(env).filter(([k]) => !splitBy.includes(k)));
       for (const deployment of suite) {
         const service = compose.services[composeServiceOf[deployment.metadata.name]];
         const env = environmentOf(deployment, objects);
-        expect({ deployment: deployment.metadata.name, command: deployment.spec.template.spec.containers[0].command, env: without(env) })
-          .toEqual({ deployment: deployment.metadata.name, command: service.command, env: without({ ...imageEnv, ...service.environment }) });
+        expect({ deployment: deployment.metadata.name, command: deployment.spec.template.spec.containers[0].command, env: without(env) }).toEqual({
+          deployment: deployment.metadata.name,
+          command: service.command,
+          env: without({ ...imageEnv, ...service.environment }),
+        });
       }
       for (const [service, { environment }] of Object.entries(compose.services).filter(([, s]) => s.environment?.INGEST_ROLES)) {
-        const halves = suite.filter((d) => composeServiceOf[d.metadata.name] === service).flatMap((d) => (environmentOf(d, objects).INGEST_ROLES as string).split(','));
+        const halves = suite
+          .filter((d) => composeServiceOf[d.metadata.name] === service)
+          .flatMap((d) => (environmentOf(d, objects).INGEST_ROLES as string).split(','));
         expect(halves.sort()).toEqual((environment?.INGEST_ROLES as string).split(',').sort());
       }
       const folders = suite.filter((d) => composeServiceOf[d.metadata.name] === 'profile-api' && environmentOf(d, objects).PROFILE_CONSUMER !== 'false');
@@ -234,7 +280,12 @@ describe('docker-compose.yml', () => {
     delete unset.API_KEYS;
     let refusal = '';
     try {
-      execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: root, env: unset, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] });
+      execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], {
+        cwd: root,
+        env: unset,
+        encoding: 'utf8',
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
     } catch (error) {
       refusal = (error as { stderr: string }).stderr;
     }
@@ -242,4 +293,5 @@ describe('docker-compose.yml', () => {
   });
 });
 
-const byGroupAndTopic = (a: { group: string; topic: string }, b: { group: string; topic: string }) => `${a.group}/${a.topic}`.localeCompare(`${b.group}/${b.topic}`);
+const byGroupAndTopic = (a: { group: string; topic: string }, b: { group: string; topic: string }) =>
+  `${a.group}/${a.topic}`.localeCompare(`${b.group}/${b.topic}`);

@@ -32,7 +32,15 @@ const CORPUS: Array<[string, string]> = [
   ['a negative amount', JSON.stringify({ type: 'transaction', userId: 'u1', occurredAt: now(), amount: -5, currency: 'EUR', merchantId: 'm1' })],
   ['a 10,000-character userId', JSON.stringify({ type: 'login', userId: 'x'.repeat(10_000), occurredAt: now() })],
   ['a 100 kB User-Agent', JSON.stringify({ type: 'login', userId: 'u1', occurredAt: now(), userAgent: 'A'.repeat(100_000) })],
-  ['properties of 20 kB', JSON.stringify({ type: 'login', userId: 'u1', occurredAt: now(), properties: { blob: 'b'.repeat(1000), ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'v'.repeat(500)])) } })],
+  [
+    'properties of 20 kB',
+    JSON.stringify({
+      type: 'login',
+      userId: 'u1',
+      occurredAt: now(),
+      properties: { blob: 'b'.repeat(1000), ...Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${i}`, 'v'.repeat(500)])) },
+    }),
+  ],
   ['an emoji userId', JSON.stringify({ type: 'login', userId: 'user-😀', occurredAt: now() })],
   ['a lone surrogate', '{"type":"login","userId":"u\\ud800","occurredAt":"' + now() + '"}'],
   ['a NUL byte', JSON.stringify({ type: 'login', userId: 'u\u0000', occurredAt: now() })],
@@ -40,7 +48,10 @@ const CORPUS: Array<[string, string]> = [
   ['a lone surrogate in a property value', '{"type":"page_view","userId":"u1","occurredAt":"' + now() + '","properties":{"category":"x\\ud800y"}}'],
   ['a lone surrogate in a property name', '{"type":"page_view","userId":"u1","occurredAt":"' + now() + '","properties":{"\\udc00":"shoes"}}'],
   ['a NUL in the User-Agent', JSON.stringify({ type: 'login', userId: 'u1', occurredAt: now(), userAgent: 'Mozilla\u0000' })],
-  ['8 KB of combining marks in a property value', JSON.stringify({ type: 'page_view', userId: 'u1', occurredAt: now(), properties: { category: `e${'\u0301'.repeat(8_000)}` } })],
+  [
+    '8 KB of combining marks in a property value',
+    JSON.stringify({ type: 'page_view', userId: 'u1', occurredAt: now(), properties: { category: `e${'\u0301'.repeat(8_000)}` } }),
+  ],
   ['a right-to-left override', JSON.stringify({ type: 'login', userId: 'u\u202Eevil', occurredAt: now() })],
   ['a time in the year 2999', JSON.stringify({ type: 'login', userId: 'u1', occurredAt: '2999-01-01T00:00:00Z' })],
   ['a time in 1970', JSON.stringify({ type: 'login', userId: 'u1', occurredAt: '1970-01-01T00:00:00Z' })],
@@ -68,7 +79,15 @@ describe('bad input: a hostile corpus over HTTP, on events.raw and on the intern
     lakeDir = await mkdtemp(join(tmpdir(), 'bad-lake-'));
     bus = createBus({ url: testEnv.redisUrl, clientId: 'bad-input-test', logger: silentBusLogger });
     await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: 2 })));
-    const env = { API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', REDIS_URL: testEnv.redisUrl, DATABASE_URL: database.url };
+    const env = {
+      API_KEYS: API_KEY,
+      LOG_LEVEL: 'silent',
+      BUS_URL: testEnv.redisUrl,
+      BUS_TOPIC_PREFIX: prefix,
+      BUS_PARTITIONS: '2',
+      REDIS_URL: testEnv.redisUrl,
+      DATABASE_URL: database.url,
+    };
     apps.push(await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env)), 'ingest', { bodyParser: false }));
     apps.push(await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, { ...env, SCORING_STATE_PREFIX: run })), 'scoring'));
     apps.push(await untilReady(await bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), 'profile-api')));
@@ -105,7 +124,11 @@ describe('bad input: a hostile corpus over HTTP, on events.raw and on the intern
       for (const type of ['application/json', 'application/x-ndjson']) {
         const response = await post(deep, type);
         const answer = (await response.json()) as { error?: { message: string } };
-        expect({ type, status: response.status, message: answer.error?.message ?? 'a reason' }).toEqual({ type, status: expect.any(Number), message: expect.not.stringMatching(/internal error/) });
+        expect({ type, status: response.status, message: answer.error?.message ?? 'a reason' }).toEqual({
+          type,
+          status: expect.any(Number),
+          message: expect.not.stringMatching(/internal error/),
+        });
         expect(response.status).toBeGreaterThanOrEqual(400);
         expect(response.status).toBeLessThan(500);
       }
@@ -121,7 +144,10 @@ describe('bad input: a hostile corpus over HTTP, on events.raw and on the intern
     const enriched = await collectTopic(bus, topics.enriched, topics.invalid);
     // All on one partition, a good event last: it flows only if nothing before it stalls the partition.
     const key = 'hostile';
-    await bus.publish(topics.raw, CORPUS.map(([, line]) => ({ key, value: line })));
+    await bus.publish(
+      topics.raw,
+      CORPUS.map(([, line]) => ({ key, value: line })),
+    );
     const sentinel = good(`${run}-after-the-corpus`, 'u-after');
     let sentinelKey = key;
     while (partitionForKey(sentinelKey, 2) !== partitionForKey(key, 2)) sentinelKey += 'x';
@@ -145,53 +171,138 @@ describe('bad input: a hostile corpus over HTTP, on events.raw and on the intern
     const scores = await collectTopic(bus, topics.scores, topics.invalid);
     const groups = { scoring: `${prefix}scoring`, profiles: `${prefix}profile-api`, lake: `${prefix}ingest.lake`, alerts: `${prefix}alerts` };
     const at = now();
-    const enriched = (eventId: string, over: Record<string, unknown> = {}) => JSON.stringify({ eventId, type: 'page_view', userId: 'u-internal', occurredAt: at, receivedAt: at, source: 'http', geo: null, ua: null, merchant: null, flags: [], ...over });
+    const enriched = (eventId: string, over: Record<string, unknown> = {}) =>
+      JSON.stringify({
+        eventId,
+        type: 'page_view',
+        userId: 'u-internal',
+        occurredAt: at,
+        receivedAt: at,
+        source: 'http',
+        geo: null,
+        ua: null,
+        merchant: null,
+        flags: [],
+        ...over,
+      });
     // Per topic: the hostile records, each with the groups that must refuse it, then a valid record on the same partition.
     const hostile: Array<{ topic: string; value: string; refusedBy: string[] }> = [
-      ...['not json', '[]', '{}', '{"userId":42}', enriched(`${run}-no-time`, { occurredAt: 'yesterday' }), '{"__proto__":{"admin":true},"userId":"u-internal"}'].map((value) => ({ topic: topics.enriched, value, refusedBy: [groups.scoring, groups.profiles, groups.lake] })),
+      ...[
+        'not json',
+        '[]',
+        '{}',
+        '{"userId":42}',
+        enriched(`${run}-no-time`, { occurredAt: 'yesterday' }),
+        '{"__proto__":{"admin":true},"userId":"u-internal"}',
+      ].map((value) => ({ topic: topics.enriched, value, refusedBy: [groups.scoring, groups.profiles, groups.lake] })),
       { topic: topics.enriched, value: enriched(`${run}-nul`, { properties: { category: 'a\u0000b' } }), refusedBy: [groups.profiles] },
-      ...['not json', '{"userId":"u-internal","occurredAt":"' + at + '","score":"high"}', '{"userId":"u-internal","occurredAt":"' + at + '","score":7}'].map((value) => ({ topic: topics.scores, value, refusedBy: [groups.profiles] })),
-      ...['not json', '{"userId":"u-internal"}', JSON.stringify({ alertId: 'alert_x\u0000', eventId: 'x', userId: 'u-internal', eventType: 'login', occurredAt: at, score: 0.9, model: { id: 'm', version: '1' }, reasons: [], raisedAt: at })].map((value) => ({ topic: topics.alerts, value, refusedBy: [groups.alerts] })),
+      ...['not json', '{"userId":"u-internal","occurredAt":"' + at + '","score":"high"}', '{"userId":"u-internal","occurredAt":"' + at + '","score":7}'].map(
+        (value) => ({ topic: topics.scores, value, refusedBy: [groups.profiles] }),
+      ),
+      ...[
+        'not json',
+        '{"userId":"u-internal"}',
+        JSON.stringify({
+          alertId: 'alert_x\u0000',
+          eventId: 'x',
+          userId: 'u-internal',
+          eventType: 'login',
+          occurredAt: at,
+          score: 0.9,
+          model: { id: 'm', version: '1' },
+          reasons: [],
+          raisedAt: at,
+        }),
+      ].map((value) => ({ topic: topics.alerts, value, refusedBy: [groups.alerts] })),
     ];
     for (const { topic, value } of hostile) await bus.publish(topic, [{ key: 'u-internal', value }]);
     const validEvent = `${run}-internal-valid`;
     await bus.publish(topics.enriched, [{ key: 'u-internal', value: enriched(validEvent, { properties: { category: 'after-the-poison' } }) }]);
-    const validAlert = { alertId: `alert_${run}-internal`, eventId: `${run}-internal`, userId: 'u-internal', eventType: 'login', occurredAt: at, score: 0.9, model: { id: 'm', version: '1' }, reasons: [], raisedAt: at };
+    const validAlert = {
+      alertId: `alert_${run}-internal`,
+      eventId: `${run}-internal`,
+      userId: 'u-internal',
+      eventType: 'login',
+      occurredAt: at,
+      score: 0.9,
+      model: { id: 'm', version: '1' },
+      reasons: [],
+      raisedAt: at,
+    };
     await bus.publish(topics.alerts, [{ key: 'u-internal', value: JSON.stringify(validAlert) }]);
     // A second later than the events: the profile's last risk score is this one, whenever scoring's own arrive.
     const later = new Date(Date.parse(at) + 1_000).toISOString();
-    await bus.publish(topics.scores, [{ key: 'u-internal', value: JSON.stringify({ eventId: `${run}-internal-score`, userId: 'u-internal', occurredAt: later, model: { id: 'm', version: '1' }, score: 0.42, decision: 'allow', alert: false, reasons: [], scoredAt: later }) }]);
+    await bus.publish(topics.scores, [
+      {
+        key: 'u-internal',
+        value: JSON.stringify({
+          eventId: `${run}-internal-score`,
+          userId: 'u-internal',
+          occurredAt: later,
+          model: { id: 'm', version: '1' },
+          score: 0.42,
+          decision: 'allow',
+          alert: false,
+          reasons: [],
+          scoredAt: later,
+        }),
+      },
+    ]);
 
-    await eventually(async () => {
-      const profile = (await (await fetch(`${apps[2].url}/v1/profiles/u-internal`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as { topPageCategories?: string[]; lastRiskScore?: number };
-      expect(profile).toMatchObject({ topPageCategories: ['after-the-poison'], lastRiskScore: 0.42 });
-    }, { timeoutMs: 30_000 });
+    await eventually(
+      async () => {
+        const profile = (await (await fetch(`${apps[2].url}/v1/profiles/u-internal`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as {
+          topPageCategories?: string[];
+          lastRiskScore?: number;
+        };
+        expect(profile).toMatchObject({ topPageCategories: ['after-the-poison'], lastRiskScore: 0.42 });
+      },
+      { timeoutMs: 30_000 },
+    );
     // The scores topic holds the hostile records too: only scoring's own are read.
-    const scoredIds = () => scores.records.flatMap((r) => (r.value.toString().startsWith('{') ? [(JSON.parse(r.value.toString()) as { eventId?: string }).eventId] : []));
+    const scoredIds = () =>
+      scores.records.flatMap((r) => (r.value.toString().startsWith('{') ? [(JSON.parse(r.value.toString()) as { eventId?: string }).eventId] : []));
     await eventually(() => expect(scoredIds()).toContain(validEvent), { timeoutMs: 30_000 });
-    await eventually(async () => {
-      const listed = (await (await fetch(`${apps[3].url}/v1/alerts?limit=50`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as { items: Array<{ alertId: string }> };
-      expect(listed.items.map((a) => a.alertId)).toContain(validAlert.alertId);
-    }, { timeoutMs: 30_000 });
-    await eventually(() => {
-      const letters = invalid.values() as Array<{ reason: string; group: string; payload: string; origin: { topic: string } }>;
-      const refusals = hostile.map(({ topic, value, refusedBy }) => ({
-        value: value.slice(0, 60),
-        missing: refusedBy.filter((group) => !letters.some((l) => l.origin.topic === topic && l.group === group && l.payload === value && l.reason.length > 3)),
-      }));
-      expect(refusals.filter((r) => r.missing.length > 0)).toEqual([]);
-    }, { timeoutMs: 30_000 });
+    await eventually(
+      async () => {
+        const listed = (await (await fetch(`${apps[3].url}/v1/alerts?limit=50`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as {
+          items: Array<{ alertId: string }>;
+        };
+        expect(listed.items.map((a) => a.alertId)).toContain(validAlert.alertId);
+      },
+      { timeoutMs: 30_000 },
+    );
+    await eventually(
+      () => {
+        const letters = invalid.values() as Array<{ reason: string; group: string; payload: string; origin: { topic: string } }>;
+        const refusals = hostile.map(({ topic, value, refusedBy }) => ({
+          value: value.slice(0, 60),
+          missing: refusedBy.filter(
+            (group) => !letters.some((l) => l.origin.topic === topic && l.group === group && l.payload === value && l.reason.length > 3),
+          ),
+        }));
+        expect(refusals.filter((r) => r.missing.length > 0)).toEqual([]);
+      },
+      { timeoutMs: 30_000 },
+    );
     for (const c of [invalid, scores]) await c.consumer.stop();
   });
 
   it('stores text that is storable however odd (U+FFFF, a byte-order mark, combining marks) and serves it back unchanged', async () => {
     const odd = `\uffff\ufeffsho${'e\u0301'.repeat(100)}s`;
-    const response = await post(JSON.stringify({ eventId: `${run}-odd`, type: 'page_view', userId: 'u-odd', occurredAt: now(), properties: { category: odd } }));
+    const response = await post(
+      JSON.stringify({ eventId: `${run}-odd`, type: 'page_view', userId: 'u-odd', occurredAt: now(), properties: { category: odd } }),
+    );
     expect(((await response.json()) as { accepted: number }).accepted).toBe(1);
-    await eventually(async () => {
-      const profile = (await (await fetch(`${apps[2].url}/v1/profiles/u-odd`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as { topPageCategories?: string[] };
-      expect(profile.topPageCategories).toEqual([odd]);
-    }, { timeoutMs: 30_000 });
+    await eventually(
+      async () => {
+        const profile = (await (await fetch(`${apps[2].url}/v1/profiles/u-odd`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as {
+          topPageCategories?: string[];
+        };
+        expect(profile.topPageCategories).toEqual([odd]);
+      },
+      { timeoutMs: 30_000 },
+    );
   });
 
   it('leaves every service alive and ready', async () => {

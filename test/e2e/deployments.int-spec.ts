@@ -18,12 +18,20 @@ describe('two deployments side by side on one Kafka and one Postgres server', ()
 
   beforeAll(async () => {
     // Databases 12 and 11 of the test Redis (the tests' own is 15, the benchmarks' 13 and 14).
-    await Promise.all([['blue', 12], ['green', 11]].map(async ([name, redisDatabase]) => {
-      const deployment = await TestDeployment.start({
-        name: name as string, busUrl: `kafka://${testEnv.kafkaBrokers}`, partitions: 4, redisUrl: testEnv.redisUrl.replace(/\/\d+$/, `/${redisDatabase}`),
-      });
-      deployments.push({ deployment, scores: await deployment.collect(deployment.topics.scores) });
-    }));
+    await Promise.all(
+      [
+        ['blue', 12],
+        ['green', 11],
+      ].map(async ([name, redisDatabase]) => {
+        const deployment = await TestDeployment.start({
+          name: name as string,
+          busUrl: `kafka://${testEnv.kafkaBrokers}`,
+          partitions: 4,
+          redisUrl: testEnv.redisUrl.replace(/\/\d+$/, `/${redisDatabase}`),
+        });
+        deployments.push({ deployment, scores: await deployment.collect(deployment.topics.scores) });
+      }),
+    );
   }, 400_000);
 
   afterAll(async () => {
@@ -32,16 +40,27 @@ describe('two deployments side by side on one Kafka and one Postgres server', ()
 
   it('each counts the same events exactly once, unseen by the other', async () => {
     const geo = await GeoLookup.open();
-    const events = [...simulate(simulationOptions({ seed: '13', customers: '90', terminals: '180', days: '6' }, geo))].map(({ event }) => withIdPrefix(event, `${run}-`)) as Array<EventIn & { eventId: string }>;
-    await Promise.all(deployments.map(async ({ deployment }) => {
-      for (let sent = 0; sent < events.length; sent += 100) await deployment.suite.sendUntilAccepted(events.slice(sent, sent + 100));
-    }));
+    const events = [...simulate(simulationOptions({ seed: '13', customers: '90', terminals: '180', days: '6' }, geo))].map(({ event }) =>
+      withIdPrefix(event, `${run}-`),
+    ) as Array<EventIn & { eventId: string }>;
+    await Promise.all(
+      deployments.map(async ({ deployment }) => {
+        for (let sent = 0; sent < events.length; sent += 100) await deployment.suite.sendUntilAccepted(events.slice(sent, sent + 100));
+      }),
+    );
 
     for (const { deployment, scores } of deployments) {
-      await expectNothingLostNothingTwice({
-        events, scores: () => scores.values() as Score[], received: deployment.receiver.received, secret: deployment.secret, lakeDir: deployment.lakeDir,
-        profile: (userId) => deployment.profile(userId),
-      }, 180_000);
+      await expectNothingLostNothingTwice(
+        {
+          events,
+          scores: () => scores.values() as Score[],
+          received: deployment.receiver.received,
+          secret: deployment.secret,
+          lakeDir: deployment.lakeDir,
+          profile: (userId) => deployment.profile(userId),
+        },
+        180_000,
+      );
     }
   }, 600_000);
 });

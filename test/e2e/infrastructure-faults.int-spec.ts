@@ -4,7 +4,17 @@ import { join } from 'node:path';
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type Score } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
-import { collectTopic, sleep, startOwnedKafka, startOwnedPostgres, startOwnedRedis, startWebhookReceiver, SuiteProcesses, uniqueName, type OwnedServer } from '@app/testing';
+import {
+  collectTopic,
+  sleep,
+  startOwnedKafka,
+  startOwnedPostgres,
+  startOwnedRedis,
+  startWebhookReceiver,
+  SuiteProcesses,
+  uniqueName,
+  type OwnedServer,
+} from '@app/testing';
 import { Client } from 'pg';
 import { simulationOptions } from '../../tools/simulate/simulate';
 import { simulate, withIdPrefix } from '../../tools/simulate/simulation';
@@ -59,10 +69,22 @@ describe.each(['redis', 'kafka'] as const)('the suite survives its infrastructur
     bus = createBus({ url: busUrl, clientId: 'infra-faults-test', logger: silentBusLogger });
     await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: 2 })));
     receiver = await startWebhookReceiver();
-    suite = await SuiteProcesses.start({
-      LOG_LEVEL: 'fatal', BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', REDIS_URL: servers.redis.url, DATABASE_URL: servers.postgres.url,
-      LAKE_DIR: lakeDir, LAKE_ROLL_INTERVAL_MS: '300', WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '0.3,0.5,1,1,2,2,5,5', WEBHOOK_POLL_MS: '100',
-    }, 'infra-fault-key-123');
+    suite = await SuiteProcesses.start(
+      {
+        LOG_LEVEL: 'fatal',
+        BUS_URL: busUrl,
+        BUS_TOPIC_PREFIX: prefix,
+        BUS_PARTITIONS: '2',
+        REDIS_URL: servers.redis.url,
+        DATABASE_URL: servers.postgres.url,
+        LAKE_DIR: lakeDir,
+        LAKE_ROLL_INTERVAL_MS: '300',
+        WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+        WEBHOOK_RETRY_SCHEDULE: '0.3,0.5,1,1,2,2,5,5',
+        WEBHOOK_POLL_MS: '100',
+      },
+      'infra-fault-key-123',
+    );
   }, 240_000);
 
   afterAll(async () => {
@@ -74,11 +96,15 @@ describe.each(['redis', 'kafka'] as const)('the suite survives its infrastructur
   }, 120_000);
 
   it('loses nothing and counts nothing twice', async () => {
-    const { secret } = (await (await suite.call('alerts', '/v1/webhooks', { method: 'POST', body: JSON.stringify({ url: receiver.url }) })).json()) as { secret: string };
+    const { secret } = (await (await suite.call('alerts', '/v1/webhooks', { method: 'POST', body: JSON.stringify({ url: receiver.url }) })).json()) as {
+      secret: string;
+    };
     const scores = await collectTopic(bus, topics.scores, topics.invalid);
     const geo = await GeoLookup.open();
     const run = uniqueName('infra');
-    const events = [...simulate(simulationOptions({ seed: '7', customers: '200', terminals: '400', days: '10' }, geo))].map(({ event }) => withIdPrefix(event, `${run}-`));
+    const events = [...simulate(simulationOptions({ seed: '7', customers: '200', terminals: '400', days: '10' }, geo))].map(({ event }) =>
+      withIdPrefix(event, `${run}-`),
+    );
 
     const { kafka, redis, postgres } = servers as Required<typeof servers>;
     let receiverOutageFailures = 0;
@@ -96,10 +122,17 @@ describe.each(['redis', 'kafka'] as const)('the suite survives its infrastructur
       },
     ]);
 
-    await expectNothingLostNothingTwice({
-      events, scores: () => scores.values() as Score[], received: receiver.received, secret, lakeDir,
-      profile: (userId) => suite.call('profile-api', `/v1/profiles/${userId}`),
-    }, 120_000);
+    await expectNothingLostNothingTwice(
+      {
+        events,
+        scores: () => scores.values() as Score[],
+        received: receiver.received,
+        secret,
+        lakeDir,
+        profile: (userId) => suite.call('profile-api', `/v1/profiles/${userId}`),
+      },
+      120_000,
+    );
     await scores.consumer.stop();
 
     // The receiver's outage was felt: deliveries failed, and were retried until they arrived.

@@ -34,10 +34,22 @@ describe('the label loop: scores, chargebacks, retraining, backtest, shadow, pro
     database = await createOwnDatabase('loop');
     bus = createBus({ url: testEnv.redisUrl, clientId: 'loop-test', logger: silentBusLogger });
     await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: 2 })));
-    suite = await SuiteProcesses.start({
-      LOG_LEVEL: 'fatal', BUS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', REDIS_URL: testEnv.redisUrl, DATABASE_URL: database.url,
-      LAKE_DIR: join(work, 'lake'), LAKE_ROLL_INTERVAL_MS: '300', MODELS_DIR: join(work, 'models'), SCORING_STATE_PREFIX: run, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
-    }, 'loop-test-key-1234');
+    suite = await SuiteProcesses.start(
+      {
+        LOG_LEVEL: 'fatal',
+        BUS_URL: testEnv.redisUrl,
+        BUS_TOPIC_PREFIX: prefix,
+        BUS_PARTITIONS: '2',
+        REDIS_URL: testEnv.redisUrl,
+        DATABASE_URL: database.url,
+        LAKE_DIR: join(work, 'lake'),
+        LAKE_ROLL_INTERVAL_MS: '300',
+        MODELS_DIR: join(work, 'models'),
+        SCORING_STATE_PREFIX: run,
+        WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+      },
+      'loop-test-key-1234',
+    );
   }, 240_000);
 
   afterAll(async () => {
@@ -60,7 +72,8 @@ describe('the label loop: scores, chargebacks, retraining, backtest, shadow, pro
     const send = async (sent: Sent[]) => {
       for (let i = 0; i < sent.length; i += 500) await suite.sendUntilAccepted(sent.slice(i, i + 500));
     };
-    const allScored = (sent: Sent[]) => eventually(() => expect(new Set(scores.values().map((s: Score) => s.eventId)).size).toBe(scored(sent).length), { timeoutMs: 240_000 });
+    const allScored = (sent: Sent[]) =>
+      eventually(() => expect(new Set(scores.values().map((s: Score) => s.eventId)).size).toBe(scored(sent).length), { timeoutMs: 240_000 });
 
     // 1. Thirty days of traffic, scored by the shipped model, land in the lake.
     const first = days(0, 29);
@@ -72,12 +85,45 @@ describe('the label loop: scores, chargebacks, retraining, backtest, shadow, pro
 
     // 2. A model trained on the lake, and backtested against the live one on its test days.
     const candidate = join(work, 'models', 'candidate');
-    await runTool('tools/train/train.ts', ['--lake', lake, '--out', candidate, '--rounds', '40', '--train-from', '7', '--train-days', '12', '--gap-days', '0', '--test-from', '19', '--test-days', '4']);
+    await runTool('tools/train/train.ts', [
+      '--lake',
+      lake,
+      '--out',
+      candidate,
+      '--rounds',
+      '40',
+      '--train-from',
+      '7',
+      '--train-days',
+      '12',
+      '--gap-days',
+      '0',
+      '--test-from',
+      '19',
+      '--test-days',
+      '4',
+    ]);
     const manifest = JSON.parse(await readFile(join(candidate, 'manifest.json'), 'utf8'));
-    const printed = await runTool('tools/backtest/backtest.ts', ['--lake', lake, '--candidate', candidate, '--live', join(work, 'models', 'default'), '--test-from', '19', '--test-days', '4', '--out', join(work, 'backtest')]);
+    const printed = await runTool('tools/backtest/backtest.ts', [
+      '--lake',
+      lake,
+      '--candidate',
+      candidate,
+      '--live',
+      join(work, 'models', 'default'),
+      '--test-from',
+      '19',
+      '--test-days',
+      '4',
+      '--out',
+      join(work, 'backtest'),
+    ]);
     const backtest = JSON.parse(await readFile(join(work, 'backtest', 'backtest.json'), 'utf8'));
     const live = JSON.parse(await readFile(join(work, 'models', 'default', 'manifest.json'), 'utf8')).version;
-    expect(backtest.models.map((m: { role: string; version: string }) => [m.role, m.version])).toEqual([['live', live], ['candidate', manifest.version]]);
+    expect(backtest.models.map((m: { role: string; version: string }) => [m.role, m.version])).toEqual([
+      ['live', live],
+      ['candidate', manifest.version],
+    ]);
     expect(backtest.frauds).toBeGreaterThan(0);
     for (const m of backtest.models) expect(m.aucRoc).toBeGreaterThan(0.5);
     // The candidate's test figures are the training report's own: the same days, features and labels.
@@ -95,9 +141,12 @@ describe('the label loop: scores, chargebacks, retraining, backtest, shadow, pro
     const named = new Set(second.flatMap((e) => (e.type === 'chargeback' ? [e.properties?.originalEventId] : [])));
     const frauds = labelled.filter((e) => named.has(e.eventId)).length;
     expect(frauds).toBeGreaterThan(5);
-    const report = (await (await suite.call('scoring', '/v1/models/shadow')).json()) as { evaluation: Record<string, { aucRoc: number; averagePrecision: number }> };
+    const report = (await (await suite.call('scoring', '/v1/models/shadow')).json()) as {
+      evaluation: Record<string, { aucRoc: number; averagePrecision: number }>;
+    };
     expect(report).toMatchObject({
-      name: 'candidate', version: manifest.version,
+      name: 'candidate',
+      version: manifest.version,
       evaluation: {
         window: { from: isoDay(start + 30 * DAY), to: isoDay(start + 36 * DAY), days: 7, labelDelayDays: 7 },
         live: { transactions: labelled.length, frauds },
@@ -109,7 +158,9 @@ describe('the label loop: scores, chargebacks, retraining, backtest, shadow, pro
       expect(report.evaluation[role].averagePrecision).toBeGreaterThan(0);
     }
     const metrics = await (await suite.call('scoring', '/metrics')).text();
-    expect(metrics).toMatch(new RegExp(`scoring_model_evaluation\\{role="shadow",model="${manifest.id}@${manifest.version}",measure="frauds",service="scoring"\\} ${frauds}`));
+    expect(metrics).toMatch(
+      new RegExp(`scoring_model_evaluation\\{role="shadow",model="${manifest.id}@${manifest.version}",measure="frauds",service="scoring"\\} ${frauds}`),
+    );
 
     // 4. Promoted with one call: the next events are scored by it alone, and none is lost.
     const promoted = await suite.call('scoring', '/v1/models/shadow/promote', { method: 'POST' });
@@ -119,7 +170,8 @@ describe('the label loop: scores, chargebacks, retraining, backtest, shadow, pro
     await send(third);
     await allScored(events);
     const byEvent = new Map(scores.values().map((s: Score) => [s.eventId, s]));
-    const models = (sent: Sent[]) => new Set(scored(sent).map((e) => `${byEvent.get(e.eventId)?.model.version}/${byEvent.get(e.eventId)?.shadow?.model.version ?? '-'}`));
+    const models = (sent: Sent[]) =>
+      new Set(scored(sent).map((e) => `${byEvent.get(e.eventId)?.model.version}/${byEvent.get(e.eventId)?.shadow?.model.version ?? '-'}`));
     expect(models(first)).toEqual(new Set([`${live}/-`]));
     expect(models(second)).toEqual(new Set([`${live}/${manifest.version}`]));
     expect(models(third)).toEqual(new Set([`${manifest.version}/-`]));

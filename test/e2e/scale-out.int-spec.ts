@@ -25,9 +25,17 @@ describe('scale-out on Kafka: instances join and die under load', () => {
     expect(suite.count('scoring')).toBe(2);
 
     const events = scenario.sent as Array<EventIn & { eventId: string }>;
-    await expectNothingLostNothingTwice({
-      events, scores: () => scenario.scoreValues(), received: receiver.received, secret, lakeDir, profile: (userId) => scenario.deployment.profile(userId),
-    }, 240_000);
+    await expectNothingLostNothingTwice(
+      {
+        events,
+        scores: () => scenario.scoreValues(),
+        received: receiver.received,
+        secret,
+        lakeDir,
+        profile: (userId) => scenario.deployment.profile(userId),
+      },
+      240_000,
+    );
 
     // A user's windows live in its partition's owner: they must come out as if one instance had read the stream.
     const features = (JSON.parse(readFileSync(resolve(__dirname, '../../models/default/manifest.json'), 'utf8')) as { features: string[] }).features;
@@ -51,7 +59,9 @@ describe('scale-out on Kafka: instances join and die under load', () => {
 
     scenario.measurePauses();
     const [join, kill] = scenario.handovers;
-    process.stdout.write(`scale-out handovers: ${JSON.stringify(scenario.handovers.map(({ name, sent, scored, longestGapMsByPartition }) => ({ name, sent, scored, longestGapMsByPartition })))}\n`);
+    process.stdout.write(
+      `scale-out handovers: ${JSON.stringify(scenario.handovers.map(({ name, sent, scored, longestGapMsByPartition }) => ({ name, sent, scored, longestGapMsByPartition })))}\n`,
+    );
     // The partitions of the killed instance waited out its session; the others kept going.
     expect(Math.max(...kill.longestGapMsByPartition)).toBeGreaterThan(20_000);
     expect(Math.min(...kill.longestGapMsByPartition)).toBeLessThan(20_000);

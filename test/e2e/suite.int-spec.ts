@@ -6,7 +6,15 @@ import { topicNames, type EventIn, type Score } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
 import { loadConfig } from '@app/platform';
 import {
-  bootApp, busUrlsUnderTest, collectTopic, createOwnDatabase, startWebhookReceiver, testEnv, uniqueName, untilReady, type BootedApp,
+  bootApp,
+  busUrlsUnderTest,
+  collectTopic,
+  createOwnDatabase,
+  startWebhookReceiver,
+  testEnv,
+  uniqueName,
+  untilReady,
+  type BootedApp,
 } from '@app/testing';
 import { alertsEnv } from '../../apps/alerts/src/alerts.config';
 import { AlertsModule } from '../../apps/alerts/src/alerts.module';
@@ -44,7 +52,15 @@ describe.each(busUrlsUnderTest)('the suite on %s: simulated traffic end to end',
     lakeDir = await mkdtemp(join(tmpdir(), 'e2e-lake-'));
     database = await createOwnDatabase(`e2e_${engine}`);
     bus = createBus({ url: busUrl, clientId: 'e2e-test', logger: silentBusLogger });
-    const env = { API_KEYS: API_KEY, LOG_LEVEL: 'warn', BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', REDIS_URL: testEnv.redisUrl, DATABASE_URL: database.url };
+    const env = {
+      API_KEYS: API_KEY,
+      LOG_LEVEL: 'warn',
+      BUS_URL: busUrl,
+      BUS_TOPIC_PREFIX: prefix,
+      BUS_PARTITIONS: '2',
+      REDIS_URL: testEnv.redisUrl,
+      DATABASE_URL: database.url,
+    };
     apps.push(await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env)), 'ingest', { bodyParser: false }));
     apps.push(await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, { ...env, SCORING_STATE_PREFIX: run })), 'scoring'));
     apps.push(await untilReady(await bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), 'profile-api')));
@@ -52,7 +68,9 @@ describe.each(busUrlsUnderTest)('the suite on %s: simulated traffic end to end',
     apps.push(await bootApp(LakeModule.forRoot(loadConfig(lakeEnv, { ...env, LAKE_DIR: lakeDir, LAKE_ROLL_INTERVAL_MS: '300' })), 'lake'));
     receiver = await startWebhookReceiver();
     const geo = await GeoLookup.open();
-    events = [...simulate(simulationOptions({ seed: '11', customers: '150', terminals: '300', days: '8' }, geo))].map(({ event }) => withIdPrefix(event, `${run}-`));
+    events = [...simulate(simulationOptions({ seed: '11', customers: '150', terminals: '300', days: '8' }, geo))].map(({ event }) =>
+      withIdPrefix(event, `${run}-`),
+    );
   });
 
   afterAll(async () => {
@@ -64,8 +82,11 @@ describe.each(busUrlsUnderTest)('the suite on %s: simulated traffic end to end',
     await rm(lakeDir, { recursive: true, force: true });
   });
 
-  const [ingest, , profiles, alerts] = [0, 1, 2, 3].map((i) => (path: string, init: RequestInit = {}) =>
-    fetch(`${apps[i].url}${path}`, { ...init, headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', ...init.headers } }));
+  const [ingest, , profiles, alerts] = [0, 1, 2, 3].map(
+    (i) =>
+      (path: string, init: RequestInit = {}) =>
+        fetch(`${apps[i].url}${path}`, { ...init, headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json', ...init.headers } }),
+  );
 
   it('lands every accepted event in the lake once, folds it into its profile, scores it, and delivers every alert once, signed', async () => {
     const { secret } = (await (await alerts('/v1/webhooks', { method: 'POST', body: JSON.stringify({ url: receiver.url }) })).json()) as { secret: string };
@@ -74,15 +95,29 @@ describe.each(busUrlsUnderTest)('the suite on %s: simulated traffic end to end',
 
     let accepted = 0;
     for (let i = 0; i < events.length; i += 250) {
-      const response = await ingest('/v1/events', { method: 'POST', headers: { 'content-type': 'application/x-ndjson' }, body: events.slice(i, i + 250).map((e) => JSON.stringify(e)).join('\n') });
+      const response = await ingest('/v1/events', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson' },
+        body: events
+          .slice(i, i + 250)
+          .map((e) => JSON.stringify(e))
+          .join('\n'),
+      });
       expect(response.status).toBe(202);
       accepted += ((await response.json()) as { accepted: number }).accepted;
     }
     expect(accepted).toBe(events.length);
-    await expectNothingLostNothingTwice({
-      events, scores: () => scores.values() as Score[], received: receiver.received, secret, lakeDir,
-      profile: (userId) => profiles(`/v1/profiles/${userId}`),
-    }, 60_000);
+    await expectNothingLostNothingTwice(
+      {
+        events,
+        scores: () => scores.values() as Score[],
+        received: receiver.received,
+        secret,
+        lakeDir,
+        profile: (userId) => profiles(`/v1/profiles/${userId}`),
+      },
+      60_000,
+    );
     // Undisturbed, nothing is even redelivered: every event scored once, every alert raised and sent once.
     expect(scores.records).toHaveLength(events.filter((e) => e.type !== 'chargeback').length);
     const alerted = (scores.values() as Score[]).filter((s) => s.alert).length;

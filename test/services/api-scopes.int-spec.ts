@@ -11,7 +11,12 @@ import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { loadConfig } from '@app/platform';
 import { bootApp, createOwnDatabase, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
 
-const KEYS = { ingest: 'ingest-key-0123456789abcdef0123456789', decide: 'decide-key-0123456789abcdef0123456789', profiles: 'profiles-key-0123456789abcdef012345', admin: 'admin-key-0123456789abcdef0123456789' };
+const KEYS = {
+  ingest: 'ingest-key-0123456789abcdef0123456789',
+  decide: 'decide-key-0123456789abcdef0123456789',
+  profiles: 'profiles-key-0123456789abcdef012345',
+  admin: 'admin-key-0123456789abcdef0123456789',
+};
 
 /** Every route of every service, as its OpenAPI document lists it, with the scope its key needs. */
 const EXPECTED: Record<string, string> = {
@@ -53,8 +58,16 @@ describe('API keys and scopes on every route', () => {
   beforeAll(async () => {
     database = await createOwnDatabase('scopes');
     const env = {
-      API_KEYS: Object.entries(KEYS).map(([scope, key]) => `${scope}=${key}`).join(','), LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, REDIS_URL: testEnv.redisUrl,
-      DATABASE_URL: database.url, BUS_TOPIC_PREFIX: `${uniqueName('scopes')}.`, LAKE_DIR: join(tmpdir(), uniqueName('lake')), SCORING_STATE_PREFIX: uniqueName('scopes'),
+      API_KEYS: Object.entries(KEYS)
+        .map(([scope, key]) => `${scope}=${key}`)
+        .join(','),
+      LOG_LEVEL: 'silent',
+      BUS_URL: testEnv.redisUrl,
+      REDIS_URL: testEnv.redisUrl,
+      DATABASE_URL: database.url,
+      BUS_TOPIC_PREFIX: `${uniqueName('scopes')}.`,
+      LAKE_DIR: join(tmpdir(), uniqueName('lake')),
+      SCORING_STATE_PREFIX: uniqueName('scopes'),
     };
     apps.set('ingest', await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env)), 'ingest', { bodyParser: false }));
     apps.set('scoring', await untilReady(await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, env)), 'scoring')));
@@ -71,28 +84,40 @@ describe('API keys and scopes on every route', () => {
     const table: Record<string, string> = {};
     const outcomes: Array<{ route: string; none: number; unknown: number; otherScope: number; ownScope: number; forbiddenSays: string }> = [];
     for (const [service, app] of apps) {
-      const document = (await (await fetch(`${app.url}/docs-json`)).json()) as { paths: Record<string, Record<string, { security?: Array<Record<string, string[]>> }>> };
+      const document = (await (await fetch(`${app.url}/docs-json`)).json()) as {
+        paths: Record<string, Record<string, { security?: Array<Record<string, string[]>> }>>;
+      };
       for (const [path, operations] of Object.entries(document.paths)) {
         for (const [method, operation] of Object.entries(operations)) {
           const route = `${service} ${method.toUpperCase()} ${path}`;
           const scope = Object.keys(operation.security?.[0] ?? {})[0] ?? 'none';
           table[route] = scope;
           if (scope === 'none') continue;
-          const call = (key?: string) => fetch(`${app.url}${path.replace(/\{\w+\}/g, 'x')}`, {
-            method: method.toUpperCase(), body: ['POST', 'PUT', 'PATCH'].includes(method.toUpperCase()) ? '{}' : undefined,
-            headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-          });
+          const call = (key?: string) =>
+            fetch(`${app.url}${path.replace(/\{\w+\}/g, 'x')}`, {
+              method: method.toUpperCase(),
+              body: ['POST', 'PUT', 'PATCH'].includes(method.toUpperCase()) ? '{}' : undefined,
+              headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+            });
           const other = scope === 'admin' ? KEYS.profiles : KEYS.admin;
           const forbidden = await call(other);
           const ownScope = (await call(KEYS[scope as keyof typeof KEYS])).status;
           outcomes.push({
-            route, none: (await call()).status, unknown: (await call('not-a-configured-key-0123456789')).status, otherScope: forbidden.status, ownScope: ownScope >= 400 && ownScope !== 401 && ownScope !== 403 && ownScope < 500 ? 200 : ownScope,
+            route,
+            none: (await call()).status,
+            unknown: (await call('not-a-configured-key-0123456789')).status,
+            otherScope: forbidden.status,
+            ownScope: ownScope >= 400 && ownScope !== 401 && ownScope !== 403 && ownScope < 500 ? 200 : ownScope,
             forbiddenSays: ((await forbidden.json()) as { error: { message: string } }).error.message,
           });
         }
       }
     }
     expect(Object.fromEntries(Object.entries(table).filter(([, scope]) => scope !== 'none'))).toEqual(EXPECTED);
-    expect(outcomes.filter((o) => o.none !== 401 || o.unknown !== 401 || o.otherScope !== 403 || o.ownScope >= 300 || !o.forbiddenSays.includes(`"${EXPECTED[o.route]}"`))).toEqual([]);
+    expect(
+      outcomes.filter(
+        (o) => o.none !== 401 || o.unknown !== 401 || o.otherScope !== 403 || o.ownScope >= 300 || !o.forbiddenSays.includes(`"${EXPECTED[o.route]}"`),
+      ),
+    ).toEqual([]);
   });
 });

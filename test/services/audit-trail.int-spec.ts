@@ -34,8 +34,14 @@ describe('the audit trail', () => {
   beforeAll(async () => {
     database = await createOwnDatabase('audit');
     const env = {
-      API_KEYS, LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, REDIS_URL: testEnv.redisUrl, DATABASE_URL: database.url, BUS_TOPIC_PREFIX: prefix,
-      SCORING_STATE_PREFIX: uniqueName('audit'), WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+      API_KEYS,
+      LOG_LEVEL: 'silent',
+      BUS_URL: testEnv.redisUrl,
+      REDIS_URL: testEnv.redisUrl,
+      DATABASE_URL: database.url,
+      BUS_TOPIC_PREFIX: prefix,
+      SCORING_STATE_PREFIX: uniqueName('audit'),
+      WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
     };
     scoring = await untilReady(await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, env)), 'scoring'));
     alerts = await untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, env)), 'alerts'));
@@ -53,17 +59,24 @@ describe('the audit trail', () => {
   it('records each change once, with the key that made it and the target before and after, never a secret', async () => {
     const rule = { when: [{ feature: 'user.tx_count.10m', op: '>=', value: 8 }], action: 'alert', reasonCode: 'VELOCITY_10M' };
     expect((await call(scoring, '/v1/rules/velocity', KEYS.lead, 'PUT', rule)).status).toBe(201);
-    expect((await call(scoring, '/v1/rules/velocity', KEYS.analyst, 'PUT', { ...rule, when: [{ feature: 'user.tx_count.10m', op: '>=', value: 5 }] })).status).toBe(200);
+    expect(
+      (await call(scoring, '/v1/rules/velocity', KEYS.analyst, 'PUT', { ...rule, when: [{ feature: 'user.tx_count.10m', op: '>=', value: 5 }] })).status,
+    ).toBe(200);
     expect((await call(scoring, '/v1/rules/velocity', KEYS.reader, 'DELETE')).status).toBe(403);
     expect((await call(scoring, '/v1/rules/velocity', KEYS.lead, 'DELETE')).status).toBe(204);
     expect((await call(scoring, '/v1/rules/velocity', KEYS.lead, 'DELETE')).status).toBe(404);
     expect((await call(scoring, '/v1/models/shadow', KEYS.lead, 'PUT', { name: 'default' })).status).toBe(200);
     expect((await call(scoring, '/v1/models/shadow/promote', KEYS.lead, 'POST')).status).toBe(200);
     expect((await call(scoring, '/v1/models/active', KEYS.analyst, 'PUT', { name: 'default' })).status).toBe(200);
-    const created = (await (await call(alerts, '/v1/webhooks', KEYS.lead, 'POST', { url: 'http://127.0.0.1:9/hook' })).json()) as { id: string; secret: string };
+    const created = (await (await call(alerts, '/v1/webhooks', KEYS.lead, 'POST', { url: 'http://127.0.0.1:9/hook' })).json()) as {
+      id: string;
+      secret: string;
+    };
     expect((await call(alerts, `/v1/webhooks/${created.id}`, KEYS.analyst, 'PATCH', { enabled: false })).status).toBe(200);
     const rotated = (await (await call(alerts, `/v1/webhooks/${created.id}/rotate-secret`, KEYS.lead, 'POST', {})).json()) as { secret: string };
-    expect((await call(alerts, `/v1/webhooks/${created.id}/replay`, KEYS.lead, 'POST', { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' })).status).toBe(202);
+    expect(
+      (await call(alerts, `/v1/webhooks/${created.id}/replay`, KEYS.lead, 'POST', { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' })).status,
+    ).toBe(202);
     expect((await call(alerts, `/v1/webhooks/${created.id}`, KEYS.lead, 'DELETE')).status).toBe(204);
 
     const items = await untilTrailHolds(11);
@@ -108,7 +121,10 @@ describe('the audit trail', () => {
     const topics = topicNames(prefix);
     const again = all[0];
     const marker: AuditRecord = { ...again, id: '00000000-0000-4000-8000-000000000001', at: new Date().toISOString(), target: 'rule:marker' };
-    await bus.publish(topics.audit, [{ key: again.target, value: JSON.stringify(again) }, { key: marker.target, value: JSON.stringify(marker) }]);
+    await bus.publish(topics.audit, [
+      { key: again.target, value: JSON.stringify(again) },
+      { key: marker.target, value: JSON.stringify(marker) },
+    ]);
     const after = await untilTrailHolds(all.length + 1);
     expect(after.map((r) => r.id).sort()).toEqual([...all.map((r) => r.id), marker.id].sort());
   });

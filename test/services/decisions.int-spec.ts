@@ -27,8 +27,15 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
   const prefix = `${uniqueName(`decide-${engine}`)}.`;
   const topics = topicNames(prefix);
   const env = {
-    API_KEYS: `decide+ingest=${KEY}`, LOG_LEVEL: 'silent', BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', REDIS_URL: testEnv.redisUrl,
-    SCORING_STATE_PREFIX: uniqueName('decide-state'), INGEST_ROLES: 'http', DECISION_MAX_TIMEOUT_MS: '30000',
+    API_KEYS: `decide+ingest=${KEY}`,
+    LOG_LEVEL: 'silent',
+    BUS_URL: busUrl,
+    BUS_TOPIC_PREFIX: prefix,
+    BUS_PARTITIONS: '2',
+    REDIS_URL: testEnv.redisUrl,
+    SCORING_STATE_PREFIX: uniqueName('decide-state'),
+    INGEST_ROLES: 'http',
+    DECISION_MAX_TIMEOUT_MS: '30000',
   };
   let bus: MessageBus;
   let ingest: BootedApp;
@@ -38,7 +45,12 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
     await scoring?.close();
     scoring = null;
   };
-  const call = (path: string, body: unknown) => fetch(`${ingest.url}${path}`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const call = (path: string, body: unknown) =>
+    fetch(`${ingest.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
   const decide = async (event: unknown, timeoutMs?: number) => {
     const response = await call('/v1/decisions', { event, ...(timeoutMs ? { timeoutMs } : {}) });
     return { status: response.status, body: (await response.json()) as Decision & { error?: { code: string; details?: { reasons: string[] } } } };
@@ -67,10 +79,14 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
   it('answers with the score the stream gives the same event from the same state, also after the scoring instance changed', async () => {
     const run = uniqueName('d');
     const geo = await GeoLookup.open();
-    const events = [...simulate(simulationOptions({ seed: '11', customers: '150', terminals: '300', days: '9' }, geo))].map(({ event }) => withIdPrefix(event, `${run}-`) as Sent);
+    const events = [...simulate(simulationOptions({ seed: '11', customers: '150', terminals: '300', days: '9' }, geo))].map(
+      ({ event }) => withIdPrefix(event, `${run}-`) as Sent,
+    );
     const start = Date.parse(events[0].occurredAt);
     // The last four days' payments are decided (every second one); the rest is streamed in between.
-    const decided = new Set(events.filter((e, i) => e.type === 'transaction' && Date.parse(e.occurredAt) >= start + 5 * 86_400_000 && i % 2 === 0).map((e) => e.eventId));
+    const decided = new Set(
+      events.filter((e, i) => e.type === 'transaction' && Date.parse(e.occurredAt) >= start + 5 * 86_400_000 && i % 2 === 0).map((e) => e.eventId),
+    );
     const restartAt = events.findIndex((e) => Date.parse(e.occurredAt) >= start + 7 * 86_400_000);
     const enriched = await collectTopic(bus, topics.enriched, topics.invalid);
     const scores = await collectTopic(bus, topics.scores, topics.invalid);
@@ -131,13 +147,33 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
   }, 300_000);
 
   it('answers the fallback past the deadline, scores the event once all the same, and answers a second ask as the first', async () => {
-    const payment = { eventId: uniqueName('pay'), type: 'transaction' as const, userId: uniqueName('u'), occurredAt: new Date(Date.now() - 1_000).toISOString(), amount: 42, currency: 'EUR', merchantId: 'm-1' };
+    const payment = {
+      eventId: uniqueName('pay'),
+      type: 'transaction' as const,
+      userId: uniqueName('u'),
+      occurredAt: new Date(Date.now() - 1_000).toISOString(),
+      amount: 42,
+      currency: 'EUR',
+      merchantId: 'm-1',
+    };
     const scores = await collectTopic(bus, topics.scores, topics.invalid);
     await stopScoring();
     const asked = Date.now();
     const first = await decide(payment, 150);
     expect(Date.now() - asked).toBeLessThan(1_000);
-    expect(first).toEqual({ status: 200, body: { eventId: payment.eventId, decision: 'review', score: null, reasons: [{ code: 'DEGRADED_DEADLINE' }], model: null, decidedAt: expect.any(String), degraded: true, degradedReason: 'deadline' } });
+    expect(first).toEqual({
+      status: 200,
+      body: {
+        eventId: payment.eventId,
+        decision: 'review',
+        score: null,
+        reasons: [{ code: 'DEGRADED_DEADLINE' }],
+        model: null,
+        decidedAt: expect.any(String),
+        degraded: true,
+        degradedReason: 'deadline',
+      },
+    });
     expect(await decide(payment, 150)).toEqual(first);
 
     await startScoring();
@@ -158,7 +194,11 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
     const invalid = await decide({ type: 'transaction', userId: 'u-1', occurredAt: new Date().toISOString(), amount: -1, currency: 'EUR' });
     expect(invalid).toMatchObject({ status: 422, body: { error: { code: 'INVALID_EVENT', details: { reasons: ['amount: must not be negative'] } } } });
     const bodies: Array<[string, number, string]> = [
-      [JSON.stringify({ event: { type: 'chargeback', userId: 'u-1', occurredAt: new Date().toISOString(), properties: { originalEventId: 'pay-1' } } }), 422, 'NOT_DECIDED'],
+      [
+        JSON.stringify({ event: { type: 'chargeback', userId: 'u-1', occurredAt: new Date().toISOString(), properties: { originalEventId: 'pay-1' } } }),
+        422,
+        'NOT_DECIDED',
+      ],
       ['not json', 400, 'INVALID_JSON'],
       ['[]', 400, 'INVALID_REQUEST'],
       [JSON.stringify({ type: 'transaction' }), 400, 'INVALID_REQUEST'],

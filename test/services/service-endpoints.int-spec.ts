@@ -15,8 +15,13 @@ import { loadConfig, READINESS_CHECKS, type ReadinessCheck } from '@app/platform
 import { bootApp, freePort, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
 
 const env = {
-  API_KEYS: 'test-key-12345', LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, REDIS_URL: testEnv.redisUrl, DATABASE_URL: testEnv.postgresUrl,
-  BUS_TOPIC_PREFIX: `${uniqueName('boot')}.`, LAKE_DIR: join(tmpdir(), uniqueName('lake')),
+  API_KEYS: 'test-key-12345',
+  LOG_LEVEL: 'silent',
+  BUS_URL: testEnv.redisUrl,
+  REDIS_URL: testEnv.redisUrl,
+  DATABASE_URL: testEnv.postgresUrl,
+  BUS_TOPIC_PREFIX: `${uniqueName('boot')}.`,
+  LAKE_DIR: join(tmpdir(), uniqueName('lake')),
 };
 
 const services = [
@@ -78,7 +83,11 @@ describe.each(services)('%s service endpoints', (service, createModule, dependen
     ['10,000 nested objects, closed', '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000)],
     ['broken JSON', '{"name": '],
   ])('answers a JSON body it cannot read (%s) with a 4xx that says why, never a 500', async (_, body) => {
-    const res = await fetch(`${booted.url}/v1/anything`, { method: 'POST', headers: { authorization: 'Bearer test-key-12345', 'content-type': 'application/json' }, body });
+    const res = await fetch(`${booted.url}/v1/anything`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test-key-12345', 'content-type': 'application/json' },
+      body,
+    });
     const answer = (await res.json()) as { error: { code: string; message: string } };
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);

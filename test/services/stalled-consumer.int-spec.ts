@@ -22,9 +22,20 @@ describe('a consumer that stops advancing makes its service not ready, naming th
   beforeAll(async () => {
     postgres = await startOwnedPostgres();
     bus = createBus({ url: testEnv.redisUrl, clientId: 'stall-test', logger: silentBusLogger });
-    app = await bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, {
-      API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', DATABASE_URL: postgres.url, BUS_STALL_AFTER_S: '2',
-    })), 'profile-api');
+    app = await bootApp(
+      ProfileApiModule.forRoot(
+        loadConfig(profileApiEnv, {
+          API_KEYS: API_KEY,
+          LOG_LEVEL: 'silent',
+          BUS_URL: testEnv.redisUrl,
+          BUS_TOPIC_PREFIX: prefix,
+          BUS_PARTITIONS: '2',
+          DATABASE_URL: postgres.url,
+          BUS_STALL_AFTER_S: '2',
+        }),
+      ),
+      'profile-api',
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -36,7 +47,13 @@ describe('a consumer that stops advancing makes its service not ready, naming th
 
   const ready = async () => {
     const res = await fetch(`${app.url}/health/ready`);
-    return { status: res.status, body: (await res.json()) as { details?: Record<string, { status: string; message?: string }>; error?: { details?: { details?: Record<string, { status: string; message?: string }> } } } };
+    return {
+      status: res.status,
+      body: (await res.json()) as {
+        details?: Record<string, { status: string; message?: string }>;
+        error?: { details?: { details?: Record<string, { status: string; message?: string }> } };
+      },
+    };
   };
   const login = (userId: string, minute: number) => enrichedEvent({ userId, occurredAt: `2026-11-23T10:${String(minute).padStart(2, '0')}:00Z` });
   const profile = async (userId: string) => (await apiCall(app.url, API_KEY)('GET', `/v1/profiles/${userId}`)).json() as Promise<{ eventCount?: number }>;
@@ -50,15 +67,23 @@ describe('a consumer that stops advancing makes its service not ready, naming th
     await postgres.kill();
     await bus.publish(topics.enriched, [{ key: user, value: JSON.stringify(login(user, 1)) }]);
     const partition = partitionForKey(user, 2);
-    await eventually(async () => {
-      const { status, body } = await ready();
-      expect(status).toBe(503);
-      const consumers = (body.details ?? body.error?.details?.details)?.consumers;
-      expect(consumers).toEqual({ status: 'down', message: expect.stringContaining(`group ${consumerGroup(prefix, ConsumerGroups.profiles)}, ${topics.enriched} partition ${partition}: has not advanced for`) });
-      // A driver's error (its host and port) stays in the log: the answer names the dependency only.
-      expect((body.details ?? body.error?.details?.details)?.postgres).toEqual({ status: 'down' });
-      expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
-    }, { timeoutMs: 30_000 });
+    await eventually(
+      async () => {
+        const { status, body } = await ready();
+        expect(status).toBe(503);
+        const consumers = (body.details ?? body.error?.details?.details)?.consumers;
+        expect(consumers).toEqual({
+          status: 'down',
+          message: expect.stringContaining(
+            `group ${consumerGroup(prefix, ConsumerGroups.profiles)}, ${topics.enriched} partition ${partition}: has not advanced for`,
+          ),
+        });
+        // A driver's error (its host and port) stays in the log: the answer names the dependency only.
+        expect((body.details ?? body.error?.details?.details)?.postgres).toEqual({ status: 'down' });
+        expect(JSON.stringify(body)).not.toMatch(/ECONNREFUSED|127\.0\.0\.1/);
+      },
+      { timeoutMs: 30_000 },
+    );
 
     await postgres.start();
     await eventually(async () => expect((await profile(user)).eventCount).toBe(2), { timeoutMs: 60_000 });

@@ -38,8 +38,13 @@ interface ModelFigures {
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      ...HISTORY_ARGS, candidate: { type: 'string' }, live: { type: 'string', default: 'models/default' }, out: { type: 'string' },
-      'test-from': PROTOCOL_ARGS['test-from'], 'test-days': PROTOCOL_ARGS['test-days'], 'label-days': PROTOCOL_ARGS['label-days'],
+      ...HISTORY_ARGS,
+      candidate: { type: 'string' },
+      live: { type: 'string', default: 'models/default' },
+      out: { type: 'string' },
+      'test-from': PROTOCOL_ARGS['test-from'],
+      'test-days': PROTOCOL_ARGS['test-days'],
+      'label-days': PROTOCOL_ARGS['label-days'],
     },
   });
   if (!values.candidate) throw new Error('name the model to try: --candidate models/NAME (a folder with manifest.json)');
@@ -50,7 +55,9 @@ async function main(): Promise<void> {
     const geo = await GeoLookup.open();
     const { events, source } = historyFrom(values, geo);
     process.stderr.write(`[backtest] reading ${source}\n`);
-    const data = await labelledTransactions(events, features, DEFAULT_FEATURE_CONFIG, (n) => process.stderr.write(`\r[backtest] ${n.toLocaleString('en')} events through the feature engine`));
+    const data = await labelledTransactions(events, features, DEFAULT_FEATURE_CONFIG, (n) =>
+      process.stderr.write(`\r[backtest] ${n.toLocaleString('en')} events through the feature engine`),
+    );
     process.stderr.write('\n');
     const window = testWindowFor(data.lastDay, {
       testFrom: dayOption(values['test-from'], data.firstDayMs, 'test-from'),
@@ -61,7 +68,12 @@ async function main(): Promise<void> {
     const curves: Array<{ scores: Float32Array; labels: Float32Array }> = [];
     for (const role of ['live', 'candidate'] as const) {
       const model = models[role];
-      const test = split(data, window.testFrom, window.testDays, model.manifest.features.map((f) => features.indexOf(f)));
+      const test = split(
+        data,
+        window.testFrom,
+        window.testDays,
+        model.manifest.features.map((f) => features.indexOf(f)),
+      );
       if (test.labels.length === 0) throw new Error(`no transaction on the test days ${describeDays(data, window.testFrom, window.testDays)}`);
       const scores = await model.score(test.rows, test.labels.length);
       curves.push({ scores, labels: test.labels });
@@ -84,8 +96,20 @@ async function main(): Promise<void> {
       await mkdir(out, { recursive: true });
       await writeFile(join(out, 'backtest.md'), markdown);
       await writeFile(join(out, 'backtest.json'), `${JSON.stringify(report, null, 2)}\n`);
-      await writeFile(join(out, 'roc.png'), plotCurves(curves.map((c, i) => ({ points: rocPoints(c.scores, c.labels), colour: CURVE_COLOURS[i] })), true));
-      await writeFile(join(out, 'precision-recall.png'), plotCurves(curves.map((c, i) => ({ points: precisionRecallPoints(c.scores, c.labels), colour: CURVE_COLOURS[i] })), false));
+      await writeFile(
+        join(out, 'roc.png'),
+        plotCurves(
+          curves.map((c, i) => ({ points: rocPoints(c.scores, c.labels), colour: CURVE_COLOURS[i] })),
+          true,
+        ),
+      );
+      await writeFile(
+        join(out, 'precision-recall.png'),
+        plotCurves(
+          curves.map((c, i) => ({ points: precisionRecallPoints(c.scores, c.labels), colour: CURVE_COLOURS[i] })),
+          false,
+        ),
+      );
       process.stderr.write(`[backtest] wrote ${out}\n`);
     }
   } finally {
@@ -105,7 +129,10 @@ function measure(role: ModelFigures['role'], folder: string, model: OnnxModel, s
     caught += test.labels[i];
   });
   return {
-    role, folder, id: model.id, version: model.version,
+    role,
+    folder,
+    id: model.id,
+    version: model.version,
     ...detectionQuality(scores, test.labels, test.transactions),
     alertThreshold: threshold,
     alerts,
@@ -114,7 +141,18 @@ function measure(role: ModelFigures['role'], folder: string, model: OnnxModel, s
   };
 }
 
-function render(report: { command: string; source: string; testDays: string; transactions: number; frauds: number; chargebacks: LabelledTransactions['chargebacks']; models: ModelFigures[] }, data: LabelledTransactions): string {
+function render(
+  report: {
+    command: string;
+    source: string;
+    testDays: string;
+    transactions: number;
+    frauds: number;
+    chargebacks: LabelledTransactions['chargebacks'];
+    models: ModelFigures[];
+  },
+  data: LabelledTransactions,
+): string {
   const [live, candidate] = report.models;
   const row = (name: string, pick: (m: ModelFigures) => number | string) => `| ${name} | ${pick(live)} | ${pick(candidate)} |`;
   return [

@@ -20,7 +20,10 @@ const PUBLISH_CALL = 500; // records per publish() call, like an ingest request 
 const PUBLISH_CONCURRENCY = 16; // calls in flight, like concurrent HTTP requests
 const engines: Record<string, { url: string; kafka?: KafkaSettings }> = {
   kafka: { url: `kafka://${process.env.TEST_KAFKA_BROKERS ?? '127.0.0.1:9092'}`, kafka: {} },
-  'kafka-sasl-ssl': { url: process.env.TEST_KAFKA_SASL_SSL_URL ?? 'kafka+ssl://127.0.0.1:9094', kafka: securedKafkaSettings(process.env.TEST_KAFKA_SSL_CA_FILE ?? '.cache/kafka/node-9092/tls/ca.crt') },
+  'kafka-sasl-ssl': {
+    url: process.env.TEST_KAFKA_SASL_SSL_URL ?? 'kafka+ssl://127.0.0.1:9094',
+    kafka: securedKafkaSettings(process.env.TEST_KAFKA_SSL_CA_FILE ?? '.cache/kafka/node-9092/tls/ca.crt'),
+  },
   redis: { url: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14' },
 };
 const selected = arg('engines', 'kafka,kafka-sasl-ssl,redis').split(',');
@@ -31,8 +34,14 @@ function makeRecords(count: number): OutgoingRecord[] {
   for (let i = 0; i < count; i++) {
     const userId = `user-${(i * 7919) % 20000}`;
     const value = JSON.stringify({
-      eventId: `evt-${i.toString().padStart(10, '0')}`, type: 'transaction', userId, occurredAt: new Date(1_763_900_000_000 + i).toISOString(),
-      amount: ((i * 37) % 50000) / 100, currency: 'EUR', merchantId: `m-${i % 500}`, ip: `81.2.${i % 250}.${(i * 3) % 250}`,
+      eventId: `evt-${i.toString().padStart(10, '0')}`,
+      type: 'transaction',
+      userId,
+      occurredAt: new Date(1_763_900_000_000 + i).toISOString(),
+      amount: ((i * 37) % 50000) / 100,
+      currency: 'EUR',
+      merchantId: `m-${i % 500}`,
+      ip: `81.2.${i % 250}.${(i * 3) % 250}`,
       userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36',
     });
     records.push({ key: userId, value });
@@ -65,7 +74,10 @@ async function consumeAll(bus: MessageBus, topic: string, expected: number, grou
   const finished = new Promise<void>((r) => (done = r));
   const started = performance.now();
   const consumer = await bus.consume({
-    group, topics: [topic], deadLetterTopic: `${topic}.dlq`, maxBatchSize: 1000,
+    group,
+    topics: [topic],
+    deadLetterTopic: `${topic}.dlq`,
+    maxBatchSize: 1000,
     handler: async (batch) => {
       count += batch.records.length;
       if (count >= expected) done();
@@ -82,7 +94,10 @@ async function consumeAll(bus: MessageBus, topic: string, expected: number, grou
 async function latency(bus: MessageBus, topic: string): Promise<Record<string, number>> {
   const samples: number[] = [];
   const consumer = await bus.consume({
-    group: `${topic}-latency`, topics: [topic], deadLetterTopic: `${topic}.dlq`, fromBeginning: false,
+    group: `${topic}-latency`,
+    topics: [topic],
+    deadLetterTopic: `${topic}.dlq`,
+    fromBeginning: false,
     handler: async (batch) => {
       const now = performance.now();
       for (const r of batch.records) samples.push(now - JSON.parse(r.value.toString()).sentAt);
@@ -99,7 +114,8 @@ async function latency(bus: MessageBus, topic: string): Promise<Record<string, n
     const due = Math.min(total, Math.floor(((performance.now() - started) / 1000) * LATENCY_RATE));
     if (due > sent) {
       const batch: OutgoingRecord[] = [];
-      for (; sent < due; sent++) batch.push({ key: `user-${sent % 20000}`, value: JSON.stringify({ seq: sent, sentAt: performance.now(), pad: 'x'.repeat(220) }) });
+      for (; sent < due; sent++)
+        batch.push({ key: `user-${sent % 20000}`, value: JSON.stringify({ seq: sent, sentAt: performance.now(), pad: 'x'.repeat(220) }) });
       pending.push(bus.publish(topic, batch));
     }
     await new Promise((r) => setTimeout(r, 1));
@@ -123,7 +139,10 @@ interface EngineRuns {
 
 async function throughputRun(e: EngineRuns, pool: OutgoingRecord[], run: number): Promise<void> {
   const topic = `bench-${e.engine}-${Date.now().toString(36)}`;
-  await e.bus.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: `${topic}.dlq`, partitions: 1 }]);
+  await e.bus.ensureTopics([
+    { topic, partitions: PARTITIONS },
+    { topic: `${topic}.dlq`, partitions: 1 },
+  ]);
   await e.bus.publish(topic, pool.slice(0, 1000)); // warm-up: connections and threads ready before the clock
   progress(`${e.engine} run ${run}/${RUNS}: producing ${RECORDS}`);
   e.produceRates.push(await produce(e.bus, topic, pool, RECORDS));
@@ -135,7 +154,10 @@ async function throughputRun(e: EngineRuns, pool: OutgoingRecord[], run: number)
 
 async function latencyRun(e: EngineRuns, run: number): Promise<void> {
   const topic = `bench-${e.engine}-latency-${Date.now().toString(36)}`;
-  await e.bus.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: `${topic}.dlq`, partitions: 1 }]);
+  await e.bus.ensureTopics([
+    { topic, partitions: PARTITIONS },
+    { topic: `${topic}.dlq`, partitions: 1 },
+  ]);
   progress(`${e.engine} latency run ${run}/${RUNS}: ${LATENCY_RATE}/s for ${LATENCY_SECONDS}s`);
   e.latencyRuns.push(await latency(e.bus, topic));
   await e.bus.deleteTopics([topic, `${topic}.dlq`]);
@@ -147,7 +169,11 @@ function summary(e: EngineRuns, bytes: number) {
   const latencyMs: Record<string, number> = {};
   for (const key of Object.keys(e.latencyRuns[0])) latencyMs[key] = median(e.latencyRuns.map((r) => r[key]));
   return {
-    engine: e.engine, recordBytes: Math.round(bytes), records: RECORDS, runs: RUNS, partitions: PARTITIONS,
+    engine: e.engine,
+    recordBytes: Math.round(bytes),
+    records: RECORDS,
+    runs: RUNS,
+    partitions: PARTITIONS,
     produce: { medianPerSecond: Math.round(median(e.produceRates)), runs: e.produceRates.map(Math.round) },
     consumeAndCommit: { medianPerSecond: Math.round(median(e.consumeRates)), runs: e.consumeRates.map(Math.round) },
     latencyMs,
@@ -163,8 +189,17 @@ async function benchEngines(names: string[]) {
   const pool = makeRecords(20_000);
   const bytes = pool.reduce((sum, r) => sum + Buffer.byteLength(r.value as string), 0) / pool.length;
   const runs: EngineRuns[] = names.map((engine) => ({
-    engine, bus: createBus({ url: engines[engine].url, clientId: `bench-${engine}`, logger: silentBusLogger, producerThreads: PRODUCER_THREADS, kafka: engines[engine].kafka }),
-    produceRates: [], consumeRates: [], latencyRuns: [],
+    engine,
+    bus: createBus({
+      url: engines[engine].url,
+      clientId: `bench-${engine}`,
+      logger: silentBusLogger,
+      producerThreads: PRODUCER_THREADS,
+      kafka: engines[engine].kafka,
+    }),
+    produceRates: [],
+    consumeRates: [],
+    latencyRuns: [],
   }));
   try {
     for (let run = 1; run <= RUNS; run++) for (const e of runs) await throughputRun(e, pool, run);
@@ -176,7 +211,9 @@ async function benchEngines(names: string[]) {
 }
 
 /** SASL_SSL over plaintext, measured in the same run: what securing the connection costs. */
-function securedAgainstPlain(results: Array<{ engine: string; produce: { medianPerSecond: number }; consumeAndCommit: { medianPerSecond: number }; latencyMs: Record<string, number> }>): string[] {
+function securedAgainstPlain(
+  results: Array<{ engine: string; produce: { medianPerSecond: number }; consumeAndCommit: { medianPerSecond: number }; latencyMs: Record<string, number> }>,
+): string[] {
   const plain = results.find((r) => r.engine === 'kafka');
   const secured = results.find((r) => r.engine === 'kafka-sasl-ssl');
   if (!plain || !secured) return [];
@@ -190,20 +227,33 @@ function securedAgainstPlain(results: Array<{ engine: string; produce: { medianP
 async function main() {
   const results = await benchEngines(selected);
   const report = {
-    benchmark: 'bus', at: new Date().toISOString(), command: benchCommand('bench:bus'),
+    benchmark: 'bus',
+    at: new Date().toISOString(),
+    command: benchCommand('bench:bus'),
     machine: { ...benchMachine(), memoryGiB: Math.round(totalmem() / 2 ** 30) },
-    settings: { kafkaProducerThreads: PRODUCER_THREADS, publishCall: PUBLISH_CALL, publishConcurrency: PUBLISH_CONCURRENCY, latencyRate: LATENCY_RATE, latencySeconds: LATENCY_SECONDS },
+    settings: {
+      kafkaProducerThreads: PRODUCER_THREADS,
+      publishCall: PUBLISH_CALL,
+      publishConcurrency: PUBLISH_CONCURRENCY,
+      latencyRate: LATENCY_RATE,
+      latencySeconds: LATENCY_SECONDS,
+    },
     results,
   };
   const f = (n: number) => n.toFixed(2);
   const md = [
-    `# Bus benchmark (${report.at})`, '',
+    `# Bus benchmark (${report.at})`,
+    '',
     `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${report.machine.node}; broker on the same machine.`,
     `~${results[0]?.recordBytes}-byte JSON records keyed by user, ${PARTITIONS} partitions, ${RECORDS} records per run, median of ${RUNS} runs;`,
-    `Engines take turns run by run. Kafka producer threads: ${PRODUCER_THREADS}. Latency: produce-to-handler at ${LATENCY_RATE} records/s for ${LATENCY_SECONDS} s per run, each percentile the median over the runs.`, '',
+    `Engines take turns run by run. Kafka producer threads: ${PRODUCER_THREADS}. Latency: produce-to-handler at ${LATENCY_RATE} records/s for ${LATENCY_SECONDS} s per run, each percentile the median over the runs.`,
+    '',
     '| engine | produce rec/s | consume+commit rec/s | p50 ms | p90 ms | p99 ms | p99.9 ms | max ms | p99 per run |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---|',
-    ...results.map((r) => `| ${r.engine} | ${r.produce.medianPerSecond} | ${r.consumeAndCommit.medianPerSecond} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p90)} | ${f(r.latencyMs.p99)} | ${f(r.latencyMs['p99.9'])} | ${f(r.latencyMs.p100)} | ${r.latencyP99ByRun.join(', ')} |`),
+    ...results.map(
+      (r) =>
+        `| ${r.engine} | ${r.produce.medianPerSecond} | ${r.consumeAndCommit.medianPerSecond} | ${f(r.latencyMs.p50)} | ${f(r.latencyMs.p90)} | ${f(r.latencyMs.p99)} | ${f(r.latencyMs['p99.9'])} | ${f(r.latencyMs.p100)} | ${r.latencyP99ByRun.join(', ')} |`,
+    ),
     '',
     ...securedAgainstPlain(results),
   ].join('\n');

@@ -23,7 +23,16 @@ import Redis from 'ioredis';
 import { createBus, silentBusLogger } from '@app/bus';
 import { topicNames, type Decision, type EventIn, type Score } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
-import { collectTopic, createOwnDatabase, startOwnedRedis, startSuiteProcess, stopServiceProcess, SUITE_PROCESSES, type OwnedServer, type SuiteProcessName } from '@app/testing';
+import {
+  collectTopic,
+  createOwnDatabase,
+  startOwnedRedis,
+  startSuiteProcess,
+  stopServiceProcess,
+  SUITE_PROCESSES,
+  type OwnedServer,
+  type SuiteProcessName,
+} from '@app/testing';
 import { simulationOptions } from '../simulate/simulate';
 import { simulate, withIdPrefix } from '../simulate/simulation';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
@@ -59,12 +68,26 @@ interface Answer {
 /** One POST on a kept-alive connection (the load generator's own cost matters on two cores: no fetch). */
 function post(path: string, body: string): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: SERVICES.ingest, path, method: 'POST', agent, headers: { authorization: `Bearer ${API_KEY}`, 'content-type': path === '/v1/events' ? 'application/x-ndjson' : 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
-      res.on('error', reject);
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: SERVICES.ingest,
+        path,
+        method: 'POST',
+        agent,
+        headers: {
+          authorization: `Bearer ${API_KEY}`,
+          'content-type': path === '/v1/events' ? 'application/x-ndjson' : 'application/json',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -104,8 +127,14 @@ async function runEngine(engine: string, geo: GeoLookup) {
   const database = await createOwnDatabase('bench_decide');
   const lakeDir = await mkdtemp(join(tmpdir(), 'bench-lake-'));
   const env = {
-    API_KEYS: `ingest+decide=${API_KEY}`, BUS_URL: busUrl, BUS_TOPIC_PREFIX: `${run}.`, REDIS_URL: redisUrl, DATABASE_URL: database.url, LAKE_DIR: lakeDir,
-    SCORING_STATE_PREFIX: run, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+    API_KEYS: `ingest+decide=${API_KEY}`,
+    BUS_URL: busUrl,
+    BUS_TOPIC_PREFIX: `${run}.`,
+    REDIS_URL: redisUrl,
+    DATABASE_URL: database.url,
+    LAKE_DIR: lakeDir,
+    SCORING_STATE_PREFIX: run,
+    WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
   };
   const processes = new Map<SuiteProcessName, ChildProcess>();
   const bus = createBus({ url: busUrl, clientId: 'bench-decisions', logger: silentBusLogger });
@@ -122,15 +151,17 @@ async function runEngine(engine: string, geo: GeoLookup) {
       const at = performance.now();
       const wall = Date.now();
       outstanding++;
-      void post('/v1/decisions', `{"event":${event.json},"timeoutMs":${TIMEOUT_MS}}`).finally(() => outstanding--).then(
-        ({ status, text }) => {
-          const decision = status === 200 ? (JSON.parse(text) as Decision) : undefined;
-          const toScoredMs = decision && !decision.degraded ? Date.parse(decision.decidedAt) - wall : undefined;
-          record?.push({ eventId: event.eventId, at, ms: performance.now() - at, toScoredMs, status, decision });
-        },
-        // An overloaded ingest may drop connections: refused, as a 503 is.
-        () => record?.push({ eventId: event.eventId, at, ms: performance.now() - at, status: 0 }),
-      );
+      void post('/v1/decisions', `{"event":${event.json},"timeoutMs":${TIMEOUT_MS}}`)
+        .finally(() => outstanding--)
+        .then(
+          ({ status, text }) => {
+            const decision = status === 200 ? (JSON.parse(text) as Decision) : undefined;
+            const toScoredMs = decision && !decision.degraded ? Date.parse(decision.decidedAt) - wall : undefined;
+            record?.push({ eventId: event.eventId, at, ms: performance.now() - at, toScoredMs, status, decision });
+          },
+          // An overloaded ingest may drop connections: refused, as a 503 is.
+          () => record?.push({ eventId: event.eventId, at, ms: performance.now() - at, status: 0 }),
+        );
     };
     /** Both loads for `seconds`: the stream every 50 ms, decisions every 10 ms (open loop: nothing waits for answers). */
     const phase = async (rate: number, seconds: number, record: Answer[] | null, during?: (elapsed: number) => void) => {
@@ -142,9 +173,18 @@ async function runEngine(engine: string, geo: GeoLookup) {
         if (due > performance.now()) await sleep(due - performance.now());
         if (tick % 5 === 0 && STREAM_RATE > 0) {
           outstanding++;
-          void post('/v1/events', streamEvents.take(STREAM_RATE / 20).map((e) => e.json).join('\n'))
+          void post(
+            '/v1/events',
+            streamEvents
+              .take(STREAM_RATE / 20)
+              .map((e) => e.json)
+              .join('\n'),
+          )
             .finally(() => outstanding--)
-            .then(({ status }) => status !== 202 && streamRefused.push(`${status}`), (error: Error) => streamRefused.push(error.message));
+            .then(
+              ({ status }) => status !== 202 && streamRefused.push(`${status}`),
+              (error: Error) => streamRefused.push(error.message),
+            );
         }
         const due10ms = Math.floor(((tick + 1) * rate) / 100) - Math.floor((tick * rate) / 100);
         for (const event of payments.take(due10ms)) ask(event, record);
@@ -152,10 +192,13 @@ async function runEngine(engine: string, geo: GeoLookup) {
       }
       await sleep(2 * TIMEOUT_MS + 500); // the last answers
       // An overloaded phase leaves requests queued at ingest: the next one starts once they are answered.
-      for (const until = Date.now() + 180_000; outstanding > 0 && Date.now() < until; ) await sleep(200);
+      for (const until = Date.now() + 180_000; outstanding > 0 && Date.now() < until;) await sleep(200);
     };
 
-    /** A phase at OUTAGE_RATE with Redis killed a third of the way in and started again OUTAGE_MS later (before the highest rate, which may leave the suite overloaded). */
+    /**
+     * A phase at OUTAGE_RATE with Redis killed a third of the way in and started again OUTAGE_MS later (before
+     * the highest rate, which may leave the suite overloaded).
+     */
     const redisRestart = async () => {
       if (!owned) return null;
       const measured: Answer[] = [];
@@ -165,7 +208,10 @@ async function runEngine(engine: string, geo: GeoLookup) {
       await phase(OUTAGE_RATE, SECONDS, measured, (elapsed) => {
         if (killedAt < 0 && elapsed >= (SECONDS * 1000) / 3) {
           killedAt = performance.now();
-          restarting = owned.kill().then(() => sleep(OUTAGE_MS)).then(() => owned.start());
+          restarting = owned
+            .kill()
+            .then(() => sleep(OUTAGE_MS))
+            .then(() => owned.start());
         }
       });
       await restarting;
@@ -193,7 +239,8 @@ async function runEngine(engine: string, geo: GeoLookup) {
     }
 
     cpuRedis.disconnect();
-    if (streamRefused.length > 0) console.error(`[bench:decisions] ${engine}: ${streamRefused.length} stream requests not taken, the first: ${streamRefused[0]}`);
+    if (streamRefused.length > 0)
+      console.error(`[bench:decisions] ${engine}: ${streamRefused.length} stream requests not taken, the first: ${streamRefused[0]}`);
 
     // Agreement, and nothing lost: every decided payment has exactly one Score on `scores`.
     const decided = answers.filter((a) => a.status === 200);
@@ -216,7 +263,13 @@ async function runEngine(engine: string, geo: GeoLookup) {
       const [score] = found.get(a.eventId) ?? [];
       return score !== undefined && score.score === a.decision?.score && score.decision === a.decision?.decision;
     });
-    const agreement = { compared: byModel.length, agreeing: agreeing.length, decidedScoredOnce: [...found.values()].filter((s) => s.length === 1).length, decided: decided.length, scoredTwice: [...found.values()].filter((s) => s.length > 1).length };
+    const agreement = {
+      compared: byModel.length,
+      agreeing: agreeing.length,
+      decidedScoredOnce: [...found.values()].filter((s) => s.length === 1).length,
+      decided: decided.length,
+      scoredTwice: [...found.values()].filter((s) => s.length > 1).length,
+    };
     console.error(`[bench:decisions] ${engine}, agreement: ${JSON.stringify(agreement)}`);
     return { byRate, outage, agreement, streamRequestsRefused: streamRefused.length };
   } finally {
@@ -254,11 +307,26 @@ function coresUsed(from: Record<string, number>, to: Record<string, number>, sec
 function summarise(answers: Answer[], asked: number) {
   const ok = answers.filter((a) => a.status === 200);
   const degraded = ok.filter((a) => a.decision?.degraded);
-  const ms = percentiles(answers.map((a) => a.ms), [50, 99]);
-  const toScored = percentiles(answers.flatMap((a) => (a.toScoredMs === undefined ? [] : [a.toScoredMs])), [50, 99]);
+  const ms = percentiles(
+    answers.map((a) => a.ms),
+    [50, 99],
+  );
+  const toScored = percentiles(
+    answers.flatMap((a) => (a.toScoredMs === undefined ? [] : [a.toScoredMs])),
+    [50, 99],
+  );
   return {
-    asked, answered: answers.length, ok: ok.length, degraded: degraded.length, degradedShare: ok.length > 0 ? degraded.length / ok.length : 0, refused: answers.length - ok.length,
-    p50Ms: round(ms.p50), p99Ms: round(ms.p99), maxMs: round(Math.max(...answers.map((a) => a.ms))), toScoredP50Ms: round(toScored.p50), toScoredP99Ms: round(toScored.p99),
+    asked,
+    answered: answers.length,
+    ok: ok.length,
+    degraded: degraded.length,
+    degradedShare: ok.length > 0 ? degraded.length / ok.length : 0,
+    refused: answers.length - ok.length,
+    p50Ms: round(ms.p50),
+    p99Ms: round(ms.p99),
+    maxMs: round(Math.max(...answers.map((a) => a.ms))),
+    toScoredP50Ms: round(toScored.p50),
+    toScoredP99Ms: round(toScored.p99),
   };
 }
 
@@ -271,7 +339,15 @@ function outageSummary(answers: Answer[], killedAt: number, asked: number) {
   }
   return {
     ...summarise(answers, asked),
-    bySecond: [...seconds].sort(([a], [b]) => a - b).map(([second, list]) => ({ second, answered: list.length, degraded: list.filter((a) => a.decision?.degraded).length, refused: list.filter((a) => a.status !== 200).length, maxMs: round(Math.max(...list.map((a) => a.ms))) })),
+    bySecond: [...seconds]
+      .sort(([a], [b]) => a - b)
+      .map(([second, list]) => ({
+        second,
+        answered: list.length,
+        degraded: list.filter((a) => a.decision?.degraded).length,
+        refused: list.filter((a) => a.status !== 200).length,
+        maxMs: round(Math.max(...list.map((a) => a.ms))),
+      })),
   };
 }
 
@@ -281,40 +357,77 @@ async function main(): Promise<void> {
   const geo = await GeoLookup.open();
   const results: Record<string, Awaited<ReturnType<typeof runEngine>>> = {};
   for (const engine of ENGINES) results[engine] = await runEngine(engine, geo);
-  const report = { command: benchCommand('bench:decisions'), machine: benchMachine(), at: new Date().toISOString(), streamRate: STREAM_RATE, timeoutMs: TIMEOUT_MS, seconds: SECONDS, outageMs: OUTAGE_MS, engines: results };
+  const report = {
+    command: benchCommand('bench:decisions'),
+    machine: benchMachine(),
+    at: new Date().toISOString(),
+    streamRate: STREAM_RATE,
+    timeoutMs: TIMEOUT_MS,
+    seconds: SECONDS,
+    outageMs: OUTAGE_MS,
+    engines: results,
+  };
   const engineName = (engine: string) => (engine === 'kafka' ? 'Kafka' : 'Redis Streams');
-  writeBenchReport('decisions', report, [
-    '# Decisions benchmark',
-    '',
-    `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.at}. The whole suite as processes (compiled), the stream at ${STREAM_RATE.toLocaleString('en')} events/s to POST /v1/events all along, and single-payment decisions (\`timeoutMs\` ${TIMEOUT_MS}) from another simulated population, open loop, for ${SECONDS} s per rate; load generator on the same machine.`,
-    '',
-    '| bus | decisions/s | answered | p50 ms | p99 ms | max ms | of which to scored, p50 / p99 ms | degraded | refused (429/503, connection dropped) | CPU, cores of 2 |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...Object.entries(results).flatMap(([engine, r]) => Object.entries(r.byRate).map(([rate, s]) => `| ${engineName(engine)} | ${rate} | ${s.answered.toLocaleString('en')} | ${s.p50Ms} | ${s.p99Ms} | ${s.maxMs} | ${s.toScoredP50Ms} / ${s.toScoredP99Ms} | ${s.degraded} (${(s.degradedShare * 100).toFixed(2)}%) | ${s.refused} | ${s.cores.total} |`)),
-    '',
-    '"To scored": from asking to the Score\'s `scoredAt`, for the answers the model gave (ingest, the bus and scoring\'s wait and work; the rest is the reply\'s way back).',
-    '',
-    '',
-    'CPU by process, cores (the stream and the decisions together; Postgres: every backend; on Kafka the broker is not counted):',
-    '',
-    ...Object.entries(results).flatMap(([engine, r]) => Object.entries(r.byRate).map(([rate, s]) => `- ${engineName(engine)} at ${rate}/s: ${Object.entries(s.cores).filter(([name]) => name !== 'total').map(([name, c]) => `${name} ${c}`).join(', ')}`)),
-    '',
-    ...Object.entries(results).flatMap(([engine, r]) => (r.outage ? [
-      `Redis killed (\`kill -9\`) ${(SECONDS / 3).toFixed(0)} s into a phase at ${OUTAGE_RATE}/s on ${engineName(engine)}, started again ${OUTAGE_MS / 1000} s later: ${r.outage.answered.toLocaleString('en')} answered of ${r.outage.asked.toLocaleString('en')} asked, ${r.outage.degraded} degraded, ${r.outage.refused} refused, slowest ${r.outage.maxMs} ms. By second from the kill:`,
+  writeBenchReport(
+    'decisions',
+    report,
+    [
+      '# Decisions benchmark',
       '',
-      '| second | answered | degraded | refused | slowest ms |',
-      '|---:|---:|---:|---:|---:|',
-      ...r.outage.bySecond.map((s) => `| ${s.second} | ${s.answered} | ${s.degraded} | ${s.refused} | ${s.maxMs} |`),
+      `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.at}. The whole suite as processes (compiled), the stream at ${STREAM_RATE.toLocaleString('en')} events/s to POST /v1/events all along, and single-payment decisions (\`timeoutMs\` ${TIMEOUT_MS}) from another simulated population, open loop, for ${SECONDS} s per rate; load generator on the same machine.`,
       '',
-    ] : [])),
-    ...Object.entries(results).flatMap(([engine, r]) => (r.streamRequestsRefused > 0 ? [`On ${engineName(engine)}, ${r.streamRequestsRefused} of the stream's requests (100 events each) were not taken by the overloaded ingest.`, ''] : [])),
-    'Agreement: each decision the model made, against the Score the stream published on `scores` for the same event; and how many Scores each decided payment has there (two: a batch done again after Redis failed between publishing and storing, the same Score again, which consumers recognise by its id; none would be a lost event).',
-    '',
-    '| bus | decisions compared | equal score and verdict | decided | with one Score | with two |',
-    '|---|---:|---:|---:|---:|---:|',
-    ...Object.entries(results).map(([engine, r]) => `| ${engineName(engine)} | ${r.agreement.compared.toLocaleString('en')} | ${r.agreement.agreeing.toLocaleString('en')} | ${r.agreement.decided.toLocaleString('en')} | ${r.agreement.decidedScoredOnce.toLocaleString('en')} | ${r.agreement.scoredTwice} |`),
-    '',
-  ].join('\n'));
+      '| bus | decisions/s | answered | p50 ms | p99 ms | max ms | of which to scored, p50 / p99 ms | degraded | refused (429/503, connection dropped) | CPU, cores of 2 |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...Object.entries(results).flatMap(([engine, r]) =>
+        Object.entries(r.byRate).map(
+          ([rate, s]) =>
+            `| ${engineName(engine)} | ${rate} | ${s.answered.toLocaleString('en')} | ${s.p50Ms} | ${s.p99Ms} | ${s.maxMs} | ${s.toScoredP50Ms} / ${s.toScoredP99Ms} | ${s.degraded} (${(s.degradedShare * 100).toFixed(2)}%) | ${s.refused} | ${s.cores.total} |`,
+        ),
+      ),
+      '',
+      "\"To scored\": from asking to the Score's `scoredAt`, for the answers the model gave (ingest, the bus and scoring's wait and work; the rest is the reply's way back).",
+      '',
+      '',
+      'CPU by process, cores (the stream and the decisions together; Postgres: every backend; on Kafka the broker is not counted):',
+      '',
+      ...Object.entries(results).flatMap(([engine, r]) =>
+        Object.entries(r.byRate).map(
+          ([rate, s]) =>
+            `- ${engineName(engine)} at ${rate}/s: ${Object.entries(s.cores)
+              .filter(([name]) => name !== 'total')
+              .map(([name, c]) => `${name} ${c}`)
+              .join(', ')}`,
+        ),
+      ),
+      '',
+      ...Object.entries(results).flatMap(([engine, r]) =>
+        r.outage
+          ? [
+              `Redis killed (\`kill -9\`) ${(SECONDS / 3).toFixed(0)} s into a phase at ${OUTAGE_RATE}/s on ${engineName(engine)}, started again ${OUTAGE_MS / 1000} s later: ${r.outage.answered.toLocaleString('en')} answered of ${r.outage.asked.toLocaleString('en')} asked, ${r.outage.degraded} degraded, ${r.outage.refused} refused, slowest ${r.outage.maxMs} ms. By second from the kill:`,
+              '',
+              '| second | answered | degraded | refused | slowest ms |',
+              '|---:|---:|---:|---:|---:|',
+              ...r.outage.bySecond.map((s) => `| ${s.second} | ${s.answered} | ${s.degraded} | ${s.refused} | ${s.maxMs} |`),
+              '',
+            ]
+          : [],
+      ),
+      ...Object.entries(results).flatMap(([engine, r]) =>
+        r.streamRequestsRefused > 0
+          ? [`On ${engineName(engine)}, ${r.streamRequestsRefused} of the stream's requests (100 events each) were not taken by the overloaded ingest.`, '']
+          : [],
+      ),
+      'Agreement: each decision the model made, against the Score the stream published on `scores` for the same event; and how many Scores each decided payment has there (two: a batch done again after Redis failed between publishing and storing, the same Score again, which consumers recognise by its id; none would be a lost event).',
+      '',
+      '| bus | decisions compared | equal score and verdict | decided | with one Score | with two |',
+      '|---|---:|---:|---:|---:|---:|',
+      ...Object.entries(results).map(
+        ([engine, r]) =>
+          `| ${engineName(engine)} | ${r.agreement.compared.toLocaleString('en')} | ${r.agreement.agreeing.toLocaleString('en')} | ${r.agreement.decided.toLocaleString('en')} | ${r.agreement.decidedScoredOnce.toLocaleString('en')} | ${r.agreement.scoredTwice} |`,
+      ),
+      '',
+    ].join('\n'),
+  );
   process.exit(0);
 }
 

@@ -33,8 +33,10 @@ function publicIps(count: number, next: () => number): string[] {
 
 const BASE_AGENTS = [
   (v: number) => `Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${100 + v}.0.0.0 Safari/537.36`,
-  (v: number) => `Mozilla/5.0 (iPhone; CPU iPhone OS 17_${v % 10} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.${v % 10} Mobile/15E148 Safari/604.1`,
-  (v: number) => `Mozilla/5.0 (Linux; Android ${10 + (v % 5)}; SM-G99${v % 10}B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${100 + v}.0.0.0 Mobile Safari/537.36`,
+  (v: number) =>
+    `Mozilla/5.0 (iPhone; CPU iPhone OS 17_${v % 10} like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.${v % 10} Mobile/15E148 Safari/604.1`,
+  (v: number) =>
+    `Mozilla/5.0 (Linux; Android ${10 + (v % 5)}; SM-G99${v % 10}B) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/${100 + v}.0.0.0 Mobile Safari/537.36`,
   (v: number) => `Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/${15 + (v % 3)}.${v % 7} Safari/605.1.15`,
   (v: number) => `Mozilla/5.0 (X11; Linux x86_64; rv:${100 + v}.0) Gecko/20100101 Firefox/${100 + v}.0`,
 ];
@@ -59,7 +61,15 @@ async function* items<T>(values: T[]): AsyncIterable<T> {
 /** Reference data as a customer would load it: merchants with categories, a few denied addresses and devices. */
 async function loadReference(redis: Redis, ips: string[]): Promise<void> {
   const writer = new ReferenceDataWriter(redis);
-  await writer.replaceMerchants(items(Array.from({ length: MERCHANTS }, (_, i) => ({ merchantId: `m-${i}`, category: ['grocery', 'electronics', 'travel'][i % 3], riskTier: i % 10 === 0 ? 'high' : 'low' }))));
+  await writer.replaceMerchants(
+    items(
+      Array.from({ length: MERCHANTS }, (_, i) => ({
+        merchantId: `m-${i}`,
+        category: ['grocery', 'electronics', 'travel'][i % 3],
+        riskTier: i % 10 === 0 ? 'high' : 'low',
+      })),
+    ),
+  );
   await writer.replaceSet('denyIps', items(ips.filter((_, i) => i % 100 === 0)));
   await writer.replaceSet('denyDevices', items(Array.from({ length: DEVICES / 100 }, (_, i) => `d-${i * 100}`)));
   await writer.replaceSet('denyEmailDomains', items(['mailinator.com', 'guerrillamail.com']));
@@ -75,8 +85,14 @@ async function measureBatches(events: number, ips: string[], agents: string[], e
   const started = performance.now();
   for (let done = 0; done < events; done += BATCH) {
     const batch = Array.from({ length: BATCH }, (): EventIn => ({
-      type: 'transaction', userId: 'u', occurredAt: '', ip: ips[Math.floor(next() * ips.length)], userAgent: agents[Math.floor(next() * agents.length)],
-      merchantId: `m-${Math.floor(next() * MERCHANTS)}`, deviceId: `d-${Math.floor(next() * DEVICES)}`, properties: { emailDomain: 'example.com' },
+      type: 'transaction',
+      userId: 'u',
+      occurredAt: '',
+      ip: ips[Math.floor(next() * ips.length)],
+      userAgent: agents[Math.floor(next() * agents.length)],
+      merchantId: `m-${Math.floor(next() * MERCHANTS)}`,
+      deviceId: `d-${Math.floor(next() * DEVICES)}`,
+      properties: { emailDomain: 'example.com' },
     }));
     for (const enriched of await enrichment.enrichBatch(batch)) if (enriched.merchant) merchants++;
   }
@@ -114,21 +130,32 @@ async function main() {
   }
 
   const report = {
-    benchmark: 'enrichment', at: new Date().toISOString(), command: 'npm run bench:enrichment',
+    benchmark: 'enrichment',
+    at: new Date().toISOString(),
+    command: 'npm run bench:enrichment',
     machine: benchMachine(),
     workload: { distinctIps: ips.length, distinctUserAgents: agents.length, eventsPerRun: EVENTS_PER_RUN, runs: RUNS },
     repeatingTraffic: { medianMicrosPerEvent: Number((median(warm) / 1000).toFixed(3)), runsMicros: warm.map((n) => Number((n / 1000).toFixed(3))) },
     everyLookupAMiss: { medianMicrosPerEvent: Number((median(cold) / 1000).toFixed(3)), runsMicros: cold.map((n) => Number((n / 1000).toFixed(3))) },
-    withReferenceData: { batch: BATCH, medianMicrosPerEvent: Number((median(batched) / 1000).toFixed(3)), runsMicros: batched.map((n) => Number((n / 1000).toFixed(3))) },
+    withReferenceData: {
+      batch: BATCH,
+      medianMicrosPerEvent: Number((median(batched) / 1000).toFixed(3)),
+      runsMicros: batched.map((n) => Number((n / 1000).toFixed(3))),
+    },
   };
   const md = [
-    `# Enrichment benchmark (${report.at})`, '',
-    `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${report.machine.node}. IP → geo (shipped DB-IP City Lite) plus User-Agent → browser/OS/device, per event, median of ${RUNS} runs.`, '',
-    '| traffic | µs per event (median) | runs |', '|---|---:|---|',
+    `# Enrichment benchmark (${report.at})`,
+    '',
+    `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${report.machine.node}. IP → geo (shipped DB-IP City Lite) plus User-Agent → browser/OS/device, per event, median of ${RUNS} runs.`,
+    '',
+    '| traffic | µs per event (median) | runs |',
+    '|---|---:|---|',
     `| repeating: ${ips.length} IPs, ${agents.length} User-Agents, ${EVENTS_PER_RUN} events per run | ${report.repeatingTraffic.medianMicrosPerEvent} | ${report.repeatingTraffic.runsMicros.join(', ')} |`,
     `| every lookup a cache miss (20,000 events per run) | ${report.everyLookupAMiss.medianMicrosPerEvent} | ${report.everyLookupAMiss.runsMicros.join(', ')} |`,
-    `| repeating, plus reference data from Redis (merchant, deny-listed address, device, e-mail domain), in batches of ${BATCH} as ingest asks: one round trip per batch | ${report.withReferenceData.medianMicrosPerEvent} | ${report.withReferenceData.runsMicros.join(', ')} |`, '',
-    'The last row is the issue\'s figure (geo + User-Agent + reference data per event): the round trip is paid once per batch, the wait included.', '',
+    `| repeating, plus reference data from Redis (merchant, deny-listed address, device, e-mail domain), in batches of ${BATCH} as ingest asks: one round trip per batch | ${report.withReferenceData.medianMicrosPerEvent} | ${report.withReferenceData.runsMicros.join(', ')} |`,
+    '',
+    "The last row is the issue's figure (geo + User-Agent + reference data per event): the round trip is paid once per batch, the wait included.",
+    '',
   ].join('\n');
   writeBenchReport('enrichment', report, md);
 }

@@ -71,24 +71,47 @@ function body(): string {
 
 function post(agent: Agent, port: number, payload: string): Promise<{ status: number; accepted: number }> {
   return new Promise((resolvePost, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: '/v1/events', method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}`, 'content-length': Buffer.byteLength(payload) } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        resolvePost({ status: res.statusCode ?? 0, accepted: res.statusCode === 202 ? JSON.parse(text).accepted : 0 });
-      });
-    });
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/events',
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}`, 'content-length': Buffer.byteLength(payload) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolvePost({ status: res.statusCode ?? 0, accepted: res.statusCode === 202 ? JSON.parse(text).accepted : 0 });
+        });
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
 }
 
 function startIngest(busUrl: string, port: number, topicPrefix: string, consumers: boolean): Promise<ChildProcess> {
-  const nodeArgs = [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), ...(process.env.INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean)];
-  return startServiceProcess('ingest', port, {
-    BUS_URL: busUrl, REDIS_URL: INGEST_REDIS_URL, INGEST_DEDUPE_WINDOW_MS: String(DEDUPE_WINDOW_MS), API_KEYS: API_KEY, INGEST_ROLES: consumers ? 'http,raw' : 'http', BUS_TOPIC_PREFIX: topicPrefix,
-  }, nodeArgs);
+  const nodeArgs = [
+    ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
+    ...(process.env.INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean),
+  ];
+  return startServiceProcess(
+    'ingest',
+    port,
+    {
+      BUS_URL: busUrl,
+      REDIS_URL: INGEST_REDIS_URL,
+      INGEST_DEDUPE_WINDOW_MS: String(DEDUPE_WINDOW_MS),
+      API_KEYS: API_KEY,
+      INGEST_ROLES: consumers ? 'http,raw' : 'http',
+      BUS_TOPIC_PREFIX: topicPrefix,
+    },
+    nodeArgs,
+  );
 }
 
 async function drive(ports: number[], seconds: number) {
@@ -98,17 +121,19 @@ async function drive(ports: number[], seconds: number) {
   let failed = 0;
   const started = performance.now();
   const deadline = started + seconds * 1000;
-  await Promise.all(Array.from({ length: CONNECTIONS }, async (_, connection) => {
-    const port = ports[connection % ports.length];
-    while (performance.now() < deadline) {
-      const payload = body();
-      const t = performance.now();
-      const res = await post(agent, port, payload);
-      latencies.push(performance.now() - t);
-      if (res.status === 202) accepted += res.accepted;
-      else failed++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async (_, connection) => {
+      const port = ports[connection % ports.length];
+      while (performance.now() < deadline) {
+        const payload = body();
+        const t = performance.now();
+        const res = await post(agent, port, payload);
+        latencies.push(performance.now() - t);
+        if (res.status === 202) accepted += res.accepted;
+        else failed++;
+      }
+    }),
+  );
   agent.destroy();
   const elapsed = (performance.now() - started) / 1000;
   return { eventsPerSecond: Math.round(accepted / elapsed), failedRequests: failed, requestMs: percentiles(latencies, [50, 99]) };
@@ -140,33 +165,46 @@ async function measureRun(busUrl: string, instances: number) {
 
 async function main() {
   const results = [];
-  for (const engine of selected) for (const instances of INSTANCE_COUNTS) {
-    const runs = [];
-    for (let run = 1; run <= RUNS; run++) {
-      runs.push(await measureRun(engines[engine], instances));
-      process.stderr.write(`${engine} × ${instances} run ${run}/${RUNS}: ${runs[run - 1].eventsPerSecond} events/s, p99 request ${runs[run - 1].requestMs.p99.toFixed(1)} ms\n`);
+  for (const engine of selected)
+    for (const instances of INSTANCE_COUNTS) {
+      const runs = [];
+      for (let run = 1; run <= RUNS; run++) {
+        runs.push(await measureRun(engines[engine], instances));
+        process.stderr.write(
+          `${engine} × ${instances} run ${run}/${RUNS}: ${runs[run - 1].eventsPerSecond} events/s, p99 request ${runs[run - 1].requestMs.p99.toFixed(1)} ms\n`,
+        );
+      }
+      results.push({
+        engine,
+        instances,
+        medianEventsPerSecond: median(runs.map((r) => r.eventsPerSecond)),
+        runs: runs.map((r) => r.eventsPerSecond),
+        requestMsP50: Number(median(runs.map((r) => r.requestMs.p50)).toFixed(2)),
+        requestMsP99: Number(median(runs.map((r) => r.requestMs.p99)).toFixed(2)),
+        failedRequests: runs.reduce((s, r) => s + r.failedRequests, 0),
+      });
     }
-    results.push({
-      engine,
-      instances,
-      medianEventsPerSecond: median(runs.map((r) => r.eventsPerSecond)),
-      runs: runs.map((r) => r.eventsPerSecond),
-      requestMsP50: Number(median(runs.map((r) => r.requestMs.p50)).toFixed(2)),
-      requestMsP99: Number(median(runs.map((r) => r.requestMs.p99)).toFixed(2)),
-      failedRequests: runs.reduce((s, r) => s + r.failedRequests, 0),
-    });
-  }
   const report = {
-    benchmark: 'ingest', at: new Date().toISOString(), command: benchCommand('bench:ingest'),
+    benchmark: 'ingest',
+    at: new Date().toISOString(),
+    command: benchCommand('bench:ingest'),
     machine: benchMachine(),
-    settings: { batch: BATCH, connections: CONNECTIONS, instances: INSTANCE_COUNTS, seconds: SECONDS, runs: RUNS, dedupeWindowMs: DEDUPE_WINDOW_MS }, results,
+    settings: { batch: BATCH, connections: CONNECTIONS, instances: INSTANCE_COUNTS, seconds: SECONDS, runs: RUNS, dedupeWindowMs: DEDUPE_WINDOW_MS },
+    results,
   };
   const md = [
-    `# Ingest benchmark (${report.at})`, '',
+    `# Ingest benchmark (${report.at})`,
+    '',
     `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${report.machine.node}; ingest, bus, Redis and the load generator on the same machine.`,
-    `POST /v1/events with ${BATCH} unique transaction events per request over ${CONNECTIONS} keep-alive connections spread over the row's ingest processes, ${SECONDS} s per run (each on fresh topics, after a 2 s warm-up), median of ${RUNS} runs. Each event validated, checked for duplicates, enriched (geo, User-Agent, Redis reference data) and durably published before the 202. Addresses: 90% the user's usual one (50,000 users), 10% never seen before; dedupe window ${DEDUPE_WINDOW_MS / 1000} s; the lake sink is off (npm run bench:lake measures it).`, '',
-    '| engine | ingest processes | events/s accepted | runs | request p50 ms | request p99 ms | failed requests |', '|---|---:|---:|---|---:|---:|---:|',
-    ...results.map((r) => `| ${r.engine} | ${r.instances} | ${r.medianEventsPerSecond} | ${r.runs.join(', ')} | ${r.requestMsP50} | ${r.requestMsP99} | ${r.failedRequests} |`), '',
+    `POST /v1/events with ${BATCH} unique transaction events per request over ${CONNECTIONS} keep-alive connections spread over the row's ingest processes, ${SECONDS} s per run (each on fresh topics, after a 2 s warm-up), median of ${RUNS} runs. Each event validated, checked for duplicates, enriched (geo, User-Agent, Redis reference data) and durably published before the 202. Addresses: 90% the user's usual one (50,000 users), 10% never seen before; dedupe window ${DEDUPE_WINDOW_MS / 1000} s; the lake sink is off (npm run bench:lake measures it).`,
+    '',
+    '| engine | ingest processes | events/s accepted | runs | request p50 ms | request p99 ms | failed requests |',
+    '|---|---:|---:|---|---:|---:|---:|',
+    ...results.map(
+      (r) =>
+        `| ${r.engine} | ${r.instances} | ${r.medianEventsPerSecond} | ${r.runs.join(', ')} | ${r.requestMsP50} | ${r.requestMsP99} | ${r.failedRequests} |`,
+    ),
+    '',
   ].join('\n');
   writeBenchReport('ingest', report, md);
 }

@@ -29,14 +29,22 @@ const selected = arg('engines', 'redis,kafka').split(',');
 function enrichedEvent(n: number): EnrichedEvent {
   const user = n % 50_000;
   return {
-    eventId: `lake-${n}-${user.toString(36)}`, type: n % 3 === 0 ? 'transaction' : 'page_view', userId: `user-${user}`,
-    occurredAt: new Date(Date.UTC(2026, 10, 23, 8) + n * 20).toISOString(), receivedAt: new Date().toISOString(), source: 'http',
-    ...(n % 3 === 0 ? { amount: (n % 20000) / 100, currency: 'EUR', merchantId: `m-${n % 400}` } : { properties: { page: `/p/${n % 500}`, category: `c${n % 12}` } }),
-    ip: `81.${(user >> 8) & 255}.${user & 255}.${n % 7}`, deviceId: `d-${user}`,
+    eventId: `lake-${n}-${user.toString(36)}`,
+    type: n % 3 === 0 ? 'transaction' : 'page_view',
+    userId: `user-${user}`,
+    occurredAt: new Date(Date.UTC(2026, 10, 23, 8) + n * 20).toISOString(),
+    receivedAt: new Date().toISOString(),
+    source: 'http',
+    ...(n % 3 === 0
+      ? { amount: (n % 20000) / 100, currency: 'EUR', merchantId: `m-${n % 400}` }
+      : { properties: { page: `/p/${n % 500}`, category: `c${n % 12}` } }),
+    ip: `81.${(user >> 8) & 255}.${user & 255}.${n % 7}`,
+    deviceId: `d-${user}`,
     userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
     geo: { country: 'GB', region: 'England', city: 'London', latitude: 51.5074, longitude: -0.1278 },
     ua: { browser: 'Chrome', browserVersion: '124.0.0.0', os: 'Windows', osVersion: '10', deviceType: 'desktop', isBot: false },
-    merchant: n % 3 === 0 ? { category: 'electronics', riskTier: 'low' } : null, flags: n % 3 === 0 ? [] : ['merchant_unknown'],
+    merchant: n % 3 === 0 ? { category: 'electronics', riskTier: 'low' } : null,
+    flags: n % 3 === 0 ? [] : ['merchant_unknown'],
   };
 }
 
@@ -65,7 +73,10 @@ async function drain(bus: MessageBus, topic: string) {
   let finished!: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));
   const consumer = await bus.consume({
-    group: `lake-bench-${Date.now().toString(36)}`, topics: [topic], deadLetterTopic: `${topic}.dlq`, maxBatchSize: 1_000_000,
+    group: `lake-bench-${Date.now().toString(36)}`,
+    topics: [topic],
+    deadLetterTopic: `${topic}.dlq`,
+    maxBatchSize: 1_000_000,
     accumulate: { minBytes: ROLL_BYTES, maxWaitMs: ROLL_INTERVAL_MS },
     handler: async (batch, context) => {
       const t = performance.now();
@@ -81,7 +92,13 @@ async function drain(bus: MessageBus, topic: string) {
   const seconds = (performance.now() - started) / 1000;
   await consumer.stop();
   await rm(lakeDir, { recursive: true, force: true });
-  return { rowsPerSecond: Math.round(rows / seconds), files, rowsPerFile: Math.round(rows / files), parquetBytesPerRow: Number((parquetBytes / rows).toFixed(1)), batchMs: percentiles(handlerMs, [50, 99]) };
+  return {
+    rowsPerSecond: Math.round(rows / seconds),
+    files,
+    rowsPerFile: Math.round(rows / files),
+    parquetBytesPerRow: Number((parquetBytes / rows).toFixed(1)),
+    batchMs: percentiles(handlerMs, [50, 99]),
+  };
 }
 
 async function main() {
@@ -89,7 +106,10 @@ async function main() {
   for (const engine of selected) {
     const bus = createBus({ url: engines[engine], clientId: 'lake-bench', logger: silentBusLogger });
     const topic = `lake-bench-${Date.now().toString(36)}`;
-    await bus.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: `${topic}.dlq`, partitions: 1 }]);
+    await bus.ensureTopics([
+      { topic, partitions: PARTITIONS },
+      { topic: `${topic}.dlq`, partitions: 1 },
+    ]);
     try {
       const bytes = await fill(bus, topic);
       const runs = [];
@@ -99,9 +119,13 @@ async function main() {
         process.stderr.write(`${engine} run ${run}/${RUNS}: ${r.rowsPerSecond} rows/s, ${r.files} files, batch p50 ${r.batchMs.p50.toFixed(0)} ms\n`);
       }
       results.push({
-        engine, medianRowsPerSecond: median(runs.map((r) => r.rowsPerSecond)), runs: runs.map((r) => r.rowsPerSecond),
-        medianRowsPerFile: median(runs.map((r) => r.rowsPerFile)), batchMsP50: Number(median(runs.map((r) => r.batchMs.p50)).toFixed(1)),
-        jsonBytesPerEvent: Math.round(bytes / EVENTS), parquetBytesPerEvent: median(runs.map((r) => r.parquetBytesPerRow)),
+        engine,
+        medianRowsPerSecond: median(runs.map((r) => r.rowsPerSecond)),
+        runs: runs.map((r) => r.rowsPerSecond),
+        medianRowsPerFile: median(runs.map((r) => r.rowsPerFile)),
+        batchMsP50: Number(median(runs.map((r) => r.batchMs.p50)).toFixed(1)),
+        jsonBytesPerEvent: Math.round(bytes / EVENTS),
+        parquetBytesPerEvent: median(runs.map((r) => r.parquetBytesPerRow)),
       });
     } finally {
       await bus.deleteTopics([topic, `${topic}.dlq`]);
@@ -109,15 +133,26 @@ async function main() {
     }
   }
   const report = {
-    benchmark: 'lake', at: new Date().toISOString(), command: benchCommand('bench:lake'), machine: benchMachine(),
-    settings: { events: EVENTS, partitions: PARTITIONS, runs: RUNS, rollBytes: ROLL_BYTES, rollIntervalMs: ROLL_INTERVAL_MS }, results,
+    benchmark: 'lake',
+    at: new Date().toISOString(),
+    command: benchCommand('bench:lake'),
+    machine: benchMachine(),
+    settings: { events: EVENTS, partitions: PARTITIONS, runs: RUNS, rollBytes: ROLL_BYTES, rollIntervalMs: ROLL_INTERVAL_MS },
+    results,
   };
   const md = [
-    `# Lake sink benchmark (${report.at})`, '',
+    `# Lake sink benchmark (${report.at})`,
+    '',
     `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${report.machine.node}; bus and sink on the same machine.`,
-    `${EVENTS} enriched events on ${PARTITIONS} partitions, drained by a new consumer group into Parquet (ZSTD, fsync + rename per file), roll at ${ROLL_BYTES} bytes or ${ROLL_INTERVAL_MS} ms; median of ${RUNS} runs. A run ends when every event is in a durable file.`, '',
-    '| engine | rows/s | runs | rows per file | handler ms p50 (parse, encode, write) | JSON bytes/event | Parquet bytes/event |', '|---|---:|---|---:|---:|---:|---:|',
-    ...results.map((r) => `| ${r.engine} | ${r.medianRowsPerSecond} | ${r.runs.join(', ')} | ${r.medianRowsPerFile} | ${r.batchMsP50} | ${r.jsonBytesPerEvent} | ${r.parquetBytesPerEvent} |`), '',
+    `${EVENTS} enriched events on ${PARTITIONS} partitions, drained by a new consumer group into Parquet (ZSTD, fsync + rename per file), roll at ${ROLL_BYTES} bytes or ${ROLL_INTERVAL_MS} ms; median of ${RUNS} runs. A run ends when every event is in a durable file.`,
+    '',
+    '| engine | rows/s | runs | rows per file | handler ms p50 (parse, encode, write) | JSON bytes/event | Parquet bytes/event |',
+    '|---|---:|---|---:|---:|---:|---:|',
+    ...results.map(
+      (r) =>
+        `| ${r.engine} | ${r.medianRowsPerSecond} | ${r.runs.join(', ')} | ${r.medianRowsPerFile} | ${r.batchMsP50} | ${r.jsonBytesPerEvent} | ${r.parquetBytesPerEvent} |`,
+    ),
+    '',
   ].join('\n');
   writeBenchReport('lake', report, md);
 }

@@ -33,9 +33,39 @@ async function emptyRedis(): Promise<void> {
 
 /** A record each topic's consumers must refuse, in turn: unreadable, the wrong shape, text Postgres refuses. */
 const POISON: Record<'enriched' | 'scores' | 'alerts', (userId: string, at: string) => string[]> = {
-  enriched: (userId, at) => ['not json', '{"userId":42}', JSON.stringify({ eventId: `p-${userId}`, type: 'page_view', userId, occurredAt: at, receivedAt: at, source: 'http', geo: null, ua: null, merchant: null, flags: [], properties: { category: 'a\u0000b' } })],
+  enriched: (userId, at) => [
+    'not json',
+    '{"userId":42}',
+    JSON.stringify({
+      eventId: `p-${userId}`,
+      type: 'page_view',
+      userId,
+      occurredAt: at,
+      receivedAt: at,
+      source: 'http',
+      geo: null,
+      ua: null,
+      merchant: null,
+      flags: [],
+      properties: { category: 'a\u0000b' },
+    }),
+  ],
   scores: (userId, at) => ['not json', JSON.stringify({ userId, occurredAt: at, score: 'high' }), JSON.stringify({ userId, occurredAt: 'never', score: 0.5 })],
-  alerts: (userId, at) => ['not json', JSON.stringify({ userId }), JSON.stringify({ alertId: 'alert_\u0000', eventId: 'x', userId, eventType: 'login', occurredAt: at, score: 0.9, model: { id: 'm', version: '1' }, reasons: [], raisedAt: at })],
+  alerts: (userId, at) => [
+    'not json',
+    JSON.stringify({ userId }),
+    JSON.stringify({
+      alertId: 'alert_\u0000',
+      eventId: 'x',
+      userId,
+      eventType: 'login',
+      occurredAt: at,
+      score: 0.9,
+      model: { id: 'm', version: '1' },
+      reasons: [],
+      raisedAt: at,
+    }),
+  ],
 };
 
 async function main(): Promise<void> {
@@ -44,17 +74,31 @@ async function main(): Promise<void> {
   const topics = topicNames(`${run}.`);
   const database = await createOwnDatabase('bench_poison');
   const lakeDir = await mkdtemp(join(tmpdir(), 'bench-poison-lake-'));
-  const env = { API_KEYS: API_KEY, LOG_LEVEL: 'error', BUS_URL: REDIS_URL, BUS_TOPIC_PREFIX: `${run}.`, BUS_PARTITIONS: '2', REDIS_URL, DATABASE_URL: database.url, LAKE_DIR: lakeDir, SCORING_STATE_PREFIX: run };
+  const env = {
+    API_KEYS: API_KEY,
+    LOG_LEVEL: 'error',
+    BUS_URL: REDIS_URL,
+    BUS_TOPIC_PREFIX: `${run}.`,
+    BUS_PARTITIONS: '2',
+    REDIS_URL,
+    DATABASE_URL: database.url,
+    LAKE_DIR: lakeDir,
+    SCORING_STATE_PREFIX: run,
+  };
   const bus = createBus({ url: REDIS_URL, clientId: 'bench-poison', logger: silentBusLogger });
   const processes: ChildProcess[] = [];
   try {
-    for (const [name, port] of Object.entries(PORTS) as Array<[SuiteProcessName, number]>) processes.push(await startSuiteProcess(name, port, env, { prioritised: true }));
+    for (const [name, port] of Object.entries(PORTS) as Array<[SuiteProcessName, number]>)
+      processes.push(await startSuiteProcess(name, port, env, { prioritised: true }));
     const invalid = await collectTopic(bus, topics.invalid, topics.invalid);
     const get = (port: number, path: string) => fetch(`http://127.0.0.1:${port}${path}`, { headers: { authorization: `Bearer ${API_KEY}` } });
     const effectSeen: Record<keyof typeof POISON, (userId: string) => Promise<boolean>> = {
       enriched: async (userId) => (await get(PORTS['profile-api'] as number, `/v1/profiles/${userId}`)).status === 200,
       scores: async (userId) => (await get(PORTS['profile-api'] as number, `/v1/profiles/${userId}`)).status === 200,
-      alerts: async (userId) => ((await (await get(PORTS.alerts as number, '/v1/alerts?limit=20')).json()) as { items: Array<{ userId: string }> }).items.some((a) => a.userId === userId),
+      alerts: async (userId) =>
+        ((await (await get(PORTS.alerts as number, '/v1/alerts?limit=20')).json()) as { items: Array<{ userId: string }> }).items.some(
+          (a) => a.userId === userId,
+        ),
     };
     const times: Record<keyof typeof POISON, number[]> = { enriched: [], scores: [], alerts: [] };
     let poisoned = 0;
@@ -64,12 +108,46 @@ async function main(): Promise<void> {
         const at = new Date().toISOString();
         const poison = POISON[kind](userId, at)[round % 3];
         const valid = {
-          enriched: { eventId: `v-${userId}`, type: 'login', userId, occurredAt: at, receivedAt: at, source: 'http', geo: null, ua: null, merchant: null, flags: [] },
-          scores: { eventId: `v-${userId}`, userId, occurredAt: at, model: { id: 'm', version: '1' }, score: 0.1, decision: 'allow', alert: false, reasons: [], scoredAt: at },
-          alerts: { alertId: `alert_v-${userId}`, eventId: `v-${userId}`, userId, eventType: 'login', occurredAt: at, score: 0.9, model: { id: 'm', version: '1' }, reasons: [], raisedAt: at },
+          enriched: {
+            eventId: `v-${userId}`,
+            type: 'login',
+            userId,
+            occurredAt: at,
+            receivedAt: at,
+            source: 'http',
+            geo: null,
+            ua: null,
+            merchant: null,
+            flags: [],
+          },
+          scores: {
+            eventId: `v-${userId}`,
+            userId,
+            occurredAt: at,
+            model: { id: 'm', version: '1' },
+            score: 0.1,
+            decision: 'allow',
+            alert: false,
+            reasons: [],
+            scoredAt: at,
+          },
+          alerts: {
+            alertId: `alert_v-${userId}`,
+            eventId: `v-${userId}`,
+            userId,
+            eventType: 'login',
+            occurredAt: at,
+            score: 0.9,
+            model: { id: 'm', version: '1' },
+            reasons: [],
+            raisedAt: at,
+          },
         }[kind];
         const started = performance.now();
-        await bus.publish(topics[kind], [{ key: userId, value: poison }, { key: userId, value: JSON.stringify(valid) }]);
+        await bus.publish(topics[kind], [
+          { key: userId, value: poison },
+          { key: userId, value: JSON.stringify(valid) },
+        ]);
         poisoned++;
         while (!(await effectSeen[kind](userId))) {
           if (performance.now() - started > 60_000) throw new Error(`the valid ${kind} record behind a poison one was not handled within 60 s`);
@@ -79,28 +157,51 @@ async function main(): Promise<void> {
       }
     }
     // Every poison record is dead-lettered with a reason by at least one consumer of its topic.
-    const poisonDeadLettered = () => new Set(invalid.values().map(({ origin: o }: { origin: { topic: string; partition: number; offset: string } }) => `${o.topic}/${o.partition}/${o.offset}`)).size;
+    const poisonDeadLettered = () =>
+      new Set(
+        invalid.values().map(({ origin: o }: { origin: { topic: string; partition: number; offset: string } }) => `${o.topic}/${o.partition}/${o.offset}`),
+      ).size;
     for (let waited = 0; poisonDeadLettered() < poisoned; waited += 200) {
       if (waited > 30_000) throw new Error(`only ${invalid.records.length} dead letters for ${poisoned} poison records`);
       await sleep(200);
     }
     await invalid.consumer.stop();
     const all = Object.values(times).flat();
-    const summary = Object.fromEntries(Object.entries({ ...times, all }).map(([kind, list]) => [kind, Object.fromEntries(Object.entries(percentiles(list, [50, 99])).map(([p, v]) => [p, Math.round(v)]))]));
+    const summary = Object.fromEntries(
+      Object.entries({ ...times, all }).map(([kind, list]) => [
+        kind,
+        Object.fromEntries(Object.entries(percentiles(list, [50, 99])).map(([p, v]) => [p, Math.round(v)])),
+      ]),
+    );
     console.error(`[bench] poison → next valid record handled, ms: ${JSON.stringify(summary)}`);
-    const report = { command: benchCommand('bench:poison'), machine: benchMachine(), at: new Date().toISOString(), bus: 'Redis Streams', rounds: ROUNDS, poisonRecords: poisoned, deadLettered: invalid.records.length, ms: summary };
-    writeBenchReport('poison', report, [
-      '# Poison records',
-      '',
-      `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.at}. Scoring, profile-api, alerts and the lake sink as processes on Redis Streams and Postgres; per round and internal topic, a poison record and a valid one behind it on the same partition, published together by a foreign producer.`,
-      '',
-      '| topic: publish → the valid record behind the poison handled | p50 ms | p99 ms |',
-      '|---|---:|---:|',
-      ...Object.entries(summary).map(([kind, p]) => `| ${kind === 'all' ? 'all' : topics[kind as keyof typeof POISON].slice(run.length + 1)} | ${p.p50} | ${p.p99} |`),
-      '',
-      `${poisoned} poison records, ${report.deadLettered} dead letters (a record some consumers of a topic refuse is dead-lettered by each of them).`,
-      '',
-    ].join('\n'));
+    const report = {
+      command: benchCommand('bench:poison'),
+      machine: benchMachine(),
+      at: new Date().toISOString(),
+      bus: 'Redis Streams',
+      rounds: ROUNDS,
+      poisonRecords: poisoned,
+      deadLettered: invalid.records.length,
+      ms: summary,
+    };
+    writeBenchReport(
+      'poison',
+      report,
+      [
+        '# Poison records',
+        '',
+        `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.at}. Scoring, profile-api, alerts and the lake sink as processes on Redis Streams and Postgres; per round and internal topic, a poison record and a valid one behind it on the same partition, published together by a foreign producer.`,
+        '',
+        '| topic: publish → the valid record behind the poison handled | p50 ms | p99 ms |',
+        '|---|---:|---:|',
+        ...Object.entries(summary).map(
+          ([kind, p]) => `| ${kind === 'all' ? 'all' : topics[kind as keyof typeof POISON].slice(run.length + 1)} | ${p.p50} | ${p.p99} |`,
+        ),
+        '',
+        `${poisoned} poison records, ${report.deadLettered} dead letters (a record some consumers of a topic refuse is dead-lettered by each of them).`,
+        '',
+      ].join('\n'),
+    );
   } finally {
     await Promise.all(processes.map(stopServiceProcess));
     await bus.close();

@@ -41,10 +41,12 @@ export function postgresCpuSeconds(): Map<number, number> {
   } catch {
     return new Map(); // pgrep exits 1 when nothing matches
   }
-  return new Map(pids.flatMap((pid) => {
-    const seconds = processCpuSeconds(pid);
-    return seconds === null ? [] : [[pid, seconds] as [number, number]];
-  }));
+  return new Map(
+    pids.flatMap((pid) => {
+      const seconds = processCpuSeconds(pid);
+      return seconds === null ? [] : [[pid, seconds] as [number, number]];
+    }),
+  );
 }
 
 /** CPU seconds so far of the local Kafka broker (scripts/kafka.sh's JVM, found by its main class), 0 when none runs. */
@@ -114,7 +116,7 @@ export async function redisCpuSeconds(redis: Redis): Promise<number> {
 
 /** CPU µs per event of a process and of Redis between two readings (null when the process's could not be read). */
 export function cpuMicrosPerEvent(events: number, process: [number | null, number | null], redis: [number, number]) {
-  const perEvent = (from: number, to: number) => Math.round(((to - from) * 1e6) / events * 10) / 10;
+  const perEvent = (from: number, to: number) => Math.round((((to - from) * 1e6) / events) * 10) / 10;
   return {
     process: process[0] === null || process[1] === null ? null : perEvent(process[0], process[1]),
     redis: perEvent(redis[0], redis[1]),

@@ -47,10 +47,19 @@ function enrichedEvent(n: number): EnrichedEvent {
   const user = n % USERS;
   const type = n % 4 === 0 ? 'transaction' : n % 4 === 1 ? 'login' : 'page_view';
   return {
-    eventId: `pb-${n}`, type, userId: `user-${user}`, occurredAt: new Date(Date.UTC(2026, 10, 1) + n * 1000).toISOString(), receivedAt: new Date().toISOString(), source: 'http',
+    eventId: `pb-${n}`,
+    type,
+    userId: `user-${user}`,
+    occurredAt: new Date(Date.UTC(2026, 10, 1) + n * 1000).toISOString(),
+    receivedAt: new Date().toISOString(),
+    source: 'http',
     ...(type === 'transaction' ? { amount: (n % 20000) / 100, currency: 'EUR', merchantId: `m-${n % 400}` } : {}),
     ...(type === 'page_view' ? { properties: { category: `c${n % 12}` } } : {}),
-    deviceId: `d-${user}`, geo: { country: ['GB', 'FR', 'DE'][n % 3], region: null, city: 'x', latitude: null, longitude: null }, ua: null, merchant: null, flags: [],
+    deviceId: `d-${user}`,
+    geo: { country: ['GB', 'FR', 'DE'][n % 3], region: null, city: 'x', latitude: null, longitude: null },
+    ua: null,
+    merchant: null,
+    flags: [],
   };
 }
 
@@ -77,10 +86,13 @@ async function measureFolding(busUrl: string) {
   return withStage(busUrl, async ({ bus, prefix, databaseUrl }) => {
     const topic = topicNames(prefix).enriched;
     for (let from = 0; from < EVENTS; from += 5_000) {
-      await bus.publish(topic, Array.from({ length: Math.min(5_000, EVENTS - from) }, (_, k) => {
-        const event = enrichedEvent(from + k);
-        return { key: event.userId, value: JSON.stringify(event) };
-      }));
+      await bus.publish(
+        topic,
+        Array.from({ length: Math.min(5_000, EVENTS - from) }, (_, k) => {
+          const event = enrichedEvent(from + k);
+          return { key: event.userId, value: JSON.stringify(event) };
+        }),
+      );
     }
     const child = await startService('profile-api', 3931, { BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '4', DATABASE_URL: databaseUrl });
     try {
@@ -103,7 +115,10 @@ async function measureFolding(busUrl: string) {
 async function measureReadsAndFreshness(busUrl: string) {
   return withStage(busUrl, async ({ bus, prefix, databaseUrl }) => {
     const users = 10_000;
-    await bus.publish(topicNames(prefix).enriched, Array.from({ length: users }, (_, n) => ({ key: `user-${n}`, value: JSON.stringify({ ...enrichedEvent(n), userId: `user-${n}` }) })));
+    await bus.publish(
+      topicNames(prefix).enriched,
+      Array.from({ length: users }, (_, n) => ({ key: `user-${n}`, value: JSON.stringify({ ...enrichedEvent(n), userId: `user-${n}` }) })),
+    );
     const env = { BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '4' };
     const profiles = await startService('profile-api', 3932, { ...env, DATABASE_URL: databaseUrl });
     const ingest = await startService('ingest', 3933, { ...env, INGEST_ROLES: 'http,raw', REDIS_URL: 'redis://127.0.0.1:6379/14' });
@@ -133,14 +148,39 @@ async function measureReadsAndFreshness(busUrl: string) {
  */
 async function readLoad(seconds: number) {
   const workers = 4;
-  const { stdout } = await promisify(execFile)('hey', [
-    '-z', `${seconds}s`, '-c', String(workers), '-q', String(READ_RATE / workers), '-H', `Authorization: Bearer ${API_KEY}`, '-o', 'csv',
-    'http://127.0.0.1:3932/v1/profiles/user-4242',
-  ], { maxBuffer: 256 * 1024 * 1024 });
-  const rows = stdout.trim().split('\n').slice(1).map((line) => line.split(','));
+  const { stdout } = await promisify(execFile)(
+    'hey',
+    [
+      '-z',
+      `${seconds}s`,
+      '-c',
+      String(workers),
+      '-q',
+      String(READ_RATE / workers),
+      '-H',
+      `Authorization: Bearer ${API_KEY}`,
+      '-o',
+      'csv',
+      'http://127.0.0.1:3932/v1/profiles/user-4242',
+    ],
+    { maxBuffer: 256 * 1024 * 1024 },
+  );
+  const rows = stdout
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(','));
   const ok = rows.filter((r) => r[6] === '200');
-  const p = percentiles(ok.map((r) => Number(r[0]) * 1000), [50, 99]);
-  return { requestsPerSecond: Math.round(rows.length / seconds), p50Ms: Number(p.p50.toFixed(2)), p99Ms: Number(p.p99.toFixed(2)), non2xx: rows.length - ok.length };
+  const p = percentiles(
+    ok.map((r) => Number(r[0]) * 1000),
+    [50, 99],
+  );
+  return {
+    requestsPerSecond: Math.round(rows.length / seconds),
+    p50Ms: Number(p.p50.toFixed(2)),
+    p99Ms: Number(p.p99.toFixed(2)),
+    non2xx: rows.length - ok.length,
+  };
 }
 
 /** Events at FRESHNESS_RATE over HTTP (batches of 100 every 50 ms); each batch's first event is a new user, watched until its profile answers. */
@@ -154,19 +194,28 @@ async function measureFreshness() {
     if (due > performance.now()) await sleep(due - performance.now());
     const watched = `fresh-${tick}-${Date.now().toString(36)}`;
     const events = Array.from({ length: batch }, (_, i) => ({
-      type: 'page_view', userId: i === 0 ? watched : `user-${(tick * batch + i) % 10_000}`, occurredAt: new Date().toISOString(), properties: { category: 'c1' },
+      type: 'page_view',
+      userId: i === 0 ? watched : `user-${(tick * batch + i) % 10_000}`,
+      occurredAt: new Date().toISOString(),
+      properties: { category: 'c1' },
     }));
-    const res = await fetch('http://127.0.0.1:3933/v1/events', { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify(events) });
+    const res = await fetch('http://127.0.0.1:3933/v1/events', {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify(events),
+    });
     const acceptedAt = performance.now();
     if (res.status !== 202) throw new Error(`ingest answered ${res.status}`);
-    watches.push((async () => {
-      for (;;) {
-        const found = await fetch(`http://127.0.0.1:3932/v1/profiles/${watched}`, { headers: { authorization: `Bearer ${API_KEY}` } });
-        await found.arrayBuffer();
-        if (found.status === 200) return void lags.push(performance.now() - acceptedAt);
-        await sleep(5);
-      }
-    })());
+    watches.push(
+      (async () => {
+        for (;;) {
+          const found = await fetch(`http://127.0.0.1:3932/v1/profiles/${watched}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+          await found.arrayBuffer();
+          if (found.status === 200) return void lags.push(performance.now() - acceptedAt);
+          await sleep(5);
+        }
+      })(),
+    );
   }
   await Promise.all(watches);
   const p = percentiles(lags, [50, 99]);
@@ -186,21 +235,37 @@ async function main() {
   const served = await measureReadsAndFreshness(engines.redis);
   process.stderr.write(`reads: p99 ${served.reads.p99Ms} ms at ${served.reads.requestsPerSecond}/s; freshness p99 ${served.freshness.p99Ms} ms\n`);
   const report = {
-    benchmark: 'profiles', at: new Date().toISOString(), command: benchCommand('bench:profiles'), machine: benchMachine(),
-    settings: { events: EVENTS, users: USERS, runs: RUNS, readRate: READ_RATE, freshnessRate: FRESHNESS_RATE, seconds: SECONDS }, folding, ...served,
+    benchmark: 'profiles',
+    at: new Date().toISOString(),
+    command: benchCommand('bench:profiles'),
+    machine: benchMachine(),
+    settings: { events: EVENTS, users: USERS, runs: RUNS, readRate: READ_RATE, freshnessRate: FRESHNESS_RATE, seconds: SECONDS },
+    folding,
+    ...served,
   };
   const md = [
-    `# Profiles benchmark (${report.at})`, '',
-    `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${report.machine.node}; services, bus, Redis, Postgres and the load on the same machine.`, '',
-    `## Folding: ${EVENTS} enriched events of ${USERS} users into Postgres (median of ${RUNS} runs)`, '',
-    '| engine | events/s folded | runs |', '|---|---:|---|',
-    ...folding.map((f) => `| ${f.engine} | ${f.medianEventsPerSecond} | ${f.runs.join(', ')} |`), '',
-    `## GET /v1/profiles/{userId} at ${READ_RATE} requests/s for ${SECONDS} s after a 3 s warm-up (hey: 4 workers of 250 requests/s; one of 10,000 folded users)`, '',
-    '| requests/s | p50 ms | p99 ms | non-2xx |', '|---:|---:|---:|---:|',
-    `| ${served.reads.requestsPerSecond} | ${served.reads.p50Ms} | ${served.reads.p99Ms} | ${served.reads.non2xx} |`, '',
-    `## Freshness: ingest's 202 to the profile answering, at ${FRESHNESS_RATE} events/s over HTTP for ${SECONDS} s (Redis Streams)`, '',
-    '| samples | p50 ms | p99 ms |', '|---:|---:|---:|',
-    `| ${served.freshness.samples} | ${served.freshness.p50Ms} | ${served.freshness.p99Ms} |`, '',
+    `# Profiles benchmark (${report.at})`,
+    '',
+    `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${report.machine.node}; services, bus, Redis, Postgres and the load on the same machine.`,
+    '',
+    `## Folding: ${EVENTS} enriched events of ${USERS} users into Postgres (median of ${RUNS} runs)`,
+    '',
+    '| engine | events/s folded | runs |',
+    '|---|---:|---|',
+    ...folding.map((f) => `| ${f.engine} | ${f.medianEventsPerSecond} | ${f.runs.join(', ')} |`),
+    '',
+    `## GET /v1/profiles/{userId} at ${READ_RATE} requests/s for ${SECONDS} s after a 3 s warm-up (hey: 4 workers of 250 requests/s; one of 10,000 folded users)`,
+    '',
+    '| requests/s | p50 ms | p99 ms | non-2xx |',
+    '|---:|---:|---:|---:|',
+    `| ${served.reads.requestsPerSecond} | ${served.reads.p50Ms} | ${served.reads.p99Ms} | ${served.reads.non2xx} |`,
+    '',
+    `## Freshness: ingest's 202 to the profile answering, at ${FRESHNESS_RATE} events/s over HTTP for ${SECONDS} s (Redis Streams)`,
+    '',
+    '| samples | p50 ms | p99 ms |',
+    '|---:|---:|---:|',
+    `| ${served.freshness.samples} | ${served.freshness.p50Ms} | ${served.freshness.p99Ms} |`,
+    '',
   ].join('\n');
   writeBenchReport('profiles', report, md);
 }

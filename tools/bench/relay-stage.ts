@@ -48,7 +48,17 @@ async function main(): Promise<void> {
         if (typeof event === 'string') context.deadLetter(record, event);
         else if (event.type !== 'chargeback') {
           const now = new Date().toISOString();
-          const score: Score = { eventId: event.eventId, userId: event.userId, occurredAt: event.occurredAt, model, score: 0, decision: 'allow', alert: false, reasons: [], scoredAt: now };
+          const score: Score = {
+            eventId: event.eventId,
+            userId: event.userId,
+            occurredAt: event.occurredAt,
+            model,
+            score: 0,
+            decision: 'allow',
+            alert: false,
+            reasons: [],
+            scoredAt: now,
+          };
           scores.push({ key: score.userId, value: scoreCodec.encode(score) });
         }
       }

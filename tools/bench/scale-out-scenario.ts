@@ -48,7 +48,10 @@ export class ScaleOutScenario {
 
   async start(): Promise<void> {
     this.deployment = await TestDeployment.start({
-      name: 'scale-out', busUrl: `kafka://${testEnv.kafkaBrokers}`, partitions: PARTITIONS, env: { SCORING_EMIT_FEATURES: 'true' },
+      name: 'scale-out',
+      busUrl: `kafka://${testEnv.kafkaBrokers}`,
+      partitions: PARTITIONS,
+      env: { SCORING_EMIT_FEATURES: 'true' },
       instances: { lake: 2, scoring: 2, 'profile-api': 2, alerts: 2 },
     });
     this.scores = await this.deployment.collect(this.deployment.topics.scores);
@@ -122,7 +125,14 @@ export class ScaleOutScenario {
   }
 
   private mark(name: Handover['name']): Handover {
-    const handover: Handover = { name, at: Date.now(), sent: this.sent.length, scored: new Set(this.scoreValues().map((s) => s.eventId)).size, until: 0, longestGapMsByPartition: [] };
+    const handover: Handover = {
+      name,
+      at: Date.now(),
+      sent: this.sent.length,
+      scored: new Set(this.scoreValues().map((s) => s.eventId)).size,
+      until: 0,
+      longestGapMsByPartition: [],
+    };
     this.handovers.push(handover);
     return handover;
   }

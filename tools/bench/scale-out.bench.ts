@@ -44,7 +44,15 @@ async function drain(instances: number, warmUp: EnrichedEvent[], backlog: Enrich
   const topics = topicNames(prefix);
   const bus = createBus({ url: KAFKA_URL, clientId: 'scale-out-bench', logger: silentBusLogger });
   await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: PARTITIONS })));
-  const env = { LOG_LEVEL: 'fatal', API_KEYS: 'scale-out-bench-key-123', BUS_URL: KAFKA_URL, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: String(PARTITIONS), REDIS_URL, SCORING_STATE_PREFIX: uniqueName('scale-drain') };
+  const env = {
+    LOG_LEVEL: 'fatal',
+    API_KEYS: 'scale-out-bench-key-123',
+    BUS_URL: KAFKA_URL,
+    BUS_TOPIC_PREFIX: prefix,
+    BUS_PARTITIONS: String(PARTITIONS),
+    REDIS_URL,
+    SCORING_STATE_PREFIX: uniqueName('scale-drain'),
+  };
   const processes: Array<{ child: ChildProcess; port: number }> = [];
   try {
     for (let i = 0; i < instances; i++) {
@@ -52,20 +60,37 @@ async function drain(instances: number, warmUp: EnrichedEvent[], backlog: Enrich
       processes.push({ port, child: await startSuiteProcess('scoring', port, env, { compiled: true, prioritised: true }) });
     }
     await sleep(5_000); // the last member's join settles before the backlog arrives
-    const consumed = async () => (await Promise.all(processes.map(({ port }) => metricSum(`http://127.0.0.1:${port}`, 'bus_records_consumed_total', `topic="${topics.enriched}"`)))).reduce((a, b) => a + b, 0);
+    const consumed = async () =>
+      (
+        await Promise.all(processes.map(({ port }) => metricSum(`http://127.0.0.1:${port}`, 'bus_records_consumed_total', `topic="${topics.enriched}"`)))
+      ).reduce((a, b) => a + b, 0);
     const cpu = () => processes.reduce((sum, { child }) => sum + (processCpuSeconds(child.pid as number) ?? Number.NaN), 0);
     const publish = async (events: EnrichedEvent[]) => {
-      for (let i = 0; i < events.length; i += 5_000) await bus.publish(topics.enriched, events.slice(i, i + 5_000).map((e) => ({ key: e.userId, value: JSON.stringify(e) })));
+      for (let i = 0; i < events.length; i += 5_000)
+        await bus.publish(
+          topics.enriched,
+          events.slice(i, i + 5_000).map((e) => ({ key: e.userId, value: JSON.stringify(e) })),
+        );
     };
-    const drained = (count: number) => eventually(async () => { if ((await consumed()) < count) throw new Error('draining'); }, { timeoutMs: 600_000, intervalMs: 200 });
+    const drained = (count: number) =>
+      eventually(
+        async () => {
+          if ((await consumed()) < count) throw new Error('draining');
+        },
+        { timeoutMs: 600_000, intervalMs: 200 },
+      );
     await publish(warmUp);
     await drained(warmUp.length);
     const [cpuBefore, redisBefore, started] = [cpu(), await redisCpuSeconds(redis), Date.now()];
     await publish(backlog);
     await drained(warmUp.length + backlog.length);
     const seconds = (Date.now() - started) / 1000;
-    const perEvent = (from: number, to: number) => Math.round(((to - from) * 1e6) / backlog.length * 10) / 10;
-    return { instances, eventsPerSecond: Math.round(backlog.length / seconds), cpuMicrosPerEvent: { instances: perEvent(cpuBefore, cpu()), redis: perEvent(redisBefore, await redisCpuSeconds(redis)) } };
+    const perEvent = (from: number, to: number) => Math.round((((to - from) * 1e6) / backlog.length) * 10) / 10;
+    return {
+      instances,
+      eventsPerSecond: Math.round(backlog.length / seconds),
+      cpuMicrosPerEvent: { instances: perEvent(cpuBefore, cpu()), redis: perEvent(redisBefore, await redisCpuSeconds(redis)) },
+    };
   } finally {
     await Promise.all(processes.map(({ child }) => stopServiceProcess(child)));
     await bus.deleteTopics(Object.values(topics)).catch(() => undefined);
@@ -79,7 +104,12 @@ async function handovers() {
     await scenario.start();
     await scenario.drive({ rate: Number(arg('rate', '250')), warmS: 10, afterJoinS: 10, afterKillS: 40 });
     const expected = new Set(scenario.sent.filter((e) => e.type !== 'chargeback').map((e) => e.eventId as string));
-    await eventually(() => { if (new Set(scenario.scoreValues().map((s) => s.eventId)).size < expected.size) throw new Error('scoring'); }, { timeoutMs: 300_000 });
+    await eventually(
+      () => {
+        if (new Set(scenario.scoreValues().map((s) => s.eventId)).size < expected.size) throw new Error('scoring');
+      },
+      { timeoutMs: 300_000 },
+    );
     scenario.measurePauses();
     return { sent: scenario.sent.length, scored: expected.size, handovers: scenario.handovers };
   } finally {
@@ -100,7 +130,9 @@ async function main(): Promise<void> {
   for (let turn = 0; turn < TURNS; turn++) {
     for (const instances of turn % 2 === 0 ? [1, 2] : [2, 1]) {
       const run = await drain(instances, warmUp, backlog, redis);
-      console.error(`[scale-out] ${instances} instance(s): ${run.eventsPerSecond} events/s, ${run.cpuMicrosPerEvent.instances} + ${run.cpuMicrosPerEvent.redis} CPU µs per event`);
+      console.error(
+        `[scale-out] ${instances} instance(s): ${run.eventsPerSecond} events/s, ${run.cpuMicrosPerEvent.instances} + ${run.cpuMicrosPerEvent.redis} CPU µs per event`,
+      );
       runs.push(run);
     }
   }
@@ -111,11 +143,25 @@ async function main(): Promise<void> {
   const summary = [1, 2].map((n) => ({
     instances: n,
     eventsPerSecond: median(byCount(n).map((r) => r.eventsPerSecond)),
-    cpuMicrosPerEvent: { instances: median(byCount(n).map((r) => r.cpuMicrosPerEvent.instances)), redis: median(byCount(n).map((r) => r.cpuMicrosPerEvent.redis)) },
+    cpuMicrosPerEvent: {
+      instances: median(byCount(n).map((r) => r.cpuMicrosPerEvent.instances)),
+      redis: median(byCount(n).map((r) => r.cpuMicrosPerEvent.redis)),
+    },
   }));
   const cpuRatio = summary[1].cpuMicrosPerEvent.instances / summary[0].cpuMicrosPerEvent.instances;
   const redisRatio = summary[1].cpuMicrosPerEvent.redis / summary[0].cpuMicrosPerEvent.redis;
-  const report = { command: benchCommand('bench:scale-out'), machine: benchMachine(), at: new Date().toISOString(), partitions: PARTITIONS, events: EVENTS, warmUpEvents: WARM_UP_EVENTS, runs, summary, cpuPerEventRatio: { instances: cpuRatio, redis: redisRatio }, scenario: outcome };
+  const report = {
+    command: benchCommand('bench:scale-out'),
+    machine: benchMachine(),
+    at: new Date().toISOString(),
+    partitions: PARTITIONS,
+    events: EVENTS,
+    warmUpEvents: WARM_UP_EVENTS,
+    runs,
+    summary,
+    cpuPerEventRatio: { instances: cpuRatio, redis: redisRatio },
+    scenario: outcome,
+  };
   const ms = (values: number[]) => values.map((v) => (v / 1000).toFixed(1)).join(', ');
   const markdown = [
     '# Scale-out benchmark',
@@ -126,7 +172,12 @@ async function main(): Promise<void> {
     '',
     '| instances | events/s | CPU µs per event: the instances, Redis | runs (events/s) |',
     '|---:|---:|---|---|',
-    ...summary.map((s) => `| ${s.instances} | ${s.eventsPerSecond.toLocaleString('en')} | ${s.cpuMicrosPerEvent.instances}, ${s.cpuMicrosPerEvent.redis} | ${byCount(s.instances).map((r) => r.eventsPerSecond).join(', ')} |`),
+    ...summary.map(
+      (s) =>
+        `| ${s.instances} | ${s.eventsPerSecond.toLocaleString('en')} | ${s.cpuMicrosPerEvent.instances}, ${s.cpuMicrosPerEvent.redis} | ${byCount(s.instances)
+          .map((r) => r.eventsPerSecond)
+          .join(', ')} |`,
+    ),
     '',
     `CPU per event with 2 instances over 1: ${cpuRatio.toFixed(2)}× (the instances), ${redisRatio.toFixed(2)}× (Redis). Each instance drained ${WARM_UP_EVENTS.toLocaleString('en')} events before the timed part. On two cores both counts share the same CPU with the broker and Redis, so events/s cannot grow here; CPU per event is what carries to a cluster, where each pod has cores of its own (docs/deploy.md, "Sizing").`,
     '',
@@ -136,15 +187,21 @@ async function main(): Promise<void> {
     '',
     '| handover | events accepted when it struck | events scored then | longest wait for a score after it, per partition (s) |',
     '|---|---:|---:|---|',
-    ...outcome.handovers.map((h) => `| ${h.name === 'join' ? 'an instance of each joins' : 'kill -9 of one of each'} | ${h.sent.toLocaleString('en')} | ${h.scored.toLocaleString('en')} | ${ms(h.longestGapMsByPartition)} |`),
+    ...outcome.handovers.map(
+      (h) =>
+        `| ${h.name === 'join' ? 'an instance of each joins' : 'kill -9 of one of each'} | ${h.sent.toLocaleString('en')} | ${h.scored.toLocaleString('en')} | ${ms(h.longestGapMsByPartition)} |`,
+    ),
     '',
-    'A join pauses the group for one rebalance; a killed member\'s partitions wait for its Kafka session (30 s) before they move, the others keep going. `test/e2e/scale-out.int-spec.ts` checks, on the same scenario, that nothing was lost or counted twice.',
+    "A join pauses the group for one rebalance; a killed member's partitions wait for its Kafka session (30 s) before they move, the others keep going. `test/e2e/scale-out.int-spec.ts` checks, on the same scenario, that nothing was lost or counted twice.",
     '',
   ].join('\n');
   writeBenchReport('scale-out', report, markdown);
 }
 
-main().then(() => process.exit(0), (error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -121,9 +121,12 @@ async function withOwnTopics<T>(busUrl: string, body: (run: ScoringRun) => Promi
       prefix,
       topics,
       startService: async (port) => {
-        child = await startServiceProcess('scoring', port, { API_KEYS: API_KEY, BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: String(PARTITIONS), REDIS_URL, SCORING_STATE_PREFIX: statePrefix }, [
-          ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
-        ]);
+        child = await startServiceProcess(
+          'scoring',
+          port,
+          { API_KEYS: API_KEY, BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: String(PARTITIONS), REDIS_URL, SCORING_STATE_PREFIX: statePrefix },
+          [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
+        );
         return child.pid as number;
       },
     });
@@ -135,7 +138,11 @@ async function withOwnTopics<T>(busUrl: string, body: (run: ScoringRun) => Promi
   }
 }
 
-const publishEvents = (run: ScoringRun, events: EnrichedEvent[]) => run.bus.publish(run.topics.enriched, events.map((e) => ({ key: e.userId, value: JSON.stringify(e) })));
+const publishEvents = (run: ScoringRun, events: EnrichedEvent[]) =>
+  run.bus.publish(
+    run.topics.enriched,
+    events.map((e) => ({ key: e.userId, value: JSON.stringify(e) })),
+  );
 
 /** Publishes the whole backlog before the stage starts, in requests of 5,000 events. */
 async function publishBacklog(run: ScoringRun, events: EnrichedEvent[]): Promise<void> {
@@ -165,7 +172,10 @@ function measureService(busUrl: string, events: EnrichedEvent[]): Promise<StageR
         }
         if (scored >= expected) {
           const eventsPerSecond = Math.round((scored - first) / ((performance.now() - started) / 1000));
-          return { eventsPerSecond, cpuMicrosPerEvent: cpuMicrosPerEvent(scored - first, [cpuAtStart[0], processCpuSeconds(pid)], [cpuAtStart[1], await redisCpuSeconds(redis)]) };
+          return {
+            eventsPerSecond,
+            cpuMicrosPerEvent: cpuMicrosPerEvent(scored - first, [cpuAtStart[0], processCpuSeconds(pid)], [cpuAtStart[1], await redisCpuSeconds(redis)]),
+          };
         }
         await sleep(50);
       }
@@ -183,12 +193,21 @@ function measureRelay(busUrl: string, events: EnrichedEvent[]): Promise<StageRun
   return withOwnTopics(busUrl, async (run) => {
     await publishBacklog(run, events);
     const config = loadConfig(scoringEnv, { API_KEYS: API_KEY });
-    const { stdout } = await execFileAsync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'tools/bench/relay-stage.ts'], {
-      env: {
-        ...process.env, BUS_URL: busUrl, REDIS_URL, BUS_TOPIC_PREFIX: run.prefix, SCORING_MAX_BATCH: String(config.SCORING_MAX_BATCH),
-        SCORING_CONCURRENT_PARTITIONS: String(config.SCORING_CONCURRENT_PARTITIONS), RELAY_EXPECTED: String(scoredIn(events)),
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'tools/bench/relay-stage.ts'],
+      {
+        env: {
+          ...process.env,
+          BUS_URL: busUrl,
+          REDIS_URL,
+          BUS_TOPIC_PREFIX: run.prefix,
+          SCORING_MAX_BATCH: String(config.SCORING_MAX_BATCH),
+          SCORING_CONCURRENT_PARTITIONS: String(config.SCORING_CONCURRENT_PARTITIONS),
+          RELAY_EXPECTED: String(scoredIn(events)),
+        },
       },
-    });
+    );
     return JSON.parse(stdout.trim().split('\n').pop() as string) as StageRun;
   });
 }
@@ -259,16 +278,26 @@ interface Side {
 /** The service's ScoreBatchService: batches of SCORING_MAX_BATCH per partition (one Redis read, one session.run, one script write each). */
 async function batchedSide(): Promise<Side> {
   const statePrefix = runName('batched');
-  const app = await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, {
-    API_KEYS: API_KEY, LOG_LEVEL: 'warn', BUS_URL: REDIS_URL, REDIS_URL, SCORING_STATE_PREFIX: statePrefix, SCORING_CONSUMER: 'false',
-  })), 'scoring');
+  const app = await bootApp(
+    ScoringModule.forRoot(
+      loadConfig(scoringEnv, {
+        API_KEYS: API_KEY,
+        LOG_LEVEL: 'warn',
+        BUS_URL: REDIS_URL,
+        REDIS_URL,
+        SCORING_STATE_PREFIX: statePrefix,
+        SCORING_CONSUMER: 'false',
+      }),
+    ),
+    'scoring',
+  );
   const service = app.app.get(ScoreBatchService);
   const batch = loadConfig(scoringEnv, { API_KEYS: API_KEY }).SCORING_MAX_BATCH;
   // Each partition's events not yet scored: a chunk ends mid-batch, and a backlog gives whole batches.
   const pending = Array.from({ length: PARTITIONS }, () => [] as PositionedEvent[]);
   let offset = 0;
   const scoreBatches = async (whole: boolean) => {
-    for (let more = true; more; ) {
+    for (let more = true; more;) {
       more = false;
       for (const [partition, part] of pending.entries()) {
         if (part.length >= batch || (!whole && part.length > 0)) await service.scoreBatch('bench', partition, part.splice(0, batch), async () => undefined);
@@ -290,7 +319,10 @@ async function batchedSide(): Promise<Side> {
   };
 }
 
-/** The same features, model and decision, one event at a time: a Redis round trip (the previous event's write pipelined with this one's read) and a session.run each. */
+/**
+ * The same features, model and decision, one event at a time: a Redis round trip (the previous event's write
+ * pipelined with this one's read) and a session.run each.
+ */
 async function naiveSide(): Promise<Side> {
   const statePrefix = runName('naive');
   const redis = new Redis(REDIS_URL);
@@ -347,7 +379,10 @@ async function sideBySide(events: EnrichedEvent[]): Promise<{ batched: number; n
   try {
     for (let from = 0; from < events.length; from += SIDE_BY_SIDE_CHUNK) {
       const chunk = events.slice(from, from + SIDE_BY_SIDE_CHUNK);
-      for (const [name, side] of [['batched', batched], ['naive', naive]] as const) {
+      for (const [name, side] of [
+        ['batched', batched],
+        ['naive', naive],
+      ] as const) {
         const started = performance.now();
         await side.score(chunk);
         elapsedMs[name] += performance.now() - started;
@@ -392,9 +427,22 @@ async function measureLookup(events: EnrichedEvent[]) {
         const redisBefore = await redisCpuSeconds(redis);
         const lastOffset = `${batch + 1}-0`;
         const changes: StateChanges = {
-          topic: 'events', partition: side === 'with' ? 0 : 1, lastOffset, readPosition: positions[side] || null, users: [], merchants: [], evaluation: [],
-          transactions: side === 'with' ? chunk.filter((e) => e.type === 'transaction').map((e) => ({ eventId: e.eventId, facts: transactionFactsOf(e), scored: { pair: 'live-model~', live: 3, shadow: null, alerts: 0 } })) : [],
-          userTtlMs: 31 * 86_400_000, merchantTtlMs: 38 * 86_400_000, transactionTtlMs: 121 * 86_400_000,
+          topic: 'events',
+          partition: side === 'with' ? 0 : 1,
+          lastOffset,
+          readPosition: positions[side] || null,
+          users: [],
+          merchants: [],
+          evaluation: [],
+          transactions:
+            side === 'with'
+              ? chunk
+                  .filter((e) => e.type === 'transaction')
+                  .map((e) => ({ eventId: e.eventId, facts: transactionFactsOf(e), scored: { pair: 'live-model~', live: 3, shadow: null, alerts: 0 } }))
+              : [],
+          userTtlMs: 31 * 86_400_000,
+          merchantTtlMs: 38 * 86_400_000,
+          transactionTtlMs: 121 * 86_400_000,
         };
         if (side === 'with') transactions += changes.transactions.length;
         await repository.write(changes);
@@ -407,7 +455,8 @@ async function measureLookup(events: EnrichedEvent[]) {
     const memoryAfter = Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1]);
     const perEvent = (seconds: number) => Math.round((seconds * 1e6 * 100) / featureEvents.length) / 100;
     return {
-      events: featureEvents.length, transactions,
+      events: featureEvents.length,
+      transactions,
       microsPerEvent: { process: perEvent(cpu.with.process - cpu.without.process), redis: perEvent(cpu.with.redis - cpu.without.redis) },
       redisBytesPerTransaction: Math.round((memoryAfter - memoryBefore) / transactions),
     };
@@ -463,12 +512,26 @@ async function main(): Promise<void> {
     command: benchCommand('bench:scoring'),
     machine: benchMachine(),
     at: new Date().toISOString(),
-    traffic: { events: EVENTS, customers: CUSTOMERS, terminals: TERMINALS, partitions: PARTITIONS, model: `${model.id} ${model.version}`, features: model.features.length },
+    traffic: {
+      events: EVENTS,
+      customers: CUSTOMERS,
+      terminals: TERMINALS,
+      partitions: PARTITIONS,
+      model: `${model.id} ${model.version}`,
+      features: model.features.length,
+    },
     service,
     busAlone: relay,
     batchTimes: { rate: BATCH_RATE, seconds: BATCH_SECONDS, byEngine: batchTimes },
     chargebackLookup: lookup,
-    sideBySide: { events: SIDE_BY_SIDE_EVENTS, chunk: SIDE_BY_SIDE_CHUNK, batched: { runs: batchedRuns, median: median(batchedRuns) }, naive: { runs: naiveRuns, median: median(naiveRuns) }, ratios, medianRatio: median(ratios) },
+    sideBySide: {
+      events: SIDE_BY_SIDE_EVENTS,
+      chunk: SIDE_BY_SIDE_CHUNK,
+      batched: { runs: batchedRuns, median: median(batchedRuns) },
+      naive: { runs: naiveRuns, median: median(naiveRuns) },
+      ratios,
+      medianRatio: median(ratios),
+    },
   };
   const markdown = [
     '# Scoring benchmark',
@@ -484,11 +547,20 @@ async function main(): Promise<void> {
     `| ScoreBatchService in process, batches of ${loadConfig(scoringEnv, { API_KEYS: API_KEY }).SCORING_MAX_BATCH} | ${report.sideBySide.batched.median.toLocaleString('en')} | ${batchedRuns.join(', ')} | |`,
     `| naive: one Redis round trip and one session.run per event | ${report.sideBySide.naive.median.toLocaleString('en')} | ${naiveRuns.join(', ')} | |`,
     '',
-    'CPU per event: the stage\'s process from `/proc` and the Redis server from `INFO cpu`, over the timed part of each run (on Kafka the broker\'s is not counted). Two cores give 2,000,000 CPU µs a second in all: a stage at 50,000 events/s has 40 µs per event for all it needs, Redis included.',
+    "CPU per event: the stage's process from `/proc` and the Redis server from `INFO cpu`, over the timed part of each run (on Kafka the broker's is not counted). Two cores give 2,000,000 CPU µs a second in all: a stage at 50,000 events/s has 40 µs per event for all it needs, Redis included.",
     '',
     `Batched over naive, same ${SIDE_BY_SIDE_EVENTS.toLocaleString('en')} events, the two sides timed in turns of ${SIDE_BY_SIDE_CHUNK.toLocaleString('en')} events, per run: ${ratios.map((r) => `${r}×`).join(', ')} (median ${report.sideBySide.medianRatio}×).`,
     '',
-    `The chargeback lookup (storing each batch's transactions for the chargebacks that will name them), written apart in turns with the same batches without it, ${lookup.events.toLocaleString('en')} events: +${lookup.microsPerEvent.process} µs of the process and +${lookup.microsPerEvent.redis} µs of Redis per event${Object.keys(service).length > 0 ? ` (${Object.entries(service).map(([engine, r]) => `${engineName(engine)}: ${(((lookup.microsPerEvent.process + lookup.microsPerEvent.redis) / ((r.cpuMicrosPerEvent.process ?? 0) + r.cpuMicrosPerEvent.redis - lookup.microsPerEvent.process - lookup.microsPerEvent.redis)) * 100).toFixed(1)}% over the stage without it`).join('; ')})` : ''}; Redis holds ${lookup.redisBytesPerTransaction} bytes per transaction kept (${lookup.transactions.toLocaleString('en')} transactions).`,
+    `The chargeback lookup (storing each batch's transactions for the chargebacks that will name them), written apart in turns with the same batches without it, ${lookup.events.toLocaleString('en')} events: +${lookup.microsPerEvent.process} µs of the process and +${lookup.microsPerEvent.redis} µs of Redis per event${
+      Object.keys(service).length > 0
+        ? ` (${Object.entries(service)
+            .map(
+              ([engine, r]) =>
+                `${engineName(engine)}: ${(((lookup.microsPerEvent.process + lookup.microsPerEvent.redis) / ((r.cpuMicrosPerEvent.process ?? 0) + r.cpuMicrosPerEvent.redis - lookup.microsPerEvent.process - lookup.microsPerEvent.redis)) * 100).toFixed(1)}% over the stage without it`,
+            )
+            .join('; ')})`
+        : ''
+    }; Redis holds ${lookup.redisBytesPerTransaction} bytes per transaction kept (${lookup.transactions.toLocaleString('en')} transactions).`,
     '',
     `Per-batch processing time (handling and commit, from the service's \`bus_handler_duration_seconds\` histogram) at ${BATCH_RATE.toLocaleString('en')} events/s for ${BATCH_SECONDS} s after a 5 s warm-up:`,
     '',

@@ -16,26 +16,43 @@ function main(): void {
   const dir = mkdtempSync(join(tmpdir(), 'simulate-bench-'));
   try {
     const runs = Array.from({ length: RUNS }, (_, r) => {
-      const out = execFileSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'tools/simulate/simulate.ts', '--out', join(dir, `run${r}.ndjson`)], {
-        cwd: resolve(__dirname, '../..'), encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'],
-      });
+      const out = execFileSync(
+        process.execPath,
+        ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'tools/simulate/simulate.ts', '--out', join(dir, `run${r}.ndjson`)],
+        {
+          cwd: resolve(__dirname, '../..'),
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        },
+      );
       const summary = JSON.parse(out.trim().split('\n').pop() as string) as { sent: number; eventsPerSecond: number; seconds: number };
       console.error(`[bench:simulate] run ${r + 1}: ${summary.sent} events in ${summary.seconds} s, ${summary.eventsPerSecond} events/s`);
       rmSync(join(dir, `run${r}.ndjson`));
       return summary;
     });
     const rates = runs.map((r) => r.eventsPerSecond);
-    const report = { command: benchCommand('bench:simulate'), machine: benchMachine(), at: new Date().toISOString(), events: runs[0].sent, runs: rates, median: median(rates) };
-    writeBenchReport('simulate', report, [
-      '# Simulator benchmark',
-      '',
-      `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.at}: \`npm run simulate -- --out FILE\`, the default world (${report.events.toLocaleString('en')} events of 70 days), NDJSON to a local file, timed from the first event to the last written (start-up, about a second to open the geo database and find IP pools, excluded).`,
-      '',
-      '| events/s (median) | runs |',
-      '|---:|---|',
-      `| ${report.median.toLocaleString('en')} | ${rates.join(', ')} |`,
-      '',
-    ].join('\n'));
+    const report = {
+      command: benchCommand('bench:simulate'),
+      machine: benchMachine(),
+      at: new Date().toISOString(),
+      events: runs[0].sent,
+      runs: rates,
+      median: median(rates),
+    };
+    writeBenchReport(
+      'simulate',
+      report,
+      [
+        '# Simulator benchmark',
+        '',
+        `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), ${report.at}: \`npm run simulate -- --out FILE\`, the default world (${report.events.toLocaleString('en')} events of 70 days), NDJSON to a local file, timed from the first event to the last written (start-up, about a second to open the geo database and find IP pools, excluded).`,
+        '',
+        '| events/s (median) | runs |',
+        '|---:|---|',
+        `| ${report.median.toLocaleString('en')} | ${rates.join(', ')} |`,
+        '',
+      ].join('\n'),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

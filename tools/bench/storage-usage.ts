@@ -34,7 +34,10 @@ async function redisBytes(redis: Redis, pattern: string, kindOf: (key: string) =
   return bytes;
 }
 
-export async function storageUsage(redis: Redis, options: { topicPrefix: string; statePrefix: string; databaseUrl: string; lakeDir: string }): Promise<StorageUsage> {
+export async function storageUsage(
+  redis: Redis,
+  options: { topicPrefix: string; statePrefix: string; databaseUrl: string; lakeDir: string },
+): Promise<StorageUsage> {
   const { topicPrefix, statePrefix } = options;
   // Stream keys are bus:<topic>:<partition>; a topic's producer sequences (…:producers) are not its entries.
   const streams = await redisBytes(redis, `bus:${topicPrefix}*`, (key) => /^bus:(.+):\d+$/.exec(key)?.[1].slice(topicPrefix.length));
@@ -42,7 +45,10 @@ export async function storageUsage(redis: Redis, options: { topicPrefix: string;
   const client = new Client({ connectionString: options.databaseUrl });
   await client.connect();
   try {
-    const { rows } = await client.query<{ name: string; bytes: string }>('SELECT relname AS name, pg_total_relation_size(oid) AS bytes FROM pg_class WHERE relname = ANY($1)', [TABLES]);
+    const { rows } = await client.query<{ name: string; bytes: string }>(
+      'SELECT relname AS name, pg_total_relation_size(oid) AS bytes FROM pg_class WHERE relname = ANY($1)',
+      [TABLES],
+    );
     const tables = Object.fromEntries(rows.map((r) => [r.name, Number(r.bytes)]));
     const lake = Number(execFileSync('du', ['-sb', options.lakeDir]).toString().split('\t')[0]);
     return { streams, scoringState, tables, lake };

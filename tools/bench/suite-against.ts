@@ -27,7 +27,8 @@ export function prepareAgainst(ref: string): { commit: string; start: StartSuite
     git(['worktree', 'add', '--detach', '--force', dir, commit]);
   }
   if (!existsSync(join(dir, 'node_modules'))) {
-    if (readFileSync(join(dir, 'package-lock.json'), 'utf8') === readFileSync(join(root, 'package-lock.json'), 'utf8')) symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
+    if (readFileSync(join(dir, 'package-lock.json'), 'utf8') === readFileSync(join(root, 'package-lock.json'), 'utf8'))
+      symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
     else execFileSync('npm', ['ci', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: dir, stdio: 'inherit' });
   }
   const nestCli = JSON.parse(readFileSync(join(dir, 'nest-cli.json'), 'utf8')) as { projects: Record<string, { type: string }> };

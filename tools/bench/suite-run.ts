@@ -17,12 +17,25 @@ import { topicNames } from '@app/contracts';
 import { SUITE_PROCESS_NAMES, createOwnDatabase, metricSum, startWebhookReceiver, stopServiceProcess, type SuiteProcessName } from '@app/testing';
 import { simulationOptions } from '../simulate/simulate';
 import { simulate, withIdPrefix } from '../simulate/simulation';
-import { PostgresCpuSampler, kafkaBrokerCpuSeconds, postgresCpuBetween, postgresCpuSeconds, processCpuSeconds, redisCpuSeconds, residentMb } from './process-usage';
+import {
+  PostgresCpuSampler,
+  kafkaBrokerCpuSeconds,
+  postgresCpuBetween,
+  postgresCpuSeconds,
+  processCpuSeconds,
+  redisCpuSeconds,
+  residentMb,
+} from './process-usage';
 import { percentiles } from './percentiles';
 import { perMillionEvents, storageUsage, type StorageUsage } from './storage-usage';
 
 /** Starts one of the suite's processes, compiled, and resolves once it is ready (libs/testing's startSuiteProcess, of one commit or another). */
-export type StartSuiteProcess = (name: SuiteProcessName, port: number, env: Record<string, string>, options: { compiled: boolean; prioritised: boolean }) => Promise<ChildProcess>;
+export type StartSuiteProcess = (
+  name: SuiteProcessName,
+  port: number,
+  env: Record<string, string>,
+  options: { compiled: boolean; prioritised: boolean },
+) => Promise<ChildProcess>;
 
 export interface SuiteRunOptions {
   start: StartSuiteProcess;
@@ -39,9 +52,20 @@ export interface SuiteRunOptions {
 }
 
 export interface SuiteRun {
-  latency: { alerts: number; ms: Record<string, number>; acceptedToRaisedMs: Record<string, number>; raisedToReceivedMs: Record<string, number>; samples: number[] };
+  latency: {
+    alerts: number;
+    ms: Record<string, number>;
+    acceptedToRaisedMs: Record<string, number>;
+    raisedToReceivedMs: Record<string, number>;
+    samples: number[];
+  };
   throughput: {
-    events: number; alertsRaised: number; ingestAcceptedPerSecond: number; allStagesPerSecond: number; stagePerSecond: Record<string, number>; lakeFiles: number;
+    events: number;
+    alertsRaised: number;
+    ingestAcceptedPerSecond: number;
+    allStagesPerSecond: number;
+    stagePerSecond: Record<string, number>;
+    lakeFiles: number;
     cpuMicrosPerEvent: ReturnType<typeof cpuPerEvent> | null;
   };
   rssMb: Record<string, { steadyMax: number; burstMax: number }>;
@@ -68,8 +92,14 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
   const database = await createOwnDatabase('bench_suite');
   const lakeDir = await mkdtemp(join(tmpdir(), 'bench-lake-'));
   const env = {
-    API_KEYS: API_KEY, BUS_URL: options.busUrl, BUS_TOPIC_PREFIX: `${run}.`, REDIS_URL: options.redisUrl, DATABASE_URL: database.url, LAKE_DIR: lakeDir,
-    SCORING_STATE_PREFIX: run, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+    API_KEYS: API_KEY,
+    BUS_URL: options.busUrl,
+    BUS_TOPIC_PREFIX: `${run}.`,
+    REDIS_URL: options.redisUrl,
+    DATABASE_URL: database.url,
+    LAKE_DIR: lakeDir,
+    SCORING_STATE_PREFIX: run,
+    WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
   };
   const processes = new Map<SuiteProcessName, ChildProcess>();
   const receivedAt = new Map<string, number>();
@@ -83,7 +113,11 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
   });
   try {
     for (const name of SUITE_PROCESS_NAMES) processes.set(name, await options.start(name, PORTS[name], env, { compiled: true, prioritised: true }));
-    const registered = await fetch(`http://127.0.0.1:${PORTS.alerts}/v1/webhooks`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: receiver.url }) });
+    const registered = await fetch(`http://127.0.0.1:${PORTS.alerts}/v1/webhooks`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: receiver.url }),
+    });
     if (registered.status !== 201) throw new Error(`registering the receiver failed: ${registered.status} ${await registered.text()}`);
     // The same seed every run: every run, of either commit, gets the same traffic.
     const events = simulate(simulationOptions({}, options.geo));
@@ -99,7 +133,11 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
       return out;
     };
     const post = async (batch: Array<EventIn & { eventId: string }>) => {
-      const response = await fetch(`http://127.0.0.1:${PORTS.ingest}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/x-ndjson' }, body: batch.map((e) => JSON.stringify(e)).join('\n') });
+      const response = await fetch(`http://127.0.0.1:${PORTS.ingest}/v1/events`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/x-ndjson' },
+        body: batch.map((e) => JSON.stringify(e)).join('\n'),
+      });
       if (response.status !== 202) throw new Error(`ingest answered ${response.status}`);
       await response.arrayBuffer();
       return performance.now();
@@ -108,8 +146,14 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
     // The model alerts on ~1 event in 2,000 here: too few to rank a p99, so a rule also alerts on
     // payments of 100 or more (the same path from scoring to the receiver as the model's alerts).
     const rule = await fetch(`http://127.0.0.1:${PORTS.scoring}/v1/rules/bench-large-payments`, {
-      method: 'PUT', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ when: [{ feature: 'event.amount', op: '>=', value: 100 }], eventTypes: ['transaction'], action: 'alert', reasonCode: 'BENCH_LARGE_PAYMENT' }),
+      method: 'PUT',
+      headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        when: [{ feature: 'event.amount', op: '>=', value: 100 }],
+        eventTypes: ['transaction'],
+        action: 'alert',
+        reasonCode: 'BENCH_LARGE_PAYMENT',
+      }),
     });
     if (rule.status !== 201) throw new Error(`adding the benchmark's rule failed: ${rule.status} ${await rule.text()}`);
 
@@ -126,7 +170,10 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
         if (due > performance.now()) await sleep(due - performance.now());
         const batch = take(rate / 20);
         // Not awaited (the rate must not wait for answers); a failure is reported after the phase.
-        void post(batch).then((at) => record && batch.forEach((e) => acceptedAt.set(e.eventId, at)), (error: Error) => failures.push(error.message));
+        void post(batch).then(
+          (at) => record && batch.forEach((e) => acceptedAt.set(e.eventId, at)),
+          (error: Error) => failures.push(error.message),
+        );
       }
       await sleep(5_000); // stragglers
       clearInterval(sampler);
@@ -139,23 +186,37 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
     const latency = percentiles(latencies, [50, 90, 99]);
     // Where the time goes: 202 → scoring raised the alert (bus, scoring, one hop), then raised → received (bus, alerts, delivery).
     const measured = [...receivedAt.keys()].filter((eventId) => acceptedAt.has(eventId));
-    const toRaised = percentiles(measured.map((id) => (raisedAt.get(id) as number) - (acceptedAt.get(id) as number)), [50, 99]);
-    const toReceived = percentiles(measured.map((id) => (receivedAt.get(id) as number) - (raisedAt.get(id) as number)), [50, 99]);
+    const toRaised = percentiles(
+      measured.map((id) => (raisedAt.get(id) as number) - (acceptedAt.get(id) as number)),
+      [50, 99],
+    );
+    const toReceived = percentiles(
+      measured.map((id) => (receivedAt.get(id) as number) - (raisedAt.get(id) as number)),
+      [50, 99],
+    );
     console.error(`[bench] latency at ${rate}/s: ${latencies.length} alerts, p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms`);
-    console.error(`[bench] 202 → raised p50 ${toRaised.p50.toFixed(1)} p99 ${toRaised.p99.toFixed(1)} ms; raised → received p50 ${toReceived.p50.toFixed(1)} p99 ${toReceived.p99.toFixed(1)} ms`);
+    console.error(
+      `[bench] 202 → raised p50 ${toRaised.p50.toFixed(1)} p99 ${toRaised.p99.toFixed(1)} ms; raised → received p50 ${toReceived.p50.toFixed(1)} p99 ${toReceived.p99.toFixed(1)} ms`,
+    );
     console.error(`[bench] resident MB at ${rate}/s: ${JSON.stringify(Object.fromEntries(steadyRss))}`);
 
     // 2. Throughput: a burst, and how long until every stage has it all.
     if (options.burstAlerts === 'model') {
-      const removed = await fetch(`http://127.0.0.1:${PORTS.scoring}/v1/rules/bench-large-payments`, { method: 'DELETE', headers: { authorization: `Bearer ${API_KEY}` } });
+      const removed = await fetch(`http://127.0.0.1:${PORTS.scoring}/v1/rules/bench-large-payments`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${API_KEY}` },
+      });
       if (!removed.ok) throw new Error(`removing the benchmark's rule failed: ${removed.status} ${await removed.text()}`); // scoring reads the rules' version with every batch
     }
     memory.clear();
     const burst = take(options.burst);
     const alertsBeforeBurst = await metric('scoring', 'scoring_alerts_raised_total');
-    const progress = () => Promise.all([
-      metric('scoring', 'bus_records_consumed_total', 'group="'), metric('profile-api', 'bus_records_consumed_total', 'events.enriched'), metric('lake', 'lake_rows_written_total'),
-    ]);
+    const progress = () =>
+      Promise.all([
+        metric('scoring', 'bus_records_consumed_total', 'group="'),
+        metric('profile-api', 'bus_records_consumed_total', 'events.enriched'),
+        metric('lake', 'lake_rows_written_total'),
+      ]);
     const [scoredBefore, foldedBefore, lakeBefore] = await progress();
     const lakeFilesBefore = await metric('lake', 'lake_files_written_total');
     const burstSampler = setInterval(sampleMemory, 2_000);
@@ -170,7 +231,12 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
     try {
       for (let i = 0; i < burst.length; i += 2_000) {
         // An empty request is a 400: a burst that is not a multiple of 2,000 ends with fewer than four.
-        await Promise.all([0, 500, 1000, 1500].map((k) => burst.slice(i + k, i + k + 500)).filter((b) => b.length > 0).map(post));
+        await Promise.all(
+          [0, 500, 1000, 1500]
+            .map((k) => burst.slice(i + k, i + k + 500))
+            .filter((b) => b.length > 0)
+            .map(post),
+        );
       }
       sentBy = performance.now();
       for (;;) {
@@ -197,19 +263,35 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
     const stageRates = Object.fromEntries(Object.entries(stageDoneAt).map(([stage, at]) => [stage, perSecond(at)]));
     const throughput = perSecond(Math.max(...Object.values(stageDoneAt)));
     const ingestRate = perSecond(sentBy);
-    console.error(`[bench] burst of ${burst.length}: ingest took ${ingestRate}/s; every stage done at ${throughput}/s (${JSON.stringify(stageRates)}); ${lakeFiles} lake files`);
+    console.error(
+      `[bench] burst of ${burst.length}: ingest took ${ingestRate}/s; every stage done at ${throughput}/s (${JSON.stringify(stageRates)}); ${lakeFiles} lake files`,
+    );
 
     // 3. What the stores hold for every event sent.
     const alertsRaised = await metric('scoring', 'scoring_alerts_raised_total');
     const redis = new Redis(options.redisUrl);
-    const storage = await storageUsage(redis, { topicPrefix: `${run}.`, statePrefix: run, databaseUrl: database.url, lakeDir }).finally(() => redis.disconnect());
+    const storage = await storageUsage(redis, { topicPrefix: `${run}.`, statePrefix: run, databaseUrl: database.url, lakeDir }).finally(() =>
+      redis.disconnect(),
+    );
     const storagePerMillion = perMillionEvents(storage, sentInAll);
     console.error(`[bench] storage, MB per million events (${sentInAll} sent): ${JSON.stringify(storagePerMillion)}`);
 
     return {
-      latency: { alerts: latencies.length, ms: rounded(latency), acceptedToRaisedMs: rounded(toRaised), raisedToReceivedMs: rounded(toReceived), samples: latencies },
+      latency: {
+        alerts: latencies.length,
+        ms: rounded(latency),
+        acceptedToRaisedMs: rounded(toRaised),
+        raisedToReceivedMs: rounded(toReceived),
+        samples: latencies,
+      },
       throughput: {
-        events: burst.length, alertsRaised: burstAlerts, ingestAcceptedPerSecond: ingestRate, allStagesPerSecond: throughput, stagePerSecond: stageRates, lakeFiles, cpuMicrosPerEvent: cpu,
+        events: burst.length,
+        alertsRaised: burstAlerts,
+        ingestAcceptedPerSecond: ingestRate,
+        allStagesPerSecond: throughput,
+        stagePerSecond: stageRates,
+        lakeFiles,
+        cpuMicrosPerEvent: cpu,
       },
       rssMb: Object.fromEntries([...steadyRss].map(([s, steadyMax]) => [s, { steadyMax, burstMax: burstRss.get(s) as number }])),
       storage: { events: sentInAll, alerts: alertsRaised, bytes: storage, mbPerMillionEvents: storagePerMillion },
@@ -252,7 +334,12 @@ async function cpuSeconds(processes: Map<SuiteProcessName, ChildProcess>, redisU
 }
 
 /** CPU µs per event between two readings: by process with their total, and Postgres's part by the client its backends served. */
-function cpuPerEvent(from: Awaited<ReturnType<typeof cpuSeconds>>, to: Awaited<ReturnType<typeof cpuSeconds>>, postgresNames: Map<number, string>, events: number) {
+function cpuPerEvent(
+  from: Awaited<ReturnType<typeof cpuSeconds>>,
+  to: Awaited<ReturnType<typeof cpuSeconds>>,
+  postgresNames: Map<number, string>,
+  events: number,
+) {
   const postgres = postgresCpuBetween(from.postgres, to.postgres, postgresNames);
   const seconds: Record<string, number> = {
     ...Object.fromEntries([...to.services].map(([name, s]) => [name, s - (from.services.get(name) as number)])),

@@ -34,7 +34,8 @@ const SECONDS = Number(arg('seconds', '30'));
 const BURST = Number(arg('burst', '200000'));
 const WARM_UP_SECONDS = Number(arg('warm-up', '10'));
 const BURST_ALERTS = arg('burst-alerts', 'model');
-if (BURST_ALERTS !== 'model' && BURST_ALERTS !== 'rule') throw new Error('--burst-alerts is model (the shipped model and default rules) or rule (also alert on every payment of 100 or more)');
+if (BURST_ALERTS !== 'model' && BURST_ALERTS !== 'rule')
+  throw new Error('--burst-alerts is model (the shipped model and default rules) or rule (also alert on every payment of 100 or more)');
 const AGAINST = arg('against', '');
 const ROUNDS = Number(arg('rounds', '2'));
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
@@ -45,10 +46,18 @@ const BUS_NAME = BUS === 'kafka' ? 'Kafka' : 'Redis Streams';
 
 async function main(): Promise<void> {
   // The broker from the project's own scripts (started once, left running like `npm run kafka:start`).
-  if (BUS === 'kafka' && !process.env.BENCH_KAFKA_URL) execFileSync('bash', [resolve(__dirname, '../../scripts/infra.sh'), 'up', '--kafka'], { stdio: 'inherit' });
+  if (BUS === 'kafka' && !process.env.BENCH_KAFKA_URL)
+    execFileSync('bash', [resolve(__dirname, '../../scripts/infra.sh'), 'up', '--kafka'], { stdio: 'inherit' });
   const against = AGAINST ? prepareAgainst(AGAINST) : null;
   const options: Omit<SuiteRunOptions, 'start'> = {
-    geo: await GeoLookup.open(), busUrl: BUS_URL, redisUrl: REDIS_URL, rate: RATE, seconds: SECONDS, warmUpSeconds: WARM_UP_SECONDS, burst: BURST, burstAlerts: BURST_ALERTS as 'model' | 'rule',
+    geo: await GeoLookup.open(),
+    busUrl: BUS_URL,
+    redisUrl: REDIS_URL,
+    rate: RATE,
+    seconds: SECONDS,
+    warmUpSeconds: WARM_UP_SECONDS,
+    burst: BURST,
+    burstAlerts: BURST_ALERTS as 'model' | 'rule',
   };
   const these: SuiteRun[] = [];
   const theirs: SuiteRun[] = [];
@@ -64,14 +73,32 @@ async function main(): Promise<void> {
   const name = BUS === 'kafka' ? 'suite-kafka' : 'suite';
   await writeFile(resolve(__dirname, `../../bench/results/${name}-latency.svg`), latencySvg(shown.latency.samples));
   const report = {
-    command: benchCommand('bench'), machine: benchMachine(), at: new Date().toISOString(), bus: BUS_NAME,
-    latency: { rate: RATE, seconds: SECONDS, alerts: shown.latency.alerts, ms: shown.latency.ms, stages: { acceptedToRaisedMs: shown.latency.acceptedToRaisedMs, raisedToReceivedMs: shown.latency.raisedToReceivedMs } },
+    command: benchCommand('bench'),
+    machine: benchMachine(),
+    at: new Date().toISOString(),
+    bus: BUS_NAME,
+    latency: {
+      rate: RATE,
+      seconds: SECONDS,
+      alerts: shown.latency.alerts,
+      ms: shown.latency.ms,
+      stages: { acceptedToRaisedMs: shown.latency.acceptedToRaisedMs, raisedToReceivedMs: shown.latency.raisedToReceivedMs },
+    },
     throughput: { ...shown.throughput, alerts: BURST_ALERTS },
     rssMb: shown.rssMb,
     storage: shown.storage,
     ...(comparison ? { against: comparison } : {}),
   };
-  writeBenchReport(name, report, [...suiteMarkdown(report.command, report.machine, report.at, shown), ...(comparison ? againstMarkdown(comparison) : []), `![latency](${name}-latency.svg)`, ''].join('\n'));
+  writeBenchReport(
+    name,
+    report,
+    [
+      ...suiteMarkdown(report.command, report.machine, report.at, shown),
+      ...(comparison ? againstMarkdown(comparison) : []),
+      `![latency](${name}-latency.svg)`,
+      '',
+    ].join('\n'),
+  );
   process.exit(0);
 }
 
@@ -86,11 +113,19 @@ function compare(commit: string, these: SuiteRun[], theirs: SuiteRun[]) {
   const processes = Object.keys(these[0].throughput.cpuMicrosPerEvent?.byProcess ?? {});
   const burstRss = (runs: SuiteRun[], name: string) => runs.map((r) => r.rssMb[name]?.burstMax ?? Number.NaN);
   return {
-    ref: AGAINST, commit, rounds: these.length,
+    ref: AGAINST,
+    commit,
+    rounds: these.length,
     cpuMicrosPerEventRatio: abRatio(cpu(these, 'total'), cpu(theirs, 'total')),
     cpuMicrosPerEventRatioByProcess: Object.fromEntries(processes.filter((p) => p !== 'total').map((p) => [p, abRatio(cpu(these, p), cpu(theirs, p))])),
-    throughputRatio: abRatio(these.map((r) => r.throughput.allStagesPerSecond), theirs.map((r) => r.throughput.allStagesPerSecond)),
-    latencyP99Ratio: abRatio(these.map((r) => r.latency.ms.p99), theirs.map((r) => r.latency.ms.p99)),
+    throughputRatio: abRatio(
+      these.map((r) => r.throughput.allStagesPerSecond),
+      theirs.map((r) => r.throughput.allStagesPerSecond),
+    ),
+    latencyP99Ratio: abRatio(
+      these.map((r) => r.latency.ms.p99),
+      theirs.map((r) => r.latency.ms.p99),
+    ),
     burstRssMbRatio: Object.fromEntries(Object.keys(these[0].rssMb).map((name) => [name, abRatio(burstRss(these, name), burstRss(theirs, name))])),
     runs: {
       these: these.map(runSummary),
@@ -100,7 +135,9 @@ function compare(commit: string, these: SuiteRun[], theirs: SuiteRun[]) {
 }
 
 const runSummary = (r: SuiteRun) => ({
-  cpuMicrosPerEvent: r.throughput.cpuMicrosPerEvent?.byProcess, allStagesPerSecond: r.throughput.allStagesPerSecond, latencyP99Ms: r.latency.ms.p99,
+  cpuMicrosPerEvent: r.throughput.cpuMicrosPerEvent?.byProcess,
+  allStagesPerSecond: r.throughput.allStagesPerSecond,
+  latencyP99Ms: r.latency.ms.p99,
   burstRssMb: Object.fromEntries(Object.entries(r.rssMb).map(([name, rss]) => [name, rss.burstMax])),
 });
 
@@ -110,7 +147,7 @@ function suiteMarkdown(command: string, machine: ReturnType<typeof benchMachine>
   return [
     '# End-to-end benchmark',
     '',
-    `\`${command}\` on ${machine.cpus} cores (${machine.cpuModel}), ${at}. The five apps as processes (ingest, lake, scoring, profile-api, alerts) on ${BUS_NAME}${BUS === 'kafka' ? ' (Redis for scoring\'s state)' : ''}, Postgres, the trained model, a local webhook receiver, and the simulator's traffic over HTTP, all on this machine.`,
+    `\`${command}\` on ${machine.cpus} cores (${machine.cpuModel}), ${at}. The five apps as processes (ingest, lake, scoring, profile-api, alerts) on ${BUS_NAME}${BUS === 'kafka' ? " (Redis for scoring's state)" : ''}, Postgres, the trained model, a local webhook receiver, and the simulator's traffic over HTTP, all on this machine.`,
     '',
     '| measure | value |',
     '|---|---:|',
@@ -123,11 +160,18 @@ function suiteMarkdown(command: string, machine: ReturnType<typeof benchMachine>
     `| … every stage (lake, scoring, profiles) done, events/s | ${throughput.allStagesPerSecond.toLocaleString('en')} |`,
     ...Object.entries(throughput.stagePerSecond).map(([stage, rate]) => `| … ${stage} done, events/s | ${rate.toLocaleString('en')} |`),
     `| … lake files written for it (a file per event-time hour per roll) | ${throughput.lakeFiles.toLocaleString('en')} |`,
-    ...(cpu ? [
-      `| … CPU µs per event, every process (two cores give 100 at 20,000 events/s) | ${cpu.byProcess.total} |`,
-      `| … of which ${Object.entries(cpu.byProcess).filter(([name]) => name !== 'total').map(([name, us]) => `${name} ${us}`).join(', ')} | |`,
-      `| … Postgres's part by client: ${Object.entries(cpu.postgresByClient).map(([name, us]) => `${name} ${us}`).join(', ')} | |`,
-    ] : []),
+    ...(cpu
+      ? [
+          `| … CPU µs per event, every process (two cores give 100 at 20,000 events/s) | ${cpu.byProcess.total} |`,
+          `| … of which ${Object.entries(cpu.byProcess)
+            .filter(([name]) => name !== 'total')
+            .map(([name, us]) => `${name} ${us}`)
+            .join(', ')} | |`,
+          `| … Postgres's part by client: ${Object.entries(cpu.postgresByClient)
+            .map(([name, us]) => `${name} ${us}`)
+            .join(', ')} | |`,
+        ]
+      : []),
     ...Object.entries(rssMb).map(([s, r]) => `| ${s} resident memory, max MB: at ${RATE} events/s / during the burst | ${r.steadyMax} / ${r.burstMax} |`),
     `| storage, MB per million events (${storage.events.toLocaleString('en')} sent, ${storage.alerts.toLocaleString('en')} alerts), before any retention: | |`,
     ...Object.entries(storage.mbPerMillionEvents).map(([what, mb]) => `| … ${what} | ${mb} |`),
@@ -145,10 +189,16 @@ function againstMarkdown(comparison: NonNullable<ReturnType<typeof compare>>): s
     '| measure | ratio (spread) | this checkout | ref |',
     '|---|---:|---:|---:|',
     `| CPU µs per event, every process | ${cell(comparison.cpuMicrosPerEventRatio)} | ${comparison.runs.these.map((r) => r.cpuMicrosPerEvent?.total).join(', ')} | ${comparison.runs.theirs.map((r) => r.cpuMicrosPerEvent?.total).join(', ')} |`,
-    ...Object.entries(comparison.cpuMicrosPerEventRatioByProcess).map(([name, r]) => `| … ${name} | ${cell(r)} | ${comparison.runs.these.map((x) => x.cpuMicrosPerEvent?.[name]).join(', ')} | ${comparison.runs.theirs.map((x) => x.cpuMicrosPerEvent?.[name]).join(', ')} |`),
+    ...Object.entries(comparison.cpuMicrosPerEventRatioByProcess).map(
+      ([name, r]) =>
+        `| … ${name} | ${cell(r)} | ${comparison.runs.these.map((x) => x.cpuMicrosPerEvent?.[name]).join(', ')} | ${comparison.runs.theirs.map((x) => x.cpuMicrosPerEvent?.[name]).join(', ')} |`,
+    ),
     `| every stage done, events/s | ${cell(comparison.throughputRatio)} | ${comparison.runs.these.map((r) => r.allStagesPerSecond).join(', ')} | ${comparison.runs.theirs.map((r) => r.allStagesPerSecond).join(', ')} |`,
     `| HTTP 202 → webhook p99 ms | ${cell(comparison.latencyP99Ratio)} | ${comparison.runs.these.map((r) => r.latencyP99Ms).join(', ')} | ${comparison.runs.theirs.map((r) => r.latencyP99Ms).join(', ')} |`,
-    ...Object.entries(comparison.burstRssMbRatio).map(([name, r]) => `| ${name} resident memory during the burst, max MB | ${cell(r)} | ${comparison.runs.these.map((x) => x.burstRssMb[name]).join(', ')} | ${comparison.runs.theirs.map((x) => x.burstRssMb[name]).join(', ')} |`),
+    ...Object.entries(comparison.burstRssMbRatio).map(
+      ([name, r]) =>
+        `| ${name} resident memory during the burst, max MB | ${cell(r)} | ${comparison.runs.these.map((x) => x.burstRssMb[name]).join(', ')} | ${comparison.runs.theirs.map((x) => x.burstRssMb[name]).join(', ')} |`,
+    ),
     '',
   ];
 }

@@ -22,14 +22,16 @@ const REGISTRATION = /^v(\d+)\.(\d+)\.json$/;
 
 export function registrations(dir = REGISTRY_DIR): Registration[] {
   if (!existsSync(dir)) return [];
-  return readdirSync(dir).flatMap((topic) =>
-    readdirSync(join(dir, topic)).flatMap((name) => {
-      const match = REGISTRATION.exec(name);
-      if (!match) return [];
-      const file = join(dir, topic, name);
-      return [{ topic, schemaVersion: Number(match[1]), number: Number(match[2]), file, schema: JSON.parse(readFileSync(file, 'utf8')) }];
-    }),
-  ).sort((a, b) => a.topic.localeCompare(b.topic) || a.schemaVersion - b.schemaVersion || a.number - b.number);
+  return readdirSync(dir)
+    .flatMap((topic) =>
+      readdirSync(join(dir, topic)).flatMap((name) => {
+        const match = REGISTRATION.exec(name);
+        if (!match) return [];
+        const file = join(dir, topic, name);
+        return [{ topic, schemaVersion: Number(match[1]), number: Number(match[2]), file, schema: JSON.parse(readFileSync(file, 'utf8')) }];
+      }),
+    )
+    .sort((a, b) => a.topic.localeCompare(b.topic) || a.schemaVersion - b.schemaVersion || a.number - b.number);
 }
 
 export const schemaJson = (schema: unknown) => `${JSON.stringify(schema, null, 2)}\n`;
@@ -58,7 +60,12 @@ function typeOf(schema: JsonSchema & { format?: string; minimum?: number; maximu
   if (schema.patternProperties) return `map of ${Object.values(schema.patternProperties).map(typeOf).join(' \\| ')}`;
   if (schema.type === 'array' && schema.items) return `array of ${typeOf(schema.items)}`;
   if (schema.type === undefined) return 'any JSON';
-  const range = schema.minimum !== undefined && schema.maximum !== undefined ? ` in [${schema.minimum}, ${schema.maximum}]` : schema.minimum !== undefined ? ` ≥ ${schema.minimum}` : '';
+  const range =
+    schema.minimum !== undefined && schema.maximum !== undefined
+      ? ` in [${schema.minimum}, ${schema.maximum}]`
+      : schema.minimum !== undefined
+        ? ` ≥ ${schema.minimum}`
+        : '';
   return `${schema.type}${schema.format ? ` (${schema.format})` : ''}${range}`;
 }
 
@@ -98,7 +105,7 @@ export function topicsDoc(): string {
     'Every record value is one JSON object, keyed as each section says. The schemas are declared once in',
     '`libs/contracts` (one codec per topic: encode, decode with a reason, the JSON Schema below) and every',
     'service reads and writes through them. A record that does not match is dead-lettered on',
-    '`events.invalid` with the codec\'s reason, never retried forever.',
+    "`events.invalid` with the codec's reason, never retried forever.",
     '',
     'How to consume them:',
     '- Each payload carries `schemaVersion`, its major version. Records written before versioning have none: read them as 1.',
@@ -109,5 +116,7 @@ export function topicsDoc(): string {
     '`events.raw` is written by producers: each record is one event as `POST /v1/events` takes it, validated the same way.',
     '',
     ...sections.flatMap((section) => [section, '']),
-  ].join('\n').trimEnd()}\n`;
+  ]
+    .join('\n')
+    .trimEnd()}\n`;
 }

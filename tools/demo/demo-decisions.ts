@@ -12,7 +12,9 @@ import { secretWithScope } from '@app/platform/http/api-keys';
 import { simulationOptions } from '../simulate/simulate';
 import { simulate } from '../simulate/simulation';
 
-const { values } = parseArgs({ options: { ingest: { type: 'string', default: 'http://127.0.0.1:3001' }, 'every-ms': { type: 'string', default: '3000' }, 'api-key': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { ingest: { type: 'string', default: 'http://127.0.0.1:3001' }, 'every-ms': { type: 'string', default: '3000' }, 'api-key': { type: 'string' } },
+});
 const apiKey = values['api-key'] ?? secretWithScope(process.env.API_KEYS, 'decide') ?? '';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -26,15 +28,23 @@ async function main(): Promise<void> {
     if (next.done) return;
     const event = { ...next.value.event, eventId: `demo-pay-${Date.now().toString(36)}-${n}`, occurredAt: new Date().toISOString() };
     const asked = performance.now();
-    const response = await fetch(`${values.ingest}/v1/decisions`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify({ event }) }).catch((error: Error) => error);
+    const response = await fetch(`${values.ingest}/v1/decisions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ event }),
+    }).catch((error: Error) => error);
     const ms = (performance.now() - asked).toFixed(1);
     if (response instanceof Error || response.status !== 200) {
-      console.log(`${event.eventId} ${event.userId} ${event.amount} ${event.currency}: ${response instanceof Error ? response.message : `${response.status} ${await response.text()}`}`);
+      console.log(
+        `${event.eventId} ${event.userId} ${event.amount} ${event.currency}: ${response instanceof Error ? response.message : `${response.status} ${await response.text()}`}`,
+      );
       continue;
     }
     const decision = (await response.json()) as Decision;
     const why = decision.reasons.map((r) => r.code).join(', ') || 'no reason codes';
-    console.log(`${event.eventId} ${event.userId} ${event.amount} ${event.currency} at ${event.merchantId ?? 'the shop'}: ${decision.decision}${decision.degraded ? ` (degraded: ${decision.degradedReason})` : ` (score ${decision.score})`}, ${why}, ${ms} ms`);
+    console.log(
+      `${event.eventId} ${event.userId} ${event.amount} ${event.currency} at ${event.merchantId ?? 'the shop'}: ${decision.decision}${decision.degraded ? ` (degraded: ${decision.degradedReason})` : ` (score ${decision.score})`}, ${why}, ${ms} ms`,
+    );
   }
 }
 

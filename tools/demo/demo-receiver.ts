@@ -15,7 +15,9 @@ import type { Alert } from '@app/contracts';
 import { secretWithScope } from '@app/platform/http/api-keys';
 import { verifyStandardWebhook } from '@app/testing';
 
-const { values } = parseArgs({ options: { port: { type: 'string', default: '3009' }, alerts: { type: 'string', default: 'http://127.0.0.1:3004' }, 'api-key': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { port: { type: 'string', default: '3009' }, alerts: { type: 'string', default: 'http://127.0.0.1:3004' }, 'api-key': { type: 'string' } },
+});
 const apiKey = values['api-key'] ?? secretWithScope(process.env.API_KEYS, 'admin') ?? '';
 const hookUrl = `http://127.0.0.1:${values.port}/hook`;
 const logFile = resolve(__dirname, '../../.cache/demo/alerts.ndjson');
@@ -24,7 +26,11 @@ const counts = { delivered: 0, rejectedSignatures: 0 };
 let secret = '';
 
 const alertsApi = async (method: string, path: string, body?: unknown) => {
-  const response = await fetch(`${values.alerts}${path}`, { method, headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${values.alerts}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   if (!response.ok) throw new Error(`alerts answered ${response.status} to ${method} ${path}: ${await response.text()}`);
   return response.status === 204 ? null : response.json();
 };
@@ -38,7 +44,13 @@ const server = createServer((req, res) => {
       res.end(JSON.stringify({ ...counts, latest: latest.slice(-50).reverse() }, null, 2));
       return;
     }
-    const message = { id: String(req.headers['webhook-id']), timestamp: Number(req.headers['webhook-timestamp']), signature: String(req.headers['webhook-signature']), body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+    const message = {
+      id: String(req.headers['webhook-id']),
+      timestamp: Number(req.headers['webhook-timestamp']),
+      signature: String(req.headers['webhook-signature']),
+      body: Buffer.concat(chunks).toString('utf8'),
+      at: Date.now(),
+    };
     if (!secret || !verifyStandardWebhook(secret, message)) {
       counts.rejectedSignatures++;
       res.statusCode = 401;

@@ -17,7 +17,11 @@ const file = (name: string, text: string) => {
   return path;
 };
 const load = (...args: string[]) =>
-  run(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'tools/load-reference/load-reference.ts', '--redis', REDIS_URL, ...args], { cwd: root });
+  run(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'tools/load-reference/load-reference.ts', '--redis', REDIS_URL, ...args],
+    { cwd: root },
+  );
 
 describe('npm run load-reference', () => {
   const redis = new Redis(REDIS_URL);
@@ -27,9 +31,12 @@ describe('npm run load-reference', () => {
 
   it('loads merchants and deny-lists that ingest then reads', async () => {
     const out = await load(
-      '--merchants', file('m.csv', 'merchantId,category,riskTier\nm-1,electronics,high\nm-2,grocery,low\n'),
-      '--deny-ips', file('ips.csv', 'ip\n203.0.113.9\n2001:DB8::1\n'),
-      '--deny-email-domains', file('d.csv', 'domain\nMailinator.com\n'),
+      '--merchants',
+      file('m.csv', 'merchantId,category,riskTier\nm-1,electronics,high\nm-2,grocery,low\n'),
+      '--deny-ips',
+      file('ips.csv', 'ip\n203.0.113.9\n2001:DB8::1\n'),
+      '--deny-email-domains',
+      file('d.csv', 'domain\nMailinator.com\n'),
     );
     expect(out.stdout).toContain('merchants: 2 loaded');
     expect(out.stdout).toContain('denyIps: 2 loaded');
@@ -46,7 +53,10 @@ describe('npm run load-reference', () => {
 
   it('loads nothing from a file with an invalid row, naming the line, and leaves the live set and no temporary key', async () => {
     await load('--deny-ips', file('good.csv', 'ip\n198.51.100.7\n'));
-    await expect(load('--deny-ips', file('bad.csv', 'ip\n192.0.2.1\nnot-an-ip\n192.0.2.3\n'))).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('line 3: ip "not-an-ip" is not valid') });
+    await expect(load('--deny-ips', file('bad.csv', 'ip\n192.0.2.1\nnot-an-ip\n192.0.2.3\n'))).rejects.toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('line 3: ip "not-an-ip" is not valid'),
+    });
     expect(await redis.smembers(REFERENCE_KEYS.denyIps)).toEqual(['198.51.100.7']);
     expect(await redis.keys('ref:*:loading:*')).toEqual([]);
   });

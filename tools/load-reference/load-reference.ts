@@ -7,8 +7,14 @@ import Redis from 'ioredis';
 import { ReferenceDataWriter, type SetDataset } from '@app/enrichment';
 import { merchantRows, setRows } from './reference-rows';
 
-const FLAGS: Record<string, SetDataset | 'merchants'> = { '--merchants': 'merchants', '--deny-ips': 'denyIps', '--deny-devices': 'denyDevices', '--deny-email-domains': 'denyEmailDomains' };
-const USAGE = 'usage: npm run load-reference -- [--merchants FILE] [--deny-ips FILE] [--deny-devices FILE] [--deny-email-domains FILE] [--skip-invalid] [--redis URL]';
+const FLAGS: Record<string, SetDataset | 'merchants'> = {
+  '--merchants': 'merchants',
+  '--deny-ips': 'denyIps',
+  '--deny-devices': 'denyDevices',
+  '--deny-email-domains': 'denyEmailDomains',
+};
+const USAGE =
+  'usage: npm run load-reference -- [--merchants FILE] [--deny-ips FILE] [--deny-devices FILE] [--deny-email-domains FILE] [--skip-invalid] [--redis URL]';
 
 async function main(argv: string[]): Promise<void> {
   const files: Array<[SetDataset | 'merchants', string]> = [];

@@ -15,8 +15,16 @@ export const SET_VALUES: Record<SetDataset, { column: string; normalise: (v: str
 };
 
 export class InvalidRowsError extends Error {
-  constructor(readonly file: string, readonly problems: string[]) {
-    super(`${file}: ${problems.length} invalid row(s), nothing loaded:\n${problems.slice(0, 10).map((p) => `  ${p}`).join('\n')}${problems.length > 10 ? `\n  ... and ${problems.length - 10} more` : ''}`);
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(
+      `${file}: ${problems.length} invalid row(s), nothing loaded:\n${problems
+        .slice(0, 10)
+        .map((p) => `  ${p}`)
+        .join('\n')}${problems.length > 10 ? `\n  ... and ${problems.length - 10} more` : ''}`,
+    );
   }
 }
 
@@ -44,16 +52,25 @@ function readCsv<T>(file: string, toRow: (record: Record<string, string>) => Row
 }
 
 export function merchantRows(file: string, skipInvalid: boolean): Rows<MerchantRow> {
-  return readCsv<MerchantRow>(file, (r) => {
-    if (!r.merchantId || !ID.test(r.merchantId)) return { problem: `merchantId "${r.merchantId ?? ''}" is not an id (columns: merchantId,category,riskTier)` };
-    return { value: { merchantId: r.merchantId, category: r.category || null, riskTier: r.riskTier || null } };
-  }, skipInvalid);
+  return readCsv<MerchantRow>(
+    file,
+    (r) => {
+      if (!r.merchantId || !ID.test(r.merchantId))
+        return { problem: `merchantId "${r.merchantId ?? ''}" is not an id (columns: merchantId,category,riskTier)` };
+      return { value: { merchantId: r.merchantId, category: r.category || null, riskTier: r.riskTier || null } };
+    },
+    skipInvalid,
+  );
 }
 
 export function setRows(dataset: SetDataset, file: string, skipInvalid: boolean): Rows<string> {
   const { column, normalise, valid } = SET_VALUES[dataset];
-  return readCsv<string>(file, (r) => {
-    const value = normalise(r[column] ?? '');
-    return valid(value) ? { value } : { problem: `${column} "${r[column] ?? ''}" is not valid (column: ${column})` };
-  }, skipInvalid);
+  return readCsv<string>(
+    file,
+    (r) => {
+      const value = normalise(r[column] ?? '');
+      return valid(value) ? { value } : { problem: `${column} "${r[column] ?? ''}" is not valid (column: ${column})` };
+    },
+    skipInvalid,
+  );
 }

@@ -30,8 +30,14 @@ const DAY_MS = 86_400_000;
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      ...SIMULATION_ARGS, 'test-from': { type: 'string' }, 'test-days': { type: 'string', default: '7' }, rate: { type: 'string', default: '20000' }, model: { type: 'string', default: 'models/default' },
-      url: { type: 'string', default: 'http://127.0.0.1:3001' }, 'api-key': { type: 'string' }, 'timeout-s': { type: 'string', default: '1800' },
+      ...SIMULATION_ARGS,
+      'test-from': { type: 'string' },
+      'test-days': { type: 'string', default: '7' },
+      rate: { type: 'string', default: '20000' },
+      model: { type: 'string', default: 'models/default' },
+      url: { type: 'string', default: 'http://127.0.0.1:3001' },
+      'api-key': { type: 'string' },
+      'timeout-s': { type: 'string', default: '1800' },
     },
   });
   const geo = await GeoLookup.open();
@@ -52,7 +58,12 @@ async function main(): Promise<void> {
     events++;
     if (!inTest(event)) continue;
     rows.push(...row);
-    test.push({ eventId: `${prefix}${event.eventId}`, customer: event.userId, day: Math.floor((Date.parse(event.occurredAt) - testFrom) / DAY_MS), fraud: fraud !== undefined });
+    test.push({
+      eventId: `${prefix}${event.eventId}`,
+      customer: event.userId,
+      day: Math.floor((Date.parse(event.occurredAt) - testFrom) / DAY_MS),
+      fraud: fraud !== undefined,
+    });
   }
   const offlineScores = await model.score(Float32Array.from(rows), test.length);
   await model.release();
@@ -65,7 +76,9 @@ async function main(): Promise<void> {
   const online = new Map<string, number>();
   let scored = 0;
   const consumer = await bus.consume({
-    group: `quality-${prefix}`, topics: [topics.scores], deadLetterTopic: topics.invalid,
+    group: `quality-${prefix}`,
+    topics: [topics.scores],
+    deadLetterTopic: topics.invalid,
     handler: async (batch) => {
       for (const record of batch.records) {
         const score = JSON.parse(record.value.toString()) as Score;
@@ -76,10 +89,18 @@ async function main(): Promise<void> {
     },
   });
   const started = Date.now();
-  const sent = await toIngest((function* () {
-    for (const e of simulate(options)) yield { ...e, event: withIdPrefix(e.event, prefix, { actors: true }) };
-  })(), values.url as string, values['api-key'] ?? secretWithScope(process.env.API_KEYS, 'ingest') ?? DEMO_API_KEY, Number(values.rate), 500);
-  process.stderr.write(`\n[quality] sent ${sent.sent.toLocaleString('en')} events (${sent.accepted.toLocaleString('en')} accepted, ${sent.rejected} rejected) in ${Math.round((Date.now() - started) / 1000)} s; waiting for their scores\n`);
+  const sent = await toIngest(
+    (function* () {
+      for (const e of simulate(options)) yield { ...e, event: withIdPrefix(e.event, prefix, { actors: true }) };
+    })(),
+    values.url as string,
+    values['api-key'] ?? secretWithScope(process.env.API_KEYS, 'ingest') ?? DEMO_API_KEY,
+    Number(values.rate),
+    500,
+  );
+  process.stderr.write(
+    `\n[quality] sent ${sent.sent.toLocaleString('en')} events (${sent.accepted.toLocaleString('en')} accepted, ${sent.rejected} rejected) in ${Math.round((Date.now() - started) / 1000)} s; waiting for their scores\n`,
+  );
   const deadline = Date.now() + Number(values['timeout-s']) * 1000;
   while (online.size < wanted.size && Date.now() < deadline) await new Promise((r) => setTimeout(r, 1000));
   await consumer.stop();
@@ -90,11 +111,23 @@ async function main(): Promise<void> {
   const onlineScores = test.map((t) => online.get(t.eventId) ?? 0);
   const measure = (scores: ArrayLike<number>) => detectionQuality(scores, labels, test);
   const report = {
-    command: benchCommand('quality'), machine: benchMachine(), at: new Date().toISOString(), bus: process.env.BUS_URL ?? 'redis://127.0.0.1:6379',
+    command: benchCommand('quality'),
+    machine: benchMachine(),
+    at: new Date().toISOString(),
+    bus: process.env.BUS_URL ?? 'redis://127.0.0.1:6379',
     simulation: { seed: options.seed, customers: options.customers, terminals: options.terminals, days: options.days, chargebacks: options.chargebacks },
-    model: { id: model.id, version: model.version }, events: sent.sent, scores: scored,
-    test: { from: new Date(testFrom).toISOString().slice(0, 10), days: Number(values['test-days']), transactions: test.length, frauds: labels.filter((l) => l === 1).length, missingScores: missing },
-    online: measure(onlineScores), offline: measure(offlineScores),
+    model: { id: model.id, version: model.version },
+    events: sent.sent,
+    scores: scored,
+    test: {
+      from: new Date(testFrom).toISOString().slice(0, 10),
+      days: Number(values['test-days']),
+      transactions: test.length,
+      frauds: labels.filter((l) => l === 1).length,
+      missingScores: missing,
+    },
+    online: measure(onlineScores),
+    offline: measure(offlineScores),
   };
   const markdown = [
     '# Detection through the running suite',
@@ -113,7 +146,6 @@ async function main(): Promise<void> {
   writeBenchReport('quality', report, markdown);
   if (missing > 0) process.exitCode = 1;
 }
-
 
 if (require.main === module) {
   void main().catch((error: Error) => {

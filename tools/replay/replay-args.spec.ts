@@ -2,8 +2,14 @@ import { parseReplayArgs } from './replay-args';
 
 describe('parseReplayArgs', () => {
   it('reads the group, the time, topics and the bus', () => {
-    expect(parseReplayArgs(['--group', 'scoring', '--from', '2026-11-23T08:00:00Z', '--topic', 'events.enriched', '--dry-run'], { BUS_URL: 'redis://h:6379' })).toEqual({
-      group: 'scoring', from: new Date('2026-11-23T08:00:00Z'), topics: ['events.enriched'], busUrl: 'redis://h:6379', dryRun: true,
+    expect(
+      parseReplayArgs(['--group', 'scoring', '--from', '2026-11-23T08:00:00Z', '--topic', 'events.enriched', '--dry-run'], { BUS_URL: 'redis://h:6379' }),
+    ).toEqual({
+      group: 'scoring',
+      from: new Date('2026-11-23T08:00:00Z'),
+      topics: ['events.enriched'],
+      busUrl: 'redis://h:6379',
+      dryRun: true,
     });
   });
 

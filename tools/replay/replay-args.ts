@@ -18,7 +18,10 @@ export function parseReplayArgs(argv: string[], env: Record<string, string | und
   let dryRun = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--dry-run') { dryRun = true; continue; }
+    if (arg === '--dry-run') {
+      dryRun = true;
+      continue;
+    }
     if (!['--group', '--from', '--topic', '--bus'].includes(arg)) throw new Error(`unknown argument "${arg}"`);
     const value = argv[++i];
     if (value === undefined || value.startsWith('--')) throw new Error(`${arg} needs a value`);
@@ -29,7 +32,8 @@ export function parseReplayArgs(argv: string[], env: Record<string, string | und
   const fromText = values.get('--from')?.[0];
   if (!fromText) throw new Error('--from is required');
   const from = new Date(fromText);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(fromText) || Number.isNaN(from.getTime())) throw new Error(`--from must be an ISO-8601 time such as 2026-11-23T08:00:00Z, got "${fromText}"`);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(fromText) || Number.isNaN(from.getTime()))
+    throw new Error(`--from must be an ISO-8601 time such as 2026-11-23T08:00:00Z, got "${fromText}"`);
   const busUrl = values.get('--bus')?.[0] ?? env.BUS_URL;
   if (!busUrl) throw new Error('--bus or BUS_URL is required');
   return { group, from, topics: values.get('--topic') ?? [], busUrl, dryRun };

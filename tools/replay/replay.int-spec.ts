@@ -20,12 +20,21 @@ describe.each(busUrlsUnderTest)('npm run replay on %s', (_engine, url) => {
   it('plans with --dry-run, then rewinds the group and says how many records it will re-read', async () => {
     const topic = uniqueName('replay');
     const group = uniqueName('service');
-    await bus.ensureTopics([{ topic, partitions: 2 }, { topic: `${topic}.dlq`, partitions: 1 }]);
-    await bus.publish(topic, Array.from({ length: 30 }, (_, i) => ({ key: `u${i % 7}`, value: String(i) })));
+    await bus.ensureTopics([
+      { topic, partitions: 2 },
+      { topic: `${topic}.dlq`, partitions: 1 },
+    ]);
+    await bus.publish(
+      topic,
+      Array.from({ length: 30 }, (_, i) => ({ key: `u${i % 7}`, value: String(i) })),
+    );
     await sleep(50);
     const from = new Date();
     await sleep(50);
-    await bus.publish(topic, Array.from({ length: 12 }, (_, i) => ({ key: `u${i % 7}`, value: String(30 + i) })));
+    await bus.publish(
+      topic,
+      Array.from({ length: 12 }, (_, i) => ({ key: `u${i % 7}`, value: String(30 + i) })),
+    );
 
     const seen: BusRecord[] = [];
     const consumer = await bus.consume({ group, topics: [topic], deadLetterTopic: `${topic}.dlq`, handler: async (b) => void seen.push(...b.records) });
@@ -46,6 +55,9 @@ describe.each(busUrlsUnderTest)('npm run replay on %s', (_engine, url) => {
   });
 
   it('explains what is wrong with the arguments and exits 2', async () => {
-    await expect(replayCli(['--group', 'g', '--from', 'last tuesday'], url)).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--from must be an ISO-8601 time') });
+    await expect(replayCli(['--group', 'g', '--from', 'last tuesday'], url)).rejects.toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--from must be an ISO-8601 time'),
+    });
   });
 });

@@ -35,7 +35,13 @@ export function simulationOptions(values: Record<string, string | undefined>, ge
   const start = values.start === undefined ? defaultStart(number('days')) : new Date(`${values.start}T00:00:00Z`);
   if (Number.isNaN(start.getTime())) throw new Error('--start must be a date (YYYY-MM-DD)');
   return {
-    seed, customers: number('customers'), terminals: number('terminals'), days: number('days'), start, radius: number('radius'), ipPools: buildIpPools(geo, seed),
+    seed,
+    customers: number('customers'),
+    terminals: number('terminals'),
+    days: number('days'),
+    start,
+    radius: number('radius'),
+    ipPools: buildIpPools(geo, seed),
     chargebacks: chargebackStyle(values['chargeback-delay'], values['chargeback-fields']),
   };
 }
@@ -53,13 +59,20 @@ export function chargebackStyle(delay: string | undefined, fields: string | unde
   if (fields === undefined) return { delayMs, fields: DEFAULT_CHARGEBACKS.fields };
   const named = fields.split(',').map((f) => f.trim());
   const unknown = named.filter((f) => !CHARGEBACK_FIELDS.includes(f));
-  if (unknown.length > 0 || !named.includes('id')) throw new Error(`--chargeback-fields lists some of ${CHARGEBACK_FIELDS.join(', ')}, id always (got ${fields})`);
+  if (unknown.length > 0 || !named.includes('id'))
+    throw new Error(`--chargeback-fields lists some of ${CHARGEBACK_FIELDS.join(', ')}, id always (got ${fields})`);
   return { delayMs, fields: named.filter((f): f is ChargebackField => f !== 'id') };
 }
 
 export const SIMULATION_ARGS = {
-  seed: { type: 'string' }, customers: { type: 'string' }, terminals: { type: 'string' }, days: { type: 'string' }, start: { type: 'string' }, radius: { type: 'string' },
-  'chargeback-delay': { type: 'string' }, 'chargeback-fields': { type: 'string' },
+  seed: { type: 'string' },
+  customers: { type: 'string' },
+  terminals: { type: 'string' },
+  days: { type: 'string' },
+  start: { type: 'string' },
+  radius: { type: 'string' },
+  'chargeback-delay': { type: 'string' },
+  'chargeback-fields': { type: 'string' },
 } as const;
 
 class Progress {
@@ -107,7 +120,11 @@ export async function toIngest(events: Iterable<SimulatedEvent>, url: string, ap
   const inFlight = new Set<Promise<void>>();
   const post = async (body: string, count: number): Promise<void> => {
     for (;;) {
-      const response = await fetch(`${url.replace(/\/$/, '')}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${apiKey}` }, body });
+      const response = await fetch(`${url.replace(/\/$/, '')}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${apiKey}` },
+        body,
+      });
       if (response.status === 429 || response.status === 503) {
         totals.retries++;
         await new Promise((r) => setTimeout(r, Number(response.headers.get('retry-after') ?? 1) * 1000));
@@ -150,20 +167,35 @@ export async function toIngest(events: Iterable<SimulatedEvent>, url: string, ap
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      ...SIMULATION_ARGS, out: { type: 'string' }, url: { type: 'string' }, 'api-key': { type: 'string' }, rate: { type: 'string', default: '2000' }, batch: { type: 'string', default: '200' },
+      ...SIMULATION_ARGS,
+      out: { type: 'string' },
+      url: { type: 'string' },
+      'api-key': { type: 'string' },
+      rate: { type: 'string', default: '2000' },
+      batch: { type: 'string', default: '200' },
     },
   });
   if (!values.out && !values.url) throw new Error('say where the events go: --out FILE.ndjson or --url http://ingest:3001 --api-key KEY');
   const options = simulationOptions(values, await GeoLookup.open());
-  process.stderr.write(`[simulate] seed ${options.seed}: ${options.customers} customers, ${options.terminals} terminals, ${options.days} days from ${options.start.toISOString().slice(0, 10)}; IPs of ${[...options.ipPools.keys()].join(', ')}\n`);
+  process.stderr.write(
+    `[simulate] seed ${options.seed}: ${options.customers} customers, ${options.terminals} terminals, ${options.days} days from ${options.start.toISOString().slice(0, 10)}; IPs of ${[...options.ipPools.keys()].join(', ')}\n`,
+  );
   const started = Date.now();
   const events = simulate(options);
   const summary = values.out
     ? await toFile(events, values.out)
-    : await toIngest(events, values.url as string, values['api-key'] ?? secretWithScope(process.env.API_KEYS, 'ingest') ?? '', Number(values.rate), Number(values.batch));
+    : await toIngest(
+        events,
+        values.url as string,
+        values['api-key'] ?? secretWithScope(process.env.API_KEYS, 'ingest') ?? '',
+        Number(values.rate),
+        Number(values.batch),
+      );
   const seconds = (Date.now() - started) / 1000;
   process.stderr.write('\n');
-  console.log(JSON.stringify({ ...summary, seconds: Math.round(seconds * 10) / 10, eventsPerSecond: Math.round(summary.sent / seconds), to: values.out ?? values.url }));
+  console.log(
+    JSON.stringify({ ...summary, seconds: Math.round(seconds * 10) / 10, eventsPerSecond: Math.round(summary.sent / seconds), to: values.out ?? values.url }),
+  );
 }
 
 if (require.main === module) {

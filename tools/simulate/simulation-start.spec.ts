@@ -18,7 +18,7 @@ function filesUnder(dir: string): string[] {
 const FIXED_START = /(--start[ =]["']?|\bstart["']?\s*[:=]\s*["'`])\d{4}-\d{2}-\d{2}/;
 
 describe('simulated histories end in the recent past, whatever the date', () => {
-  it('ends the default history at the last midnight (UTC), so every event is in ingest\'s event-time bounds', () => {
+  it("ends the default history at the last midnight (UTC), so every event is in ingest's event-time bounds", () => {
     const now = Date.parse('2031-03-09T15:20:00Z');
     expect(defaultStart(70, now).toISOString()).toBe('2030-12-29T00:00:00.000Z');
     expect(defaultStart(70, now).getTime() + 70 * DAY).toBeLessThanOrEqual(now);
@@ -28,7 +28,11 @@ describe('simulated histories end in the recent past, whatever the date', () => 
     const offenders = ['test', 'tools', 'scripts']
       .flatMap((dir) => filesUnder(join(root, dir)))
       .filter((file) => file !== __filename && /\.(ts|js|sh)$/.test(file))
-      .flatMap((file) => readFileSync(file, 'utf8').split('\n').flatMap((line, i) => (FIXED_START.test(line) ? [`${relative(root, file)}:${i + 1}: ${line.trim()}`] : [])));
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .flatMap((line, i) => (FIXED_START.test(line) ? [`${relative(root, file)}:${i + 1}: ${line.trim()}`] : [])),
+      );
     expect(offenders).toEqual([]);
   });
 });

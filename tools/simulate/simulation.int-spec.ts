@@ -41,7 +41,12 @@ describe('the transaction simulator', () => {
       const chargeback = chargebacks.get(event.eventId);
       const fraudAt = Date.parse(event.occurredAt);
       if (fraudAt + 6 * 86_400_000 > lastTime) continue; // its chargeback falls after the simulated period
-      expect(chargeback).toMatchObject({ userId: event.userId, merchantId: event.merchantId, amount: event.amount, properties: { originalOccurredAt: event.occurredAt } });
+      expect(chargeback).toMatchObject({
+        userId: event.userId,
+        merchantId: event.merchantId,
+        amount: event.amount,
+        properties: { originalOccurredAt: event.occurredAt },
+      });
       const lag = Date.parse(chargeback!.occurredAt) - fraudAt;
       expect(lag).toBeGreaterThanOrEqual(86_400_000);
       expect(lag).toBeLessThan(6 * 86_400_000);

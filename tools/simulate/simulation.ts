@@ -91,7 +91,18 @@ export function* simulate(options: SimulationOptions): Generator<SimulatedEvent>
     const country = random.pick(countries);
     const pool = options.ipPools.get(country) as string[];
     const devices = Array.from({ length: random.next() < 0.3 ? 2 : 1 }, (_, d) => ({ id: `dev-c${id}-${d}`, userAgent: random.pick(USER_AGENTS) }));
-    return { id, x: random.uniform(0, 100), y: random.uniform(0, 100), meanAmount, stdAmount: meanAmount / 2, meanTxPerDay: random.uniform(0, 4), terminals: [], country, ips: [random.pick(pool), random.pick(pool)], devices };
+    return {
+      id,
+      x: random.uniform(0, 100),
+      y: random.uniform(0, 100),
+      meanAmount,
+      stdAmount: meanAmount / 2,
+      meanTxPerDay: random.uniform(0, 4),
+      terminals: [],
+      country,
+      ips: [random.pick(pool), random.pick(pool)],
+      devices,
+    };
   });
   // Terminals near each customer, found through a grid of radius-sized cells rather than all pairs.
   const cells = new Map<string, number[]>();
@@ -99,9 +110,11 @@ export function* simulate(options: SimulationOptions): Generator<SimulatedEvent>
   terminals.forEach((t, i) => cells.set(cellOf(t.x, t.y), [...(cells.get(cellOf(t.x, t.y)) ?? []), i]));
   for (const c of customers) {
     const [cx, cy] = [Math.floor(c.x / options.radius), Math.floor(c.y / options.radius)];
-    for (let dx = -1; dx <= 1; dx++) for (let dy = -1; dy <= 1; dy++) {
-      for (const i of cells.get(`${cx + dx}:${cy + dy}`) ?? []) if (Math.hypot(terminals[i].x - c.x, terminals[i].y - c.y) < options.radius) c.terminals.push(i);
-    }
+    for (let dx = -1; dx <= 1; dx++)
+      for (let dy = -1; dy <= 1; dy++) {
+        for (const i of cells.get(`${cx + dx}:${cy + dy}`) ?? [])
+          if (Math.hypot(terminals[i].x - c.x, terminals[i].y - c.y) < options.radius) c.terminals.push(i);
+      }
     c.terminals.sort((a, b) => a - b);
   }
 
@@ -180,8 +193,29 @@ export function* simulate(options: SimulationOptions): Generator<SimulatedEvent>
     }
   }
 
-  function payment(c: Customer, terminal: number, at: number, amount: number, device: { id: string; userAgent: string }, ip: string, fraud?: FraudScenario): Pending {
-    return { at, fraud, build: () => ({ type: 'transaction', userId: user(c), amount, currency: 'EUR', merchantId: merchant(terminal), ip, deviceId: device.id, userAgent: device.userAgent }) };
+  function payment(
+    c: Customer,
+    terminal: number,
+    at: number,
+    amount: number,
+    device: { id: string; userAgent: string },
+    ip: string,
+    fraud?: FraudScenario,
+  ): Pending {
+    return {
+      at,
+      fraud,
+      build: () => ({
+        type: 'transaction',
+        userId: user(c),
+        amount,
+        currency: 'EUR',
+        merchantId: merchant(terminal),
+        ip,
+        deviceId: device.id,
+        userAgent: device.userAgent,
+      }),
+    };
   }
 }
 

@@ -86,4 +86,7 @@ export function plotCurves(curves: Array<{ points: Array<[number, number]>; colo
   return PNG.sync.write(png);
 }
 
-export const CURVE_COLOURS: Rgb[] = [[31, 119, 180], [214, 39, 40]];
+export const CURVE_COLOURS: Rgb[] = [
+  [31, 119, 180],
+  [214, 39, 40],
+];

@@ -45,7 +45,9 @@ export async function* ndjsonEvents(file: string, geo: GeoLookup): AsyncGenerato
     if (typeof value.eventId !== 'string' || typeof value.userId !== 'string' || typeof value.type !== 'string' || Number.isNaN(Date.parse(value.occurredAt))) {
       throw new Error(`${file}:${line}: an event needs eventId, userId, type and occurredAt`);
     }
-    events.push('receivedAt' in value ? value : { ...value, eventId: value.eventId, receivedAt: value.occurredAt, source: 'http', ...enrichment.enrich(value) });
+    events.push(
+      'receivedAt' in value ? value : { ...value, eventId: value.eventId, receivedAt: value.occurredAt, source: 'http', ...enrichment.enrich(value) },
+    );
   }
   yield* byEventTime(events);
 }
@@ -75,8 +77,27 @@ function lakeRows(bytes: Buffer): EnrichedEvent[] {
       ...(r.ip !== null ? { ip: text('ip') } : {}),
       ...(r.device_id !== null ? { deviceId: text('device_id') } : {}),
       ...(r.properties !== null ? { properties: JSON.parse(r.properties as string) as EnrichedEvent['properties'] } : {}),
-      geo: r.geo_country === null && r.geo_latitude === null ? null : { country: text('geo_country') ?? null, region: text('geo_region') ?? null, city: text('geo_city') ?? null, latitude: number('geo_latitude'), longitude: number('geo_longitude') },
-      ua: r.ua_device_type === null ? null : { browser: text('ua_browser') ?? null, browserVersion: text('ua_browser_version') ?? null, os: text('ua_os') ?? null, osVersion: text('ua_os_version') ?? null, deviceType: text('ua_device_type') as string, isBot: Boolean(r.ua_is_bot) },
+      geo:
+        r.geo_country === null && r.geo_latitude === null
+          ? null
+          : {
+              country: text('geo_country') ?? null,
+              region: text('geo_region') ?? null,
+              city: text('geo_city') ?? null,
+              latitude: number('geo_latitude'),
+              longitude: number('geo_longitude'),
+            },
+      ua:
+        r.ua_device_type === null
+          ? null
+          : {
+              browser: text('ua_browser') ?? null,
+              browserVersion: text('ua_browser_version') ?? null,
+              os: text('ua_os') ?? null,
+              osVersion: text('ua_os_version') ?? null,
+              deviceType: text('ua_device_type') as string,
+              isBot: Boolean(r.ua_is_bot),
+            },
       merchant: null,
       flags: Array.from((r.flags as Iterable<string> | null) ?? []) as EnrichedEvent['flags'],
     } as EnrichedEvent);

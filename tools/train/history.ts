@@ -10,18 +10,32 @@ export const HISTORY_ARGS = { ...SIMULATION_ARGS, lake: { type: 'string' }, even
 
 /** The days of the protocol on the command line (protocol.ts): numbers from day 0, or dates. */
 export const PROTOCOL_ARGS = {
-  'train-from': { type: 'string' }, 'train-days': { type: 'string' }, 'gap-days': { type: 'string' }, 'test-from': { type: 'string' }, 'test-days': { type: 'string' }, 'label-days': { type: 'string' },
+  'train-from': { type: 'string' },
+  'train-days': { type: 'string' },
+  'gap-days': { type: 'string' },
+  'test-from': { type: 'string' },
+  'test-days': { type: 'string' },
+  'label-days': { type: 'string' },
 } as const;
 
 /** The history the options name, as enriched events in event-time order, and how to name it in reports. */
-export function historyFrom(values: Record<string, string | boolean | undefined>, geo: GeoLookup): { events: AsyncIterable<EnrichedEvent> | Iterable<EnrichedEvent>; source: string } {
+export function historyFrom(
+  values: Record<string, string | boolean | undefined>,
+  geo: GeoLookup,
+): { events: AsyncIterable<EnrichedEvent> | Iterable<EnrichedEvent>; source: string } {
   const lake = values.lake as string | undefined;
   const file = values.events as string | undefined;
   if (lake && file) throw new Error('read one history: --lake DIR or --events FILE.ndjson');
   if (lake) return { events: lakeEvents(lake), source: `the lake in ${lake}` };
   if (file) return { events: ndjsonEvents(file, geo), source: `the events in ${file}` };
   const options = simulationOptions(values as Record<string, string | undefined>, geo);
-  const simulated = { seed: options.seed, customers: options.customers, terminals: options.terminals, days: options.days, start: options.start.toISOString().slice(0, 10) };
+  const simulated = {
+    seed: options.seed,
+    customers: options.customers,
+    terminals: options.terminals,
+    days: options.days,
+    start: options.start.toISOString().slice(0, 10),
+  };
   return { events: mapIterable(enrichedSimulation(options, geo), (e) => e.event), source: `the simulator ${JSON.stringify(simulated)}` };
 }
 
@@ -36,7 +50,12 @@ export interface Split {
   transactions: Array<{ customer: string; day: number; fraud: boolean }>;
 }
 
-export function split(data: LabelledTransactions, from: number, days: number, columns: readonly number[] = Array.from({ length: data.width }, (_, c) => c)): Split {
+export function split(
+  data: LabelledTransactions,
+  from: number,
+  days: number,
+  columns: readonly number[] = Array.from({ length: data.width }, (_, c) => c),
+): Split {
   const picked: number[] = [];
   data.days.forEach((day, i) => {
     if (day >= from && day < from + days) picked.push(i);
@@ -54,4 +73,5 @@ export function split(data: LabelledTransactions, from: number, days: number, co
 }
 
 export const isoDay = (firstDayMs: number, day: number) => new Date(firstDayMs + day * 86_400_000).toISOString().slice(0, 10);
-export const describeDays = (data: LabelledTransactions, from: number, days: number) => `${from}-${from + days - 1} (${isoDay(data.firstDayMs, from)} to ${isoDay(data.firstDayMs, from + days - 1)})`;
+export const describeDays = (data: LabelledTransactions, from: number, days: number) =>
+  `${from}-${from + days - 1} (${isoDay(data.firstDayMs, from)} to ${isoDay(data.firstDayMs, from + days - 1)})`;

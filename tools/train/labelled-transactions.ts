@@ -21,7 +21,12 @@ export interface LabelledTransactions {
   chargebacks: { matched: number; unmatched: number };
 }
 
-export async function labelledTransactions(events: AsyncIterable<EnrichedEvent> | Iterable<EnrichedEvent>, features: readonly string[], config: FeatureConfig, progress: (events: number) => void): Promise<LabelledTransactions> {
+export async function labelledTransactions(
+  events: AsyncIterable<EnrichedEvent> | Iterable<EnrichedEvent>,
+  features: readonly string[],
+  config: FeatureConfig,
+  progress: (events: number) => void,
+): Promise<LabelledTransactions> {
   const replay = new FeatureReplay(features, config);
   const width = features.length;
   let rows = new Float32Array(width * 65_536);

@@ -14,8 +14,16 @@ describe('quality measures', () => {
   });
 
   it('counts the frauds among the k highest-scored cards of each day, averaged over days', () => {
-    const day0 = [{ customer: 'a', day: 0, score: 0.9, fraud: true }, { customer: 'a', day: 0, score: 0.1, fraud: false }, { customer: 'b', day: 0, score: 0.8, fraud: false }, { customer: 'c', day: 0, score: 0.2, fraud: true }];
-    const day1 = [{ customer: 'a', day: 1, score: 0.1, fraud: false }, { customer: 'b', day: 1, score: 0.7, fraud: true }];
+    const day0 = [
+      { customer: 'a', day: 0, score: 0.9, fraud: true },
+      { customer: 'a', day: 0, score: 0.1, fraud: false },
+      { customer: 'b', day: 0, score: 0.8, fraud: false },
+      { customer: 'c', day: 0, score: 0.2, fraud: true },
+    ];
+    const day1 = [
+      { customer: 'a', day: 1, score: 0.1, fraud: false },
+      { customer: 'b', day: 1, score: 0.7, fraud: true },
+    ];
     expect(cardPrecisionAtK([...day0, ...day1], 2)).toBe((1 / 2 + 1 / 2) / 2);
   });
 });

@@ -5,14 +5,15 @@ export function aucRoc(scores: ArrayLike<number>, labels: ArrayLike<number>): nu
   const order = Array.from({ length: scores.length }, (_, i) => i).sort((a, b) => scores[a] - scores[b]);
   let rankSum = 0;
   let positives = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     while (j < order.length && scores[order[j]] === scores[order[i]]) j++;
     const averageRank = (i + 1 + j) / 2; // ranks i+1..j share their mean
-    for (let k = i; k < j; k++) if (labels[order[k]] === 1) {
-      rankSum += averageRank;
-      positives++;
-    }
+    for (let k = i; k < j; k++)
+      if (labels[order[k]] === 1) {
+        rankSum += averageRank;
+        positives++;
+      }
     i = j;
   }
   const negatives = scores.length - positives;
@@ -28,7 +29,7 @@ export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<nu
   let truePositives = 0;
   let seen = 0;
   let ap = 0;
-  for (let i = 0; i < order.length; ) {
+  for (let i = 0; i < order.length;) {
     let j = i;
     let gained = 0;
     while (j < order.length && scores[order[j]] === scores[order[i]]) {
@@ -74,7 +75,12 @@ export function detectionQuality(scores: ArrayLike<number>, labels: ArrayLike<nu
   return {
     aucRoc: roundMeasure(aucRoc(scores, labels)),
     averagePrecision: roundMeasure(averagePrecision(scores, labels)),
-    cardPrecisionAt100: roundMeasure(cardPrecisionAtK(transactions.map((t, i) => ({ ...t, score: scores[i] })), 100)),
+    cardPrecisionAt100: roundMeasure(
+      cardPrecisionAtK(
+        transactions.map((t, i) => ({ ...t, score: scores[i] })),
+        100,
+      ),
+    ),
   };
 }
 

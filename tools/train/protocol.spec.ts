@@ -7,7 +7,13 @@ describe('the training protocol on a history of its own', () => {
   });
 
   it("keeps the handbook's one-week protocol when asked for it", () => {
-    expect(protocolFor(69, { ...DEFAULT_PROTOCOL, trainFrom: 42, trainDays: 7, testFrom: 56 })).toEqual({ trainFrom: 42, trainDays: 7, gapDays: 7, testFrom: 56, testDays: 7 });
+    expect(protocolFor(69, { ...DEFAULT_PROTOCOL, trainFrom: 42, trainDays: 7, testFrom: 56 })).toEqual({
+      trainFrom: 42,
+      trainDays: 7,
+      gapDays: 7,
+      testFrom: 56,
+      testDays: 7,
+    });
   });
 
   it('refuses a history too short for it, saying which days clash', () => {

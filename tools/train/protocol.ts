@@ -36,19 +36,23 @@ export function protocolFor(lastDay: number, options: ProtocolOptions): Protocol
   const protocol = { trainFrom, trainDays, gapDays: options.gapDays, testFrom, testDays: options.testDays };
   const problems: string[] = [];
   if (trainDays < 1) problems.push(`no day is left to train on (days ${trainFrom} to ${testFrom - options.gapDays - 1})`);
-  if (trainFrom + trainDays + options.gapDays > testFrom) problems.push(`training (days ${trainFrom}-${trainFrom + trainDays - 1}) and its ${options.gapDays}-day gap run into the test days (from ${testFrom})`);
-  if (testFrom + options.testDays - 1 > lastDay) problems.push(`the test days (${testFrom}-${testFrom + options.testDays - 1}) run past the history's last day (${lastDay})`);
+  if (trainFrom + trainDays + options.gapDays > testFrom)
+    problems.push(`training (days ${trainFrom}-${trainFrom + trainDays - 1}) and its ${options.gapDays}-day gap run into the test days (from ${testFrom})`);
+  if (testFrom + options.testDays - 1 > lastDay)
+    problems.push(`the test days (${testFrom}-${testFrom + options.testDays - 1}) run past the history's last day (${lastDay})`);
   if (trainFrom < 0) problems.push('training cannot start before day 0');
   if (problems.length > 0) throw new Error(`the history (days 0-${lastDay}) does not fit the protocol: ${problems.join('; ')}`);
   return protocol;
 }
 
-const defaultTestFrom = (lastDay: number, options: Pick<ProtocolOptions, 'testFrom' | 'testDays' | 'labelDays'>) => options.testFrom ?? lastDay - options.labelDays - options.testDays + 1;
+const defaultTestFrom = (lastDay: number, options: Pick<ProtocolOptions, 'testFrom' | 'testDays' | 'labelDays'>) =>
+  options.testFrom ?? lastDay - options.labelDays - options.testDays + 1;
 
 /** The test days alone (a backtest: models already trained): by default the last full `testDays` whose labels are in. */
 export function testWindowFor(lastDay: number, options: Pick<ProtocolOptions, 'testFrom' | 'testDays' | 'labelDays'>): { testFrom: number; testDays: number } {
   const testFrom = defaultTestFrom(lastDay, options);
-  if (testFrom < 0 || testFrom + options.testDays - 1 > lastDay) throw new Error(`the history (days 0-${lastDay}) does not hold the test days ${testFrom}-${testFrom + options.testDays - 1}`);
+  if (testFrom < 0 || testFrom + options.testDays - 1 > lastDay)
+    throw new Error(`the history (days 0-${lastDay}) does not hold the test days ${testFrom}-${testFrom + options.testDays - 1}`);
   return { testFrom, testDays: options.testDays };
 }
 

@@ -26,7 +26,10 @@ describe('npm run train on a business history', () => {
     // A lake as the sink writes it (same table and encoder, hour folders): 800 customers, 40 days,
     // chargebacks naming the payment by id alone, 7 days after it.
     const geo = await GeoLookup.open();
-    const options = simulationOptions({ seed: '11', customers: '800', terminals: '1600', days: '40', 'chargeback-delay': '7d', 'chargeback-fields': 'id' }, geo);
+    const options = simulationOptions(
+      { seed: '11', customers: '800', terminals: '1600', days: '40', 'chargeback-delay': '7d', 'chargeback-fields': 'id' },
+      geo,
+    );
     const lake = join(work, 'lake');
     let folder = '';
     let table = new LakeTableBuilder();
@@ -34,7 +37,10 @@ describe('npm run train on a business history', () => {
     const flush = async () => {
       if (table.rowCount === 0) return;
       await mkdir(join(lake, 'events', folder), { recursive: true });
-      await writeFile(join(lake, 'events', folder, lakeFileName({ partition: 0, first: table.firstOffset as string, last: table.lastOffset as string })), encodeParquet(table.build()));
+      await writeFile(
+        join(lake, 'events', folder, lakeFileName({ partition: 0, first: table.firstOffset as string, last: table.lastOffset as string })),
+        encodeParquet(table.build()),
+      );
       table = new LakeTableBuilder();
     };
     for (const { event } of enrichedSimulation(options, geo)) {
@@ -51,7 +57,10 @@ describe('npm run train on a business history', () => {
     await train(['--lake', lake, '--out', out, '--rounds', '40']);
     const manifest = JSON.parse(await readFile(join(out, 'manifest.json'), 'utf8'));
     // 40 days (0-39), labels 7 days late: test 26-32, gap 19-25, train 7-18.
-    expect(manifest).toMatchObject({ features: DEFAULT_FEATURES, training: { trained: true, protocol: { trainFrom: 7, trainDays: 12, testFrom: 26, testDays: 7 } } });
+    expect(manifest).toMatchObject({
+      features: DEFAULT_FEATURES,
+      training: { trained: true, protocol: { trainFrom: 7, trainDays: 12, testFrom: 26, testDays: 7 } },
+    });
     expect(manifest.training.data.chargebacks.unmatched).toBe(0);
     expect(manifest.training.quality.aucRoc).toBeGreaterThan(0.8);
     expect(manifest.training.quality.averagePrecision).toBeGreaterThan(0.4);
@@ -69,13 +78,17 @@ describe('npm run train on a business history', () => {
     expect(training.params.rounds).toBeGreaterThanOrEqual(1);
     expect(training.params.rounds).toBeLessThanOrEqual(1000);
     expect(training.params.roundsChosenOn).toMatch(/^days 12-18 .*: average precision 0\.\d+$/);
-    await expect(train(['--lake', lake, '--out', join(work, 'too-short'), '--rounds', 'auto'])).rejects.toThrow(/--rounds auto needs at least 14 training days .* there are 12/);
+    await expect(train(['--lake', lake, '--out', join(work, 'too-short'), '--rounds', 'auto'])).rejects.toThrow(
+      /--rounds auto needs at least 14 training days .* there are 12/,
+    );
   }, 300_000);
 
   it('refuses, saying what is missing, a history with too few chargebacks to learn from', async () => {
     const events = join(work, 'few.ndjson');
     const day = (d: number) => new Date(Date.UTC(2026, 5, 1 + d, 12)).toISOString();
-    const lines = Array.from({ length: 40 * 20 }, (_, i) => JSON.stringify({ eventId: `e${i}`, type: 'transaction', userId: `u${i % 20}`, occurredAt: day(Math.floor(i / 20)), amount: 10, currency: 'EUR' }));
+    const lines = Array.from({ length: 40 * 20 }, (_, i) =>
+      JSON.stringify({ eventId: `e${i}`, type: 'transaction', userId: `u${i % 20}`, occurredAt: day(Math.floor(i / 20)), amount: 10, currency: 'EUR' }),
+    );
     lines.push(JSON.stringify({ eventId: 'cb1', type: 'chargeback', userId: 'u3', occurredAt: day(39), properties: { originalEventId: 'e203' } }));
     await writeFile(events, `${lines.join('\n')}\n`);
     let stderr = '';
@@ -84,7 +97,9 @@ describe('npm run train on a business history', () => {
     } catch (error) {
       stderr = String((error as { stderr: string }).stderr);
     }
-    expect(stderr).toMatch(/too few labels: 1 transactions of the training days 7-\d+ .* and 0 of the test days .* are named by a chargeback; at least 30 and 10 are needed/);
+    expect(stderr).toMatch(
+      /too few labels: 1 transactions of the training days 7-\d+ .* and 0 of the test days .* are named by a chargeback; at least 30 and 10 are needed/,
+    );
     await expect(stat(join(work, 'never', 'manifest.json'))).rejects.toThrow();
   });
 });

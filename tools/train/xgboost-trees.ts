@@ -31,7 +31,14 @@ export function xgboostTrees(dump: XgboostDumpNode[]): DecisionTree[] {
       nodes: ids.map((id) => {
         const n = byId.get(id) as XgboostDumpNode;
         if (n.leaf !== undefined) return { leaf: n.leaf };
-        return { feature: Number((n.split as string).slice(1)), threshold: n.split_condition as number, left: index.get(n.yes as number) as number, right: index.get(n.no as number) as number, mode: 'LT' as const, missing: n.missing === n.yes ? ('left' as const) : ('right' as const) };
+        return {
+          feature: Number((n.split as string).slice(1)),
+          threshold: n.split_condition as number,
+          left: index.get(n.yes as number) as number,
+          right: index.get(n.no as number) as number,
+          mode: 'LT' as const,
+          missing: n.missing === n.yes ? ('left' as const) : ('right' as const),
+        };
       }),
     };
   });

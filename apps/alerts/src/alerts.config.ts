@@ -12,7 +12,10 @@ export const alertsEnv = serviceEnv(3004)
     ALERT_CHANNELS: commaList
       .default('webhooks')
       .refine((names) => names.length > 0, 'must name at least one channel')
-      .refine((names) => names.every((name) => (ALERT_CHANNELS as readonly string[]).includes(name)), `must be a comma-separated list of ${ALERT_CHANNELS.join(', ')}`)
+      .refine(
+        (names) => names.every((name) => (ALERT_CHANNELS as readonly string[]).includes(name)),
+        `must be a comma-separated list of ${ALERT_CHANNELS.join(', ')}`,
+      )
       .transform((names) => [...new Set(names)] as AlertChannelName[]),
     /**
      * Webhook targets allowed although they resolve to private, loopback or link-local addresses:
@@ -39,7 +42,11 @@ export const alertsEnv = serviceEnv(3004)
       .transform((s) => s.split(',').map((x) => Number(x.trim())))
       .refine((list) => list.length > 0 && list.every((n) => Number.isFinite(n) && n >= 0), 'must be comma-separated seconds'),
     /** An endpoint that has failed every attempt for this long is disabled (and the event logged). */
-    WEBHOOK_DISABLE_AFTER_FAILING_MS: z.coerce.number().int().min(0).default(5 * 86_400_000),
+    WEBHOOK_DISABLE_AFTER_FAILING_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(5 * 86_400_000),
     /** How often the queue is looked at when nothing woke the dispatcher. */
     WEBHOOK_POLL_MS: z.coerce.number().int().min(10).max(10_000).default(250),
     /** Alerts older than this are deleted with their deliveries and attempts (one with a delivery still pending is kept). */

@@ -33,21 +33,43 @@ const CHANNELS: Record<AlertChannelName, new (...args: never[]) => DeliveryChann
 @Module({})
 export class AlertsModule {
   /** The schema's migrations in order (also run by the migration tests). */
-  static readonly migrations = [CreateWebhooks1795500000000, CreateDeliveries1795500000001, EndpointFailingSince1795500000002, DeliveriesDuePerEndpoint1795500000003, CreateAuditLog1795500000004];
+  static readonly migrations = [
+    CreateWebhooks1795500000000,
+    CreateDeliveries1795500000001,
+    EndpointFailingSince1795500000002,
+    DeliveriesDuePerEndpoint1795500000003,
+    CreateAuditLog1795500000004,
+  ];
 
   static forRoot(config: AlertsConfig): DynamicModule {
     return {
       module: AlertsModule,
       imports: [
         PlatformModule.forRoot({ service: 'alerts', config, dependencies: [] }),
-        DatabaseModule.forRoot({ entities: [WebhookEndpointEntity], migrations: AlertsModule.migrations, migrationsTableName: 'alerts_migrations', poolSize: 20 }),
+        DatabaseModule.forRoot({
+          entities: [WebhookEndpointEntity],
+          migrations: AlertsModule.migrations,
+          migrationsTableName: 'alerts_migrations',
+          poolSize: 20,
+        }),
       ],
       controllers: [WebhooksController, AlertsController, AuditController],
       providers: [
         ...config.ALERT_CHANNELS.map((name) => CHANNELS[name]),
         { provide: DELIVERY_CHANNELS, inject: config.ALERT_CHANNELS.map((name) => CHANNELS[name]), useFactory: (...channels: DeliveryChannel[]) => channels },
         FanOutAlertsUseCase,
-        WebhookEndpointRepository, AlertRepository, AlertIntakeConsumer, AuditLogRepository, AuditIntakeConsumer, DeliveryRepository, WebhookDispatcher, AlertRetentionService, SecretRewrap, { provide: SecretBox, useValue: new SecretBox(config.WEBHOOK_SECRET_KEYS) }, { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) }],
+        WebhookEndpointRepository,
+        AlertRepository,
+        AlertIntakeConsumer,
+        AuditLogRepository,
+        AuditIntakeConsumer,
+        DeliveryRepository,
+        WebhookDispatcher,
+        AlertRetentionService,
+        SecretRewrap,
+        { provide: SecretBox, useValue: new SecretBox(config.WEBHOOK_SECRET_KEYS) },
+        { provide: WebhookTargetPolicy, useValue: new WebhookTargetPolicy(config.WEBHOOK_ALLOWED_TARGETS) },
+      ],
     };
   }
 }

@@ -14,19 +14,45 @@ describe('alerts: intake of the alerts topic', () => {
   let bus: MessageBus;
   let app: BootedApp;
 
-  const boot = async () => untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, {
-    API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2',
-    DATABASE_URL: database.url, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', ALERT_CHANNELS: 'webhooks,cases',
-  })), 'alerts'));
+  const boot = async () =>
+    untilReady(
+      await bootApp(
+        AlertsModule.forRoot(
+          loadConfig(alertsEnv, {
+            API_KEYS: API_KEY,
+            LOG_LEVEL: 'silent',
+            BUS_URL: testEnv.redisUrl,
+            BUS_TOPIC_PREFIX: prefix,
+            BUS_PARTITIONS: '2',
+            DATABASE_URL: database.url,
+            WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+            ALERT_CHANNELS: 'webhooks,cases',
+          }),
+        ),
+        'alerts',
+      ),
+    );
   const call = apiCall(() => app.url, API_KEY);
   // Bodies are asserted field by field.
   const json = (res: Response): Promise<any> => res.json();
   const alertsListed = async (): Promise<any[]> => (await json(await call('GET', '/v1/alerts?limit=500'))).items;
   const alert = (n: number, over: Partial<Alert> = {}): Alert => ({
-    alertId: alertIdFor(`${prefix}e${n}`), eventId: `${prefix}e${n}`, userId: `u${n}`, eventType: 'transaction', occurredAt: '2026-11-23T10:00:00Z', score: 0.9,
-    model: { id: 'm', version: '1' }, reasons: [{ code: 'velocity' }], raisedAt: '2026-11-23T10:00:00.010Z', ...over,
+    alertId: alertIdFor(`${prefix}e${n}`),
+    eventId: `${prefix}e${n}`,
+    userId: `u${n}`,
+    eventType: 'transaction',
+    occurredAt: '2026-11-23T10:00:00Z',
+    score: 0.9,
+    model: { id: 'm', version: '1' },
+    reasons: [{ code: 'velocity' }],
+    raisedAt: '2026-11-23T10:00:00.010Z',
+    ...over,
   });
-  const publish = (alerts: Array<Alert | string>) => bus.publish(topics.alerts, alerts.map((a) => ({ key: typeof a === 'string' ? 'bad' : a.userId, value: typeof a === 'string' ? a : JSON.stringify(a) })));
+  const publish = (alerts: Array<Alert | string>) =>
+    bus.publish(
+      topics.alerts,
+      alerts.map((a) => ({ key: typeof a === 'string' ? 'bad' : a.userId, value: typeof a === 'string' ? a : JSON.stringify(a) })),
+    );
 
   beforeAll(async () => {
     database = await createOwnDatabase('alerts_intake');
@@ -58,7 +84,9 @@ describe('alerts: intake of the alerts topic', () => {
     await publish([alert(4)]);
     await eventually(async () => expect(await alertsListed()).toHaveLength(4));
 
-    const byId = new Map((await alertsListed()).map((a) => [a.alertId, a.deliveries.map((d: { endpointId: string; status: string }) => `${d.endpointId}:${d.status}`).sort()]));
+    const byId = new Map(
+      (await alertsListed()).map((a) => [a.alertId, a.deliveries.map((d: { endpointId: string; status: string }) => `${d.endpointId}:${d.status}`).sort()]),
+    );
     const pending = (...endpoints: string[]) => endpoints.map((e) => `${e}:pending`).sort();
     expect(byId.get(alert(1).alertId)).toEqual(pending(all));
     expect(byId.get(alert(2).alertId)).toEqual(pending(all, high));
@@ -66,7 +94,7 @@ describe('alerts: intake of the alerts topic', () => {
     expect(byId.get(alert(4).alertId)).toEqual(pending(all));
   });
 
-  it('publishes every alert as a case on the cases topic, keyed by user, with the alert\'s id as the case\'s', async () => {
+  it("publishes every alert as a case on the cases topic, keyed by user, with the alert's id as the case's", async () => {
     const cases = await collectTopic(bus, topics.cases, topics.invalid);
     try {
       await publish([alert(10, { reasons: [{ code: 'amount_far_above_usual' }, { code: 'new_device' }] }), alert(11, { score: 0.5, reasons: [] })]);
@@ -74,10 +102,17 @@ describe('alerts: intake of the alerts topic', () => {
       const ours = () => cases.records.filter((r) => r.key === 'u10' || r.key === 'u11');
       await eventually(() => expect(new Set(ours().map((r) => r.key))).toEqual(new Set(['u10', 'u11'])));
       const opened = ours().map((r) => caseCodec.decode(r.value));
-      expect(opened).toEqual(expect.arrayContaining([
-        { schemaVersion: 1, caseId: alert(10).alertId, summary: 'transaction by u10 scored 0.90: amount_far_above_usual, new_device', alert: alert(10, { reasons: [{ code: 'amount_far_above_usual' }, { code: 'new_device' }] }) },
-        { schemaVersion: 1, caseId: alert(11).alertId, summary: 'transaction by u11 scored 0.50', alert: alert(11, { score: 0.5, reasons: [] }) },
-      ]));
+      expect(opened).toEqual(
+        expect.arrayContaining([
+          {
+            schemaVersion: 1,
+            caseId: alert(10).alertId,
+            summary: 'transaction by u10 scored 0.90: amount_far_above_usual, new_device',
+            alert: alert(10, { reasons: [{ code: 'amount_far_above_usual' }, { code: 'new_device' }] }),
+          },
+          { schemaVersion: 1, caseId: alert(11).alertId, summary: 'transaction by u11 scored 0.50', alert: alert(11, { score: 0.5, reasons: [] }) },
+        ]),
+      );
     } finally {
       await cases.consumer.stop();
     }
@@ -89,9 +124,14 @@ describe('alerts: intake of the alerts topic', () => {
     const poison = alert(20, { userId: 'u-same', reasons: [{ code: 'velocity', detail: 'a\u0000b' }] });
     await publish([poison, alert(21, { userId: 'u-same' })]);
     await eventually(async () => expect((await alertsListed()).map((a) => a.alertId)).toContain(alert(21).alertId));
-    await eventually(() => expect(invalid.values().filter((letter) => letter.payload.includes(poison.alertId))).toEqual([
-      expect.objectContaining({ group: consumerGroup(prefix, ConsumerGroups.alerts), reason: expect.stringMatching(/Unicode|byte sequence|syntax for type json/) }),
-    ]));
+    await eventually(() =>
+      expect(invalid.values().filter((letter) => letter.payload.includes(poison.alertId))).toEqual([
+        expect.objectContaining({
+          group: consumerGroup(prefix, ConsumerGroups.alerts),
+          reason: expect.stringMatching(/Unicode|byte sequence|syntax for type json/),
+        }),
+      ]),
+    );
     expect((await alertsListed()).map((a) => a.alertId)).not.toContain(poison.alertId);
     await invalid.consumer.stop();
   });

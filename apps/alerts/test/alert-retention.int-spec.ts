@@ -13,10 +13,21 @@ describe('alerts: retention', () => {
 
   beforeAll(async () => {
     database = await createOwnDatabase('alerts_retention');
-    app = await untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, {
-      API_KEYS: 'retention-test-key', LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: `${uniqueName('retention')}.`,
-      DATABASE_URL: database.url, ALERTS_RETENTION_DAYS: '30',
-    })), 'alerts'));
+    app = await untilReady(
+      await bootApp(
+        AlertsModule.forRoot(
+          loadConfig(alertsEnv, {
+            API_KEYS: 'retention-test-key',
+            LOG_LEVEL: 'silent',
+            BUS_URL: testEnv.redisUrl,
+            BUS_TOPIC_PREFIX: `${uniqueName('retention')}.`,
+            DATABASE_URL: database.url,
+            ALERTS_RETENTION_DAYS: '30',
+          }),
+        ),
+        'alerts',
+      ),
+    );
     sql = new Client({ connectionString: database.url });
     await sql.connect();
   });
@@ -28,8 +39,9 @@ describe('alerts: retention', () => {
   });
 
   /** `count` alerts received `daysAgo` days ago, each with one delivery of `status` and one attempt. */
-  const alerts = (prefix: string, count: number, daysAgo: number, status: 'delivered' | 'failed' | 'pending') => sql.query(
-    `WITH endpoint AS (
+  const alerts = (prefix: string, count: number, daysAgo: number, status: 'delivered' | 'failed' | 'pending') =>
+    sql.query(
+      `WITH endpoint AS (
        INSERT INTO webhook_endpoints (url, secret, enabled) VALUES ('http://127.0.0.1:9/off', 'whsec_x', false) RETURNING id
      ), made AS (
        INSERT INTO alerts (alert_id, user_id, event_type, score, payload, received_at)
@@ -38,10 +50,15 @@ describe('alerts: retention', () => {
        INSERT INTO webhook_deliveries (alert_id, endpoint_id, status) SELECT alert_id, endpoint.id, $4 FROM made, endpoint RETURNING id
      )
      INSERT INTO webhook_attempts (delivery_id, status_code, latency_ms) SELECT id, 200, 5 FROM deliveries`,
-    [prefix, count, daysAgo, status],
-  );
+      [prefix, count, daysAgo, status],
+    );
   const counted = async (table: string, prefix: string) => {
-    const joined = table === 'alerts' ? 'alerts x' : table === 'webhook_deliveries' ? 'webhook_deliveries x' : 'webhook_attempts t JOIN webhook_deliveries x ON x.id = t.delivery_id';
+    const joined =
+      table === 'alerts'
+        ? 'alerts x'
+        : table === 'webhook_deliveries'
+          ? 'webhook_deliveries x'
+          : 'webhook_attempts t JOIN webhook_deliveries x ON x.id = t.delivery_id';
     return Number((await sql.query(`SELECT count(*) AS n FROM ${joined} WHERE x.alert_id LIKE $1 || '%'`, [prefix])).rows[0].n);
   };
 
@@ -58,10 +75,19 @@ describe('alerts: retention', () => {
   });
 
   it('clears a rotated-out secret once its window has ended, and keeps one still in its window', async () => {
-    const ended = (await sql.query(`INSERT INTO webhook_endpoints (url, secret, previous_secret, previous_secret_expires_at, enabled) VALUES ('http://127.0.0.1:9/a', 'whsec_new', 'whsec_old', now() - interval '1 minute', false) RETURNING id`)).rows[0].id as string;
-    const open = (await sql.query(`INSERT INTO webhook_endpoints (url, secret, previous_secret, previous_secret_expires_at, enabled) VALUES ('http://127.0.0.1:9/b', 'whsec_new', 'whsec_old', now() + interval '1 hour', false) RETURNING id`)).rows[0].id as string;
+    const ended = (
+      await sql.query(
+        `INSERT INTO webhook_endpoints (url, secret, previous_secret, previous_secret_expires_at, enabled) VALUES ('http://127.0.0.1:9/a', 'whsec_new', 'whsec_old', now() - interval '1 minute', false) RETURNING id`,
+      )
+    ).rows[0].id as string;
+    const open = (
+      await sql.query(
+        `INSERT INTO webhook_endpoints (url, secret, previous_secret, previous_secret_expires_at, enabled) VALUES ('http://127.0.0.1:9/b', 'whsec_new', 'whsec_old', now() + interval '1 hour', false) RETURNING id`,
+      )
+    ).rows[0].id as string;
     await app.app.get(AlertRetentionService).pruneOnce();
-    const previous = async (id: string) => (await sql.query('SELECT previous_secret FROM webhook_endpoints WHERE id = $1', [id])).rows[0].previous_secret as string | null;
+    const previous = async (id: string) =>
+      (await sql.query('SELECT previous_secret FROM webhook_endpoints WHERE id = $1', [id])).rows[0].previous_secret as string | null;
     expect([await previous(ended), await previous(open)]).toEqual([null, 'whsec_old']);
   });
 });

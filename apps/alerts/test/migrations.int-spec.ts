@@ -6,7 +6,9 @@ import { AlertsModule } from '../src/alerts.module';
 describe('alerts: migrations', () => {
   it('are applied once when two instances boot together, the concurrent index build included', async () => {
     const database = await createOwnDatabase('alerts_migrations');
-    const sources = [0, 1].map(() => new DataSource({ type: 'postgres', url: database.url, migrations: AlertsModule.migrations, migrationsTableName: 'alerts_migrations' }));
+    const sources = [0, 1].map(
+      () => new DataSource({ type: 'postgres', url: database.url, migrations: AlertsModule.migrations, migrationsTableName: 'alerts_migrations' }),
+    );
     try {
       await Promise.all(sources.map((s) => s.initialize()));
       const applied = await Promise.all(sources.map((s) => runMigrationsExclusively(s)));

@@ -2,7 +2,19 @@ import { Client } from 'pg';
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { alertIdFor, topicNames, type Alert } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { apiCall, bootApp, type BootedApp, createOwnDatabase, eventually, sleep, startWebhookReceiver, testEnv, uniqueName, untilReady, verifyStandardWebhook } from '@app/testing';
+import {
+  apiCall,
+  bootApp,
+  type BootedApp,
+  createOwnDatabase,
+  eventually,
+  sleep,
+  startWebhookReceiver,
+  testEnv,
+  uniqueName,
+  untilReady,
+  verifyStandardWebhook,
+} from '@app/testing';
 import { alertsEnv } from '../src/alerts.config';
 import { AlertsModule } from '../src/alerts.module';
 
@@ -16,19 +28,51 @@ describe('alerts: webhook delivery', () => {
   let app: BootedApp;
   const receivers: Array<{ close(): Promise<void> }> = [];
 
-  const boot = async () => untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, {
-    API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', DATABASE_URL: database.url,
-    WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '0.3,0.3,0.3', WEBHOOK_TIMEOUT_MS: '500', WEBHOOK_POLL_MS: '50', WEBHOOK_DISABLE_AFTER_FAILING_MS: '3000',
-  })), 'alerts'));
+  const boot = async () =>
+    untilReady(
+      await bootApp(
+        AlertsModule.forRoot(
+          loadConfig(alertsEnv, {
+            API_KEYS: API_KEY,
+            LOG_LEVEL: 'silent',
+            BUS_URL: testEnv.redisUrl,
+            BUS_TOPIC_PREFIX: prefix,
+            BUS_PARTITIONS: '2',
+            DATABASE_URL: database.url,
+            WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+            WEBHOOK_RETRY_SCHEDULE: '0.3,0.3,0.3',
+            WEBHOOK_TIMEOUT_MS: '500',
+            WEBHOOK_POLL_MS: '50',
+            WEBHOOK_DISABLE_AFTER_FAILING_MS: '3000',
+          }),
+        ),
+        'alerts',
+      ),
+    );
   const call = apiCall(() => app.url, API_KEY);
   // Bodies are asserted field by field.
   const json = (res: Response): Promise<any> => res.json();
   let n = 0;
   const alertOf = (over: Partial<Alert> = {}): Alert => {
     const eventId = `${prefix}e${n++}`;
-    return { alertId: alertIdFor(eventId), eventId, userId: `u${n}`, eventType: 'transaction', occurredAt: '2026-11-23T10:00:00Z', score: 0.9, model: { id: 'm', version: '1' }, reasons: [{ code: 'velocity' }], raisedAt: new Date().toISOString(), ...over };
+    return {
+      alertId: alertIdFor(eventId),
+      eventId,
+      userId: `u${n}`,
+      eventType: 'transaction',
+      occurredAt: '2026-11-23T10:00:00Z',
+      score: 0.9,
+      model: { id: 'm', version: '1' },
+      reasons: [{ code: 'velocity' }],
+      raisedAt: new Date().toISOString(),
+      ...over,
+    };
   };
-  const publish = (alerts: Alert[]) => bus.publish(topics.alerts, alerts.map((alert) => ({ key: alert.userId, value: JSON.stringify(alert) })));
+  const publish = (alerts: Alert[]) =>
+    bus.publish(
+      topics.alerts,
+      alerts.map((alert) => ({ key: alert.userId, value: JSON.stringify(alert) })),
+    );
   const raise = async (over: Partial<Alert> = {}) => {
     const alert = alertOf(over);
     await publish([alert]);
@@ -80,7 +124,13 @@ describe('alerts: webhook delivery', () => {
     await eventually(() => expect(flaky.received).toHaveLength(3), { timeoutMs: 10_000 });
     expect(new Set(flaky.received.map((m) => m.id)).size).toBe(1);
     expect(flaky.received[2].at - flaky.received[1].at).toBeGreaterThanOrEqual(950); // Retry-After: 1 beats the 0.3 s schedule
-    await eventually(async () => expect((await json(await call('GET', '/v1/alerts?limit=1'))).items[0].deliveries[0]).toMatchObject({ status: 'delivered', attemptCount: 3, lastStatus: 200 }));
+    await eventually(async () =>
+      expect((await json(await call('GET', '/v1/alerts?limit=1'))).items[0].deliveries[0]).toMatchObject({
+        status: 'delivered',
+        attemptCount: 3,
+        lastStatus: 200,
+      }),
+    );
   });
 
   it('disables an endpoint that answers 410 Gone, and gives up after the schedule on one that keeps failing', async () => {
@@ -89,7 +139,12 @@ describe('alerts: webhook delivery', () => {
     const goneEndpoint = await register(gone.url, { eventTypes: ['refund'] });
     await register(broken.url, { eventTypes: ['refund'] });
     await raise({ eventType: 'refund' });
-    await eventually(async () => expect(await json(await call('GET', `/v1/webhooks/${goneEndpoint.id}`))).toMatchObject({ enabled: false, disabledReason: 'the receiver answered 410 Gone' }));
+    await eventually(async () =>
+      expect(await json(await call('GET', `/v1/webhooks/${goneEndpoint.id}`))).toMatchObject({
+        enabled: false,
+        disabledReason: 'the receiver answered 410 Gone',
+      }),
+    );
     await eventually(() => expect(broken.received).toHaveLength(4), { timeoutMs: 10_000 }); // the first try and three retries
     await sleep(800);
     expect(broken.received).toHaveLength(4);
@@ -137,7 +192,14 @@ describe('alerts: webhook delivery', () => {
     const pg = new Client({ connectionString: database.url });
     await pg.connect();
     try {
-      const duePending = async () => Number((await pg.query(`SELECT count(*) AS n FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at <= now()`, [stuckEndpoint.id])).rows[0].n);
+      const duePending = async () =>
+        Number(
+          (
+            await pg.query(`SELECT count(*) AS n FROM webhook_deliveries WHERE endpoint_id = $1 AND status = 'pending' AND next_attempt_at <= now()`, [
+              stuckEndpoint.id,
+            ])
+          ).rows[0].n,
+        );
       await eventually(async () => expect(await duePending()).toBeGreaterThan(850));
       await raise({ eventType: 'chargeback' }); // its first attempt fails; the retry (0.3 s later) must come from the queue
       await eventually(() => expect(recovering.received).toHaveLength(2), { timeoutMs: 2_000 });
@@ -157,7 +219,9 @@ describe('alerts: webhook delivery', () => {
     const since = new Date(Date.now() - 1000).toISOString();
     await raise({ eventType: 'signup' });
     await raise({ eventType: 'signup' });
-    await eventually(async () => expect((await json(await call('GET', `/v1/webhooks/${endpoint.id}/deliveries?status=failed`))).items).toHaveLength(2), { timeoutMs: 10_000 });
+    await eventually(async () => expect((await json(await call('GET', `/v1/webhooks/${endpoint.id}/deliveries?status=failed`))).items).toHaveLength(2), {
+      timeoutMs: 10_000,
+    });
     const [failed] = (await json(await call('GET', `/v1/webhooks/${endpoint.id}/deliveries?status=failed`))).items;
     expect(failed).toMatchObject({ attemptCount: 4, lastStatus: 503, lastError: 'receiver answered 503' });
     expect(failed.attempts).toHaveLength(4);
@@ -199,6 +263,13 @@ describe('alerts: webhook delivery', () => {
     await eventually(() => expect(down.received.length).toBeGreaterThanOrEqual(1));
     await sleep(3_100);
     await raise({ eventType: 'logout' });
-    await eventually(async () => expect(await json(await call('GET', `/v1/webhooks/${endpoint.id}`))).toMatchObject({ enabled: false, disabledReason: expect.stringMatching(/^failing since .* \(sustained failure\)$/) }), { timeoutMs: 10_000 });
+    await eventually(
+      async () =>
+        expect(await json(await call('GET', `/v1/webhooks/${endpoint.id}`))).toMatchObject({
+          enabled: false,
+          disabledReason: expect.stringMatching(/^failing since .* \(sustained failure\)$/),
+        }),
+      { timeoutMs: 10_000 },
+    );
   });
 });

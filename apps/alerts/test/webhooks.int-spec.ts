@@ -15,10 +15,21 @@ describe('alerts: webhook endpoint management', () => {
 
   beforeAll(async () => {
     database = await createOwnDatabase('alerts');
-    app = await untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, {
-      API_KEYS: API_KEY, LOG_LEVEL: process.env.DEBUG_LOG ?? 'silent', BUS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: `${uniqueName('al')}.`,
-      DATABASE_URL: database.url, WEBHOOK_ALLOWED_TARGETS: 'localhost,127.0.0.1',
-    })), 'alerts'));
+    app = await untilReady(
+      await bootApp(
+        AlertsModule.forRoot(
+          loadConfig(alertsEnv, {
+            API_KEYS: API_KEY,
+            LOG_LEVEL: process.env.DEBUG_LOG ?? 'silent',
+            BUS_URL: testEnv.redisUrl,
+            BUS_TOPIC_PREFIX: `${uniqueName('al')}.`,
+            DATABASE_URL: database.url,
+            WEBHOOK_ALLOWED_TARGETS: 'localhost,127.0.0.1',
+          }),
+        ),
+        'alerts',
+      ),
+    );
   });
 
   afterAll(async () => {
@@ -27,10 +38,20 @@ describe('alerts: webhook endpoint management', () => {
   });
 
   it('registers an endpoint, shows its secret once, and never again', async () => {
-    const created = await call('POST', '/v1/webhooks', { url: 'http://127.0.0.1:9/hook', description: 'desk', filter: { minScore: 0.8, eventTypes: ['transaction'] } });
+    const created = await call('POST', '/v1/webhooks', {
+      url: 'http://127.0.0.1:9/hook',
+      description: 'desk',
+      filter: { minScore: 0.8, eventTypes: ['transaction'] },
+    });
     expect(created.status).toBe(201);
     const endpoint = await json(created);
-    expect(endpoint).toMatchObject({ url: 'http://127.0.0.1:9/hook', description: 'desk', filter: { minScore: 0.8, eventTypes: ['transaction'], reasonCodes: [] }, enabled: true, maxInFlight: 4 });
+    expect(endpoint).toMatchObject({
+      url: 'http://127.0.0.1:9/hook',
+      description: 'desk',
+      filter: { minScore: 0.8, eventTypes: ['transaction'], reasonCodes: [] },
+      enabled: true,
+      maxInFlight: 4,
+    });
     expect(endpoint.secret).toMatch(/^whsec_[A-Za-z0-9+/]{32}$/);
 
     const shown = await json(await call('GET', `/v1/webhooks/${endpoint.id}`));
@@ -41,7 +62,10 @@ describe('alerts: webhook endpoint management', () => {
   it('updates, disables, rotates the secret with a grace period, and deletes', async () => {
     const { id, secret } = await json(await call('POST', '/v1/webhooks', { url: 'http://localhost:9/a' }));
     expect(await json(await call('PATCH', `/v1/webhooks/${id}`, { enabled: false, maxInFlight: 2, filter: { reasonCodes: ['velocity'] } }))).toMatchObject({
-      enabled: false, disabledReason: 'disabled through the API', maxInFlight: 2, filter: { reasonCodes: ['velocity'] },
+      enabled: false,
+      disabledReason: 'disabled through the API',
+      maxInFlight: 2,
+      filter: { reasonCodes: ['velocity'] },
     });
     const rotated = await call('POST', `/v1/webhooks/${id}/rotate-secret`, { graceHours: 2 });
     expect(rotated.status).toBe(201);
@@ -56,12 +80,21 @@ describe('alerts: webhook endpoint management', () => {
   it('refuses targets in private networks unless allowed, and bad input with reasons', async () => {
     const privateTarget = await call('POST', '/v1/webhooks', { url: 'http://10.1.2.3/hook' });
     expect(privateTarget.status).toBe(422);
-    expect(await json(privateTarget)).toEqual({ error: { code: 'URL_NOT_ALLOWED', message: expect.stringMatching(/10\.1\.2\.3, a private or reserved address/) } });
+    expect(await json(privateTarget)).toEqual({
+      error: { code: 'URL_NOT_ALLOWED', message: expect.stringMatching(/10\.1\.2\.3, a private or reserved address/) },
+    });
     expect((await call('POST', '/v1/webhooks', { url: 'http://169.254.169.254/latest' })).status).toBe(422);
 
     const bad = await call('POST', '/v1/webhooks', { url: 'http://localhost:9/x', filter: { minScore: 2, eventTypes: ['teleport'] }, colour: 'red' });
     expect(bad.status).toBe(400);
-    expect((await json(bad)).error).toMatchObject({ code: 'INVALID_ENDPOINT', details: expect.arrayContaining(['colour: is not a field', 'filter.minScore: must be between 0 and 1', expect.stringMatching(/^filter\.eventTypes\.0: must be one of transaction/)]) });
+    expect((await json(bad)).error).toMatchObject({
+      code: 'INVALID_ENDPOINT',
+      details: expect.arrayContaining([
+        'colour: is not a field',
+        'filter.minScore: must be between 0 and 1',
+        expect.stringMatching(/^filter\.eventTypes\.0: must be one of transaction/),
+      ]),
+    });
     expect((await json(await call('POST', '/v1/webhooks', {}))).error.details).toEqual(['url: is required']);
   });
 

@@ -29,11 +29,17 @@ describe('decision settings', () => {
   const load = (env: Record<string, string>) => loadConfig(ingestEnv, { API_KEYS: 'key-one-1234', ...env });
 
   it('gives payments review and everything else allow past the deadline by default', () => {
-    expect([...load({}).DECISION_FALLBACK]).toEqual([['transaction', 'review'], ['refund', 'review'], ['*', 'allow']]);
+    expect([...load({}).DECISION_FALLBACK]).toEqual([
+      ['transaction', 'review'],
+      ['refund', 'review'],
+      ['*', 'allow'],
+    ]);
   });
 
   it('names each bad fallback entry, and a default deadline above the longest', () => {
-    expect(() => load({ DECISION_FALLBACK: 'payment=review,*=maybe' })).toThrow(/DECISION_FALLBACK: "payment" is not an event type[\s\S]*DECISION_FALLBACK: "maybe" is not a verdict/);
+    expect(() => load({ DECISION_FALLBACK: 'payment=review,*=maybe' })).toThrow(
+      /DECISION_FALLBACK: "payment" is not an event type[\s\S]*DECISION_FALLBACK: "maybe" is not a verdict/,
+    );
     expect(() => load({ DECISION_TIMEOUT_MS: '500', DECISION_MAX_TIMEOUT_MS: '200' })).toThrow(/DECISION_TIMEOUT_MS: must be at most DECISION_MAX_TIMEOUT_MS/);
   });
 });

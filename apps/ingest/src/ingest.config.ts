@@ -5,14 +5,20 @@ import { parseFallbackPolicy } from './decisions/decision-fallback';
 export const INGEST_ROLES = ['http', 'raw'] as const;
 export type IngestRole = (typeof INGEST_ROLES)[number];
 
-const replacedByRoles = z.undefined({ errorMap: () => ({ message: 'was replaced by INGEST_ROLES (docs/ingest.md, "Roles"): e.g. INGEST_ROLES=http for an HTTP-only process' }) });
+const replacedByRoles = z.undefined({
+  errorMap: () => ({ message: 'was replaced by INGEST_ROLES (docs/ingest.md, "Roles"): e.g. INGEST_ROLES=http for an HTTP-only process' }),
+});
 
 export const ingestEnv = serviceEnv(3001)
   .merge(redisEnv)
   .extend({
     /** Most events in one POST /v1/events, and bytes in its body. */
     INGEST_MAX_EVENTS_PER_REQUEST: z.coerce.number().int().min(1).max(100_000).default(1_000),
-    INGEST_MAX_BODY_BYTES: z.coerce.number().int().min(1_024).default(2 * 1024 * 1024),
+    INGEST_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .min(1_024)
+      .default(2 * 1024 * 1024),
     /** Events per second each API key may send, sustained, and in a burst. */
     INGEST_RATE_LIMIT_PER_SECOND: z.coerce.number().int().min(1).default(100_000),
     INGEST_RATE_LIMIT_BURST: z.coerce.number().int().min(1).default(200_000),
@@ -23,9 +29,18 @@ export const ingestEnv = serviceEnv(3001)
      * retries come within it; replays beyond it are absorbed downstream (effects are idempotent by
      * eventId). Redis holds ~80 bytes per id for up to two windows of traffic.
      */
-    INGEST_DEDUPE_WINDOW_MS: z.coerce.number().int().min(1_000).max(7 * 86_400_000).default(10 * 60_000),
+    INGEST_DEDUPE_WINDOW_MS: z.coerce
+      .number()
+      .int()
+      .min(1_000)
+      .max(7 * 86_400_000)
+      .default(10 * 60_000),
     /** Accepted event-time skew into the future, and age into the past. */
-    EVENT_MAX_FUTURE_MS: z.coerce.number().int().min(0).default(5 * 60_000),
+    EVENT_MAX_FUTURE_MS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .default(5 * 60_000),
     EVENT_MAX_AGE_DAYS: z.coerce.number().int().min(1).default(400),
     /** Comma-separated MaxMind-format files (e.g. your GeoIP2-City.mmdb); default: the shipped DB-IP City Lite. */
     GEOIP_DATABASES: z.string().optional(),
@@ -40,7 +55,10 @@ export const ingestEnv = serviceEnv(3001)
       .default(INGEST_ROLES.join(','))
       .refine((roles) => roles.length > 0, 'must name at least one role')
       .refine((roles) => !roles.includes('lake'), 'lake: the lake sink is an app of its own (apps/lake, npm run start:lake, docs/lake.md)')
-      .refine((roles) => roles.every((role) => (INGEST_ROLES as readonly string[]).includes(role)), `must be a comma-separated list of ${INGEST_ROLES.join(', ')}`)
+      .refine(
+        (roles) => roles.every((role) => (INGEST_ROLES as readonly string[]).includes(role)),
+        `must be a comma-separated list of ${INGEST_ROLES.join(', ')}`,
+      )
       .transform((roles) => new Set(roles as IngestRole[])),
     /** Replaced by INGEST_ROLES: refused, so a deployment that set them does not quietly run one more lake sink. */
     INGEST_CONSUMERS: replacedByRoles,

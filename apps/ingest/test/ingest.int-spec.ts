@@ -15,8 +15,14 @@ const now = () => new Date(Date.now() - 60_000).toISOString();
 
 function environment(overrides: Record<string, string> = {}) {
   return {
-    API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, REDIS_URL: testEnv.redisUrl,
-    BUS_TOPIC_PREFIX: `${uniqueName('it')}.`, BUS_PARTITIONS: '2', INGEST_ROLES: 'http,raw', ...overrides,
+    API_KEYS: API_KEY,
+    LOG_LEVEL: 'silent',
+    BUS_URL: testEnv.redisUrl,
+    REDIS_URL: testEnv.redisUrl,
+    BUS_TOPIC_PREFIX: `${uniqueName('it')}.`,
+    BUS_PARTITIONS: '2',
+    INGEST_ROLES: 'http,raw',
+    ...overrides,
   };
 }
 
@@ -39,7 +45,10 @@ describe('ingest: POST /v1/events and events.raw', () => {
   const consumers: Consumer[] = [];
   // An ASN database of one network (the format of GeoLite2-ASN): events from it carry `asn`.
   const asnDir = mkdtempSync(join(tmpdir(), 'ingest-asn-'));
-  writeFileSync(join(asnDir, 'asn.mmdb'), mmdbFile([{ network: '81.2.69.0/24', record: { autonomous_system_number: 20712, autonomous_system_organization: 'Andrews & Arnold Ltd' } }]));
+  writeFileSync(
+    join(asnDir, 'asn.mmdb'),
+    mmdbFile([{ network: '81.2.69.0/24', record: { autonomous_system_number: 20712, autonomous_system_organization: 'Andrews & Arnold Ltd' } }]),
+  );
   const env = environment({ ASN_DATABASES: join(asnDir, 'asn.mmdb') });
   const merchantId = uniqueName('m');
   const deniedDevice = uniqueName('dev');
@@ -69,21 +78,37 @@ describe('ingest: POST /v1/events and events.raw', () => {
 
   it('accepts the valid events of a mixed batch, rejects the others with reasons, and publishes both', async () => {
     const userId = uniqueName('u');
-    const good = { eventId: uniqueName('e'), type: 'transaction', userId, occurredAt: now(), amount: 99.5, currency: 'EUR', merchantId, ip: '81.2.69.142', deviceId: deniedDevice,
-      userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1' };
+    const good = {
+      eventId: uniqueName('e'),
+      type: 'transaction',
+      userId,
+      occurredAt: now(),
+      amount: 99.5,
+      currency: 'EUR',
+      merchantId,
+      ip: '81.2.69.142',
+      deviceId: deniedDevice,
+      userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+    };
     const bad = { type: 'transaction', userId, occurredAt: now(), amount: -3, currency: 'EUR', merchantId };
     const res = await post(app, JSON.stringify([good, bad]));
     expect(res.status).toBe(202);
-    expect(await json(res)).toEqual({ accepted: 1, duplicates: 0, rejected: 1, results: [
-      { index: 0, eventId: good.eventId, status: 'accepted' },
-      { index: 1, status: 'rejected', reasons: ['amount: must not be negative'] },
-    ] });
+    expect(await json(res)).toEqual({
+      accepted: 1,
+      duplicates: 0,
+      rejected: 1,
+      results: [
+        { index: 0, eventId: good.eventId, status: 'accepted' },
+        { index: 1, status: 'rejected', reasons: ['amount: must not be negative'] },
+      ],
+    });
 
     // 202 means durable: the enriched event is already on the bus.
     await eventually(() => expect(enriched.values().filter((e: EnrichedEvent) => e.userId === userId)).toHaveLength(1));
     const event: EnrichedEvent = enriched.values().find((e: EnrichedEvent) => e.userId === userId);
     expect(event).toMatchObject({
-      ...good, source: 'http',
+      ...good,
+      source: 'http',
       geo: { country: 'GB', city: 'London' },
       ua: { os: 'iOS', deviceType: 'mobile', isBot: false },
       merchant: { category: 'electronics', riskTier: 'high' },
@@ -120,9 +145,15 @@ describe('ingest: POST /v1/events and events.raw', () => {
     expect(res.status).toBe(202);
     const [result] = (await json(res)).results;
     expect(result.eventId).toMatch(/^[0-9a-f-]{36}$/);
-    await eventually(() => expect(enriched.values().find((e: EnrichedEvent) => e.userId === userId)).toMatchObject({
-      eventId: result.eventId, geo: null, ua: null, merchant: null, flags: ['ip_private', 'user_agent_missing'],
-    }));
+    await eventually(() =>
+      expect(enriched.values().find((e: EnrichedEvent) => e.userId === userId)).toMatchObject({
+        eventId: result.eventId,
+        geo: null,
+        ua: null,
+        merchant: null,
+        flags: ['ip_private', 'user_agent_missing'],
+      }),
+    );
   });
 
   it('reads NDJSON, rejecting a broken line by its index without losing its neighbours', async () => {
@@ -169,9 +200,18 @@ describe('ingest: POST /v1/events and events.raw', () => {
       { key: userId, value: '{not json' },
       { key: userId, value: JSON.stringify({ type: 'login', userId, occurredAt: 'yesterday' }) },
     ]);
-    await eventually(() => expect(enriched.values().find((e: EnrichedEvent) => e.userId === userId)).toMatchObject({ eventId: `${userId}-ok`, source: 'events.raw', geo: { country: 'US' } }));
+    await eventually(() =>
+      expect(enriched.values().find((e: EnrichedEvent) => e.userId === userId)).toMatchObject({
+        eventId: `${userId}-ok`,
+        source: 'events.raw',
+        geo: { country: 'US' },
+      }),
+    );
     await eventually(() => expect(invalid.values().filter((d) => d.origin.key === userId)).toHaveLength(2));
-    const reasons = invalid.values().filter((d) => d.origin.key === userId).map((d) => d.reason);
+    const reasons = invalid
+      .values()
+      .filter((d) => d.origin.key === userId)
+      .map((d) => d.reason);
     expect(reasons).toEqual([expect.stringMatching(/^not valid JSON/), expect.stringMatching(/^occurredAt: must be an ISO-8601 time/)]);
     expect(invalid.values().find((d) => d.origin.key === userId).origin.topic).toBe(topics.raw);
   });
@@ -179,7 +219,14 @@ describe('ingest: POST /v1/events and events.raw', () => {
   it('gives a raw event without eventId the id of its place on the topic, so a redelivery of it is published once', async () => {
     const userId = uniqueName('u');
     await bus.publish(topics.raw, [{ key: userId, value: JSON.stringify({ type: 'login', userId, occurredAt: now() }) }]);
-    await eventually(() => expect(enriched.values().filter((e: EnrichedEvent) => e.userId === userId).map((e: EnrichedEvent) => e.eventId)).toEqual([expect.stringMatching(new RegExp(`^raw:${topics.raw}:\\d+:`))]));
+    await eventually(() =>
+      expect(
+        enriched
+          .values()
+          .filter((e: EnrichedEvent) => e.userId === userId)
+          .map((e: EnrichedEvent) => e.eventId),
+      ).toEqual([expect.stringMatching(new RegExp(`^raw:${topics.raw}:\\d+:`))]),
+    );
 
     // Read again from the start of events.raw, as after a crash before the commit.
     await app.close();

@@ -12,10 +12,14 @@ describe('lake paths', () => {
     expect(lakeFileName({ partition: 3, first: '1200', last: '1899' })).toBe('p3_1200_1899.parquet');
     expect(parseLakeFileName('p3_1200_1899.parquet')).toEqual({ partition: 3, first: '1200', last: '1899' });
     expect(parseLakeFileName('p0_1700000000000-0_1700000000500-12.parquet')).toEqual({ partition: 0, first: '1700000000000-0', last: '1700000000500-12' });
-    expect(parseLakeFileName('p0_1700000000000-0-0_1700000000500-12-127.parquet')).toEqual({ partition: 0, first: '1700000000000-0-0', last: '1700000000500-12-127' });
+    expect(parseLakeFileName('p0_1700000000000-0-0_1700000000500-12-127.parquet')).toEqual({
+      partition: 0,
+      first: '1700000000000-0-0',
+      last: '1700000000500-12-127',
+    });
   });
 
-  it('ignores files that are not the sink\'s own', () => {
+  it("ignores files that are not the sink's own", () => {
     for (const name of ['.p3_1_2.parquet.4242.tmp', 'notes.txt', 'p3_1_2.parquet.crc', 'part-0000.parquet', 'p3_x_2.parquet']) {
       expect(parseLakeFileName(name)).toBeUndefined();
     }

@@ -18,22 +18,21 @@ export class LakeSinkConsumer implements OnApplicationBootstrap, BeforeApplicati
   private readonly logger = new Logger(LakeSinkConsumer.name);
   private readonly membership: GroupMembership;
 
-  constructor(
-    @Inject(MESSAGE_BUS) bus: MessageBus,
-    @Inject(TOPICS) topics: TopicMap,
-    @Inject(APP_CONFIG) config: LakeConfig,
-    sink: LakeSinkService,
-  ) {
-    this.membership = new GroupMembership(bus, {
-      ...subscription('lake', config.BUS_TOPIC_PREFIX),
-      deadLetterTopic: topics.invalid,
-      maxBatchSize: MAX_ROWS_PER_ROLL,
-      accumulate: { minBytes: config.LAKE_ROLL_BYTES, maxWaitMs: config.LAKE_ROLL_INTERVAL_MS },
-      handler: async (batch, context) => {
-        const written = await sink.write(batch, context);
-        this.logger.debug({ partition: batch.partition, ...written }, 'lake files written');
+  constructor(@Inject(MESSAGE_BUS) bus: MessageBus, @Inject(TOPICS) topics: TopicMap, @Inject(APP_CONFIG) config: LakeConfig, sink: LakeSinkService) {
+    this.membership = new GroupMembership(
+      bus,
+      {
+        ...subscription('lake', config.BUS_TOPIC_PREFIX),
+        deadLetterTopic: topics.invalid,
+        maxBatchSize: MAX_ROWS_PER_ROLL,
+        accumulate: { minBytes: config.LAKE_ROLL_BYTES, maxWaitMs: config.LAKE_ROLL_INTERVAL_MS },
+        handler: async (batch, context) => {
+          const written = await sink.write(batch, context);
+          this.logger.debug({ partition: batch.partition, ...written }, 'lake files written');
+        },
       },
-    }, (message) => this.logger.warn(message));
+      (message) => this.logger.warn(message),
+    );
   }
 
   onApplicationBootstrap(): Promise<void> {

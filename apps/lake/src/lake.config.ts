@@ -9,7 +9,12 @@ export const lakeEnv = serviceEnv(3005).extend({
    * after its first event. Bytes are capped below Kafka's 50 MiB fetch limit; the interval below the
    * consumer session (kafkajs heartbeats between fetches).
    */
-  LAKE_ROLL_BYTES: z.coerce.number().int().min(1).max(48 * 1024 * 1024).default(8 * 1024 * 1024),
+  LAKE_ROLL_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(48 * 1024 * 1024)
+    .default(8 * 1024 * 1024),
   LAKE_ROLL_INTERVAL_MS: z.coerce.number().int().min(50).max(20_000).default(10_000),
 });
 

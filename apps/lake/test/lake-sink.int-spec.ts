@@ -17,22 +17,44 @@ const baseHour = Math.floor(Date.now() / HOUR) * HOUR - 5 * HOUR;
 
 function enrichedEvent(i: number): EnrichedEvent {
   return {
-    eventId: `e-${i}`, type: 'transaction', userId: `u-${i % 7}`, occurredAt: new Date(baseHour + (i % 3) * HOUR + i * 1000).toISOString(),
-    amount: i + 0.25, currency: 'EUR', merchantId: 'm-1', receivedAt: new Date(baseHour + 6 * HOUR).toISOString(), source: 'http',
-    geo: null, ua: null, merchant: null, flags: [],
+    eventId: `e-${i}`,
+    type: 'transaction',
+    userId: `u-${i % 7}`,
+    occurredAt: new Date(baseHour + (i % 3) * HOUR + i * 1000).toISOString(),
+    amount: i + 0.25,
+    currency: 'EUR',
+    merchantId: 'm-1',
+    receivedAt: new Date(baseHour + 6 * HOUR).toISOString(),
+    source: 'http',
+    geo: null,
+    ua: null,
+    merchant: null,
+    flags: [],
   };
 }
 
 const record = (partition: number, offset: string, event: unknown): BusRecord => ({
-  topic: 'events.enriched', partition, offset, key: null, value: Buffer.from(typeof event === 'string' ? event : JSON.stringify(event)), headers: {}, timestamp: 0,
+  topic: 'events.enriched',
+  partition,
+  offset,
+  key: null,
+  value: Buffer.from(typeof event === 'string' ? event : JSON.stringify(event)),
+  headers: {},
+  timestamp: 0,
 });
 
 /** Kafka-style offsets on partition 0, Redis-style stream ids on partition 1. */
 const kafkaRecords = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => record(0, String(from + k), enrichedEvent(from + k)));
-const redisRecords = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => record(1, `1700000000000-${from + k}`, enrichedEvent(10_000 + from + k)));
+const redisRecords = (from: number, to: number) =>
+  Array.from({ length: to - from }, (_, k) => record(1, `1700000000000-${from + k}`, enrichedEvent(10_000 + from + k)));
 
 /** A batch of a partition this sink has held since its last batch (RecordBatch.newlyAssigned: false) unless told otherwise. */
-const batchOf = (partition: number, records: BusRecord[], newlyAssigned = false): RecordBatch => ({ topic: 'events.enriched', partition, records, newlyAssigned });
+const batchOf = (partition: number, records: BusRecord[], newlyAssigned = false): RecordBatch => ({
+  topic: 'events.enriched',
+  partition,
+  records,
+  newlyAssigned,
+});
 
 function collectingContext() {
   const deadLetters: Array<{ offset: string; reason: string }> = [];
@@ -72,7 +94,7 @@ describe('lake sink: files', () => {
     expect(await restarted.write(batchOf(0, kafkaRecords(40, 120)), context)).toEqual({ rows: 20, files: 3, bytes: expect.any(Number), skipped: 60 });
     expect(await restarted.write(batchOf(1, redisRecords(30, 90)), context)).toEqual({ rows: 30, files: 3, bytes: expect.any(Number), skipped: 30 });
 
-    const rows = await readLake(lakeDir, 'event_id, strftime(dt, \'%Y-%m-%d\') as dt, hour, bus_partition, bus_offset');
+    const rows = await readLake(lakeDir, "event_id, strftime(dt, '%Y-%m-%d') as dt, hour, bus_partition, bus_offset");
     const ids = rows.map((r) => r.event_id as string);
     expect(ids).toHaveLength(120 + 90);
     expect(new Set(ids).size).toBe(ids.length);
@@ -104,7 +126,13 @@ describe('lake sink: files', () => {
 
   it('dead-letters records that are not enriched events and writes the rest', async () => {
     const { context, deadLetters } = collectingContext();
-    const records = [record(0, '0', enrichedEvent(0)), record(0, '1', '{"eventId":'), record(0, '2', { eventId: 'x' }), record(0, '3', { ...enrichedEvent(3), occurredAt: 'yesterday' }), record(0, '4', enrichedEvent(4))];
+    const records = [
+      record(0, '0', enrichedEvent(0)),
+      record(0, '1', '{"eventId":'),
+      record(0, '2', { eventId: 'x' }),
+      record(0, '3', { ...enrichedEvent(3), occurredAt: 'yesterday' }),
+      record(0, '4', enrichedEvent(4)),
+    ];
     expect(await sink().write(batchOf(0, records), context)).toEqual({ rows: 2, files: 2, bytes: expect.any(Number), skipped: 0 });
     expect(deadLetters).toEqual([
       { offset: '1', reason: expect.stringMatching(/^not an enriched event: invalid JSON/) },
@@ -124,22 +152,63 @@ describe('lake sink: files', () => {
 
   it('keeps every field of the enriched event, typed', async () => {
     const event: EnrichedEvent = {
-      eventId: 'full-1', type: 'transaction', userId: 'u-é', occurredAt: '2026-11-23T09:15:30.123+01:00', receivedAt: '2026-11-23T08:15:31.000Z', source: 'events.raw',
-      ip: '81.2.69.142', userAgent: 'Mozilla/5.0 (X11; Linux x86_64)', deviceId: 'dev-1', sessionId: 's-1', amount: 1234.5, currency: 'GBP', merchantId: 'm-9',
+      eventId: 'full-1',
+      type: 'transaction',
+      userId: 'u-é',
+      occurredAt: '2026-11-23T09:15:30.123+01:00',
+      receivedAt: '2026-11-23T08:15:31.000Z',
+      source: 'events.raw',
+      ip: '81.2.69.142',
+      userAgent: 'Mozilla/5.0 (X11; Linux x86_64)',
+      deviceId: 'dev-1',
+      sessionId: 's-1',
+      amount: 1234.5,
+      currency: 'GBP',
+      merchantId: 'm-9',
       properties: { page: '/checkout', items: 3, gift: false },
       geo: { country: 'GB', region: 'England', city: 'London', latitude: 51.5142, longitude: -0.0931 },
       ua: { browser: 'Firefox', browserVersion: '120.0', os: 'Linux', osVersion: null, deviceType: 'desktop', isBot: false },
-      merchant: { category: 'electronics', riskTier: 'high' }, flags: ['ip_denylisted', 'device_denylisted'],
+      merchant: { category: 'electronics', riskTier: 'high' },
+      flags: ['ip_denylisted', 'device_denylisted'],
     };
     await sink().write(batchOf(2, [record(2, '77', event)]), collectingContext().context);
-    const [row] = await readLake(lakeDir, "* exclude (occurred_at, received_at, dt), epoch_ms(occurred_at)::double as occurred_ms, epoch_ms(received_at)::double as received_ms, strftime(dt, '%Y-%m-%d') as dt");
+    const [row] = await readLake(
+      lakeDir,
+      "* exclude (occurred_at, received_at, dt), epoch_ms(occurred_at)::double as occurred_ms, epoch_ms(received_at)::double as received_ms, strftime(dt, '%Y-%m-%d') as dt",
+    );
     expect(row).toEqual({
-      event_id: 'full-1', type: 'transaction', user_id: 'u-é', occurred_ms: Date.parse(event.occurredAt), received_ms: Date.parse(event.receivedAt), source: 'events.raw',
-      amount: 1234.5, currency: 'GBP', merchant_id: 'm-9', ip: '81.2.69.142', user_agent: 'Mozilla/5.0 (X11; Linux x86_64)', device_id: 'dev-1', session_id: 's-1',
-      properties: JSON.stringify(event.properties), geo_country: 'GB', geo_region: 'England', geo_city: 'London', geo_latitude: 51.5142, geo_longitude: -0.0931,
-      ua_browser: 'Firefox', ua_browser_version: '120.0', ua_os: 'Linux', ua_os_version: null, ua_device_type: 'desktop', ua_is_bot: false,
-      merchant_category: 'electronics', merchant_risk_tier: 'high', flags: ['ip_denylisted', 'device_denylisted'], bus_partition: 2, bus_offset: '77',
-      dt: '2026-11-23', hour: 8,
+      event_id: 'full-1',
+      type: 'transaction',
+      user_id: 'u-é',
+      occurred_ms: Date.parse(event.occurredAt),
+      received_ms: Date.parse(event.receivedAt),
+      source: 'events.raw',
+      amount: 1234.5,
+      currency: 'GBP',
+      merchant_id: 'm-9',
+      ip: '81.2.69.142',
+      user_agent: 'Mozilla/5.0 (X11; Linux x86_64)',
+      device_id: 'dev-1',
+      session_id: 's-1',
+      properties: JSON.stringify(event.properties),
+      geo_country: 'GB',
+      geo_region: 'England',
+      geo_city: 'London',
+      geo_latitude: 51.5142,
+      geo_longitude: -0.0931,
+      ua_browser: 'Firefox',
+      ua_browser_version: '120.0',
+      ua_os: 'Linux',
+      ua_os_version: null,
+      ua_device_type: 'desktop',
+      ua_is_bot: false,
+      merchant_category: 'electronics',
+      merchant_risk_tier: 'high',
+      flags: ['ip_denylisted', 'device_denylisted'],
+      bus_partition: 2,
+      bus_offset: '77',
+      dt: '2026-11-23',
+      hour: 8,
     });
   });
 });
@@ -163,14 +232,23 @@ describe.each(busUrlsUnderTest)('the lake app beside ingest on %s', (engine, bus
 
   const env = () => ({ API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: busUrl, REDIS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '3' });
   const bootIngest = (): Promise<BootedApp> => bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env())), 'ingest', { bodyParser: false });
-  const bootLake = (): Promise<BootedApp> => bootApp(LakeModule.forRoot(loadConfig(lakeEnv, { ...env(), LAKE_DIR: lakeDir, LAKE_ROLL_INTERVAL_MS: '300', LAKE_ROLL_BYTES: '20000' })), 'lake');
+  const bootLake = (): Promise<BootedApp> =>
+    bootApp(LakeModule.forRoot(loadConfig(lakeEnv, { ...env(), LAKE_DIR: lakeDir, LAKE_ROLL_INTERVAL_MS: '300', LAKE_ROLL_BYTES: '20000' })), 'lake');
 
   async function send(app: BootedApp, from: number, count: number): Promise<string[]> {
     const events = Array.from({ length: count }, (_, k) => ({
-      eventId: `${prefix}${from + k}`, type: 'page_view', userId: `u-${(from + k) % 13}`, occurredAt: new Date(baseHour + ((from + k) % 4) * HOUR).toISOString(),
-      ip: '81.2.69.142', userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
+      eventId: `${prefix}${from + k}`,
+      type: 'page_view',
+      userId: `u-${(from + k) % 13}`,
+      occurredAt: new Date(baseHour + ((from + k) % 4) * HOUR).toISOString(),
+      ip: '81.2.69.142',
+      userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36',
     }));
-    const res = await fetch(`${app.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` }, body: JSON.stringify(events) });
+    const res = await fetch(`${app.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+      body: JSON.stringify(events),
+    });
     expect(res.status).toBe(202);
     return ((await res.json()) as { results: Array<{ eventId: string; status: string }> }).results.filter((r) => r.status === 'accepted').map((r) => r.eventId);
   }
@@ -187,7 +265,15 @@ describe.each(busUrlsUnderTest)('the lake app beside ingest on %s', (engine, bus
       const lake = await bootLake();
       try {
         // The lake app takes no events: it has no geo database and no /v1/events.
-        expect((await fetch(`${lake.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` }, body: '[]' })).status).toBe(404);
+        expect(
+          (
+            await fetch(`${lake.url}/v1/events`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` },
+              body: '[]',
+            })
+          ).status,
+        ).toBe(404);
         for (let from = 600; from < 1000; from += 200) accepted.push(...(await send(intake, from, 200)));
         expect(accepted).toHaveLength(1000);
         await eventually(async () => expect((await readLake(lakeDir, 'count(*) as n'))[0].n).toBe(1000n), { timeoutMs: 30_000 });

@@ -19,7 +19,11 @@ export class ProfileApiModule {
       module: ProfileApiModule,
       imports: [
         PlatformModule.forRoot({ service: 'profile-api', config, dependencies: [] }),
-        DatabaseModule.forRoot({ entities: [ConsumerPositionEntity], migrations: [CreateProfiles1795400000000, RecentAlertIds1795400000001, RecentEventIds1795400000002, LastDeviceType1795400000003], migrationsTableName: 'profile_api_migrations' }),
+        DatabaseModule.forRoot({
+          entities: [ConsumerPositionEntity],
+          migrations: [CreateProfiles1795400000000, RecentAlertIds1795400000001, RecentEventIds1795400000002, LastDeviceType1795400000003],
+          migrationsTableName: 'profile_api_migrations',
+        }),
       ],
       controllers: [ProfilesController],
       providers: [ProfileRepository, FoldBatchService, ...(config.PROFILE_CONSUMER ? [ProfileStreamConsumer] : [])],

@@ -20,9 +20,17 @@ describe('profile folding by two members at once', () => {
 
   beforeAll(async () => {
     database = await createOwnDatabase('concurrent_folding');
-    booted = await bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, {
-      API_KEYS: 'concurrent-folding-key-1', LOG_LEVEL: 'silent', DATABASE_URL: database.url, PROFILE_CONSUMER: 'false',
-    })), 'profile-api');
+    booted = await bootApp(
+      ProfileApiModule.forRoot(
+        loadConfig(profileApiEnv, {
+          API_KEYS: 'concurrent-folding-key-1',
+          LOG_LEVEL: 'silent',
+          DATABASE_URL: database.url,
+          PROFILE_CONSUMER: 'false',
+        }),
+      ),
+      'profile-api',
+    );
     await eventually(async () => expect((await fetch(`${booted.url}/health/ready`)).status).toBe(200));
   });
 
@@ -51,12 +59,17 @@ describe('profile folding by two members at once', () => {
     });
     await written;
     // ... when the other folds the user's first score: it finds no row to lock, and its write waits for the first's.
-    const second = booted.app.get(FoldBatchService).fold({ topic: 'scores', partition: 0, records: [record], newlyAssigned: false }, 'score', { deadLetter: () => undefined });
+    const second = booted.app
+      .get(FoldBatchService)
+      .fold({ topic: 'scores', partition: 0, records: [record], newlyAssigned: false }, 'score', { deadLetter: () => undefined });
     await sleep(300);
     commit();
     await Promise.all([first, second]);
 
-    const profile = (await (await fetch(`${booted.url}/v1/profiles/${userId}`, { headers: { authorization: 'Bearer concurrent-folding-key-1' } })).json()) as { eventCountsByType: Record<string, number>; alertCount: number };
+    const profile = (await (await fetch(`${booted.url}/v1/profiles/${userId}`, { headers: { authorization: 'Bearer concurrent-folding-key-1' } })).json()) as {
+      eventCountsByType: Record<string, number>;
+      alertCount: number;
+    };
     expect({ counts: profile.eventCountsByType, alerts: profile.alertCount }).toEqual({ counts: { page_view: 1 }, alerts: 1 });
   });
 
@@ -65,8 +78,12 @@ describe('profile folding by two members at once', () => {
     const at = (minute: number) => `2026-11-23T10:0${minute}:00Z`;
     const event = (n: number) => enrichedEvent({ eventId: `${userId}-${n}`, userId, occurredAt: at(n) });
     const batch = (n: number) => ({
-      topic: 'events.enriched', partition: 0, newlyAssigned: false,
-      records: [{ topic: 'events.enriched', partition: 0, offset: String(n), key: userId, value: Buffer.from(JSON.stringify(event(n))), headers: {}, timestamp: 0 }],
+      topic: 'events.enriched',
+      partition: 0,
+      newlyAssigned: false,
+      records: [
+        { topic: 'events.enriched', partition: 0, offset: String(n), key: userId, value: Buffer.from(JSON.stringify(event(n))), headers: {}, timestamp: 0 },
+      ],
     });
     const folding = booted.app.get(FoldBatchService);
     const noDeadLetters = { deadLetter: () => undefined };
@@ -79,7 +96,10 @@ describe('profile folding by two members at once', () => {
     });
     await folding.fold(batch(3), 'event', noDeadLetters);
 
-    const profile = (await (await fetch(`${booted.url}/v1/profiles/${userId}`, { headers: { authorization: 'Bearer concurrent-folding-key-1' } })).json()) as { eventCount: number; lastSeenAt: string };
+    const profile = (await (await fetch(`${booted.url}/v1/profiles/${userId}`, { headers: { authorization: 'Bearer concurrent-folding-key-1' } })).json()) as {
+      eventCount: number;
+      lastSeenAt: string;
+    };
     expect({ events: profile.eventCount, lastSeenAt: profile.lastSeenAt }).toEqual({ events: 3, lastSeenAt: new Date(at(3)).toISOString() });
   });
 });

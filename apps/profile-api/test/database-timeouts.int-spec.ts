@@ -14,10 +14,21 @@ describe('profile-api when Postgres is stuck', () => {
 
   beforeAll(async () => {
     database = await createOwnDatabase('profiles_timeouts');
-    app = await untilReady(await bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, {
-      API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: `${uniqueName('timeouts')}.`,
-      DATABASE_URL: database.url, DATABASE_STATEMENT_TIMEOUT_MS: '300',
-    })), 'profile-api'));
+    app = await untilReady(
+      await bootApp(
+        ProfileApiModule.forRoot(
+          loadConfig(profileApiEnv, {
+            API_KEYS: API_KEY,
+            LOG_LEVEL: 'silent',
+            BUS_URL: testEnv.redisUrl,
+            BUS_TOPIC_PREFIX: `${uniqueName('timeouts')}.`,
+            DATABASE_URL: database.url,
+            DATABASE_STATEMENT_TIMEOUT_MS: '300',
+          }),
+        ),
+        'profile-api',
+      ),
+    );
     locker = new Client({ connectionString: database.url });
     await locker.connect();
   });

@@ -2,7 +2,18 @@ import { Client } from 'pg';
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
 import { ConsumerGroups, consumerGroup, topicNames, type EnrichedEvent } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { apiCall, bootApp, busUrlsUnderTest, collectTopic, createOwnDatabase, enrichedEvent, eventually, score as scoreOf, uniqueName, type BootedApp } from '@app/testing';
+import {
+  apiCall,
+  bootApp,
+  busUrlsUnderTest,
+  collectTopic,
+  createOwnDatabase,
+  enrichedEvent,
+  eventually,
+  score as scoreOf,
+  uniqueName,
+  type BootedApp,
+} from '@app/testing';
 import { profileApiEnv } from '../src/profile-api.config';
 import { ProfileApiModule } from '../src/profile-api.module';
 
@@ -15,18 +26,33 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
   let bus: MessageBus;
   let app: BootedApp;
 
-  const boot = () => bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, {
-    API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2',
-    DATABASE_URL: database.url,
-  })), 'profile-api');
+  const boot = () =>
+    bootApp(
+      ProfileApiModule.forRoot(
+        loadConfig(profileApiEnv, {
+          API_KEYS: API_KEY,
+          LOG_LEVEL: 'silent',
+          BUS_URL: busUrl,
+          BUS_TOPIC_PREFIX: prefix,
+          BUS_PARTITIONS: '2',
+          DATABASE_URL: database.url,
+        }),
+      ),
+      'profile-api',
+    );
   const get = (path: string, headers: Record<string, string> = {}) => apiCall(app.url, API_KEY)('GET', path, undefined, headers);
   // Bodies are asserted field by field.
   const body = async (path: string): Promise<any> => (await get(path)).json();
 
   const event = (userId: string, over: Partial<EnrichedEvent> & Pick<EnrichedEvent, 'type' | 'occurredAt'>) => enrichedEvent({ userId, ...over });
   const located = (country: string, city: string) => ({ country, region: null, city, latitude: null, longitude: null });
-  const score = (userId: string, occurredAt: string, value: number, alert = false) => scoreOf({ userId, occurredAt, score: value, decision: value >= 0.7 ? 'block' : 'allow', alert });
-  const publish = (topic: string, values: Array<{ userId: string }>) => bus.publish(topic, values.map((v) => ({ key: v.userId, value: JSON.stringify(v) })));
+  const score = (userId: string, occurredAt: string, value: number, alert = false) =>
+    scoreOf({ userId, occurredAt, score: value, decision: value >= 0.7 ? 'block' : 'allow', alert });
+  const publish = (topic: string, values: Array<{ userId: string }>) =>
+    bus.publish(
+      topic,
+      values.map((v) => ({ key: v.userId, value: JSON.stringify(v) })),
+    );
 
   beforeAll(async () => {
     database = await createOwnDatabase(`profiles_${engine}`);
@@ -69,11 +95,32 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
     const user = uniqueName('u');
     // Newest event first: the last country must still come from the latest event time.
     await publish(topics.enriched, [
-      event(user, { type: 'transaction', occurredAt: '2026-11-23T10:00:00Z', amount: 100.1, currency: 'EUR', merchantId: 'm', geo: located('DE', 'Berlin'), deviceId: 'd2' }),
-      event(user, { type: 'page_view', occurredAt: '2026-11-23T09:00:00Z', properties: { category: 'shoes' }, geo: located('FR', 'Paris'), deviceId: 'd1',
-        ua: { browser: 'Safari', browserVersion: '17.4', os: 'iOS', osVersion: '17.4', deviceType: 'mobile', isBot: false } }),
-      event(user, { type: 'transaction', occurredAt: '2026-11-23T08:00:00Z', amount: 0.2, currency: 'EUR', merchantId: 'm', geo: located('GB', 'London'),
-        ua: { browser: 'Chrome', browserVersion: '120', os: 'Windows', osVersion: '10', deviceType: 'desktop', isBot: false } }),
+      event(user, {
+        type: 'transaction',
+        occurredAt: '2026-11-23T10:00:00Z',
+        amount: 100.1,
+        currency: 'EUR',
+        merchantId: 'm',
+        geo: located('DE', 'Berlin'),
+        deviceId: 'd2',
+      }),
+      event(user, {
+        type: 'page_view',
+        occurredAt: '2026-11-23T09:00:00Z',
+        properties: { category: 'shoes' },
+        geo: located('FR', 'Paris'),
+        deviceId: 'd1',
+        ua: { browser: 'Safari', browserVersion: '17.4', os: 'iOS', osVersion: '17.4', deviceType: 'mobile', isBot: false },
+      }),
+      event(user, {
+        type: 'transaction',
+        occurredAt: '2026-11-23T08:00:00Z',
+        amount: 0.2,
+        currency: 'EUR',
+        merchantId: 'm',
+        geo: located('GB', 'London'),
+        ua: { browser: 'Chrome', browserVersion: '120', os: 'Windows', osVersion: '10', deviceType: 'desktop', isBot: false },
+      }),
     ]);
     await publish(topics.scores, [score(user, '2026-11-23T10:00:00Z', 0.91, true), score(user, '2026-11-23T08:00:00Z', 0.05)]);
 
@@ -83,9 +130,20 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
       return found;
     });
     expect(profile).toMatchObject({
-      userId: user, firstSeenAt: '2026-11-23T08:00:00.000Z', lastSeenAt: '2026-11-23T10:00:00.000Z', eventCountsByType: { transaction: 2, page_view: 1 },
-      transactionCount: 2, totalAmount: 100.3, averageAmount: 50.15, lastCountry: 'DE', lastCity: 'Berlin', lastDeviceType: 'mobile', topPageCategories: ['shoes'],
-      lastRiskScore: 0.91, riskBand: 'high', segments: ['at_risk', 'new', 'multi_country'],
+      userId: user,
+      firstSeenAt: '2026-11-23T08:00:00.000Z',
+      lastSeenAt: '2026-11-23T10:00:00.000Z',
+      eventCountsByType: { transaction: 2, page_view: 1 },
+      transactionCount: 2,
+      totalAmount: 100.3,
+      averageAmount: 50.15,
+      lastCountry: 'DE',
+      lastCity: 'Berlin',
+      lastDeviceType: 'mobile',
+      topPageCategories: ['shoes'],
+      lastRiskScore: 0.91,
+      riskBand: 'high',
+      segments: ['at_risk', 'new', 'multi_country'],
     });
     expect(new Set(profile.countries)).toEqual(new Set(['GB', 'FR', 'DE']));
     expect(new Set(profile.devices)).toEqual(new Set(['d1', 'd2']));
@@ -93,7 +151,12 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
 
   it('applies every record once across a redelivery of the whole stream', async () => {
     const user = uniqueName('u');
-    await publish(topics.enriched, Array.from({ length: 40 }, (_, i) => event(user, { type: 'transaction', occurredAt: `2026-11-22T10:${String(i).padStart(2, '0')}:00Z`, amount: 2.5, currency: 'EUR', merchantId: 'm' })));
+    await publish(
+      topics.enriched,
+      Array.from({ length: 40 }, (_, i) =>
+        event(user, { type: 'transaction', occurredAt: `2026-11-22T10:${String(i).padStart(2, '0')}:00Z`, amount: 2.5, currency: 'EUR', merchantId: 'm' }),
+      ),
+    );
     await eventually(async () => expect(await body(`/v1/profiles/${user}`)).toMatchObject({ eventCount: 40, totalAmount: 100 }));
 
     // Stop the service, move its group back to the first record, and start it again: everything is read twice.
@@ -125,9 +188,14 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
       event(user, { type: 'login', occurredAt: '2026-11-21T10:02:00Z' }),
     ]);
     await eventually(async () => expect(await body(`/v1/profiles/${user}`)).toMatchObject({ eventCount: 2, eventCountsByType: { page_view: 1, login: 1 } }));
-    await eventually(() => expect(invalid.values().filter((letter) => letter.payload.includes(poison.eventId))).toEqual([
-      expect.objectContaining({ group: consumerGroup(prefix, ConsumerGroups.profiles), reason: expect.stringMatching(/Unicode|byte sequence|syntax for type json/) }),
-    ]));
+    await eventually(() =>
+      expect(invalid.values().filter((letter) => letter.payload.includes(poison.eventId))).toEqual([
+        expect.objectContaining({
+          group: consumerGroup(prefix, ConsumerGroups.profiles),
+          reason: expect.stringMatching(/Unicode|byte sequence|syntax for type json/),
+        }),
+      ]),
+    );
     await invalid.consumer.stop();
     expect((await fetch(`${app.url}/health/ready`)).status).toBe(200);
   });
@@ -150,7 +218,9 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
   it('answers 404 with a reason for an unknown user, and 401 without a key', async () => {
     const missing = await get('/v1/profiles/nobody-here');
     expect(missing.status).toBe(404);
-    expect(await missing.json()).toEqual({ error: { code: 'PROFILE_NOT_FOUND', message: 'no profile for user "nobody-here": no event of this user has been seen' } });
+    expect(await missing.json()).toEqual({
+      error: { code: 'PROFILE_NOT_FOUND', message: 'no profile for user "nobody-here": no event of this user has been seen' },
+    });
     expect((await fetch(`${app.url}/v1/profiles/nobody-here`)).status).toBe(401);
     expect((await fetch(`${app.url}/v1/profiles`, { headers: { authorization: 'Bearer wrong-key-123' } })).status).toBe(401);
   });
@@ -158,14 +228,22 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
   it('lists profiles by filter, newest first, a page at a time', async () => {
     const users = Array.from({ length: 5 }, () => uniqueName('pg'));
     // Each user seen a minute apart in a year of their own, and scored high.
-    await publish(topics.enriched, users.map((u, i) => event(u, { type: 'login', occurredAt: `2031-01-01T00:0${i}:00Z` })));
-    await publish(topics.scores, users.map((u, i) => score(u, `2031-01-01T00:0${i}:00Z`, 0.8)));
+    await publish(
+      topics.enriched,
+      users.map((u, i) => event(u, { type: 'login', occurredAt: `2031-01-01T00:0${i}:00Z` })),
+    );
+    await publish(
+      topics.scores,
+      users.map((u, i) => score(u, `2031-01-01T00:0${i}:00Z`, 0.8)),
+    );
     await eventually(async () => expect((await body('/v1/profiles?riskBand=high&lastSeenSince=2031-01-01T00:00:00Z&limit=500')).items).toHaveLength(5));
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page: { items: Array<{ userId: string }>; nextCursor: string | null } = await body(`/v1/profiles?riskBand=high&segment=at_risk&lastSeenSince=2031-01-01T00:00:00Z&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      const page: { items: Array<{ userId: string }>; nextCursor: string | null } = await body(
+        `/v1/profiles?riskBand=high&segment=at_risk&lastSeenSince=2031-01-01T00:00:00Z&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       expect(page.items.length).toBeLessThanOrEqual(2);
       seen.push(...page.items.map((p) => p.userId));
       cursor = page.nextCursor;

@@ -8,16 +8,29 @@ export const scoringEnv = serviceEnv(3002)
     /** Folder of model folders (each a manifest.json beside its ONNX file). */
     MODELS_DIR: z.string().min(1).default('./models'),
     /** The model served at boot until another is activated (PUT /v1/models/active). */
-    MODEL_NAME: z.string().regex(/^[A-Za-z0-9._-]+$/, 'must be a folder name in MODELS_DIR').default('default'),
+    MODEL_NAME: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, 'must be a folder name in MODELS_DIR')
+      .default('default'),
     /** How far behind a user's latest event an event may be and still update its windows; older ones are flagged late. */
     SCORING_GRACE_MS: z.coerce.number().int().min(0).max(86_400_000).default(DEFAULT_FEATURE_CONFIG.graceMs),
     /** How long fraud labels (chargebacks) take to arrive: merchant fraud rates look at windows ending this long ago. */
-    SCORING_LABEL_DELAY_DAYS: z.coerce.number().int().min(0).max(60).default(DEFAULT_FEATURE_CONFIG.labelDelayMs / 86_400_000),
+    SCORING_LABEL_DELAY_DAYS: z.coerce
+      .number()
+      .int()
+      .min(0)
+      .max(60)
+      .default(DEFAULT_FEATURE_CONFIG.labelDelayMs / 86_400_000),
     /**
      * How long after a transaction a chargeback naming it by id is still tied to it (its fraud counted in
      * that transaction's merchant window); the transactions of this horizon are kept in Redis.
      */
-    SCORING_DISPUTE_HORIZON_DAYS: z.coerce.number().int().min(1).max(540).default(DEFAULT_FEATURE_CONFIG.disputeHorizonMs / 86_400_000),
+    SCORING_DISPUTE_HORIZON_DAYS: z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(540)
+      .default(DEFAULT_FEATURE_CONFIG.disputeHorizonMs / 86_400_000),
     /**
      * Days of transactions the live and shadow models are compared over (GET /v1/models/shadow): the
      * newest ones whose chargebacks have had SCORING_LABEL_DELAY_DAYS to arrive.
@@ -31,7 +44,10 @@ export const scoringEnv = serviceEnv(3002)
      * is ~200 MB, well within the suite's 1 GB heap ceiling.
      */
     SCORING_CACHE_USERS: z.coerce.number().int().min(1_000).default(25_000),
-    /** Merchants whose counts are kept in memory (~4 KB each), and how old those may get before they are read again (other instances' counts show within it). */
+    /**
+     * Merchants whose counts are kept in memory (~4 KB each), and how old those may get before they are read
+     * again (other instances' counts show within it).
+     */
     SCORING_CACHE_MERCHANTS: z.coerce.number().int().min(100).default(20_000),
     /**
      * Merchant features are windows of hours to days, the default model's end a week back (the label
@@ -50,7 +66,10 @@ export const scoringEnv = serviceEnv(3002)
     /** Reason codes naming the features that pushed a flagged score most. */
     SCORING_TOP_FEATURES: z.coerce.number().int().min(0).max(10).default(3),
     /** Prefix of every Redis key of the scoring state (tests give each run its own). */
-    SCORING_STATE_PREFIX: z.string().regex(/^[A-Za-z0-9._:-]+$/).default('scoring'),
+    SCORING_STATE_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._:-]+$/)
+      .default('scoring'),
     /** Adds each score's model input (feature name → value) to the Score: for parity checks and training from served features. */
     SCORING_EMIT_FEATURES: booleanFlag(false),
     /** Whether this instance consumes events.enriched (false: API only). */

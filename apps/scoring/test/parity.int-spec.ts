@@ -39,7 +39,9 @@ describe.each(busUrlsUnderTest)('scoring on %s: online features equal offline on
 
   beforeAll(async () => {
     const geo = await GeoLookup.open();
-    const simulated = [...enrichedSimulation(simulationOptions({ seed: '7', customers: '300', terminals: '600', days: '21', 'chargeback-fields': 'id' }, geo), geo)];
+    const simulated = [
+      ...enrichedSimulation(simulationOptions({ seed: '7', customers: '300', terminals: '600', days: '21', 'chargeback-fields': 'id' }, geo), geo),
+    ];
     events = simulated.map((e) => e.event);
     for (const { event, fraud } of simulated) if (fraud) frauds.add(event.eventId);
     model = await OnnxModel.load('models/default/manifest.json');
@@ -52,10 +54,21 @@ describe.each(busUrlsUnderTest)('scoring on %s: online features equal offline on
     }
     bus = createBus({ url: busUrl, clientId: 'parity-test', logger: silentBusLogger });
     await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: 2 })));
-    app = await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, {
-      API_KEYS: 'parity-key-123', LOG_LEVEL: 'silent', BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', REDIS_URL: testEnv.redisUrl,
-      SCORING_STATE_PREFIX: uniqueName('parity-state'), SCORING_EMIT_FEATURES: 'true',
-    })), 'scoring');
+    app = await bootApp(
+      ScoringModule.forRoot(
+        loadConfig(scoringEnv, {
+          API_KEYS: 'parity-key-123',
+          LOG_LEVEL: 'silent',
+          BUS_URL: busUrl,
+          BUS_TOPIC_PREFIX: prefix,
+          BUS_PARTITIONS: '2',
+          REDIS_URL: testEnv.redisUrl,
+          SCORING_STATE_PREFIX: uniqueName('parity-state'),
+          SCORING_EMIT_FEATURES: 'true',
+        }),
+      ),
+      'scoring',
+    );
   });
 
   afterAll(async () => {
@@ -71,7 +84,10 @@ describe.each(busUrlsUnderTest)('scoring on %s: online features equal offline on
     for (const e of events) days.set(e.occurredAt.slice(0, 10), [...(days.get(e.occurredAt.slice(0, 10)) ?? []), e]);
     let expected = 0;
     for (const day of days.values()) {
-      await bus.publish(topics.enriched, day.map((e) => ({ key: e.userId, value: JSON.stringify(e) })));
+      await bus.publish(
+        topics.enriched,
+        day.map((e) => ({ key: e.userId, value: JSON.stringify(e) })),
+      );
       expected += day.filter((e) => e.type !== 'chargeback').length;
       await eventually(async () => expect(scores.records.length).toBe(expected), { timeoutMs: 30_000 });
     }
@@ -96,7 +112,13 @@ describe.each(busUrlsUnderTest)('scoring on %s: online features equal offline on
     const offlineScores = await model.score(Float32Array.from(payments.flatMap((e) => offline.get(e.eventId) as number[])), payments.length);
     const labels = payments.map((e) => (frauds.has(e.eventId) ? 1 : 0));
     expect(labels.filter((l) => l === 1).length).toBeGreaterThan(30);
-    const auc = { online: aucRoc(payments.map((e) => online.get(e.eventId) as number), labels), offline: aucRoc(offlineScores, labels) };
+    const auc = {
+      online: aucRoc(
+        payments.map((e) => online.get(e.eventId) as number),
+        labels,
+      ),
+      offline: aucRoc(offlineScores, labels),
+    };
     expect(Math.abs(auc.online - auc.offline)).toBeLessThan(0.005);
   });
 });

@@ -27,12 +27,33 @@ describe('ScoreBatchService state in Redis', () => {
 
   beforeAll(async () => {
     modelsDir = await mkdtemp(join(tmpdir(), 'models-'));
-    await saveModel(join(modelsDir, 'merchant'), { id: 'merchant-lr', version: '1', input: 'features', output: 'probabilities', features: ['merchant.tx_count.1d'], thresholds: { review: 0.5, block: 0.9, alert: 0.7 } },
-      logisticRegressionModel({ inputName: 'features', weights: [0.001], intercept: -5 }));
-    app = await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, {
-      API_KEYS: 'concurrent-test-key', LOG_LEVEL: 'silent', BUS_URL: testEnv.redisUrl, REDIS_URL: testEnv.redisUrl,
-      MODELS_DIR: modelsDir, MODEL_NAME: 'merchant', SCORING_STATE_PREFIX: statePrefix, SCORING_CONSUMER: 'false',
-    })), 'scoring');
+    await saveModel(
+      join(modelsDir, 'merchant'),
+      {
+        id: 'merchant-lr',
+        version: '1',
+        input: 'features',
+        output: 'probabilities',
+        features: ['merchant.tx_count.1d'],
+        thresholds: { review: 0.5, block: 0.9, alert: 0.7 },
+      },
+      logisticRegressionModel({ inputName: 'features', weights: [0.001], intercept: -5 }),
+    );
+    app = await bootApp(
+      ScoringModule.forRoot(
+        loadConfig(scoringEnv, {
+          API_KEYS: 'concurrent-test-key',
+          LOG_LEVEL: 'silent',
+          BUS_URL: testEnv.redisUrl,
+          REDIS_URL: testEnv.redisUrl,
+          MODELS_DIR: modelsDir,
+          MODEL_NAME: 'merchant',
+          SCORING_STATE_PREFIX: statePrefix,
+          SCORING_CONSUMER: 'false',
+        }),
+      ),
+      'scoring',
+    );
     redis = new Redis(testEnv.redisUrl);
   });
 
@@ -44,10 +65,24 @@ describe('ScoreBatchService state in Redis', () => {
     await rm(modelsDir, { recursive: true, force: true });
   });
 
-  const batchOf = (partition: number, userId: string, count: number, merchantId = 'shared-merchant', firstOffset = 0): PositionedEvent[] => Array.from({ length: count }, (_, i) => positionedEvent(String(firstOffset + i), {
-    eventId: `p${partition}-e${firstOffset + i}`, type: 'transaction', userId, occurredAt: `${DAY}T10:${String(i).padStart(2, '0')}:00.000Z`, amount: 10, currency: 'EUR',
-    merchantId, receivedAt: `${DAY}T10:00:00.000Z`, source: 'http', geo: null, ua: null, merchant: null, flags: [],
-  }));
+  const batchOf = (partition: number, userId: string, count: number, merchantId = 'shared-merchant', firstOffset = 0): PositionedEvent[] =>
+    Array.from({ length: count }, (_, i) =>
+      positionedEvent(String(firstOffset + i), {
+        eventId: `p${partition}-e${firstOffset + i}`,
+        type: 'transaction',
+        userId,
+        occurredAt: `${DAY}T10:${String(i).padStart(2, '0')}:00.000Z`,
+        amount: 10,
+        currency: 'EUR',
+        merchantId,
+        receivedAt: `${DAY}T10:00:00.000Z`,
+        source: 'http',
+        geo: null,
+        ua: null,
+        merchant: null,
+        flags: [],
+      }),
+    );
 
   afterEach(() => jest.restoreAllMocks());
 
@@ -56,7 +91,7 @@ describe('ScoreBatchService state in Redis', () => {
    * Each must store its own increments: had the first batch to finish taken the other's too, the other's
    * failed write and its retry would count them twice.
    */
-  it('stores each batch\'s merchant increments once, when another batch in progress fails its write and is retried', async () => {
+  it("stores each batch's merchant increments once, when another batch in progress fails its write and is retried", async () => {
     const scoring = app.app.get(ScoreBatchService);
     // A first batch puts the merchant in memory: the two below then share its counts, as batches do live.
     await scoring.scoreBatch('events', 2, batchOf(2, 'user-c', 1), async () => undefined);
@@ -91,7 +126,7 @@ describe('ScoreBatchService state in Redis', () => {
     expect(failures).toBe(2);
   });
 
-  it('sets a key\'s TTL when it loads or creates the key, or has not set it for a day: not at every write', async () => {
+  it("sets a key's TTL when it loads or creates the key, or has not set it for a day: not at every write", async () => {
     const scoring = app.app.get(ScoreBatchService);
     const userKey = `${statePrefix}:u:user-ttl`;
     const ttlMerchant = `${statePrefix}:m:ttl-merchant`;
@@ -121,7 +156,7 @@ describe('ScoreBatchService state in Redis', () => {
    * later position meanwhile. The stale batch's write must not overwrite it, and its retry must not
    * apply again what the new owner applied.
    */
-  it('refuses a batch\'s write when another instance stored the partition since the batch read it, and its retry skips what that one applied', async () => {
+  it("refuses a batch's write when another instance stored the partition since the batch read it, and its retry skips what that one applied", async () => {
     const scoring = app.app.get(ScoreBatchService);
     const positionKey = `${statePrefix}:pos:events:6`;
     const userKey = `${statePrefix}:u:user-fenced`;
@@ -136,7 +171,7 @@ describe('ScoreBatchService state in Redis', () => {
   });
 
   /** Lua's unpack puts its values on a stack of about 8,000: a merchant with more buckets to delete failed every write. */
-  it('deletes a merchant\'s expired buckets however many there are', async () => {
+  it("deletes a merchant's expired buckets however many there are", async () => {
     const scoring = app.app.get(ScoreBatchService);
     const key = `${statePrefix}:m:old-merchant`;
     const expired = Array.from({ length: 9_000 }, (_, i) => [`t:d${dayBucket - 1_000 - i}`, '1']).flat();
@@ -145,19 +180,37 @@ describe('ScoreBatchService state in Redis', () => {
     expect(await redis.hgetall(key)).toEqual({ [`t:d${dayBucket}`]: '1', [`t:h${dayBucket * 24 + 10}`]: '1' });
   });
 
-  it('calls a write Redis refuses for the data\'s sake permanent, so the bus isolates the record that causes it', async () => {
+  it("calls a write Redis refuses for the data's sake permanent, so the bus isolates the record that causes it", async () => {
     const scoring = app.app.get(ScoreBatchService);
     await redis.set(`${statePrefix}:m:string-merchant`, 'not a hash');
-    const failure = await scoring.scoreBatch('events', 8, batchOf(8, 'user-h', 1, 'string-merchant'), async () => undefined).then(() => null, (error: Error) => error);
+    const failure = await scoring
+      .scoreBatch('events', 8, batchOf(8, 'user-h', 1, 'string-merchant'), async () => undefined)
+      .then(
+        () => null,
+        (error: Error) => error,
+      );
     expect(failure?.message).toMatch(/WRONGTYPE/);
     expect(failure).not.toBeInstanceOf(TransientError);
   });
 
-  it('counts each transaction, and each one chargebacks name, once in the label evaluation and its merchant\'s frauds, however often their batches are delivered or it is disputed', async () => {
+  it("counts each transaction, and each one chargebacks name, once in the label evaluation and its merchant's frauds, however often their batches are delivered or it is disputed", async () => {
     const scoring = app.app.get(ScoreBatchService);
     // Days of their own: the other cases' transactions count in the same model's evaluation.
     const at = (offset: number, occurredAt: string, event: { eventId: string; type: 'transaction' | 'chargeback'; properties?: Record<string, string> }) =>
-      positionedEvent(String(offset), { ...event, userId: 'user-e', merchantId: 'eval-merchant', occurredAt, receivedAt: occurredAt, amount: 10, currency: 'EUR', source: 'http', geo: null, ua: null, merchant: null, flags: [] });
+      positionedEvent(String(offset), {
+        ...event,
+        userId: 'user-e',
+        merchantId: 'eval-merchant',
+        occurredAt,
+        receivedAt: occurredAt,
+        amount: 10,
+        currency: 'EUR',
+        source: 'http',
+        geo: null,
+        ua: null,
+        merchant: null,
+        flags: [],
+      });
     const payments = [0, 1, 2].map((i) => at(i, `2026-04-02T10:0${i}:00.000Z`, { eventId: `p5-e${i}`, type: 'transaction' }));
     const chargeback = at(3, '2026-04-09T10:00:00.000Z', { eventId: 'p5-cb', type: 'chargeback', properties: { originalEventId: 'p5-e1' } });
     const later = at(4, '2026-04-12T10:00:00.000Z', { eventId: 'p5-later', type: 'transaction' });
@@ -170,12 +223,21 @@ describe('ScoreBatchService state in Redis', () => {
       await scoring.scoreBatch('events', 5, [repeat], async () => undefined);
     }
     const merchantFields = await redis.hgetall(`${statePrefix}:m:eval-merchant`);
-    expect(Object.entries(merchantFields).filter(([field]) => field.startsWith('f:d')).map(([, n]) => Number(n))).toEqual([1]);
+    expect(
+      Object.entries(merchantFields)
+        .filter(([field]) => field.startsWith('f:d'))
+        .map(([, n]) => Number(n)),
+    ).toEqual([1]);
     const pair = EvaluationTally.pairOf({ id: 'merchant-lr', version: '1' }, null);
     const counts = await redis.hgetall(`${statePrefix}:eval:${pair}:${paymentsDay}`);
-    const total = (labelled: boolean) => Object.entries(counts).filter(([field]) => (labelled ? /^LP-?\d/ : /^L-?\d/).test(field)).reduce((sum, [, n]) => sum + Number(n), 0);
+    const total = (labelled: boolean) =>
+      Object.entries(counts)
+        .filter(([field]) => (labelled ? /^LP-?\d/ : /^L-?\d/).test(field))
+        .reduce((sum, [, n]) => sum + Number(n), 0);
     expect([total(false), total(true)]).toEqual([3, 1]);
-    const marked = (await app.app.get(WindowStateRepository).readTransactions([{ eventId: 'p5-e1', at: Date.parse('2026-04-09T10:00:00.000Z') }], 120 * 86_400_000)).get('p5-e1');
+    const marked = (
+      await app.app.get(WindowStateRepository).readTransactions([{ eventId: 'p5-e1', at: Date.parse('2026-04-09T10:00:00.000Z') }], 120 * 86_400_000)
+    ).get('p5-e1');
     expect(marked?.scored?.pair).toBe(pair);
     expect(marked?.facts.disputedBy).toBe('p5-cb');
     expect(counts[`LP${marked?.scored?.live}`]).toBe('1');
@@ -183,6 +245,10 @@ describe('ScoreBatchService state in Redis', () => {
 
     // The newest day scored is ten days on: the payments' day is labelled (7 days' delay) and evaluated.
     const report = await app.app.get(ModelEvaluationService).report();
-    expect(report).toMatchObject({ window: { from: '2026-04-02', to: '2026-04-02', days: 1, labelDelayDays: 7 }, live: { id: 'merchant-lr', transactions: 3, frauds: 1 }, shadow: null });
+    expect(report).toMatchObject({
+      window: { from: '2026-04-02', to: '2026-04-02', days: 1, labelDelayDays: 7 },
+      live: { id: 'merchant-lr', transactions: 3, frauds: 1 },
+      shadow: null,
+    });
   });
 });

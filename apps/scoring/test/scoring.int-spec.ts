@@ -27,10 +27,23 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
   let alerts: Awaited<ReturnType<typeof collectTopic>>;
   let invalid: Awaited<ReturnType<typeof collectTopic>>;
 
-  const boot = () => bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, {
-    API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2', REDIS_URL: testEnv.redisUrl,
-    MODELS_DIR: modelsDir, MODEL_NAME: 'amount', SCORING_STATE_PREFIX: statePrefix,
-  })), 'scoring');
+  const boot = () =>
+    bootApp(
+      ScoringModule.forRoot(
+        loadConfig(scoringEnv, {
+          API_KEYS: API_KEY,
+          LOG_LEVEL: 'silent',
+          BUS_URL: busUrl,
+          BUS_TOPIC_PREFIX: prefix,
+          BUS_PARTITIONS: '2',
+          REDIS_URL: testEnv.redisUrl,
+          MODELS_DIR: modelsDir,
+          MODEL_NAME: 'amount',
+          SCORING_STATE_PREFIX: statePrefix,
+        }),
+      ),
+      'scoring',
+    );
   const call = apiCall(() => app.url, API_KEY);
 
   // Bodies are asserted field by field.
@@ -39,29 +52,55 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
   const event = (userId: string, occurredAt: string, over: Partial<EnrichedEvent> = {}) =>
     enrichedEvent({ type: 'transaction', userId, occurredAt, amount: 10, currency: 'EUR', merchantId: 'm1', ...over });
   const publish = (events: Array<EnrichedEvent | string>) =>
-    bus.publish(topics.enriched, events.map((e) => (typeof e === 'string' ? { key: 'bad', value: e } : { key: e.userId, value: JSON.stringify(e) })));
-  const scoreOf = async (eventId: string): Promise<any> => eventually(async () => {
-    const found = scores.values().find((s) => s.eventId === eventId);
-    expect(found).toBeDefined();
-    return found;
-  });
+    bus.publish(
+      topics.enriched,
+      events.map((e) => (typeof e === 'string' ? { key: 'bad', value: e } : { key: e.userId, value: JSON.stringify(e) })),
+    );
+  const scoreOf = async (eventId: string): Promise<any> =>
+    eventually(async () => {
+      const found = scores.values().find((s) => s.eventId === eventId);
+      expect(found).toBeDefined();
+      return found;
+    });
 
   /** A user's stored day bucket: events, transactions, amount in cents, logins. */
-  const dayMeasures = async (userId: string, day: string) => UserState.decode(await redis.get(`${statePrefix}:u:${userId}`), 600_000).buckets[2].get(Date.parse(day) / 86_400_000);
+  const dayMeasures = async (userId: string, day: string) =>
+    UserState.decode(await redis.get(`${statePrefix}:u:${userId}`), 600_000).buckets[2].get(Date.parse(day) / 86_400_000);
 
   beforeAll(async () => {
     modelsDir = await mkdtemp(join(tmpdir(), 'models-'));
     // P(fraud) = sigmoid((amount - 1000) / 100): about 0 for 10, 0.73 for 1100, 0.99 for 1500.
-    await saveModel(join(modelsDir, 'amount'), { id: 'amount-lr', version: '1', input: 'features', output: 'probabilities', features: FEATURES, baseline: [20, 1], thresholds },
-      logisticRegressionModel({ inputName: 'features', weights: [0.01, 0], intercept: -10 }));
+    await saveModel(
+      join(modelsDir, 'amount'),
+      { id: 'amount-lr', version: '1', input: 'features', output: 'probabilities', features: FEATURES, baseline: [20, 1], thresholds },
+      logisticRegressionModel({ inputName: 'features', weights: [0.01, 0], intercept: -10 }),
+    );
     // A forest reading the second feature: 0.95 from the third transaction of the day.
-    await saveModel(join(modelsDir, 'forest'), { id: 'count-forest', version: '2', input: 'features', output: 'output_probability', features: FEATURES, thresholds },
-      treeEnsembleModel({ inputName: 'features', featureCount: 2, zipMap: true, trees: [{ nodes: [{ feature: 1, threshold: 2.5, left: 1, right: 2 }, { leaf: 0.05 }, { leaf: 0.95 }] }] }));
+    await saveModel(
+      join(modelsDir, 'forest'),
+      { id: 'count-forest', version: '2', input: 'features', output: 'output_probability', features: FEATURES, thresholds },
+      treeEnsembleModel({
+        inputName: 'features',
+        featureCount: 2,
+        zipMap: true,
+        trees: [{ nodes: [{ feature: 1, threshold: 2.5, left: 1, right: 2 }, { leaf: 0.05 }, { leaf: 0.95 }] }],
+      }),
+    );
     // A shadow reading a feature the live model does not: 0.92 from the second transaction within the hour.
-    await saveModel(join(modelsDir, 'hourly'), { id: 'hourly-forest', version: '3', input: 'features', output: 'probabilities', features: ['user.tx_count.1h'], thresholds },
-      treeEnsembleModel({ inputName: 'features', featureCount: 1, trees: [{ nodes: [{ feature: 0, threshold: 1.5, left: 1, right: 2 }, { leaf: 0.08 }, { leaf: 0.92 }] }] }));
-    await saveModel(join(modelsDir, 'misfit'), { id: 'misfit', version: '1', input: 'features', output: 'probabilities', features: ['event.amount'], thresholds },
-      logisticRegressionModel({ inputName: 'features', weights: [1, 1], intercept: 0 }));
+    await saveModel(
+      join(modelsDir, 'hourly'),
+      { id: 'hourly-forest', version: '3', input: 'features', output: 'probabilities', features: ['user.tx_count.1h'], thresholds },
+      treeEnsembleModel({
+        inputName: 'features',
+        featureCount: 1,
+        trees: [{ nodes: [{ feature: 0, threshold: 1.5, left: 1, right: 2 }, { leaf: 0.08 }, { leaf: 0.92 }] }],
+      }),
+    );
+    await saveModel(
+      join(modelsDir, 'misfit'),
+      { id: 'misfit', version: '1', input: 'features', output: 'probabilities', features: ['event.amount'], thresholds },
+      logisticRegressionModel({ inputName: 'features', weights: [1, 1], intercept: 0 }),
+    );
     bus = createBus({ url: busUrl, clientId: 'scoring-test', logger: silentBusLogger });
     redis = new Redis(testEnv.redisUrl);
     await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: 2 })));
@@ -88,20 +127,35 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     const large = event(user, '2026-11-23T10:01:00Z', { amount: 1500 });
     await publish([small, large]);
     const [lowScore, highScore] = [await scoreOf(small.eventId), await scoreOf(large.eventId)];
-    expect(lowScore).toMatchObject({ userId: user, occurredAt: small.occurredAt, model: { id: 'amount-lr', version: '1' }, decision: 'allow', alert: false, reasons: [] });
+    expect(lowScore).toMatchObject({
+      userId: user,
+      occurredAt: small.occurredAt,
+      model: { id: 'amount-lr', version: '1' },
+      decision: 'allow',
+      alert: false,
+      reasons: [],
+    });
     expect(lowScore.score).toBeLessThan(0.01);
     expect(highScore).toMatchObject({ decision: 'block', alert: true });
     expect(highScore.score).toBeGreaterThan(0.99);
-    expect(highScore.reasons).toEqual(expect.arrayContaining([
-      expect.objectContaining({ code: 'MODEL_SCORE_HIGH' }),
-      expect.objectContaining({ code: 'FEATURE_EVENT_AMOUNT', detail: expect.stringContaining('event.amount = 1500 (typical 20)') }),
-    ]));
+    expect(highScore.reasons).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'MODEL_SCORE_HIGH' }),
+        expect.objectContaining({ code: 'FEATURE_EVENT_AMOUNT', detail: expect.stringContaining('event.amount = 1500 (typical 20)') }),
+      ]),
+    );
     const alert = await eventually(async () => {
       const found = alerts.values().find((a) => a.eventId === large.eventId);
       expect(found).toBeDefined();
       return found;
     });
-    expect(alert).toMatchObject({ alertId: `alert_${large.eventId}`, userId: user, eventType: 'transaction', score: highScore.score, reasons: highScore.reasons });
+    expect(alert).toMatchObject({
+      alertId: `alert_${large.eventId}`,
+      userId: user,
+      eventType: 'transaction',
+      score: highScore.score,
+      reasons: highScore.reasons,
+    });
     expect(alerts.values().some((a) => a.eventId === small.eventId)).toBe(false);
     const record = alerts.records.find((r) => JSON.parse(r.value.toString()).eventId === large.eventId);
     expect(record?.key).toBe(user);
@@ -131,17 +185,29 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
   });
 
   it('applies runtime rule changes from the next batch, with the rule as a reason', async () => {
-    const badRule = await call('PUT', '/v1/rules/velocity', { when: [{ feature: 'user.tx_count.90m', op: '>=', value: 3 }], action: 'alert', reasonCode: 'velocity' });
+    const badRule = await call('PUT', '/v1/rules/velocity', {
+      when: [{ feature: 'user.tx_count.90m', op: '>=', value: 3 }],
+      action: 'alert',
+      reasonCode: 'velocity',
+    });
     expect(badRule.status).toBe(400);
     expect(JSON.stringify(await json(badRule))).toMatch(/user\.tx_count\.90m.*not served.*reasonCode: must be UPPER_SNAKE_CASE/);
 
-    const put = await call('PUT', '/v1/rules/velocity', { when: [{ feature: 'user.tx_count.10m', op: '>=', value: 3 }], action: 'alert', reasonCode: 'VELOCITY_10M' });
+    const put = await call('PUT', '/v1/rules/velocity', {
+      when: [{ feature: 'user.tx_count.10m', op: '>=', value: 3 }],
+      action: 'alert',
+      reasonCode: 'VELOCITY_10M',
+    });
     expect(put.status).toBe(201);
     const user = uniqueName('u');
     const burst = ['13:00:00', '13:01:00', '13:02:00'].map((t) => event(user, `2026-11-23T${t}Z`));
     await publish(burst);
     const third = await scoreOf(burst[2].eventId);
-    expect(third).toMatchObject({ decision: 'review', alert: true, reasons: [{ code: 'VELOCITY_10M', detail: 'rule velocity: user.tx_count.10m >= 3 (is 3)' }] });
+    expect(third).toMatchObject({
+      decision: 'review',
+      alert: true,
+      reasons: [{ code: 'VELOCITY_10M', detail: 'rule velocity: user.tx_count.10m >= 3 (is 3)' }],
+    });
     expect((await scoreOf(burst[1].eventId)).alert).toBe(false);
     await eventually(async () => expect(alerts.values().some((a) => a.eventId === burst[2].eventId)).toBe(true));
 
@@ -182,7 +248,11 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     const [first, second] = ['11:00:00', '11:10:00'].map((t) => event(user, `2026-11-22T${t}Z`));
     await publish([first, second]);
     const [firstScore, secondScore] = [await scoreOf(first.eventId), await scoreOf(second.eventId)];
-    expect(firstScore).toMatchObject({ model: { id: 'amount-lr' }, decision: 'allow', shadow: { model: { id: 'hourly-forest', version: '3' }, decision: 'allow', alert: false } });
+    expect(firstScore).toMatchObject({
+      model: { id: 'amount-lr' },
+      decision: 'allow',
+      shadow: { model: { id: 'hourly-forest', version: '3' }, decision: 'allow', alert: false },
+    });
     expect(firstScore.shadow.score).toBeCloseTo(0.08, 5);
     // The shadow would have blocked and alerted; the live model allows, and no alert is raised.
     expect(secondScore).toMatchObject({ model: { id: 'amount-lr' }, decision: 'allow', alert: false, reasons: [], shadow: { decision: 'block', alert: true } });
@@ -222,8 +292,15 @@ describe.each(busUrlsUnderTest)('scoring on %s: windowed features, ONNX model, r
     await redis.set(`${statePrefix}:model:shadow`, 'late-copy');
     expect((await scoreNext()).shadow).toBeUndefined();
     expect((await scoreNext()).shadow).toBeUndefined();
-    await saveModel(join(modelsDir, 'late-copy'), { id: 'late-copy', version: '1', input: 'features', output: 'probabilities', features: ['user.tx_count.1h'], thresholds },
-      treeEnsembleModel({ inputName: 'features', featureCount: 1, trees: [{ nodes: [{ feature: 0, threshold: 1.5, left: 1, right: 2 }, { leaf: 0.1 }, { leaf: 0.9 }] }] }));
+    await saveModel(
+      join(modelsDir, 'late-copy'),
+      { id: 'late-copy', version: '1', input: 'features', output: 'probabilities', features: ['user.tx_count.1h'], thresholds },
+      treeEnsembleModel({
+        inputName: 'features',
+        featureCount: 1,
+        trees: [{ nodes: [{ feature: 0, threshold: 1.5, left: 1, right: 2 }, { leaf: 0.1 }, { leaf: 0.9 }] }],
+      }),
+    );
     // Withdrawn, then chosen again: this instance tries it again and serves it.
     await redis.del(`${statePrefix}:model:shadow`);
     await scoreNext();

@@ -44,7 +44,7 @@ export async function runBatch(batch: RecordBatch, handler: BatchHandler, option
   let budgetSpent = false;
 
   const attempt = async (records: BusRecord[]): Promise<'ok' | 'failed' | 'aborted'> => {
-    for (let failures = 0; ; ) {
+    for (let failures = 0; ;) {
       const letters: DeadLetter[] = [];
       try {
         await handler({ ...batch, records }, { deadLetter: (record, reason) => letters.push({ record, reason }) });

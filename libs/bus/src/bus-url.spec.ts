@@ -2,7 +2,12 @@ import { parseBusUrl } from './bus-url';
 
 describe('parseBusUrl', () => {
   it('reads a Kafka broker list', () => {
-    expect(parseBusUrl('kafka://127.0.0.1:9092,kafka-2:9093')).toEqual({ engine: 'kafka', brokers: ['127.0.0.1:9092', 'kafka-2:9093'], tls: false, url: 'kafka://127.0.0.1:9092,kafka-2:9093' });
+    expect(parseBusUrl('kafka://127.0.0.1:9092,kafka-2:9093')).toEqual({
+      engine: 'kafka',
+      brokers: ['127.0.0.1:9092', 'kafka-2:9093'],
+      tls: false,
+      url: 'kafka://127.0.0.1:9092,kafka-2:9093',
+    });
   });
   it('reads kafka+ssl:// as Kafka over TLS', () => {
     expect(parseBusUrl('kafka+ssl://b-1.example.com:9096')).toMatchObject({ engine: 'kafka', brokers: ['b-1.example.com:9096'], tls: true });

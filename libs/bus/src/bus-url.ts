@@ -15,7 +15,10 @@ export function parseBusUrl(url: string): BusAddress {
   if (!match) throw new Error(`BUS_URL must look like kafka://host:port[,host:port], kafka+ssl://host:port or redis://host:port, got "${url}"`);
   const [, scheme, rest] = match;
   if (scheme.startsWith('kafka')) {
-    const brokers = rest.replace(/\/+$/, '').split(',').map((b) => b.trim());
+    const brokers = rest
+      .replace(/\/+$/, '')
+      .split(',')
+      .map((b) => b.trim());
     if (brokers.some((b) => !/^[^:/\s]+:\d+$/.test(b))) throw new Error(`BUS_URL has a broker that is not host:port: "${url}"`);
     return { engine: 'kafka', brokers, tls: scheme === 'kafka+ssl', url };
   }

@@ -25,6 +25,13 @@ export interface CreateBusOptions {
 export function createBus({ url, clientId, logger, producerThreads, transientRetryBudgetMs, retentionMs, kafka = process.env }: CreateBusOptions): MessageBus {
   const address = parseBusUrl(url);
   return address.engine === 'kafka'
-    ? new KafkaBus({ connection: kafkaConnection(address.brokers, address.tls, kafka), topics: kafkaTopicSettings(kafka), clientId, logger, producerThreads, transientRetryBudgetMs })
+    ? new KafkaBus({
+        connection: kafkaConnection(address.brokers, address.tls, kafka),
+        topics: kafkaTopicSettings(kafka),
+        clientId,
+        logger,
+        producerThreads,
+        transientRetryBudgetMs,
+      })
     : new RedisStreamsBus({ url: address.url, logger, transientRetryBudgetMs, retentionMs });
 }

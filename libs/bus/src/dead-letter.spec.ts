@@ -3,7 +3,15 @@ import type { BusRecord } from './bus.port';
 import type { DeadLetterEnvelope } from '@app/contracts';
 import { MAX_DEAD_LETTER_BYTES, toDeadLetterRecord } from './dead-letter';
 
-const recordOf = (value: Buffer, headers: Record<string, string> = {}): BusRecord => ({ topic: 'events.enriched', partition: 1, offset: '42', key: 'user-1', value, headers, timestamp: 0 });
+const recordOf = (value: Buffer, headers: Record<string, string> = {}): BusRecord => ({
+  topic: 'events.enriched',
+  partition: 1,
+  offset: '42',
+  key: 'user-1',
+  value,
+  headers,
+  timestamp: 0,
+});
 const envelopeOf = (value: Buffer, headers?: Record<string, string>) => {
   const out = toDeadLetterRecord({ record: recordOf(value, headers), reason: 'not an enriched event' }, 'scoring');
   return { bytes: Buffer.byteLength(out.value as string), envelope: JSON.parse(out.value as string) as DeadLetterEnvelope };
@@ -12,7 +20,12 @@ const envelopeOf = (value: Buffer, headers?: Record<string, string>) => {
 describe('toDeadLetterRecord', () => {
   it('keeps a small payload whole, as text, without a truncation note', () => {
     const { envelope } = envelopeOf(Buffer.from('{"eventId":"e1"}'));
-    expect(envelope).toMatchObject({ payload: '{"eventId":"e1"}', payloadEncoding: 'utf8', reason: 'not an enriched event', origin: { topic: 'events.enriched', partition: 1, offset: '42' } });
+    expect(envelope).toMatchObject({
+      payload: '{"eventId":"e1"}',
+      payloadEncoding: 'utf8',
+      reason: 'not an enriched event',
+      origin: { topic: 'events.enriched', partition: 1, offset: '42' },
+    });
     expect(envelope.truncated).toBeUndefined();
   });
 

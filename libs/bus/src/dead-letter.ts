@@ -28,7 +28,9 @@ export function toDeadLetterRecord(letter: DeadLetter, group: string, now = new 
     ...encodePayload(record.value.subarray(0, kept)),
     headers: headersDropped ? {} : record.headers,
     ...(kept < record.value.length || headersDropped
-      ? { truncated: { payloadBytes: record.value.length, payloadSha256: (digest ??= createHash('sha256').update(record.value).digest('hex')), headersDropped } }
+      ? {
+          truncated: { payloadBytes: record.value.length, payloadSha256: (digest ??= createHash('sha256').update(record.value).digest('hex')), headersDropped },
+        }
       : {}),
   });
   // Halving what is kept finds a fitting envelope in a few steps, whatever the payload's escaping costs.
@@ -47,7 +49,9 @@ export function toDeadLetterRecord(letter: DeadLetter, group: string, now = new 
 
 function encodePayload(value: Buffer): Pick<DeadLetterEnvelope, 'payload' | 'payloadEncoding'> {
   const text = value.toString('utf8');
-  return Buffer.from(text, 'utf8').equals(value) ? { payload: text, payloadEncoding: 'utf8' } : { payload: value.toString('base64'), payloadEncoding: 'base64' };
+  return Buffer.from(text, 'utf8').equals(value)
+    ? { payload: text, payloadEncoding: 'utf8' }
+    : { payload: value.toString('base64'), payloadEncoding: 'base64' };
 }
 
 /** `at`, moved back to the start of a UTF-8 character, so a cut text stays text. */

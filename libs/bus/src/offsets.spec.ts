@@ -24,7 +24,7 @@ describe('positionOnThisBus', () => {
     expect(positionOnThisBus('1795508964926-42', '1795508964927-0')).toBe('1795508964926-42');
   });
 
-  it("drops a position the other engine left, which would otherwise skip every record", () => {
+  it('drops a position the other engine left, which would otherwise skip every record', () => {
     expect(positionOnThisBus('1795508964926-42', '42')).toBeNull();
     expect(positionOnThisBus('99999999999999999', '1795508964927-0')).toBeNull();
   });

@@ -34,6 +34,11 @@ describe('PartitionProgress: which partitions stand still', () => {
     progress.batchStarted('redis', 'stopped', 'scores', 0, 0);
     progress.forget('stopped');
     expect(progress.stalled(LIMIT, 1_000_000)).toEqual([]);
-    expect(progress.states(LIMIT, 1_000_000).map((s) => s.group).sort()).toEqual(['alerts', 'lake', 'scoring']);
+    expect(
+      progress
+        .states(LIMIT, 1_000_000)
+        .map((s) => s.group)
+        .sort(),
+    ).toEqual(['alerts', 'lake', 'scoring']);
   });
 });

@@ -68,7 +68,13 @@ export class PartitionProgress {
 
   /** Each partition measured, and whether it is stalled now (bus_consumer_stalled). */
   states(limitMs: number, now = Date.now()): Array<{ engine: string; group: string; topic: string; partition: number; stalled: boolean }> {
-    return [...this.partitions.values()].map((entry) => ({ engine: entry.engine, group: entry.group, topic: entry.topic, partition: entry.partition, stalled: isStalled(entry, limitMs, now) }));
+    return [...this.partitions.values()].map((entry) => ({
+      engine: entry.engine,
+      group: entry.group,
+      topic: entry.topic,
+      partition: entry.partition,
+      stalled: isStalled(entry, limitMs, now),
+    }));
   }
 
   private entry(engine: string, group: string, topic: string, partition: number, now: number): Progress {
@@ -101,6 +107,7 @@ new Gauge({
   labelNames: ['engine', 'group', 'topic', 'partition'],
   collect() {
     this.reset();
-    for (const { stalled, partition, ...labels } of partitionProgress.states(stallLimit.ms)) this.set({ ...labels, partition: String(partition) }, stalled ? 1 : 0);
+    for (const { stalled, partition, ...labels } of partitionProgress.states(stallLimit.ms))
+      this.set({ ...labels, partition: String(partition) }, stalled ? 1 : 0);
   },
 });

@@ -1,7 +1,14 @@
 import { runBatch } from './batch-runner';
 import type { BusLogger } from './bus-logger';
 import { busMetrics } from './bus.metrics';
-import { DEFAULT_MAX_ATTEMPTS, DEFAULT_TRANSIENT_RETRY_BUDGET_MS, type BusEngine, type ConsumeOptions, type OutgoingRecord, type RecordBatch } from './bus.port';
+import {
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_TRANSIENT_RETRY_BUDGET_MS,
+  type BusEngine,
+  type ConsumeOptions,
+  type OutgoingRecord,
+  type RecordBatch,
+} from './bus.port';
 import { toDeadLetterRecord } from './dead-letter';
 import { partitionProgress } from './partition-progress';
 
@@ -41,10 +48,16 @@ export async function processBatch(batch: RecordBatch, context: BatchProcessingC
   }
   if (outcome.transientBudgetSpent) {
     busMetrics.transientBudgetSpent.inc(labels);
-    logger.error({ group: options.group, topic: batch.topic, partition: batch.partition, records: batch.records.length }, 'a batch failed transiently for longer than the retry budget: its failing records are dead-lettered');
+    logger.error(
+      { group: options.group, topic: batch.topic, partition: batch.partition, records: batch.records.length },
+      'a batch failed transiently for longer than the retry budget: its failing records are dead-lettered',
+    );
   }
   if (outcome.deadLetters.length > 0) {
-    await context.publish(options.deadLetterTopic, outcome.deadLetters.map((letter) => toDeadLetterRecord(letter, options.group)));
+    await context.publish(
+      options.deadLetterTopic,
+      outcome.deadLetters.map((letter) => toDeadLetterRecord(letter, options.group)),
+    );
     busMetrics.deadLettered.inc(labels, outcome.deadLetters.length);
   }
   timer();

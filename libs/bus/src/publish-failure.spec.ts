@@ -3,7 +3,10 @@ import { isTransient } from './transient-error';
 
 describe('publishFailure', () => {
   it('calls a failure the records caused permanent, so the consumer isolates and dead-letters them', () => {
-    const failure = publishFailure('scores', Object.assign(new Error('The request included a message larger than the max message size'), { type: 'MESSAGE_TOO_LARGE' }));
+    const failure = publishFailure(
+      'scores',
+      Object.assign(new Error('The request included a message larger than the max message size'), { type: 'MESSAGE_TOO_LARGE' }),
+    );
     expect(isTransient(failure)).toBe(false);
     expect(failure.message).toBe('publishing to scores failed: The request included a message larger than the max message size');
   });

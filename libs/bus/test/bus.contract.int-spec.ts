@@ -1,9 +1,22 @@
-import { TransientError, createBus, partitionForKey, silentBusLogger, type BatchHandler, type BusRecord, type Consumer, type KafkaSettings, type MessageBus } from '@app/bus';
+import {
+  TransientError,
+  createBus,
+  partitionForKey,
+  silentBusLogger,
+  type BatchHandler,
+  type BusRecord,
+  type Consumer,
+  type KafkaSettings,
+  type MessageBus,
+} from '@app/bus';
 import { busUrlsUnderTest, eventually, securedKafkaUnderTest, sleep, startOwnedKafka, startOwnedRedis, uniqueName, type OwnedServer } from '@app/testing';
 
 const PARTITIONS = 3;
 
-const targets: Array<[string, string, KafkaSettings]> = [...busUrlsUnderTest.map(([engine, url]): [string, string, KafkaSettings] => [engine, url, {}]), ...securedKafkaUnderTest];
+const targets: Array<[string, string, KafkaSettings]> = [
+  ...busUrlsUnderTest.map(([engine, url]): [string, string, KafkaSettings] => [engine, url, {}]),
+  ...securedKafkaUnderTest,
+];
 
 /**
  * The same cases against every engine, and on Kafka over SASL_SSL (TLS and SCRAM) as managed clusters
@@ -20,15 +33,21 @@ describe.each(targets)('message bus contract on %s', (target, url, kafka) => {
   const newBus = (busUrl = url, settings = kafka) => createBus({ url: busUrl, clientId: 'contract-test', logger: silentBusLogger, kafka: settings });
   const json = (r: BusRecord) => JSON.parse(r.value.toString()) as { key: string; seq: number };
   const publishSeq = (target: MessageBus, keys: string[], from: number, count: number) =>
-    target.publish(topic, Array.from({ length: count }, (_, i) => {
-      const key = keys[(from + i) % keys.length];
-      return { key, value: JSON.stringify({ key, seq: from + i }) };
-    }));
+    target.publish(
+      topic,
+      Array.from({ length: count }, (_, i) => {
+        const key = keys[(from + i) % keys.length];
+        return { key, value: JSON.stringify({ key, seq: from + i }) };
+      }),
+    );
 
   /** Starts a group member that appends every record it commits to `seen`. */
   async function collect(group: string, seen: BusRecord[], handler?: BatchHandler, target = bus): Promise<Consumer> {
     const consumer = await target.consume({
-      group, topics: [topic], deadLetterTopic: dlq, maxBatchSize: 100,
+      group,
+      topics: [topic],
+      deadLetterTopic: dlq,
+      maxBatchSize: 100,
       handler: handler ?? (async (batch) => void seen.push(...batch.records)),
     });
     consumers.push(consumer);
@@ -39,7 +58,10 @@ describe.each(targets)('message bus contract on %s', (target, url, kafka) => {
     bus = newBus();
     topic = uniqueName(`contract-${engine}`);
     dlq = `${topic}.dlq`;
-    await bus.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: dlq, partitions: 1 }]);
+    await bus.ensureTopics([
+      { topic, partitions: PARTITIONS },
+      { topic: dlq, partitions: 1 },
+    ]);
   });
 
   afterEach(async () => {
@@ -96,7 +118,9 @@ describe.each(targets)('message bus contract on %s', (target, url, kafka) => {
     const consumer = await collect(group, [], handler);
     await eventually(() => expect(new Set(marks.map((m) => m.partition)).size).toBe(PARTITIONS));
     await publishSeq(bus, keys, 200, 200);
-    await eventually(() => { for (let p = 0; p < PARTITIONS; p++) expect(flags(p)).toContain(false); });
+    await eventually(() => {
+      for (let p = 0; p < PARTITIONS; p++) expect(flags(p)).toContain(false);
+    });
     await consumer.stop();
     expect(flags(0).slice(0, 2)).toEqual([true, true]);
     for (let p = 0; p < PARTITIONS; p++) {
@@ -138,7 +162,12 @@ describe.each(targets)('message bus contract on %s', (target, url, kafka) => {
     await eventually(() => expect(new Set(processed).size).toBe(20));
 
     const letters: BusRecord[] = [];
-    const dlqConsumer = await bus.consume({ group: uniqueName('dlq-reader'), topics: [dlq], deadLetterTopic: dlq, handler: async (b) => void letters.push(...b.records) });
+    const dlqConsumer = await bus.consume({
+      group: uniqueName('dlq-reader'),
+      topics: [dlq],
+      deadLetterTopic: dlq,
+      handler: async (b) => void letters.push(...b.records),
+    });
     consumers.push(dlqConsumer);
     await eventually(() => expect(letters).toHaveLength(1));
     const envelope = JSON.parse(letters[0].value.toString());
@@ -250,7 +279,11 @@ describe.each(targets)('message bus contract on %s', (target, url, kafka) => {
     let mostAtOnce = 0;
     let samePartitionTwice = false;
     const consumer = await bus.consume({
-      group: uniqueName('g'), topics: [topic], deadLetterTopic: dlq, maxBatchSize: 50, concurrentPartitions: PARTITIONS,
+      group: uniqueName('g'),
+      topics: [topic],
+      deadLetterTopic: dlq,
+      maxBatchSize: 50,
+      concurrentPartitions: PARTITIONS,
       handler: async (batch) => {
         samePartitionTwice ||= inHand.has(batch.partition);
         inHand.add(batch.partition);
@@ -276,7 +309,11 @@ describe.each(targets)('message bus contract on %s', (target, url, kafka) => {
   describe('accumulating (fetch.min.bytes / fetch.max.wait.ms)', () => {
     const accumulating = async (group: string, accumulate: { minBytes: number; maxWaitMs: number }, batches: BusRecord[][]) => {
       const consumer = await bus.consume({
-        group, topics: [topic], deadLetterTopic: dlq, maxBatchSize: 100_000, accumulate,
+        group,
+        topics: [topic],
+        deadLetterTopic: dlq,
+        maxBatchSize: 100_000,
+        accumulate,
         handler: async (batch) => void batches.push(batch.records),
       });
       consumers.push(consumer);
@@ -342,7 +379,10 @@ describe.each(targets)('message bus contract on %s', (target, url, kafka) => {
     const server = engine === 'kafka' ? await startOwnedKafka({ saslSsl: secured }) : { ...(await startOwnedRedis()), kafka: {} };
     const producer = newBus(engine === 'kafka' && !secured ? `kafka://${server.url}` : server.url, server.kafka);
     try {
-      await producer.ensureTopics([{ topic, partitions: PARTITIONS }, { topic: dlq, partitions: 1 }]);
+      await producer.ensureTopics([
+        { topic, partitions: PARTITIONS },
+        { topic: dlq, partitions: 1 },
+      ]);
       await body(producer, server);
     } finally {
       await Promise.all(consumers.splice(0).map((c) => c.stop().catch(() => undefined)));
@@ -351,63 +391,72 @@ describe.each(targets)('message bus contract on %s', (target, url, kafka) => {
     }
   }
 
-  it('a consumer reads through a broker kill -9 without losing a record', () =>
-    withOwnBroker(async (producer, server) => {
-      const seen: BusRecord[] = [];
-      await collect(uniqueName('g'), seen, undefined, producer);
-      const total = 4000;
-      let restarted: Promise<void> = Promise.resolve();
-      for (let from = 0; from < total; from += 20) {
-        await publishSeq(producer, ['a', 'b', 'c', 'd', 'e'], from, 20);
-        if (from === 1000) {
-          await server.kill();
-          // Awaited below (and handled at once): a restart that fails fails this test, not whichever
-          // runs next in the worker.
-          restarted = sleep(500).then(() => server.start());
-          restarted.catch(() => undefined);
+  it(
+    'a consumer reads through a broker kill -9 without losing a record',
+    () =>
+      withOwnBroker(async (producer, server) => {
+        const seen: BusRecord[] = [];
+        await collect(uniqueName('g'), seen, undefined, producer);
+        const total = 4000;
+        let restarted: Promise<void> = Promise.resolve();
+        for (let from = 0; from < total; from += 20) {
+          await publishSeq(producer, ['a', 'b', 'c', 'd', 'e'], from, 20);
+          if (from === 1000) {
+            await server.kill();
+            // Awaited below (and handled at once): a restart that fails fails this test, not whichever
+            // runs next in the worker.
+            restarted = sleep(500).then(() => server.start());
+            restarted.catch(() => undefined);
+          }
+          await sleep(1);
         }
-        await sleep(1);
-      }
-      await restarted;
-      // On Redis, well within the 30 s after which pending entries are taken over: nothing may wait for that.
-      await eventually(() => expect(new Set(seen.map((r) => json(r).seq)).size).toBe(total), { timeoutMs: engine === 'redis' ? 20_000 : 60_000 });
-      // Each record first reaches the handler in its key's order: consumers that skip by position rely on it.
-      const firstSeen = new Set<number>();
-      const lastFirstByKey = new Map<string, number>();
-      const outOfOrder: string[] = [];
-      for (const { key, seq } of seen.map(json)) {
-        if (firstSeen.has(seq)) continue;
-        firstSeen.add(seq);
-        if ((lastFirstByKey.get(key) ?? -1) > seq) outOfOrder.push(`${key}: ${seq} after ${lastFirstByKey.get(key)}`);
-        lastFirstByKey.set(key, seq);
-      }
-      expect(outOfOrder).toEqual([]);
-    }), 180_000);
+        await restarted;
+        // On Redis, well within the 30 s after which pending entries are taken over: nothing may wait for that.
+        await eventually(() => expect(new Set(seen.map((r) => json(r).seq)).size).toBe(total), { timeoutMs: engine === 'redis' ? 20_000 : 60_000 });
+        // Each record first reaches the handler in its key's order: consumers that skip by position rely on it.
+        const firstSeen = new Set<number>();
+        const lastFirstByKey = new Map<string, number>();
+        const outOfOrder: string[] = [];
+        for (const { key, seq } of seen.map(json)) {
+          if (firstSeen.has(seq)) continue;
+          firstSeen.add(seq);
+          if ((lastFirstByKey.get(key) ?? -1) > seq) outOfOrder.push(`${key}: ${seq} after ${lastFirstByKey.get(key)}`);
+          lastFirstByKey.set(key, seq);
+        }
+        expect(outOfOrder).toEqual([]);
+      }),
+    180_000,
+  );
 
   // Over SASL_SSL the consumer's case above proves reconnecting and authenticating again; the
   // producer's idempotence across a restart is the same protocol on either listener.
-  if (!secured) it('producer retries through a broker restart without loss or duplicates in the log', () =>
-    withOwnBroker(async (producer, server) => {
-      const total = 3000;
-      const sends: Promise<void>[] = [];
-      let restarted: Promise<void> = Promise.resolve();
-      for (let from = 0; from < total; from += 50) {
-        sends.push(publishSeq(producer, ['a', 'b', 'c', 'd', 'e'], from, 50));
-        if (from === 1000) {
-          await server.kill();
-          restarted = sleep(1_000).then(() => server.start());
-          restarted.catch(() => undefined);
-        }
-        await sleep(5);
-      }
-      await restarted;
-      await Promise.all(sends);
+  if (!secured)
+    it(
+      'producer retries through a broker restart without loss or duplicates in the log',
+      () =>
+        withOwnBroker(async (producer, server) => {
+          const total = 3000;
+          const sends: Promise<void>[] = [];
+          let restarted: Promise<void> = Promise.resolve();
+          for (let from = 0; from < total; from += 50) {
+            sends.push(publishSeq(producer, ['a', 'b', 'c', 'd', 'e'], from, 50));
+            if (from === 1000) {
+              await server.kill();
+              restarted = sleep(1_000).then(() => server.start());
+              restarted.catch(() => undefined);
+            }
+            await sleep(5);
+          }
+          await restarted;
+          await Promise.all(sends);
 
-      const seen: BusRecord[] = [];
-      await collect(uniqueName('g'), seen, undefined, producer);
-      await eventually(() => expect(seen.length).toBeGreaterThanOrEqual(total), { timeoutMs: 60_000 });
-      await sleep(500);
-      const seqs = seen.map((r) => json(r).seq).sort((x, y) => x - y);
-      expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i));
-    }), 180_000);
+          const seen: BusRecord[] = [];
+          await collect(uniqueName('g'), seen, undefined, producer);
+          await eventually(() => expect(seen.length).toBeGreaterThanOrEqual(total), { timeoutMs: 60_000 });
+          await sleep(500);
+          const seqs = seen.map((r) => json(r).seq).sort((x, y) => x - y);
+          expect(seqs).toEqual(Array.from({ length: total }, (_, i) => i));
+        }),
+      180_000,
+    );
 });

@@ -13,7 +13,10 @@ describe.each(busUrlsUnderTest)('a consumer killed mid-batch on %s', (engine, ur
   beforeEach(async () => {
     bus = createBus({ url, clientId: 'crash-test', logger: silentBusLogger });
     topic = uniqueName('crash');
-    await bus.ensureTopics([{ topic, partitions: 1 }, { topic: `${topic}.dlq`, partitions: 1 }]);
+    await bus.ensureTopics([
+      { topic, partitions: 1 },
+      { topic: `${topic}.dlq`, partitions: 1 },
+    ]);
   });
 
   afterEach(async () => {
@@ -24,9 +27,16 @@ describe.each(busUrlsUnderTest)('a consumer killed mid-batch on %s', (engine, ur
 
   it('leaves its batch uncommitted, and the next member of the group receives it', async () => {
     const group = uniqueName('g');
-    await bus.publish(topic, Array.from({ length: 30 }, (_, i) => ({ key: 'k', value: String(i) })));
+    await bus.publish(
+      topic,
+      Array.from({ length: 30 }, (_, i) => ({ key: 'k', value: String(i) })),
+    );
 
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'libs/bus/test/fixtures/stalling-consumer.ts', url, group, topic], { cwd: root });
+    const child = spawn(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'libs/bus/test/fixtures/stalling-consumer.ts', url, group, topic],
+      { cwd: root },
+    );
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     const exited = new Promise((r) => child.once('exit', r));

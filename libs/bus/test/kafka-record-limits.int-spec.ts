@@ -23,7 +23,10 @@ describe('kafka: a record the broker refuses', () => {
   });
 
   it('fails that publish permanently, naming the topic, and the next publish succeeds', async () => {
-    const refusal = await bus.publish(topic, [{ key: 'k', value: 'x'.repeat(2 * 1024 * 1024) }]).then(() => null, (error: Error) => error);
+    const refusal = await bus.publish(topic, [{ key: 'k', value: 'x'.repeat(2 * 1024 * 1024) }]).then(
+      () => null,
+      (error: Error) => error,
+    );
     expect(refusal).toBeInstanceOf(Error);
     expect(refusal).not.toBeInstanceOf(TransientError);
     expect(refusal?.message).toMatch(new RegExp(`^publishing to ${topic} failed: .*larger than the max message size`));
@@ -46,7 +49,10 @@ describe('kafka: a poison record as large as the broker takes', () => {
 
   beforeAll(async () => {
     bus = createBus({ url: `kafka://${testEnv.kafkaBrokers}`, clientId: 'poison-large-test', logger: silentBusLogger });
-    await bus.ensureTopics([{ topic, partitions: 1 }, { topic: dlq, partitions: 1 }]);
+    await bus.ensureTopics([
+      { topic, partitions: 1 },
+      { topic: dlq, partitions: 1 },
+    ]);
   });
 
   afterAll(async () => {
@@ -57,10 +63,15 @@ describe('kafka: a poison record as large as the broker takes', () => {
 
   it('is dead-lettered with its start, size and hash, and the record behind it is handled', async () => {
     const poison = '\u0001'.repeat(900 * 1024);
-    await bus.publish(topic, [{ key: 'k', value: poison }, { key: 'k', value: 'valid' }]);
+    await bus.publish(topic, [
+      { key: 'k', value: poison },
+      { key: 'k', value: 'valid' },
+    ]);
     const handled: string[] = [];
     consumer = await bus.consume({
-      group: uniqueName('g'), topics: [topic], deadLetterTopic: dlq,
+      group: uniqueName('g'),
+      topics: [topic],
+      deadLetterTopic: dlq,
       handler: async (batch, context) => {
         for (const record of batch.records) {
           if (record.value.length > 1000) context.deadLetter(record, 'too large to be an event');
@@ -73,7 +84,11 @@ describe('kafka: a poison record as large as the broker takes', () => {
     await eventually(() => expect(letters.records).toHaveLength(1));
     const [envelope] = letters.values() as DeadLetterEnvelope[];
     expect(envelope.reason).toBe('too large to be an event');
-    expect(envelope.truncated).toEqual({ payloadBytes: poison.length, payloadSha256: createHash('sha256').update(poison).digest('hex'), headersDropped: false });
+    expect(envelope.truncated).toEqual({
+      payloadBytes: poison.length,
+      payloadSha256: createHash('sha256').update(poison).digest('hex'),
+      headersDropped: false,
+    });
     expect(poison.startsWith(envelope.payload)).toBe(true);
     await letters.consumer.stop();
   });

@@ -30,16 +30,31 @@ describe('Kafka over SASL_SSL', () => {
     await server?.dispose();
   });
 
-  it.each(['plain', 'scram-sha-256', 'scram-sha-512'])('publishes and consumes with SASL %s over TLS', async (mechanism) => {
-    const bus = busWith(securedKafkaSettings(caFile, mechanism));
-    const topic = uniqueName(`sasl-${mechanism}`);
-    await bus.ensureTopics([{ topic, partitions: 2 }, { topic: `${topic}.dlq`, partitions: 1 }]);
-    await bus.publish(topic, Array.from({ length: 50 }, (_, i) => ({ key: `k${i % 5}`, value: String(i) })));
-    const seen: BusRecord[] = [];
-    const consumer = await bus.consume({ group: uniqueName('g'), topics: [topic], deadLetterTopic: `${topic}.dlq`, handler: async (batch) => void seen.push(...batch.records) });
-    await eventually(() => expect(seen).toHaveLength(50), { timeoutMs: 30_000 });
-    await consumer.stop();
-  }, 60_000);
+  it.each(['plain', 'scram-sha-256', 'scram-sha-512'])(
+    'publishes and consumes with SASL %s over TLS',
+    async (mechanism) => {
+      const bus = busWith(securedKafkaSettings(caFile, mechanism));
+      const topic = uniqueName(`sasl-${mechanism}`);
+      await bus.ensureTopics([
+        { topic, partitions: 2 },
+        { topic: `${topic}.dlq`, partitions: 1 },
+      ]);
+      await bus.publish(
+        topic,
+        Array.from({ length: 50 }, (_, i) => ({ key: `k${i % 5}`, value: String(i) })),
+      );
+      const seen: BusRecord[] = [];
+      const consumer = await bus.consume({
+        group: uniqueName('g'),
+        topics: [topic],
+        deadLetterTopic: `${topic}.dlq`,
+        handler: async (batch) => void seen.push(...batch.records),
+      });
+      await eventually(() => expect(seen).toHaveLength(50), { timeoutMs: 30_000 });
+      await consumer.stop();
+    },
+    60_000,
+  );
 
   // A certificate that does not verify is a connection error to kafkajs, retried like an outage (about
   // 100 s, KAFKA_RETRY) before it fails the same way: too slow to wait for here; kafka-connection.spec.ts
@@ -52,21 +67,40 @@ describe('Kafka over SASL_SSL', () => {
   it('is what a service reaches through BUS_URL=kafka+ssl:// and its KAFKA_* settings', async () => {
     const prefix = `${uniqueName('sasl')}.`;
     const env = {
-      API_KEYS: 'ingest=sasl-ssl-test-key-0123456789abcdef', LOG_LEVEL: 'silent', BUS_URL: server.url, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '2',
-      REDIS_URL: testEnv.redisUrl, INGEST_ROLES: 'http', ...server.kafka, KAFKA_REPLICATION_FACTOR: '1', KAFKA_MIN_INSYNC_REPLICAS: '1',
+      API_KEYS: 'ingest=sasl-ssl-test-key-0123456789abcdef',
+      LOG_LEVEL: 'silent',
+      BUS_URL: server.url,
+      BUS_TOPIC_PREFIX: prefix,
+      BUS_PARTITIONS: '2',
+      REDIS_URL: testEnv.redisUrl,
+      INGEST_ROLES: 'http',
+      ...server.kafka,
+      KAFKA_REPLICATION_FACTOR: '1',
+      KAFKA_MIN_INSYNC_REPLICAS: '1',
       // The producer's first SASL_SSL handshake on a loaded machine may take longer than the 5 s default.
       INGEST_PUBLISH_TIMEOUT_MS: '30000',
     };
     const app = await untilReady(await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env as Record<string, string>)), 'ingest', { bodyParser: false }));
     try {
       const event = { eventId: uniqueName('e'), type: 'page_view', userId: 'u-1', occurredAt: new Date(Date.now() - 1_000).toISOString(), properties: {} };
-      const answer = await fetch(`${app.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer sasl-ssl-test-key-0123456789abcdef' }, body: JSON.stringify(event) });
+      const answer = await fetch(`${app.url}/v1/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: 'Bearer sasl-ssl-test-key-0123456789abcdef' },
+        body: JSON.stringify(event),
+      });
       expect(answer.status).toBe(202);
       const bus = busWith(server.kafka);
       const seen: BusRecord[] = [];
       const topics = topicNames(prefix);
-      const consumer = await bus.consume({ group: uniqueName('g'), topics: [topics.enriched], deadLetterTopic: topics.invalid, handler: async (batch) => void seen.push(...batch.records) });
-      await eventually(() => expect(seen.map((r) => (JSON.parse(r.value.toString()) as { eventId: string }).eventId)).toContain(event.eventId), { timeoutMs: 30_000 });
+      const consumer = await bus.consume({
+        group: uniqueName('g'),
+        topics: [topics.enriched],
+        deadLetterTopic: topics.invalid,
+        handler: async (batch) => void seen.push(...batch.records),
+      });
+      await eventually(() => expect(seen.map((r) => (JSON.parse(r.value.toString()) as { eventId: string }).eventId)).toContain(event.eventId), {
+        timeoutMs: 30_000,
+      });
       await consumer.stop();
     } finally {
       await app.close();

@@ -12,7 +12,10 @@ describe('kafka consumer group scale-out', () => {
     first = createBus({ url: `kafka://${testEnv.kafkaBrokers}`, clientId: 'scale-a', logger: silentBusLogger });
     second = createBus({ url: `kafka://${testEnv.kafkaBrokers}`, clientId: 'scale-b', logger: silentBusLogger });
     topic = uniqueName('scale');
-    await first.ensureTopics([{ topic, partitions: 4 }, { topic: `${topic}.dlq`, partitions: 1 }]);
+    await first.ensureTopics([
+      { topic, partitions: 4 },
+      { topic: `${topic}.dlq`, partitions: 1 },
+    ]);
   });
 
   afterEach(async () => {
@@ -23,7 +26,10 @@ describe('kafka consumer group scale-out', () => {
 
   it('shares partitions with a member that joins mid-stream, losing nothing in the rebalance', async () => {
     const group = uniqueName('g');
-    await first.publish(topic, Array.from({ length: 4000 }, (_, i) => ({ key: `user-${i % 97}`, value: String(i) })));
+    await first.publish(
+      topic,
+      Array.from({ length: 4000 }, (_, i) => ({ key: `user-${i % 97}`, value: String(i) })),
+    );
     const seenByA: BusRecord[] = [];
     const seenByB: BusRecord[] = [];
     const newlyAssigned = { a: [] as number[], b: [] as number[] };
@@ -32,9 +38,13 @@ describe('kafka consumer group scale-out', () => {
       if (batch.newlyAssigned) marks.push(batch.partition);
       seen.push(...batch.records);
     };
-    consumers.push(await first.consume({ group, topics: [topic], deadLetterTopic: `${topic}.dlq`, maxBatchSize: 50, handler: slowly(seenByA, newlyAssigned.a) }));
+    consumers.push(
+      await first.consume({ group, topics: [topic], deadLetterTopic: `${topic}.dlq`, maxBatchSize: 50, handler: slowly(seenByA, newlyAssigned.a) }),
+    );
     await eventually(() => expect(seenByA.length).toBeGreaterThan(200));
-    consumers.push(await second.consume({ group, topics: [topic], deadLetterTopic: `${topic}.dlq`, maxBatchSize: 50, handler: slowly(seenByB, newlyAssigned.b) }));
+    consumers.push(
+      await second.consume({ group, topics: [topic], deadLetterTopic: `${topic}.dlq`, maxBatchSize: 50, handler: slowly(seenByB, newlyAssigned.b) }),
+    );
 
     await eventually(() => expect(new Set([...seenByA, ...seenByB].map((r) => r.value.toString())).size).toBe(4000), { timeoutMs: 60_000 });
     expect(seenByB.length).toBeGreaterThan(0);

@@ -18,7 +18,10 @@ describe('a Redis Streams consumer whose read reply is lost', () => {
     proxy = await startCuttingProxy({ host: url.hostname, port: Number(url.port || 6379) });
     bus = createBus({ url: testEnv.redisUrl, clientId: 'lost-reply-test', logger: silentBusLogger });
     consumerBus = createBus({ url: `redis://127.0.0.1:${proxy.port}${url.pathname}`, clientId: 'lost-reply-consumer', logger: silentBusLogger });
-    await bus.ensureTopics([{ topic, partitions: 1 }, { topic: `${topic}.dlq`, partitions: 1 }]);
+    await bus.ensureTopics([
+      { topic, partitions: 1 },
+      { topic: `${topic}.dlq`, partitions: 1 },
+    ]);
   });
 
   afterAll(async () => {
@@ -32,11 +35,16 @@ describe('a Redis Streams consumer whose read reply is lost', () => {
   it('hands over every entry, in order, without waiting for the idle take-over', async () => {
     const seen: number[] = [];
     consumer = await consumerBus.consume({
-      group: uniqueName('g'), topics: [topic], deadLetterTopic: `${topic}.dlq`,
+      group: uniqueName('g'),
+      topics: [topic],
+      deadLetterTopic: `${topic}.dlq`,
       handler: async (batch) => void seen.push(...batch.records.map((r: BusRecord) => Number(JSON.parse(r.value.toString()).seq))),
     });
     const publish = (from: number, count: number) =>
-      bus.publish(topic, Array.from({ length: count }, (_, i) => ({ key: 'k', value: JSON.stringify({ seq: from + i }) })));
+      bus.publish(
+        topic,
+        Array.from({ length: count }, (_, i) => ({ key: 'k', value: JSON.stringify({ seq: from + i }) })),
+      );
     await publish(0, 10);
     await eventually(() => expect(seen).toHaveLength(10));
 

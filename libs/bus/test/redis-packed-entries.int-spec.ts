@@ -30,7 +30,10 @@ describe('redis streams: packed entries', () => {
   });
 
   it('stores a publish call in few entries and hands the records over in batches of at most maxBatchSize, in order', async () => {
-    await bus.publish(topic, Array.from({ length: 1_000 }, (_, seq) => ({ key: 'k', value: JSON.stringify({ seq }) })));
+    await bus.publish(
+      topic,
+      Array.from({ length: 1_000 }, (_, seq) => ({ key: 'k', value: JSON.stringify({ seq }) })),
+    );
     expect(await redis.xlen(streamKey(topic, 0))).toBe(Math.ceil(1_000 / RECORDS_PER_ENTRY));
     // Written as the bus wrote entries before it packed them, and by something else entirely.
     await redis.xadd(streamKey(topic, 0), '*', 'k', 'k', 'v', JSON.stringify({ seq: 1_000 }));
@@ -39,21 +42,35 @@ describe('redis streams: packed entries', () => {
 
     const seen: number[] = [];
     const sizes: number[] = [];
-    consumers.push(await bus.consume({
-      group: uniqueName('g'), topics: [topic], deadLetterTopic: dlq, maxBatchSize: 100,
-      handler: async (batch, context) => {
-        sizes.push(batch.records.length);
-        for (const record of batch.records) {
-          try {
-            seen.push(Number((JSON.parse(record.value.toString()) as { seq: number }).seq));
-          } catch {
-            context.deadLetter(record, 'not JSON');
+    consumers.push(
+      await bus.consume({
+        group: uniqueName('g'),
+        topics: [topic],
+        deadLetterTopic: dlq,
+        maxBatchSize: 100,
+        handler: async (batch, context) => {
+          sizes.push(batch.records.length);
+          for (const record of batch.records) {
+            try {
+              seen.push(Number((JSON.parse(record.value.toString()) as { seq: number }).seq));
+            } catch {
+              context.deadLetter(record, 'not JSON');
+            }
           }
-        }
-      },
-    }));
+        },
+      }),
+    );
     const dead: string[] = [];
-    consumers.push(await bus.consume({ group: uniqueName('dlq'), topics: [dlq], deadLetterTopic: `${dlq}.dlq`, handler: async (batch) => { dead.push(...batch.records.map((r) => r.offset)); } }));
+    consumers.push(
+      await bus.consume({
+        group: uniqueName('dlq'),
+        topics: [dlq],
+        deadLetterTopic: `${dlq}.dlq`,
+        handler: async (batch) => {
+          dead.push(...batch.records.map((r) => r.offset));
+        },
+      }),
+    );
 
     await eventually(() => expect(seen).toHaveLength(1_002));
     expect(seen).toEqual(Array.from({ length: 1_002 }, (_, i) => i));

@@ -18,7 +18,10 @@ describe('a Redis Streams consumer reading ahead', () => {
   beforeAll(async () => {
     bus = createBus({ url: testEnv.redisUrl, clientId: 'read-ahead-test', logger: silentBusLogger });
     redis = new Redis(testEnv.redisUrl);
-    await bus.ensureTopics([{ topic, partitions: 1 }, { topic: `${topic}.dlq`, partitions: 1 }]);
+    await bus.ensureTopics([
+      { topic, partitions: 1 },
+      { topic: `${topic}.dlq`, partitions: 1 },
+    ]);
   });
 
   afterAll(async () => {
@@ -37,7 +40,10 @@ describe('a Redis Streams consumer reading ahead', () => {
     let active = 0;
     let overlapped = false;
     consumer = await bus.consume({
-      group, topics: [topic], deadLetterTopic: `${topic}.dlq`, maxBatchSize: 100,
+      group,
+      topics: [topic],
+      deadLetterTopic: `${topic}.dlq`,
+      maxBatchSize: 100,
       handler: async (batch) => {
         overlapped ||= ++active > 1;
         if (seen.length === 0) {

@@ -13,7 +13,10 @@ describe('redis streams: retention per topic', () => {
   beforeAll(async () => {
     bus = createBus({ url: testEnv.redisUrl, clientId: 'retention-test', logger: silentBusLogger, retentionMs: (topic) => (topic === brief ? 20 : 3_600_000) });
     redis = new Redis(testEnv.redisUrl);
-    await bus.ensureTopics([{ topic: brief, partitions: 1 }, { topic: kept, partitions: 1 }]);
+    await bus.ensureTopics([
+      { topic: brief, partitions: 1 },
+      { topic: kept, partitions: 1 },
+    ]);
   });
 
   afterAll(async () => {

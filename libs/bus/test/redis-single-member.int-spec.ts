@@ -24,7 +24,10 @@ describe('redis streams: one member per consumer group', () => {
   beforeAll(async () => {
     bus = createBus({ url: testEnv.redisUrl, clientId: 'single-member-test', logger: silentBusLogger });
     redis = new Redis(testEnv.redisUrl);
-    await bus.ensureTopics([{ topic, partitions: 2 }, { topic: dlq, partitions: 1 }]);
+    await bus.ensureTopics([
+      { topic, partitions: 2 },
+      { topic: dlq, partitions: 1 },
+    ]);
   });
 
   afterAll(async () => {
@@ -42,11 +45,14 @@ describe('redis streams: one member per consumer group', () => {
     await expect(member(group)).rejects.toThrow(new RegExp(`consumer group "${group}" is held by another running member .*one member at a time`));
     expect(Date.now() - started).toBeLessThan(15_000);
 
-    await bus.publish(topic, [{ key: 'a', value: '1' }, { key: 'b', value: '2' }]);
+    await bus.publish(topic, [
+      { key: 'a', value: '1' },
+      { key: 'b', value: '2' },
+    ]);
     await eventually(() => expect(seen).toHaveLength(2)); // the first member still reads everything
   });
 
-  it('lets a member start at once after the last one stopped, and after a crashed one\'s lease lapsed', async () => {
+  it("lets a member start at once after the last one stopped, and after a crashed one's lease lapsed", async () => {
     const group = uniqueName('g');
     await (await member(group)).stop();
     let started = Date.now();

@@ -42,7 +42,7 @@ export type AuditRecord = Static<typeof AuditRecordSchema>;
 export const auditRecordCodec = new PayloadCodec({
   topic: Topics.audit,
   title: 'an audit record',
-  description: 'One administrative change (rules, models, webhooks) made through a service\'s API. Keyed by the target.',
+  description: "One administrative change (rules, models, webhooks) made through a service's API. Keyed by the target.",
   schemaVersion: 1,
   schema: AuditRecordSchema,
 });

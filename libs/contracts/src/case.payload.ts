@@ -6,7 +6,7 @@ import { Topics } from './topics';
 
 /** What alerts publishes on `cases` for a case-management tool: one case per alert. */
 export const CaseSchema = Type.Object({
-  caseId: Id('The alert\'s id: a case published again (a retried batch, a replay) is recognised by it.'),
+  caseId: Id("The alert's id: a case published again (a retried batch, a replay) is recognised by it."),
   summary: Type.String({ description: 'One line for a case title, e.g. "transaction by u-42 scored 0.93: amount_far_above_usual".' }),
   alert: AlertSchema,
 });
@@ -22,7 +22,8 @@ export function caseOf(alert: Alert): Case {
 export const caseCodec = new PayloadCodec({
   topic: Topics.cases,
   title: 'a case',
-  description: 'Every alert, as a case for a case-management tool (when alerts runs with ALERT_CHANNELS including cases). At least once: a case may come twice, with the same caseId. Keyed by userId.',
+  description:
+    'Every alert, as a case for a case-management tool (when alerts runs with ALERT_CHANNELS including cases). At least once: a case may come twice, with the same caseId. Keyed by userId.',
   schemaVersion: 1,
   schema: CaseSchema,
 });

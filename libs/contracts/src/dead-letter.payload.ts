@@ -10,9 +10,9 @@ export const DeadLetterEnvelopeSchema = Type.Object({
   origin: Type.Object({
     topic: Type.String({ description: 'The topic the record was read from, or `http` for an event of a request.' }),
     partition: Type.Integer({ description: '-1 for an event of a request.' }),
-    offset: Type.String({ description: 'The record\'s offset, or `<request id>#<index>` for an event of a request.' }),
+    offset: Type.String({ description: "The record's offset, or `<request id>#<index>` for an event of a request." }),
     key: Type.Union([Type.String(), Type.Null()]),
-    timestamp: Type.Number({ description: 'The record\'s time, in milliseconds since the epoch.' }),
+    timestamp: Type.Number({ description: "The record's time, in milliseconds since the epoch." }),
   }),
   deadLetteredAt: Instant(),
   payload: Type.String({ description: 'The original value as UTF-8 text, or base64 when it is not valid UTF-8; its start only when `truncated`.' }),

@@ -37,5 +37,13 @@ export const decisionReplyChannel = (prefix: string, instanceId: string) => `${p
 
 /** A decision from the score the stream computed for the event. */
 export function decisionOfScore(score: Score): Decision {
-  return { eventId: score.eventId, decision: score.decision, score: score.score, reasons: score.reasons, model: score.model, decidedAt: score.scoredAt, degraded: false };
+  return {
+    eventId: score.eventId,
+    decision: score.decision,
+    score: score.score,
+    reasons: score.reasons,
+    model: score.model,
+    decidedAt: score.scoredAt,
+    degraded: false,
+  };
 }

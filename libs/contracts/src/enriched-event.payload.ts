@@ -30,18 +30,28 @@ export const GeoSchema = Type.Object(
   { description: 'Where the IP address is (DB-IP City Lite); null without a public IP or when it is not found (see flags).' },
 );
 export const UserAgentSchema = Type.Object(
-  { browser: text, browserVersion: text, os: text, osVersion: text, deviceType: Type.String({ description: 'desktop, mobile, tablet, ...' }), isBot: Type.Boolean() },
+  {
+    browser: text,
+    browserVersion: text,
+    os: text,
+    osVersion: text,
+    deviceType: Type.String({ description: 'desktop, mobile, tablet, ...' }),
+    isBot: Type.Boolean(),
+  },
   { description: 'The parsed User-Agent (ua-parser-js); null without one.' },
 );
 export const AutonomousSystemSchema = Type.Object(
   { number: Type.Integer({ minimum: 0 }), organization: text },
   { description: 'The network of the IP address (its autonomous system), when ingest has an ASN database (ASN_DATABASES); null when not found.' },
 );
-export const MerchantSchema = Type.Object({ category: text, riskTier: text }, { description: 'The merchant\'s reference data (npm run load-reference); null when unknown or without merchantId.' });
+export const MerchantSchema = Type.Object(
+  { category: text, riskTier: text },
+  { description: "The merchant's reference data (npm run load-reference); null when unknown or without merchantId." },
+);
 
 /** events.enriched: the event as its producer sent it (validated by ingest), and what enrichment added. */
 export const EnrichedEventSchema = Type.Object({
-  eventId: Id('The producer\'s id, or the one ingest assigned: a record delivered twice is the same event.'),
+  eventId: Id("The producer's id, or the one ingest assigned: a record delivered twice is the same event."),
   type: OneOf(EVENT_TYPES),
   userId: Id('The user whose order matters: the record key.'),
   occurredAt: Instant('When it happened (event time: windows and the lake use it).'),
@@ -54,7 +64,7 @@ export const EnrichedEventSchema = Type.Object({
   merchantId: Type.Optional(Type.String({ description: 'Absent for a single shop.' })),
   properties: Type.Optional(
     Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Boolean(), Type.Null()]), {
-      description: 'The producer\'s own fields; a chargeback names the disputed transaction in originalEventId.',
+      description: "The producer's own fields; a chargeback names the disputed transaction in originalEventId.",
     }),
   ),
   receivedAt: Instant('When ingest accepted it.'),

@@ -1,14 +1,37 @@
 import { isIP } from 'node:net';
 import { EVENT_TYPES, MONETARY_EVENT_TYPES } from './event-types';
 import {
-  CURRENCY, ID, MAX_AMOUNT, MAX_PROPERTIES, MAX_PROPERTIES_BYTES, MAX_PROPERTY_NAME, MAX_PROPERTY_STRING, MAX_USER_AGENT,
-  instantProblem, isStorableText, type EventIn, type EventTimeBounds,
+  CURRENCY,
+  ID,
+  MAX_AMOUNT,
+  MAX_PROPERTIES,
+  MAX_PROPERTIES_BYTES,
+  MAX_PROPERTY_NAME,
+  MAX_PROPERTY_STRING,
+  MAX_USER_AGENT,
+  instantProblem,
+  isStorableText,
+  type EventIn,
+  type EventTimeBounds,
 } from './event-in.schema';
 
 const TYPES: ReadonlySet<unknown> = new Set(EVENT_TYPES);
 const MONETARY: ReadonlySet<unknown> = new Set(MONETARY_EVENT_TYPES);
 const ID_FIELDS = ['eventId', 'deviceId', 'sessionId', 'merchantId'] as const;
-const KNOWN_FIELDS: ReadonlySet<string> = new Set(['eventId', 'type', 'userId', 'occurredAt', 'ip', 'userAgent', 'deviceId', 'sessionId', 'amount', 'currency', 'merchantId', 'properties']);
+const KNOWN_FIELDS: ReadonlySet<string> = new Set([
+  'eventId',
+  'type',
+  'userId',
+  'occurredAt',
+  'ip',
+  'userAgent',
+  'deviceId',
+  'sessionId',
+  'amount',
+  'currency',
+  'merchantId',
+  'properties',
+]);
 
 const absent = (value: unknown) => value === undefined;
 
@@ -50,7 +73,11 @@ function propertiesPass(value: unknown): boolean {
   let count = 0;
   for (const [name, item] of Object.entries(value)) {
     if (++count > MAX_PROPERTIES || name.length > MAX_PROPERTY_NAME || !isStorableText(name)) return false;
-    const ok = item === null || typeof item === 'boolean' || (typeof item === 'number' && Number.isFinite(item)) || (typeof item === 'string' && item.length <= MAX_PROPERTY_STRING && isStorableText(item));
+    const ok =
+      item === null ||
+      typeof item === 'boolean' ||
+      (typeof item === 'number' && Number.isFinite(item)) ||
+      (typeof item === 'string' && item.length <= MAX_PROPERTY_STRING && isStorableText(item));
     if (!ok) return false;
   }
   return Buffer.byteLength(JSON.stringify(value)) <= MAX_PROPERTIES_BYTES;

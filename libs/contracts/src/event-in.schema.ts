@@ -13,7 +13,8 @@ export interface EventTimeBounds {
 export const DEFAULT_EVENT_TIME_BOUNDS: EventTimeBounds = { maxFutureMs: 5 * 60_000, maxAgeMs: 400 * 24 * 3600_000 };
 
 export const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
-const identifier = (what: string) => z.string({ invalid_type_error: `must be a string (${what})` }).regex(ID, `must be 1-128 letters, digits or . _ : @ - (${what})`);
+const identifier = (what: string) =>
+  z.string({ invalid_type_error: `must be a string (${what})` }).regex(ID, `must be 1-128 letters, digits or . _ : @ - (${what})`);
 // ISO-8601 with a date, a time and an explicit zone: a zone-less time means different instants to different readers.
 const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
 
@@ -28,7 +29,8 @@ export function instantProblem(text: string, now: number, bounds: EventTimeBound
   // Date.parse rolls 2026-02-30 over to March 2nd; a real calendar date survives the round trip.
   const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
   const realDate = calendar.getUTCFullYear() === Number(year) && calendar.getUTCMonth() === Number(month) - 1 && calendar.getUTCDate() === Number(day);
-  if (!realDate || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59 || Number(zoneHours) > 23 || Number(zoneMinutes) > 59) return 'is not a real date and time';
+  if (!realDate || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59 || Number(zoneHours) > 23 || Number(zoneMinutes) > 59)
+    return 'is not a real date and time';
   const at = Date.parse(text);
   if (at > now + bounds.maxFutureMs) return `is more than ${bounds.maxFutureMs / 60_000} minutes in the future`;
   if (at < now - bounds.maxAgeMs) return `is more than ${Math.round(bounds.maxAgeMs / 86_400_000)} days in the past`;
@@ -58,32 +60,50 @@ const propertyValue = z.union([z.string().max(MAX_PROPERTY_STRING), z.number().f
  */
 export function eventInSchema(now: () => number, bounds: EventTimeBounds = DEFAULT_EVENT_TIME_BOUNDS) {
   return z
-    .object({
-      eventId: identifier('eventId').optional(),
-      type: z.enum(EVENT_TYPES, { errorMap: () => ({ message: `must be one of ${EVENT_TYPES.join(', ')}` }) }),
-      userId: identifier('userId'),
-      occurredAt: z.string({ invalid_type_error: 'must be an ISO-8601 time string' }).superRefine((text, ctx) => {
-        const problem = instantProblem(text, now(), bounds);
-        if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
-      }),
-      ip: z.string().max(45).refine((ip) => isIP(ip) !== 0, 'must be an IPv4 or IPv6 address').optional(),
-      userAgent: z.string().max(MAX_USER_AGENT, `must be at most ${MAX_USER_AGENT} characters`).refine(isStorableText, UNSTORABLE_TEXT).optional(),
-      deviceId: identifier('deviceId').optional(),
-      sessionId: identifier('sessionId').optional(),
-      amount: z.number({ invalid_type_error: 'must be a number' }).finite('must be finite').min(0, 'must not be negative').max(MAX_AMOUNT, 'must be at most 1e12').optional(),
-      currency: z.string().regex(CURRENCY, 'must be an ISO 4217 code such as EUR').optional(),
-      merchantId: identifier('merchantId').optional(),
-      properties: z
-        .record(z.string().max(MAX_PROPERTY_NAME, `property names must be at most ${MAX_PROPERTY_NAME} characters`).refine(isStorableText, `property names ${UNSTORABLE_TEXT}`), propertyValue)
-        .refine((p) => Object.keys(p).length <= MAX_PROPERTIES, `must have at most ${MAX_PROPERTIES} entries`)
-        .refine((p) => Buffer.byteLength(JSON.stringify(p)) <= MAX_PROPERTIES_BYTES, `must be at most ${MAX_PROPERTIES_BYTES} bytes as JSON`)
-        .superRefine((p, ctx) => {
-          for (const [name, value] of Object.entries(p)) {
-            if (typeof value === 'string' && !isStorableText(value)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: UNSTORABLE_TEXT });
-          }
-        })
-        .optional(),
-    }, { invalid_type_error: 'an event must be a JSON object' })
+    .object(
+      {
+        eventId: identifier('eventId').optional(),
+        type: z.enum(EVENT_TYPES, { errorMap: () => ({ message: `must be one of ${EVENT_TYPES.join(', ')}` }) }),
+        userId: identifier('userId'),
+        occurredAt: z.string({ invalid_type_error: 'must be an ISO-8601 time string' }).superRefine((text, ctx) => {
+          const problem = instantProblem(text, now(), bounds);
+          if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+        }),
+        ip: z
+          .string()
+          .max(45)
+          .refine((ip) => isIP(ip) !== 0, 'must be an IPv4 or IPv6 address')
+          .optional(),
+        userAgent: z.string().max(MAX_USER_AGENT, `must be at most ${MAX_USER_AGENT} characters`).refine(isStorableText, UNSTORABLE_TEXT).optional(),
+        deviceId: identifier('deviceId').optional(),
+        sessionId: identifier('sessionId').optional(),
+        amount: z
+          .number({ invalid_type_error: 'must be a number' })
+          .finite('must be finite')
+          .min(0, 'must not be negative')
+          .max(MAX_AMOUNT, 'must be at most 1e12')
+          .optional(),
+        currency: z.string().regex(CURRENCY, 'must be an ISO 4217 code such as EUR').optional(),
+        merchantId: identifier('merchantId').optional(),
+        properties: z
+          .record(
+            z
+              .string()
+              .max(MAX_PROPERTY_NAME, `property names must be at most ${MAX_PROPERTY_NAME} characters`)
+              .refine(isStorableText, `property names ${UNSTORABLE_TEXT}`),
+            propertyValue,
+          )
+          .refine((p) => Object.keys(p).length <= MAX_PROPERTIES, `must have at most ${MAX_PROPERTIES} entries`)
+          .refine((p) => Buffer.byteLength(JSON.stringify(p)) <= MAX_PROPERTIES_BYTES, `must be at most ${MAX_PROPERTIES_BYTES} bytes as JSON`)
+          .superRefine((p, ctx) => {
+            for (const [name, value] of Object.entries(p)) {
+              if (typeof value === 'string' && !isStorableText(value)) ctx.addIssue({ code: z.ZodIssueCode.custom, path: [name], message: UNSTORABLE_TEXT });
+            }
+          })
+          .optional(),
+      },
+      { invalid_type_error: 'an event must be a JSON object' },
+    )
     .strict()
     .superRefine((event, ctx) => {
       const monetary = MONETARY_EVENT_TYPES.includes(event.type);
@@ -95,7 +115,11 @@ export function eventInSchema(now: () => number, bounds: EventTimeBounds = DEFAU
         ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['currency'], message: 'is required when amount is given' });
       }
       if (event.type === 'chargeback' && typeof event.properties?.originalEventId !== 'string') {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['properties', 'originalEventId'], message: "is required for chargeback events: the id of the disputed transaction" });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          path: ['properties', 'originalEventId'],
+          message: 'is required for chargeback events: the id of the disputed transaction',
+        });
       }
     });
 }

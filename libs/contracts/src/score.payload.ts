@@ -11,7 +11,7 @@ export const DecisionVerdictSchema = OneOf(['allow', 'review', 'block'] as const
 export const ScoreSchema = Type.Object({
   eventId: Id(),
   userId: Id(),
-  occurredAt: Instant('The event\'s own time, so consumers can order scores of one user.'),
+  occurredAt: Instant("The event's own time, so consumers can order scores of one user."),
   model: ModelRefSchema,
   score: Type.Number({ minimum: 0, maximum: 1, description: 'Probability-like risk in [0, 1].' }),
   decision: DecisionVerdictSchema,
@@ -20,13 +20,14 @@ export const ScoreSchema = Type.Object({
   scoredAt: Instant(),
   features: Type.Optional(
     Type.Record(Type.String(), Type.Union([Type.Number(), Type.Null()]), {
-      description: 'The model\'s input by feature name, null where missing: only when scoring runs with SCORING_EMIT_FEATURES (parity checks, training from served features).',
+      description:
+        "The model's input by feature name, null where missing: only when scoring runs with SCORING_EMIT_FEATURES (parity checks, training from served features).",
     }),
   ),
   shadow: Type.Optional(
     Type.Object(
       { model: ModelRefSchema, score: Type.Number({ minimum: 0, maximum: 1 }), decision: DecisionVerdictSchema, alert: Type.Boolean() },
-      { description: 'A shadow model\'s opinion of the same event under the same rules (PUT /v1/models/shadow): reported only, it decides nothing.' },
+      { description: "A shadow model's opinion of the same event under the same rules (PUT /v1/models/shadow): reported only, it decides nothing." },
     ),
   ),
 });

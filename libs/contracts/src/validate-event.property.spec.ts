@@ -4,7 +4,16 @@ import { EventValidator } from './validate-event';
 
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const validator = new EventValidator(() => NOW);
-const VALID = { eventId: 'evt-1', type: 'page_view', userId: 'user-1', occurredAt: '2026-11-23T11:59:00Z', ip: '81.2.69.142', userAgent: 'Mozilla/5.0', deviceId: 'd-1', properties: { category: 'shoes', page: '/p' } };
+const VALID = {
+  eventId: 'evt-1',
+  type: 'page_view',
+  userId: 'user-1',
+  occurredAt: '2026-11-23T11:59:00Z',
+  ip: '81.2.69.142',
+  userAgent: 'Mozilla/5.0',
+  deviceId: 'd-1',
+  properties: { category: 'shoes', page: '/p' },
+};
 const STRING_FIELDS = ['eventId', 'type', 'userId', 'occurredAt', 'ip', 'userAgent', 'deviceId', 'property name', 'property value'] as const;
 
 /** Any code points (lone surrogates and NUL included), and the oddities that are storable but unusual. */

@@ -3,8 +3,16 @@ import { EventValidator } from './validate-event';
 const NOW = Date.parse('2026-11-23T12:00:00Z');
 const validator = new EventValidator(() => NOW);
 const transaction = {
-  eventId: 'evt-1', type: 'transaction', userId: 'user-42', occurredAt: '2026-11-23T11:59:00Z',
-  amount: 129.9, currency: 'EUR', merchantId: 'm-7', ip: '81.2.69.142', userAgent: 'Mozilla/5.0', deviceId: 'd-1',
+  eventId: 'evt-1',
+  type: 'transaction',
+  userId: 'user-42',
+  occurredAt: '2026-11-23T11:59:00Z',
+  amount: 129.9,
+  currency: 'EUR',
+  merchantId: 'm-7',
+  ip: '81.2.69.142',
+  userAgent: 'Mozilla/5.0',
+  deviceId: 'd-1',
 };
 const reasonsFor = (input: unknown) => {
   const result = validator.validate(input);
@@ -18,7 +26,9 @@ describe('EventValidator', () => {
   });
 
   it('accepts a minimal page view without an eventId (ingest assigns one)', () => {
-    expect(validator.validate({ type: 'page_view', userId: 'u1', occurredAt: '2026-11-23T11:00:00.123+01:00', properties: { category: 'shoes' } }).ok).toBe(true);
+    expect(validator.validate({ type: 'page_view', userId: 'u1', occurredAt: '2026-11-23T11:00:00.123+01:00', properties: { category: 'shoes' } }).ok).toBe(
+      true,
+    );
   });
 
   it.each([
@@ -27,13 +37,20 @@ describe('EventValidator', () => {
     ['a lone low surrogate', '\udc00'],
     ['a high surrogate at the end', 'x\udbff'],
   ])('refuses text Postgres cannot store, %s, in a property value, a property name or the User-Agent, naming the field', (_, text) => {
-    expect(reasonsFor({ ...transaction, properties: { category: text } })).toEqual(['properties.category: must not contain NUL characters or lone UTF-16 surrogates (they are not storable text)']);
-    expect(reasonsFor({ ...transaction, properties: { [text]: 'shoes' } })).toEqual([expect.stringMatching(/^properties\..*: property names must not contain NUL characters or lone UTF-16 surrogates/)]);
-    expect(reasonsFor({ ...transaction, userAgent: `Mozilla/5.0 ${text}` })).toEqual(['userAgent: must not contain NUL characters or lone UTF-16 surrogates (they are not storable text)']);
+    expect(reasonsFor({ ...transaction, properties: { category: text } })).toEqual([
+      'properties.category: must not contain NUL characters or lone UTF-16 surrogates (they are not storable text)',
+    ]);
+    expect(reasonsFor({ ...transaction, properties: { [text]: 'shoes' } })).toEqual([
+      expect.stringMatching(/^properties\..*: property names must not contain NUL characters or lone UTF-16 surrogates/),
+    ]);
+    expect(reasonsFor({ ...transaction, userAgent: `Mozilla/5.0 ${text}` })).toEqual([
+      'userAgent: must not contain NUL characters or lone UTF-16 surrogates (they are not storable text)',
+    ]);
   });
 
   it('accepts every well-formed text, surrogate pairs, U+FFFF and byte order marks included', () => {
-    for (const text of ['emoji 😀', '\uffff', '\ufeffshoes', 'e\u0301'.repeat(200)]) expect(validator.validate({ ...transaction, properties: { category: text }, userAgent: text }).ok).toBe(true);
+    for (const text of ['emoji 😀', '\uffff', '\ufeffshoes', 'e\u0301'.repeat(200)])
+      expect(validator.validate({ ...transaction, properties: { category: text }, userAgent: text }).ok).toBe(true);
   });
 
   it('accepts IPv6 addresses', () => {
@@ -68,7 +85,10 @@ describe('EventValidator', () => {
   it('knows leap days', () => {
     const tenYears = new EventValidator(() => NOW, { maxFutureMs: 0, maxAgeMs: 10 * 365 * 86_400_000 });
     expect(tenYears.validate({ ...transaction, occurredAt: '2024-02-29T10:00:00Z' }).ok).toBe(true);
-    expect(tenYears.validate({ ...transaction, occurredAt: '2025-02-29T10:00:00Z' })).toEqual({ ok: false, reasons: ['occurredAt: is not a real date and time'] });
+    expect(tenYears.validate({ ...transaction, occurredAt: '2025-02-29T10:00:00Z' })).toEqual({
+      ok: false,
+      reasons: ['occurredAt: is not a real date and time'],
+    });
   });
 
   it('requires amount and currency on money events, and no merchantId (a single shop has none)', () => {
@@ -81,14 +101,18 @@ describe('EventValidator', () => {
   });
 
   it('requires the disputed transaction on a chargeback', () => {
-    expect(reasonsFor({ ...transaction, type: 'chargeback' })).toEqual(['properties.originalEventId: is required for chargeback events: the id of the disputed transaction']);
+    expect(reasonsFor({ ...transaction, type: 'chargeback' })).toEqual([
+      'properties.originalEventId: is required for chargeback events: the id of the disputed transaction',
+    ]);
     expect(validator.validate({ ...transaction, type: 'chargeback', properties: { originalEventId: 'evt-0' } }).ok).toBe(true);
     // What a card network's dispute feed gives: the disputed transaction's id and nothing else.
     expect(validator.validate({ type: 'chargeback', userId: 'u', occurredAt: '2026-11-23T11:00:00Z', properties: { originalEventId: 'evt-0' } }).ok).toBe(true);
   });
 
   it('requires a currency whenever an amount is given', () => {
-    expect(reasonsFor({ type: 'checkout', userId: 'u', occurredAt: '2026-11-23T11:00:00Z', amount: 10 })).toEqual(['currency: is required when amount is given']);
+    expect(reasonsFor({ type: 'checkout', userId: 'u', occurredAt: '2026-11-23T11:00:00Z', amount: 10 })).toEqual([
+      'currency: is required when amount is given',
+    ]);
   });
 
   it.each([null, 'text', 42, [transaction]])('rejects a non-object %j', (input) => {

@@ -19,6 +19,8 @@ export class EventValidator {
   validate(input: unknown): EventValidation {
     if (passesFastCheck(input, this.now(), this.bounds)) return { ok: true, event: input };
     const result = this.schema.safeParse(input);
-    return result.success ? { ok: true, event: result.data } : { ok: false, reasons: describeZodIssues(result.error, { unknownField: 'is not a field of an event' }) };
+    return result.success
+      ? { ok: true, event: result.data }
+      : { ok: false, reasons: describeZodIssues(result.error, { unknownField: 'is not a field of an event' }) };
   }
 }

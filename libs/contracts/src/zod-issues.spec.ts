@@ -20,8 +20,12 @@ describe('describeZodIssues', () => {
 
   it('reports a problem of the whole value under the name it is given, or as the message alone', () => {
     expect(describeZodIssues(issuesOf('text'))).toEqual(['body: Expected object, received string']);
-    expect(describeZodIssues(issuesOf('text'), { whole: '(environment)', unknownField: 'is not a setting' })).toEqual(['(environment): Expected object, received string']);
+    expect(describeZodIssues(issuesOf('text'), { whole: '(environment)', unknownField: 'is not a setting' })).toEqual([
+      '(environment): Expected object, received string',
+    ]);
     expect(describeZodIssues(issuesOf('text'), { unknownField: 'is not a field of an event' })).toEqual(['Expected object, received string']);
-    expect(describeZodIssues(issuesOf({ url: 'u', filter: { minScore: 0 }, ammount: 5 }), { unknownField: 'is not a field of an event' })).toEqual(['ammount: is not a field of an event']);
+    expect(describeZodIssues(issuesOf({ url: 'u', filter: { minScore: 0 }, ammount: 5 }), { unknownField: 'is not a field of an event' })).toEqual([
+      'ammount: is not a field of an event',
+    ]);
   });
 });

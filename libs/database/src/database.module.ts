@@ -67,7 +67,11 @@ export class Database implements OnModuleInit, OnApplicationShutdown {
     // timeout: an index build on a large table may rightly take longer.
     this.dataSource = new DataSource({
       ...base,
-      extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS, statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS },
+      extra: {
+        max: options.poolSize ?? 10,
+        connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS,
+        statement_timeout: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      },
     });
     this.migrator = () => new DataSource({ ...base, extra: { max: 2, connectionTimeoutMillis: config.DATABASE_CONNECT_TIMEOUT_MS } });
   }

@@ -20,7 +20,10 @@ describe('EnrichmentPipeline', () => {
     ]);
     const enriched = await pipeline.enrichBatch([event('u1'), event('u2')]);
     expect(calls).toEqual([['u1', 'u2']]);
-    expect(enriched.map((e) => e.flags)).toEqual([['a:u1', 'local', 'b:u1'], ['a:u2', 'local', 'b:u2']]);
+    expect(enriched.map((e) => e.flags)).toEqual([
+      ['a:u1', 'local', 'b:u1'],
+      ['a:u2', 'local', 'b:u2'],
+    ]);
   });
 
   it('goes on without the facts of a source that fails or runs out of time, and says which', async () => {

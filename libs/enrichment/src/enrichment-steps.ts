@@ -22,12 +22,7 @@ export interface EnrichmentSources {
  * live ones do.
  */
 export function enrichmentSteps(sources: EnrichmentSources): EnrichmentStep<unknown>[] {
-  return [
-    geoStep(sources.geo),
-    userAgentStep(new UserAgentParser()),
-    referenceDataStep(sources.reference),
-    ...(sources.asns ? [asnStep(sources.asns)] : []),
-  ];
+  return [geoStep(sources.geo), userAgentStep(new UserAgentParser()), referenceDataStep(sources.reference), ...(sources.asns ? [asnStep(sources.asns)] : [])];
 }
 
 /** What offline tools enrich with: the same steps, without reference data (flagged `reference_unavailable`, as live events are when Redis fails). */

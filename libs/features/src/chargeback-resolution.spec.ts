@@ -10,8 +10,23 @@ const config = { graceMs: 10 * MINUTE, labelDelayMs: 7 * DAY, disputeHorizonMs: 
 let ids = 0;
 function transaction(over: Partial<FeatureEvent> = {}): FeatureEvent {
   return {
-    eventId: `t${ids++}`, type: 'transaction', userId: 'u1', time: T0, amount: 42.5, merchantId: 'm1', deviceId: null, ip: null, country: null,
-    latitude: null, longitude: null, isBot: false, ipDenylisted: false, deviceDenylisted: false, disputedAt: null, dispute: null, ...over,
+    eventId: `t${ids++}`,
+    type: 'transaction',
+    userId: 'u1',
+    time: T0,
+    amount: 42.5,
+    merchantId: 'm1',
+    deviceId: null,
+    ip: null,
+    country: null,
+    latitude: null,
+    longitude: null,
+    isBot: false,
+    ipDenylisted: false,
+    deviceDenylisted: false,
+    disputedAt: null,
+    dispute: null,
+    ...over,
   };
 }
 
@@ -20,7 +35,13 @@ function chargeback(originalId: string, time: number, claimed: { at?: number; am
   return {
     ...transaction({ eventId: `c${ids++}`, type: 'chargeback', userId, time, amount: claimed.amount ?? 0, merchantId: claimed.merchantId ?? null }),
     disputedAt: claimed.at ?? time,
-    dispute: { eventId: originalId, claimedAt: claimed.at ?? null, claimedAmount: claimed.amount ?? null, claimedMerchantId: claimed.merchantId ?? null, flags: [] },
+    dispute: {
+      eventId: originalId,
+      claimedAt: claimed.at ?? null,
+      claimedAmount: claimed.amount ?? null,
+      claimedMerchantId: claimed.merchantId ?? null,
+      flags: [],
+    },
   };
 }
 

@@ -58,20 +58,39 @@ const plain: Record<string, { describe: string; compute: FeatureFunction }> = {
 };
 
 type Windowed = (window: Window) => FeatureFunction;
-const userSum = (measure: UserMeasure): Windowed => (w) => ({ event, user }) => user.sum(w.tier, event.time, w.buckets, measure);
-const userMean: Windowed = (w) => ({ event, user }) => {
-  const count = user.sum(w.tier, event.time, w.buckets, UserMeasure.Transactions);
-  return count === 0 ? 0 : user.sum(w.tier, event.time, w.buckets, UserMeasure.TransactionCents) / 100 / count;
-};
-const distinct = (kind: keyof typeof VALUE_KINDS): Windowed => (w) => ({ event, user }) => user.distinct(VALUE_KINDS[kind], w.tier, event.time, w.buckets);
+const userSum =
+  (measure: UserMeasure): Windowed =>
+  (w) =>
+  ({ event, user }) =>
+    user.sum(w.tier, event.time, w.buckets, measure);
+const userMean: Windowed =
+  (w) =>
+  ({ event, user }) => {
+    const count = user.sum(w.tier, event.time, w.buckets, UserMeasure.Transactions);
+    return count === 0 ? 0 : user.sum(w.tier, event.time, w.buckets, UserMeasure.TransactionCents) / 100 / count;
+  };
+const distinct =
+  (kind: keyof typeof VALUE_KINDS): Windowed =>
+  (w) =>
+  ({ event, user }) =>
+    user.distinct(VALUE_KINDS[kind], w.tier, event.time, w.buckets);
 /** An event without a merchant (a single shop has none) has no merchant features: NaN, the model's "missing". */
-const merchantSum = (count: 't' | 'f', delayed: boolean): Windowed => (w) => ({ event, merchant, config }) =>
-  merchant ? merchant.sum(count, w.tier, event.time, w.buckets, delayed ? config.labelDelayMs : 0) : Number.NaN;
+const merchantSum =
+  (count: 't' | 'f', delayed: boolean): Windowed =>
+  (w) =>
+  ({ event, merchant, config }) =>
+    merchant ? merchant.sum(count, w.tier, event.time, w.buckets, delayed ? config.labelDelayMs : 0) : Number.NaN;
 
 const windowed: Record<string, { describe: string; compute: Windowed; merchant?: boolean }> = {
   'user.event_count': { describe: 'events of any type', compute: userSum(UserMeasure.Events) },
   'user.tx_count': { describe: 'transactions', compute: userSum(UserMeasure.Transactions) },
-  'user.tx_amount_sum': { describe: 'transaction amounts, summed', compute: (w) => ({ event, user }) => user.sum(w.tier, event.time, w.buckets, UserMeasure.TransactionCents) / 100 },
+  'user.tx_amount_sum': {
+    describe: 'transaction amounts, summed',
+    compute:
+      (w) =>
+      ({ event, user }) =>
+        user.sum(w.tier, event.time, w.buckets, UserMeasure.TransactionCents) / 100,
+  },
   'user.tx_amount_mean': { describe: 'mean transaction amount (0 with none)', compute: userMean },
   'user.login_count': { describe: 'logins', compute: userSum(UserMeasure.Logins) },
   'user.amount_to_mean': {
@@ -88,7 +107,11 @@ const windowed: Record<string, { describe: string; compute: Windowed; merchant?:
   'user.distinct_devices': { describe: 'distinct device ids', compute: distinct('devices') },
   'user.distinct_ips': { describe: 'distinct IP addresses', compute: distinct('ips') },
   'merchant.tx_count': { describe: "the merchant's transactions", compute: merchantSum('t', false), merchant: true },
-  'merchant.labelled_tx_count': { describe: "the merchant's transactions in the window ending the label delay before the event", compute: merchantSum('t', true), merchant: true },
+  'merchant.labelled_tx_count': {
+    describe: "the merchant's transactions in the window ending the label delay before the event",
+    compute: merchantSum('t', true),
+    merchant: true,
+  },
   'merchant.fraud_rate': {
     describe: "share of the merchant's transactions later charged back, in the window ending the label delay before the event",
     merchant: true,

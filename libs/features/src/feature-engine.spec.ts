@@ -11,8 +11,22 @@ const config = { graceMs: 10 * MINUTE, labelDelayMs: 7 * DAY, disputeHorizonMs: 
 let ids = 0;
 function event(over: Partial<FeatureEvent> & { time: number }): FeatureEvent {
   return {
-    eventId: `e${ids++}`, type: 'transaction', userId: 'u1', amount: 10, merchantId: 'm1', deviceId: 'd1', ip: '1.1.1.1', country: 'FR',
-    latitude: null, longitude: null, isBot: false, ipDenylisted: false, deviceDenylisted: false, disputedAt: null, dispute: null, ...over,
+    eventId: `e${ids++}`,
+    type: 'transaction',
+    userId: 'u1',
+    amount: 10,
+    merchantId: 'm1',
+    deviceId: 'd1',
+    ip: '1.1.1.1',
+    country: 'FR',
+    latitude: null,
+    longitude: null,
+    isBot: false,
+    ipDenylisted: false,
+    deviceDenylisted: false,
+    disputedAt: null,
+    dispute: null,
+    ...over,
   };
 }
 
@@ -23,28 +37,37 @@ function run(names: string[], events: FeatureEvent[], user = new UserState(), me
 
 describe('FeatureEngine windows', () => {
   it('counts the event itself and those in the same and preceding buckets of the window', () => {
-    const out = run(['user.tx_count.10m', 'user.tx_amount_sum.10m', 'user.tx_amount_mean.10m'], [
-      event({ time: T0, amount: 10 }),
-      event({ time: T0 + 5 * MINUTE, amount: 30 }),
+    const out = run(
+      ['user.tx_count.10m', 'user.tx_amount_sum.10m', 'user.tx_amount_mean.10m'],
+      [event({ time: T0, amount: 10 }), event({ time: T0 + 5 * MINUTE, amount: 30 })],
+    );
+    expect(out.map((o) => o.values)).toEqual([
+      [1, 10, 10],
+      [2, 40, 20],
     ]);
-    expect(out.map((o) => o.values)).toEqual([[1, 10, 10], [2, 40, 20]]);
   });
 
   it('drops a bucket exactly when the window moves past it (10 one-minute buckets)', () => {
-    const out = run(['user.tx_count.10m'], [
-      event({ time: T0 + 59_999 }), // bucket b
-      event({ time: T0 + 9 * MINUTE + 59_999 }), // bucket b+9: window b..b+9 still holds the first
-      event({ time: T0 + 10 * MINUTE }), // bucket b+10: window b+1..b+10 does not
-    ]);
+    const out = run(
+      ['user.tx_count.10m'],
+      [
+        event({ time: T0 + 59_999 }), // bucket b
+        event({ time: T0 + 9 * MINUTE + 59_999 }), // bucket b+9: window b..b+9 still holds the first
+        event({ time: T0 + 10 * MINUTE }), // bucket b+10: window b+1..b+10 does not
+      ],
+    );
     expect(out.map((o) => o.values[0])).toEqual([1, 2, 2]);
   });
 
   it('puts an out-of-order event within the grace into its own buckets', () => {
-    const out = run(['user.tx_count.1h', 'user.tx_count.10m'], [
-      event({ time: T0 + 30 * MINUTE }),
-      event({ time: T0 + 22 * MINUTE }), // 8 minutes behind: within the 10 minute grace
-      event({ time: T0 + 31 * MINUTE }),
-    ]);
+    const out = run(
+      ['user.tx_count.1h', 'user.tx_count.10m'],
+      [
+        event({ time: T0 + 30 * MINUTE }),
+        event({ time: T0 + 22 * MINUTE }), // 8 minutes behind: within the 10 minute grace
+        event({ time: T0 + 31 * MINUTE }),
+      ],
+    );
     expect(out.map((o) => o.fate)).toEqual(['applied', 'applied', 'applied']);
     expect(out[1].values).toEqual([1, 1]); // its windows end with minute 22: the 30th minute is after them
     expect(out[2].values).toEqual([3, 3]);
@@ -83,12 +106,15 @@ describe('FeatureEngine windows', () => {
   });
 
   it('uses hour buckets for 1d windows and day buckets for 7d windows', () => {
-    const out = run(['user.tx_count.1d', 'user.tx_count.7d'], [
-      event({ time: T0 - 6 * DAY - 11 * HOUR }), // 01:00 six days ago: the first of the 7 day buckets
-      event({ time: T0 - 23 * HOUR }), // 13:00 yesterday: the first of the 24 hour buckets ending at noon
-      event({ time: T0 - 23 * HOUR - 1 }), // 12:59:59.999 yesterday: one hour bucket too early
-      event({ time: T0 }),
-    ]);
+    const out = run(
+      ['user.tx_count.1d', 'user.tx_count.7d'],
+      [
+        event({ time: T0 - 6 * DAY - 11 * HOUR }), // 01:00 six days ago: the first of the 7 day buckets
+        event({ time: T0 - 23 * HOUR }), // 13:00 yesterday: the first of the 24 hour buckets ending at noon
+        event({ time: T0 - 23 * HOUR - 1 }), // 12:59:59.999 yesterday: one hour bucket too early
+        event({ time: T0 }),
+      ],
+    );
     expect(out[3].values).toEqual([2, 4]);
   });
 
@@ -107,11 +133,14 @@ describe('FeatureEngine facts about the past', () => {
   });
 
   it('measures geo velocity between consecutive located events (Paris to New York in an hour)', () => {
-    const out = run(['user.geo_velocity_kmh'], [
-      event({ time: T0, latitude: 48.8566, longitude: 2.3522 }),
-      event({ time: T0 + 30 * MINUTE }), // no location: skipped as a reference
-      event({ time: T0 + HOUR, latitude: 40.7128, longitude: -74.006 }),
-    ]);
+    const out = run(
+      ['user.geo_velocity_kmh'],
+      [
+        event({ time: T0, latitude: 48.8566, longitude: 2.3522 }),
+        event({ time: T0 + 30 * MINUTE }), // no location: skipped as a reference
+        event({ time: T0 + HOUR, latitude: 40.7128, longitude: -74.006 }),
+      ],
+    );
     expect(out[0].values[0]).toBe(0);
     expect(out[1].values[0]).toBe(0);
     expect(out[2].values[0]).toBeGreaterThan(5800);
@@ -119,23 +148,35 @@ describe('FeatureEngine facts about the past', () => {
   });
 
   it('counts distinct countries, devices and IPs per window, and marks new ones', () => {
-    const out = run(['user.distinct_countries.1h', 'user.distinct_devices.1d', 'event.is_new_device', 'event.is_new_country'], [
-      event({ time: T0, country: 'FR', deviceId: 'a' }),
-      event({ time: T0 + 10 * MINUTE, country: 'FR', deviceId: 'b' }),
-      event({ time: T0 + 20 * MINUTE, country: 'US', deviceId: 'a' }),
-      event({ time: T0 + 2 * HOUR, country: 'US', deviceId: 'a' }),
+    const out = run(
+      ['user.distinct_countries.1h', 'user.distinct_devices.1d', 'event.is_new_device', 'event.is_new_country'],
+      [
+        event({ time: T0, country: 'FR', deviceId: 'a' }),
+        event({ time: T0 + 10 * MINUTE, country: 'FR', deviceId: 'b' }),
+        event({ time: T0 + 20 * MINUTE, country: 'US', deviceId: 'a' }),
+        event({ time: T0 + 2 * HOUR, country: 'US', deviceId: 'a' }),
+      ],
+    );
+    expect(out.map((o) => o.values)).toEqual([
+      [1, 1, 1, 1],
+      [1, 2, 1, 0],
+      [2, 2, 0, 1],
+      [1, 2, 0, 0],
     ]);
-    expect(out.map((o) => o.values)).toEqual([[1, 1, 1, 1], [1, 2, 1, 0], [2, 2, 0, 1], [1, 2, 0, 0]]);
   });
 
   it('answers distinct counts exactly for out-of-order events after the lists were pruned', () => {
     const user = new UserState();
-    const out = run(['user.distinct_countries.10m'], [
-      event({ time: T0, country: 'FR' }),
-      event({ time: T0 + 20 * MINUTE, country: 'FR' }),
-      event({ time: T0 + 36 * MINUTE, country: 'FR' }), // horizon 26: minute 0 is pruned, minute 20 kept as the latest before it
-      event({ time: T0 + 27 * MINUTE, country: 'DE' }), // within the grace; its window is minutes 18..27
-    ], user);
+    const out = run(
+      ['user.distinct_countries.10m'],
+      [
+        event({ time: T0, country: 'FR' }),
+        event({ time: T0 + 20 * MINUTE, country: 'FR' }),
+        event({ time: T0 + 36 * MINUTE, country: 'FR' }), // horizon 26: minute 0 is pruned, minute 20 kept as the latest before it
+        event({ time: T0 + 27 * MINUTE, country: 'DE' }), // within the grace; its window is minutes 18..27
+      ],
+      user,
+    );
     expect(user.values.c.get('FR')).toEqual([T0 + 20 * MINUTE, T0 + 36 * MINUTE]);
     expect(out[3].values[0]).toBe(2); // FR (minute 20) and DE
   });
@@ -146,11 +187,12 @@ describe('FeatureEngine merchants', () => {
     const merchant = new MerchantState();
     const names = ['merchant.fraud_rate.1d', 'merchant.labelled_tx_count.1d', 'merchant.tx_count.1d'];
     const eightDaysAgo = T0 - 8 * DAY + HOUR;
-    run(names, [
-      event({ time: eightDaysAgo }),
-      event({ time: eightDaysAgo + MINUTE }),
-      event({ time: T0 - 2 * DAY, type: 'chargeback', disputedAt: eightDaysAgo }),
-    ], new UserState(), merchant);
+    run(
+      names,
+      [event({ time: eightDaysAgo }), event({ time: eightDaysAgo + MINUTE }), event({ time: T0 - 2 * DAY, type: 'chargeback', disputedAt: eightDaysAgo })],
+      new UserState(),
+      merchant,
+    );
     const [now] = run(names, [event({ time: T0, userId: 'u2' })], new UserState(), merchant);
     expect(now.values).toEqual([0.5, 2, 1]);
   });
@@ -163,7 +205,15 @@ describe('FeatureEngine merchants', () => {
 });
 
 describe('UserState storage', () => {
-  const names = ['user.tx_count.7d', 'user.tx_count.10m', 'user.tx_amount_sum.1d', 'user.distinct_ips.1d', 'user.seconds_since_prev', 'user.geo_velocity_kmh', 'event.is_new_device'];
+  const names = [
+    'user.tx_count.7d',
+    'user.tx_count.10m',
+    'user.tx_amount_sum.1d',
+    'user.distinct_ips.1d',
+    'user.seconds_since_prev',
+    'user.geo_velocity_kmh',
+    'event.is_new_device',
+  ];
   const grace = config.graceMs;
   /** What Redis would hold after each write: a snapshot, then appended lines. */
   const store = (stored: string, form: { append: boolean; text: string }) => (form.append ? stored + form.text : form.text);
@@ -171,7 +221,9 @@ describe('UserState storage', () => {
   it('appends a line per applied event, rewrites a snapshot past the log limit, and decodes to the same state', () => {
     const user = new UserState();
     let stored = '';
-    const events = Array.from({ length: 10 }, (_, i) => event({ time: T0 + i * 7 * MINUTE, amount: 10.05 + i, ip: `10.0.0.${i % 3}`, latitude: i, longitude: 2 }));
+    const events = Array.from({ length: 10 }, (_, i) =>
+      event({ time: T0 + i * 7 * MINUTE, amount: 10.05 + i, ip: `10.0.0.${i % 3}`, latitude: i, longitude: 2 }),
+    );
     const forms: boolean[] = [];
     for (const e of events) {
       run(names, [e], user);

@@ -25,12 +25,21 @@ export class FeatureEngine {
   private readonly functions: FeatureFunction[];
   private readonly context: FeatureContext;
 
-  constructor(readonly names: readonly string[], readonly config: FeatureConfig) {
+  constructor(
+    readonly names: readonly string[],
+    readonly config: FeatureConfig,
+  ) {
     const compiled = names.map((name) => compileFeature(name));
     const problems = compiled.filter((f): f is string => typeof f === 'string');
     if (problems.length > 0) throw new Error(`unknown or unserved features: ${problems.join('; ')}`);
     this.functions = compiled as FeatureFunction[];
-    this.context = { event: null as unknown as FeatureEvent, user: null as unknown as UserState, merchant: null, config, before: { previousTime: undefined, previousLocated: undefined, newDevice: false, newCountry: false } };
+    this.context = {
+      event: null as unknown as FeatureEvent,
+      user: null as unknown as UserState,
+      merchant: null,
+      config,
+      before: { previousTime: undefined, previousLocated: undefined, newDevice: false, newCountry: false },
+    };
   }
 
   process(event: FeatureEvent, user: UserState, merchant: MerchantState | null): ProcessedEvent {
@@ -41,7 +50,11 @@ export class FeatureEngine {
 
   /** As process(), writing the values into `row` from `offset` (a batch's matrix): no allocation per event. */
   processInto(event: FeatureEvent, user: UserState, merchant: MerchantState | null, row: { [index: number]: number }, offset: number): EventFate {
-    const fate: EventFate = user.hasSeen(event.eventId) ? 'duplicate' : user.watermark - event.time > this.config.graceMs && event.type !== 'chargeback' ? 'late' : 'applied';
+    const fate: EventFate = user.hasSeen(event.eventId)
+      ? 'duplicate'
+      : user.watermark - event.time > this.config.graceMs && event.type !== 'chargeback'
+        ? 'late'
+        : 'applied';
     // One context, refilled per event: the engine runs synchronously, and a fresh object per event is garbage.
     const context = this.context;
     context.event = event;

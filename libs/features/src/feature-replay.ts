@@ -18,7 +18,10 @@ export class FeatureReplay {
   private readonly users = new Map<string, UserState>();
   private readonly merchants = new Map<string, MerchantState>();
 
-  constructor(names: readonly string[], readonly config: FeatureConfig) {
+  constructor(
+    names: readonly string[],
+    readonly config: FeatureConfig,
+  ) {
     this.engine = new FeatureEngine(names, config);
     this.transactions = new TransactionIndex(config.disputeHorizonMs);
   }

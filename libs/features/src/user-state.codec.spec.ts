@@ -3,8 +3,24 @@ import { UserState } from './user-state';
 import { MEASURES, SNAPSHOT_VERSION, UnknownSnapshotVersionError, encodeSnapshot, readSnapshot } from './user-state.codec';
 
 const T0 = Date.UTC(2026, 11, 3, 10);
-const transaction = (n: number): FeatureEvent =>
-  ({ eventId: `e${n}`, type: 'transaction', userId: 'u1', time: T0 + n * 60_000, amount: 10 + n, merchantId: 'm1', deviceId: 'd1', ip: '81.2.69.142', country: 'GB', latitude: 51.5, longitude: -0.1, isBot: false, ipDenylisted: false, deviceDenylisted: false, disputedAt: null, dispute: null });
+const transaction = (n: number): FeatureEvent => ({
+  eventId: `e${n}`,
+  type: 'transaction',
+  userId: 'u1',
+  time: T0 + n * 60_000,
+  amount: 10 + n,
+  merchantId: 'm1',
+  deviceId: 'd1',
+  ip: '81.2.69.142',
+  country: 'GB',
+  latitude: 51.5,
+  longitude: -0.1,
+  isBot: false,
+  ipDenylisted: false,
+  deviceDenylisted: false,
+  disputedAt: null,
+  dispute: null,
+});
 
 function stateWithEvents(): UserState {
   const state = new UserState();
@@ -36,6 +52,8 @@ describe('user state snapshots', () => {
   });
 
   it('refuse a snapshot of a newer version rather than misread it', () => {
-    expect(() => readSnapshot(encodeSnapshot(stateWithEvents()).replace(`"${SNAPSHOT_VERSION}"`, '"v9"'), new UserState())).toThrow(UnknownSnapshotVersionError);
+    expect(() => readSnapshot(encodeSnapshot(stateWithEvents()).replace(`"${SNAPSHOT_VERSION}"`, '"v9"'), new UserState())).toThrow(
+      UnknownSnapshotVersionError,
+    );
   });
 });

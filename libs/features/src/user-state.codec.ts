@@ -21,7 +21,17 @@ export function eventLine(e: LoggedEvent): string {
 }
 
 export function parseEventLine(line: string): LoggedEvent {
-  const [time, code, amount, latitude, longitude, country, deviceId, ip, eventId] = JSON.parse(line) as [number, string, number, number | null, number | null, string | null, string | null, string | null, string];
+  const [time, code, amount, latitude, longitude, country, deviceId, ip, eventId] = JSON.parse(line) as [
+    number,
+    string,
+    number,
+    number | null,
+    number | null,
+    string | null,
+    string | null,
+    string | null,
+    string,
+  ];
   return { eventId, time, type: TYPES_BY_CODE[code], amount, latitude, longitude, country, deviceId, ip };
 }
 
@@ -68,7 +78,8 @@ export function readSnapshot(text: string, state: UserState): void {
   let measures = VERSION_1_MEASURES;
   let body = snapshot as Body;
   if (typeof snapshot[0] === 'string') {
-    if (snapshot[0] !== SNAPSHOT_VERSION) throw new UnknownSnapshotVersionError(`user state snapshot version ${snapshot[0]} is newer than this release reads (${SNAPSHOT_VERSION})`);
+    if (snapshot[0] !== SNAPSHOT_VERSION)
+      throw new UnknownSnapshotVersionError(`user state snapshot version ${snapshot[0]} is newer than this release reads (${SNAPSHOT_VERSION})`);
     measures = snapshot[1] as number;
     body = snapshot.slice(2) as Body;
   }

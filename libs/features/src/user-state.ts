@@ -6,7 +6,12 @@ import { addOccurrence, latestAtOrBefore } from './occurrences';
 import { bucketOf, sumBuckets, TIERS, type Tier } from './windows';
 
 /** What a user bucket counts, by index. Amounts are in cents: integer sums are exact and replay to the same value in any order. */
-export const enum UserMeasure { Events = 0, Transactions = 1, TransactionCents = 2, Logins = 3 }
+export const enum UserMeasure {
+  Events = 0,
+  Transactions = 1,
+  TransactionCents = 2,
+  Logins = 3,
+}
 const PICK: Array<(measures: number[]) => number> = Array.from({ length: MEASURES }, (_, i) => (measures: number[]) => measures[i]);
 
 export type { ValueKind };
@@ -189,4 +194,3 @@ export class UserState {
     }
   }
 }
-

@@ -72,7 +72,8 @@ export class OnnxModel {
     });
     const dims = results[this.output].dims;
     const classes = dims.length === 2 ? Number(dims[1]) : 1;
-    if (results[this.output].type !== 'float32') throw new ModelLoadError(this.manifestPath, `output "${this.output}" must be float32 probabilities, is ${results[this.output].type}`);
+    if (results[this.output].type !== 'float32')
+      throw new ModelLoadError(this.manifestPath, `output "${this.output}" must be float32 probabilities, is ${results[this.output].type}`);
     if (classes > 1 && this.manifest.positiveClass >= classes) {
       throw new ModelLoadError(this.manifestPath, `positiveClass ${this.manifest.positiveClass} is outside output "${this.output}" of ${classes} columns`);
     }
@@ -88,7 +89,10 @@ async function readManifest(path: string): Promise<ModelManifest> {
   }
   const parsed = modelManifestSchema.safeParse(json);
   if (!parsed.success) {
-    throw new ModelLoadError(path, `invalid manifest: ${describeZodIssues(parsed.error, { whole: '(manifest)', unknownField: 'is not a field of a manifest' }).join('; ')}`);
+    throw new ModelLoadError(
+      path,
+      `invalid manifest: ${describeZodIssues(parsed.error, { whole: '(manifest)', unknownField: 'is not a field of a manifest' }).join('; ')}`,
+    );
   }
   return parsed.data;
 }
@@ -118,16 +122,23 @@ function checkGraph(path: string, manifest: ModelManifest, bytes: Buffer): { byt
   const width = dims.length === 2 ? dims[1] : undefined;
   if (dims.length !== 2 || (width?.dimValue != null && Number(width.dimValue) !== manifest.features.length)) {
     const shape = dims.map((d) => d.dimParam || String(d.dimValue ?? '?')).join(', ');
-    throw new ModelLoadError(path, `input "${manifest.input}" has shape [${shape}]; the manifest names ${manifest.features.length} features, so it must be [N, ${manifest.features.length}]`);
+    throw new ModelLoadError(
+      path,
+      `input "${manifest.input}" has shape [${shape}]; the manifest names ${manifest.features.length} features, so it must be [N, ${manifest.features.length}]`,
+    );
   }
   const outputs = graph.output ?? [];
   const output = outputs.find((o) => o.name === manifest.output);
-  if (!output) throw new ModelLoadError(path, `the manifest's output "${manifest.output}" is not a graph output (outputs: ${outputs.map((o) => o.name).join(', ')})`);
+  if (!output)
+    throw new ModelLoadError(path, `the manifest's output "${manifest.output}" is not a graph output (outputs: ${outputs.map((o) => o.name).join(', ')})`);
   if (output.type?.tensorType) return { bytes, output: manifest.output };
 
   const zipMap = (graph.node ?? []).find((n) => n.opType === 'ZipMap' && (n.output ?? []).includes(manifest.output));
   if (!zipMap || !zipMap.input?.[0]) {
-    throw new ModelLoadError(path, `output "${manifest.output}" is not a tensor. Re-export it with a probability tensor output (skl2onnx: options={id(model): {"zipmap": False}})`);
+    throw new ModelLoadError(
+      path,
+      `output "${manifest.output}" is not a tensor. Re-export it with a probability tensor output (skl2onnx: options={id(model): {"zipmap": False}})`,
+    );
   }
   const probabilities = zipMap.input[0];
   graph.node = (graph.node ?? []).filter((n) => n !== zipMap);

@@ -5,13 +5,22 @@ import { logisticRegressionModel, OnnxModel, saveModel, treeEnsembleModel, type 
 
 const thresholds = { review: 0.5, block: 0.9, alert: 0.7 };
 const manifest = (over: Partial<ManifestInput> = {}): ManifestInput => ({
-  id: 'test', version: '1', input: 'features', output: 'probabilities', features: ['event.amount', 'user.tx_count.1h'], thresholds, ...over,
+  id: 'test',
+  version: '1',
+  input: 'features',
+  output: 'probabilities',
+  features: ['event.amount', 'user.tx_count.1h'],
+  thresholds,
+  ...over,
 });
 // Amount <= 100 → 0.1, else 0.8; a second tree votes 0.5 everywhere: the forest averages them.
-const forest = (zipMap = false) => treeEnsembleModel({
-  inputName: 'features', featureCount: 2, zipMap,
-  trees: [{ nodes: [{ feature: 0, threshold: 100, left: 1, right: 2 }, { leaf: 0.1 }, { leaf: 0.8 }] }, { nodes: [{ leaf: 0.5 }] }],
-});
+const forest = (zipMap = false) =>
+  treeEnsembleModel({
+    inputName: 'features',
+    featureCount: 2,
+    zipMap,
+    trees: [{ nodes: [{ feature: 0, threshold: 100, left: 1, right: 2 }, { leaf: 0.1 }, { leaf: 0.8 }] }, { nodes: [{ leaf: 0.5 }] }],
+  });
 
 describe('OnnxModel', () => {
   let dir: string;
@@ -39,10 +48,12 @@ describe('OnnxModel', () => {
   });
 
   it('sends a missing value (NaN) down the branch each split names for it, as XGBoost does', async () => {
-    const split = (missing: 'left' | 'right') => treeEnsembleModel({
-      inputName: 'features', featureCount: 2,
-      trees: [{ nodes: [{ feature: 0, threshold: 100, left: 1, right: 2, mode: 'LT', missing }, { leaf: 0.1 }, { leaf: 0.8 }] }],
-    });
+    const split = (missing: 'left' | 'right') =>
+      treeEnsembleModel({
+        inputName: 'features',
+        featureCount: 2,
+        trees: [{ nodes: [{ feature: 0, threshold: 100, left: 1, right: 2, mode: 'LT', missing }, { leaf: 0.1 }, { leaf: 0.8 }] }],
+      });
     const left = await OnnxModel.load(await saveModel(dir, manifest(), split('left')));
     expect(Array.from(await left.score(Float32Array.from([Number.NaN, 0, 150, 0]), 2)).map((s) => Number(s.toFixed(4)))).toEqual([0.1, 0.8]);
     await left.release();
@@ -63,13 +74,19 @@ describe('OnnxModel', () => {
   });
 
   it('refuses an output or input the graph does not have, listing what it has', async () => {
-    await expect(OnnxModel.load(await saveModel(dir, manifest({ output: 'proba' }), forest()))).rejects.toThrow(/"proba" is not a graph output \(outputs: label, probabilities\)/);
+    await expect(OnnxModel.load(await saveModel(dir, manifest({ output: 'proba' }), forest()))).rejects.toThrow(
+      /"proba" is not a graph output \(outputs: label, probabilities\)/,
+    );
     await expect(OnnxModel.load(await saveModel(dir, manifest({ input: 'x' }), forest()))).rejects.toThrow(/"x" is not a graph input \(inputs: features\)/);
   });
 
   it('refuses a positive class outside the output, an invalid manifest and a file that is not ONNX', async () => {
-    await expect(OnnxModel.load(await saveModel(dir, manifest({ positiveClass: 2 }), forest()))).rejects.toThrow(/positiveClass 2 is outside output "probabilities" of 2 columns/);
-    await expect(OnnxModel.load(await saveModel(dir, manifest({ thresholds: { review: 0.9, block: 0.5, alert: 0.7 } }), forest()))).rejects.toThrow(/thresholds: review must not exceed block/);
+    await expect(OnnxModel.load(await saveModel(dir, manifest({ positiveClass: 2 }), forest()))).rejects.toThrow(
+      /positiveClass 2 is outside output "probabilities" of 2 columns/,
+    );
+    await expect(OnnxModel.load(await saveModel(dir, manifest({ thresholds: { review: 0.9, block: 0.5, alert: 0.7 } }), forest()))).rejects.toThrow(
+      /thresholds: review must not exceed block/,
+    );
     const path = await saveModel(dir, manifest(), forest());
     await writeFile(join(dir, 'model.onnx'), 'not a model');
     await expect(OnnxModel.load(path)).rejects.toThrow(/not an ONNX model|has no graph|onnxruntime cannot open/);

@@ -20,7 +20,14 @@ export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
     this.logger = logger.child({ component: 'bus' });
     const { BUS_TOPIC_PREFIX: prefix, BUS_RETENTION_HOURS: hours, BUS_TOPIC_RETENTION_HOURS: perTopic } = options.config;
     const retentionMs = (topic: string) => (perTopic.get(topic.startsWith(prefix) ? topic.slice(prefix.length) : topic) ?? hours) * 3_600_000;
-    this.bus = createBus({ url: options.config.BUS_URL, clientId: options.service, logger: this.logger, transientRetryBudgetMs: options.config.BUS_TRANSIENT_RETRY_BUDGET_S * 1000, retentionMs, kafka: options.config });
+    this.bus = createBus({
+      url: options.config.BUS_URL,
+      clientId: options.service,
+      logger: this.logger,
+      transientRetryBudgetMs: options.config.BUS_TRANSIENT_RETRY_BUDGET_S * 1000,
+      retentionMs,
+      kafka: options.config,
+    });
   }
 
   async onModuleInit(): Promise<void> {

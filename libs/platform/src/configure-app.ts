@@ -11,7 +11,8 @@ export function configureApp(app: INestApplication, service: string, description
   app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
   const builder = new DocumentBuilder().setTitle(`Sentinel Stream ${service}`).setDescription(description).setVersion('1');
   // One bearer scheme per scope: each route's security names the scope its key needs (RequireScope).
-  for (const scope of SCOPES) builder.addBearerAuth({ type: 'http', scheme: 'bearer', description: `An API key with the ${scope} scope (API_KEYS: ${scope}=SECRET)` }, scope);
+  for (const scope of SCOPES)
+    builder.addBearerAuth({ type: 'http', scheme: 'bearer', description: `An API key with the ${scope} scope (API_KEYS: ${scope}=SECRET)` }, scope);
   const document = SwaggerModule.createDocument(app, builder.build());
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs-json' });
   return app;

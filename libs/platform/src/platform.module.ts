@@ -68,7 +68,18 @@ export class PlatformModule {
       ],
       controllers: [HealthController, MetricsController],
       providers,
-      exports: [PLATFORM_OPTIONS, APP_CONFIG, ROOT_LOGGER, TOPICS, API_KEYS, ApiKeyGuard, AuditTrail, MESSAGE_BUS, READINESS_CHECKS, ...(usesRedis ? [REDIS] : [])],
+      exports: [
+        PLATFORM_OPTIONS,
+        APP_CONFIG,
+        ROOT_LOGGER,
+        TOPICS,
+        API_KEYS,
+        ApiKeyGuard,
+        AuditTrail,
+        MESSAGE_BUS,
+        READINESS_CHECKS,
+        ...(usesRedis ? [REDIS] : []),
+      ],
     };
   }
 }

@@ -2,7 +2,8 @@ import { TransientError } from '@app/bus';
 import { databaseFailure, isTransientDatabaseError } from './postgres-errors';
 
 /** What node-postgres throws (a DatabaseError with the SQLSTATE in `code`), as TypeORM wraps it. */
-const postgres = (code: string, message = 'failed') => Object.assign(new Error('QueryFailedError'), { driverError: Object.assign(new Error(message), { code }) });
+const postgres = (code: string, message = 'failed') =>
+  Object.assign(new Error('QueryFailedError'), { driverError: Object.assign(new Error(message), { code }) });
 
 describe('Postgres errors: the database or the record', () => {
   it.each([
@@ -28,7 +29,7 @@ describe('Postgres errors: the database or the record', () => {
     ['a number out of range', postgres('22003')],
     ['a check constraint', postgres('23514')],
     ['an error without a code', new Error('something else')],
-  ])('calls %s the record\'s: the bus isolates and dead-letters it, with the reason', (_, error) => {
+  ])("calls %s the record's: the bus isolates and dead-letters it, with the reason", (_, error) => {
     expect(isTransientDatabaseError(error)).toBe(false);
     const failure = databaseFailure('storing profiles failed', error);
     expect(failure).not.toBeInstanceOf(TransientError);

@@ -12,7 +12,8 @@ const TRANSIENT_CLASSES = new Set(['08', '40', '53', '55', '57', '58']);
 /** Socket errors of a database that is down, restarting or unreachable. */
 const TRANSIENT_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 /** node-postgres, its pool and TypeORM say these without a code. */
-const TRANSIENT_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|Client was closed|not queryable|Connection is not established|the database system is (starting up|shutting down)/i;
+const TRANSIENT_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Connection ended unexpectedly|Client was closed|not queryable|Connection is not established|the database system is (starting up|shutting down)/i;
 
 /** True when retrying the same work later may succeed: the database was unavailable, not the data wrong. */
 export function isTransientDatabaseError(error: unknown): boolean {

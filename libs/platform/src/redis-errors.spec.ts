@@ -14,7 +14,7 @@ describe('Redis error classes', () => {
   });
 
   it.each([
-    'ERR user_script:40: Script attempted to access nonexistent global variable \'x\' script: 1f0e, on @user_script:40.',
+    "ERR user_script:40: Script attempted to access nonexistent global variable 'x' script: 1f0e, on @user_script:40.",
     'WRONGTYPE Operation against a key holding the wrong kind of value',
     'ERR value is not an integer or out of range',
   ])('calls "%s" the data\'s: the bus isolates the record that causes it', (message) => {

@@ -7,7 +7,8 @@ import { storeFailure } from './store-failure';
  * Everything else (ERR from a script, WRONGTYPE, ...) fails the same way every time for the same input.
  */
 const TRANSIENT_REPLIES = /^(LOADING|BUSY|OOM|READONLY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|NOREPLICAS|MISCONF)\b/;
-const TRANSIENT_CLIENT_ERRORS = /Connection is closed|Stream isn't writeable|Reached the max retries per request limit|connect ETIMEDOUT|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE/;
+const TRANSIENT_CLIENT_ERRORS =
+  /Connection is closed|Stream isn't writeable|Reached the max retries per request limit|connect ETIMEDOUT|Command timed out|ECONNREFUSED|ECONNRESET|EPIPE/;
 
 export function isTransientRedisError(error: unknown): boolean {
   if (error instanceof TransientError) return true;

@@ -21,7 +21,10 @@ export async function bootApp(module: DynamicModule, service: string, options: {
 export async function untilReady(booted: BootedApp, timeoutMs = 30_000): Promise<BootedApp> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const ok = await fetch(`${booted.url}/health/ready`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${booted.url}/health/ready`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return booted;
     if (Date.now() > deadline) throw new Error(`${booted.url} was not ready within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -13,12 +13,29 @@ export const eventIn = (over: Partial<EventIn> = {}): EventIn => ({ type: 'login
 
 /** An event as ingest publishes it: a login of u1 in which enrichment found nothing, received when it occurred. */
 export const enrichedEvent = (over: Partial<EnrichedEvent> = {}): EnrichedEvent => ({
-  eventId: uniqueName('e'), type: 'login', userId: 'u1', occurredAt: AT, receivedAt: over.occurredAt ?? AT, source: 'http',
-  geo: null, ua: null, merchant: null, flags: [], ...over,
+  eventId: uniqueName('e'),
+  type: 'login',
+  userId: 'u1',
+  occurredAt: AT,
+  receivedAt: over.occurredAt ?? AT,
+  source: 'http',
+  geo: null,
+  ua: null,
+  merchant: null,
+  flags: [],
+  ...over,
 });
 
 /** A score as scoring publishes it: u1's event allowed at 0.1, no alert. */
 export const score = (over: Partial<Score> = {}): Score => ({
-  eventId: uniqueName('e'), userId: 'u1', occurredAt: AT, model: { id: 'm', version: '1' }, score: 0.1, decision: 'allow', alert: false, reasons: [],
-  scoredAt: over.occurredAt ?? AT, ...over,
+  eventId: uniqueName('e'),
+  userId: 'u1',
+  occurredAt: AT,
+  model: { id: 'm', version: '1' },
+  score: 0.1,
+  decision: 'allow',
+  alert: false,
+  reasons: [],
+  scoredAt: over.occurredAt ?? AT,
+  ...over,
 });

@@ -9,7 +9,9 @@ export async function readLake(lakeDir: string, select = '*', where = 'true'): P
   const connection = await instance.connect();
   try {
     const glob = `${lakeDir.replace(/'/g, "''")}/events/**/*.parquet`;
-    const reader = await connection.runAndReadAll(`select ${select} from read_parquet('${glob}', hive_partitioning = true, hive_types = {'dt': DATE, 'hour': INTEGER}) where ${where}`);
+    const reader = await connection.runAndReadAll(
+      `select ${select} from read_parquet('${glob}', hive_partitioning = true, hive_types = {'dt': DATE, 'hour': INTEGER}) where ${where}`,
+    );
     return reader.getRowObjectsJS() as Array<Record<string, unknown>>;
   } finally {
     connection.closeSync();

@@ -53,8 +53,15 @@ export function mmdbFile(networks: MmdbNetwork[], databaseType = 'Test-ASN'): Bu
     tree.writeUIntBE(value(right), i * 6 + 3, 3);
   });
   const metadata = encode({
-    node_count: count, record_size: RECORD_BITS, ip_version: 4, database_type: databaseType, languages: ['en'],
-    binary_format_major_version: 2, binary_format_minor_version: 0, build_epoch: 0, description: { en: 'a test fixture' },
+    node_count: count,
+    record_size: RECORD_BITS,
+    ip_version: 4,
+    database_type: databaseType,
+    languages: ['en'],
+    binary_format_major_version: 2,
+    binary_format_minor_version: 0,
+    build_epoch: 0,
+    description: { en: 'a test fixture' },
   });
   return Buffer.concat([tree, Buffer.alloc(16), ...data, Buffer.from('abcdef4d61784d696e642e636f6d', 'hex'), metadata]);
 }

@@ -25,7 +25,11 @@ export async function startOwnedRedis(): Promise<OwnedServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-redis-'));
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''], { stdio: 'ignore' });
+    child = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', ''],
+      { stdio: 'ignore' },
+    );
     await eventually(() => run('redis-cli', ['-p', String(port), 'ping']), { timeoutMs: 10_000 });
   };
   const kill = async () => {
@@ -36,7 +40,15 @@ export async function startOwnedRedis(): Promise<OwnedServer> {
     child = undefined;
   };
   await start();
-  return { url: `redis://127.0.0.1:${port}`, start, kill, dispose: async () => { await kill(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    start,
+    kill,
+    dispose: async () => {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /**
@@ -48,9 +60,15 @@ export async function startOwnedKafka(options: { saslSsl?: boolean } = {}): Prom
   const saslSslPort = options.saslSsl ? await freePort() : undefined;
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-kafka-'));
   const env = {
-    ...process.env, KAFKA_PORT: String(port), KAFKA_CONTROLLER_PORT: String(await freePort()), KAFKA_DATA_DIR: dir, KAFKA_HEAP: '512m',
+    ...process.env,
+    KAFKA_PORT: String(port),
+    KAFKA_CONTROLLER_PORT: String(await freePort()),
+    KAFKA_DATA_DIR: dir,
+    KAFKA_HEAP: '512m',
     // Set either way: npm test exports the shared broker's SASL_SSL port, which this one must not take.
-    KAFKA_SASL_SSL_PORT: saslSslPort ? String(saslSslPort) : '', KAFKA_SASL_USERNAME: SECURED_KAFKA_USER.username, KAFKA_SASL_PASSWORD: SECURED_KAFKA_USER.password,
+    KAFKA_SASL_SSL_PORT: saslSslPort ? String(saslSslPort) : '',
+    KAFKA_SASL_USERNAME: SECURED_KAFKA_USER.username,
+    KAFKA_SASL_PASSWORD: SECURED_KAFKA_USER.password,
   };
   const script = join(repoRoot, 'scripts/kafka.sh');
   const start = async () => void (await run('bash', [script, 'start'], { env }));
@@ -59,7 +77,12 @@ export async function startOwnedKafka(options: { saslSsl?: boolean } = {}): Prom
   return {
     url: saslSslPort ? `kafka+ssl://127.0.0.1:${saslSslPort}` : `127.0.0.1:${port}`,
     kafka: saslSslPort ? securedKafkaSettings(join(dir, 'tls/ca.crt')) : {},
-    start, kill, dispose: async () => { await kill(); rmSync(dir, { recursive: true, force: true }); },
+    start,
+    kill,
+    dispose: async () => {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 
@@ -73,7 +96,8 @@ export async function startOwnedPostgres(): Promise<OwnedServer> {
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-postgres-'));
   const bin = (await run('pg_config', ['--bindir'])).stdout.trim();
   const asOwner = process.getuid?.() === 0;
-  const pg = (command: string, args: string[]) => (asOwner ? run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args]) : run(join(bin, command), args));
+  const pg = (command: string, args: string[]) =>
+    asOwner ? run('runuser', ['-u', 'postgres', '--', join(bin, command), ...args]) : run(join(bin, command), args);
   if (asOwner) {
     const { stdout } = await run('id', ['-u', 'postgres']);
     const { stdout: gid } = await run('id', ['-g', 'postgres']);
@@ -81,8 +105,17 @@ export async function startOwnedPostgres(): Promise<OwnedServer> {
   }
   const data = join(dir, 'data');
   await pg('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  const start = async () => void (await pg('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']));
+  const start = async () =>
+    void (await pg('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, 'start']));
   const kill = async () => void (await pg('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => undefined));
   await start();
-  return { url: `postgres://postgres@127.0.0.1:${port}/postgres`, start, kill, dispose: async () => { await kill(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start,
+    kill,
+    dispose: async () => {
+      await kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }

@@ -20,7 +20,9 @@ const READY_TIMEOUT_MS = 180_000;
  * test runner's output open and keep it from exiting.
  */
 const running = new Set<ChildProcess>();
-process.once('exit', () => { for (const child of running) child.kill('SIGKILL'); });
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
 
 /**
  * Starts a service in its own process, as production runs it, and waits for /health/ready. With
@@ -29,10 +31,20 @@ process.once('exit', () => { for (const child of running) child.kill('SIGKILL');
  * a low-priority boot beside many others can starve for minutes.
  * Fails as soon as the process exits, or with the last readiness answer when it never becomes ready.
  */
-export async function startServiceProcess(app: string, port: number, env: Record<string, string>, nodeArgs: string[] = [], { compiled = COMPILED_BY_DEFAULT, niceness = 0 } = {}): Promise<ChildProcess> {
-  const entry = compiled ? [`dist/apps/${app}/src/main.js`] : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`];
+export async function startServiceProcess(
+  app: string,
+  port: number,
+  env: Record<string, string>,
+  nodeArgs: string[] = [],
+  { compiled = COMPILED_BY_DEFAULT, niceness = 0 } = {},
+): Promise<ChildProcess> {
+  const entry = compiled
+    ? [`dist/apps/${app}/src/main.js`]
+    : ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', `apps/${app}/src/main.ts`];
   const child = spawn(process.execPath, [...nodeArgs, '-r', resolve(__dirname, 'exit-with-parent.js'), ...entry], {
-    cwd: root, env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'inherit', 'inherit'],
+    cwd: root,
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
   running.add(child);
   child.once('exit', () => running.delete(child));
@@ -52,10 +64,21 @@ export async function startServiceProcess(app: string, port: number, env: Record
 }
 
 /** SIGTERM, then waits for the process to drain and exit. */
-export const stopServiceProcess = (child: ChildProcess) => new Promise<void>((r) => {
-  if (child.exitCode !== null || child.signalCode !== null) r();
-  else { child.once('exit', () => r()); child.kill('SIGTERM'); }
-});
+export const stopServiceProcess = (child: ChildProcess) =>
+  new Promise<void>((r) => {
+    if (child.exitCode !== null || child.signalCode !== null) r();
+    else {
+      child.once('exit', () => r());
+      child.kill('SIGTERM');
+    }
+  });
 
 /** SIGKILL: no drain, no commit, no goodbye (fault tests). */
-export const killServiceProcess = (child: ChildProcess) => new Promise<void>((r) => { if (child.exitCode !== null || child.signalCode !== null) r(); else { child.once('exit', () => r()); child.kill('SIGKILL'); } });
+export const killServiceProcess = (child: ChildProcess) =>
+  new Promise<void>((r) => {
+    if (child.exitCode !== null || child.signalCode !== null) r();
+    else {
+      child.once('exit', () => r());
+      child.kill('SIGKILL');
+    }
+  });

@@ -19,11 +19,16 @@ interface Instance {
 export class SuiteProcesses {
   private readonly instances = new Map<SuiteProcessName, Instance[]>();
 
-  private constructor(private readonly env: Record<string, string>, private readonly apiKey: string) {}
+  private constructor(
+    private readonly env: Record<string, string>,
+    private readonly apiKey: string,
+  ) {}
 
   static async start(env: Record<string, string>, apiKey: string, instances: Partial<Record<SuiteProcessName, number>> = {}): Promise<SuiteProcesses> {
     const suite = new SuiteProcesses({ ...env, API_KEYS: apiKey }, apiKey);
-    const started = await Promise.allSettled(SUITE_PROCESS_NAMES.flatMap((service) => Array.from({ length: instances[service] ?? 1 }, () => suite.add(service))));
+    const started = await Promise.allSettled(
+      SUITE_PROCESS_NAMES.flatMap((service) => Array.from({ length: instances[service] ?? 1 }, () => suite.add(service))),
+    );
     const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (failed) {
       await suite.stop();
@@ -64,7 +69,8 @@ export class SuiteProcesses {
   /** A request to the first instance of `service`. */
   call(service: SuiteProcessName, path: string, init: RequestInit = {}): Promise<Response> {
     return fetch(`http://127.0.0.1:${this.instancesOf(service)[0].port}${path}`, {
-      ...init, headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json', ...init.headers },
+      ...init,
+      headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json', ...init.headers },
     });
   }
 

@@ -34,7 +34,12 @@ export type SuiteProcessName = SuiteProcess['name'];
  * tests the processes share the machine with other tests' suites, and a low-priority lake starved by
  * those would be waited for long after its own suite has gone quiet.
  */
-export function startSuiteProcess(name: SuiteProcessName, port: number, env: Record<string, string>, options: { compiled?: boolean; prioritised?: boolean } = {}): Promise<ChildProcess> {
+export function startSuiteProcess(
+  name: SuiteProcessName,
+  port: number,
+  env: Record<string, string>,
+  options: { compiled?: boolean; prioritised?: boolean } = {},
+): Promise<ChildProcess> {
   const { app, env: own, nodeArgs, niceness } = SUITE_PROCESSES.find((p) => p.name === name) as SuiteProcess;
   return startServiceProcess(app, port, { ...env, ...own }, nodeArgs, { compiled: options.compiled, niceness: options.prioritised ? niceness : 0 });
 }

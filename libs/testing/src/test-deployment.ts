@@ -47,12 +47,30 @@ export class TestDeployment {
     const topics = topicNames(prefix);
     const bus = createBus({ url: options.busUrl, clientId: options.name, logger: silentBusLogger });
     await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: options.partitions })));
-    const [lakeDir, database, receiver] = await Promise.all([mkdtemp(join(tmpdir(), `${options.name}-lake-`)), createOwnDatabase(options.name), startWebhookReceiver()]);
-    const suite = await SuiteProcesses.start({
-      LOG_LEVEL: 'fatal', BUS_URL: options.busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: String(options.partitions), REDIS_URL: options.redisUrl ?? testEnv.redisUrl,
-      DATABASE_URL: database.url, LAKE_DIR: lakeDir, LAKE_ROLL_INTERVAL_MS: '500', SCORING_STATE_PREFIX: uniqueName(options.name),
-      WEBHOOK_ALLOWED_TARGETS: '127.0.0.1', WEBHOOK_RETRY_SCHEDULE: '0.2,0.5,1,1,1', WEBHOOK_POLL_MS: '100', ...options.env,
-    }, `${options.name}-test-key-123`, options.instances);
+    const [lakeDir, database, receiver] = await Promise.all([
+      mkdtemp(join(tmpdir(), `${options.name}-lake-`)),
+      createOwnDatabase(options.name),
+      startWebhookReceiver(),
+    ]);
+    const suite = await SuiteProcesses.start(
+      {
+        LOG_LEVEL: 'fatal',
+        BUS_URL: options.busUrl,
+        BUS_TOPIC_PREFIX: prefix,
+        BUS_PARTITIONS: String(options.partitions),
+        REDIS_URL: options.redisUrl ?? testEnv.redisUrl,
+        DATABASE_URL: database.url,
+        LAKE_DIR: lakeDir,
+        LAKE_ROLL_INTERVAL_MS: '500',
+        SCORING_STATE_PREFIX: uniqueName(options.name),
+        WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+        WEBHOOK_RETRY_SCHEDULE: '0.2,0.5,1,1,1',
+        WEBHOOK_POLL_MS: '100',
+        ...options.env,
+      },
+      `${options.name}-test-key-123`,
+      options.instances,
+    );
     const created = await suite.call('alerts', '/v1/webhooks', { method: 'POST', body: JSON.stringify({ url: receiver.url }) });
     const { secret } = (await created.json()) as { secret: string };
     return new TestDeployment(topics, bus, lakeDir, database, receiver, suite, secret);

@@ -13,7 +13,10 @@ export const SECURED_KAFKA_USER = { username: 'sentinel', password: 'sentinel-se
 
 /** How tests reach a SASL_SSL listener of scripts/kafka.sh: SCRAM-SHA-512, trusting the CA it made. */
 export const securedKafkaSettings = (caFile: string, mechanism = 'scram-sha-512'): KafkaSettings => ({
-  KAFKA_SASL_MECHANISM: mechanism, KAFKA_SASL_USERNAME: SECURED_KAFKA_USER.username, KAFKA_SASL_PASSWORD: SECURED_KAFKA_USER.password, KAFKA_SSL_CA_FILE: caFile,
+  KAFKA_SASL_MECHANISM: mechanism,
+  KAFKA_SASL_USERNAME: SECURED_KAFKA_USER.username,
+  KAFKA_SASL_PASSWORD: SECURED_KAFKA_USER.password,
+  KAFKA_SSL_CA_FILE: caFile,
 });
 
 /**

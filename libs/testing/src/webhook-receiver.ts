@@ -27,15 +27,20 @@ export function verifyStandardWebhook(secret: string, message: ReceivedWebhook, 
 }
 
 /** A webhook receiver on 127.0.0.1 that records what it gets and answers as `respond` says. */
-export async function startWebhookReceiver(respond: (message: ReceivedWebhook, response: ServerResponse) => void | Promise<void> = (_, res) => void res.end('ok')) {
+export async function startWebhookReceiver(
+  respond: (message: ReceivedWebhook, response: ServerResponse) => void | Promise<void> = (_, res) => void res.end('ok'),
+) {
   const received: ReceivedWebhook[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const message = {
-        id: String(req.headers['webhook-id']), timestamp: Number(req.headers['webhook-timestamp']), signature: String(req.headers['webhook-signature']),
-        body: Buffer.concat(chunks).toString('utf8'), at: Date.now(),
+        id: String(req.headers['webhook-id']),
+        timestamp: Number(req.headers['webhook-timestamp']),
+        signature: String(req.headers['webhook-signature']),
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
       };
       received.push(message);
       void respond(message, res);
@@ -43,7 +48,11 @@ export async function startWebhookReceiver(respond: (message: ReceivedWebhook, r
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  const close = () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return {
     url: `http://127.0.0.1:${port}/hook`,
     received,

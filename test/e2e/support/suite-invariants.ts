@@ -22,7 +22,11 @@ export async function expectNothingLostNothingTwice(outcome: SuiteOutcome, timeo
   const scored = events.filter((e) => e.type !== 'chargeback');
   await eventually(() => expect(new Set(scores().map((s) => s.eventId)).size).toBe(scored.length), { timeoutMs });
 
-  const alerted = new Set(scores().filter((s) => s.alert).map((s) => `alert_${s.eventId}`));
+  const alerted = new Set(
+    scores()
+      .filter((s) => s.alert)
+      .map((s) => `alert_${s.eventId}`),
+  );
   expect(alerted.size).toBeGreaterThan(0);
   const alertIdOf = (m: ReceivedWebhook) => (JSON.parse(m.body) as Alert).alertId;
   await eventually(() => expect(new Set(received.map(alertIdOf))).toEqual(alerted), { timeoutMs });
@@ -38,16 +42,22 @@ export async function expectNothingLostNothingTwice(outcome: SuiteOutcome, timeo
     if (alerted.has(`alert_${e.eventId}`)) entry.alerts++;
     expected.set(e.userId, entry);
   }
-  await eventually(async () => {
-    for (const [userId, want] of expected) {
-      const profile = (await (await outcome.profile(userId)).json()) as { eventCountsByType?: Record<string, number>; alertCount?: number };
-      expect({ userId, counts: profile.eventCountsByType, alerts: profile.alertCount }).toEqual({ userId, ...want });
-    }
-  }, { timeoutMs });
+  await eventually(
+    async () => {
+      for (const [userId, want] of expected) {
+        const profile = (await (await outcome.profile(userId)).json()) as { eventCountsByType?: Record<string, number>; alertCount?: number };
+        expect({ userId, counts: profile.eventCountsByType, alerts: profile.alertCount }).toEqual({ userId, ...want });
+      }
+    },
+    { timeoutMs },
+  );
 
-  await eventually(async () => {
-    const rows = await readLake(lakeDir, 'event_id');
-    expect(rows).toHaveLength(events.length);
-    expect(new Set(rows.map((r) => r.event_id))).toEqual(new Set(events.map((e) => e.eventId)));
-  }, { timeoutMs });
+  await eventually(
+    async () => {
+      const rows = await readLake(lakeDir, 'event_id');
+      expect(rows).toHaveLength(events.length);
+      expect(new Set(rows.map((r) => r.event_id))).toEqual(new Set(events.map((e) => e.eventId)));
+    },
+    { timeoutMs },
+  );
 }

@@ -19,9 +19,15 @@ export class AuditIntakeConsumer implements OnApplicationBootstrap, BeforeApplic
     private readonly database: Database,
     @Inject(APP_CONFIG) config: AlertsConfig,
   ) {
-    this.membership = new GroupMembership(bus, {
-      ...subscription('audit', config.BUS_TOPIC_PREFIX), deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
-    }, (message) => this.logger.warn(message));
+    this.membership = new GroupMembership(
+      bus,
+      {
+        ...subscription('audit', config.BUS_TOPIC_PREFIX),
+        deadLetterTopic: topics.invalid,
+        handler: (batch, context) => this.handle(batch, context),
+      },
+      (message) => this.logger.warn(message),
+    );
   }
 
   onApplicationBootstrap(): void {

@@ -38,8 +38,14 @@ export class AuditLogRepository {
          SELECT * FROM unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::jsonb[])
          ON CONFLICT (id) DO NOTHING`,
         [
-          records.map((r) => r.id), records.map((r) => r.at), records.map((r) => r.service), records.map((r) => r.actor), records.map((r) => r.action),
-          records.map((r) => r.target), records.map((r) => JSON.stringify(r.before)), records.map((r) => JSON.stringify(r.after)),
+          records.map((r) => r.id),
+          records.map((r) => r.at),
+          records.map((r) => r.service),
+          records.map((r) => r.actor),
+          records.map((r) => r.action),
+          records.map((r) => r.target),
+          records.map((r) => JSON.stringify(r.before)),
+          records.map((r) => JSON.stringify(r.after)),
         ],
       );
     } catch (error) {

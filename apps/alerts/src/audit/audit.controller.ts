@@ -15,19 +15,27 @@ const cursor = z.string().transform((text, ctx) => {
   }
   return { at: when, id };
 });
-const auditQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: cursor.optional(),
-  action: z.enum(AUDIT_ACTIONS).optional(),
-  actor: z.string().max(128).optional(),
-  target: z.string().max(256).optional(),
-}).strict();
+const auditQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    cursor: cursor.optional(),
+    action: z.enum(AUDIT_ACTIONS).optional(),
+    actor: z.string().max(128).optional(),
+    target: z.string().max(256).optional(),
+  })
+  .strict();
 
 const toCursor = (record: AuditRecord) => Buffer.from(`${record.at}|${record.id}`).toString('base64url');
 
 const EXAMPLE: AuditRecord = {
-  id: '3d0f6a52-8c1b-4e7a-9f21-5b6c7d8e9f01', at: '2026-11-23T10:00:00.000Z', service: 'scoring', actor: 'fraud-team', action: 'rule.put', target: 'rule:velocity-10m',
-  before: null, after: { id: 'velocity-10m', enabled: true, when: [{ feature: 'user.tx_count.10m', op: '>=', value: 8 }], action: 'alert', reasonCode: 'VELOCITY_10M' },
+  id: '3d0f6a52-8c1b-4e7a-9f21-5b6c7d8e9f01',
+  at: '2026-11-23T10:00:00.000Z',
+  service: 'scoring',
+  actor: 'fraud-team',
+  action: 'rule.put',
+  target: 'rule:velocity-10m',
+  before: null,
+  after: { id: 'velocity-10m', enabled: true, when: [{ feature: 'user.tx_count.10m', op: '>=', value: 8 }], action: 'alert', reasonCode: 'VELOCITY_10M' },
 };
 
 @ApiTags('audit')
@@ -38,10 +46,11 @@ export class AuditController {
 
   @Get()
   @ApiOperation({
-    summary: 'Every administrative change of every service, newest first: who (the API key\'s name), when, what action on which target, and the target before and after. `next` fetches the following page.',
+    summary:
+      "Every administrative change of every service, newest first: who (the API key's name), when, what action on which target, and the target before and after. `next` fetches the following page.",
   })
   @ApiQuery({ name: 'limit', required: false, example: 50, description: '1-500, default 50' })
-  @ApiQuery({ name: 'cursor', required: false, description: 'the previous page\'s `next`' })
+  @ApiQuery({ name: 'cursor', required: false, description: "the previous page's `next`" })
   @ApiQuery({ name: 'action', required: false, enum: AUDIT_ACTIONS })
   @ApiQuery({ name: 'actor', required: false, example: 'fraud-team' })
   @ApiQuery({ name: 'target', required: false, example: 'rule:velocity-10m' })

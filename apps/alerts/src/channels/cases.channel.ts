@@ -18,6 +18,9 @@ export class CasesChannel implements DeliveryChannel {
   ) {}
 
   async accept(alerts: readonly Alert[]): Promise<void> {
-    await this.bus.publish(this.topics.cases, alerts.map((alert) => ({ key: alert.userId, value: caseCodec.encode(caseOf(alert)) })));
+    await this.bus.publish(
+      this.topics.cases,
+      alerts.map((alert) => ({ key: alert.userId, value: caseCodec.encode(caseOf(alert)) })),
+    );
   }
 }

@@ -54,16 +54,31 @@ export class DeliveryRepository {
               CASE WHEN e.previous_secret_expires_at > now() THEN e.previous_secret END AS previous_secret
        FROM leased l JOIN alerts a ON a.alert_id = l.alert_id JOIN webhook_endpoints e ON e.id = l.endpoint_id`,
       [limit, [...inFlight.keys()], [...inFlight.values()], String(leaseMs)],
-    )) as Array<{ id: string; attempt_count: number; payload: string; endpoint_id: string; url: string; secret: string; previous_secret: string | null; max_in_flight: number }>;
+    )) as Array<{
+      id: string;
+      attempt_count: number;
+      payload: string;
+      endpoint_id: string;
+      url: string;
+      secret: string;
+      previous_secret: string | null;
+      max_in_flight: number;
+    }>;
     return rows.map((r) => ({
-      id: r.id, attemptCount: r.attempt_count, payload: r.payload, endpointId: r.endpoint_id, url: r.url, maxInFlight: r.max_in_flight,
+      id: r.id,
+      attemptCount: r.attempt_count,
+      payload: r.payload,
+      endpointId: r.endpoint_id,
+      url: r.url,
+      maxInFlight: r.max_in_flight,
       sealedSecrets: r.previous_secret ? [r.secret, r.previous_secret] : [r.secret],
     }));
   }
 
   /** Gives a lease back unused (the endpoint was at its concurrency limit). */
   async release(ids: string[]): Promise<void> {
-    if (ids.length > 0) await this.database.current().query(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE id = ANY($1::uuid[]) AND status = 'pending'`, [ids]);
+    if (ids.length > 0)
+      await this.database.current().query(`UPDATE webhook_deliveries SET next_attempt_at = now() WHERE id = ANY($1::uuid[]) AND status = 'pending'`, [ids]);
   }
 
   /**
@@ -84,20 +99,33 @@ export class DeliveryRepository {
     }
     return this.database.current().transaction(async (tx) => {
       const error = outcome.error;
-      await tx.query('INSERT INTO webhook_attempts (delivery_id, status_code, latency_ms, error) VALUES ($1, $2, $3, $4)', [delivery.id, outcome.status, outcome.latencyMs, error]);
+      await tx.query('INSERT INTO webhook_attempts (delivery_id, status_code, latency_ms, error) VALUES ($1, $2, $3, $4)', [
+        delivery.id,
+        outcome.status,
+        outcome.latencyMs,
+        error,
+      ]);
       if (outcome.kind === 'retry') {
         await tx.query(
           `UPDATE webhook_deliveries SET attempt_count = attempt_count + 1, last_status = $2, last_error = $3, next_attempt_at = now() + ($4 || ' milliseconds')::interval WHERE id = $1`,
           [delivery.id, outcome.status, error, String(outcome.retryInMs)],
         );
       } else {
-        await tx.query(`UPDATE webhook_deliveries SET status = 'failed', attempt_count = attempt_count + 1, last_status = $2, last_error = $3 WHERE id = $1`, [delivery.id, outcome.status, error]);
+        await tx.query(`UPDATE webhook_deliveries SET status = 'failed', attempt_count = attempt_count + 1, last_status = $2, last_error = $3 WHERE id = $1`, [
+          delivery.id,
+          outcome.status,
+          error,
+        ]);
       }
-      const [endpoint] = rowsOf<{ failing_since: Date; enabled: boolean }>(await tx.query(
-        `UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, now()) WHERE id = $1 RETURNING failing_since, enabled`,
-        [delivery.endpointId],
-      ));
-      const sustained = endpoint && Date.now() - endpoint.failing_since.getTime() >= disableAfterMs ? `failing since ${endpoint.failing_since.toISOString()} (sustained failure)` : null;
+      const [endpoint] = rowsOf<{ failing_since: Date; enabled: boolean }>(
+        await tx.query(`UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, now()) WHERE id = $1 RETURNING failing_since, enabled`, [
+          delivery.endpointId,
+        ]),
+      );
+      const sustained =
+        endpoint && Date.now() - endpoint.failing_since.getTime() >= disableAfterMs
+          ? `failing since ${endpoint.failing_since.toISOString()} (sustained failure)`
+          : null;
       const reason = (outcome.kind === 'failed' ? outcome.disableEndpoint : undefined) ?? sustained;
       if (!reason || !endpoint?.enabled) return null;
       await tx.query('UPDATE webhook_endpoints SET enabled = false, disabled_reason = $2, updated_at = now() WHERE id = $1', [delivery.endpointId, reason]);
@@ -125,10 +153,14 @@ export class DeliveryRepository {
   async replayFailed(endpointId: string, selection: { deliveryId: string } | { from: Date; to: Date }): Promise<string[]> {
     const where = 'deliveryId' in selection ? 'id = $2' : 'created_at >= $2 AND created_at < $3';
     const params = 'deliveryId' in selection ? [endpointId, selection.deliveryId] : [endpointId, selection.from, selection.to];
-    const rows = rowsOf<{ id: string }>(await this.database.current().query(
-      `UPDATE webhook_deliveries SET status = 'pending', attempt_count = 0, next_attempt_at = now() WHERE endpoint_id = $1 AND status = 'failed' AND ${where} RETURNING id`,
-      params,
-    ));
+    const rows = rowsOf<{ id: string }>(
+      await this.database
+        .current()
+        .query(
+          `UPDATE webhook_deliveries SET status = 'pending', attempt_count = 0, next_attempt_at = now() WHERE endpoint_id = $1 AND status = 'failed' AND ${where} RETURNING id`,
+          params,
+        ),
+    );
     return rows.map((r) => r.id);
   }
 }

@@ -3,7 +3,12 @@
  * 30 min, 2 h, 5 h, 10 h, 10 h after successive failures), with ±20% jitter so receivers that come back
  * are not hit by every sender at once. A `Retry-After` longer than the schedule wins. Null: give up.
  */
-export function nextRetryDelayMs(failures: number, scheduleSeconds: number[], retryAfterSeconds: number | null, random: () => number = Math.random): number | null {
+export function nextRetryDelayMs(
+  failures: number,
+  scheduleSeconds: number[],
+  retryAfterSeconds: number | null,
+  random: () => number = Math.random,
+): number | null {
   if (failures > scheduleSeconds.length) return null;
   const planned = scheduleSeconds[failures - 1] * 1000 * (0.8 + 0.4 * random());
   return Math.round(Math.max(planned, (retryAfterSeconds ?? 0) * 1000));

@@ -38,7 +38,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.database.whenReady().then(() => (this.loop = this.run()), () => undefined);
+    void this.database.whenReady().then(
+      () => (this.loop = this.run()),
+      () => undefined,
+    );
   }
 
   /** Stops claiming and lets the deliveries in flight finish (their outcome is recorded). */
@@ -157,15 +160,22 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
     const timestamp = Math.floor(Date.now() / 1000);
     try {
       // A redirect is an answer, not a new target to call: postWebhook never follows one.
-      const response = await postWebhook(new URL(delivery.url), target.addresses, delivery.payload, {
-        'content-type': 'application/json',
-        'webhook-id': delivery.id,
-        'webhook-timestamp': String(timestamp),
-        'webhook-signature': signatureHeader(secrets, delivery.id, timestamp, delivery.payload),
-      }, this.config.WEBHOOK_TIMEOUT_MS);
+      const response = await postWebhook(
+        new URL(delivery.url),
+        target.addresses,
+        delivery.payload,
+        {
+          'content-type': 'application/json',
+          'webhook-id': delivery.id,
+          'webhook-timestamp': String(timestamp),
+          'webhook-signature': signatureHeader(secrets, delivery.id, timestamp, delivery.payload),
+        },
+        this.config.WEBHOOK_TIMEOUT_MS,
+      );
       const latencyMs = Date.now() - started;
       if (response.status >= 200 && response.status < 300) return { kind: 'delivered', status: response.status, latencyMs };
-      if (response.status === 410) return { kind: 'failed', status: 410, latencyMs, error: 'receiver answered 410 Gone', disableEndpoint: 'the receiver answered 410 Gone' };
+      if (response.status === 410)
+        return { kind: 'failed', status: 410, latencyMs, error: 'receiver answered 410 Gone', disableEndpoint: 'the receiver answered 410 Gone' };
       const retryAfter = response.headers['retry-after'];
       return fail(response.status, `receiver answered ${response.status}`, retryAfterSeconds(typeof retryAfter === 'string' ? retryAfter : null));
     } catch (error) {

@@ -31,14 +31,21 @@ export function postWebhook(url: URL, addresses: string[], body: string, headers
   return new Promise((resolve, reject) => {
     // The timeout covers the whole exchange, body included: an abort surfaces as an error of either side.
     const fail = (error: Error) => reject(signal.aborted ? new WebhookTimeoutError(`no answer within ${timeoutMs} ms`) : error);
-    const request = send(url, {
-      method: 'POST', agent: agents[url.protocol], lookup: pinnedLookup(addresses), signal,
-      headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-    }, (response) => {
-      response.resume();
-      response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
-      response.on('error', fail);
-    });
+    const request = send(
+      url,
+      {
+        method: 'POST',
+        agent: agents[url.protocol],
+        lookup: pinnedLookup(addresses),
+        signal,
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      },
+      (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers }));
+        response.on('error', fail);
+      },
+    );
     request.on('error', fail);
     request.end(body);
   });

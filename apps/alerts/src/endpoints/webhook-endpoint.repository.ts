@@ -3,7 +3,9 @@ import { Database } from '@app/database';
 import { SecretBox, SecretBoxError } from '../signing/secret-box';
 import { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
-export type EndpointChanges = Partial<Pick<WebhookEndpointEntity, 'url' | 'description' | 'minScore' | 'eventTypes' | 'reasonCodes' | 'enabled' | 'disabledReason' | 'maxInFlight'>>;
+export type EndpointChanges = Partial<
+  Pick<WebhookEndpointEntity, 'url' | 'description' | 'minScore' | 'eventTypes' | 'reasonCodes' | 'enabled' | 'disabledReason' | 'maxInFlight'>
+>;
 
 /** Webhook endpoints in Postgres: the only place that knows their table. Secrets are sealed here, before any query sees them. */
 @Injectable()
@@ -19,9 +21,21 @@ export class WebhookEndpointRepository {
 
   async create(values: EndpointChanges & Pick<WebhookEndpointEntity, 'url' | 'secret'>): Promise<WebhookEndpointEntity> {
     const now = new Date();
-    return this.table.save(this.table.create({
-      description: null, minScore: null, eventTypes: [], reasonCodes: [], enabled: true, disabledReason: null, maxInFlight: 4, ...values, secret: this.secretBox.seal(values.secret), createdAt: now, updatedAt: now,
-    }));
+    return this.table.save(
+      this.table.create({
+        description: null,
+        minScore: null,
+        eventTypes: [],
+        reasonCodes: [],
+        enabled: true,
+        disabledReason: null,
+        maxInFlight: 4,
+        ...values,
+        secret: this.secretBox.seal(values.secret),
+        createdAt: now,
+        updatedAt: now,
+      }),
+    );
   }
 
   findAll(): Promise<WebhookEndpointEntity[]> {
@@ -39,10 +53,13 @@ export class WebhookEndpointRepository {
 
   /** The new secret signs from now on; the current one keeps signing beside it until `previousExpiresAt`. */
   async rotateSecret(id: string, secret: string, previousExpiresAt: Date): Promise<WebhookEndpointEntity | null> {
-    await this.database.current().query(
-      'UPDATE webhook_endpoints SET previous_secret = secret, secret = $2, previous_secret_expires_at = $3, updated_at = now() WHERE id = $1',
-      [id, this.secretBox.seal(secret), previousExpiresAt],
-    );
+    await this.database
+      .current()
+      .query('UPDATE webhook_endpoints SET previous_secret = secret, secret = $2, previous_secret_expires_at = $3, updated_at = now() WHERE id = $1', [
+        id,
+        this.secretBox.seal(secret),
+        previousExpiresAt,
+      ]);
     return this.findOne(id);
   }
 
@@ -53,7 +70,11 @@ export class WebhookEndpointRepository {
    * configured key opens (left as they are).
    */
   async rewrapSecrets(): Promise<{ rewrapped: number; unreadable: string[] }> {
-    const rows = (await this.database.current().query('SELECT id, secret, previous_secret FROM webhook_endpoints')) as Array<{ id: string; secret: string; previous_secret: string | null }>;
+    const rows = (await this.database.current().query('SELECT id, secret, previous_secret FROM webhook_endpoints')) as Array<{
+      id: string;
+      secret: string;
+      previous_secret: string | null;
+    }>;
     let rewrapped = 0;
     const unreadable = new Set<string>();
     for (const row of rows) {
@@ -68,7 +89,9 @@ export class WebhookEndpointRepository {
           unreadable.add(row.id);
           continue;
         }
-        const [, changed] = (await this.database.current().query(`UPDATE webhook_endpoints SET ${column} = $2 WHERE id = $1 AND ${column} = $3`, [row.id, sealed, stored])) as [unknown, number];
+        const [, changed] = (await this.database
+          .current()
+          .query(`UPDATE webhook_endpoints SET ${column} = $2 WHERE id = $1 AND ${column} = $3`, [row.id, sealed, stored])) as [unknown, number];
         rewrapped += changed;
       }
     }

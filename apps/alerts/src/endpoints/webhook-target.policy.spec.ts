@@ -1,6 +1,11 @@
 import { WebhookTargetPolicy } from './webhook-target.policy';
 
-const dns: Record<string, string[]> = { localhost: ['127.0.0.1'], 'hooks.example.com': ['93.184.216.34'], 'sneaky.example.com': ['93.184.216.34', '10.0.0.5'], 'intranet.example.com': ['192.168.1.10'] };
+const dns: Record<string, string[]> = {
+  localhost: ['127.0.0.1'],
+  'hooks.example.com': ['93.184.216.34'],
+  'sneaky.example.com': ['93.184.216.34', '10.0.0.5'],
+  'intranet.example.com': ['192.168.1.10'],
+};
 const resolve = async (host: string) => {
   if (!dns[host]) throw new Error('ENOTFOUND');
   return dns[host];
@@ -28,9 +33,17 @@ describe('WebhookTargetPolicy', () => {
     expect(await strict.problem(url)).toMatch(reason);
   });
 
-  it.each(['http://[64:ff9b::7f00:1]/', 'http://[2002:7f00:1::1]/', 'http://[2001:0:7f00:1::1]/', 'http://192.0.0.8/', 'http://[fec0::1]/', 'http://[::7f00:1]/', 'http://198.18.0.1/', 'http://[ff02::1]/'])(
-    'refuses %s: a special-purpose address (NAT64, 6to4, Teredo, IPv4-compatible, site-local, benchmarking, multicast)',
-    async (url) => expect(await strict.problem(url)).toMatch(/a private or reserved address/),
+  it.each([
+    'http://[64:ff9b::7f00:1]/',
+    'http://[2002:7f00:1::1]/',
+    'http://[2001:0:7f00:1::1]/',
+    'http://192.0.0.8/',
+    'http://[fec0::1]/',
+    'http://[::7f00:1]/',
+    'http://198.18.0.1/',
+    'http://[ff02::1]/',
+  ])('refuses %s: a special-purpose address (NAT64, 6to4, Teredo, IPv4-compatible, site-local, benchmarking, multicast)', async (url) =>
+    expect(await strict.problem(url)).toMatch(/a private or reserved address/),
   );
 
   it('gives the checked addresses to connect to, so a name cannot point elsewhere between check and call', async () => {

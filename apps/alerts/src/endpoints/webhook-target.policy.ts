@@ -22,7 +22,10 @@ export class WebhookTargetPolicy {
   private readonly resolved = new Map<string, { addresses: string[]; until: number }>();
 
   /** `allowed`: host names, IP addresses and CIDR ranges (e.g. `localhost,127.0.0.0/8,::1`). */
-  constructor(allowed: string[], private readonly resolve: Resolve = resolveAll) {
+  constructor(
+    allowed: string[],
+    private readonly resolve: Resolve = resolveAll,
+  ) {
     for (const entry of allowed) {
       const [address, prefix] = entry.split('/');
       const family = isIP(address);

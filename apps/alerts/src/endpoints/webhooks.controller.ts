@@ -9,9 +9,17 @@ import { WebhookEndpointRepository, type EndpointChanges } from './webhook-endpo
 import { ENDPOINT_EXAMPLE, toEndpointView, type WebhookEndpointView } from './webhook-endpoint.view';
 import { WebhookTargetPolicy } from './webhook-target.policy';
 
-const instant = z.string().refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 time').transform((s) => new Date(s));
-const deliveryQuery = z.object({ status: z.enum(['pending', 'delivered', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) }).strict();
-const replayRangeInput = z.object({ from: instant, to: instant }).strict().refine((r) => r.from < r.to, { message: 'from must be before to', path: ['to'] });
+const instant = z
+  .string()
+  .refine((s) => /^\d{4}-\d{2}-\d{2}T/.test(s) && !Number.isNaN(Date.parse(s)), 'must be an ISO-8601 time')
+  .transform((s) => new Date(s));
+const deliveryQuery = z
+  .object({ status: z.enum(['pending', 'delivered', 'failed']).optional(), limit: z.coerce.number().int().min(1).max(500).default(50) })
+  .strict();
+const replayRangeInput = z
+  .object({ from: instant, to: instant })
+  .strict()
+  .refine((r) => r.from < r.to, { message: 'from must be before to', path: ['to'] });
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SECRET_EXAMPLE = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSwXpQ3';
 
@@ -28,7 +36,11 @@ export class WebhooksController {
 
   @Post()
   @ApiOperation({ summary: 'Register a webhook endpoint. The answer holds its signing secret: the only time it is shown.' })
-  @ApiBody({ schema: { example: { url: 'https://fraud.example.com/hooks/sentinel', description: 'Fraud desk, EU', filter: { minScore: 0.8, eventTypes: ['transaction'] } } } })
+  @ApiBody({
+    schema: {
+      example: { url: 'https://fraud.example.com/hooks/sentinel', description: 'Fraud desk, EU', filter: { minScore: 0.8, eventTypes: ['transaction'] } },
+    },
+  })
   @ApiCreatedResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, secret: SECRET_EXAMPLE } } })
   async create(@Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView & { secret: string }> {
     const input = validateInput(createEndpointInput, body, 'INVALID_ENDPOINT', 'the endpoint is not valid');
@@ -93,7 +105,23 @@ export class WebhooksController {
   @ApiOperation({ summary: "An endpoint's deliveries, newest first, each with every attempt (status, latency, error)." })
   @ApiQuery({ name: 'status', required: false, enum: ['pending', 'delivered', 'failed'] })
   @ApiQuery({ name: 'limit', required: false, example: 50 })
-  @ApiOkResponse({ schema: { example: { items: [{ id: '0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c', alertId: 'alert_evt-1', status: 'failed', attemptCount: 8, lastStatus: 503, lastError: 'receiver answered 503', attempts: [{ at: '2026-11-23T10:00:00.100Z', status: 503, latencyMs: 12, error: 'receiver answered 503' }] }] } } })
+  @ApiOkResponse({
+    schema: {
+      example: {
+        items: [
+          {
+            id: '0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c',
+            alertId: 'alert_evt-1',
+            status: 'failed',
+            attemptCount: 8,
+            lastStatus: 503,
+            lastError: 'receiver answered 503',
+            attempts: [{ at: '2026-11-23T10:00:00.100Z', status: 503, latencyMs: 12, error: 'receiver answered 503' }],
+          },
+        ],
+      },
+    },
+  })
   async listDeliveries(@Param('id') id: string, @Query() query: Record<string, unknown>): Promise<{ items: DeliveryView[] }> {
     await this.existing(id);
     const { status, limit } = validateInput(deliveryQuery, query, 'INVALID_QUERY', 'the query is not valid');
@@ -121,7 +149,12 @@ export class WebhooksController {
     await this.existing(id);
     const { from, to } = validateInput(replayRangeInput, body, 'INVALID_REPLAY', 'the replay is not valid');
     const replayed = await this.deliveries.replayFailed(id, { from, to });
-    await this.audit.record(actor, { action: 'webhook.replay', target: `webhook:${id}`, before: null, after: { from: from.toISOString(), to: to.toISOString(), replayed } });
+    await this.audit.record(actor, {
+      action: 'webhook.replay',
+      target: `webhook:${id}`,
+      before: null,
+      after: { from: from.toISOString(), to: to.toISOString(), replayed },
+    });
     return { replayed };
   }
 
@@ -137,7 +170,11 @@ export class WebhooksController {
   }
 }
 
-function changesOf(input: { description?: string | null; filter?: { minScore?: number | null; eventTypes?: string[]; reasonCodes?: string[] }; maxInFlight?: number }): EndpointChanges {
+function changesOf(input: {
+  description?: string | null;
+  filter?: { minScore?: number | null; eventTypes?: string[]; reasonCodes?: string[] };
+  maxInFlight?: number;
+}): EndpointChanges {
   const changes: EndpointChanges = {};
   if (input.description !== undefined) changes.description = input.description;
   if (input.maxInFlight !== undefined) changes.maxInFlight = input.maxInFlight;

@@ -19,9 +19,15 @@ export class AlertIntakeConsumer implements OnApplicationBootstrap, BeforeApplic
     private readonly fanOut: FanOutAlertsUseCase,
     @Inject(APP_CONFIG) config: AlertsConfig,
   ) {
-    this.membership = new GroupMembership(bus, {
-      ...subscription('alerts', config.BUS_TOPIC_PREFIX), deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
-    }, (message) => this.logger.warn(message));
+    this.membership = new GroupMembership(
+      bus,
+      {
+        ...subscription('alerts', config.BUS_TOPIC_PREFIX),
+        deadLetterTopic: topics.invalid,
+        handler: (batch, context) => this.handle(batch, context),
+      },
+      (message) => this.logger.warn(message),
+    );
   }
 
   onApplicationBootstrap(): void {

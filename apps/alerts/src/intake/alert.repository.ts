@@ -58,7 +58,11 @@ export class AlertRepository {
    * nothing. A failure of the database is transient (the batch is retried); one caused by an alert's
    * data is not (the bus finds the alert and dead-letters it: databaseFailure).
    */
-  async storeWithDeliveries(alerts: readonly Alert[], pick: (alert: Alert, endpoints: EndpointForFanOut[]) => string[], handOver: HandOver): Promise<StoredAlerts> {
+  async storeWithDeliveries(
+    alerts: readonly Alert[],
+    pick: (alert: Alert, endpoints: EndpointForFanOut[]) => string[],
+    handOver: HandOver,
+  ): Promise<StoredAlerts> {
     const none: StoredAlerts = { stored: [], leased: [], unusedReservations: [], queued: 0 };
     if (alerts.length === 0) return none;
     const dataSource = await this.database.whenReady();
@@ -68,17 +72,33 @@ export class AlertRepository {
           `INSERT INTO alerts (alert_id, user_id, event_type, score, payload)
            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::jsonb[])
            ON CONFLICT (alert_id) DO NOTHING RETURNING alert_id, payload::text AS payload`,
-          [alerts.map((a) => a.alertId), alerts.map((a) => a.userId), alerts.map((a) => a.eventType), alerts.map((a) => a.score), alerts.map((a) => JSON.stringify(a))],
+          [
+            alerts.map((a) => a.alertId),
+            alerts.map((a) => a.userId),
+            alerts.map((a) => a.eventType),
+            alerts.map((a) => a.score),
+            alerts.map((a) => JSON.stringify(a)),
+          ],
         )) as Array<{ alert_id: string; payload: string }>;
         if (inserted.length === 0) return none;
         // The stored text is what every attempt sends: retries carry the same bytes as the first.
         const payloads = new Map(inserted.map((r) => [r.alert_id, r.payload]));
-        const endpoints = new Map(((await tx.query(
-          `SELECT id, enabled, min_score, event_types, reason_codes, url, secret, max_in_flight,
+        const endpoints = new Map(
+          (
+            (await tx.query(
+              `SELECT id, enabled, min_score, event_types, reason_codes, url, secret, max_in_flight,
                   CASE WHEN previous_secret_expires_at > now() THEN previous_secret END AS previous_secret
            FROM webhook_endpoints WHERE enabled`,
-        )) as EndpointRow[]).map((e) => [e.id, e]));
-        const filters = [...endpoints.values()].map((e) => ({ id: e.id, enabled: e.enabled, minScore: e.min_score, eventTypes: e.event_types, reasonCodes: e.reason_codes }));
+            )) as EndpointRow[]
+          ).map((e) => [e.id, e]),
+        );
+        const filters = [...endpoints.values()].map((e) => ({
+          id: e.id,
+          enabled: e.enabled,
+          minScore: e.min_score,
+          eventTypes: e.event_types,
+          reasonCodes: e.reason_codes,
+        }));
         const pairs: Array<{ alertId: string; endpointId: string; leased: boolean }> = [];
         for (const alert of alerts) {
           if (!payloads.has(alert.alertId)) continue;
@@ -88,17 +108,30 @@ export class AlertRepository {
           }
         }
         const reserved = pairs.filter((p) => p.leased).map((p) => p.endpointId);
-        const created = pairs.length === 0 ? [] : ((await tx.query(
-            `INSERT INTO webhook_deliveries (alert_id, endpoint_id, next_attempt_at)
+        const created =
+          pairs.length === 0
+            ? []
+            : ((await tx.query(
+                `INSERT INTO webhook_deliveries (alert_id, endpoint_id, next_attempt_at)
              SELECT alert_id, endpoint_id, CASE WHEN leased THEN now() + ($4 || ' milliseconds')::interval ELSE now() END
              FROM unnest($1::text[], $2::uuid[], $3::boolean[]) AS pair(alert_id, endpoint_id, leased)
              ON CONFLICT DO NOTHING RETURNING id, alert_id, endpoint_id, next_attempt_at > now() AS leased`,
-            [pairs.map((p) => p.alertId), pairs.map((p) => p.endpointId), pairs.map((p) => p.leased), String(handOver.leaseMs)],
-        )) as Array<{ id: string; alert_id: string; endpoint_id: string; leased: boolean }>);
-        const leased = created.filter((d) => d.leased).map((d): ClaimedDelivery => {
-          const e = endpoints.get(d.endpoint_id) as EndpointRow;
-          return { id: d.id, attemptCount: 0, payload: payloads.get(d.alert_id) as string, endpointId: e.id, url: e.url, maxInFlight: e.max_in_flight, sealedSecrets: e.previous_secret ? [e.secret, e.previous_secret] : [e.secret] };
-        });
+                [pairs.map((p) => p.alertId), pairs.map((p) => p.endpointId), pairs.map((p) => p.leased), String(handOver.leaseMs)],
+              )) as Array<{ id: string; alert_id: string; endpoint_id: string; leased: boolean }>);
+        const leased = created
+          .filter((d) => d.leased)
+          .map((d): ClaimedDelivery => {
+            const e = endpoints.get(d.endpoint_id) as EndpointRow;
+            return {
+              id: d.id,
+              attemptCount: 0,
+              payload: payloads.get(d.alert_id) as string,
+              endpointId: e.id,
+              url: e.url,
+              maxInFlight: e.max_in_flight,
+              sealedSecrets: e.previous_secret ? [e.secret, e.previous_secret] : [e.secret],
+            };
+          });
         // A delivery that already existed (ON CONFLICT) used no slot.
         const unusedReservations = [...reserved];
         for (const d of leased) unusedReservations.splice(unusedReservations.indexOf(d.endpointId), 1);
@@ -119,6 +152,13 @@ export class AlertRepository {
        GROUP BY a.alert_id ORDER BY a.received_at DESC, a.alert_id DESC LIMIT $1`,
       [limit],
     )) as Array<{ alert_id: string; user_id: string; event_type: string; score: number; received_at: Date; deliveries: AlertSummary['deliveries'] }>;
-    return rows.map((r) => ({ alertId: r.alert_id, userId: r.user_id, eventType: r.event_type, score: r.score, receivedAt: r.received_at.toISOString(), deliveries: r.deliveries }));
+    return rows.map((r) => ({
+      alertId: r.alert_id,
+      userId: r.user_id,
+      eventType: r.event_type,
+      score: r.score,
+      receivedAt: r.received_at.toISOString(),
+      deliveries: r.deliveries,
+    }));
   }
 }

@@ -2,8 +2,15 @@ import type { Alert } from '@app/contracts';
 import { wantsAlert, type EndpointFilter } from './endpoint-filter';
 
 const alert: Alert = {
-  alertId: 'alert_e1', eventId: 'e1', userId: 'u1', eventType: 'transaction', occurredAt: '2026-11-23T10:00:00Z', score: 0.85,
-  model: { id: 'm', version: '1' }, reasons: [{ code: 'velocity' }, { code: 'new_device' }], raisedAt: '2026-11-23T10:00:00.010Z',
+  alertId: 'alert_e1',
+  eventId: 'e1',
+  userId: 'u1',
+  eventType: 'transaction',
+  occurredAt: '2026-11-23T10:00:00Z',
+  score: 0.85,
+  model: { id: 'm', version: '1' },
+  reasons: [{ code: 'velocity' }, { code: 'new_device' }],
+  raisedAt: '2026-11-23T10:00:00.010Z',
 };
 const all: EndpointFilter = { enabled: true, minScore: null, eventTypes: [], reasonCodes: [] };
 

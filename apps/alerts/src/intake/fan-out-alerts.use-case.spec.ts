@@ -2,7 +2,17 @@ import type { Alert } from '@app/contracts';
 import type { DeliveryChannel } from '../channels/delivery-channel';
 import { FanOutAlertsUseCase } from './fan-out-alerts.use-case';
 
-const alert = { alertId: 'alert_e1', eventId: 'e1', userId: 'u1', eventType: 'transaction', occurredAt: '2026-11-23T10:00:00Z', score: 0.9, model: { id: 'm', version: '1' }, reasons: [], raisedAt: '2026-11-23T10:00:00Z' } as Alert;
+const alert = {
+  alertId: 'alert_e1',
+  eventId: 'e1',
+  userId: 'u1',
+  eventType: 'transaction',
+  occurredAt: '2026-11-23T10:00:00Z',
+  score: 0.9,
+  model: { id: 'm', version: '1' },
+  reasons: [],
+  raisedAt: '2026-11-23T10:00:00Z',
+} as Alert;
 
 function channel(name: string, outcome: () => Promise<void> = async () => undefined): DeliveryChannel & { got: string[][] } {
   const got: string[][] = [];

@@ -14,7 +14,9 @@ export class DeliveriesDuePerEndpoint1795500000003 implements MigrationInterface
   async up(runner: QueryRunner): Promise<void> {
     // An interrupted concurrent build leaves an invalid index behind: start again from nothing.
     await runner.query('DROP INDEX CONCURRENTLY IF EXISTS webhook_deliveries_endpoint_due');
-    await runner.query(`CREATE INDEX CONCURRENTLY webhook_deliveries_endpoint_due ON webhook_deliveries (endpoint_id, next_attempt_at) WHERE status = 'pending'`);
+    await runner.query(
+      `CREATE INDEX CONCURRENTLY webhook_deliveries_endpoint_due ON webhook_deliveries (endpoint_id, next_attempt_at) WHERE status = 'pending'`,
+    );
     await runner.query('DROP INDEX CONCURRENTLY IF EXISTS webhook_deliveries_due');
   }
 

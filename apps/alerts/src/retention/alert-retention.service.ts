@@ -40,7 +40,10 @@ export class AlertRetentionService implements OnApplicationBootstrap, BeforeAppl
         if (!this.stopped) this.timer = setTimeout(tick, this.config.ALERTS_RETENTION_INTERVAL_MS).unref();
       });
     };
-    void this.database.whenReady().then(() => !this.stopped && tick(), () => undefined);
+    void this.database.whenReady().then(
+      () => !this.stopped && tick(),
+      () => undefined,
+    );
   }
 
   async beforeApplicationShutdown(): Promise<void> {
@@ -52,7 +55,9 @@ export class AlertRetentionService implements OnApplicationBootstrap, BeforeAppl
   /** Deletes every alert past the retention, a batch at a time, and ended rotations' secrets; returns how many alerts. */
   async pruneOnce(): Promise<number> {
     // Nothing signs with a secret past its window (the claims read it only before): it need not be kept.
-    await this.database.current().query('UPDATE webhook_endpoints SET previous_secret = NULL, previous_secret_expires_at = NULL WHERE previous_secret_expires_at <= now()');
+    await this.database
+      .current()
+      .query('UPDATE webhook_endpoints SET previous_secret = NULL, previous_secret_expires_at = NULL WHERE previous_secret_expires_at <= now()');
     let total = 0;
     for (;;) {
       const deleted = await this.pruneBatch();

@@ -19,14 +19,20 @@ export class SecretRewrap implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    void this.database.whenReady().then(() => this.rewrap(), () => undefined);
+    void this.database.whenReady().then(
+      () => this.rewrap(),
+      () => undefined,
+    );
   }
 
   private async rewrap(): Promise<void> {
     try {
       const { rewrapped, unreadable } = await this.endpoints.rewrapSecrets();
       if (rewrapped > 0) this.logger.log(`${rewrapped} webhook secrets resealed with key "${this.secretBox.sealingKeyId}"`);
-      if (unreadable.length > 0) this.logger.warn(`no key of WEBHOOK_SECRET_KEYS opens the secret of webhook endpoints ${unreadable.join(', ')}: their deliveries fail until the key is given back`);
+      if (unreadable.length > 0)
+        this.logger.warn(
+          `no key of WEBHOOK_SECRET_KEYS opens the secret of webhook endpoints ${unreadable.join(', ')}: their deliveries fail until the key is given back`,
+        );
     } catch (error) {
       this.logger.warn(`resealing webhook secrets failed; they are resealed at the next boot: ${describeError(error)}`);
     }

@@ -26,7 +26,8 @@ describe('Standard Webhooks signing', () => {
     const [previous, next] = [generateSecret(), generateSecret()];
     const header = signatureHeader([next, previous], 'dlv_9', 1795400000, '{}');
     expect(header.split(' ')).toHaveLength(2);
-    for (const secret of [previous, next]) expect(receiverAccepts(secret, { id: 'dlv_9', timestamp: '1795400000', signature: header }, '{}', 1795400000)).toBe(true);
+    for (const secret of [previous, next])
+      expect(receiverAccepts(secret, { id: 'dlv_9', timestamp: '1795400000', signature: header }, '{}', 1795400000)).toBe(true);
   });
 
   it('makes secrets of the spec form', () => {

@@ -17,10 +17,25 @@ export type DecisionOutcome =
   | { status: 'unavailable'; reason: string };
 
 const metrics = {
-  decisions: new Counter({ name: 'ingest_decisions_total', help: 'Decisions answered, by verdict and why degraded (none: scored in time)', labelNames: ['decision', 'degraded'] }),
-  duration: new Histogram({ name: 'ingest_decision_duration_seconds', help: 'Time to answer a decision, from its request to its answer', buckets: [0.002, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1] }),
-  unstored: new Counter({ name: 'ingest_decisions_unstored_total', help: 'Decisions answered but not stored in time (the decision store slow or down): asked again, they are decided again' }),
-  unavailable: new Counter({ name: 'ingest_decisions_unavailable_total', help: 'Decisions refused (503), by why: the event not stored before the deadline (bus), or the process overloaded', labelNames: ['reason'] }),
+  decisions: new Counter({
+    name: 'ingest_decisions_total',
+    help: 'Decisions answered, by verdict and why degraded (none: scored in time)',
+    labelNames: ['decision', 'degraded'],
+  }),
+  duration: new Histogram({
+    name: 'ingest_decision_duration_seconds',
+    help: 'Time to answer a decision, from its request to its answer',
+    buckets: [0.002, 0.005, 0.01, 0.015, 0.025, 0.05, 0.1, 0.15, 0.25, 0.5, 1],
+  }),
+  unstored: new Counter({
+    name: 'ingest_decisions_unstored_total',
+    help: 'Decisions answered but not stored in time (the decision store slow or down): asked again, they are decided again',
+  }),
+  unavailable: new Counter({
+    name: 'ingest_decisions_unavailable_total',
+    help: 'Decisions refused (503), by why: the event not stored before the deadline (bus), or the process overloaded',
+    labelNames: ['reason'],
+  }),
 };
 
 /** How often a repeated request looks for the decision the first request is about to store. */
@@ -122,7 +137,11 @@ export class DecideEventUseCase {
    * costs the answer its idempotence (counted), never its time.
    */
   private async decided(decision: Decision, deadline: number): Promise<DecisionOutcome> {
-    const answer = await withDeadline(this.store.keep(decision, this.config.INGEST_DEDUPE_WINDOW_MS), Math.max(STORE_GRACE_MS, deadline - Date.now()), 'the decision store').catch(() => {
+    const answer = await withDeadline(
+      this.store.keep(decision, this.config.INGEST_DEDUPE_WINDOW_MS),
+      Math.max(STORE_GRACE_MS, deadline - Date.now()),
+      'the decision store',
+    ).catch(() => {
       metrics.unstored.inc();
       return decision;
     });
@@ -131,7 +150,16 @@ export class DecideEventUseCase {
   }
 
   private fallback(eventId: string, type: string, reason: DegradedReason): Decision {
-    return { eventId, decision: fallbackFor(this.config.DECISION_FALLBACK, type), score: null, reasons: [{ code: `DEGRADED_${reason.toUpperCase()}` }], model: null, decidedAt: new Date().toISOString(), degraded: true, degradedReason: reason };
+    return {
+      eventId,
+      decision: fallbackFor(this.config.DECISION_FALLBACK, type),
+      score: null,
+      reasons: [{ code: `DEGRADED_${reason.toUpperCase()}` }],
+      model: null,
+      decidedAt: new Date().toISOString(),
+      degraded: true,
+      degradedReason: reason,
+    };
   }
 }
 

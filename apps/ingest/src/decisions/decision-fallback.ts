@@ -10,10 +10,14 @@ export type FallbackPolicy = ReadonlyMap<string, Verdict>;
 export function parseFallbackPolicy(text: string): { policy: FallbackPolicy } | { problems: string[] } {
   const policy = new Map<string, Verdict>();
   const problems: string[] = [];
-  for (const entry of text.split(',').map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of text
+    .split(',')
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const [type, verdict, ...rest] = entry.split('=').map((p) => p.trim());
     if (rest.length > 0 || verdict === undefined) problems.push(`"${entry}" must be TYPE=VERDICT`);
-    else if (type !== '*' && !(EVENT_TYPES as readonly string[]).includes(type)) problems.push(`"${type}" is not an event type (${EVENT_TYPES.join(', ')}) nor *`);
+    else if (type !== '*' && !(EVENT_TYPES as readonly string[]).includes(type))
+      problems.push(`"${type}" is not an event type (${EVENT_TYPES.join(', ')}) nor *`);
     else if (!(VERDICTS as readonly string[]).includes(verdict)) problems.push(`"${verdict}" is not a verdict (${VERDICTS.join(', ')})`);
     else policy.set(type, verdict as Verdict);
   }

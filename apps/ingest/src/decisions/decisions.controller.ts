@@ -32,13 +32,20 @@ export class DecisionsController {
   @ApiOperation({
     summary: 'Decide on one event before acting on it (allow, review or block), within a deadline',
     description:
-      'The event is scored by the stream\'s own features, model and rules from the state of the events already applied, then flows through the stream like any other. Past the deadline the answer is the configured fallback, marked degraded. The same eventId asked again gets the same answer. See docs/decisions.md.',
+      "The event is scored by the stream's own features, model and rules from the state of the events already applied, then flows through the stream like any other. Past the deadline the answer is the configured fallback, marked degraded. The same eventId asked again gets the same answer. See docs/decisions.md.",
   })
   @ApiBody({ schema: DECISION_REQUEST_SCHEMA })
   @ApiOkResponse({ description: 'The decision (degraded: the fallback, given past the deadline)', schema: DECISION_SCHEMA })
-  @ApiResponse({ status: 422, description: 'The event is not valid (INVALID_EVENT: the reasons, one per problem), or is a chargeback, which is not decided (NOT_DECIDED)' })
-  @ApiResponse({ status: 429, description: 'Over this key\'s rate: retry after Retry-After seconds' })
-  @ApiResponse({ status: 503, description: 'The event could not be stored durably in time, or this process is overloaded: use your own fallback, and retry with the same eventId after Retry-After' })
+  @ApiResponse({
+    status: 422,
+    description: 'The event is not valid (INVALID_EVENT: the reasons, one per problem), or is a chargeback, which is not decided (NOT_DECIDED)',
+  })
+  @ApiResponse({ status: 429, description: "Over this key's rate: retry after Retry-After seconds" })
+  @ApiResponse({
+    status: 503,
+    description:
+      'The event could not be stored durably in time, or this process is overloaded: use your own fallback, and retry with the same eventId after Retry-After',
+  })
   async decide(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Decision> {
     const body = await readBody(request, MAX_BODY_BYTES);
     if (!body) throw new ApiError(413, 'BODY_TOO_LARGE', `the body may be at most ${MAX_BODY_BYTES} bytes`);
@@ -52,7 +59,11 @@ export class DecisionsController {
     if (this.decisions.inFlightCount >= this.config.DECISION_MAX_IN_FLIGHT || lag > timeoutMs / 2) {
       this.decisions.countOverloaded();
       response.setHeader('Retry-After', '1');
-      throw new ApiError(503, 'OVERLOADED', `this ingest process is overloaded (${this.decisions.inFlightCount} decisions in progress, ${lag} ms behind); use your fallback and retry with the same eventId shortly`);
+      throw new ApiError(
+        503,
+        'OVERLOADED',
+        `this ingest process is overloaded (${this.decisions.inFlightCount} decisions in progress, ${lag} ms behind); use your fallback and retry with the same eventId shortly`,
+      );
     }
 
     const requestId = randomUUID();
@@ -60,7 +71,11 @@ export class DecisionsController {
     if (outcome.status === 'rejected') throw new ApiError(422, 'INVALID_EVENT', 'the event is not valid', { reasons: outcome.reasons });
     if (outcome.status === 'unavailable') {
       response.setHeader('Retry-After', '1');
-      throw new ApiError(503, 'BUS_UNAVAILABLE', 'the event could not be stored durably before the deadline; nothing was decided: retry with the same eventId shortly');
+      throw new ApiError(
+        503,
+        'BUS_UNAVAILABLE',
+        'the event could not be stored durably before the deadline; nothing was decided: retry with the same eventId shortly',
+      );
     }
     return outcome.decision;
   }
@@ -72,13 +87,15 @@ export class DecisionsController {
     } catch (error) {
       throw new ApiError(400, 'INVALID_JSON', `the body is not valid JSON: ${(error as Error).message}`);
     }
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new ApiError(400, 'INVALID_REQUEST', 'the body must be an object: { "event": {...}, "timeoutMs": 100 }');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+      throw new ApiError(400, 'INVALID_REQUEST', 'the body must be an object: { "event": {...}, "timeoutMs": 100 }');
     const { event, timeoutMs, ...rest } = parsed as Record<string, unknown>;
     const unknown = Object.keys(rest);
     if (unknown.length > 0) throw new ApiError(400, 'INVALID_REQUEST', `unknown fields: ${unknown.join(', ')} (the event goes under "event")`);
     if (event === undefined) throw new ApiError(400, 'INVALID_REQUEST', '"event" is required');
     // A chargeback labels a payment decided long ago; nothing waits on it, and scoring does not score it.
-    if ((event as { type?: unknown } | null)?.type === 'chargeback') throw new ApiError(422, 'NOT_DECIDED', 'chargebacks are labels, not decided: send them to POST /v1/events');
+    if ((event as { type?: unknown } | null)?.type === 'chargeback')
+      throw new ApiError(422, 'NOT_DECIDED', 'chargebacks are labels, not decided: send them to POST /v1/events');
     if (timeoutMs === undefined) return { event, timeoutMs: this.config.DECISION_TIMEOUT_MS };
     if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > this.config.DECISION_MAX_TIMEOUT_MS) {
       throw new ApiError(400, 'INVALID_REQUEST', `"timeoutMs" must be a whole number of ms from 1 to ${this.config.DECISION_MAX_TIMEOUT_MS}`);

@@ -19,9 +19,13 @@ export const EVENT_SCHEMA: SchemaObject = {
     merchantId: id('The merchant or terminal (absent for a single shop)'),
     ip: { type: 'string', description: 'IPv4 or IPv6 address of the customer' },
     userAgent: { type: 'string', maxLength: 1024 },
-    deviceId: id('The customer\'s device'),
-    sessionId: id('The customer\'s session'),
-    properties: { type: 'object', additionalProperties: { oneOf: [{ type: 'string', maxLength: 1024 }, { type: 'number' }, { type: 'boolean' }], nullable: true }, description: 'At most 50 entries, 8 KiB as JSON' },
+    deviceId: id("The customer's device"),
+    sessionId: id("The customer's session"),
+    properties: {
+      type: 'object',
+      additionalProperties: { oneOf: [{ type: 'string', maxLength: 1024 }, { type: 'number' }, { type: 'boolean' }], nullable: true },
+      description: 'At most 50 entries, 8 KiB as JSON',
+    },
   },
 };
 
@@ -31,10 +35,23 @@ export const DECISION_REQUEST_SCHEMA: SchemaObject = {
   required: ['event'],
   properties: {
     event: EVENT_SCHEMA,
-    timeoutMs: { type: 'integer', minimum: 1, description: 'How long the caller waits for the verdict; past it, the fallback (DECISION_TIMEOUT_MS by default, at most DECISION_MAX_TIMEOUT_MS)' },
+    timeoutMs: {
+      type: 'integer',
+      minimum: 1,
+      description: 'How long the caller waits for the verdict; past it, the fallback (DECISION_TIMEOUT_MS by default, at most DECISION_MAX_TIMEOUT_MS)',
+    },
   },
   example: {
-    event: { eventId: 'pay-0001', type: 'transaction', userId: 'user-42', occurredAt: '2026-11-23T08:15:00Z', amount: 129.9, currency: 'EUR', merchantId: 'm-7', ip: '81.2.69.142' },
+    event: {
+      eventId: 'pay-0001',
+      type: 'transaction',
+      userId: 'user-42',
+      occurredAt: '2026-11-23T08:15:00Z',
+      amount: 129.9,
+      currency: 'EUR',
+      merchantId: 'm-7',
+      ip: '81.2.69.142',
+    },
     timeoutMs: 100,
   },
 };
@@ -45,12 +62,20 @@ export const DECISION_SCHEMA: SchemaObject = {
   properties: {
     eventId: { type: 'string' },
     decision: verdict,
-    score: { type: 'number', minimum: 0, maximum: 1, nullable: true, description: 'The model\'s score; null when degraded' },
+    score: { type: 'number', minimum: 0, maximum: 1, nullable: true, description: "The model's score; null when degraded" },
     reasons: { type: 'array', items: { type: 'object', required: ['code'], properties: { code: { type: 'string' }, detail: { type: 'string' } } } },
     model: { type: 'object', nullable: true, required: ['id', 'version'], properties: { id: { type: 'string' }, version: { type: 'string' } } },
     decidedAt: { type: 'string', format: 'date-time' },
-    degraded: { type: 'boolean', description: 'True when the verdict is the configured fallback, not the model\'s and rules\'' },
+    degraded: { type: 'boolean', description: "True when the verdict is the configured fallback, not the model's and rules'" },
     degradedReason: { type: 'string', enum: ['deadline', 'accepted_without_decision'] },
   },
-  example: { eventId: 'pay-0001', decision: 'review', score: 0.62, reasons: [{ code: 'MODEL_SCORE_ELEVATED', detail: 'score 0.62 >= review threshold 0.5' }], model: { id: 'sentinel-xgboost', version: '7cdedfcea611' }, decidedAt: '2026-11-23T08:15:00.012Z', degraded: false },
+  example: {
+    eventId: 'pay-0001',
+    decision: 'review',
+    score: 0.62,
+    reasons: [{ code: 'MODEL_SCORE_ELEVATED', detail: 'score 0.62 >= review threshold 0.5' }],
+    model: { id: 'sentinel-xgboost', version: '7cdedfcea611' },
+    decidedAt: '2026-11-23T08:15:00.012Z',
+    degraded: false,
+  },
 };

@@ -15,7 +15,7 @@ describe('EventLoopLag', () => {
   afterEach(() => lag.onModuleDestroy());
 
   it('sees a loop that keeps falling behind, and forgets it once it keeps up', async () => {
-    for (const until = Date.now() + 400; Date.now() < until; ) {
+    for (const until = Date.now() + 400; Date.now() < until;) {
       hold(40);
       await sleep(1);
     }

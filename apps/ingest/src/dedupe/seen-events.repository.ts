@@ -23,7 +23,12 @@ export class SeenEventsRepository {
   async seen(eventIds: string[], windowMs: number, now = Date.now()): Promise<boolean[]> {
     if (eventIds.length === 0) return [];
     const bucket = Math.floor(now / windowMs);
-    const replies = (await this.redis.pipeline().smismember(bucketKey(windowMs, bucket), ...eventIds).smismember(bucketKey(windowMs, bucket - 1), ...eventIds).exec()) ?? [];
+    const replies =
+      (await this.redis
+        .pipeline()
+        .smismember(bucketKey(windowMs, bucket), ...eventIds)
+        .smismember(bucketKey(windowMs, bucket - 1), ...eventIds)
+        .exec()) ?? [];
     for (const [error] of replies) if (error) throw error;
     const [current, previous] = replies.map(([, flags]) => flags as number[]);
     return eventIds.map((_, i) => current[i] === 1 || previous[i] === 1);
@@ -34,7 +39,12 @@ export class SeenEventsRepository {
     const bucket = Math.floor(now / windowMs);
     const key = bucketKey(windowMs, bucket);
     // Kept until the end of the next bucket, while it is still "the previous one".
-    const replies = (await this.redis.pipeline().sadd(key, ...eventIds).pexpireat(key, (bucket + 2) * windowMs).exec()) ?? [];
+    const replies =
+      (await this.redis
+        .pipeline()
+        .sadd(key, ...eventIds)
+        .pexpireat(key, (bucket + 2) * windowMs)
+        .exec()) ?? [];
     for (const [error] of replies) if (error) throw error;
   }
 }

@@ -12,8 +12,15 @@ import { invalidEventRecord } from './invalid-event-record';
 import { parseRequestBody } from './request-body.parser';
 
 const EXAMPLE_EVENT = {
-  eventId: 'evt-0001', type: 'transaction', userId: 'user-42', occurredAt: '2026-11-23T08:15:00Z', amount: 129.9, currency: 'EUR',
-  merchantId: 'm-7', ip: '81.2.69.142', userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36',
+  eventId: 'evt-0001',
+  type: 'transaction',
+  userId: 'user-42',
+  occurredAt: '2026-11-23T08:15:00Z',
+  amount: 129.9,
+  currency: 'EUR',
+  merchantId: 'm-7',
+  ip: '81.2.69.142',
+  userAgent: 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0 Safari/537.36',
 };
 
 @ApiTags('events')
@@ -30,7 +37,19 @@ export class EventsController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Send events: one JSON object, a JSON array, or NDJSON. Answers once the bus durably holds them.' })
   @ApiBody({ schema: { example: [EXAMPLE_EVENT] } })
-  @ApiAcceptedResponse({ schema: { example: { accepted: 1, duplicates: 0, rejected: 1, results: [{ index: 0, eventId: 'evt-0001', status: 'accepted' }, { index: 1, status: 'rejected', reasons: ['amount: must not be negative'] }] } } })
+  @ApiAcceptedResponse({
+    schema: {
+      example: {
+        accepted: 1,
+        duplicates: 0,
+        rejected: 1,
+        results: [
+          { index: 0, eventId: 'evt-0001', status: 'accepted' },
+          { index: 1, status: 'rejected', reasons: ['amount: must not be negative'] },
+        ],
+      },
+    },
+  })
   async send(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<IngestOutcome> {
     const body = await readBody(request, this.config.INGEST_MAX_BODY_BYTES);
     if (!body) throw new ApiError(413, 'BODY_TOO_LARGE', `the body may be at most ${this.config.INGEST_MAX_BODY_BYTES} bytes`);

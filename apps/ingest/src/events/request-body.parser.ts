@@ -13,7 +13,12 @@ const NDJSON_TYPES = new Set(['application/x-ndjson', 'application/ndjson', 'app
 export function parseRequestBody(contentType: string | undefined, body: Buffer, maxEvents: number): ParsedBody {
   const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
   if (!JSON_TYPES.has(type) && !NDJSON_TYPES.has(type)) {
-    return { ok: false, status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: 'send application/json (one event or an array) or application/x-ndjson (one event per line)' };
+    return {
+      ok: false,
+      status: 415,
+      code: 'UNSUPPORTED_MEDIA_TYPE',
+      message: 'send application/json (one event or an array) or application/x-ndjson (one event per line)',
+    };
   }
   const text = body.toString('utf8');
   let items: unknown[];
@@ -40,11 +45,13 @@ export function parseRequestBody(contentType: string | undefined, body: Buffer, 
       });
   }
   if (items.length === 0) return { ok: false, status: 400, code: 'EMPTY_BATCH', message: 'the body holds no events' };
-  if (items.length > maxEvents) return { ok: false, status: 413, code: 'TOO_MANY_EVENTS', message: `at most ${maxEvents} events per request, got ${items.length}` };
+  if (items.length > maxEvents)
+    return { ok: false, status: 413, code: 'TOO_MANY_EVENTS', message: `at most ${maxEvents} events per request, got ${items.length}` };
   return { ok: true, items };
 }
 
-const tooDeep = (text: string) => new MalformedLine(text, `nested more than ${MAX_EVENT_DEPTH} levels deep: an event is an object whose properties hold plain values`);
+const tooDeep = (text: string) =>
+  new MalformedLine(text, `nested more than ${MAX_EVENT_DEPTH} levels deep: an event is an object whose properties hold plain values`);
 
 /** Whether `value` nests objects or arrays more than `max` levels deep; walked without recursion, and only as deep as `max`. */
 export function nestedDeeperThan(value: unknown, max: number): boolean {

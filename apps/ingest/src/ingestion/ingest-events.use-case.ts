@@ -8,9 +8,7 @@ import { SeenEventsRepository } from '../dedupe/seen-events.repository';
 import { MalformedLine } from '../events/request-body.parser';
 import type { IngestConfig } from '../ingest.config';
 
-export type EventResult =
-  | { index: number; eventId: string; status: 'accepted' | 'duplicate' }
-  | { index: number; status: 'rejected'; reasons: string[] };
+export type EventResult = { index: number; eventId: string; status: 'accepted' | 'duplicate' } | { index: number; status: 'rejected'; reasons: string[] };
 
 export interface IngestOutcome {
   accepted: number;
@@ -83,13 +81,20 @@ export class IngestEventsUseCase {
       fresh.push({ index, event, eventId });
     });
 
-    const budget = <T>(lookup: Promise<T>, what: string) => (options.lookupBudgetMs === undefined ? lookup : withDeadline(lookup, options.lookupBudgetMs, what));
+    const budget = <T>(lookup: Promise<T>, what: string) =>
+      options.lookupBudgetMs === undefined ? lookup : withDeadline(lookup, options.lookupBudgetMs, what);
     // With a budget, a lookup past it is expected under load: a line per event would add to the load.
     const lookupFailed = (message: string) => (options.lookupBudgetMs === undefined ? this.logger.warn(message) : this.logger.debug(message));
     // Dedupe and enrichment's lookups at once: one round trip of latency instead of two (the rare
     // duplicate is enriched for nothing). A source that fails leaves its events flagged, not refused.
     const [seen, enrichments] = await Promise.all([
-      budget(this.seenEvents.seen(fresh.map((f) => f.eventId), this.config.INGEST_DEDUPE_WINDOW_MS), 'the dedupe lookup').catch((error) => {
+      budget(
+        this.seenEvents.seen(
+          fresh.map((f) => f.eventId),
+          this.config.INGEST_DEDUPE_WINDOW_MS,
+        ),
+        'the dedupe lookup',
+      ).catch((error) => {
         lookupFailed(`dedupe lookup failed, publishing without it: ${describeError(error)}`);
         return fresh.map(() => false);
       }),
@@ -104,7 +109,11 @@ export class IngestEventsUseCase {
       if (seen[i]) return void (results[index] = { index, eventId, status: 'duplicate' });
       results[index] = { index, eventId, status: 'accepted' };
       published.push(eventId);
-      enriched.push({ key: event.userId, value: enrichedEventCodec.encode({ ...event, eventId, receivedAt, source, ...enrichments[i] }), headers: options.headers });
+      enriched.push({
+        key: event.userId,
+        value: enrichedEventCodec.encode({ ...event, eventId, receivedAt, source, ...enrichments[i] }),
+        headers: options.headers,
+      });
     });
 
     await this.publish(enriched, rejections);

@@ -19,9 +19,15 @@ export class RawEventsConsumer implements OnApplicationBootstrap, BeforeApplicat
     private readonly ingestEvents: IngestEventsUseCase,
     @Inject(APP_CONFIG) config: IngestConfig,
   ) {
-    this.membership = new GroupMembership(bus, {
-      ...subscription('raw', config.BUS_TOPIC_PREFIX), deadLetterTopic: topics.invalid, handler: (batch, context) => this.handle(batch, context),
-    }, (message) => this.logger.warn(message));
+    this.membership = new GroupMembership(
+      bus,
+      {
+        ...subscription('raw', config.BUS_TOPIC_PREFIX),
+        deadLetterTopic: topics.invalid,
+        handler: (batch, context) => this.handle(batch, context),
+      },
+      (message) => this.logger.warn(message),
+    );
   }
 
   onApplicationBootstrap(): Promise<void> {

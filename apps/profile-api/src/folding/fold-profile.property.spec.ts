@@ -7,21 +7,36 @@ const DAY = Date.parse('2026-11-23T00:00:00Z');
 
 /** What streamItemOf lets through to folding: a user, a time, a type and a finite amount or none; anything else any shape. */
 const streamEvent = (eventId: fc.Arbitrary<string>) =>
-  fc.record({
-    eventId,
-    type: fc.oneof(fc.constantFrom('transaction', 'page_view', 'login', 'refund'), fc.string()),
-    userId: fc.constant('u1'),
-    occurredAt: fc.integer({ min: 0, max: 86_400_000 - 1 }).map((ms) => new Date(DAY + ms).toISOString()),
-    amount: fc.option(fc.integer({ min: 0, max: 10_000_000 }).map((cents) => cents / 100), { nil: undefined }),
-    geo: fc.option(fc.record({ country: fc.string({ maxLength: 3 }), city: fc.option(fc.string(), { nil: null }) }), { nil: null }),
-    deviceId: fc.option(fc.string({ unit: 'binary', maxLength: 20 }), { nil: undefined }),
-    properties: fc.option(fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue()), { nil: undefined }),
-    category: fc.option(fc.string({ unit: 'binary', maxLength: 20 }), { nil: undefined }),
-  }).map(({ category, properties, ...rest }) => ({ ...rest, properties: category === undefined ? properties : { ...properties, category } }) as unknown as EnrichedEvent);
+  fc
+    .record({
+      eventId,
+      type: fc.oneof(fc.constantFrom('transaction', 'page_view', 'login', 'refund'), fc.string()),
+      userId: fc.constant('u1'),
+      occurredAt: fc.integer({ min: 0, max: 86_400_000 - 1 }).map((ms) => new Date(DAY + ms).toISOString()),
+      amount: fc.option(
+        fc.integer({ min: 0, max: 10_000_000 }).map((cents) => cents / 100),
+        { nil: undefined },
+      ),
+      geo: fc.option(fc.record({ country: fc.string({ maxLength: 3 }), city: fc.option(fc.string(), { nil: null }) }), { nil: null }),
+      deviceId: fc.option(fc.string({ unit: 'binary', maxLength: 20 }), { nil: undefined }),
+      properties: fc.option(fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue()), { nil: undefined }),
+      category: fc.option(fc.string({ unit: 'binary', maxLength: 20 }), { nil: undefined }),
+    })
+    .map(
+      ({ category, properties, ...rest }) =>
+        ({ ...rest, properties: category === undefined ? properties : { ...properties, category } }) as unknown as EnrichedEvent,
+    );
 
 const fold = (events: EnrichedEvent[]) => events.reduce(foldEvent, emptyProfile('u1'));
 /** The facts that must not depend on arrival order. */
-const orderFree = (p: ProfileState) => ({ eventCount: p.eventCount, countsByType: p.countsByType, firstSeenAt: p.firstSeenAt, lastSeenAt: p.lastSeenAt, transactionCount: p.transactionCount, totalCents: Math.round(p.totalAmount * 100) });
+const orderFree = (p: ProfileState) => ({
+  eventCount: p.eventCount,
+  countsByType: p.countsByType,
+  firstSeenAt: p.firstSeenAt,
+  lastSeenAt: p.lastSeenAt,
+  transactionCount: p.transactionCount,
+  totalCents: Math.round(p.totalAmount * 100),
+});
 
 describe('profile folding, driven by generated streams', () => {
   it('folds any stream it is handed into a state that survives JSON (what the profiles table stores), counting each event id once', () => {
@@ -37,9 +52,14 @@ describe('profile folding, driven by generated streams', () => {
 
   it('reaches the same counts, times and sums in any arrival order', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(streamEvent(fc.uuid()), { selector: (e) => e.eventId, maxLength: 30 }).chain((events) => fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length }))), ([events, shuffled]) => {
-        expect(orderFree(fold(shuffled))).toEqual(orderFree(fold(events)));
-      }),
+      fc.property(
+        fc
+          .uniqueArray(streamEvent(fc.uuid()), { selector: (e) => e.eventId, maxLength: 30 })
+          .chain((events) => fc.tuple(fc.constant(events), fc.shuffledSubarray(events, { minLength: events.length }))),
+        ([events, shuffled]) => {
+          expect(orderFree(fold(shuffled))).toEqual(orderFree(fold(events)));
+        },
+      ),
       { numRuns: 1_000 },
     );
   });

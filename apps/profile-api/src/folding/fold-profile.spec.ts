@@ -20,25 +20,61 @@ describe('profile folding', () => {
 
   it('gives the same profile whatever order the events arrive in', () => {
     const events = [
-      event({ type: 'login', occurredAt: '2026-11-23T08:00:00Z', geo: located('FR', 'Paris'), deviceId: 'd1', ua: { browser: 'Safari', browserVersion: '17', os: 'iOS', osVersion: '17', deviceType: 'mobile', isBot: false } }),
+      event({
+        type: 'login',
+        occurredAt: '2026-11-23T08:00:00Z',
+        geo: located('FR', 'Paris'),
+        deviceId: 'd1',
+        ua: { browser: 'Safari', browserVersion: '17', os: 'iOS', osVersion: '17', deviceType: 'mobile', isBot: false },
+      }),
       event({ type: 'page_view', occurredAt: '2026-11-23T09:00:00Z', geo: located('DE', 'Berlin'), properties: { category: 'shoes' } }),
-      event({ type: 'login', occurredAt: '2026-11-23T06:00:00Z', ua: { browser: 'Firefox', browserVersion: '120', os: 'Linux', osVersion: null, deviceType: 'desktop', isBot: false } }),
-      event({ type: 'transaction', occurredAt: '2026-11-23T07:00:00Z', amount: 12.5, currency: 'EUR', merchantId: 'm', geo: located('GB', 'London'), deviceId: 'd2' }),
+      event({
+        type: 'login',
+        occurredAt: '2026-11-23T06:00:00Z',
+        ua: { browser: 'Firefox', browserVersion: '120', os: 'Linux', osVersion: null, deviceType: 'desktop', isBot: false },
+      }),
+      event({
+        type: 'transaction',
+        occurredAt: '2026-11-23T07:00:00Z',
+        amount: 12.5,
+        currency: 'EUR',
+        merchantId: 'm',
+        geo: located('GB', 'London'),
+        deviceId: 'd2',
+      }),
     ];
     const inOrder = fold(events);
     const reversed = fold([...events].reverse());
     expect(reversed).toMatchObject({
-      firstSeenAt: Date.parse('2026-11-23T06:00:00Z'), lastSeenAt: Date.parse('2026-11-23T09:00:00Z'),
-      lastCountry: 'DE', lastCity: 'Berlin', lastDeviceType: 'mobile', eventCount: 4, totalAmount: 12.5, pageCategories: { shoes: 1 },
+      firstSeenAt: Date.parse('2026-11-23T06:00:00Z'),
+      lastSeenAt: Date.parse('2026-11-23T09:00:00Z'),
+      lastCountry: 'DE',
+      lastCity: 'Berlin',
+      lastDeviceType: 'mobile',
+      eventCount: 4,
+      totalAmount: 12.5,
+      pageCategories: { shoes: 1 },
     });
-    for (const field of ['firstSeenAt', 'lastSeenAt', 'lastCountry', 'lastCity', 'lastDeviceType', 'eventCount', 'totalAmount', 'countsByType', 'pageCategories'] as const) {
+    for (const field of [
+      'firstSeenAt',
+      'lastSeenAt',
+      'lastCountry',
+      'lastCity',
+      'lastDeviceType',
+      'eventCount',
+      'totalAmount',
+      'countsByType',
+      'pageCategories',
+    ] as const) {
       expect(reversed[field]).toEqual(inOrder[field]);
     }
     expect(new Set(reversed.countries)).toEqual(new Set(['FR', 'DE', 'GB']));
   });
 
   it('keeps countries and devices bounded, dropping the longest unseen', () => {
-    const events = Array.from({ length: PROFILE_LIMITS.devices + 5 }, (_, i) => event({ type: 'login', occurredAt: '2026-11-23T08:00:00Z', deviceId: `d${i}` }));
+    const events = Array.from({ length: PROFILE_LIMITS.devices + 5 }, (_, i) =>
+      event({ type: 'login', occurredAt: '2026-11-23T08:00:00Z', deviceId: `d${i}` }),
+    );
     const profile = fold([...events, event({ type: 'login', occurredAt: '2026-11-23T08:00:00Z', deviceId: 'd6' })]);
     expect(profile.devices).toHaveLength(PROFILE_LIMITS.devices);
     expect(profile.devices).not.toContain('d0');
@@ -46,7 +82,9 @@ describe('profile folding', () => {
   });
 
   it('keeps at most the configured number of page categories and ranks the top ones', () => {
-    const views = Array.from({ length: PROFILE_LIMITS.categories + 10 }, (_, i) => event({ type: 'page_view', occurredAt: '2026-11-23T08:00:00Z', properties: { category: `c${i}` } }));
+    const views = Array.from({ length: PROFILE_LIMITS.categories + 10 }, (_, i) =>
+      event({ type: 'page_view', occurredAt: '2026-11-23T08:00:00Z', properties: { category: `c${i}` } }),
+    );
     const favourite = Array.from({ length: 3 }, () => event({ type: 'page_view', occurredAt: '2026-11-23T08:00:00Z', properties: { category: 'shoes' } }));
     const profile = fold([...views, ...favourite]);
     expect(Object.keys(profile.pageCategories)).toHaveLength(PROFILE_LIMITS.categories);
@@ -84,7 +122,9 @@ describe('profile folding', () => {
   it('places users in segments from their profile alone', () => {
     const spender = fold([event({ type: 'transaction', occurredAt: '2026-11-20T10:00:00Z', amount: 1500, currency: 'EUR', merchantId: 'm' })]);
     expect(segmentsOf(spender)).toEqual(['high_value', 'new']);
-    const traveller = fold(['FR', 'DE', 'GB', 'FR', 'DE', 'GB'].map((country) => event({ type: 'login', occurredAt: '2026-11-20T10:00:00Z', geo: located(country, 'x') })));
+    const traveller = fold(
+      ['FR', 'DE', 'GB', 'FR', 'DE', 'GB'].map((country) => event({ type: 'login', occurredAt: '2026-11-20T10:00:00Z', geo: located(country, 'x') })),
+    );
     expect(segmentsOf(traveller)).toEqual(['multi_country']);
     expect(segmentsOf(foldScore(traveller, score('2026-11-20T10:00:00Z', 0.2, true)))).toEqual(['at_risk', 'multi_country']);
   });

@@ -80,7 +80,10 @@ export function segmentsOf(state: ProfileState): Segment[] {
 
 /** The most viewed categories, most first (ties by name, so the answer is stable). */
 export function topCategories(state: ProfileState, limit: number = PROFILE_LIMITS.topCategories): string[] {
-  return Object.entries(state.pageCategories).sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).slice(0, limit).map(([name]) => name);
+  return Object.entries(state.pageCategories)
+    .sort(([a, x], [b, y]) => y - x || a.localeCompare(b))
+    .slice(0, limit)
+    .map(([name]) => name);
 }
 
 // Money in the sum stays in cents: 0.1 + 0.2 must read 0.3.

@@ -10,7 +10,13 @@ export interface ProfileField<T> {
   fromSql(value: unknown): T;
 }
 
-const same = <T>(column: string, sqlType: ProfileField<T>['sqlType'], initial: T): ProfileField<T> => ({ column, sqlType, initial: () => initial, toSql: (v) => v, fromSql: (v) => v as T });
+const same = <T>(column: string, sqlType: ProfileField<T>['sqlType'], initial: T): ProfileField<T> => ({
+  column,
+  sqlType,
+  initial: () => initial,
+  toSql: (v) => v,
+  fromSql: (v) => v as T,
+});
 const text = (column: string) => same<string>(column, 'text', '');
 const optionalText = (column: string) => same<string | null>(column, 'text', null);
 const count = (column: string) => same<number>(column, 'int', 0);
@@ -18,11 +24,19 @@ const amount = (column: string) => same<number>(column, 'float8', 0);
 const optionalNumber = (column: string) => same<number | null>(column, 'float8', null);
 /** An event time, ms since the epoch in the state, timestamptz in the row. */
 const instant = (column: string): ProfileField<number | null> => ({
-  column, sqlType: 'timestamptz', initial: () => null,
+  column,
+  sqlType: 'timestamptz',
+  initial: () => null,
   toSql: (v) => (v === null ? null : new Date(v).toISOString()),
   fromSql: (v) => (v === null ? null : (v as Date).getTime()),
 });
-const json = <T>(column: string, initial: () => T): ProfileField<T> => ({ column, sqlType: 'jsonb', initial, toSql: (v) => JSON.stringify(v), fromSql: (v) => v as T });
+const json = <T>(column: string, initial: () => T): ProfileField<T> => ({
+  column,
+  sqlType: 'jsonb',
+  initial,
+  toSql: (v) => JSON.stringify(v),
+  fromSql: (v) => v as T,
+});
 
 /**
  * A user's profile as the stream folds it, field by field: the one definition the state's type, a new

@@ -80,13 +80,23 @@ export class ProfileTransaction {
 }
 
 /** The columns written besides the state's own: derived from it, or bookkeeping. */
-const DERIVED_COLUMNS: Array<[string, string]> = [['risk_band', 'text'], ['segments', 'jsonb'], ['version', 'int'], ['updated_at', 'timestamptz']];
+const DERIVED_COLUMNS: Array<[string, string]> = [
+  ['risk_band', 'text'],
+  ['segments', 'jsonb'],
+  ['version', 'int'],
+  ['updated_at', 'timestamptz'],
+];
 /** Column name and Postgres type, in the order rowValues gives them. */
-const UPSERT_COLUMNS: Array<[string, string]> = [...PROFILE_FIELD_ENTRIES.map(([, field]): [string, string] => [field.column, field.sqlType]), ...DERIVED_COLUMNS];
+const UPSERT_COLUMNS: Array<[string, string]> = [
+  ...PROFILE_FIELD_ENTRIES.map(([, field]): [string, string] => [field.column, field.sqlType]),
+  ...DERIVED_COLUMNS,
+];
 const UPSERT_SQL = `
   INSERT INTO profiles (${UPSERT_COLUMNS.map(([name]) => name).join(', ')})
   SELECT * FROM unnest(${UPSERT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
-  ON CONFLICT (user_id) DO UPDATE SET ${UPSERT_COLUMNS.filter(([name]) => name !== 'user_id').map(([name]) => `${name} = EXCLUDED.${name}`).join(', ')}
+  ON CONFLICT (user_id) DO UPDATE SET ${UPSERT_COLUMNS.filter(([name]) => name !== 'user_id')
+    .map(([name]) => `${name} = EXCLUDED.${name}`)
+    .join(', ')}
   WHERE profiles.version = EXCLUDED.version - 1
   RETURNING user_id`;
 
@@ -102,7 +112,13 @@ type ProfileRow = Record<string, unknown> & { user_id: string; risk_band: string
 function fromRow(row: ProfileRow): StoredProfile {
   const state = {} as Record<keyof ProfileState, unknown>;
   for (const [name, field] of PROFILE_FIELD_ENTRIES) state[name] = field.fromSql(row[field.column]);
-  return { state: state as ProfileState, riskBand: row.risk_band as RiskBand, segments: row.segments as Segment[], version: row.version, updatedAt: row.updated_at };
+  return {
+    state: state as ProfileState,
+    riskBand: row.risk_band as RiskBand,
+    segments: row.segments as Segment[],
+    version: row.version,
+    updatedAt: row.updated_at,
+  };
 }
 
 /** Profiles in Postgres: the only place that knows their tables. */
@@ -139,14 +155,18 @@ export class ProfileRepository {
     if (filter.segment) where.push(`segments @> ${param(JSON.stringify([filter.segment]))}::jsonb`);
     if (filter.lastSeenSince) where.push(`last_seen_at >= ${param(filter.lastSeenSince)}::timestamptz`);
     if (after) {
-      where.push(after.lastSeenAt === null
-        ? `(last_seen_at IS NULL AND user_id < ${param(after.userId)}::text)`
-        : `((last_seen_at, user_id) < (${param(after.lastSeenAt)}::timestamptz, ${param(after.userId)}::text) OR last_seen_at IS NULL)`);
+      where.push(
+        after.lastSeenAt === null
+          ? `(last_seen_at IS NULL AND user_id < ${param(after.userId)}::text)`
+          : `((last_seen_at, user_id) < (${param(after.lastSeenAt)}::timestamptz, ${param(after.userId)}::text) OR last_seen_at IS NULL)`,
+      );
     }
-    const rows = (await this.database.current().query(
-      `SELECT * FROM profiles ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY last_seen_at DESC NULLS LAST, user_id DESC LIMIT ${param(limit)}`,
-      params,
-    )) as ProfileRow[];
+    const rows = (await this.database
+      .current()
+      .query(
+        `SELECT * FROM profiles ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY last_seen_at DESC NULLS LAST, user_id DESC LIMIT ${param(limit)}`,
+        params,
+      )) as ProfileRow[];
     return rows.map(fromRow);
   }
 }

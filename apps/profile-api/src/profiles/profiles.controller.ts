@@ -17,14 +17,26 @@ export class ProfilesController {
   @ApiOperation({ summary: "A user's profile, as folded from the stream. Sends an ETag; If-None-Match answers 304 when unchanged." })
   @ApiOkResponse({ schema: { example: PROFILE_EXAMPLE } })
   @ApiResponse({ status: 304, description: 'Not modified since the ETag given in If-None-Match' })
-  @ApiNotFoundResponse({ schema: { example: { error: { code: 'PROFILE_NOT_FOUND', message: 'no profile for user "user-404": no event of this user has been seen' } } } })
-  async get(@Param('userId') userId: string, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) response: Response): Promise<ProfileView | undefined> {
+  @ApiNotFoundResponse({
+    schema: { example: { error: { code: 'PROFILE_NOT_FOUND', message: 'no profile for user "user-404": no event of this user has been seen' } } },
+  })
+  async get(
+    @Param('userId') userId: string,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<ProfileView | undefined> {
     const stored = await this.profiles.findOne(userId);
     if (!stored) throw new ApiError(404, 'PROFILE_NOT_FOUND', `no profile for user ${JSON.stringify(userId)}: no event of this user has been seen`);
     const etag = `"${stored.version}"`;
     response.setHeader('ETag', etag);
     response.setHeader('Cache-Control', 'private, no-cache');
-    if (ifNoneMatch && ifNoneMatch.split(',').map((tag) => tag.trim().replace(/^W\//, '')).includes(etag)) {
+    if (
+      ifNoneMatch &&
+      ifNoneMatch
+        .split(',')
+        .map((tag) => tag.trim().replace(/^W\//, ''))
+        .includes(etag)
+    ) {
       response.status(HttpStatus.NOT_MODIFIED);
       return undefined;
     }
@@ -40,11 +52,21 @@ export class ProfilesController {
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
   @ApiOkResponse({ schema: { example: { items: [PROFILE_EXAMPLE], nextCursor: 'WyIyMDI2LTExLTIzVDA5OjQxOjEyLjAwMFoiLCJ1c2VyLTQyIl0' } } })
   async list(@Query() query: Record<string, unknown>): Promise<{ items: ProfileView[]; nextCursor: string | null }> {
-    const { limit, cursor, riskBand, segment, lastSeenSince } = validateInput(profileListQuery, query, 'INVALID_QUERY', 'the query parameters are not valid', { whole: 'query', unknownField: 'is not a parameter' });
-    const page = await this.profiles.list({ riskBand: riskBand as RiskBand | undefined, segment: segment as Segment | undefined, lastSeenSince }, cursor ?? null, limit + 1);
+    const { limit, cursor, riskBand, segment, lastSeenSince } = validateInput(profileListQuery, query, 'INVALID_QUERY', 'the query parameters are not valid', {
+      whole: 'query',
+      unknownField: 'is not a parameter',
+    });
+    const page = await this.profiles.list(
+      { riskBand: riskBand as RiskBand | undefined, segment: segment as Segment | undefined, lastSeenSince },
+      cursor ?? null,
+      limit + 1,
+    );
     const items = page.slice(0, limit);
     const last = items[items.length - 1];
-    const nextCursor = page.length > limit && last ? encodeCursor({ lastSeenAt: last.state.lastSeenAt === null ? null : new Date(last.state.lastSeenAt).toISOString(), userId: last.state.userId }) : null;
+    const nextCursor =
+      page.length > limit && last
+        ? encodeCursor({ lastSeenAt: last.state.lastSeenAt === null ? null : new Date(last.state.lastSeenAt).toISOString(), userId: last.state.userId })
+        : null;
     return { items: items.map(toProfileView), nextCursor };
   }
 }

@@ -28,7 +28,10 @@ export interface FoldSummary {
 export class FoldBatchService {
   private readonly cache: ProfileCache;
 
-  constructor(private readonly profiles: ProfileRepository, @Inject(APP_CONFIG) config: ProfileApiConfig) {
+  constructor(
+    private readonly profiles: ProfileRepository,
+    @Inject(APP_CONFIG) config: ProfileApiConfig,
+  ) {
     this.cache = new ProfileCache(config.PROFILE_CACHE_USERS);
   }
 
@@ -44,37 +47,40 @@ export class FoldBatchService {
     const lastOffset = batch.records[batch.records.length - 1].offset;
 
     const committed = new Map<string, CachedProfile>();
-    const summary = await this.profiles.transaction(async (tx) => {
-      committed.clear(); // a retried transaction starts over
-      // '' when none, or when another bus engine left it (BUS_URL changed): see positionOnThisBus.
-      const position = positionOnThisBus((await tx.position(ConsumerGroups.profiles, batch.topic, batch.partition)) || null, lastOffset) ?? '';
-      const fresh = position === '' ? items : items.filter(({ offset }) => compareOffsets(offset, position) > 0);
-      const byUser = new Map<string, StreamItem[]>();
-      for (const { item } of fresh) {
-        const list = byUser.get(item.userId);
-        if (list) list.push(item);
-        else byUser.set(item.userId, [item]);
-      }
-      const now = new Date();
-      for (let users = [...byUser.keys()], cached = true; users.length > 0; cached = false) {
-        const stored = cached ? await this.cachedOrLocked(tx, users) : await tx.lockProfiles(users);
-        const states: ProfileState[] = [];
-        for (const userId of users) {
-          let state = stored.get(userId)?.state ?? emptyProfile(userId);
-          for (const item of byUser.get(userId) as StreamItem[]) state = item.kind === 'event' ? foldEvent(state, item.event) : foldScore(state, item.score);
-          states.push(state);
-          committed.set(userId, { state, version: (stored.get(userId)?.version ?? 0) + 1 });
+    const summary = await this.profiles
+      .transaction(async (tx) => {
+        committed.clear(); // a retried transaction starts over
+        // '' when none, or when another bus engine left it (BUS_URL changed): see positionOnThisBus.
+        const position = positionOnThisBus((await tx.position(ConsumerGroups.profiles, batch.topic, batch.partition)) || null, lastOffset) ?? '';
+        const fresh = position === '' ? items : items.filter(({ offset }) => compareOffsets(offset, position) > 0);
+        const byUser = new Map<string, StreamItem[]>();
+        for (const { item } of fresh) {
+          const list = byUser.get(item.userId);
+          if (list) list.push(item);
+          else byUser.set(item.userId, [item]);
         }
-        users = await tx.saveProfiles(states, stored, now);
-        for (const userId of users) committed.delete(userId);
-      }
-      if (position === '' || compareOffsets(lastOffset, position) > 0) await tx.savePosition(ConsumerGroups.profiles, batch.topic, batch.partition, lastOffset);
-      return { applied: fresh.length, alreadyApplied: items.length - fresh.length, users: byUser.size };
-    }).catch((error: unknown) => {
-      // Whatever this batch read may be stale now (a conflict, a lost commit): read it from Postgres next time.
-      for (const userId of committed.keys()) this.cache.forget(userId);
-      throw error;
-    });
+        const now = new Date();
+        for (let users = [...byUser.keys()], cached = true; users.length > 0; cached = false) {
+          const stored = cached ? await this.cachedOrLocked(tx, users) : await tx.lockProfiles(users);
+          const states: ProfileState[] = [];
+          for (const userId of users) {
+            let state = stored.get(userId)?.state ?? emptyProfile(userId);
+            for (const item of byUser.get(userId) as StreamItem[]) state = item.kind === 'event' ? foldEvent(state, item.event) : foldScore(state, item.score);
+            states.push(state);
+            committed.set(userId, { state, version: (stored.get(userId)?.version ?? 0) + 1 });
+          }
+          users = await tx.saveProfiles(states, stored, now);
+          for (const userId of users) committed.delete(userId);
+        }
+        if (position === '' || compareOffsets(lastOffset, position) > 0)
+          await tx.savePosition(ConsumerGroups.profiles, batch.topic, batch.partition, lastOffset);
+        return { applied: fresh.length, alreadyApplied: items.length - fresh.length, users: byUser.size };
+      })
+      .catch((error: unknown) => {
+        // Whatever this batch read may be stale now (a conflict, a lost commit): read it from Postgres next time.
+        for (const userId of committed.keys()) this.cache.forget(userId);
+        throw error;
+      });
     for (const [userId, profile] of committed) this.cache.put(userId, profile);
     return summary;
   }

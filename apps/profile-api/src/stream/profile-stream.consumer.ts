@@ -24,13 +24,17 @@ export class ProfileStreamConsumer implements OnApplicationBootstrap, BeforeAppl
     private readonly database: Database,
     @Inject(APP_CONFIG) config: ProfileApiConfig,
   ) {
-    this.membership = new GroupMembership(bus, {
-      ...subscription('profiles', config.BUS_TOPIC_PREFIX),
-      deadLetterTopic: topics.invalid,
-      maxBatchSize: MAX_BATCH,
-      accumulate: config.PROFILE_FOLD_WAIT_MS > 0 ? { minBytes: FOLD_MIN_BYTES, maxWaitMs: config.PROFILE_FOLD_WAIT_MS } : undefined,
-      handler: async (batch, context) => void (await folding.fold(batch, batch.topic === topics.scores ? 'score' : 'event', context)),
-    }, (message) => this.logger.warn(message));
+    this.membership = new GroupMembership(
+      bus,
+      {
+        ...subscription('profiles', config.BUS_TOPIC_PREFIX),
+        deadLetterTopic: topics.invalid,
+        maxBatchSize: MAX_BATCH,
+        accumulate: config.PROFILE_FOLD_WAIT_MS > 0 ? { minBytes: FOLD_MIN_BYTES, maxWaitMs: config.PROFILE_FOLD_WAIT_MS } : undefined,
+        handler: async (batch, context) => void (await folding.fold(batch, batch.topic === topics.scores ? 'score' : 'event', context)),
+      },
+      (message) => this.logger.warn(message),
+    );
   }
 
   onApplicationBootstrap(): void {

@@ -20,7 +20,15 @@ export function evaluateBatch(plan: ScoringPlan, batch: ScoredBatch, scores: Sco
   batch.events.forEach(({ event, fate }, i) => {
     if (event.type !== 'transaction' || fate === 'duplicate') return;
     const { score, shadow } = scores[i];
-    marks.set(event.eventId, tally.scored(plan.evaluationPair, event.time, { score, alert: score >= liveAlert }, shadow ? { score: shadow.score, alert: shadow.score >= shadowAlert } : null));
+    marks.set(
+      event.eventId,
+      tally.scored(
+        plan.evaluationPair,
+        event.time,
+        { score, alert: score >= liveAlert },
+        shadow ? { score: shadow.score, alert: shadow.score >= shadowAlert } : null,
+      ),
+    );
   });
   for (const transaction of changes.transactions) transaction.scored = marks.get(transaction.eventId) ?? transaction.scored;
   for (const chargeback of batch.labels) {

@@ -44,7 +44,12 @@ export class EvaluationTally {
 
   /** A transaction scored by the pair: counted in its day, and the mark to keep for its chargeback. */
   scored(pair: string, time: number, live: { score: number; alert: boolean }, shadow: { score: number; alert: boolean } | null): ScoredMark {
-    const mark: ScoredMark = { pair, live: scoreBin(live.score), shadow: shadow ? scoreBin(shadow.score) : null, alerts: (live.alert ? 1 : 0) | (shadow?.alert ? 2 : 0) };
+    const mark: ScoredMark = {
+      pair,
+      live: scoreBin(live.score),
+      shadow: shadow ? scoreBin(shadow.score) : null,
+      alerts: (live.alert ? 1 : 0) | (shadow?.alert ? 2 : 0),
+    };
     this.count(mark, time, false);
     return mark;
   }
@@ -70,7 +75,10 @@ export class EvaluationTally {
     const fields = this.days.get(key) ?? new Map<string, number>();
     this.days.set(key, fields);
     const add = (field: string) => fields.set(field, (fields.get(field) ?? 0) + 1);
-    const roles: Array<[Role, number | null, number]> = [['L', mark.live, 1], ['S', mark.shadow, 2]];
+    const roles: Array<[Role, number | null, number]> = [
+      ['L', mark.live, 1],
+      ['S', mark.shadow, 2],
+    ];
     for (const [role, bin, bit] of roles) {
       if (bin === null) continue;
       add(binField(role, bin, labelled));

@@ -7,7 +7,7 @@ const DAY = 86_400_000;
 /** A seeded stream of transactions: frauds score higher on average, as a decent model's do. */
 function transactions(count: number, seed: number): Array<{ live: number; shadow: number; fraud: boolean; time: number }> {
   let state = seed;
-  const random = () => ((state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648);
+  const random = () => (state = (state * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
   return Array.from({ length: count }, (_, i) => {
     const fraud = random() < 0.02;
     const logit = (mean: number) => mean + 2 * (random() + random() + random() - 1.5);
@@ -32,7 +32,10 @@ describe('label evaluation from score histograms', () => {
   const days = tallied(data);
 
   it('gives AUC and average precision within a few thousandths of the exact figures, for both models', () => {
-    for (const [role, key] of [['L', 'live'], ['S', 'shadow']] as const) {
+    for (const [role, key] of [
+      ['L', 'live'],
+      ['S', 'shadow'],
+    ] as const) {
       const scores = data.map((t) => t[key]);
       const figures = evaluateRole(days, role);
       expect(figures.transactions).toBe(data.length);
@@ -53,7 +56,8 @@ describe('label evaluation from score histograms', () => {
 
   it('adds up counts of the same pair across batches and instances, whatever their split', () => {
     const merged = new Map<string, number>();
-    for (const part of [tallied(data.slice(0, 7_000)), tallied(data.slice(7_000))]) for (const fields of part) for (const [f, n] of Object.entries(fields)) merged.set(f, (merged.get(f) ?? 0) + Number(n));
+    for (const part of [tallied(data.slice(0, 7_000)), tallied(data.slice(7_000))])
+      for (const fields of part) for (const [f, n] of Object.entries(fields)) merged.set(f, (merged.get(f) ?? 0) + Number(n));
     const whole = new Map<string, number>();
     for (const fields of days) for (const [f, n] of Object.entries(fields)) whole.set(f, (whole.get(f) ?? 0) + Number(n));
     expect(merged).toEqual(whole);

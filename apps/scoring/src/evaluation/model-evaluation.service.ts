@@ -43,9 +43,13 @@ export class ModelEvaluationService implements OnModuleDestroy {
         this.reset();
         // A failed read leaves the figures out of this scrape; /metrics itself still answers.
         const report = await readReport().catch(() => null);
-        for (const [role, figures] of [['live', report?.live], ['shadow', report?.shadow]] as const) {
+        for (const [role, figures] of [
+          ['live', report?.live],
+          ['shadow', report?.shadow],
+        ] as const) {
           if (!figures) continue;
-          for (const measure of MEASURES) if (Number.isFinite(figures[measure])) this.set({ role, model: `${figures.id}@${figures.version}`, measure }, figures[measure]);
+          for (const measure of MEASURES)
+            if (Number.isFinite(figures[measure])) this.set({ role, model: `${figures.id}@${figures.version}`, measure }, figures[measure]);
         }
       },
     });

@@ -43,7 +43,11 @@ export class ModelRegistry implements OnApplicationShutdown {
   }
 
   get featureConfig(): FeatureConfig {
-    return { graceMs: this.config.SCORING_GRACE_MS, labelDelayMs: this.config.SCORING_LABEL_DELAY_DAYS * 86_400_000, disputeHorizonMs: this.config.SCORING_DISPUTE_HORIZON_DAYS * 86_400_000 };
+    return {
+      graceMs: this.config.SCORING_GRACE_MS,
+      labelDelayMs: this.config.SCORING_LABEL_DELAY_DAYS * 86_400_000,
+      disputeHorizonMs: this.config.SCORING_DISPUTE_HORIZON_DAYS * 86_400_000,
+    };
   }
 
   /** The boot model: a model that does not match its manifest stops the service with the reason. */

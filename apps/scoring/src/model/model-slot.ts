@@ -46,7 +46,11 @@ export class ModelSlot {
     const previous = this.served;
     this.served = next;
     this.failedName = null;
-    if (next) this.logger.info({ slot: this.role, model: next.name, id: next.model.id, version: next.model.version, features: next.model.manifest.features.length }, `serving ${this.role} model`);
+    if (next)
+      this.logger.info(
+        { slot: this.role, model: next.name, id: next.model.id, version: next.model.version, features: next.model.manifest.features.length },
+        `serving ${this.role} model`,
+      );
     else if (previous) this.logger.info({ slot: this.role, model: previous.name }, `no ${this.role} model any more`);
     if (previous && previous.model !== next?.model) setTimeout(() => void previous.model.release(), RELEASE_AFTER_MS).unref();
   }

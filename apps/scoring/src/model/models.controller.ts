@@ -16,8 +16,20 @@ interface ServedModelView {
   thresholds: ModelManifest['thresholds'];
 }
 
-const view = ({ name, model }: ServedModel): ServedModelView => ({ name, id: model.id, version: model.version, features: model.manifest.features, thresholds: model.manifest.thresholds });
-const EXAMPLE = { name: 'default', id: 'sentinel-default', version: '2026-11-24.1', features: ['event.amount', 'user.tx_count.1d'], thresholds: { review: 0.5, block: 0.9, alert: 0.7 } };
+const view = ({ name, model }: ServedModel): ServedModelView => ({
+  name,
+  id: model.id,
+  version: model.version,
+  features: model.manifest.features,
+  thresholds: model.manifest.thresholds,
+});
+const EXAMPLE = {
+  name: 'default',
+  id: 'sentinel-default',
+  version: '2026-11-24.1',
+  features: ['event.amount', 'user.tx_count.1d'],
+  thresholds: { review: 0.5, block: 0.9, alert: 0.7 },
+};
 const FIGURES = { transactions: 68_214, frauds: 588, aucRoc: 0.8951, averagePrecision: 0.7312, alerts: 402, precisionAtAlert: 0.9104, recallAtAlert: 0.6224 };
 const EVALUATION_EXAMPLE = {
   window: { from: '2026-07-23', to: '2026-07-29', days: 7, labelDelayDays: 7 },
@@ -43,7 +55,10 @@ export class ModelsController {
   }
 
   @Put('active')
-  @ApiOperation({ summary: 'Serve another model (a folder of MODELS_DIR) from the next batch on, on every instance. A model that does not match its manifest is refused with the reason.' })
+  @ApiOperation({
+    summary:
+      'Serve another model (a folder of MODELS_DIR) from the next batch on, on every instance. A model that does not match its manifest is refused with the reason.',
+  })
   @ApiBody({ schema: { example: { name: 'candidate-2026-11' } } })
   @ApiOkResponse({ schema: { example: EXAMPLE } })
   async activate(@Body() body: unknown, @Actor() actor: string): Promise<ServedModelView> {
@@ -55,7 +70,8 @@ export class ModelsController {
 
   @Get('shadow')
   @ApiOperation({
-    summary: 'The shadow model, and how it and the live model did on the same transactions once chargebacks labelled them (`evaluation`): AUC ROC, average precision, precision and recall at each model\'s alert threshold, over the last SCORING_EVALUATION_DAYS of transactions whose labels have had SCORING_LABEL_DELAY_DAYS to arrive. Figures are null until that window holds frauds.',
+    summary:
+      "The shadow model, and how it and the live model did on the same transactions once chargebacks labelled them (`evaluation`): AUC ROC, average precision, precision and recall at each model's alert threshold, over the last SCORING_EVALUATION_DAYS of transactions whose labels have had SCORING_LABEL_DELAY_DAYS to arrive. Figures are null until that window holds frauds.",
   })
   @ApiOkResponse({ schema: { example: { ...EXAMPLE, name: 'candidate-2026-11', evaluation: EVALUATION_EXAMPLE } } })
   @ApiNotFoundResponse({ description: 'No shadow model is scored.' })
@@ -67,7 +83,8 @@ export class ModelsController {
 
   @Put('shadow')
   @ApiOperation({
-    summary: 'Score another model (a folder of MODELS_DIR) beside the active one from the next batch on, on every instance: each Score carries its score and the decision it would have made (`shadow`), and scoring_shadow_decisions_total counts them against the live ones. It decides nothing and raises no alert.',
+    summary:
+      'Score another model (a folder of MODELS_DIR) beside the active one from the next batch on, on every instance: each Score carries its score and the decision it would have made (`shadow`), and scoring_shadow_decisions_total counts them against the live ones. It decides nothing and raises no alert.',
   })
   @ApiBody({ schema: { example: { name: 'candidate-2026-11' } } })
   @ApiOkResponse({ schema: { example: { ...EXAMPLE, name: 'candidate-2026-11' } } })
@@ -80,7 +97,10 @@ export class ModelsController {
 
   @Post('shadow/promote')
   @HttpCode(200)
-  @ApiOperation({ summary: 'The shadow model becomes the active one, on every instance from its next batch, and no shadow is scored any more. No restart; no event is lost or scored half by one model and half by the other.' })
+  @ApiOperation({
+    summary:
+      'The shadow model becomes the active one, on every instance from its next batch, and no shadow is scored any more. No restart; no event is lost or scored half by one model and half by the other.',
+  })
   @ApiOkResponse({ description: 'The model now active.', schema: { example: { ...EXAMPLE, name: 'candidate-2026-11' } } })
   @ApiNotFoundResponse({ description: 'No shadow model to promote.' })
   async promote(@Actor() actor: string): Promise<ServedModelView> {

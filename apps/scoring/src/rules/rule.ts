@@ -13,14 +13,16 @@ export const ruleInput = z
     eventTypes: z.array(z.string().min(1).max(64)).max(20).optional(),
     when: z
       .array(
-        z.object({
-          feature: z.string().superRefine((name, ctx) => {
-            const compiled = compileFeature(name);
-            if (typeof compiled === 'string') ctx.addIssue({ code: z.ZodIssueCode.custom, message: compiled });
-          }),
-          op: z.enum(RULE_OPERATORS, { errorMap: () => ({ message: `must be one of ${RULE_OPERATORS.join(' ')}` }) }),
-          value: z.number({ invalid_type_error: 'must be a number' }).finite(),
-        }).strict(),
+        z
+          .object({
+            feature: z.string().superRefine((name, ctx) => {
+              const compiled = compileFeature(name);
+              if (typeof compiled === 'string') ctx.addIssue({ code: z.ZodIssueCode.custom, message: compiled });
+            }),
+            op: z.enum(RULE_OPERATORS, { errorMap: () => ({ message: `must be one of ${RULE_OPERATORS.join(' ')}` }) }),
+            value: z.number({ invalid_type_error: 'must be a number' }).finite(),
+          })
+          .strict(),
       )
       .min(1, 'must hold at least one condition')
       .max(20),

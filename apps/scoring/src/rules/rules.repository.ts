@@ -17,20 +17,32 @@ export class RulesRepository {
   ) {}
 
   async list(): Promise<{ version: string | null; rules: Rule[] }> {
-    const [[, all], [, version]] = (await this.redis.multi().hgetall(this.keys.rules()).get(this.keys.rulesVersion()).exec()) as [[null, Record<string, string>], [null, string | null]];
-    const rules = Object.values(all).map((json) => JSON.parse(json) as Rule).sort((a, b) => a.id.localeCompare(b.id));
+    const [[, all], [, version]] = (await this.redis.multi().hgetall(this.keys.rules()).get(this.keys.rulesVersion()).exec()) as [
+      [null, Record<string, string>],
+      [null, string | null],
+    ];
+    const rules = Object.values(all)
+      .map((json) => JSON.parse(json) as Rule)
+      .sort((a, b) => a.id.localeCompare(b.id));
     return { version, rules };
   }
 
   /** Stores the rule; the one it replaced (null: none), read in the same transaction, for the audit trail. */
   async put(rule: Rule): Promise<Rule | null> {
-    const [[, previous]] = (await this.redis.multi().hget(this.keys.rules(), rule.id).hset(this.keys.rules(), rule.id, JSON.stringify(rule)).incr(this.keys.rulesVersion()).exec()) as [[null, string | null]];
+    const [[, previous]] = (await this.redis
+      .multi()
+      .hget(this.keys.rules(), rule.id)
+      .hset(this.keys.rules(), rule.id, JSON.stringify(rule))
+      .incr(this.keys.rulesVersion())
+      .exec()) as [[null, string | null]];
     return previous === null ? null : (JSON.parse(previous) as Rule);
   }
 
   /** Removes the rule and returns it (null: there was none). */
   async delete(id: string): Promise<Rule | null> {
-    const [[, previous]] = (await this.redis.multi().hget(this.keys.rules(), id).hdel(this.keys.rules(), id).incr(this.keys.rulesVersion()).exec()) as [[null, string | null]];
+    const [[, previous]] = (await this.redis.multi().hget(this.keys.rules(), id).hdel(this.keys.rules(), id).incr(this.keys.rulesVersion()).exec()) as [
+      [null, string | null],
+    ];
     return previous === null ? null : (JSON.parse(previous) as Rule);
   }
 }

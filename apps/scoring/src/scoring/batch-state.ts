@@ -45,12 +45,7 @@ interface SharedState {
 export class BatchStateStore {
   private readonly shared: SharedState;
 
-  constructor(
-    @Inject(APP_CONFIG) config: ScoringConfig,
-    @Inject(ROOT_LOGGER) rootLogger: Logger,
-    repository: WindowStateRepository,
-    models: ModelRegistry,
-  ) {
+  constructor(@Inject(APP_CONFIG) config: ScoringConfig, @Inject(ROOT_LOGGER) rootLogger: Logger, repository: WindowStateRepository, models: ModelRegistry) {
     const logger = rootLogger.child({ component: 'score-batch' });
     this.shared = {
       cache: new UserStateCache(config.SCORING_CACHE_USERS),
@@ -80,7 +75,10 @@ export class BatchStateStore {
     if (disputed.size === 0) return { stored: new Map(), inBatch };
     for (const { event } of events) if (event.type === 'transaction' && disputed.has(event.eventId)) inBatch.set(event.eventId, transactionFactsOf(event));
     const horizonMs = this.shared.models.featureConfig.disputeHorizonMs;
-    const stored = await this.shared.repository.readTransactions(events.flatMap(({ event: { dispute, time } }) => (dispute && !inBatch.has(dispute.eventId) ? [{ eventId: dispute.eventId, at: time }] : [])), horizonMs);
+    const stored = await this.shared.repository.readTransactions(
+      events.flatMap(({ event: { dispute, time } }) => (dispute && !inBatch.has(dispute.eventId) ? [{ eventId: dispute.eventId, at: time }] : [])),
+      horizonMs,
+    );
     const seen = new Set<string>();
     for (const { event } of events) {
       if (event.type === 'transaction') seen.add(event.eventId);
@@ -131,7 +129,12 @@ export class BatchState {
     const cached = found(this.userIds, (id) => cache.get(id));
     this.cachedMerchants = found(this.merchantIds, (id) => merchantCache.fresh(id));
     this.merchantRead = ledger.readSent(); // the read goes out on this tick
-    let snapshot = await repository.read(this.topic, this.partition, this.userIds.filter((id) => !cached.has(id)), this.merchantIds.filter((id) => !this.cachedMerchants.has(id)));
+    let snapshot = await repository.read(
+      this.topic,
+      this.partition,
+      this.userIds.filter((id) => !cached.has(id)),
+      this.merchantIds.filter((id) => !this.cachedMerchants.has(id)),
+    );
     const ours = written.get(this.partitionKey);
     if (ours !== undefined && snapshot.position !== ours) {
       // Another instance scored this partition since we did (a rebalance): our copies are stale.
@@ -174,7 +177,11 @@ export class BatchState {
   fresh(): PositionedEvent[] {
     const stored = (this.snapshot as StateSnapshot).position;
     const position = positionOnThisBus(stored, this.events[0].offset);
-    if (position !== stored) this.shared.logger.warn({ topic: this.topic, partition: this.partition, stored }, 'the stored position is an offset of another bus engine (BUS_URL changed): ignored');
+    if (position !== stored)
+      this.shared.logger.warn(
+        { topic: this.topic, partition: this.partition, stored },
+        'the stored position is an offset of another bus engine (BUS_URL changed): ignored',
+      );
     const fresh = position === null ? this.events : this.events.filter((e) => compareOffsets(e.offset, position) > 0);
     metrics.redelivered.inc(this.events.length - fresh.length);
     return fresh;
@@ -187,7 +194,13 @@ export class BatchState {
    * set when this instance has not set them for a day (users) or when the batch read the merchant (at
    * most every SCORING_MERCHANT_REFRESH_MS), which is also when a merchant's expired buckets are deleted.
    */
-  changes(fresh: PositionedEvent[], batch: ScoredBatch, users: Map<string, UserState>, merchants: Map<string, MerchantState>, disputed: Disputed): StateChanges {
+  changes(
+    fresh: PositionedEvent[],
+    batch: ScoredBatch,
+    users: Map<string, UserState>,
+    merchants: Map<string, MerchantState>,
+    disputed: Disputed,
+  ): StateChanges {
     const { cache, ledger, models } = this.shared;
     const snapshot = this.snapshot as StateSnapshot;
     const chargebacks = new Set(batch.labels.map((chargeback) => chargeback.eventId));
@@ -206,11 +219,20 @@ export class BatchState {
       }),
       merchants: [...merchants].map(([merchantId, merchant]) => {
         const read = snapshot.merchants.has(merchantId);
-        return { merchantId, increments: merchant.takeIncrements(), expired: read && latest > 0 ? merchant.expiredFields(latest, labelDelayMs) : [], expire: read };
+        return {
+          merchantId,
+          increments: merchant.takeIncrements(),
+          expired: read && latest > 0 ? merchant.expiredFields(latest, labelDelayMs) : [],
+          expire: read,
+        };
       }),
       transactions: [
         // A copy of a transaction applied lately would store its facts again without its score's mark.
-        ...batch.events.flatMap(({ event, fate }) => (event.type === 'transaction' && fate !== 'duplicate' ? [{ eventId: event.eventId, facts: disputed.inBatch.get(event.eventId) ?? transactionFactsOf(event), scored: null }] : [])),
+        ...batch.events.flatMap(({ event, fate }) =>
+          event.type === 'transaction' && fate !== 'duplicate'
+            ? [{ eventId: event.eventId, facts: disputed.inBatch.get(event.eventId) ?? transactionFactsOf(event), scored: null }]
+            : [],
+        ),
         // Earlier batches' transactions this batch's chargebacks disputed first: stored again, marked so.
         ...[...disputed.stored.values()].filter((t) => t.facts.disputedBy !== undefined && chargebacks.has(t.facts.disputedBy)),
       ],

@@ -19,19 +19,25 @@ export interface Verdict {
  * model's (by the manifest's thresholds) and the rules'; an alert is raised by a score at or above
  * the alert threshold, or by an `alert` or `block` rule. Every cause is a reason code.
  */
-export function decide(score: number, thresholds: ModelManifest['thresholds'], fired: Array<{ rule: CompiledRule['rule']; condition: Condition; value: number }>, fate: EventFate): Verdict {
+export function decide(
+  score: number,
+  thresholds: ModelManifest['thresholds'],
+  fired: Array<{ rule: CompiledRule['rule']; condition: Condition; value: number }>,
+  fate: EventFate,
+): Verdict {
   let decision: Decision = score >= thresholds.block ? 'block' : score >= thresholds.review ? 'review' : 'allow';
   let alert = score >= thresholds.alert;
   const reasons: Reason[] = [];
   if (alert) reasons.push({ code: 'MODEL_SCORE_HIGH', detail: `score ${round(score)} >= alert threshold ${thresholds.alert}` });
-  else if (decision !== 'allow') reasons.push({ code: 'MODEL_SCORE_ELEVATED', detail: `score ${round(score)} >= ${decision} threshold ${thresholds[decision]}` });
+  else if (decision !== 'allow')
+    reasons.push({ code: 'MODEL_SCORE_ELEVATED', detail: `score ${round(score)} >= ${decision} threshold ${thresholds[decision]}` });
   for (const { rule, condition, value } of fired) {
     const ruleDecision: Decision = rule.action === 'block' ? 'block' : 'review';
     if (SEVERITY[ruleDecision] > SEVERITY[decision]) decision = ruleDecision;
     if (rule.action !== 'review') alert = true;
     reasons.push({ code: rule.reasonCode, detail: `rule ${rule.id}: ${condition.feature} ${condition.op} ${condition.value} (is ${round(value)})` });
   }
-  if (fate === 'late') reasons.push({ code: 'EVENT_LATE', detail: 'older than the grace behind the user\'s latest event: windows were not updated' });
+  if (fate === 'late') reasons.push({ code: 'EVENT_LATE', detail: "older than the grace behind the user's latest event: windows were not updated" });
   if (fate === 'duplicate') reasons.push({ code: 'EVENT_DUPLICATE', detail: 'an event with this id was applied lately: windows were not updated again' });
   return { decision, alert, reasons };
 }

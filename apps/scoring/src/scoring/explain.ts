@@ -18,7 +18,13 @@ export function occlusionRows(rows: Float32Array, width: number, flagged: number
 }
 
 /** The top `count` features by how much the score drops without them (only those that drop it). */
-export function topContributions(score: number, occluded: Float32Array, k: number, width: number, count: number): Array<{ feature: number; contribution: number }> {
+export function topContributions(
+  score: number,
+  occluded: Float32Array,
+  k: number,
+  width: number,
+  count: number,
+): Array<{ feature: number; contribution: number }> {
   const contributions: Array<{ feature: number; contribution: number }> = [];
   for (let f = 0; f < width; f++) {
     const contribution = score - occluded[k * width + f];

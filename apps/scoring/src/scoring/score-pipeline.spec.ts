@@ -9,13 +9,29 @@ import { ScoringPlan } from './scoring-plan';
 /** A model that scores a payment by its amount (amount / 1000), as an ONNX session would for one input column. */
 function amountModel(id: string, score: (amount: number) => number = (amount) => Math.min(1, amount / 1000)): OnnxModel {
   const manifest = { features: ['event.amount'], thresholds: { review: 0.5, block: 0.9, alert: 0.7 }, baseline: [20] };
-  return { id, version: '1', manifest, score: async (rows: Float32Array, count: number) => Float32Array.from({ length: count }, (_, i) => score(rows[i])) } as unknown as OnnxModel;
+  return {
+    id,
+    version: '1',
+    manifest,
+    score: async (rows: Float32Array, count: number) => Float32Array.from({ length: count }, (_, i) => score(rows[i])),
+  } as unknown as OnnxModel;
 }
 
-const payment = (n: number, amount: number, type: EnrichedEvent['type'] = 'transaction') => positionedEvent(String(n), {
-  eventId: `e${n}`, type, userId: 'u1', occurredAt: `2026-03-02T10:0${n}:00.000Z`, amount, currency: 'EUR',
-  receivedAt: '2026-03-02T10:00:00.000Z', source: 'http', geo: null, ua: null, merchant: null, flags: [],
-});
+const payment = (n: number, amount: number, type: EnrichedEvent['type'] = 'transaction') =>
+  positionedEvent(String(n), {
+    eventId: `e${n}`,
+    type,
+    userId: 'u1',
+    occurredAt: `2026-03-02T10:0${n}:00.000Z`,
+    amount,
+    currency: 'EUR',
+    receivedAt: '2026-03-02T10:00:00.000Z',
+    source: 'http',
+    geo: null,
+    ua: null,
+    merchant: null,
+    flags: [],
+  });
 const silent = pino({ level: 'silent' });
 const options: PipelineOptions = { skipTypes: new Set(['page_view']), topFeatures: 1, emitFeatures: true };
 const users = () => new Map([['u1', UserState.decode(undefined, DEFAULT_FEATURE_CONFIG.graceMs)]]);
@@ -29,16 +45,26 @@ describe('ScorePipeline, without storage', () => {
     expect(batch.events.map((e) => e.event.eventId)).toEqual(['e1', 'e2', 'e4']); // the page view is applied, not scored
 
     const { scores, alerts } = await pipeline.decide(plan, batch);
-    expect(scores.map((s) => [s.eventId, s.score, s.decision, s.alert])).toEqual([['e1', 0.1, 'allow', false], ['e2', 0.6, 'review', false], ['e4', 0.95, 'block', true]]);
+    expect(scores.map((s) => [s.eventId, s.score, s.decision, s.alert])).toEqual([
+      ['e1', 0.1, 'allow', false],
+      ['e2', 0.6, 'review', false],
+      ['e4', 0.95, 'block', true],
+    ]);
     expect(scores[0].features).toEqual({ 'event.amount': 100 });
     expect(scores[1].reasons.map((r) => r.code)).toEqual(['MODEL_SCORE_ELEVATED', 'BIG_AMOUNT', 'FEATURE_EVENT_AMOUNT']);
     expect(alerts).toEqual([expect.objectContaining({ alertId: 'alert_e4', eventId: 'e4', userId: 'u1', score: 0.95, model: { id: 'live', version: '1' } })]);
     expect(alerts[0].reasons.map((r) => r.code)).toEqual(['MODEL_SCORE_HIGH', 'BIG_AMOUNT', 'FEATURE_EVENT_AMOUNT']);
   });
 
-  it('adds the shadow model\'s opinion, and scores without it when the shadow fails', async () => {
+  it("adds the shadow model's opinion, and scores without it when the shadow fails", async () => {
     const pipeline = new ScorePipeline({ ...options, topFeatures: 0 }, silent);
-    const withShadow = new ScoringPlan(amountModel('live'), amountModel('challenger', () => 0.8), null, [], DEFAULT_FEATURE_CONFIG);
+    const withShadow = new ScoringPlan(
+      amountModel('live'),
+      amountModel('challenger', () => 0.8),
+      null,
+      [],
+      DEFAULT_FEATURE_CONFIG,
+    );
     const [scored] = (await pipeline.decide(withShadow, pipeline.features(withShadow, [payment(1, 100)], users(), new Map()))).scores;
     expect(scored.shadow).toEqual({ model: { id: 'challenger', version: '1' }, score: 0.8, decision: 'review', alert: true });
 

@@ -18,7 +18,11 @@ export interface PositionedEvent {
   occurredAt: string;
 }
 
-export const positionedEvent = (offset: string, event: EnrichedEvent): PositionedEvent => ({ offset, event: featureEventOf(event), occurredAt: event.occurredAt });
+export const positionedEvent = (offset: string, event: EnrichedEvent): PositionedEvent => ({
+  offset,
+  event: featureEventOf(event),
+  occurredAt: event.occurredAt,
+});
 
 export interface ScoredBatch {
   events: Array<{ event: FeatureEvent; occurredAt: string; fate: EventFate }>;
@@ -113,7 +117,18 @@ export class ScorePipeline {
       }
       scores.push(out);
       decisions[decision]++;
-      if (alert) alerts.push({ alertId: alertIdFor(event.eventId), eventId: event.eventId, userId: event.userId, eventType: event.type, occurredAt, score, model, reasons, raisedAt: now });
+      if (alert)
+        alerts.push({
+          alertId: alertIdFor(event.eventId),
+          eventId: event.eventId,
+          userId: event.userId,
+          eventType: event.type,
+          occurredAt,
+          score,
+          model,
+          reasons,
+          raisedAt: now,
+        });
     });
     for (const [decision, count] of Object.entries(decisions)) if (count > 0) metrics.scored.inc({ decision }, count);
     for (const [pair, count] of shadowPairs) {
@@ -128,7 +143,8 @@ export class ScorePipeline {
     const flags = event.dispute?.flags ?? [];
     metrics.chargebacks.inc({ outcome: flags.includes('chargeback_unmatched') ? 'unmatched' : 'matched' });
     for (const flag of flags) metrics.chargebackFlags.inc({ flag });
-    if (flags.length > 0) this.logger.warn({ eventId: event.eventId, disputedEventId: event.dispute?.eventId, flags }, 'chargeback does not match the transaction it names');
+    if (flags.length > 0)
+      this.logger.warn({ eventId: event.eventId, disputedEventId: event.dispute?.eventId, flags }, 'chargeback does not match the transaction it names');
   }
 
   /**
@@ -144,7 +160,10 @@ export class ScorePipeline {
       probabilities = await shadow.score(plan.shadowRows(batch.matrix, batch.events.length), batch.events.length);
     } catch (error) {
       metrics.shadowFailures.inc();
-      this.logger.warn({ model: shadow.id, version: shadow.version, err: (error as Error).message }, 'the shadow model failed to score a batch; its scores go out without the shadow');
+      this.logger.warn(
+        { model: shadow.id, version: shadow.version, err: (error as Error).message },
+        'the shadow model failed to score a batch; its scores go out without the shadow',
+      );
       return null;
     }
     const model = { id: shadow.id, version: shadow.version };
@@ -164,7 +183,10 @@ export class ScorePipeline {
     const occluded = await plan.model.score(occlusionRows(rows, width, flagged, baseline), flagged.length * width);
     flagged.forEach((row, k) => {
       for (const { feature, contribution } of topContributions(probabilities[row], occluded, k, width, top)) {
-        verdicts[row].reasons.push({ code: featureReasonCode(features[feature]), detail: `${features[feature]} = ${round(rows[row * width + feature])} (typical ${round(baseline[feature])}), +${round(contribution)}` });
+        verdicts[row].reasons.push({
+          code: featureReasonCode(features[feature]),
+          detail: `${features[feature]} = ${round(rows[row * width + feature])} (typical ${round(baseline[feature])}), +${round(contribution)}`,
+        });
       }
     });
   }

@@ -9,7 +9,13 @@ const rule: Rule = { id: 'night', when: [{ feature: 'event.is_night', op: '>=', 
 
 describe('ScoringPlan', () => {
   it('computes the live features first, then those only rules or the shadow read, each once', () => {
-    const plan = new ScoringPlan(model(['event.amount', 'user.tx_count.1d']), model(['user.tx_count.1h', 'event.is_night', 'event.amount']), '1', [rule], DEFAULT_FEATURE_CONFIG);
+    const plan = new ScoringPlan(
+      model(['event.amount', 'user.tx_count.1d']),
+      model(['user.tx_count.1h', 'event.is_night', 'event.amount']),
+      '1',
+      [rule],
+      DEFAULT_FEATURE_CONFIG,
+    );
     expect(plan.engine.names).toEqual(['event.amount', 'user.tx_count.1d', 'event.is_night', 'user.tx_count.1h']);
     expect(plan.modelWidth).toBe(2);
   });

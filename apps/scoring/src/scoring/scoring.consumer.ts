@@ -20,13 +20,17 @@ export class ScoringConsumer implements OnApplicationBootstrap, BeforeApplicatio
     private readonly scoring: ScoreBatchService,
     private readonly replies: DecisionReplyPublisher,
   ) {
-    this.membership = new GroupMembership(bus, {
-      ...subscription('scoring', config.BUS_TOPIC_PREFIX),
-      deadLetterTopic: topics.invalid,
-      maxBatchSize: config.SCORING_MAX_BATCH,
-      concurrentPartitions: config.SCORING_CONCURRENT_PARTITIONS,
-      handler: (batch, context) => this.handle(batch, context),
-    }, (message) => this.logger.warn(message));
+    this.membership = new GroupMembership(
+      bus,
+      {
+        ...subscription('scoring', config.BUS_TOPIC_PREFIX),
+        deadLetterTopic: topics.invalid,
+        maxBatchSize: config.SCORING_MAX_BATCH,
+        concurrentPartitions: config.SCORING_CONCURRENT_PARTITIONS,
+        handler: (batch, context) => this.handle(batch, context),
+      },
+      (message) => this.logger.warn(message),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -56,10 +60,21 @@ export class ScoringConsumer implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private async publish(scores: Score[], alerts: Alert[], waiting: Map<string, string>): Promise<void> {
-    if (waiting.size > 0) this.replies.send(scores.flatMap((score) => (waiting.has(score.eventId) ? [{ channel: waiting.get(score.eventId) as string, score }] : [])));
+    if (waiting.size > 0)
+      this.replies.send(scores.flatMap((score) => (waiting.has(score.eventId) ? [{ channel: waiting.get(score.eventId) as string, score }] : [])));
     await Promise.all([
-      scores.length > 0 ? this.bus.publish(this.topics.scores, scores.map((score) => ({ key: score.userId, value: scoreCodec.encode(score) }))) : undefined,
-      alerts.length > 0 ? this.bus.publish(this.topics.alerts, alerts.map((alert) => ({ key: alert.userId, value: alertCodec.encode(alert) }))) : undefined,
+      scores.length > 0
+        ? this.bus.publish(
+            this.topics.scores,
+            scores.map((score) => ({ key: score.userId, value: scoreCodec.encode(score) })),
+          )
+        : undefined,
+      alerts.length > 0
+        ? this.bus.publish(
+            this.topics.alerts,
+            alerts.map((alert) => ({ key: alert.userId, value: alertCodec.encode(alert) })),
+          )
+        : undefined,
     ]);
   }
 }

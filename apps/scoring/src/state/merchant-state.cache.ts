@@ -10,7 +10,10 @@ import type { MerchantState } from '@app/features';
 export class MerchantStateCache {
   private readonly entries: LRU<MerchantState>;
 
-  constructor(capacity: number, private readonly refreshMs: number) {
+  constructor(
+    capacity: number,
+    private readonly refreshMs: number,
+  ) {
     this.entries = lru(capacity, refreshMs);
   }
 

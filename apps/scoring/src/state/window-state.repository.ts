@@ -53,7 +53,8 @@ export interface StoredTransaction {
 
 /**
  * Window state in Redis: the only place that knows its layout (users: one string each; merchants:
- * a hash of counters; partition positions). One pipelined read and one scripted write per batch, whatever its size (DESIGN.md, "Stores": O(1) round trips per batch).
+ * a hash of counters; partition positions). One pipelined read and one scripted write per batch,
+ * whatever its size (DESIGN.md, "Stores": O(1) round trips per batch).
  * The write (a script: atomic) stores the partition's position with the changes, so after a crash the records up to it
  * are known applied and a redelivery cannot apply them twice.
  */
@@ -70,7 +71,9 @@ export class WindowStateRepository {
   }
 
   async read(topic: string, partition: number, userIds: string[], merchantIds: string[]): Promise<StateSnapshot> {
-    const pipeline = this.redis.pipeline().mget(this.keys.position(topic, partition), this.keys.rulesVersion(), this.keys.activeModel(), this.keys.shadowModel());
+    const pipeline = this.redis
+      .pipeline()
+      .mget(this.keys.position(topic, partition), this.keys.rulesVersion(), this.keys.activeModel(), this.keys.shadowModel());
     if (userIds.length > 0) pipeline.mget(userIds.map((id) => this.keys.user(id)));
     for (const id of merchantIds) pipeline.hgetall(this.keys.merchant(id));
     const replies = (await run(pipeline.exec())).map(([, value]) => value);
@@ -132,7 +135,16 @@ export class WindowStateRepository {
   async write(changes: StateChanges): Promise<void> {
     const keys = [this.keys.position(changes.topic, changes.partition)];
     const transactions = this.transactionFields(changes.transactions);
-    const args: Array<string | number> = [changes.lastOffset, changes.userTtlMs, changes.merchantTtlMs, changes.users.length, changes.merchants.length, changes.transactionTtlMs, transactions.size, changes.readPosition ?? ''];
+    const args: Array<string | number> = [
+      changes.lastOffset,
+      changes.userTtlMs,
+      changes.merchantTtlMs,
+      changes.users.length,
+      changes.merchants.length,
+      changes.transactionTtlMs,
+      transactions.size,
+      changes.readPosition ?? '',
+    ];
     for (const user of changes.users) {
       keys.push(this.keys.user(user.userId));
       args.push(!user.append ? 's' : user.expire ? 'e' : 'a', user.text);
@@ -181,7 +193,17 @@ function encodeTransaction({ facts: f, scored: m }: StoredTransaction): string {
 }
 
 function decodeTransaction(eventId: string, value: string): StoredTransaction {
-  const [time, userId, merchantId, amount, pair, live, shadow, alerts, disputedBy] = JSON.parse(value) as [number, string, string | null, number, (string | null)?, number?, (number | null)?, number?, string?];
+  const [time, userId, merchantId, amount, pair, live, shadow, alerts, disputedBy] = JSON.parse(value) as [
+    number,
+    string,
+    string | null,
+    number,
+    (string | null)?,
+    number?,
+    (number | null)?,
+    number?,
+    string?,
+  ];
   return {
     eventId,
     facts: { time, userId, merchantId, amount, ...(disputedBy !== undefined ? { disputedBy } : {}) },

@@ -36,11 +36,15 @@ const positive = (value: string | number | undefined) => (value === undefined ||
 /** The connection `brokers` need over TLS (or not) with the settings' SASL credentials and certificates. */
 export function kafkaConnection(brokers: string[], tls: boolean, settings: KafkaSettings): KafkaConnection {
   const mechanism = settings.KAFKA_SASL_MECHANISM?.toLowerCase();
-  if (mechanism && !(SASL_MECHANISMS as readonly string[]).includes(mechanism)) throw new Error(`KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}`);
-  if (mechanism && !(settings.KAFKA_SASL_USERNAME && settings.KAFKA_SASL_PASSWORD)) throw new Error('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required');
+  if (mechanism && !(SASL_MECHANISMS as readonly string[]).includes(mechanism))
+    throw new Error(`KAFKA_SASL_MECHANISM must be one of ${SASL_MECHANISMS.join(', ')}`);
+  if (mechanism && !(settings.KAFKA_SASL_USERNAME && settings.KAFKA_SASL_PASSWORD))
+    throw new Error('KAFKA_SASL_MECHANISM is set: KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD are required');
   return {
     brokers,
-    ...(tls ? { tls: { ca: readPem(settings.KAFKA_SSL_CA_FILE), cert: readPem(settings.KAFKA_SSL_CERT_FILE), key: readPem(settings.KAFKA_SSL_KEY_FILE) } } : {}),
+    ...(tls
+      ? { tls: { ca: readPem(settings.KAFKA_SSL_CA_FILE), cert: readPem(settings.KAFKA_SSL_CERT_FILE), key: readPem(settings.KAFKA_SSL_KEY_FILE) } }
+      : {}),
     ...(mechanism ? { sasl: { mechanism: mechanism as SaslMechanism, username: settings.KAFKA_SASL_USERNAME!, password: settings.KAFKA_SASL_PASSWORD! } } : {}),
   };
 }

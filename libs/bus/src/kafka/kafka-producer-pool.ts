@@ -38,7 +38,13 @@ export class KafkaProducerPool {
       const partition = record.key == null ? this.roundRobin++ % partitions : partitionForKey(record.key, partitions);
       perThread[partition % this.threads.length].push({
         topic,
-        message: { key: record.key, value: record.value, partition, headers: record.headers, timestamp: record.timestamp === undefined ? undefined : String(record.timestamp) },
+        message: {
+          key: record.key,
+          value: record.value,
+          partition,
+          headers: record.headers,
+          timestamp: record.timestamp === undefined ? undefined : String(record.timestamp),
+        },
       });
     }
     await Promise.all(perThread.map((items, i) => this.threads[i].sender.submit(items)));

@@ -44,10 +44,12 @@ export class KafkaBus implements MessageBus {
       ...kafkaClientOptions(options.connection),
       logLevel: logLevel.WARN,
       socketFactory: noDelaySocketFactory,
-      logCreator: () => ({ level, log }: LogEntry) => {
-        const { message, ...extra } = log;
-        logger[kafkaLogLevelNames[level] ?? 'info']({ kafka: extra }, message);
-      },
+      logCreator:
+        () =>
+        ({ level, log }: LogEntry) => {
+          const { message, ...extra } = log;
+          logger[kafkaLogLevelNames[level] ?? 'info']({ kafka: extra }, message);
+        },
       retry: KAFKA_RETRY,
     });
   }
@@ -62,12 +64,16 @@ export class KafkaBus implements MessageBus {
     await admin.createTopics({
       waitForLeaders: false,
       topics: missing.map((s) => ({
-        topic: s.topic, numPartitions: s.partitions,
+        topic: s.topic,
+        numPartitions: s.partitions,
         ...(replicationFactor ? { replicationFactor } : {}),
         ...(minInsyncReplicas ? { configEntries: [{ name: 'min.insync.replicas', value: String(minInsyncReplicas) }] } : {}),
       })),
     });
-    await this.waitForLeaders(admin, missing.map((s) => s.topic));
+    await this.waitForLeaders(
+      admin,
+      missing.map((s) => s.topic),
+    );
   }
 
   /**
@@ -110,7 +116,12 @@ export class KafkaBus implements MessageBus {
     });
     await consumer.start();
     this.consumers.add(consumer);
-    return { stop: async () => { this.consumers.delete(consumer); await consumer.stop(); } };
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.stop();
+      },
+    };
   }
 
   async rewind(group: string, topic: string, from: Date, options: { dryRun?: boolean } = {}): Promise<RewindPartitionPlan[]> {
@@ -146,7 +157,10 @@ export class KafkaBus implements MessageBus {
   async groupTopics(group: string): Promise<string[]> {
     const admin = await this.getAdmin();
     const offsets = await admin.fetchOffsets({ groupId: group });
-    return offsets.filter((t) => t.partitions.some((p) => Number(p.offset) >= 0)).map((t) => t.topic).sort();
+    return offsets
+      .filter((t) => t.partitions.some((p) => Number(p.offset) >= 0))
+      .map((t) => t.topic)
+      .sort();
   }
 
   async ping(): Promise<void> {
@@ -162,7 +176,12 @@ export class KafkaBus implements MessageBus {
   }
 
   private producerPool(): KafkaProducerPool {
-    this.producers ??= new KafkaProducerPool({ connection: this.options.connection, clientId: this.options.clientId, threads: this.options.producerThreads ?? 2, logger: this.options.logger });
+    this.producers ??= new KafkaProducerPool({
+      connection: this.options.connection,
+      clientId: this.options.clientId,
+      threads: this.options.producerThreads ?? 2,
+      logger: this.options.logger,
+    });
     return this.producers;
   }
 

@@ -48,7 +48,8 @@ export class KafkaConsumer implements Consumer {
     // be able to reach minBytes alone, or a single busy partition would always wait the full time.
     const accumulate = options.accumulate;
     // kafkajs heartbeats between fetches: a fetch waiting longer than the session would cost the membership.
-    if (accumulate && accumulate.maxWaitMs > MAX_ACCUMULATE_WAIT_MS) throw new Error(`accumulate.maxWaitMs must be at most ${MAX_ACCUMULATE_WAIT_MS} on Kafka (session timeout ${SESSION_TIMEOUT_MS} ms)`);
+    if (accumulate && accumulate.maxWaitMs > MAX_ACCUMULATE_WAIT_MS)
+      throw new Error(`accumulate.maxWaitMs must be at most ${MAX_ACCUMULATE_WAIT_MS} on Kafka (session timeout ${SESSION_TIMEOUT_MS} ms)`);
     const maxBytesPerPartition = Math.max(settings.maxBytesPerPartition, accumulate?.minBytes ?? 0);
     this.consumer = kafka.consumer({
       groupId: options.group,
@@ -74,7 +75,9 @@ export class KafkaConsumer implements Consumer {
       // means this member was out of the group (its session lapsed): then everything may have moved.
       if (payload.memberId !== this.memberId) this.assigned = new Set();
       this.memberId = payload.memberId;
-      const assigned = new Set(Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => partitionKey(topic, partition))));
+      const assigned = new Set(
+        Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) => partitions.map((partition) => partitionKey(topic, partition))),
+      );
       for (const key of this.newlyAssigned) if (!assigned.has(key)) this.newlyAssigned.delete(key);
       for (const key of assigned) if (!this.assigned.has(key)) this.newlyAssigned.add(key);
       this.assigned = assigned;
@@ -105,7 +108,9 @@ export class KafkaConsumer implements Consumer {
     this.stopping = true;
     await Promise.allSettled([...this.batchesInHand]);
     if (this.processed.size > 0) {
-      await this.consumer.commitOffsets([...this.processed.values()]).catch((err) => this.logger.warn({ err, group: this.options.group }, 'final offset commit failed; the last records will be re-delivered'));
+      await this.consumer
+        .commitOffsets([...this.processed.values()])
+        .catch((err) => this.logger.warn({ err, group: this.options.group }, 'final offset commit failed; the last records will be re-delivered'));
     }
     await this.consumer.disconnect();
     partitionProgress.forget(this.options.group);
@@ -135,14 +140,17 @@ export class KafkaConsumer implements Consumer {
       const chunk = messages.slice(start, start + maxBatchSize);
       const records = chunk.map((m) => fromKafkaMessage(batch.topic, batch.partition, m));
       const key = partitionKey(batch.topic, batch.partition);
-      const done = await processBatch({ topic: batch.topic, partition: batch.partition, records, newlyAssigned: this.newlyAssigned.has(key) }, {
-        engine: 'kafka',
-        options: this.options,
-        logger: this.logger,
-        publish: this.publish,
-        isStopping: () => this.stopping || !isRunning(),
-        wait: (ms) => this.waitWithHeartbeat(ms, heartbeat),
-      });
+      const done = await processBatch(
+        { topic: batch.topic, partition: batch.partition, records, newlyAssigned: this.newlyAssigned.has(key) },
+        {
+          engine: 'kafka',
+          options: this.options,
+          logger: this.logger,
+          publish: this.publish,
+          isStopping: () => this.stopping || !isRunning(),
+          wait: (ms) => this.waitWithHeartbeat(ms, heartbeat),
+        },
+      );
       if (!done) return;
       this.newlyAssigned.delete(key);
       const lastOffset = chunk[chunk.length - 1].offset;

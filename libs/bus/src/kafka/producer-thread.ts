@@ -14,7 +14,12 @@ import type { FromProducerThread, ProducerThreadData, ToProducerThread } from '.
 const port = parentPort!;
 const { connection, clientId } = workerData as ProducerThreadData;
 const post = (message: FromProducerThread) => port.postMessage(message);
-const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = { [logLevel.ERROR]: 'error', [logLevel.WARN]: 'warn', [logLevel.INFO]: 'info', [logLevel.DEBUG]: 'debug' };
+const levels: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
 
 const kafka = new Kafka({
   clientId,
@@ -22,13 +27,15 @@ const kafka = new Kafka({
   socketFactory: noDelaySocketFactory,
   retry: KAFKA_RETRY,
   logLevel: logLevel.WARN,
-  logCreator: () => ({ level, log }: LogEntry) => {
-    const { message, ...extra } = log;
-    // Said at every producer's start: the retry limit is deliberate (a publish fails after KAFKA_RETRY
-    // instead of hanging), and consumers absorb what a retried send writes twice.
-    if (message === 'Limiting retries for the idempotent producer may invalidate EoS guarantees') return;
-    post({ type: 'log', level: levels[level] ?? 'info', message, extra: JSON.parse(JSON.stringify(extra)) });
-  },
+  logCreator:
+    () =>
+    ({ level, log }: LogEntry) => {
+      const { message, ...extra } = log;
+      // Said at every producer's start: the retry limit is deliberate (a publish fails after KAFKA_RETRY
+      // instead of hanging), and consumers absorb what a retried send writes twice.
+      if (message === 'Limiting retries for the idempotent producer may invalidate EoS guarantees') return;
+      post({ type: 'log', level: levels[level] ?? 'info', message, extra: JSON.parse(JSON.stringify(extra)) });
+    },
 });
 
 // Partitions are chosen by the main thread (partitionForKey), so every engine agrees on them.
@@ -38,7 +45,10 @@ const newProducer = () =>
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     retry: KAFKA_RETRY,
-    createPartitioner: () => ({ message }) => message.partition!,
+    createPartitioner:
+      () =>
+      ({ message }) =>
+        message.partition!,
   });
 let producer = newProducer();
 let connected: Promise<void> | undefined;

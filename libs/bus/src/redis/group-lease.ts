@@ -13,7 +13,9 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 /** Another member holds the group: this one must not read, or the two would split partitions' entries between them. */
 export class GroupHeldError extends Error {
   constructor(group: string, holder: string) {
-    super(`consumer group "${group}" is held by another running member (${holder}): on Redis Streams a group has one member at a time (partitions would lose their order, and a member's position could skip the other's records); run one instance, or use Kafka to scale out`);
+    super(
+      `consumer group "${group}" is held by another running member (${holder}): on Redis Streams a group has one member at a time (partitions would lose their order, and a member's position could skip the other's records); run one instance, or use Kafka to scale out`,
+    );
     this.name = 'GroupHeldError';
   }
 }

@@ -10,8 +10,24 @@ describe('packed records', () => {
     expect(packedRecordCount(frame)).toBe(3);
     const records = unpackRecords('scores', 2, '1700000000500-7', frame);
     expect(records.map((r) => ({ ...r, value: r.value.toString('hex') }))).toEqual([
-      { topic: 'scores', partition: 2, offset: '1700000000500-7-0', key: 'user-1', value: Buffer.from('{"a":1}').toString('hex'), headers: {}, timestamp: 1_700_000_000_500 },
-      { topic: 'scores', partition: 2, offset: '1700000000500-7-1', key: null, value: '00ff0a', headers: { origin: 'events.enriched' }, timestamp: 1_700_000_000_500 },
+      {
+        topic: 'scores',
+        partition: 2,
+        offset: '1700000000500-7-0',
+        key: 'user-1',
+        value: Buffer.from('{"a":1}').toString('hex'),
+        headers: {},
+        timestamp: 1_700_000_000_500,
+      },
+      {
+        topic: 'scores',
+        partition: 2,
+        offset: '1700000000500-7-1',
+        key: null,
+        value: '00ff0a',
+        headers: { origin: 'events.enriched' },
+        timestamp: 1_700_000_000_500,
+      },
       { topic: 'scores', partition: 2, offset: '1700000000500-7-2', key: 'ünïcode', value: '', headers: {}, timestamp: 1_700_000_000_123 },
     ]);
   });

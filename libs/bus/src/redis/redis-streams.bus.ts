@@ -46,7 +46,10 @@ export class RedisStreamsBus implements MessageBus {
   private readonly sequences = new Map<string, number>();
   private readonly partitionCounts = new Map<string, number>();
   private readonly consumers = new Set<RedisStreamsConsumer>();
-  private readonly sender = new CoalescingSender<Outgoing>((items) => this.send(items), { ...SEND_LIMITS, weigh: (item) => byteLength(item.record.value) + byteLength(item.record.key) + RECORD_OVERHEAD_BYTES });
+  private readonly sender = new CoalescingSender<Outgoing>((items) => this.send(items), {
+    ...SEND_LIMITS,
+    weigh: (item) => byteLength(item.record.value) + byteLength(item.record.key) + RECORD_OVERHEAD_BYTES,
+  });
   private roundRobin = 0;
 
   constructor(private readonly options: RedisStreamsBusOptions) {
@@ -109,7 +112,12 @@ export class RedisStreamsBus implements MessageBus {
       throw error;
     });
     this.consumers.add(consumer);
-    return { stop: async () => { this.consumers.delete(consumer); await consumer.stop(); } };
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer);
+        await consumer.stop();
+      },
+    };
   }
 
   async rewind(group: string, topic: string, from: Date, options: { dryRun?: boolean } = {}): Promise<RewindPartitionPlan[]> {
@@ -189,7 +197,7 @@ export class RedisStreamsBus implements MessageBus {
   /** Records in the entries in (afterId, untilId]: what a rewind makes the group read a second time. */
   private async countBetween(key: string, afterId: string, untilId: string): Promise<number> {
     let count = 0;
-    for (let start = `(${afterId}`; ; ) {
+    for (let start = `(${afterId}`; ;) {
       const page = (await this.redis.xrangeBuffer(key, start, untilId, 'COUNT', 10_000)) as unknown as [Buffer, Buffer[]][];
       for (const [, fields] of page) count += fields[0]?.toString() === PACKED_FIELD ? packedRecordCount(fields[1]) : 1;
       if (page.length < 10_000) return count;

@@ -167,7 +167,9 @@ export class RedisStreamsConsumer implements Consumer {
       },
     );
     if (this.collected.size > 0 && !this.heldBack && !lastFailed) {
-      await this.handOver().catch((err) => this.logger.warn({ err, group: this.options.group }, 'final batch failed; it stays pending and is re-read at the next start'));
+      await this.handOver().catch((err) =>
+        this.logger.warn({ err, group: this.options.group }, 'final batch failed; it stays pending and is re-read at the next start'),
+      );
     }
   }
 
@@ -191,8 +193,15 @@ export class RedisStreamsConsumer implements Consumer {
     const allNew = this.streams.every((s) => s.cursor === '>');
     const block = allNew ? ['BLOCK', blockMs] : [];
     const args = [
-      'GROUP', this.options.group, this.settings.consumerName, 'COUNT', count, ...block,
-      'STREAMS', ...this.streams.map((s) => s.key), ...this.streams.map((s) => s.cursor),
+      'GROUP',
+      this.options.group,
+      this.settings.consumerName,
+      'COUNT',
+      count,
+      ...block,
+      'STREAMS',
+      ...this.streams.map((s) => s.key),
+      ...this.streams.map((s) => s.cursor),
     ];
     const connection = this.readerConnection;
     const reply = await (this.reader as unknown as { xreadgroupBuffer(...a: unknown[]): Promise<XReadReply> }).xreadgroupBuffer(...args);
@@ -251,7 +260,17 @@ export class RedisStreamsConsumer implements Consumer {
         : [fromStreamEntry(stream.topic, stream.partition, id, fields)];
     } catch (err) {
       this.logger.warn({ err, group: this.options.group, stream: stream.key, id }, 'stream entry cannot be decoded; handing it over as one raw record');
-      return [{ topic: stream.topic, partition: stream.partition, offset: id, key: null, value: Buffer.concat(fields), headers: {}, timestamp: Number(id.slice(0, id.indexOf('-'))) }];
+      return [
+        {
+          topic: stream.topic,
+          partition: stream.partition,
+          offset: id,
+          key: null,
+          value: Buffer.concat(fields),
+          headers: {},
+          timestamp: Number(id.slice(0, id.indexOf('-'))),
+        },
+      ];
     }
   }
 
@@ -319,14 +338,17 @@ export class RedisStreamsConsumer implements Consumer {
     const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     for (let from = 0; from < records.length; from += maxBatchSize) {
       const batch = from === 0 && records.length <= maxBatchSize ? records : records.slice(from, from + maxBatchSize);
-      const done = await processBatch({ topic: stream.topic, partition: stream.partition, records: batch, newlyAssigned: stream.newlyAssigned }, {
-        engine: 'redis',
-        options: this.options,
-        logger: this.logger,
-        publish: this.publish,
-        isStopping: () => this.stopping,
-        wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-      });
+      const done = await processBatch(
+        { topic: stream.topic, partition: stream.partition, records: batch, newlyAssigned: stream.newlyAssigned },
+        {
+          engine: 'redis',
+          options: this.options,
+          logger: this.logger,
+          publish: this.publish,
+          isStopping: () => this.stopping,
+          wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+        },
+      );
       if (!done) return false;
       stream.newlyAssigned = false;
     }
@@ -344,9 +366,16 @@ export class RedisStreamsConsumer implements Consumer {
     if (this.collected.size === 0 && !this.inFlight && now - this.lastReclaim >= this.settings.reclaimIdleMs) {
       this.lastReclaim = now;
       for (const stream of this.streams) {
-        for (let start = '0-0'; ; ) {
+        for (let start = '0-0'; ;) {
           const [next, claimed] = (await this.redis.xautoclaim(
-            stream.key, this.options.group, this.settings.consumerName, this.settings.reclaimIdleMs, start, 'COUNT', 1000, 'JUSTID',
+            stream.key,
+            this.options.group,
+            this.settings.consumerName,
+            this.settings.reclaimIdleMs,
+            start,
+            'COUNT',
+            1000,
+            'JUSTID',
           )) as [string, string[]];
           if (claimed.length > 0) stream.cursor = '0';
           if (next === '0-0') break;

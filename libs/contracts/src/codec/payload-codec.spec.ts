@@ -9,7 +9,12 @@ const codec = new PayloadCodec({
   title: 'a thing',
   description: 'For the tests.',
   schemaVersion: 2,
-  schema: Type.Object({ id: Type.String({ minLength: 1 }), at: Instant(), place: Nullable(Type.Object({ city: Type.String() })), note: Type.Optional(Type.String()) }),
+  schema: Type.Object({
+    id: Type.String({ minLength: 1 }),
+    at: Instant(),
+    place: Nullable(Type.Object({ city: Type.String() })),
+    note: Type.Optional(Type.String()),
+  }),
   sharedObjectFields: ['place'],
 });
 const thing = { id: 't1', at: '2026-12-03T10:00:00Z', place: { city: 'Lyon' } };
@@ -100,7 +105,16 @@ describe('enrichedEventCodec', () => {
 
 describe('auditRecordCodec', () => {
   it('reads a record of a change to something that did not exist, whose `before` JSON leaves out', () => {
-    const created = { id: '6f1c2a3b-1111-2222-3333-444455556666', at: '2026-12-03T10:00:00Z', service: 'alerts', actor: 'admin', action: 'webhook.create' as const, target: 'webhook:1', before: undefined, after: { url: 'https://x' } };
+    const created = {
+      id: '6f1c2a3b-1111-2222-3333-444455556666',
+      at: '2026-12-03T10:00:00Z',
+      service: 'alerts',
+      actor: 'admin',
+      action: 'webhook.create' as const,
+      target: 'webhook:1',
+      before: undefined,
+      after: { url: 'https://x' },
+    };
     expect(auditRecordCodec.decode(auditRecordCodec.encode(created))).toEqual({ schemaVersion: 1, ...created, before: undefined });
   });
 });

@@ -91,7 +91,10 @@ export class PayloadCodec<S extends TObject> {
       title: `${topic}: ${title}`,
       description,
       ...plain,
-      properties: { schemaVersion: { const: schemaVersion, description: 'The payload\'s major version; absent in records written before versioning (read as 1).' }, ...plain.properties },
+      properties: {
+        schemaVersion: { const: schemaVersion, description: "The payload's major version; absent in records written before versioning (read as 1)." },
+        ...plain.properties,
+      },
       required: ['schemaVersion', ...(plain.required ?? [])],
     };
   }
@@ -101,7 +104,8 @@ export class PayloadCodec<S extends TObject> {
     if (!error) return 'does not match its schema';
     const field = error.path.slice(1).replaceAll('/', '.') || 'the payload';
     if (error.type === ValueErrorType.ObjectRequiredProperty) return `${field} is required`;
-    if (error.type === ValueErrorType.StringFormat) return `${field} ${JSON.stringify(error.value)} is not a ${error.schema.format === 'date-time' ? 'time' : error.schema.format}`;
+    if (error.type === ValueErrorType.StringFormat)
+      return `${field} ${JSON.stringify(error.value)} is not a ${error.schema.format === 'date-time' ? 'time' : error.schema.format}`;
     return `${field}: ${error.message.charAt(0).toLowerCase()}${error.message.slice(1)}`;
   }
 

@@ -44,7 +44,11 @@ describe('breakingChanges', () => {
     ['a field that may now be null', (p) => (p.id = plain(Nullable(Type.String()))), 'id may now be null'],
     ['an integer that may now be fractional', (p) => (p.count = { type: 'number' }), 'count may now be number'],
     ['a nested field removed', (p) => delete (p.geo.anyOf as JsonSchema[])[0].properties?.latitude, 'geo.latitude was removed'],
-    ['a nested field retyped', (p) => ((p.geo.anyOf as JsonSchema[])[0].properties as Record<string, JsonSchema>).country = { type: 'number' }, 'geo.country may now be number'],
+    [
+      'a nested field retyped',
+      (p) => (((p.geo.anyOf as JsonSchema[])[0].properties as Record<string, JsonSchema>).country = { type: 'number' }),
+      'geo.country may now be number',
+    ],
     ['an enumeration turned into numbers', (p) => (p.decision = { type: 'integer' }), 'decision may now be integer'],
     ['an array item retyped', (p) => (p.reasons.items = plain(Type.Object({ code: Type.Integer() }))), 'reasons[].code may now be integer'],
     ['a record value retyped', (p) => (p.features = plain(Type.Record(Type.String(), Nullable(Type.Number())))), 'features[*] may now be null'],

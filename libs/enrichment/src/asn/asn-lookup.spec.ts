@@ -15,8 +15,13 @@ describe('AsnLookup', () => {
   };
 
   it('places an address in its network, from the first file that knows it', async () => {
-    const maxmind = file('GeoLite2-ASN.mmdb', [{ network: '81.2.69.0/24', record: { autonomous_system_number: 20712, autonomous_system_organization: 'Andrews & Arnold Ltd' } }]);
-    const ipinfo = file('ipinfo-lite.mmdb', [{ network: '81.2.0.0/16', record: { asn: 'AS6939', as_name: 'Hurricane Electric LLC' } }, { network: '1.1.1.0/24', record: { asn: 'AS13335', as_name: 'Cloudflare, Inc.' } }]);
+    const maxmind = file('GeoLite2-ASN.mmdb', [
+      { network: '81.2.69.0/24', record: { autonomous_system_number: 20712, autonomous_system_organization: 'Andrews & Arnold Ltd' } },
+    ]);
+    const ipinfo = file('ipinfo-lite.mmdb', [
+      { network: '81.2.0.0/16', record: { asn: 'AS6939', as_name: 'Hurricane Electric LLC' } },
+      { network: '1.1.1.0/24', record: { asn: 'AS13335', as_name: 'Cloudflare, Inc.' } },
+    ]);
     const asns = await AsnLookup.open([maxmind, ipinfo]);
     expect(asns.lookup('81.2.69.142')).toEqual({ status: 'found', asn: { number: 20712, organization: 'Andrews & Arnold Ltd' } });
     expect(asns.lookup('81.2.1.1')).toEqual({ status: 'found', asn: { number: 6939, organization: 'Hurricane Electric LLC' } });
@@ -34,7 +39,10 @@ describe('AsnLookup', () => {
 
   it.each([
     [{ autonomous_system_number: 15169 }, { number: 15169, organization: null }],
-    [{ asn: 'as64500', as_name: '' }, { number: 64500, organization: null }],
+    [
+      { asn: 'as64500', as_name: '' },
+      { number: 64500, organization: null },
+    ],
     [{ asn: 'Google' }, null],
     [{ country: { iso_code: 'GB' } }, null],
     ['AS1', null],

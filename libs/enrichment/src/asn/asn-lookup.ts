@@ -15,7 +15,12 @@ export type AsnResult = { status: 'found'; asn: AutonomousSystem } | IpMiss;
 export function toAutonomousSystem(record: unknown): AutonomousSystem | null {
   if (!record || typeof record !== 'object') return null;
   const r = record as { autonomous_system_number?: unknown; autonomous_system_organization?: unknown; asn?: unknown; as_name?: unknown };
-  const number = typeof r.autonomous_system_number === 'number' ? r.autonomous_system_number : typeof r.asn === 'string' && /^AS\d+$/i.test(r.asn) ? Number(r.asn.slice(2)) : null;
+  const number =
+    typeof r.autonomous_system_number === 'number'
+      ? r.autonomous_system_number
+      : typeof r.asn === 'string' && /^AS\d+$/i.test(r.asn)
+        ? Number(r.asn.slice(2))
+        : null;
   if (number === null || !Number.isSafeInteger(number)) return null;
   const organization = r.autonomous_system_organization ?? r.as_name;
   return { number, organization: typeof organization === 'string' && organization.length > 0 ? organization : null };

@@ -22,7 +22,12 @@ describe('GeoLookup on the shipped database', () => {
     expect(result.location.longitude).toEqual(expect.any(Number));
   });
 
-  it.each([['192.168.1.10', 'private'], ['::1', 'private'], ['not-an-ip', 'invalid'], ['300.1.1.1', 'invalid']])('says %s is %s without asking the database', (ip, status) => {
+  it.each([
+    ['192.168.1.10', 'private'],
+    ['::1', 'private'],
+    ['not-an-ip', 'invalid'],
+    ['300.1.1.1', 'invalid'],
+  ])('says %s is %s without asking the database', (ip, status) => {
     expect(geo.lookup(ip)).toEqual({ status });
   });
 

@@ -13,13 +13,32 @@ describe('toGeoLocation', () => {
 
   it('falls back to the registered country when the country is missing (anycast, satellite)', () => {
     expect(toGeoLocation({ registered_country: { iso_code: 'US' }, location: { latitude: 37.751, longitude: -97.822 } })).toEqual({
-      country: 'US', region: null, city: null, latitude: 37.751, longitude: -97.822,
+      country: 'US',
+      region: null,
+      city: null,
+      latitude: 37.751,
+      longitude: -97.822,
     });
   });
 
   it('reads the flat ip-location-db layout, empty strings as unknown', () => {
-    expect(toGeoLocation({ city: 'Sydney', country_code: 'AU', latitude: -33.8688, longitude: 151.209, postcode: '', state1: 'New South Wales', state2: '', timezone: '' })).toEqual({
-      country: 'AU', region: 'New South Wales', city: 'Sydney', latitude: -33.8688, longitude: 151.209,
+    expect(
+      toGeoLocation({
+        city: 'Sydney',
+        country_code: 'AU',
+        latitude: -33.8688,
+        longitude: 151.209,
+        postcode: '',
+        state1: 'New South Wales',
+        state2: '',
+        timezone: '',
+      }),
+    ).toEqual({
+      country: 'AU',
+      region: 'New South Wales',
+      city: 'Sydney',
+      latitude: -33.8688,
+      longitude: 151.209,
     });
   });
 

@@ -20,8 +20,11 @@ export class ReferenceDataWriter {
   constructor(private readonly redis: Redis) {}
 
   async replaceMerchants(rows: AsyncIterable<MerchantRow>, onProgress?: (count: number) => void): Promise<number> {
-    return this.replace(REFERENCE_KEYS.merchants, rows, (pipeline, key, batch) =>
-      pipeline.hset(key, Object.fromEntries(batch.map((r) => [r.merchantId, JSON.stringify({ category: r.category, riskTier: r.riskTier })]))),
+    return this.replace(
+      REFERENCE_KEYS.merchants,
+      rows,
+      (pipeline, key, batch) =>
+        pipeline.hset(key, Object.fromEntries(batch.map((r) => [r.merchantId, JSON.stringify({ category: r.category, riskTier: r.riskTier })]))),
       onProgress,
     );
   }

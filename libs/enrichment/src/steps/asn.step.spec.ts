@@ -7,7 +7,10 @@ const event = (ip?: string) => eventIn({ ip });
 const empty = (): Enrichment => ({ geo: null, ua: null, merchant: null, flags: [] });
 
 describe('asnStep', () => {
-  const answers: Record<string, AsnResult> = { '81.2.69.142': { status: 'found', asn: { number: 20712, organization: 'Andrews & Arnold Ltd' } }, '8.8.8.8': { status: 'not_found' } };
+  const answers: Record<string, AsnResult> = {
+    '81.2.69.142': { status: 'found', asn: { number: 20712, organization: 'Andrews & Arnold Ltd' } },
+    '8.8.8.8': { status: 'not_found' },
+  };
   const step = asnStep({ lookup: (ip) => answers[ip] });
 
   it.each([
@@ -22,7 +25,11 @@ describe('asnStep', () => {
 
   it('leaves the ASN null when the file fails', () => {
     const enrichment = empty();
-    asnStep({ lookup: () => { throw new Error('corrupt file'); } }).apply(event('81.2.69.142'), enrichment, undefined);
+    asnStep({
+      lookup: () => {
+        throw new Error('corrupt file');
+      },
+    }).apply(event('81.2.69.142'), enrichment, undefined);
     expect(enrichment).toEqual({ ...empty(), asn: null });
   });
 });

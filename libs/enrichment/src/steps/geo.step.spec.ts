@@ -8,7 +8,12 @@ const empty = (): Enrichment => ({ geo: null, ua: null, merchant: null, flags: [
 const london = { country: 'GB', region: 'England', city: 'London', latitude: 51.5, longitude: -0.1 };
 
 describe('geoStep', () => {
-  const answers: Record<string, GeoResult> = { '81.2.69.142': { status: 'found', location: london }, '10.0.0.1': { status: 'private' }, x: { status: 'invalid' }, '8.8.8.8': { status: 'not_found' } };
+  const answers: Record<string, GeoResult> = {
+    '81.2.69.142': { status: 'found', location: london },
+    '10.0.0.1': { status: 'private' },
+    x: { status: 'invalid' },
+    '8.8.8.8': { status: 'not_found' },
+  };
   const step = geoStep({ lookup: (ip) => answers[ip] });
 
   it.each([
@@ -25,7 +30,11 @@ describe('geoStep', () => {
 
   it('flags a failing database and lets the event go on', () => {
     const enrichment = empty();
-    geoStep({ lookup: () => { throw new Error('corrupt file'); } }).apply(event('81.2.69.142'), enrichment, undefined);
+    geoStep({
+      lookup: () => {
+        throw new Error('corrupt file');
+      },
+    }).apply(event('81.2.69.142'), enrichment, undefined);
     expect(enrichment).toEqual({ ...empty(), flags: ['geo_unavailable'] });
   });
 });

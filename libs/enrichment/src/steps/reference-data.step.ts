@@ -12,7 +12,8 @@ export function referenceDataStep(reader: Pick<ReferenceDataReader, 'lookup'> | 
   return {
     name: 'reference-data',
     lookup: reader
-      ? (events: readonly EventIn[]) => reader.lookup(events.map((e) => ({ merchantId: e.merchantId, ip: e.ip, deviceId: e.deviceId, emailDomain: emailDomainOf(e) })))
+      ? (events: readonly EventIn[]) =>
+          reader.lookup(events.map((e) => ({ merchantId: e.merchantId, ip: e.ip, deviceId: e.deviceId, emailDomain: emailDomainOf(e) })))
       : undefined,
     apply(event: EventIn, enrichment: Enrichment, facts: ReferenceFacts | undefined): void {
       if (!facts) return void enrichment.flags.push('reference_unavailable');

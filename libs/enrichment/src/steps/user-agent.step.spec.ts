@@ -19,7 +19,11 @@ describe('userAgentStep', () => {
     userAgentStep(new UserAgentParser()).apply(event(), missing, undefined);
     expect(missing).toEqual({ ...empty(), flags: ['user_agent_missing'] });
     const failing = empty();
-    userAgentStep({ parse: () => { throw new Error('parser bug'); } }).apply(event('curl/8.0'), failing, undefined);
+    userAgentStep({
+      parse: () => {
+        throw new Error('parser bug');
+      },
+    }).apply(event('curl/8.0'), failing, undefined);
     expect(failing).toEqual({ ...empty(), flags: ['user_agent_unavailable'] });
   });
 });

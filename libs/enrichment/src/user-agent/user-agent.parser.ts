@@ -13,8 +13,27 @@ export interface UserAgentInfo {
 }
 
 // Crawlers, monitors and scripted clients announce themselves; ua-parser-js 1.x does not flag them.
-const BOT = /bot\b|bot\/|crawl|spider|slurp|facebookexternalhit|bingpreview|headless|phantomjs|curl\/|wget\/|python-requests|python-urllib|go-http-client|okhttp|java\/|libwww|httpclient|axios\/|node-fetch|postman/i;
-const DESKTOP_OS = new Set(['Windows', 'Mac OS', 'macOS', 'Linux', 'Ubuntu', 'Debian', 'Fedora', 'Chromium OS', 'FreeBSD', 'OpenBSD', 'NetBSD', 'Solaris', 'Mint', 'Arch', 'SUSE', 'Gentoo', 'Unix']);
+const BOT =
+  /bot\b|bot\/|crawl|spider|slurp|facebookexternalhit|bingpreview|headless|phantomjs|curl\/|wget\/|python-requests|python-urllib|go-http-client|okhttp|java\/|libwww|httpclient|axios\/|node-fetch|postman/i;
+const DESKTOP_OS = new Set([
+  'Windows',
+  'Mac OS',
+  'macOS',
+  'Linux',
+  'Ubuntu',
+  'Debian',
+  'Fedora',
+  'Chromium OS',
+  'FreeBSD',
+  'OpenBSD',
+  'NetBSD',
+  'Solaris',
+  'Mint',
+  'Arch',
+  'SUSE',
+  'Gentoo',
+  'Unix',
+]);
 const KNOWN_DEVICE_TYPES = new Set<DeviceType>(['mobile', 'tablet', 'smarttv', 'console', 'wearable', 'embedded']);
 
 const orNull = (value: string | undefined) => (value && value.length > 0 ? value : null);
@@ -48,6 +67,13 @@ export class UserAgentParser {
         : os && DESKTOP_OS.has(os)
           ? 'desktop'
           : 'unknown';
-    return { browser: orNull(result.browser.name), browserVersion: orNull(result.browser.version), os, osVersion: orNull(result.os.version), deviceType, isBot };
+    return {
+      browser: orNull(result.browser.name),
+      browserVersion: orNull(result.browser.version),
+      os,
+      osVersion: orNull(result.os.version),
+      deviceType,
+      isBot,
+    };
   }
 }

@@ -8,7 +8,10 @@ describe('loadConfig', () => {
   it('applies defaults and types the values', () => {
     const config = loadConfig(schema, { API_KEYS: 'key-one-1234, ingest=key-two-5678', PORT: '4000' });
     expect(config).toMatchObject({ PORT: 4000, BUS_URL: 'redis://127.0.0.1:6379', BUS_PARTITIONS: 4 });
-    expect(config.API_KEYS.map((k) => [k.plaintext, [...k.scopes]])).toEqual([['key-one-1234', ['ingest', 'profiles', 'decide', 'admin']], ['key-two-5678', ['ingest']]]);
+    expect(config.API_KEYS.map((k) => [k.plaintext, [...k.scopes]])).toEqual([
+      ['key-one-1234', ['ingest', 'profiles', 'decide', 'admin']],
+      ['key-two-5678', ['ingest']],
+    ]);
   });
 
   it('names every bad setting at once', () => {
@@ -26,8 +29,15 @@ describe('loadConfig', () => {
   });
 
   it('reads per-topic stream retention as topic=hours and names an item that is not', () => {
-    expect(loadConfig(schema, { API_KEYS: 'key-one-1234', BUS_TOPIC_RETENTION_HOURS: 'events.raw=24, scores=0.5' }).BUS_TOPIC_RETENTION_HOURS).toEqual(new Map([['events.raw', 24], ['scores', 0.5]]));
-    expect(() => loadConfig(schema, { API_KEYS: 'key-one-1234', BUS_TOPIC_RETENTION_HOURS: 'events.raw=24,scores' })).toThrow(/BUS_TOPIC_RETENTION_HOURS: "scores" is not topic=hours/);
+    expect(loadConfig(schema, { API_KEYS: 'key-one-1234', BUS_TOPIC_RETENTION_HOURS: 'events.raw=24, scores=0.5' }).BUS_TOPIC_RETENTION_HOURS).toEqual(
+      new Map([
+        ['events.raw', 24],
+        ['scores', 0.5],
+      ]),
+    );
+    expect(() => loadConfig(schema, { API_KEYS: 'key-one-1234', BUS_TOPIC_RETENTION_HOURS: 'events.raw=24,scores' })).toThrow(
+      /BUS_TOPIC_RETENTION_HOURS: "scores" is not topic=hours/,
+    );
   });
 
   it('does not echo a rejected secret back', () => {

@@ -7,9 +7,12 @@ import { parseApiKeys } from '../http/api-keys';
 const readableFile = z.string().refine((path) => existsSync(path), 'no such file');
 
 /** A comma-separated list setting (blanks around items ignored). */
-export const commaList = z
-  .string()
-  .transform((s) => s.split(',').map((item) => item.trim()).filter(Boolean));
+export const commaList = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean),
+);
 
 /** An on/off setting: true/false, 1/0, yes/no (z.coerce.boolean would read "false" as true). */
 export const booleanFlag = (defaultValue: boolean) =>
@@ -36,7 +39,10 @@ export const serviceEnv = (defaultPort: number) =>
         }
       }),
     /** Prepended to every topic and consumer-group name: lets tests (or tenants) share one bus without sharing either. */
-    BUS_TOPIC_PREFIX: z.string().regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits and . _ -').default(''),
+    BUS_TOPIC_PREFIX: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]*$/, 'may hold only letters, digits and . _ -')
+      .default(''),
     /** Partitions each topic is created with: the unit of parallelism on Kafka. */
     BUS_PARTITIONS: z.coerce.number().int().min(1).max(1024).default(4),
     /**
@@ -67,17 +73,15 @@ export const serviceEnv = (defaultPort: number) =>
     /** Redis Streams: hours a topic's entries are kept (Kafka: set the topics' retention.ms). */
     BUS_RETENTION_HOURS: z.coerce.number().positive().default(168),
     /** Redis Streams: per-topic exceptions, `topic=hours` comma-separated, topics named without BUS_TOPIC_PREFIX (`events.raw=24,scores=48`). */
-    BUS_TOPIC_RETENTION_HOURS: commaList
-      .default('')
-      .transform((items, ctx) => {
-        const hours = new Map<string, number>();
-        for (const item of items) {
-          const [topic, value] = item.split('=');
-          if (!topic || !(Number(value) > 0)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${item}" is not topic=hours with hours above 0` });
-          else hours.set(topic.trim(), Number(value));
-        }
-        return hours;
-      }),
+    BUS_TOPIC_RETENTION_HOURS: commaList.default('').transform((items, ctx) => {
+      const hours = new Map<string, number>();
+      for (const item of items) {
+        const [topic, value] = item.split('=');
+        if (!topic || !(Number(value) > 0)) ctx.addIssue({ code: z.ZodIssueCode.custom, message: `"${item}" is not topic=hours with hours above 0` });
+        else hours.set(topic.trim(), Number(value));
+      }
+      return hours;
+    }),
     /**
      * Bearer keys accepted on business endpoints, each with its scopes: `ingest=K1,profiles=K2,admin+profiles=K3`,
      * `admin=sha256:HEX` (the secret's SHA-256), or a bare `K` with every scope (local development). Never logged.
@@ -92,11 +96,17 @@ export const serviceEnv = (defaultPort: number) =>
   });
 
 export const redisEnv = z.object({
-  REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must be a redis:// URL').default('redis://127.0.0.1:6379'),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must be a redis:// URL')
+    .default('redis://127.0.0.1:6379'),
 });
 
 export const postgresEnv = z.object({
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL').default('postgres://postgres@127.0.0.1:5432/sentinel'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')
+    .default('postgres://postgres@127.0.0.1:5432/sentinel'),
   /** Longest wait for a pooled connection (a new one included): an unreachable database answers 503, not a hang. */
   DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
   /** Longest a statement may run (Postgres's statement_timeout); migrations run without it. */

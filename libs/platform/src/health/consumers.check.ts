@@ -17,4 +17,5 @@ export function consumersCheck(stallAfterSeconds: number): ReadinessCheck {
   };
 }
 
-export const describeStall = (s: StalledPartition) => `group ${s.group}, ${s.topic} partition ${s.partition}: has not advanced for ${Math.round(s.stalledMs / 1000)} s (${s.lag} records waiting when last measured)`;
+export const describeStall = (s: StalledPartition) =>
+  `group ${s.group}, ${s.topic} partition ${s.partition}: has not advanced for ${Math.round(s.stalledMs / 1000)} s (${s.lag} records waiting when last measured)`;

@@ -35,7 +35,9 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Every dependency answers, every consumed partition advances, and the service is not shutting down (one round of checks answers for a second)' })
+  @ApiOperation({
+    summary: 'Every dependency answers, every consumed partition advances, and the service is not shutting down (one round of checks answers for a second)',
+  })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down, or the service is draining' })
   ready() {
     if (this.shutdown.draining) throw new ServiceUnavailableException({ status: 'shutting_down' });

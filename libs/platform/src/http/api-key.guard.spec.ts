@@ -12,7 +12,11 @@ class ProfileRoutes {}
 /** A request to a route of `routes` (the route itself declares nothing: the controller's scope applies). */
 const contextWith = (authorization: string | undefined, routes: new () => object = AdminRoutes) => {
   const request: { headers: Record<string, string>; apiKeyName?: string } = { headers: authorization === undefined ? {} : { authorization } };
-  const context = { switchToHttp: () => ({ getRequest: () => request }), getHandler: () => function route() {}, getClass: () => routes } as unknown as ExecutionContext;
+  const context = {
+    switchToHttp: () => ({ getRequest: () => request }),
+    getHandler: () => function route() {},
+    getClass: () => routes,
+  } as unknown as ExecutionContext;
   return { context, request };
 };
 const failure = (run: () => unknown): ApiError => {
@@ -53,7 +57,7 @@ describe('ApiKeyGuard', () => {
     expect(refused.message).toContain(message);
   });
 
-  it('treats a route that declares no scope as an administrator\'s', () => {
+  it("treats a route that declares no scope as an administrator's", () => {
     class Undeclared {}
     expect(failure(() => guard.canActivate(contextWith('Bearer reader-key-456', Undeclared).context)).getStatus()).toBe(403);
     expect(guard.canActivate(contextWith('Bearer admin-key-123', Undeclared).context)).toBe(true);
@@ -64,7 +68,12 @@ describe('parseApiKeys', () => {
   it('reads scopes, hashed secrets and bare keys', () => {
     const { keys, problems } = parseApiKeys(['ingest=ingest-key-1', 'admin+profiles=both-key-22', `admin=sha256:${'AB'.repeat(32)}`, 'bare-dev-key']);
     expect(problems).toEqual([]);
-    expect(keys.map((k) => [[...k.scopes].join('+'), k.bare, k.plaintext !== null])).toEqual([['ingest', false, true], ['admin+profiles', false, true], ['admin', false, false], ['ingest+profiles+decide+admin', true, true]]);
+    expect(keys.map((k) => [[...k.scopes].join('+'), k.bare, k.plaintext !== null])).toEqual([
+      ['ingest', false, true],
+      ['admin+profiles', false, true],
+      ['admin', false, false],
+      ['ingest+profiles+decide+admin', true, true],
+    ]);
     expect(keys[2].digest.toString('hex')).toBe('ab'.repeat(32));
     for (const key of keys) expect(key.name).not.toContain(key.plaintext ?? 'sha256');
   });
@@ -81,7 +90,10 @@ describe('parseApiKeys', () => {
     for (const part of item.split('=').filter((p) => p.length > 3 && p !== 'admin' && !p.startsWith('sha256'))) expect(problems[0]).not.toContain(part);
   });
 
-  it.each<[string, Scope]>([['ingest', 'ingest'], ['admin', 'admin']])('lets each scope be required: %s', (_, scope) => {
+  it.each<[string, Scope]>([
+    ['ingest', 'ingest'],
+    ['admin', 'admin'],
+  ])('lets each scope be required: %s', (_, scope) => {
     expect(parseApiKeys([`${scope}=a-long-enough-key`]).keys[0].scopes.has(scope)).toBe(true);
   });
 });

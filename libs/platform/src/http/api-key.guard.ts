@@ -10,7 +10,11 @@ import { sha256, type ApiKey, type Scope } from './api-keys';
 export const API_KEYS = Symbol('API_KEYS');
 const REQUIRED_SCOPE = 'sentinel:requiredScope';
 
-const requests = new Counter({ name: 'api_requests_by_key_total', help: 'Requests to business endpoints by API key name (never the secret) and outcome', labelNames: ['key', 'outcome'] });
+const requests = new Counter({
+  name: 'api_requests_by_key_total',
+  help: 'Requests to business endpoints by API key name (never the secret) and outcome',
+  labelNames: ['key', 'outcome'],
+});
 
 /** A request that passed the guard carries its key's name, for the request log. */
 export type KeyedRequest = Request & { apiKeyName?: string };

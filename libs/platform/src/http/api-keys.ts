@@ -33,7 +33,12 @@ export function parseApiKeys(items: string[]): { keys: ApiKey[]; problems: strin
   items.forEach((item, index) => {
     const at = item.indexOf('=');
     const bare = at < 0;
-    const scopeList = bare ? [...SCOPES] : item.slice(0, at).split('+').map((s) => s.trim());
+    const scopeList = bare
+      ? [...SCOPES]
+      : item
+          .slice(0, at)
+          .split('+')
+          .map((s) => s.trim());
     const secret = bare ? item : item.slice(at + 1);
     const unknown = scopeList.filter((s) => !(SCOPES as readonly string[]).includes(s));
     if (unknown.length > 0 || scopeList.length === 0) {
@@ -68,12 +73,19 @@ export function productionKeyProblems(keys: ApiKey[]): string[] {
   return keys.flatMap((key) => [
     ...(key.plaintext === DEMO_API_KEY ? [`${key.name}: the demo key is refused in production`] : []),
     ...(key.bare ? [`${key.name}: a key without scopes (every scope) is for local development; give it scopes, e.g. admin=SECRET`] : []),
-    ...(key.plaintext !== null && key.plaintext.length < MIN_PRODUCTION_KEY_LENGTH ? [`${key.name}: must be at least ${MIN_PRODUCTION_KEY_LENGTH} characters in production`] : []),
+    ...(key.plaintext !== null && key.plaintext.length < MIN_PRODUCTION_KEY_LENGTH
+      ? [`${key.name}: must be at least ${MIN_PRODUCTION_KEY_LENGTH} characters in production`]
+      : []),
   ]);
 }
 
 /** The first configured plaintext secret with `scope`, for tools that call the services (simulate, demo). */
 export function secretWithScope(apiKeys: string | undefined, scope: Scope): string | undefined {
-  const { keys } = parseApiKeys((apiKeys ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  const { keys } = parseApiKeys(
+    (apiKeys ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
   return keys.find((k) => k.scopes.has(scope) && k.plaintext !== null)?.plaintext ?? undefined;
 }

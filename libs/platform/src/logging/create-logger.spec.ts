@@ -3,7 +3,12 @@ import { createLogger } from './create-logger';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
-  const stream = new Writable({ write(chunk, _enc, done) { lines.push(JSON.parse(chunk.toString())); done(); } });
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(JSON.parse(chunk.toString()));
+      done();
+    },
+  });
   return { lines, stream };
 }
 
@@ -31,10 +36,17 @@ describe('createLogger', () => {
   it("redacts a database error's parameters and failing row, keeping its message", () => {
     const { lines, stream } = capture();
     const detail = 'Failing row contains (6f1c, http://x, whsec_row)';
-    const error = Object.assign(new Error('new row violates check constraint "c"'), { query: 'INSERT INTO t VALUES ($1)', parameters: ['whsec_param'], detail, driverError: { code: '23514', detail } });
+    const error = Object.assign(new Error('new row violates check constraint "c"'), {
+      query: 'INSERT INTO t VALUES ($1)',
+      parameters: ['whsec_param'],
+      detail,
+      driverError: { code: '23514', detail },
+    });
     createLogger('alerts', 'info', stream).error({ err: error }, 'failed');
     const text = JSON.stringify(lines[0]);
     expect(text).not.toContain('whsec_');
-    expect(lines[0]).toMatchObject({ err: { message: 'new row violates check constraint "c"', query: 'INSERT INTO t VALUES ($1)', driverError: { code: '23514' } } });
+    expect(lines[0]).toMatchObject({
+      err: { message: 'new row violates check constraint "c"', query: 'INSERT INTO t VALUES ($1)', driverError: { code: '23514' } },
+    });
   });
 });
