@@ -14,3 +14,4 @@ export * from './topic-codecs';
 export * from './decision';
 export * from './zod-issues';
 export * from './recent-ids';
+export * from './event-id-hash';

@@ -9,4 +9,3 @@ export * from './user-state.codec';
 export * from './chargeback-resolution';
 export * from './transaction-index';
 export * from './feature-replay';
-export * from './event-id-hash';

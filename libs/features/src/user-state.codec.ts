@@ -1,5 +1,5 @@
 import type { FeatureEvent } from './feature-event';
-import { eventIdHash } from './event-id-hash';
+import { eventIdHash } from '@app/contracts';
 import type { UserState } from './user-state';
 
 /** Measures per bucket: events, transactions, transaction cents, logins (UserMeasure). */

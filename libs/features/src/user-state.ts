@@ -1,7 +1,6 @@
-import { rememberRecent } from '@app/contracts';
+import { eventIdHash, rememberRecent } from '@app/contracts';
 import type { FeatureEvent } from './feature-event';
 import { encodeSnapshot, eventLine, KINDS, MEASURES, parseEventLine, readSnapshot, type Located, type LoggedEvent, type ValueKind } from './user-state.codec';
-import { eventIdHash } from './event-id-hash';
 import { addOccurrence, latestAtOrBefore } from './occurrences';
 import { bucketOf, sumBuckets, TIERS, type Tier } from './windows';
 

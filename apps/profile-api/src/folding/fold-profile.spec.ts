@@ -116,7 +116,7 @@ describe('profile folding', () => {
     // Only the latest ids are kept: the copy of a re-published batch follows its original closely.
     for (let i = 0; i < 60; i++) profile = foldScore(profile, score(`2026-11-24T10:${String(i).padStart(2, '0')}:00Z`, 0.9, true));
     expect(profile.alertCount).toBe(62);
-    expect(profile.recentAlertEventIds).toHaveLength(50);
+    expect(profile.recentAlertEventHashes).toHaveLength(50);
   });
 
   it('places users in segments from their profile alone', () => {

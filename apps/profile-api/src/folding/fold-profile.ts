@@ -1,4 +1,4 @@
-import { rememberRecent, type EnrichedEvent, type Score } from '@app/contracts';
+import { eventIdHash, rememberRecent, type EnrichedEvent, type Score } from '@app/contracts';
 import { PROFILE_LIMITS, RISK_BANDS, type ProfileState, type RiskBand, type Segment } from './profile-state';
 
 /**
@@ -9,11 +9,12 @@ import { PROFILE_LIMITS, RISK_BANDS, type ProfileState, type RiskBand, type Segm
  * Each fold returns a new state; the input is not changed.
  */
 export function foldEvent(state: ProfileState, event: EnrichedEvent): ProfileState {
-  if (state.recentEventIds.includes(event.eventId)) return state; // a copy published twice
+  const hash = eventIdHash(event.eventId);
+  if (state.recentEventHashes.includes(hash)) return state; // a copy published twice
   const at = Date.parse(event.occurredAt);
   const next: ProfileState = {
     ...state,
-    recentEventIds: withRecent(state.recentEventIds, event.eventId, PROFILE_LIMITS.recentEvents),
+    recentEventHashes: withRecent(state.recentEventHashes, hash, PROFILE_LIMITS.recentEvents),
     firstSeenAt: state.firstSeenAt === null ? at : Math.min(state.firstSeenAt, at),
     lastSeenAt: state.lastSeenAt === null ? at : Math.max(state.lastSeenAt, at),
     eventCount: state.eventCount + 1,
@@ -45,9 +46,10 @@ export function foldEvent(state: ProfileState, event: EnrichedEvent): ProfileSta
 export function foldScore(state: ProfileState, score: Score): ProfileState {
   const at = Date.parse(score.occurredAt);
   const next: ProfileState = { ...state };
-  if (score.alert && !state.recentAlertEventIds.includes(score.eventId)) {
+  const alertHash = score.alert ? eventIdHash(score.eventId) : undefined;
+  if (alertHash !== undefined && !state.recentAlertEventHashes.includes(alertHash)) {
     next.alertCount = state.alertCount + 1;
-    next.recentAlertEventIds = withRecent(state.recentAlertEventIds, score.eventId, PROFILE_LIMITS.recentAlerts);
+    next.recentAlertEventHashes = withRecent(state.recentAlertEventHashes, alertHash, PROFILE_LIMITS.recentAlerts);
   }
   if (state.lastScoredAt === null || at >= state.lastScoredAt) {
     next.lastRiskScore = score.score;
@@ -90,7 +92,7 @@ export function topCategories(state: ProfileState, limit: number = PROFILE_LIMIT
 const roundCents = (value: number) => Math.round(value * 100) / 100;
 
 /** A copy of `list` with `value` as its latest: folds return new states and leave their input alone. */
-function withRecent(list: string[], value: string, limit: number): string[] {
+function withRecent<T>(list: T[], value: T, limit: number): T[] {
   const next = [...list];
   rememberRecent(next, value, limit);
   return next;

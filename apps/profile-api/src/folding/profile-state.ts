@@ -1,3 +1,5 @@
+import { eventIdHash } from '@app/contracts';
+
 /**
  * How one field of a profile is stored: its column, the column's Postgres type, its value in a profile
  * never seen, and the conversions to a query parameter and from what node-postgres returns.
@@ -39,6 +41,19 @@ const json = <T>(column: string, initial: () => T): ProfileField<T> => ({
 });
 
 /**
+ * Hashes of event ids (eventIdHash) as jsonb numbers. The columns keep the names they had when they held
+ * the ids themselves, and such rows are hashed on reading: instances of either release can then share
+ * the table during a rolling upgrade (an older one misses a copy at worst).
+ */
+const eventHashes = (column: string): ProfileField<number[]> => ({
+  column,
+  sqlType: 'jsonb',
+  initial: () => [],
+  toSql: (v) => JSON.stringify(v),
+  fromSql: (v) => (v as Array<number | string>).map((id) => (typeof id === 'string' ? eventIdHash(id) : id)),
+});
+
+/**
  * A user's profile as the stream folds it, field by field: the one definition the state's type, a new
  * profile, the profiles table's upsert and its reading derive from. A new field is a line here, its
  * fold (fold-profile.ts), a migration adding its column, and, if the API shows it, profile.view.ts.
@@ -68,17 +83,17 @@ export const PROFILE_FIELDS = {
   lastScoredAt: instant('last_scored_at'),
   alertCount: count('alert_count'),
   /**
-   * The events whose alerts were counted most recently (at most PROFILE_LIMITS.recentAlerts). Scoring
-   * re-publishes a batch's scores after a crash between publishing and storing its state; those copies
-   * sit at new offsets, so only their event id tells them apart.
+   * The events whose alerts were counted most recently (at most PROFILE_LIMITS.recentAlerts), as
+   * eventIdHash values. Scoring re-publishes a batch's scores after a crash between publishing and
+   * storing its state; those copies sit at new offsets, so only their event id tells them apart.
    */
-  recentAlertEventIds: json<string[]>('recent_alert_event_ids', () => []),
+  recentAlertEventHashes: eventHashes('recent_alert_event_ids'),
   /**
-   * The ids of the latest folded events (at most PROFILE_LIMITS.recentEvents). Ingest publishes an
-   * event again when it crashed between publishing it and answering; the copy comes soon after, at a
-   * new offset, so only its id tells it apart.
+   * The latest folded events (at most PROFILE_LIMITS.recentEvents), as eventIdHash values. Ingest
+   * publishes an event again when it crashed between publishing it and answering; the copy comes soon
+   * after, at a new offset, so only its id tells it apart.
    */
-  recentEventIds: json<string[]>('recent_event_ids', () => []),
+  recentEventHashes: eventHashes('recent_event_ids'),
 };
 
 type FieldValue<F> = F extends ProfileField<infer T> ? T : never;

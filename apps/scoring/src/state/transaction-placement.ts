@@ -1,4 +1,5 @@
-import { DAY, eventIdHash } from '@app/features';
+import { eventIdHash } from '@app/contracts';
+import { DAY } from '@app/features';
 
 /** The event time one hash of transactions spans: what a transaction may outlive the horizon by. */
 export const TRANSACTION_PERIOD_MS = 10 * DAY;

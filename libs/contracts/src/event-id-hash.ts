@@ -1,8 +1,9 @@
 /**
- * A 53-bit hash of an event id: what a user's state remembers of its latest events, to recognise a
- * copy published twice. A number is 8 bytes in an array of doubles; the id itself, a UUID, ~60 in the
- * heap, and 32 of them were a quarter of a cached user's memory (docs/scoring.md, "Memory"). Two
- * different ids among a user's last 32 match with a chance of ~32 / 2^53 per event (~4e-15).
+ * A 53-bit hash of an event id: what a user's state and a profile remember of their latest events, to
+ * recognise a copy published twice. A number is 8 bytes in an array of doubles; the id itself, a UUID,
+ * ~60 in the heap, and 32 of them were a quarter of a cached user's memory (docs/scoring.md, "Memory").
+ * In a profile's jsonb column 32 numbers upsert ~4x faster than 32 UUIDs. Two different ids among the
+ * last 32 match with a chance of ~32 / 2^53 per event (~4e-15).
  */
 export function eventIdHash(id: string): number {
   // Two FNV-1a passes with different offsets, each finished with murmur3's avalanche; 21 + 32 bits.
