@@ -99,6 +99,7 @@ function lakeRows(bytes: Buffer): EnrichedEvent[] {
               isBot: Boolean(r.ua_is_bot),
             },
       merchant: null,
+      ...(r.asn_number != null ? { asn: { number: Number(r.asn_number), organization: text('asn_organization') ?? null } } : {}),
       flags: Array.from((r.flags as Iterable<string> | null) ?? []) as EnrichedEvent['flags'],
     } as EnrichedEvent);
   }

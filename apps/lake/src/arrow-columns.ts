@@ -1,4 +1,4 @@
-import { Bool, Field, Float64, Int32, List, TimestampMillisecond, Utf8, makeData, makeVector, type Vector } from 'apache-arrow';
+import { Bool, Field, Float64, Int32, Int64, List, TimestampMillisecond, Utf8, makeData, makeVector, type Vector } from 'apache-arrow';
 
 /**
  * Arrow vectors straight from JS arrays into typed buffers. apache-arrow's vectorFromArray goes
@@ -47,6 +47,13 @@ export function float64Column(values: Nullable<number>[]): Vector {
 
 export function int32Column(values: number[]): Vector {
   return makeVector(makeData({ type: new Int32(), length: values.length, nullCount: 0, data: Int32Array.from(values) }));
+}
+
+/** Whole numbers beyond int32 (an autonomous system number is unsigned 32-bit). */
+export function int64Column(values: Nullable<number>[]): Vector {
+  const data = new BigInt64Array(values.length);
+  for (let i = 0; i < values.length; i++) data[i] = BigInt(values[i] ?? 0);
+  return makeVector(makeData({ type: new Int64(), length: values.length, ...validity(values), data }));
 }
 
 /** Instants in ms since the epoch, marked UTC so readers show them as instants (TIMESTAMP WITH TIME ZONE). */

@@ -1,6 +1,6 @@
 import { Table, type Vector } from 'apache-arrow';
 import type { EnrichedEvent } from '@app/contracts';
-import { boolColumn, float64Column, int32Column, timestampColumn, utf8Column, utf8ListColumn } from './arrow-columns';
+import { boolColumn, float64Column, int32Column, int64Column, timestampColumn, utf8Column, utf8ListColumn } from './arrow-columns';
 
 /** One lake row: an enriched event and where it was on the bus (its lineage, and the sink's progress marker). */
 export interface LakeRow {
@@ -10,7 +10,7 @@ export interface LakeRow {
   offset: string;
 }
 
-type ColumnKind = 'utf8' | 'float64' | 'timestamp' | 'bool' | 'int32' | 'utf8_list';
+type ColumnKind = 'utf8' | 'float64' | 'timestamp' | 'bool' | 'int32' | 'int64' | 'utf8_list';
 
 interface LakeColumn {
   name: string;
@@ -52,6 +52,9 @@ export const LAKE_COLUMNS: readonly LakeColumn[] = [
   column('flags', 'utf8_list', (r) => r.event.flags ?? []),
   column('bus_partition', 'int32', (r) => r.partition),
   column('bus_offset', 'utf8', (r) => r.offset),
+  // Columns are only ever added, and at the end: files written before lack them (docs/lake.md, "Reading").
+  column('asn_number', 'int64', (r) => r.event.asn?.number),
+  column('asn_organization', 'utf8', (r) => r.event.asn?.organization),
 ];
 
 const BUILD: Record<ColumnKind, (values: never[]) => Vector> = {
@@ -60,6 +63,7 @@ const BUILD: Record<ColumnKind, (values: never[]) => Vector> = {
   timestamp: timestampColumn,
   bool: boolColumn,
   int32: int32Column,
+  int64: int64Column,
   utf8_list: utf8ListColumn,
 };
 

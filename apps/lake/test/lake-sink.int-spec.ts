@@ -169,6 +169,7 @@ describe('lake sink: files', () => {
       geo: { country: 'GB', region: 'England', city: 'London', latitude: 51.5142, longitude: -0.0931 },
       ua: { browser: 'Firefox', browserVersion: '120.0', os: 'Linux', osVersion: null, deviceType: 'desktop', isBot: false },
       merchant: { category: 'electronics', riskTier: 'high' },
+      asn: { number: 4_200_000_001, organization: 'Example Net' },
       flags: ['ip_denylisted', 'device_denylisted'],
     };
     await sink().write(batchOf(2, [record(2, '77', event)]), collectingContext().context);
@@ -207,6 +208,8 @@ describe('lake sink: files', () => {
       flags: ['ip_denylisted', 'device_denylisted'],
       bus_partition: 2,
       bus_offset: '77',
+      asn_number: 4_200_000_001n, // beyond int32: autonomous system numbers are unsigned 32-bit
+      asn_organization: 'Example Net',
       dt: '2026-11-23',
       hour: 8,
     });

@@ -10,7 +10,7 @@ export async function readLake(lakeDir: string, select = '*', where = 'true'): P
   try {
     const glob = `${lakeDir.replace(/'/g, "''")}/events/**/*.parquet`;
     const reader = await connection.runAndReadAll(
-      `select ${select} from read_parquet('${glob}', hive_partitioning = true, hive_types = {'dt': DATE, 'hour': INTEGER}) where ${where}`,
+      `select ${select} from read_parquet('${glob}', hive_partitioning = true, hive_types = {'dt': DATE, 'hour': INTEGER}, union_by_name = true) where ${where}`,
     );
     return reader.getRowObjectsJS() as Array<Record<string, unknown>>;
   } finally {
