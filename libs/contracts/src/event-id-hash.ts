@@ -17,6 +17,9 @@ export function eventIdHash(id: string): number {
   return (avalanche(a) & 0x1fffff) * 0x1_0000_0000 + (avalanche(b ^ id.length) >>> 0);
 }
 
+/** Stored recent events as hashes: state written when it held the ids themselves is hashed on reading. */
+export const asEventIdHashes = (stored: ReadonlyArray<number | string>): number[] => stored.map((id) => (typeof id === 'string' ? eventIdHash(id) : id));
+
 function avalanche(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);

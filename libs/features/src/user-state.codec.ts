@@ -1,5 +1,5 @@
 import type { FeatureEvent } from './feature-event';
-import { eventIdHash } from '@app/contracts';
+import { asEventIdHashes } from '@app/contracts';
 import type { UserState } from './user-state';
 
 /** Measures per bucket: events, transactions, transaction cents, logins (UserMeasure). */
@@ -84,7 +84,7 @@ export function readSnapshot(text: string, state: UserState): void {
     body = snapshot.slice(2) as Body;
   }
   const [watermark, buckets, prev, located, values, recent = []] = body;
-  state.recentEventHashes = recent.map((id) => (typeof id === 'string' ? eventIdHash(id) : id));
+  state.recentEventHashes = asEventIdHashes(recent);
   state.watermark = watermark ?? Number.NEGATIVE_INFINITY; // JSON has no -Infinity
   // A measure added since the snapshot was written starts at 0 in its buckets.
   const missing = Math.max(0, MEASURES - measures);

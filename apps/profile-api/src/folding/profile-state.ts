@@ -1,4 +1,4 @@
-import { eventIdHash } from '@app/contracts';
+import { asEventIdHashes } from '@app/contracts';
 
 /**
  * How one field of a profile is stored: its column, the column's Postgres type, its value in a profile
@@ -50,7 +50,7 @@ const eventHashes = (column: string): ProfileField<number[]> => ({
   sqlType: 'jsonb',
   initial: () => [],
   toSql: (v) => JSON.stringify(v),
-  fromSql: (v) => (v as Array<number | string>).map((id) => (typeof id === 'string' ? eventIdHash(id) : id)),
+  fromSql: (v) => asEventIdHashes(v as Array<number | string>),
 });
 
 /**
