@@ -10,6 +10,7 @@
  *    answers by second, none hanging; every decided payment still scored, once, once Redis is back.
  * 4. Agreement: every decision answered by the model, against the Score the stream published on
  *    `scores` for the same event.
+ * --profile DIR: each suite process writes its CPU profile (node --cpu-prof) to DIR/<name> as it stops.
  * On Redis Streams the benchmark owns Redis database 14; on Kafka it runs a Redis of its own, which it
  * restarts. Writes bench/results/decisions.json and .md.
  */
@@ -46,6 +47,8 @@ const SECONDS = Number(arg('seconds', '30'));
 const WARM_UP_SECONDS = Number(arg('warm-up', '10'));
 const ENGINES = arg('engines', 'redis,kafka').split(',').filter(Boolean);
 const OUTAGE_MS = Number(arg('outage-ms', '5000'));
+/** A directory for every suite process's CPU profile (node --cpu-prof), written as each stops. */
+const PROFILE_DIR = arg('profile', '');
 const TIMEOUT_MS = 150;
 /** Between phases: what one phase left queued (an overloaded one leaves much) is done before the next. */
 const QUIET_MS = 10_000;
@@ -140,7 +143,15 @@ async function runEngine(engine: string, geo: GeoLookup) {
   const bus = createBus({ url: busUrl, clientId: 'bench-decisions', logger: silentBusLogger });
   const topics = topicNames(`${run}.`);
   try {
-    for (const { name } of SUITE_PROCESSES) processes.set(name, await startSuiteProcess(name, SERVICES[name], env, { compiled: true, prioritised: true }));
+    for (const { name } of SUITE_PROCESSES)
+      processes.set(
+        name,
+        await startSuiteProcess(name, SERVICES[name], env, {
+          compiled: true,
+          prioritised: true,
+          nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${name}`] : [],
+        }),
+      );
     const streamEvents = supply('1', `${run}-s`, geo);
     const payments = supply('2', `${run}-d`, geo, (e) => e.type === 'transaction');
     const answers: Answer[] = [];

@@ -38,8 +38,11 @@ export function startSuiteProcess(
   name: SuiteProcessName,
   port: number,
   env: Record<string, string>,
-  options: { compiled?: boolean; prioritised?: boolean } = {},
+  options: { compiled?: boolean; prioritised?: boolean; nodeArgs?: string[] } = {},
 ): Promise<ChildProcess> {
   const { app, env: own, nodeArgs, niceness } = SUITE_PROCESSES.find((p) => p.name === name) as SuiteProcess;
-  return startServiceProcess(app, port, { ...env, ...own }, nodeArgs, { compiled: options.compiled, niceness: options.prioritised ? niceness : 0 });
+  return startServiceProcess(app, port, { ...env, ...own }, [...nodeArgs, ...(options.nodeArgs ?? [])], {
+    compiled: options.compiled,
+    niceness: options.prioritised ? niceness : 0,
+  });
 }
