@@ -50,7 +50,8 @@ const ACCUMULATE_READ_COUNT = 5_000;
  * XREADGROUP, hands each partition's entries to the handler in order, and XACKs them only after
  * the handler and the dead letters succeeded. Unacknowledged entries stay pending and are read
  * again (cursor '0') after a failure or a restart, so nothing is lost. With `accumulate`, entries
- * read are held (still pending) until enough bytes or time have gathered, then handed over.
+ * read are held (still pending) until enough bytes or time have gathered, then handed over; between
+ * reads that drained the streams it waits instead of reading again (see linger()).
  * The next read runs while the handler works (one hand-over at a time): Redis prepares entries on
  * the other core instead of idling while we handle, and we instead of idling while it reads.
  */
@@ -70,6 +71,10 @@ export class RedisStreamsConsumer implements Consumer {
    * of records, so packed entries do not multiply what a read holds in memory.
    */
   private recordsPerEntry = 1;
+  /** The last read returned as many entries as it asked for on some stream: more are probably waiting. */
+  private lastReadFull = false;
+  /** Ends a linger() early (stop() calls it). */
+  private wake: (() => void) | null = null;
   /** Counts the reader's lost connections; a read that spans one is not trusted (see read()). */
   private readerConnection = 0;
   /**
@@ -115,6 +120,7 @@ export class RedisStreamsConsumer implements Consumer {
   stop(): Promise<void> {
     this.stopped ??= (async () => {
       this.stopping = true;
+      this.wake?.();
       await this.loop;
       this.reader.disconnect();
       await this.lease?.release().catch(() => undefined);
@@ -141,6 +147,8 @@ export class RedisStreamsConsumer implements Consumer {
           );
         } else if (this.inFlight && this.collected.size === 0) {
           await this.finishHandOver(); // surfaces a failure now rather than at the next batch
+        } else if (this.collected.size > 0 && !this.lastReadFull && this.streams.every((s) => s.cursor === '>')) {
+          await this.linger();
         }
       } catch (error) {
         // What failed and what was gathered after it stay pending, to be re-read from '0' in order.
@@ -205,6 +213,7 @@ export class RedisStreamsConsumer implements Consumer {
     ];
     const connection = this.readerConnection;
     const reply = await (this.reader as unknown as { xreadgroupBuffer(...a: unknown[]): Promise<XReadReply> }).xreadgroupBuffer(...args);
+    this.lastReadFull = reply?.some(([, entries]) => entries.length >= count) ?? false;
     if (connection === this.readerConnection) return reply;
     // The connection dropped while this read was out. Redis may have delivered entries into our pending
     // list whose reply was lost, and ioredis then resent the same '>' read, which returns only later
@@ -272,6 +281,29 @@ export class RedisStreamsConsumer implements Consumer {
         },
       ];
     }
+  }
+
+  /**
+   * Gathering, with the streams drained by the last read: waits until the gathering is due (at most
+   * blockMs, so the lease is still renewed on time) and then reads what came meanwhile in one read. A
+   * blocking read would return at the next entry, and on Redis Streams a publish call is an entry:
+   * a consumer gathering for 200 ms would wake, read and parse once per publish, as often as one that
+   * does not gather (Kafka's broker does this wait itself, fetch.max.wait.ms). Meanwhile the entries
+   * wait in Redis rather than in this process. Reaching minBytes is noticed at the next read.
+   */
+  private linger(): Promise<void> {
+    const accumulate = this.options.accumulate;
+    if (!accumulate || this.stopping) return Promise.resolve();
+    const ms = Math.min(this.settings.blockMs, this.collectingSince + accumulate.maxWaitMs - Date.now());
+    if (ms <= 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.wake?.(), ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        this.wake = null;
+        resolve();
+      };
+    });
   }
 
   private readyToHandOver(): boolean {

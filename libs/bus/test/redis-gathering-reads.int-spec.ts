@@ -1,0 +1,64 @@
+import Redis from 'ioredis';
+import { createBus, silentBusLogger, type Consumer, type MessageBus } from '@app/bus';
+import { eventually, sleep, testEnv, uniqueName } from '@app/testing';
+
+/**
+ * A Redis Streams consumer that gathers records (`accumulate`) reads a trickle of publishes a few
+ * times per wait, not once per publish (docs/bus.md, "Gathering"): seen from Redis, the XREADGROUP
+ * calls naming its group, counted with MONITOR.
+ */
+describe('a gathering Redis Streams consumer', () => {
+  let bus: MessageBus;
+  let monitor: Awaited<ReturnType<Redis['monitor']>>;
+  let redis: Redis;
+  let consumer: Consumer | undefined;
+  const topic = uniqueName('gathering');
+  const group = uniqueName('g');
+
+  beforeAll(async () => {
+    bus = createBus({ url: testEnv.redisUrl, clientId: 'gathering-test', logger: silentBusLogger });
+    redis = new Redis(testEnv.redisUrl);
+    await bus.ensureTopics([
+      { topic, partitions: 1 },
+      { topic: `${topic}.dlq`, partitions: 1 },
+    ]);
+    monitor = await redis.monitor();
+  });
+
+  afterAll(async () => {
+    await consumer?.stop();
+    monitor.disconnect();
+    await bus.deleteTopics([topic, `${topic}.dlq`]);
+    await bus.close();
+    redis.disconnect();
+  });
+
+  it('reads 100 publishes spread over a second in a handful of reads, and hands them over whole and in order', async () => {
+    const reads: number[] = [];
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'xreadgroup' && args.includes(group)) reads.push(Date.now());
+    });
+    const batches: number[][] = [];
+    consumer = await bus.consume({
+      group,
+      topics: [topic],
+      deadLetterTopic: `${topic}.dlq`,
+      maxBatchSize: 10_000,
+      accumulate: { minBytes: 10_000_000, maxWaitMs: 2_000 },
+      handler: async (batch) => void batches.push(batch.records.map((r) => Number(JSON.parse(r.value.toString()).seq))),
+    });
+    await sleep(300); // the first blocking reads, before any record
+    const started = Date.now();
+    for (let seq = 0; seq < 100; seq++) {
+      await bus.publish(topic, [{ key: 'k', value: JSON.stringify({ seq }) }]);
+      await sleep(10);
+    }
+    await eventually(() => expect(batches.flat()).toHaveLength(100), { timeoutMs: 6_000 });
+    expect(batches.flat()).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(batches.length).toBeLessThanOrEqual(2);
+    // Gathering for up to 2 s with reads at most 250 ms apart: about ten. Reading at every publish: ~100.
+    const whileGathering = reads.filter((at) => at >= started && at <= started + 2_000).length;
+    expect(whileGathering).toBeGreaterThan(0);
+    expect(whileGathering).toBeLessThanOrEqual(15);
+  });
+});
