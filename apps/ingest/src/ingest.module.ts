@@ -4,6 +4,7 @@ import { PlatformModule, REDIS } from '@app/platform';
 import type Redis from 'ioredis';
 import { SeenEventsRepository } from './dedupe/seen-events.repository';
 import { DecideEventUseCase } from './decisions/decide-event.use-case';
+import { DecisionIntake } from './decisions/decision-intake';
 import { DecisionReplies } from './decisions/decision-replies';
 import { DecisionStoreRepository } from './decisions/decision-store.repository';
 import { DecisionsController } from './decisions/decisions.controller';
@@ -42,6 +43,7 @@ export class IngestModule {
               // One budget per key for events and decisions alike.
               { provide: TokenBuckets, useFactory: () => new TokenBuckets(config.INGEST_RATE_LIMIT_PER_SECOND, config.INGEST_RATE_LIMIT_BURST) },
               DecisionReplies,
+              DecisionIntake,
               DecisionStoreRepository,
               EventLoopLag,
               DecideEventUseCase,

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { describeError } from '@app/bus';
-import { DECISION_REPLY_HEADER, decisionOfScore, type Decision, type DegradedReason } from '@app/contracts';
+import { decisionOfScore, type Decision, type DegradedReason } from '@app/contracts';
 import { APP_CONFIG, DeadlineExceededError, withDeadline } from '@app/platform';
 import type { IngestConfig } from '../ingest.config';
-import { IngestEventsUseCase, IngestUnavailableError, type RejectionSink } from '../ingestion/ingest-events.use-case';
+import { IngestUnavailableError, type RejectionSink } from '../ingestion/ingest-events.use-case';
+import { DecisionIntake } from './decision-intake';
 import { DecisionReplies } from './decision-replies';
 import { DecisionStoreRepository } from './decision-store.repository';
 import { fallbackFor } from './decision-fallback';
@@ -45,8 +46,8 @@ const STORE_GRACE_MS = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * POST /v1/decisions (docs/decisions.md): the event goes into the stream like any other, with a header
- * naming this instance's reply channel; the scoring instance that owns the user's partition scores it
+ * POST /v1/decisions (docs/decisions.md): the event goes into the stream like any other (with the
+ * decisions that arrived beside it, DecisionIntake), with a header naming this instance's reply channel; the scoring instance that owns the user's partition scores it
  * in its next batch, from the state the stream built, and publishes its Score to that channel as well
  * as to `scores`. So the decision is the stream's score by construction, not a second implementation
  * of it. Past the deadline the answer is the configured fallback, marked degraded; the event still
@@ -59,7 +60,7 @@ export class DecideEventUseCase {
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: IngestConfig,
-    private readonly ingestEvents: IngestEventsUseCase,
+    private readonly intake: DecisionIntake,
     private readonly replies: DecisionReplies,
     private readonly store: DecisionStoreRepository,
   ) {}
@@ -91,12 +92,11 @@ export class DecideEventUseCase {
     const remaining = () => Math.max(1, deadline - Date.now());
     let status: 'accepted' | 'duplicate';
     try {
-      const outcome = await withDeadline(
-        this.ingestEvents.ingest([item], 'http', reject, { headers: { [DECISION_REPLY_HEADER]: this.replies.channel }, lookupBudgetMs: remaining() / 2 }),
+      const result = await withDeadline(
+        this.intake.take(item, deadline, (reasons) => reject(0, reasons)),
         remaining(),
         'the bus',
       );
-      const result = outcome.results[0];
       if (result.status === 'rejected') {
         this.replies.cancel(eventId);
         return { status: 'rejected', reasons: result.reasons };
