@@ -47,11 +47,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * POST /v1/decisions (docs/decisions.md): the event goes into the stream like any other (with the
- * decisions that arrived beside it, DecisionIntake), with a header naming this instance's reply channel; the scoring instance that owns the user's partition scores it
- * in its next batch, from the state the stream built, and publishes its Score to that channel as well
- * as to `scores`. So the decision is the stream's score by construction, not a second implementation
- * of it. Past the deadline the answer is the configured fallback, marked degraded; the event still
- * flows and is scored once. Every answer is stored by event id, so a retry gets the same one.
+ * decisions that arrived beside it, DecisionIntake), with a header naming this instance's reply
+ * channel; the scoring instance that owns the user's partition scores it in its next batch, from the
+ * state the stream built, and publishes its Score to that channel as well as to `scores`. So the
+ * decision is the stream's score by construction, not a second implementation of it. Past the
+ * deadline the answer is the configured fallback, marked degraded; the event still flows and is
+ * scored once. Every answer is stored by event id, so a retry gets the same one.
  */
 @Injectable()
 export class DecideEventUseCase {

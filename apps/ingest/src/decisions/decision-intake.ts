@@ -15,10 +15,10 @@ interface Waiting {
  * Takes decisions' events into the stream together: the events of the decisions that arrive in one
  * turn of the event loop go through one ingest call (one dedupe lookup, one reference-data lookup, one
  * publish per partition, one remember), as a database commits the transactions that wait together.
- * A decision travels alone otherwise, and each of those round trips is a socket write and a wake-up on
- * both sides, which is most of what a decision costs (docs/decisions.md, "Figures"). Under load more
- * arrive per turn and the calls grow; alone, a decision waits for nothing (setImmediate runs right
- * after the turn that read it). Each event keeps its own result and its own dead-letter record; the
+ * A decision travels alone otherwise, and each of those round trips is a socket write here and a
+ * wake-up and a command in Redis (docs/decisions.md, "Figures"). Under load more arrive per turn and
+ * the calls grow; alone, a decision waits for nothing (setImmediate runs right after the turn that
+ * read it). Each event keeps its own result and its own dead-letter record; the
  * call's lookups get half of what is left of the earliest deadline among them.
  */
 @Injectable()
