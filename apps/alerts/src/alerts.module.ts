@@ -26,6 +26,7 @@ import { CreateDeliveries1795500000001 } from './migrations/1795500000001-create
 import { EndpointFailingSince1795500000002 } from './migrations/1795500000002-endpoint-failing-since';
 import { DeliveriesDuePerEndpoint1795500000003 } from './migrations/1795500000003-deliveries-due-per-endpoint';
 import { CreateAuditLog1795500000004 } from './migrations/1795500000004-create-audit-log';
+import { AlertsByUser1795500000005 } from './migrations/1795500000005-alerts-by-user';
 
 /** Every channel alerts can deliver to, by its name in ALERT_CHANNELS. */
 const CHANNELS: Record<AlertChannelName, new (...args: never[]) => DeliveryChannel> = { webhooks: WebhookChannel, cases: CasesChannel };
@@ -39,6 +40,7 @@ export class AlertsModule {
     EndpointFailingSince1795500000002,
     DeliveriesDuePerEndpoint1795500000003,
     CreateAuditLog1795500000004,
+    AlertsByUser1795500000005,
   ];
 
   static forRoot(config: AlertsConfig): DynamicModule {

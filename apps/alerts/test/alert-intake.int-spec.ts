@@ -136,7 +136,38 @@ describe('alerts: intake of the alerts topic', () => {
     await invalid.consumer.stop();
   });
 
-  it('rejects a bad limit', async () => {
+  it('lists the alerts of one customer, decision, reason code and time, newest first', async () => {
+    const customer = `${prefix}filtered`;
+    const query = async (q: string): Promise<any[]> => (await json(await call('GET', `/v1/alerts?userId=${encodeURIComponent(customer)}${q}`))).items;
+    // One after the other, so that they are received at different times.
+    await publish([alert(101, { userId: customer, decision: 'block', reasons: [{ code: 'VELOCITY_10M', detail: 'x' }] })]);
+    await eventually(async () => expect(await query('')).toHaveLength(1));
+    await publish([alert(102, { userId: customer, decision: 'review', reasons: [{ code: 'amount_far_above_usual' }] })]);
+    await eventually(async () => expect(await query('')).toHaveLength(2));
+
+    const [newest, oldest] = await query('');
+    expect([newest.eventId, oldest.eventId]).toEqual([`${prefix}e102`, `${prefix}e101`]);
+    expect(newest).toMatchObject({
+      userId: customer,
+      eventType: 'transaction',
+      score: 0.9,
+      model: { id: 'm', version: '1' },
+      occurredAt: '2026-11-23T10:00:00Z',
+    });
+    expect((await query('&decision=block')).map((a) => a.eventId)).toEqual([`${prefix}e101`]);
+    expect((await query('&reason=VELOCITY_10M')).map((a) => [a.decision, a.reasons])).toEqual([['block', [{ code: 'VELOCITY_10M', detail: 'x' }]]]);
+    expect(await query(`&after=${encodeURIComponent(newest.receivedAt)}`)).toEqual([]);
+    expect((await query(`&before=${encodeURIComponent(newest.receivedAt)}`)).map((a) => a.eventId)).toEqual([`${prefix}e101`]);
+  });
+
+  it('rejects a bad limit, decision, time or an unknown filter, naming it', async () => {
     expect((await call('GET', '/v1/alerts?limit=0')).status).toBe(400);
+    const refused = await call('GET', '/v1/alerts?decision=maybe&after=yesterday&colour=red');
+    expect(refused.status).toBe(400);
+    expect((await json(refused)).error.details).toEqual([
+      expect.stringMatching(/^decision: /),
+      expect.stringMatching(/^after: must be an ISO-8601 time/),
+      'colour: is not a filter',
+    ]);
   });
 });

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { PayloadCodec } from './codec/payload-codec';
 import { Id, Instant } from './codec/schema-types';
-import { ModelRefSchema, ReasonSchema } from './score.payload';
+import { DecisionVerdictSchema, ModelRefSchema, ReasonSchema } from './score.payload';
 import { Topics } from './topics';
 
 /** What the scoring service publishes on `alerts` for an event whose score or rules call for one. */
@@ -12,6 +12,8 @@ export const AlertSchema = Type.Object({
   eventType: Id(),
   occurredAt: Instant(),
   score: Type.Number({ minimum: 0, maximum: 1 }),
+  /** The event's decision: review or block, or allow when a rule alerted on an allowed score. */
+  decision: Type.Optional(DecisionVerdictSchema),
   model: ModelRefSchema,
   reasons: Type.Array(ReasonSchema),
   raisedAt: Instant(),

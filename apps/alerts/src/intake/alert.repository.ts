@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Alert } from '@app/contracts';
+import type { Alert, Verdict } from '@app/contracts';
 import { Database } from '@app/database';
 import { databaseFailure } from '@app/platform';
 import type { ClaimedDelivery } from '../delivery/delivery.repository';
@@ -36,11 +36,30 @@ interface EndpointRow {
   max_in_flight: number;
 }
 
+/** Which alerts GET /v1/alerts lists: every filter given must hold. */
+export interface AlertQuery {
+  limit: number;
+  userId?: string;
+  decision?: Verdict;
+  /** A reason code the alert carries (a rule's, or a feature's). */
+  reason?: string;
+  /** Received after / before these times, to the millisecond (a live feed asks for what came after its newest). */
+  after?: Date;
+  before?: Date;
+}
+
 export interface AlertSummary {
   alertId: string;
+  eventId: string;
   userId: string;
   eventType: string;
+  occurredAt: string;
   score: number;
+  /** Null for alerts raised before alerts carried their decision. */
+  decision: Verdict | null;
+  reasons: Alert['reasons'];
+  model: Alert['model'];
+  raisedAt: string;
   receivedAt: string;
   deliveries: Array<{ id: string; endpointId: string; status: string; attemptCount: number; lastStatus: number | null }>;
 }
@@ -143,20 +162,49 @@ export class AlertRepository {
   }
 
   /** The newest alerts first, each with its deliveries. */
-  async list(limit: number): Promise<AlertSummary[]> {
+  /** The newest alerts matching `query`, each with its deliveries. */
+  async list(query: AlertQuery): Promise<AlertSummary[]> {
+    const conditions: string[] = [];
+    const parameters: unknown[] = [];
+    const where = (sql: (parameter: string) => string, value: unknown) => {
+      parameters.push(value);
+      conditions.push(sql(`$${parameters.length}`));
+    };
+    if (query.userId !== undefined) where((p) => `a.user_id = ${p}`, query.userId);
+    if (query.decision !== undefined) where((p) => `a.payload->>'decision' = ${p}`, query.decision);
+    if (query.reason !== undefined) where((p) => `a.payload->'reasons' @> ${p}::jsonb`, JSON.stringify([{ code: query.reason }]));
+    // received_at has microseconds, the times given and answered milliseconds: "after" is after its millisecond.
+    if (query.after !== undefined) where((p) => `a.received_at >= ${p}::timestamptz + interval '1 millisecond'`, query.after);
+    if (query.before !== undefined) where((p) => `a.received_at < ${p}`, query.before);
+    parameters.push(query.limit);
     const rows = (await this.database.current().query(
-      `SELECT a.alert_id, a.user_id, a.event_type, a.score, a.received_at,
+      `SELECT a.alert_id, a.user_id, a.event_type, a.score, a.received_at, a.payload,
               coalesce(json_agg(json_build_object('id', d.id, 'endpointId', d.endpoint_id, 'status', d.status, 'attemptCount', d.attempt_count, 'lastStatus', d.last_status)
                        ORDER BY d.created_at, d.endpoint_id) FILTER (WHERE d.id IS NOT NULL), '[]') AS deliveries
        FROM alerts a LEFT JOIN webhook_deliveries d ON d.alert_id = a.alert_id
-       GROUP BY a.alert_id ORDER BY a.received_at DESC, a.alert_id DESC LIMIT $1`,
-      [limit],
-    )) as Array<{ alert_id: string; user_id: string; event_type: string; score: number; received_at: Date; deliveries: AlertSummary['deliveries'] }>;
+       ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
+       GROUP BY a.alert_id ORDER BY a.received_at DESC, a.alert_id DESC LIMIT $${parameters.length}`,
+      parameters,
+    )) as Array<{
+      alert_id: string;
+      user_id: string;
+      event_type: string;
+      score: number;
+      received_at: Date;
+      payload: Alert;
+      deliveries: AlertSummary['deliveries'];
+    }>;
     return rows.map((r) => ({
       alertId: r.alert_id,
+      eventId: r.payload.eventId,
       userId: r.user_id,
       eventType: r.event_type,
+      occurredAt: r.payload.occurredAt,
       score: r.score,
+      decision: r.payload.decision ?? null,
+      reasons: r.payload.reasons,
+      model: r.payload.model,
+      raisedAt: r.payload.raisedAt,
       receivedAt: r.received_at.toISOString(),
       deliveries: r.deliveries,
     }));

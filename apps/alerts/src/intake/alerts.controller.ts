@@ -1,7 +1,25 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
-import { ApiError, RequireScope } from '@app/platform';
-import { AlertRepository, type AlertSummary } from './alert.repository';
+import { z } from 'zod';
+import { VERDICTS, type Verdict } from '@app/contracts';
+import { RequireScope, validateInput } from '@app/platform';
+import { AlertRepository, type AlertQuery, type AlertSummary } from './alert.repository';
+
+const instant = z
+  .string()
+  .datetime({ offset: true, message: 'must be an ISO-8601 time with its zone' })
+  .transform((text) => new Date(text));
+
+const alertQuery = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(500).default(50),
+    userId: z.string().min(1).max(256).optional(),
+    decision: z.enum(VERDICTS as [Verdict, ...Verdict[]]).optional(),
+    reason: z.string().min(1).max(128).optional(),
+    after: instant.optional(),
+    before: instant.optional(),
+  })
+  .strict();
 
 @ApiTags('alerts')
 @RequireScope('admin')
@@ -10,17 +28,28 @@ export class AlertsController {
   constructor(private readonly alerts: AlertRepository) {}
 
   @Get()
-  @ApiOperation({ summary: 'The newest alerts, each with its deliveries.' })
+  @ApiOperation({ summary: 'The newest alerts, each with its deliveries; every filter given must hold.' })
   @ApiQuery({ name: 'limit', required: false, example: 50, description: '1-500, default 50' })
+  @ApiQuery({ name: 'userId', required: false, description: "One customer's alerts" })
+  @ApiQuery({ name: 'decision', required: false, enum: VERDICTS })
+  @ApiQuery({ name: 'reason', required: false, example: 'VELOCITY_10M', description: 'A reason code the alert carries (a rule or a feature)' })
+  @ApiQuery({ name: 'after', required: false, description: 'Received after this time (ISO-8601): what a live feed has not seen yet' })
+  @ApiQuery({ name: 'before', required: false, description: 'Received before this time (ISO-8601): the page after one ending there' })
   @ApiOkResponse({
     schema: {
       example: {
         items: [
           {
             alertId: 'alert_evt-1',
+            eventId: 'evt-1',
             userId: 'user-42',
             eventType: 'transaction',
+            occurredAt: '2026-11-23T10:00:00.000Z',
             score: 0.93,
+            decision: 'block',
+            reasons: [{ code: 'VELOCITY_10M', detail: 'user.tx_count.10m >= 8 (9)' }],
+            model: { id: 'sentinel-xgboost', version: '2026-11-20' },
+            raisedAt: '2026-11-23T10:00:00.008Z',
             receivedAt: '2026-11-23T10:00:00.012Z',
             deliveries: [
               {
@@ -36,9 +65,8 @@ export class AlertsController {
       },
     },
   })
-  async list(@Query('limit') limitText?: string): Promise<{ items: AlertSummary[] }> {
-    const limit = limitText === undefined ? 50 : Number(limitText);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 500) throw new ApiError(400, 'INVALID_QUERY', 'limit must be a whole number from 1 to 500');
-    return { items: await this.alerts.list(limit) };
+  async list(@Query() query: unknown): Promise<{ items: AlertSummary[] }> {
+    const filters: AlertQuery = validateInput(alertQuery, query, 'INVALID_QUERY', 'the query is not valid', { unknownField: 'is not a filter' });
+    return { items: await this.alerts.list(filters) };
   }
 }

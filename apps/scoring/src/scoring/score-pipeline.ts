@@ -125,6 +125,7 @@ export class ScorePipeline {
           eventType: event.type,
           occurredAt,
           score,
+          decision,
           model,
           reasons,
           raisedAt: now,
