@@ -1,10 +1,12 @@
-// typescript-eslint's recommended rules over every TypeScript file; formatting is Prettier's (npm test runs both).
+// typescript-eslint's recommended rules over every TypeScript file, ESLint's over the console's browser scripts;
+// formatting is Prettier's (npm test runs both).
 import js from '@eslint/js';
+import globals from 'globals';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', '.cache/', 'node_modules/', 'data/', 'coverage/', '**/*.js', '**/*.mjs'] },
+  { ignores: ['dist/', '.cache/', 'node_modules/', 'data/', 'coverage/', '**/*.js', '!apps/console/src/assets/*.js', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -18,5 +20,10 @@ export default tseslint.config(
     // Tests assert response bodies and rendered manifests field by field: typing each would add nothing.
     files: ['**/*.spec.ts', '**/*.int-spec.ts', 'libs/testing/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // The console's pages run in the browser as ES modules, served as written.
+    files: ['apps/console/src/assets/*.js'],
+    languageOptions: { sourceType: 'module', globals: globals.browser },
   },
 );

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Local infrastructure for the suite and the tests: Postgres and Redis answer (started if not),
 # Redis persists (AOF), the `sentinel` database exists, and the Kafka broker runs when asked.
-# Usage: scripts/infra.sh up [--kafka] | down | deploy-tools | bench-tools
+# Usage: scripts/infra.sh up [--kafka] | down | test-tools | bench-tools
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 log() { echo "[infra] $*" >&2; }
@@ -76,17 +76,19 @@ case "${1:-}" in
   down)
     bash "$ROOT/scripts/kafka.sh" stop
     ;;
-  deploy-tools)
+  test-tools)
     # The deployment tests (test/deploy): `docker-compose config` checks docker-compose.yml; unzip
     # unpacks the kubectl that scripts/kubectl.sh fetches where none with Kustomize 5 is installed.
+    # The console's browser tests (apps/console/test) drive Debian's Chromium with playwright-core.
     missing=()
     command -v docker-compose >/dev/null || missing+=(docker-compose)
     command -v unzip >/dev/null || missing+=(unzip)
+    command -v chromium >/dev/null || missing+=(chromium)
     if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
     ;;
   bench-tools)
     # hey (Apache-2.0): a standard HTTP load generator with a paced, per-worker request rate.
     command -v hey >/dev/null || apt_install hey
     ;;
-  *) echo "usage: $0 up [--kafka] | down | deploy-tools | bench-tools" >&2; exit 2 ;;
+  *) echo "usage: $0 up [--kafka] | down | test-tools | bench-tools" >&2; exit 2 ;;
 esac

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm run suite`: the five services on this machine against local Postgres, Redis and the bus
+# `npm run suite`: the five services and the console on this machine against local Postgres, Redis and the bus
 # (Redis Streams by default; BUS_URL=kafka://127.0.0.1:9092 starts and uses the local Kafka broker),
 # with demo traffic: a fraud-team webhook receiver registers itself with alerts, the simulator
 # sends events to ingest at SUITE_DEMO_RATE events/s, and a demo checkout asks for a decision every
@@ -22,6 +22,9 @@ SUITE_DEMO_RATE=${SUITE_DEMO_RATE:-1000}
 # The demo tools pick the key with the scope they need from API_KEYS; the hint below shows a bare one.
 API_KEY=${API_KEYS%%,*}
 [[ $API_KEY == *=* ]] && API_KEY='<a key with the profiles scope>'
+# The console signs people in with CONSOLE_USERS and calls the services with CONSOLE_API_KEY (admin+profiles).
+export CONSOLE_USERS=${CONSOLE_USERS:-operator=console-demo-password}
+[[ -z ${CONSOLE_API_KEY:-} && ${API_KEYS%%,*} != *=* ]] && export CONSOLE_API_KEY=${API_KEYS%%,*}
 
 bash scripts/ensure-node-modules.sh
 if [[ $BUS_URL == kafka://* ]]; then bash scripts/infra.sh up --kafka; else bash scripts/infra.sh up; fi
@@ -52,6 +55,7 @@ start_service lake 3005 lake "" 10
 start_service scoring 3002 scoring "" 0 --max-old-space-size=1024
 start_service profile-api 3003 profile-api "" 0
 start_service alerts 3004 alerts "" 0
+start_service console 3006 console "" 0
 
 for i in "${!names[@]}"; do
   name=${names[$i]} port=${ports[$i]}
@@ -82,6 +86,7 @@ cat <<INFO
   scoring      http://127.0.0.1:3002/docs   (model: /v1/models/active, rules: /v1/rules)
   profile-api  http://127.0.0.1:3003/docs
   alerts       http://127.0.0.1:3004/docs
+  console      http://127.0.0.1:3006/   (sign in as operator / console-demo-password unless CONSOLE_USERS says otherwise)
   logs         .cache/logs/<name>.log
 INFO
 if [ "$SUITE_DEMO" = true ]; then

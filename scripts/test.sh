@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing (npm packages; Debian's docker-compose and unzip for the
-# deployment tests), brings up Postgres, Redis and (unless TEST_KAFKA_BROKERS points at one) a local
+# deployment tests, Chromium for the console's browser tests), brings up Postgres, Redis and (unless TEST_KAFKA_BROKERS points at one) a local
 # Kafka broker with a SASL_SSL listener, type-checks, lints (eslint.config.mjs), checks formatting (Prettier,
 # .prettierrc.json), builds dist/, audits the production dependencies (scripts/audit.sh), then runs every
 # unit and integration test.
@@ -12,7 +12,7 @@ source scripts/node-22.sh
 
 bash scripts/ensure-node-modules.sh
 bash scripts/infra.sh up
-bash scripts/infra.sh deploy-tools
+bash scripts/infra.sh test-tools
 
 if [ -z "${TEST_KAFKA_BROKERS:-}" ]; then
   export KAFKA_PORT=${KAFKA_PORT:-9092}
@@ -39,7 +39,7 @@ echo "[test] type-checking" >&2
 npx tsc -p tsconfig.json --noEmit
 echo "[test] linting and checking formatting" >&2
 npx eslint --max-warnings 0 .
-npx prettier --check --log-level warn "**/*.ts" || { echo "[test] failed: formatting differs from Prettier's (npm run format fixes it)" >&2; exit 1; }
+npx prettier --check --log-level warn "**/*.ts" "apps/console/src/assets/*.{js,css}" || { echo "[test] failed: formatting differs from Prettier's (npm run format fixes it)" >&2; exit 1; }
 echo "[test] building dist/: the end-to-end tests start the services compiled, as the image runs them" >&2
 bash scripts/build.sh
 export TEST_SERVICES_COMPILED=1

@@ -71,6 +71,8 @@ function consumedBy(deployment: K8sObject, env: Record<string, string | undefine
       return env.PROFILE_CONSUMER === 'false' ? [] : reading('profiles');
     case 'alerts':
       return reading('alerts', 'audit');
+    case 'console':
+      return [];
     default:
       throw new Error(`${deployment.metadata.name} runs no app of this project (${entry})`);
   }
@@ -98,7 +100,7 @@ describe.each(['dev', 'production'])('deploy/k8s/overlays/%s', (overlay) => {
     );
     const problems = JSON.parse(run(process.execPath, ['tools/deploy/validate-k8s-objects.mjs'], JSON.stringify(unfolded)));
     expect(problems).toEqual([]);
-    expect(suite.map((d) => d.metadata.name).sort()).toEqual(['alerts', 'ingest', 'ingest-raw', 'lake', 'profile-api', 'profile-folder', 'scoring']);
+    expect(suite.map((d) => d.metadata.name).sort()).toEqual(['alerts', 'console', 'ingest', 'ingest-raw', 'lake', 'profile-api', 'profile-folder', 'scoring']);
   });
 
   it('gives every container both probes, memory limits, requests, and a non-root user without privileges', () => {
@@ -160,7 +162,7 @@ describe.each(['dev', 'production'])('deploy/k8s/overlays/%s', (overlay) => {
     }
   });
 
-  it('autoscales every consumer group of every process on its lag, up to one pod per partition, and the HTTP front ends on CPU', () => {
+  it('autoscales every consumer group of every process on its lag, up to one pod per partition, and the HTTP front ends on CPU, but the console', () => {
     for (const deployment of suite) {
       const env = environmentOf(deployment, objects);
       const prefix = env.BUS_TOPIC_PREFIX ?? '';
@@ -168,6 +170,11 @@ describe.each(['dev', 'production'])('deploy/k8s/overlays/%s', (overlay) => {
       const scaled = of('ScaledObject').filter((s) => s.spec.scaleTargetRef.name === deployment.metadata.name);
       const cpu = of('HorizontalPodAutoscaler').filter((h) => h.spec.scaleTargetRef.name === deployment.metadata.name);
       const name = deployment.metadata.name;
+      if (name === 'console') {
+        // Its sign-in sessions live in its memory: one pod, never scaled out.
+        expect({ name, replicas: deployment.spec.replicas, scaled: scaled.length, cpu: cpu.length }).toEqual({ name, replicas: 1, scaled: 0, cpu: 0 });
+        continue;
+      }
       if (consumed.length === 0) {
         expect({ name, scaled: scaled.length, cpu: cpu.map((h) => h.spec.metrics[0].resource.name) }).toEqual({ name, scaled: 0, cpu: ['cpu'] });
         continue;
@@ -235,6 +242,8 @@ describe.each(['dev', 'production'])('deploy/k8s/overlays/%s', (overlay) => {
         run('docker-compose', ['-f', 'docker-compose.yml', 'config'], undefined, {
           API_KEYS: secret('API_KEYS'),
           WEBHOOK_SECRET_KEYS: secret('WEBHOOK_SECRET_KEYS'),
+          CONSOLE_USERS: environmentOf(suite.find((d) => d.metadata.name === 'console') as K8sObject, objects).CONSOLE_USERS as string,
+          CONSOLE_API_KEY: environmentOf(suite.find((d) => d.metadata.name === 'console') as K8sObject, objects).CONSOLE_API_KEY as string,
         }),
       ) as {
         services: Record<string, { command: string[]; environment?: Record<string, string> }>;
@@ -249,9 +258,13 @@ describe.each(['dev', 'production'])('deploy/k8s/overlays/%s', (overlay) => {
         'profile-api': 'profile-api',
         'profile-folder': 'profile-api',
         alerts: 'alerts',
+        console: 'console',
       };
       const splitBy = ['INGEST_ROLES', 'PROFILE_CONSUMER'];
-      const without = (env: Record<string, string | undefined>) => Object.fromEntries(Object.entries(env).filter(([k]) => !splitBy.includes(k)));
+      // Where the other services answer: each platform's own names and ports.
+      const addresses = ['INGEST_URL', 'SCORING_URL', 'PROFILE_API_URL', 'ALERTS_URL', 'LAKE_URL'];
+      const without = (env: Record<string, string | undefined>) =>
+        Object.fromEntries(Object.entries(env).filter(([k]) => !splitBy.includes(k) && !addresses.includes(k)));
       for (const deployment of suite) {
         const service = compose.services[composeServiceOf[deployment.metadata.name]];
         const env = environmentOf(deployment, objects);
@@ -275,8 +288,9 @@ describe.each(['dev', 'production'])('deploy/k8s/overlays/%s', (overlay) => {
 
 describe('docker-compose.yml', () => {
   it('passes docker-compose config, and refuses to start without the keys production needs', () => {
-    expect(() => run('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], undefined, { API_KEYS: 'x', WEBHOOK_SECRET_KEYS: 'y' })).not.toThrow();
-    const unset = { ...process.env };
+    const keys = { API_KEYS: 'x', WEBHOOK_SECRET_KEYS: 'y', CONSOLE_USERS: 'operator=z', CONSOLE_API_KEY: 'w' };
+    expect(() => run('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], undefined, keys)).not.toThrow();
+    const unset: NodeJS.ProcessEnv = { ...process.env, ...keys };
     delete unset.API_KEYS;
     let refusal = '';
     try {

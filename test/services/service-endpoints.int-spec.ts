@@ -1,6 +1,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alertsEnv } from '../../apps/alerts/src/alerts.config';
+import { consoleEnv } from '../../apps/console/src/console.config';
+import { ConsoleModule } from '../../apps/console/src/console.module';
 import { AlertsModule } from '../../apps/alerts/src/alerts.module';
 import { ingestEnv } from '../../apps/ingest/src/ingest.config';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
@@ -22,6 +24,8 @@ const env = {
   DATABASE_URL: testEnv.postgresUrl,
   BUS_TOPIC_PREFIX: `${uniqueName('boot')}.`,
   LAKE_DIR: join(tmpdir(), uniqueName('lake')),
+  CONSOLE_USERS: 'operator=test-password',
+  CONSOLE_API_KEY: 'test-key-12345',
 };
 
 const services = [
@@ -30,6 +34,8 @@ const services = [
   ['profile-api', () => ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), ['bus', 'consumers', 'postgres', 'schema']],
   ['alerts', () => AlertsModule.forRoot(loadConfig(alertsEnv, env)), ['bus', 'consumers', 'postgres', 'schema']],
   ['lake', () => LakeModule.forRoot(loadConfig(lakeEnv, env)), ['bus', 'consumers']],
+  // Its pages say which service does not answer; its own readiness is its own.
+  ['console', () => ConsoleModule.forRoot(loadConfig(consoleEnv, env)), []],
 ] as const;
 
 describe.each(services)('%s service endpoints', (service, createModule, dependencies) => {

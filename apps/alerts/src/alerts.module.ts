@@ -47,7 +47,7 @@ export class AlertsModule {
     return {
       module: AlertsModule,
       imports: [
-        PlatformModule.forRoot({ service: 'alerts', config, dependencies: [] }),
+        PlatformModule.forRoot({ service: 'alerts', config, dependencies: ['bus'] }),
         DatabaseModule.forRoot({
           entities: [WebhookEndpointEntity],
           migrations: AlertsModule.migrations,

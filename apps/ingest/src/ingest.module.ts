@@ -22,7 +22,7 @@ export class IngestModule {
     const roles = config.INGEST_ROLES;
     return {
       module: IngestModule,
-      imports: [PlatformModule.forRoot({ service: 'ingest', config, dependencies: ['redis'] })],
+      imports: [PlatformModule.forRoot({ service: 'ingest', config, dependencies: ['bus', 'redis'] })],
       controllers: roles.has('http') ? [EventsController, DecisionsController] : [],
       providers: [
         {

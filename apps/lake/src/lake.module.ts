@@ -11,7 +11,7 @@ export class LakeModule {
   static forRoot(config: LakeConfig): DynamicModule {
     return {
       module: LakeModule,
-      imports: [PlatformModule.forRoot({ service: 'lake', config, dependencies: [] })],
+      imports: [PlatformModule.forRoot({ service: 'lake', config, dependencies: ['bus'] })],
       providers: [LakeFilesRepository, LakeSinkService, LakeSinkConsumer],
     };
   }

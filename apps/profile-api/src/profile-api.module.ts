@@ -18,7 +18,7 @@ export class ProfileApiModule {
     return {
       module: ProfileApiModule,
       imports: [
-        PlatformModule.forRoot({ service: 'profile-api', config, dependencies: [] }),
+        PlatformModule.forRoot({ service: 'profile-api', config, dependencies: ['bus'] }),
         DatabaseModule.forRoot({
           entities: [ConsumerPositionEntity],
           migrations: [CreateProfiles1795400000000, RecentAlertIds1795400000001, RecentEventIds1795400000002, LastDeviceType1795400000003],

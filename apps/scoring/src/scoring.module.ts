@@ -25,7 +25,7 @@ export class ScoringModule implements OnModuleInit {
   static forRoot(config: ScoringConfig): DynamicModule {
     return {
       module: ScoringModule,
-      imports: [PlatformModule.forRoot({ service: 'scoring', config, dependencies: ['redis'] })],
+      imports: [PlatformModule.forRoot({ service: 'scoring', config, dependencies: ['bus', 'redis'] })],
       controllers: [ModelsController, RulesController, FeaturesController],
       providers: [
         { provide: ScoringKeys, useValue: new ScoringKeys(config.SCORING_STATE_PREFIX) },

@@ -6,7 +6,7 @@ export const busMetrics = {
   consumed: new Counter({
     name: 'bus_records_consumed_total',
     help: 'Records handed to a consumer group handler and committed',
-    labelNames: ['engine', 'group', 'topic'],
+    labelNames: ['engine', 'group', 'topic', 'partition'],
   }),
   deadLettered: new Counter({ name: 'bus_records_dead_lettered_total', help: 'Records sent to a dead-letter topic', labelNames: ['engine', 'group', 'topic'] }),
   transientBudgetSpent: new Counter({

@@ -61,7 +61,7 @@ export async function processBatch(batch: RecordBatch, context: BatchProcessingC
     busMetrics.deadLettered.inc(labels, outcome.deadLetters.length);
   }
   timer();
-  busMetrics.consumed.inc(labels, batch.records.length);
+  busMetrics.consumed.inc({ ...labels, partition: String(batch.partition) }, batch.records.length);
   partitionProgress.batchDone(engine, options.group, batch.topic, batch.partition);
   return true;
 }

@@ -4,9 +4,9 @@ import type { ZodType, ZodTypeDef } from 'zod';
 import { configureApp } from './configure-app';
 import { ConfigError, loadConfig } from './config/load-config';
 import { productionProblems } from './config/production-safety';
-import type { ServiceEnv } from './config/service-env';
+import type { HttpServiceEnv } from './config/service-env';
 
-export interface ServiceDefinition<C extends ServiceEnv> {
+export interface ServiceDefinition<C extends HttpServiceEnv> {
   service: string;
   description: string;
   schema: ZodType<C, ZodTypeDef, unknown>;
@@ -22,7 +22,7 @@ export interface ServiceDefinition<C extends ServiceEnv> {
  * unsafe one: productionProblems), wires the app,
  * listens, and on SIGTERM/SIGINT drains (Nest shutdown hooks) within SHUTDOWN_TIMEOUT_MS.
  */
-export async function bootstrapService<C extends ServiceEnv>(definition: ServiceDefinition<C>): Promise<void> {
+export async function bootstrapService<C extends HttpServiceEnv>(definition: ServiceDefinition<C>): Promise<void> {
   let config: C;
   try {
     config = loadConfig(definition.schema);

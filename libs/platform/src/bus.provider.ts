@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } fro
 import { createBus, type MessageBus } from '@app/bus';
 import type { TopicMap } from '@app/contracts';
 import type { Logger } from 'pino';
+import type { ServiceEnv } from './config/service-env';
 import { PLATFORM_OPTIONS, ROOT_LOGGER, TOPICS, type PlatformOptions } from './platform.options';
 
 export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
@@ -11,27 +12,31 @@ export const MESSAGE_BUS = Symbol('MESSAGE_BUS');
 export class BusLifecycle implements OnModuleInit, OnApplicationShutdown {
   readonly bus: MessageBus;
   private readonly logger: Logger;
+  private readonly partitions: number;
 
   constructor(
-    @Inject(PLATFORM_OPTIONS) private readonly options: PlatformOptions,
+    @Inject(PLATFORM_OPTIONS) options: PlatformOptions,
     @Inject(TOPICS) private readonly topics: TopicMap,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.logger = logger.child({ component: 'bus' });
-    const { BUS_TOPIC_PREFIX: prefix, BUS_RETENTION_HOURS: hours, BUS_TOPIC_RETENTION_HOURS: perTopic } = options.config;
+    // Provided only to services whose dependencies name the bus: their config is a whole ServiceEnv.
+    const config = options.config as ServiceEnv;
+    this.partitions = config.BUS_PARTITIONS;
+    const { BUS_TOPIC_PREFIX: prefix, BUS_RETENTION_HOURS: hours, BUS_TOPIC_RETENTION_HOURS: perTopic } = config;
     const retentionMs = (topic: string) => (perTopic.get(topic.startsWith(prefix) ? topic.slice(prefix.length) : topic) ?? hours) * 3_600_000;
     this.bus = createBus({
-      url: options.config.BUS_URL,
+      url: config.BUS_URL,
       clientId: options.service,
       logger: this.logger,
-      transientRetryBudgetMs: options.config.BUS_TRANSIENT_RETRY_BUDGET_S * 1000,
+      transientRetryBudgetMs: config.BUS_TRANSIENT_RETRY_BUDGET_S * 1000,
       retentionMs,
-      kafka: options.config,
+      kafka: config,
     });
   }
 
   async onModuleInit(): Promise<void> {
-    await this.bus.ensureTopics(Object.values(this.topics).map((topic) => ({ topic, partitions: this.options.config.BUS_PARTITIONS })));
+    await this.bus.ensureTopics(Object.values(this.topics).map((topic) => ({ topic, partitions: this.partitions })));
   }
 
   /** Runs after the HTTP server closed: consumers finish their batch in hand and commit, producers flush. */

@@ -19,7 +19,8 @@ const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
 
 /**
  * What every service shares: validated config, JSON logs, the bus, health, metrics, API-key auth.
- * An app module imports PlatformModule.forRoot(...) once and gets MESSAGE_BUS, REDIS, APP_CONFIG, ApiKeyGuard, AuditTrail.
+ * An app module imports PlatformModule.forRoot(...) once and gets APP_CONFIG and ApiKeyGuard, and
+ * MESSAGE_BUS, AuditTrail and REDIS when its dependencies name them.
  */
 @Module({})
 export class PlatformModule {
@@ -28,25 +29,27 @@ export class PlatformModule {
     register.setDefaultLabels({ service: options.service });
     if (!register.getSingleMetric('process_cpu_seconds_total')) collectDefaultMetrics();
 
+    const usesBus = options.dependencies.includes('bus');
     const usesRedis = options.dependencies.includes('redis');
     const providers: Provider[] = [
       { provide: PLATFORM_OPTIONS, useValue: options },
       { provide: APP_CONFIG, useValue: options.config },
       { provide: ROOT_LOGGER, useValue: logger },
-      { provide: TOPICS, useValue: topicNames(options.config.BUS_TOPIC_PREFIX) },
-      { provide: API_KEYS, useValue: options.config.API_KEYS },
+      { provide: TOPICS, useValue: topicNames(options.config.BUS_TOPIC_PREFIX ?? '') },
+      { provide: API_KEYS, useValue: options.config.API_KEYS ?? [] },
       ApiKeyGuard,
-      AuditTrail,
       ShutdownState,
-      BusLifecycle,
-      { provide: MESSAGE_BUS, useFactory: (lifecycle: BusLifecycle) => lifecycle.bus, inject: [BusLifecycle] },
+      // The audit trail is published on the bus.
+      ...(usesBus ? [BusLifecycle, { provide: MESSAGE_BUS, useFactory: (lifecycle: BusLifecycle) => lifecycle.bus, inject: [BusLifecycle] }, AuditTrail] : []),
       ...(usesRedis ? [RedisLifecycle, { provide: REDIS, useFactory: (l: RedisLifecycle) => l.client, inject: [RedisLifecycle] }] : []),
       {
         provide: READINESS_CHECKS,
-        inject: [BusLifecycle, ...(usesRedis ? [RedisLifecycle] : [])],
-        useFactory: (busLifecycle: BusLifecycle, redis?: RedisLifecycle): ReadinessCheck[] => [
-          { name: 'bus', check: () => withDeadline(busLifecycle.bus.ping(), 2_000, 'bus') },
-          consumersCheck(options.config.BUS_STALL_AFTER_S),
+        inject: [
+          { token: BusLifecycle, optional: true },
+          { token: RedisLifecycle, optional: true },
+        ],
+        useFactory: (bus?: BusLifecycle, redis?: RedisLifecycle): ReadinessCheck[] => [
+          ...(bus ? [{ name: 'bus', check: () => withDeadline(bus.bus.ping(), 2_000, 'bus') }, consumersCheck(options.config.BUS_STALL_AFTER_S ?? 120)] : []),
           ...(redis ? [{ name: 'redis', check: async () => void (await withDeadline(redis.client.ping(), 1_000, 'redis')) }] : []),
         ],
       },
@@ -75,8 +78,7 @@ export class PlatformModule {
         TOPICS,
         API_KEYS,
         ApiKeyGuard,
-        AuditTrail,
-        MESSAGE_BUS,
+        ...(usesBus ? [MESSAGE_BUS, AuditTrail] : []),
         READINESS_CHECKS,
         ...(usesRedis ? [REDIS] : []),
       ],

@@ -1,12 +1,13 @@
-import type { ServiceEnv } from './config/service-env';
+import type { HttpServiceEnv, ServiceEnv } from './config/service-env';
 
 /** Postgres is checked by @app/database, through its own pool. */
-export type Dependency = 'redis';
+export type Dependency = 'bus' | 'redis';
 
 export interface PlatformOptions {
   service: string;
-  config: ServiceEnv & { REDIS_URL?: string };
-  /** What /health/ready checks besides the bus, which every service needs. */
+  /** A service with the bus among its dependencies has every ServiceEnv setting. */
+  config: HttpServiceEnv & Partial<ServiceEnv> & { REDIS_URL?: string };
+  /** What the service connects to, and /health/ready checks. */
   dependencies: Dependency[];
 }
 

@@ -66,9 +66,14 @@ export class SuiteProcesses {
     await Promise.all([...this.instances.values()].flat().map((instance) => stopServiceProcess(instance.child)));
   }
 
+  /** The address of the first instance of `service`. */
+  url(service: SuiteProcessName): string {
+    return `http://127.0.0.1:${this.instancesOf(service)[0].port}`;
+  }
+
   /** A request to the first instance of `service`. */
   call(service: SuiteProcessName, path: string, init: RequestInit = {}): Promise<Response> {
-    return fetch(`http://127.0.0.1:${this.instancesOf(service)[0].port}${path}`, {
+    return fetch(`${this.url(service)}${path}`, {
       ...init,
       headers: { authorization: `Bearer ${this.apiKey}`, 'content-type': 'application/json', ...init.headers },
     });

@@ -21,13 +21,20 @@ export const booleanFlag = (defaultValue: boolean) =>
     .default(defaultValue ? 'true' : 'false')
     .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
-/** Settings every service reads. Each service extends this with its own (see redisEnv, postgresEnv). */
-export const serviceEnv = (defaultPort: number) =>
+/** Settings every process that serves HTTP reads (the console: nothing more). */
+export const httpServiceEnv = (defaultPort: number) =>
   z.object({
     NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     HOST: z.string().min(1).default('0.0.0.0'),
     PORT: z.coerce.number().int().min(0).max(65535).default(defaultPort),
+    /** Longest a graceful shutdown may take before the process exits anyway. */
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(25_000),
+  });
+
+/** Settings every service of the stream reads. Each service extends this with its own (see redisEnv, postgresEnv). */
+export const serviceEnv = (defaultPort: number) =>
+  httpServiceEnv(defaultPort).extend({
     BUS_URL: z
       .string()
       .default('redis://127.0.0.1:6379')
@@ -91,8 +98,6 @@ export const serviceEnv = (defaultPort: number) =>
       for (const message of problems) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
       return keys;
     }),
-    /** Longest a graceful shutdown may take before the process exits anyway. */
-    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(25_000),
   });
 
 export const redisEnv = z.object({
@@ -113,4 +118,5 @@ export const postgresEnv = z.object({
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(30_000),
 });
 
+export type HttpServiceEnv = z.infer<ReturnType<typeof httpServiceEnv>>;
 export type ServiceEnv = z.infer<ReturnType<typeof serviceEnv>>;

@@ -1,0 +1,101 @@
+// Alerts: the newest first, filtered by decision, reason code (a rule's or a feature's), customer and
+// time; new ones arrive by polling every 2 s for what was received after the newest shown.
+import { api, attempt, customerLink, decisionCell, field, h, reasonsText, row, say, table, timeText } from './console-api.js';
+
+const POLL_MS = 2000;
+const KEPT = 200;
+const page = document.getElementById('page');
+const shown = new Set();
+let newest = null;
+let tbody = null;
+let polling = null;
+
+const decision = h(
+  'select',
+  { name: 'decision' },
+  h('option', { value: '' }, 'any'),
+  ['block', 'review', 'allow'].map((d) => h('option', { value: d }, d)),
+);
+const reason = h('input', { name: 'reason', placeholder: 'e.g. VELOCITY_10M', size: 18 });
+const userId = h('input', { name: 'userId', placeholder: 'customer id', size: 18 });
+const since = h('input', { name: 'since', type: 'datetime-local', step: 1 });
+const live = h('input', { type: 'checkbox', name: 'live', checked: true });
+
+const deliveriesText = (deliveries) =>
+  deliveries.length === 0 ? 'none' : deliveries.map((d) => `${d.status}${d.lastStatus ? ` (${d.lastStatus})` : ''}`).join(', ');
+
+const COLUMNS = [
+  ['Received', (a) => h('time', { datetime: a.receivedAt }, timeText(a.receivedAt))],
+  ['Customer', (a) => customerLink(a.userId)],
+  ['Event', (a) => a.eventType],
+  ['Score', (a) => a.score.toFixed(3), true],
+  ['Decision', (a) => decisionCell(a.decision)],
+  ['Reasons', (a) => reasonsText(a.reasons)],
+  ['Deliveries', (a) => deliveriesText(a.deliveries)],
+];
+
+function query(after) {
+  const params = new URLSearchParams({ limit: after ? '100' : '50' });
+  if (decision.value) params.set('decision', decision.value);
+  if (reason.value.trim()) params.set('reason', reason.value.trim());
+  if (userId.value.trim()) params.set('userId', userId.value.trim());
+  const from = since.value ? new Date(since.value).toISOString() : null;
+  const bound = after && (!from || after > from) ? after : from;
+  if (bound) params.set('after', bound);
+  return `/alerts?${params}`;
+}
+
+async function load() {
+  const { items } = await api(query(null));
+  shown.clear();
+  items.forEach((a) => shown.add(a.alertId));
+  newest = items[0]?.receivedAt ?? newest;
+  const result = table(COLUMNS, items, { caption: `${items.length} alerts${live.checked ? ', live' : ''}` });
+  tbody = result.querySelector('tbody');
+  page.querySelector('#alerts')?.replaceChildren(result);
+  say(items.length === 0 ? 'No alert matches yet.' : '');
+}
+
+async function poll() {
+  if (!live.checked || !newest) return load();
+  const { items } = await api(query(newest));
+  const fresh = items.filter((a) => !shown.has(a.alertId));
+  for (const alert of fresh.reverse()) {
+    shown.add(alert.alertId);
+    tbody.prepend(row(COLUMNS, alert, { className: 'new', 'data-alert-id': alert.alertId }));
+    if (alert.receivedAt > newest) newest = alert.receivedAt;
+  }
+  while (tbody.rows.length > KEPT) tbody.deleteRow(-1);
+  if (fresh.length > 0) say(`${fresh.length} new alert${fresh.length === 1 ? '' : 's'}.`);
+}
+
+function schedule() {
+  clearTimeout(polling);
+  polling = setTimeout(async () => {
+    await attempt(poll, 'Could not read new alerts');
+    schedule();
+  }, POLL_MS);
+}
+
+const filters = h(
+  'form',
+  {
+    className: 'inline',
+    role: 'search',
+    'aria-label': 'Filter alerts',
+    onsubmit: (event) => {
+      event.preventDefault();
+      newest = null;
+      attempt(load, 'Could not list alerts');
+    },
+  },
+  field('Decision', decision),
+  field('Reason code', reason),
+  field('Customer', userId),
+  field('Received since', since),
+  h('label', {}, live, ' Live'),
+  h('button', { type: 'submit', className: 'primary' }, 'Apply'),
+);
+
+page.append(filters, h('div', { id: 'alerts' }));
+attempt(load, 'Could not list alerts').then(schedule);

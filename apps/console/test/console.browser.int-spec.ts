@@ -1,0 +1,314 @@
+import type { ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
+import { topicNames, type EventIn } from '@app/contracts';
+import { GeoLookup } from '@app/enrichment';
+import {
+  createOwnDatabase,
+  eventually,
+  freePort,
+  startServiceProcess,
+  startWebhookReceiver,
+  stopServiceProcess,
+  SuiteProcesses,
+  testEnv,
+  uniqueName,
+} from '@app/testing';
+import { simulationOptions } from '../../../tools/simulate/simulate';
+import { simulate, withIdPrefix } from '../../../tools/simulate/simulation';
+
+const API_KEY = 'console-test-key-0123456789';
+const PASSWORD = 'console-test-password';
+/** Screenshots of each step and their timings: kept after the run (CI keeps .cache/test-artifacts). */
+const ARTIFACTS = resolve(__dirname, '../../../.cache/test-artifacts/console');
+/** Debian's Chromium, which scripts/infra.sh test-tools installs; CHROMIUM_PATH names another. */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * The console in a real browser against the running suite with demo traffic: what a fraud analyst
+ * and an on-call engineer do with it, step by step, each step timed and photographed.
+ */
+describe('the console in Chromium, against the suite with demo traffic', () => {
+  const prefix = `${uniqueName('console')}.`;
+  const topics = topicNames(prefix);
+  const run = uniqueName('console');
+  let work: string;
+  let database: Awaited<ReturnType<typeof createOwnDatabase>>;
+  let bus: MessageBus;
+  let suite: SuiteProcesses;
+  let consoleProcess: ChildProcess;
+  let consoleUrl: string;
+  let browser: Browser;
+  let page: Page;
+  let flakyAnswers = 500;
+  const desk = startWebhookReceiver();
+  const flaky = startWebhookReceiver((_, response) => {
+    response.statusCode = flakyAnswers;
+    response.end();
+  });
+  const steps: Array<{ step: string; ms: number }> = [];
+  let demo: Promise<void> | null = null;
+  let demoRunning = true;
+
+  /** Runs one step of the walk-through, timed, and photographs the page after it. */
+  async function step(name: string, work: () => Promise<void>): Promise<void> {
+    const started = Date.now();
+    const number = String(steps.length + 1).padStart(2, '0');
+    const file = (outcome: string) => join(ARTIFACTS, `${number}-${name.replace(/[^a-z0-9]+/gi, '-')}${outcome}.png`);
+    try {
+      await work();
+    } catch (error) {
+      await page.screenshot({ path: file('-failed'), fullPage: true });
+      throw error;
+    }
+    steps.push({ step: name, ms: Date.now() - started });
+    await page.screenshot({ path: file(''), fullPage: true });
+  }
+
+  const send = (events: EventIn[]) => suite.sendUntilAccepted(events);
+  const payment = (userId: string, amount: number): EventIn => ({
+    eventId: `${run}-${userId}-${amount}`,
+    type: 'transaction',
+    userId,
+    occurredAt: new Date().toISOString(),
+    amount,
+    currency: 'EUR',
+    merchantId: 'M-console',
+  });
+  const admin = (path: string, init: RequestInit = {}) => suite.call('alerts', path, init);
+  // Bodies are asserted field by field.
+  const json = (response: Response): Promise<any> => response.json();
+
+  beforeAll(async () => {
+    await mkdir(ARTIFACTS, { recursive: true });
+    work = await mkdtemp(join(tmpdir(), 'console-'));
+    database = await createOwnDatabase('console');
+    bus = createBus({ url: testEnv.redisUrl, clientId: 'console-test', logger: silentBusLogger });
+    await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: 2 })));
+    suite = await SuiteProcesses.start(
+      {
+        LOG_LEVEL: 'fatal',
+        BUS_URL: testEnv.redisUrl,
+        BUS_TOPIC_PREFIX: prefix,
+        BUS_PARTITIONS: '2',
+        REDIS_URL: testEnv.redisUrl,
+        DATABASE_URL: database.url,
+        LAKE_DIR: join(work, 'lake'),
+        SCORING_STATE_PREFIX: run,
+        WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
+        // One retry a second after the first failure, then failed: a failed delivery within the test.
+        WEBHOOK_RETRY_SCHEDULE: '1',
+      },
+      API_KEY,
+    );
+    const port = await freePort();
+    consoleProcess = await startServiceProcess('console', port, {
+      CONSOLE_USERS: `analyst=${PASSWORD}`,
+      CONSOLE_API_KEY: API_KEY,
+      INGEST_URL: suite.url('ingest'),
+      SCORING_URL: suite.url('scoring'),
+      PROFILE_API_URL: suite.url('profile-api'),
+      ALERTS_URL: suite.url('alerts'),
+      LAKE_URL: suite.url('lake'),
+    });
+    consoleUrl = `http://127.0.0.1:${port}`;
+    // The fraud desk's endpoint takes every alert; the flaky one those of the big-payment rule, and fails them.
+    for (const [receiver, filter] of [
+      [await desk, undefined],
+      [await flaky, { reasonCodes: ['BIG_PAYMENT'] }],
+    ] as const) {
+      const created = await admin('/v1/webhooks', { method: 'POST', body: JSON.stringify({ url: receiver.url, ...(filter ? { filter } : {}) }) });
+      expect(created.status).toBe(201);
+    }
+    const rule = await suite.call('scoring', '/v1/rules/big-payment', {
+      method: 'PUT',
+      body: JSON.stringify({ when: [{ feature: 'event.amount', op: '>=', value: 9000 }], action: 'block', reasonCode: 'BIG_PAYMENT' }),
+    });
+    expect(rule.status).toBe(201);
+    // Demo traffic all along: a simulated shop's customers, 100 events a second.
+    const geo = await GeoLookup.open();
+    const traffic = [...simulate(simulationOptions({ seed: '5', customers: '300', terminals: '600', days: '3' }, geo))].map(({ event }) =>
+      withIdPrefix(event, `${run}-`),
+    );
+    demo = (async () => {
+      for (let i = 0; demoRunning && i < traffic.length; i += 20) {
+        await send(traffic.slice(i, i + 20));
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    })();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      // This machine's network is closed: Chromium's own background connections would only fail.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    });
+    page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+  }, 240_000);
+
+  afterAll(async () => {
+    demoRunning = false;
+    await demo;
+    await writeFile(join(ARTIFACTS, 'steps.json'), `${JSON.stringify(steps, null, 2)}\n`);
+    await browser?.close();
+    if (consoleProcess) await stopServiceProcess(consoleProcess);
+    await suite?.stop();
+    await Promise.all([(await desk).close(), (await flaky).close()]);
+    await bus?.deleteTopics(Object.values(topics));
+    await bus?.close();
+    await database?.drop();
+    await rm(work, { recursive: true, force: true });
+  }, 120_000);
+
+  it('signs in, follows an alert to its customer, adds a rule that fires, replays a failed delivery and reads a group’s lag', async () => {
+    await step('sign in', async () => {
+      await page.goto(`${consoleUrl}/alerts`);
+      expect(new URL(page.url()).pathname).toBe('/sign-in');
+      await page.getByLabel('Name').fill('analyst');
+      await page.getByLabel('Password').fill('not the password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').filter({ hasText: 'The name or the password is wrong.' }).waitFor();
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Alerts' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/alerts');
+    });
+    const cookies = await page.context().cookies();
+    expect(cookies.find((c) => c.name === 'sentinel_console')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
+
+    const big = payment(`${run}-big`, 9500);
+    await step('see an alert arrive', async () => {
+      await page.getByText(/alerts, live/).waitFor();
+      await send([big]);
+      const row = page.locator('tr', { hasText: big.userId });
+      await row.waitFor({ timeout: 30_000 });
+      await expect(row.textContent()).resolves.toMatch(/block.*BIG_PAYMENT/);
+    });
+
+    await step('open its customer', async () => {
+      await page.locator('tr', { hasText: big.userId }).getByRole('link', { name: big.userId }).click();
+      await page.getByRole('heading', { name: 'Alerts (1)' }).waitFor();
+      await expect(page.locator('tr', { hasText: big.eventId as string }).textContent()).resolves.toContain('BIG_PAYMENT');
+      // The profile is folded within a fraction of a second: asked again until it is there.
+      await eventually(
+        async () => {
+          await page.getByRole('button', { name: 'Show' }).click();
+          await page.getByText('Transactions', { exact: true }).waitFor({ timeout: 1_000 });
+        },
+        { timeoutMs: 20_000 },
+      );
+      await expect(page.locator('dl.facts').textContent()).resolves.toContain('total 9500.00');
+    });
+
+    const odd = payment(`${run}-odd`, 777.77);
+    await step('create a rule and see it fire', async () => {
+      await page.getByRole('link', { name: 'Rules' }).click();
+      await page.getByRole('button', { name: 'Edit big-payment' }).waitFor();
+      await page.getByLabel('Rule id').fill('odd-amount');
+      await page.getByLabel('Conditions (one per line, all must hold)').fill('event.amount_typo >= 777\nevent.amount <= 778');
+      await page.getByLabel('Action').selectOption('alert');
+      await page.getByLabel('Reason code').fill('ODD_AMOUNT');
+      await page.getByRole('button', { name: 'Save rule' }).click();
+      // The API's own validation message, as it names the problem.
+      await page.locator('#status.error', { hasText: 'when.0.feature' }).waitFor();
+      await page.getByLabel('Conditions (one per line, all must hold)').fill('event.amount >= 777\nevent.amount <= 778');
+      await page.getByRole('button', { name: 'Save rule' }).click();
+      await page.getByText('Rule odd-amount saved').waitFor();
+      await page.getByRole('button', { name: 'Disable odd-amount' }).waitFor();
+      // The audit trail names the person beside the console's key.
+      await eventually(async () => {
+        const { items } = await json(await admin('/v1/audit?target=rule:odd-amount'));
+        expect(items.map((r: { actor: string; action: string }) => [r.action, r.actor.split(' via ')[0]])).toEqual([['rule.put', 'analyst']]);
+      });
+
+      await page.getByRole('link', { name: 'Alerts' }).click();
+      await page.getByLabel('Reason code').fill('ODD_AMOUNT');
+      await page.getByRole('button', { name: 'Apply' }).click();
+      await send([odd]);
+      await page.locator('tr', { hasText: odd.userId }).waitFor({ timeout: 30_000 });
+      await expect(page.locator('tr', { hasText: odd.userId }).textContent()).resolves.toMatch(/review.*ODD_AMOUNT/);
+    });
+
+    await step('replay a failed delivery', async () => {
+      const flakyUrl = (await flaky).url;
+      await page.getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByRole('button', { name: `Deliveries of ${flakyUrl}` }).click();
+      const delivery = page.locator('tr', { hasText: `alert_${big.eventId}` });
+      // A first attempt and one retry a second later, both answered 500: failed.
+      await eventually(
+        async () => {
+          await page.getByRole('button', { name: 'Apply' }).click();
+          await expect(delivery.textContent()).resolves.toMatch(/failed.*500/);
+        },
+        { timeoutMs: 30_000 },
+      );
+      flakyAnswers = 204;
+      await delivery.getByRole('button', { name: `Replay alert_${big.eventId}` }).click();
+      await page.getByText('Replayed 1 delivery').waitFor();
+      await eventually(
+        async () => {
+          await page.getByRole('button', { name: 'Apply' }).click();
+          await expect(delivery.textContent()).resolves.toMatch(/delivered.*204/);
+        },
+        { timeoutMs: 30_000 },
+      );
+      expect((await flaky).received.filter((m) => m.body.includes(big.eventId as string)).length).toBe(3);
+    });
+
+    await step('read the lag of a group', async () => {
+      await page.getByRole('link', { name: 'Pipeline' }).click();
+      for (const service of ['ingest', 'scoring', 'profile-api', 'alerts', 'lake'])
+        await expect(
+          page
+            .locator('tr', { has: page.getByRole('cell', { name: service, exact: true }) })
+            .first()
+            .textContent(),
+        ).resolves.toContain('ready');
+      const scoring = page.locator(`tr[data-group="${prefix}scoring"]`);
+      await scoring.first().waitFor();
+      expect(await scoring.count()).toBe(2);
+      const lags = await scoring.locator('td:nth-child(4)').allTextContents();
+      expect(lags.every((lag) => /^\d[\d,]*$/.test(lag))).toBe(true);
+      // Records per second appear from the second look (every 5 s), while the demo traffic flows.
+      await page.locator(`tr[data-group="${prefix}scoring"] td:nth-child(5)`, { hasText: /^\d/ }).first().waitFor({ timeout: 15_000 });
+    });
+
+    // Beside the browser, the same session as a script would try to use it.
+    const session = (await page.context().cookies()).find((c) => c.name === 'sentinel_console') as { value: string };
+    const asBrowser = (path: string, init: RequestInit = {}) =>
+      fetch(`${consoleUrl}${path}`, { ...init, redirect: 'manual', headers: { cookie: `sentinel_console=${session.value}`, ...init.headers } });
+    const csrfToken = await page.locator('meta[name="csrf-token"]').getAttribute('content');
+    await step('refuse what the pages would not send', async () => {
+      // A change without the page's CSRF token (a forged form or fetch), with the cookie it could not send anyway.
+      const forged = await asBrowser('/api/rules/forged', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: '{}' });
+      expect([forged.status, (await json(forged)).error.code]).toEqual([403, 'CSRF_TOKEN_MISMATCH']);
+      // Only the routes the pages use are forwarded, whatever the console's key could do.
+      const unlisted = await asBrowser('/api/webhooks/x', { method: 'DELETE', headers: { 'x-csrf-token': csrfToken as string } });
+      expect(unlisted.status).toBe(404);
+      // A sign-in posted from another site's page signs no one in.
+      const crossSite = await fetch(`${consoleUrl}/sign-in`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example' },
+        body: `name=analyst&password=${PASSWORD}`,
+      });
+      expect([crossSite.status, crossSite.headers.get('set-cookie')]).toEqual([403, null]);
+      // The pages never carry the services' key; every answer forbids framing and foreign scripts.
+      const html = await (await asBrowser('/alerts')).text();
+      expect(html).not.toContain(API_KEY);
+      const headers = (await asBrowser('/alerts')).headers;
+      expect(headers.get('content-security-policy')).toContain("script-src 'self'");
+      expect(headers.get('x-frame-options')).toBe('DENY');
+    });
+
+    await step('sign out', async () => {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+      await page.goto(`${consoleUrl}/rules`);
+      expect(new URL(page.url()).pathname).toBe('/sign-in');
+      // The session is over on the server too, not only in this browser.
+      expect((await asBrowser('/api/rules')).status).toBe(401);
+    });
+  });
+});
