@@ -8,6 +8,7 @@ import { WebhookEndpointEntity } from './endpoints/webhook-endpoint.entity';
 import { WebhookEndpointRepository } from './endpoints/webhook-endpoint.repository';
 import { WebhookTargetPolicy } from './endpoints/webhook-target.policy';
 import { WebhooksController } from './endpoints/webhooks.controller';
+import { DeliveryQueueMetrics } from './delivery/delivery-queue.metrics';
 import { DeliveryRepository } from './delivery/delivery.repository';
 import { WebhookDispatcher } from './delivery/webhook-dispatcher';
 import { WebhookChannel } from './delivery/webhook.channel';
@@ -66,6 +67,7 @@ export class AlertsModule {
         AuditLogRepository,
         AuditIntakeConsumer,
         DeliveryRepository,
+        DeliveryQueueMetrics,
         WebhookDispatcher,
         AlertRetentionService,
         SecretRewrap,

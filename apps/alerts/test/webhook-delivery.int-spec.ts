@@ -8,6 +8,8 @@ import {
   type BootedApp,
   createOwnDatabase,
   eventually,
+  metricSamples,
+  metricSum,
   sleep,
   startWebhookReceiver,
   testEnv,
@@ -124,6 +126,18 @@ describe('alerts: webhook delivery', () => {
     await eventually(() => expect(flaky.received).toHaveLength(3), { timeoutMs: 10_000 });
     expect(new Set(flaky.received.map((m) => m.id)).size).toBe(1);
     expect(flaky.received[2].at - flaky.received[1].at).toBeGreaterThanOrEqual(950); // Retry-After: 1 beats the 0.3 s schedule
+    // Each attempt counted for its endpoint and outcome; the delivery's latency counts the retries' waits.
+    const endpoint = (await json(await call('GET', '/v1/webhooks'))).find((e: { url: string }) => e.url === flaky.url).id;
+    await eventually(async () => {
+      expect(await metricSum(app.url, 'alerts_webhook_attempts_total', `endpoint="${endpoint}",outcome="retry"`)).toBe(2);
+      expect(await metricSum(app.url, 'alerts_webhook_attempts_total', `endpoint="${endpoint}",outcome="delivered"`)).toBe(1);
+    });
+    expect(await metricSum(app.url, 'alerts_webhook_delivery_latency_seconds_bucket', 'le="1"')).toBeLessThan(
+      await metricSum(app.url, 'alerts_webhook_delivery_latency_seconds_count'),
+    );
+    // The queue, read from Postgres at the scrape.
+    for (const gauge of ['alerts_webhook_queue_depth', 'alerts_webhook_oldest_due_seconds'])
+      expect((await metricSamples(app.url, gauge)).map(([, value]) => Number.isFinite(value) && value >= 0)).toEqual([true]);
     await eventually(async () =>
       expect((await json(await call('GET', '/v1/alerts?limit=1'))).items[0].deliveries[0]).toMatchObject({
         status: 'delivered',

@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import { createBus, silentBusLogger, type Consumer, type MessageBus } from '@app/bus';
 import { ConsumerGroups, consumerGroup, topicNames, type EnrichedEvent } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { bootApp, collectTopic, eventually, mmdbFile, startOwnedRedis, testEnv, uniqueName, type BootedApp } from '@app/testing';
+import { bootApp, collectTopic, eventually, metricSum, mmdbFile, startOwnedRedis, testEnv, uniqueName, type BootedApp } from '@app/testing';
 import { ingestEnv } from '../src/ingest.config';
 import { IngestModule } from '../src/ingest.module';
 import { REFERENCE_KEYS } from '@app/enrichment';
@@ -122,6 +122,28 @@ describe('ingest: POST /v1/events and events.raw', () => {
     const letter = invalid.values().find((d) => d.origin.key === userId);
     expect(letter).toMatchObject({ reason: 'amount: must not be negative', group: 'ingest', origin: { topic: 'http', partition: -1 } });
     expect(JSON.parse(letter.payload)).toEqual(bad);
+  });
+
+  it('counts what became of the events it took in, rejections by the field at fault, and times each request by its route', async () => {
+    const counted = async () => ({
+      accepted: await metricSum(app.url, 'ingest_events_total', 'outcome="accepted"'),
+      rejected: await metricSum(app.url, 'ingest_events_total', 'outcome="rejected"'),
+      amount: await metricSum(app.url, 'ingest_rejections_total', 'cause="amount"'),
+      unknown: await metricSum(app.url, 'ingest_rejections_total', 'cause="unknown_field"'),
+      requests: await metricSum(app.url, 'http_request_duration_seconds_count', 'route="/v1/events",status_code="202"'),
+    });
+    const before = await counted();
+    const userId = uniqueName('u');
+    const event = { type: 'login', userId, occurredAt: now() };
+    expect((await post(app, JSON.stringify([event, { ...event, amount: -1 }, { ...event, colour: 'red' }]))).status).toBe(202);
+    const after = await counted();
+    expect({
+      accepted: after.accepted - before.accepted,
+      rejected: after.rejected - before.rejected,
+      amount: after.amount - before.amount,
+      unknown: after.unknown - before.unknown,
+      requests: after.requests - before.requests,
+    }).toEqual({ accepted: 1, rejected: 2, amount: 1, unknown: 1, requests: 1 });
   });
 
   it('finds an IPv6 address on the deny-list however the event spells it', async () => {

@@ -10,6 +10,7 @@ import {
   createOwnDatabase,
   enrichedEvent,
   eventually,
+  metricSamples,
   score as scoreOf,
   uniqueName,
   type BootedApp,
@@ -147,6 +148,13 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
     });
     expect(new Set(profile.countries)).toEqual(new Set(['GB', 'FR', 'DE']));
     expect(new Set(profile.devices)).toEqual(new Set(['d1', 'd2']));
+    // How far profiles trail each topic's partitions: seconds, as of the last commit.
+    for (const topic of [topics.enriched, topics.scores]) {
+      const lags = await metricSamples(app.url, 'profile_fold_lag_seconds', `topic="${topic}"`);
+      expect(lags.length).toBeGreaterThan(0);
+      for (const [, seconds] of lags) expect(seconds).toBeGreaterThanOrEqual(0);
+      expect(Math.min(...lags.map(([, seconds]) => seconds))).toBeLessThan(60);
+    }
   });
 
   it('applies every record once across a redelivery of the whole stream', async () => {

@@ -1,4 +1,4 @@
-import { Module, type DynamicModule, type Provider } from '@nestjs/common';
+import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type Provider } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { collectDefaultMetrics, register } from 'prom-client';
@@ -9,6 +9,7 @@ import { consumersCheck } from './health/consumers.check';
 import { READINESS_CHECKS, withDeadline, type ReadinessCheck } from './health/readiness-check';
 import { ShutdownState } from './health/shutdown-state';
 import { API_KEYS, ApiKeyGuard, type KeyedRequest } from './http/api-key.guard';
+import { requestMetrics } from './http/request-metrics';
 import { createLogger } from './logging/create-logger';
 import { MetricsController } from './metrics/metrics.controller';
 import { topicNames } from '@app/contracts';
@@ -23,7 +24,7 @@ const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
  * MESSAGE_BUS, AuditTrail and REDIS when its dependencies name them.
  */
 @Module({})
-export class PlatformModule {
+export class PlatformModule implements NestModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     const logger = createLogger(options.service, options.config.LOG_LEVEL);
     register.setDefaultLabels({ service: options.service });
@@ -83,5 +84,9 @@ export class PlatformModule {
         ...(usesRedis ? [REDIS] : []),
       ],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(requestMetrics).forRoutes('*');
   }
 }

@@ -33,6 +33,16 @@ export class DeliveryRepository {
    * when it expires (at-least-once: receivers dedupe on webhook-id). SKIP LOCKED lets several instances
    * share the queue without waiting on each other.
    */
+  /** The queue as a scrape reports it: deliveries waiting (due or not), and how late the most overdue one is. */
+  async queueFigures(): Promise<{ pending: number; oldestDueSeconds: number }> {
+    const [row] = (await this.database.current().query(
+      `SELECT count(*)::int AS pending,
+              coalesce(extract(epoch FROM now() - min(next_attempt_at) FILTER (WHERE next_attempt_at <= now())), 0)::float8 AS oldest
+       FROM webhook_deliveries WHERE status = 'pending'`,
+    )) as Array<{ pending: number; oldest: number }>;
+    return { pending: row.pending, oldestDueSeconds: row.oldest };
+  }
+
   async claim(limit: number, inFlight: Map<string, number>, leaseMs: number): Promise<ClaimedDelivery[]> {
     const rows = (await this.database.current().query(
       `WITH slots AS (

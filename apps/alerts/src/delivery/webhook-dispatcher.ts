@@ -6,6 +6,7 @@ import type { AlertsConfig } from '../alerts.config';
 import { WebhookTargetPolicy } from '../endpoints/webhook-target.policy';
 import { SecretBox } from '../signing/secret-box';
 import { signatureHeader } from '../signing/standard-webhooks';
+import { countAttempt } from './delivery-metrics';
 import { DeliveryRepository, type AttemptOutcome, type ClaimedDelivery } from './delivery.repository';
 import { nextRetryDelayMs, retryAfterSeconds } from './retry-schedule';
 import { WebhookTimeoutError, postWebhook } from './webhook-http';
@@ -119,7 +120,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, BeforeApplicat
   /** Sends a delivery whose slot is already counted, records its outcome, and frees the slot. */
   private track(delivery: ClaimedDelivery): void {
     const work = this.attempt(delivery)
-      .then((outcome) => this.deliveries.record(delivery, outcome, this.config.WEBHOOK_DISABLE_AFTER_FAILING_MS))
+      .then((outcome) => {
+        countAttempt(delivery, outcome);
+        return this.deliveries.record(delivery, outcome, this.config.WEBHOOK_DISABLE_AFTER_FAILING_MS);
+      })
       .then((disabled) => {
         // The URL is not logged: receivers put tokens in them.
         if (disabled) this.logger.warn(`webhook endpoint ${delivery.endpointId} disabled: ${disabled}`);

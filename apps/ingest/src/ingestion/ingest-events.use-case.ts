@@ -7,6 +7,7 @@ import { APP_CONFIG, MESSAGE_BUS, TOPICS, withDeadline } from '@app/platform';
 import { SeenEventsRepository } from '../dedupe/seen-events.repository';
 import { MalformedLine } from '../events/request-body.parser';
 import type { IngestConfig } from '../ingest.config';
+import { countIngested, countRejection } from './ingest-metrics';
 
 export type EventResult = { index: number; eventId: string; status: 'accepted' | 'duplicate' } | { index: number; status: 'rejected'; reasons: string[] };
 
@@ -67,6 +68,7 @@ export class IngestEventsUseCase {
       const validation = item instanceof MalformedLine ? { ok: false as const, reasons: [`not valid JSON: ${item.reason}`] } : this.validator.validate(item);
       if (!validation.ok) {
         results[index] = { index, status: 'rejected', reasons: validation.reasons };
+        countRejection(source, validation.reasons);
         const record = reject(index, validation.reasons);
         if (record) rejections.push(record);
         return;
@@ -124,7 +126,9 @@ export class IngestEventsUseCase {
     if (options.lookupBudgetMs === undefined) await remembered;
 
     const count = (status: string) => results.filter((r) => r.status === status).length;
-    return { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results };
+    const outcome = { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results };
+    countIngested(source, outcome);
+    return outcome;
   }
 
   private async publish(enriched: OutgoingRecord[], rejections: OutgoingRecord[]): Promise<void> {

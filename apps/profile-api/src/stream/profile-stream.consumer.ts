@@ -5,6 +5,7 @@ import { Database } from '@app/database';
 import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { ProfileApiConfig } from '../profile-api.config';
 import { FoldBatchService } from './fold-batch.service';
+import { foldCommitted } from './fold-lag.metric';
 
 /** Larger batches than the bus default: one transaction and one upsert per batch is the cost that counts. */
 const MAX_BATCH = 5_000;
@@ -31,7 +32,10 @@ export class ProfileStreamConsumer implements OnApplicationBootstrap, BeforeAppl
         deadLetterTopic: topics.invalid,
         maxBatchSize: MAX_BATCH,
         accumulate: config.PROFILE_FOLD_WAIT_MS > 0 ? { minBytes: FOLD_MIN_BYTES, maxWaitMs: config.PROFILE_FOLD_WAIT_MS } : undefined,
-        handler: async (batch, context) => void (await folding.fold(batch, batch.topic === topics.scores ? 'score' : 'event', context)),
+        handler: async (batch, context) => {
+          await folding.fold(batch, batch.topic === topics.scores ? 'score' : 'event', context);
+          foldCommitted(batch);
+        },
       },
       (message) => this.logger.warn(message),
     );
