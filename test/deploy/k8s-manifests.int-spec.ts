@@ -244,6 +244,7 @@ describe.each(['dev', 'production'])('deploy/k8s/overlays/%s', (overlay) => {
           WEBHOOK_SECRET_KEYS: secret('WEBHOOK_SECRET_KEYS'),
           CONSOLE_USERS: environmentOf(suite.find((d) => d.metadata.name === 'console') as K8sObject, objects).CONSOLE_USERS as string,
           CONSOLE_API_KEY: environmentOf(suite.find((d) => d.metadata.name === 'console') as K8sObject, objects).CONSOLE_API_KEY as string,
+          GRAFANA_ADMIN_PASSWORD: 'not-a-process-of-the-suite',
         }),
       ) as {
         services: Record<string, { command: string[]; environment?: Record<string, string> }>;
@@ -287,8 +288,43 @@ describe.each(['dev', 'production'])('deploy/k8s/overlays/%s', (overlay) => {
 });
 
 describe('docker-compose.yml', () => {
+  it('has Prometheus scrape every process of the suite on its port, and Grafana provisioned with the pipeline dashboard', () => {
+    const compose = parseYaml(
+      run('docker-compose', ['-f', 'docker-compose.yml', 'config'], undefined, {
+        API_KEYS: 'x',
+        WEBHOOK_SECRET_KEYS: 'y',
+        CONSOLE_USERS: 'operator=z',
+        CONSOLE_API_KEY: 'w',
+        GRAFANA_ADMIN_PASSWORD: 'v',
+      }),
+    ) as {
+      services: Record<string, { command?: string[]; environment?: Record<string, string>; volumes?: Array<string | { source: string; target: string }> }>;
+    };
+    const processes = Object.entries(compose.services).filter(([, s]) => s.command?.some((part) => part.startsWith('dist/apps/')));
+    const prometheus = parseYaml(readFileSync(resolve(root, 'infra/observability/prometheus.yml'), 'utf8')) as {
+      scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }>;
+    };
+    const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
+    expect(targets.sort()).toEqual(processes.map(([name, s]) => `${name}:${s.environment?.PORT}`).sort());
+    // docker-compose v1 renders a volume as "source:target:mode", v2 as an object.
+    const mounted = (compose.services.grafana.volumes ?? []).map((v) =>
+      typeof v === 'string'
+        ? (v as string)
+            .split(':')
+            .slice(0, 2)
+            .map((p) => p.replace(`${root}/`, ''))
+        : [v.source.replace(`${root}/`, ''), v.target],
+    );
+    expect(mounted).toEqual(
+      expect.arrayContaining([
+        ['infra/observability/grafana/provisioning', '/etc/grafana/provisioning'],
+        ['infra/observability/grafana/dashboards', '/var/lib/grafana/dashboards'],
+      ]),
+    );
+  });
+
   it('passes docker-compose config, and refuses to start without the keys production needs', () => {
-    const keys = { API_KEYS: 'x', WEBHOOK_SECRET_KEYS: 'y', CONSOLE_USERS: 'operator=z', CONSOLE_API_KEY: 'w' };
+    const keys = { API_KEYS: 'x', WEBHOOK_SECRET_KEYS: 'y', CONSOLE_USERS: 'operator=z', CONSOLE_API_KEY: 'w', GRAFANA_ADMIN_PASSWORD: 'v' };
     expect(() => run('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], undefined, keys)).not.toThrow();
     const unset: NodeJS.ProcessEnv = { ...process.env, ...keys };
     delete unset.API_KEYS;

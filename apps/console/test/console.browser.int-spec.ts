@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -10,6 +10,7 @@ import {
   createOwnDatabase,
   eventually,
   freePort,
+  metricsQueriedBy,
   startServiceProcess,
   startWebhookReceiver,
   stopServiceProcess,
@@ -310,5 +311,17 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
       // The session is over on the server too, not only in this browser.
       expect((await asBrowser('/api/rules')).status).toBe(401);
     });
+  });
+
+  it('exports, from some process of the running suite, every metric the Grafana dashboard queries', async () => {
+    const dashboard = JSON.parse(await readFile(resolve(__dirname, '../../../infra/observability/grafana/dashboards/pipeline.json'), 'utf8')) as {
+      panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
+    };
+    const queried = new Set(dashboard.panels.flatMap((panel) => panel.targets.flatMap((target) => metricsQueriedBy(target.expr))));
+    const urls = [...(['ingest', 'scoring', 'profile-api', 'alerts', 'lake'] as const).map((service) => suite.url(service)), consoleUrl];
+    const exported = new Set<string>();
+    for (const url of urls) for (const [, name] of (await (await fetch(`${url}/metrics`)).text()).matchAll(/^# HELP (\S+)/gm)) exported.add(name);
+    expect(queried.size).toBeGreaterThan(15);
+    expect([...queried].filter((name) => !exported.has(name))).toEqual([]);
   });
 });

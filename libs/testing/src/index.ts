@@ -17,3 +17,4 @@ export * from './test-deployment';
 export * from './mmdb-file';
 export * from './builders';
 export * from './api-call';
+export * from './promql-metrics';
