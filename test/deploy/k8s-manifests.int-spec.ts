@@ -70,7 +70,7 @@ function consumedBy(deployment: K8sObject, env: Record<string, string | undefine
     case 'profile-api':
       return env.PROFILE_CONSUMER === 'false' ? [] : reading('profiles');
     case 'alerts':
-      return reading('alerts', 'audit');
+      return reading('alerts', 'audit', 'deadLetters');
     case 'console':
       return [];
     default:

@@ -28,6 +28,10 @@ import { EndpointFailingSince1795500000002 } from './migrations/1795500000002-en
 import { DeliveriesDuePerEndpoint1795500000003 } from './migrations/1795500000003-deliveries-due-per-endpoint';
 import { CreateAuditLog1795500000004 } from './migrations/1795500000004-create-audit-log';
 import { AlertsByUser1795500000005 } from './migrations/1795500000005-alerts-by-user';
+import { CreateDeadLetters1795500000006 } from './migrations/1795500000006-create-dead-letters';
+import { DeadLetterIntakeConsumer } from './dead-letters/dead-letter-intake.consumer';
+import { DeadLetterRepository } from './dead-letters/dead-letter.repository';
+import { DeadLettersController } from './dead-letters/dead-letters.controller';
 
 /** Every channel alerts can deliver to, by its name in ALERT_CHANNELS. */
 const CHANNELS: Record<AlertChannelName, new (...args: never[]) => DeliveryChannel> = { webhooks: WebhookChannel, cases: CasesChannel };
@@ -42,6 +46,7 @@ export class AlertsModule {
     DeliveriesDuePerEndpoint1795500000003,
     CreateAuditLog1795500000004,
     AlertsByUser1795500000005,
+    CreateDeadLetters1795500000006,
   ];
 
   static forRoot(config: AlertsConfig): DynamicModule {
@@ -56,7 +61,7 @@ export class AlertsModule {
           poolSize: 20,
         }),
       ],
-      controllers: [WebhooksController, AlertsController, AuditController],
+      controllers: [WebhooksController, AlertsController, AuditController, DeadLettersController],
       providers: [
         ...config.ALERT_CHANNELS.map((name) => CHANNELS[name]),
         { provide: DELIVERY_CHANNELS, inject: config.ALERT_CHANNELS.map((name) => CHANNELS[name]), useFactory: (...channels: DeliveryChannel[]) => channels },
@@ -66,6 +71,8 @@ export class AlertsModule {
         AlertIntakeConsumer,
         AuditLogRepository,
         AuditIntakeConsumer,
+        DeadLetterRepository,
+        DeadLetterIntakeConsumer,
         DeliveryRepository,
         DeliveryQueueMetrics,
         WebhookDispatcher,

@@ -1,4 +1,4 @@
-import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
+import { createBus, silentBusLogger, toDeadLetterRecord, type MessageBus } from '@app/bus';
 import { ConsumerGroups, alertIdFor, caseCodec, consumerGroup, topicNames, type Alert } from '@app/contracts';
 import { loadConfig } from '@app/platform';
 import { apiCall, bootApp, type BootedApp, collectTopic, createOwnDatabase, eventually, testEnv, uniqueName, untilReady } from '@app/testing';
@@ -158,6 +158,28 @@ describe('alerts: intake of the alerts topic', () => {
     expect((await query('&reason=VELOCITY_10M')).map((a) => [a.decision, a.reasons])).toEqual([['block', [{ code: 'VELOCITY_10M', detail: 'x' }]]]);
     expect(await query(`&after=${encodeURIComponent(newest.receivedAt)}`)).toEqual([]);
     expect((await query(`&before=${encodeURIComponent(newest.receivedAt)}`)).map((a) => a.eventId)).toEqual([`${prefix}e101`]);
+  });
+
+  it('keeps the dead letters of events.invalid once each, summed by group, origin and reason with the latest original', async () => {
+    const letter = (offset: string, payload: string) =>
+      toDeadLetterRecord(
+        {
+          record: { topic: `${prefix}scores`, partition: 1, offset, key: 'u1', value: Buffer.from(payload), headers: {}, timestamp: Date.now() },
+          reason: 'not a score',
+        },
+        `${prefix}profile-api`,
+        new Date(Date.now() - 60_000 + Number(offset)), // a later offset, a later letter
+      );
+    await bus.publish(topics.invalid, [
+      letter('10', '{"first":1}'),
+      letter('11', '{"second":2}'),
+      letter('10', '{"first":1}'),
+      { key: null, value: 'not a letter' },
+    ]);
+    const ours = async () => (await json(await call('GET', '/v1/dead-letters?hours=1'))).items.filter((r: any) => r.group === `${prefix}profile-api`);
+    await eventually(async () => expect(await ours()).toEqual([expect.objectContaining({ topic: `${prefix}scores`, reason: 'not a score', count: 2 })]));
+    expect((await ours())[0].sample).toBe('{"second":2}');
+    expect((await call('GET', '/v1/dead-letters?hours=100000')).status).toBe(400);
   });
 
   it('rejects a bad limit, decision, time or an unknown filter, naming it', async () => {

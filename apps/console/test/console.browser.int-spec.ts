@@ -2,16 +2,16 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type EventIn } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
 import {
   createOwnDatabase,
   eventually,
-  freePort,
+  launchChromium,
   metricsQueriedBy,
-  startServiceProcess,
+  startConsoleProcess,
   startWebhookReceiver,
   stopServiceProcess,
   SuiteProcesses,
@@ -25,8 +25,6 @@ const API_KEY = 'console-test-key-0123456789';
 const PASSWORD = 'console-test-password';
 /** Screenshots of each step and their timings: kept after the run (CI keeps .cache/test-artifacts). */
 const ARTIFACTS = resolve(__dirname, '../../../.cache/test-artifacts/console');
-/** Debian's Chromium, which scripts/infra.sh test-tools installs; CHROMIUM_PATH names another. */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /**
  * The console in a real browser against the running suite with demo traffic: what a fraud analyst
@@ -105,17 +103,7 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
       },
       API_KEY,
     );
-    const port = await freePort();
-    consoleProcess = await startServiceProcess('console', port, {
-      CONSOLE_USERS: `analyst=${PASSWORD}`,
-      CONSOLE_API_KEY: API_KEY,
-      INGEST_URL: suite.url('ingest'),
-      SCORING_URL: suite.url('scoring'),
-      PROFILE_API_URL: suite.url('profile-api'),
-      ALERTS_URL: suite.url('alerts'),
-      LAKE_URL: suite.url('lake'),
-    });
-    consoleUrl = `http://127.0.0.1:${port}`;
+    ({ child: consoleProcess, url: consoleUrl } = await startConsoleProcess(suite, `analyst=${PASSWORD}`, API_KEY));
     // The fraud desk's endpoint takes every alert; the flaky one those of the big-payment rule, and fails them.
     for (const [receiver, filter] of [
       [await desk, undefined],
@@ -140,11 +128,7 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
         await new Promise((r) => setTimeout(r, 200));
       }
     })();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      // This machine's network is closed: Chromium's own background connections would only fail.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
   }, 240_000);
 
@@ -203,6 +187,7 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
     });
 
     const odd = payment(`${run}-odd`, 777.77);
+    let firedBefore = Number.NaN;
     await step('create a rule and see it fire', async () => {
       await page.getByRole('link', { name: 'Rules' }).click();
       await page.getByRole('button', { name: 'Edit big-payment' }).waitFor();
@@ -214,6 +199,10 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
       // The API's own validation message, as it names the problem.
       await page.locator('#status.error', { hasText: 'when.0.feature' }).waitFor();
       await page.getByLabel('Conditions (one per line, all must hold)').fill('event.amount >= 777\nevent.amount <= 778');
+      // Before saving: how many of the events scored lately (the demo's) it would have fired on.
+      await page.getByRole('button', { name: 'Preview' }).click();
+      const previewed = page.getByText(/^Would have fired on \d+ of the last [1-9]\d* scored events/);
+      firedBefore = Number(/on (\d+) of/.exec((await previewed.textContent({ timeout: 10_000 })) as string)?.[1]);
       await page.getByRole('button', { name: 'Save rule' }).click();
       await page.getByText('Rule odd-amount saved').waitFor();
       await page.getByRole('button', { name: 'Disable odd-amount' }).waitFor();
@@ -229,6 +218,22 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
       await send([odd]);
       await page.locator('tr', { hasText: odd.userId }).waitFor({ timeout: 30_000 });
       await expect(page.locator('tr', { hasText: odd.userId }).textContent()).resolves.toMatch(/review.*ODD_AMOUNT/);
+      // The payment it fired on is among the recent events a preview reads now.
+      const preview = await json(
+        await suite.call('scoring', '/v1/rules/preview', {
+          method: 'POST',
+          body: JSON.stringify({
+            when: [
+              { feature: 'event.amount', op: '>=', value: 777 },
+              { feature: 'event.amount', op: '<=', value: 778 },
+            ],
+            action: 'alert',
+            reasonCode: 'ODD_AMOUNT',
+          }),
+        }),
+      );
+      expect(preview.unevaluated).toBe(0);
+      expect(preview.fired).toBeGreaterThanOrEqual(firedBefore + 1);
     });
 
     await step('replay a failed delivery', async () => {
@@ -257,7 +262,10 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
       expect((await flaky).received.filter((m) => m.body.includes(big.eventId as string)).length).toBe(3);
     });
 
-    await step('read the lag of a group', async () => {
+    await step('read the lag of a group and a dead letter’s reason', async () => {
+      // A shop's broken event: refused with its reason, and dead-lettered.
+      const broken = { type: 'transaction', userId: `${run}-broken`, occurredAt: new Date().toISOString(), amount: -5 };
+      expect((await suite.call('ingest', '/v1/events', { method: 'POST', body: JSON.stringify(broken) })).status).toBe(422);
       await page.getByRole('link', { name: 'Pipeline' }).click();
       for (const service of ['ingest', 'scoring', 'profile-api', 'alerts', 'lake'])
         await expect(
@@ -273,6 +281,10 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
       expect(lags.every((lag) => /^\d[\d,]*$/.test(lag))).toBe(true);
       // Records per second appear from the second look (every 5 s), while the demo traffic flows.
       await page.locator(`tr[data-group="${prefix}scoring"] td:nth-child(5)`, { hasText: /^\d/ }).first().waitFor({ timeout: 15_000 });
+      const reason = page.locator('tr', { hasText: 'amount: must not be negative' });
+      await reason.waitFor({ timeout: 15_000 });
+      await reason.getByText('show').click();
+      await expect(reason.locator('pre').textContent()).resolves.toContain(`${run}-broken`);
     });
 
     // Beside the browser, the same session as a script would try to use it.

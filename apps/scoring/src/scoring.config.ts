@@ -72,6 +72,11 @@ export const scoringEnv = serviceEnv(3002)
       .default('scoring'),
     /** Adds each score's model input (feature name → value) to the Score: for parity checks and training from served features. */
     SCORING_EMIT_FEATURES: booleanFlag(false),
+    /**
+     * Feature rows of the last events scored here, kept for previewing a rule before it is saved
+     * (POST /v1/rules/preview): ~4 bytes per feature and event (10,000 events of 40 features: 1.6 MB); 0 keeps none.
+     */
+    SCORING_PREVIEW_EVENTS: z.coerce.number().int().min(0).max(200_000).default(10_000),
     /** Whether this instance consumes events.enriched (false: API only). */
     SCORING_CONSUMER: booleanFlag(true),
   });

@@ -5,6 +5,7 @@ import { FeaturesController } from './features/features.controller';
 import { ModelSelectionRepository } from './model/model-selection.repository';
 import { ModelRegistry } from './model/model-registry';
 import { ModelsController } from './model/models.controller';
+import { RecentScoredRows } from './rules/recent-rows';
 import { RulesController } from './rules/rules.controller';
 import { RulesRepository } from './rules/rules.repository';
 import type { ScoringConfig } from './scoring.config';
@@ -29,6 +30,7 @@ export class ScoringModule implements OnModuleInit {
       controllers: [ModelsController, RulesController, FeaturesController],
       providers: [
         { provide: ScoringKeys, useValue: new ScoringKeys(config.SCORING_STATE_PREFIX) },
+        { provide: RecentScoredRows, useValue: new RecentScoredRows(config.SCORING_PREVIEW_EVENTS) },
         WindowStateRepository,
         RulesRepository,
         ModelSelectionRepository,

@@ -34,6 +34,8 @@ export const ConsumerGroups = {
   alerts: 'alerts',
   /** alerts: audit records kept in Postgres. */
   audit: 'audit',
+  /** alerts: dead letters kept in Postgres for a week (the console's Pipeline page). */
+  deadLetters: 'dead-letters',
 } as const;
 
 /**
@@ -50,6 +52,7 @@ export const GROUP_TOPICS = {
   profiles: ['enriched', 'scores'],
   alerts: ['alerts'],
   audit: ['audit'],
+  deadLetters: ['invalid'],
 } as const satisfies Record<keyof typeof ConsumerGroups, ReadonlyArray<keyof typeof Topics>>;
 
 /** What the consumer group `name` reads in a deployment whose topics and groups carry `prefix`: spread into the bus's consume options. */

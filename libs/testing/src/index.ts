@@ -18,3 +18,4 @@ export * from './mmdb-file';
 export * from './builders';
 export * from './api-call';
 export * from './promql-metrics';
+export * from './console-browser';

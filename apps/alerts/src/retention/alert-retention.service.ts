@@ -8,13 +8,15 @@ import type { AlertsConfig } from '../alerts.config';
 /** Rows per delete: each is a short transaction, so intake and dispatch never wait long behind one. */
 export const PRUNE_BATCH = 1_000;
 const PAUSE_BETWEEN_BATCHES_MS = 50;
+/** How long the dead letters are kept (GET /v1/dead-letters reads at most this far back). */
+export const DEAD_LETTER_RETENTION_DAYS = 7;
 
 const pruned = new Counter({ name: 'alerts_retention_pruned_total', help: 'Alerts deleted for age, with their deliveries and attempts' });
 
 /**
  * Every ALERTS_RETENTION_INTERVAL_MS: deletes alerts older than ALERTS_RETENTION_DAYS with their
  * deliveries and attempts (which cascade), in small batches, and clears webhook secrets whose rotation
- * window has ended. An alert with a delivery still pending is kept whatever its age: an alert is never
+ * window has ended, and dead letters older than a week. An alert with a delivery still pending is kept whatever its age: an alert is never
  * dropped before its webhooks are done with it.
  */
 @Injectable()
@@ -58,12 +60,26 @@ export class AlertRetentionService implements OnApplicationBootstrap, BeforeAppl
     await this.database
       .current()
       .query('UPDATE webhook_endpoints SET previous_secret = NULL, previous_secret_expires_at = NULL WHERE previous_secret_expires_at <= now()');
+    await this.pruneDeadLetters();
     let total = 0;
     for (;;) {
       const deleted = await this.pruneBatch();
       total += deleted;
       pruned.inc(deleted);
       if (deleted < PRUNE_BATCH || this.stopped) return total;
+      await new Promise((resolve) => setTimeout(resolve, PAUSE_BETWEEN_BATCHES_MS));
+    }
+  }
+
+  /** Dead letters are kept DEAD_LETTER_RETENTION_DAYS: what the console shows of the pipeline's recent trouble. */
+  private async pruneDeadLetters(): Promise<void> {
+    for (;;) {
+      const [, deleted] = (await this.database.current().query(
+        `DELETE FROM dead_letters WHERE ctid IN (
+           SELECT ctid FROM dead_letters WHERE dead_lettered_at < now() - make_interval(days => $1) LIMIT $2)`,
+        [DEAD_LETTER_RETENTION_DAYS, PRUNE_BATCH],
+      )) as [unknown, number];
+      if (deleted < PRUNE_BATCH || this.stopped) return;
       await new Promise((resolve) => setTimeout(resolve, PAUSE_BETWEEN_BATCHES_MS));
     }
   }

@@ -50,7 +50,10 @@ async function load() {
   shown.clear();
   items.forEach((a) => shown.add(a.alertId));
   newest = items[0]?.receivedAt ?? newest;
-  const result = table(COLUMNS, items, { caption: `${items.length} alerts${live.checked ? ', live' : ''}` });
+  const result = table(COLUMNS, items, {
+    caption: `${items.length} alerts${live.checked ? ', live' : ''}`,
+    rowAttributes: (a) => ({ 'data-alert-id': a.alertId }),
+  });
   tbody = result.querySelector('tbody');
   page.querySelector('#alerts')?.replaceChildren(result);
   say(items.length === 0 ? 'No alert matches yet.' : '');

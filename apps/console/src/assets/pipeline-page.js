@@ -1,6 +1,7 @@
 // Pipeline: each service's readiness, and per consumer group and partition the lag, the records
-// processed per second and whether it is stalled; dead letters by group and topic. Refreshed every 5 s.
-import { api, attempt, h, say, table } from './console-api.js';
+// processed per second and whether it is stalled; dead letters by group and topic, and by reason with
+// the latest original. Refreshed every 5 s.
+import { api, attempt, h, say, table, timeText } from './console-api.js';
 
 const REFRESH_MS = 5000;
 const page = document.getElementById('page');
@@ -43,10 +44,11 @@ async function refresh() {
           },
         ),
   );
+  const { items: reasons } = await api('/dead-letters?hours=24&limit=50');
   deadLetters.replaceChildren(
     h('h2', {}, 'Dead letters'),
     view.deadLetters.length === 0
-      ? h('p', { className: 'muted' }, 'None since the services started.')
+      ? h('p', { className: 'muted' }, 'No consumer has dead-lettered a record since the services started.')
       : table(
           [
             ['Group', (d) => d.group],
@@ -54,7 +56,21 @@ async function refresh() {
             ['Records', (d) => d.records.toLocaleString(), true],
           ],
           view.deadLetters,
-          { caption: 'Since each service started; each record is on events.invalid with its reason' },
+          { caption: 'Records consumers dead-lettered since each service started (refused HTTP events are below)' },
+        ),
+    h('h3', {}, 'By reason, last 24 hours'),
+    reasons.length === 0
+      ? h('p', { className: 'muted' }, 'No dead letter in the last 24 hours.')
+      : table(
+          [
+            ['Group', (r) => r.group],
+            ['From', (r) => r.topic],
+            ['Reason', (r) => r.reason],
+            ['Letters', (r) => r.count.toLocaleString(), true],
+            ['Last', (r) => timeText(r.lastAt)],
+            ['Latest original', (r) => h('details', {}, h('summary', {}, 'show'), h('pre', {}, h('code', {}, r.sample)))],
+          ],
+          reasons,
         ),
   );
   say('');

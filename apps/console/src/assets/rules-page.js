@@ -137,8 +137,25 @@ const form = h(
   h('label', { for: 'rule-enabled' }, 'Enabled'),
   enabled,
   h('span'),
-  h('button', { type: 'submit', className: 'primary' }, 'Save rule'),
+  h(
+    'span',
+    {},
+    h('button', { type: 'button', onclick: () => attempt(preview, 'The rule could not be previewed') }, 'Preview'),
+    ' ',
+    h('button', { type: 'submit', className: 'primary' }, 'Save rule'),
+  ),
 );
+
+/** How many recently scored events the rule in the form would have fired on, before it is saved. */
+async function preview() {
+  const { events, fired, unevaluated, missingFeatures } = await api('/rules/preview', { method: 'POST', body: ruleOfForm() });
+  const share = events === 0 ? '' : ` (${((100 * fired) / events).toFixed(2)}%)`;
+  const unknown =
+    unevaluated > 0
+      ? ` ${unevaluated} could not be judged: ${missingFeatures.join(', ')} ${missingFeatures.length === 1 ? 'is' : 'are'} computed by no model or rule now.`
+      : '';
+  say(`Would have fired on ${fired} of the last ${events} scored events${share}.${unknown}`);
+}
 
 page.append(
   listing,

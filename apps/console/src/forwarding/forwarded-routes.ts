@@ -18,9 +18,11 @@ export interface ForwardedRoute {
  */
 export const FORWARDED_ROUTES: readonly ForwardedRoute[] = [
   { method: 'GET', path: '/alerts', service: 'alerts', target: '/v1/alerts' },
+  { method: 'GET', path: '/dead-letters', service: 'alerts', target: '/v1/dead-letters' },
   { method: 'GET', path: '/profiles/:userId', service: 'profile-api', target: '/v1/profiles/:userId' },
   { method: 'GET', path: '/features', service: 'scoring', target: '/v1/features' },
   { method: 'GET', path: '/rules', service: 'scoring', target: '/v1/rules' },
+  { method: 'POST', path: '/rules/preview', service: 'scoring', target: '/v1/rules/preview' },
   { method: 'PUT', path: '/rules/:id', service: 'scoring', target: '/v1/rules/:id' },
   { method: 'DELETE', path: '/rules/:id', service: 'scoring', target: '/v1/rules/:id' },
   { method: 'GET', path: '/models/active', service: 'scoring', target: '/v1/models/active' },

@@ -1,7 +1,8 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Actor, ApiError, AuditTrail, RequireScope, validateInput } from '@app/platform';
+import { RecentScoredRows, type RulePreview } from './recent-rows';
 import { RULE_ID, ruleInput, type Rule } from './rule';
 import { RulesRepository } from './rules.repository';
 
@@ -19,6 +20,7 @@ export class RulesController {
   constructor(
     private readonly rules: RulesRepository,
     private readonly audit: AuditTrail,
+    private readonly recent: RecentScoredRows,
   ) {}
 
   @Get()
@@ -26,6 +28,18 @@ export class RulesController {
   @ApiOkResponse({ schema: { example: { version: '3', rules: [{ id: 'velocity-10m', enabled: true, ...RULE_EXAMPLE }] } } })
   async list(): Promise<{ version: string | null; rules: Rule[] }> {
     return this.rules.list();
+  }
+
+  @Post('preview')
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'How many of the events this instance scored lately (at most SCORING_PREVIEW_EVENTS) a rule would have fired on, before it is saved. Events scored without a feature the rule reads are counted apart: only features the model or a rule computed then are known.',
+  })
+  @ApiBody({ schema: { example: RULE_EXAMPLE } })
+  @ApiOkResponse({ schema: { example: { events: 10000, fired: 37, unevaluated: 0, missingFeatures: [] } } })
+  preview(@Body() body: unknown): RulePreview {
+    return this.recent.preview({ id: 'preview', ...validateInput(ruleInput, body, 'INVALID_RULE', 'the rule is not valid') });
   }
 
   @Put(':id')

@@ -4,6 +4,7 @@ import type { Alert, Score } from '@app/contracts';
 import { APP_CONFIG, ROOT_LOGGER } from '@app/platform';
 import { evaluateBatch } from '../evaluation/evaluate-batch';
 import { ModelRegistry } from '../model/model-registry';
+import { RecentScoredRows } from '../rules/recent-rows';
 import { RulesRepository } from '../rules/rules.repository';
 import type { ScoringConfig } from '../scoring.config';
 import { BatchStateStore } from './batch-state';
@@ -34,6 +35,7 @@ export class ScoreBatchService {
     private readonly state: BatchStateStore,
     private readonly rulesRepository: RulesRepository,
     private readonly models: ModelRegistry,
+    private readonly recent: RecentScoredRows,
   ) {
     const options = { skipTypes: new Set(config.SCORING_SKIP_TYPES), topFeatures: config.SCORING_TOP_FEATURES, emitFeatures: config.SCORING_EMIT_FEATURES };
     this.pipeline = new ScorePipeline(options, rootLogger.child({ component: 'score-batch' }));
@@ -51,6 +53,11 @@ export class ScoreBatchService {
       const merchants = batch.merchants();
       const fresh = batch.fresh();
       const features = this.pipeline.features(plan, fresh, users, merchants);
+      this.recent.add(
+        plan.engine.names,
+        features.events.map((e) => e.event.type),
+        features.matrix,
+      );
       const changes = fresh.length > 0 ? batch.changes(fresh, features, users, merchants, disputed) : null;
       const { scores, alerts } = await this.pipeline.decide(plan, features);
       if (changes) evaluateBatch(plan, features, scores, disputed, changes);

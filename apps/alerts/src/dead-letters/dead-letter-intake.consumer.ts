@@ -1,0 +1,60 @@
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Counter } from 'prom-client';
+import type { MessageBus, RecordBatch } from '@app/bus';
+import { deadLetterCodec, subscription, type DeadLetterEnvelope, type TopicMap } from '@app/contracts';
+import { Database } from '@app/database';
+import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
+import type { AlertsConfig } from '../alerts.config';
+import { DeadLetterRepository } from './dead-letter.repository';
+
+const unreadable = new Counter({
+  name: 'alerts_dead_letters_unreadable_total',
+  help: 'Records on events.invalid that are not dead letters (a foreign producer): counted and skipped',
+});
+
+/**
+ * `events.invalid` → the dead letters of the last week in Postgres, for the console's Pipeline page
+ * (GET /v1/dead-letters). A record that is not a dead letter is counted and skipped, never dead-lettered:
+ * its dead letter would land on the topic it came from.
+ */
+@Injectable()
+export class DeadLetterIntakeConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(DeadLetterIntakeConsumer.name);
+  private readonly membership: GroupMembership;
+
+  constructor(
+    @Inject(MESSAGE_BUS) bus: MessageBus,
+    @Inject(TOPICS) topics: TopicMap,
+    private readonly deadLetters: DeadLetterRepository,
+    private readonly database: Database,
+    @Inject(APP_CONFIG) config: AlertsConfig,
+  ) {
+    this.membership = new GroupMembership(
+      bus,
+      {
+        ...subscription('deadLetters', config.BUS_TOPIC_PREFIX),
+        deadLetterTopic: topics.invalid,
+        handler: (batch) => this.handle(batch),
+      },
+      (message) => this.logger.warn(message),
+    );
+  }
+
+  onApplicationBootstrap(): void {
+    void this.membership.join(this.database.whenReady());
+  }
+
+  beforeApplicationShutdown(): Promise<void> {
+    return this.membership.leave();
+  }
+
+  private async handle(batch: RecordBatch): Promise<void> {
+    const letters: DeadLetterEnvelope[] = [];
+    for (const record of batch.records) {
+      const letter = deadLetterCodec.decode(record.value);
+      if (typeof letter === 'string') unreadable.inc();
+      else letters.push(letter);
+    }
+    await this.deadLetters.store(letters);
+  }
+}
