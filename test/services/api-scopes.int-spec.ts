@@ -2,6 +2,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { alertsEnv } from '../../apps/alerts/src/alerts.config';
 import { AlertsModule } from '../../apps/alerts/src/alerts.module';
+import { lakeEnv } from '../../apps/lake/src/lake.config';
+import { LakeModule } from '../../apps/lake/src/lake.module';
 import { ingestEnv } from '../../apps/ingest/src/ingest.config';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { profileApiEnv } from '../../apps/profile-api/src/profile-api.config';
@@ -27,6 +29,7 @@ const EXPECTED: Record<string, string> = {
   'scoring GET /v1/rules': 'admin',
   'scoring PUT /v1/rules/{id}': 'admin',
   'scoring DELETE /v1/rules/{id}': 'admin',
+  'scoring POST /v1/rules/preview': 'admin',
   'scoring GET /v1/features': 'admin',
   'scoring GET /v1/models/active': 'admin',
   'scoring PUT /v1/models/active': 'admin',
@@ -45,6 +48,8 @@ const EXPECTED: Record<string, string> = {
   'alerts POST /v1/webhooks/{id}/deliveries/{deliveryId}/replay': 'admin',
   'alerts POST /v1/webhooks/{id}/replay': 'admin',
   'alerts GET /v1/audit': 'admin',
+  'alerts GET /v1/dead-letters': 'admin',
+  'lake GET /v1/users/{userId}/events': 'admin',
 };
 
 /**
@@ -73,6 +78,7 @@ describe('API keys and scopes on every route', () => {
     apps.set('scoring', await untilReady(await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, env)), 'scoring')));
     apps.set('profile-api', await untilReady(await bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), 'profile-api')));
     apps.set('alerts', await untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, env)), 'alerts')));
+    apps.set('lake', await bootApp(LakeModule.forRoot(loadConfig(lakeEnv, env)), 'lake'));
   });
 
   afterAll(async () => {

@@ -96,6 +96,7 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
         REDIS_URL: testEnv.redisUrl,
         DATABASE_URL: database.url,
         LAKE_DIR: join(work, 'lake'),
+        LAKE_ROLL_INTERVAL_MS: '300',
         SCORING_STATE_PREFIX: run,
         WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
         // One retry a second after the first failure, then failed: a failed delivery within the test.
@@ -174,7 +175,11 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
     await step('open its customer', async () => {
       await page.locator('tr', { hasText: big.userId }).getByRole('link', { name: big.userId }).click();
       await page.getByRole('heading', { name: 'Alerts (1)' }).waitFor();
-      await expect(page.locator('tr', { hasText: big.eventId as string }).textContent()).resolves.toContain('BIG_PAYMENT');
+      // The alerts table's row (the timeline below has the event too): its reasons.
+      await page
+        .locator('tr', { hasText: big.eventId as string })
+        .filter({ hasText: 'BIG_PAYMENT' })
+        .waitFor();
       // The profile is folded within a fraction of a second: asked again until it is there.
       await eventually(
         async () => {
@@ -184,6 +189,14 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
         { timeoutMs: 20_000 },
       );
       await expect(page.locator('dl.facts').textContent()).resolves.toContain('total 9500.00');
+      // Its timeline, read back from the lake.
+      await eventually(
+        async () => {
+          await page.getByRole('button', { name: 'Show' }).click();
+          await page.locator('tr', { hasText: '9500.00 EUR' }).waitFor({ timeout: 1_000 });
+        },
+        { timeoutMs: 20_000 },
+      );
     });
 
     const odd = payment(`${run}-odd`, 777.77);

@@ -280,6 +280,22 @@ describe.each(busUrlsUnderTest)('the lake app beside ingest on %s', (engine, bus
         for (let from = 600; from < 1000; from += 200) accepted.push(...(await send(intake, from, 200)));
         expect(accepted).toHaveLength(1000);
         await eventually(async () => expect((await readLake(lakeDir, 'count(*) as n'))[0].n).toBe(1000n), { timeoutMs: 30_000 });
+        // A customer's timeline, read back from the lake: every event of theirs, newest first.
+        const timeline = async (path: string) =>
+          (await (await fetch(`${lake.url}${path}`, { headers: { authorization: `Bearer ${API_KEY}` } })).json()) as {
+            items: Array<{ eventId: string; occurredAt: string; type: string; country: string }>;
+          };
+        const { items } = await timeline('/v1/users/u-3/events?days=2&limit=1000');
+        expect(items.map((e) => e.eventId).sort()).toEqual(accepted.filter((id) => Number(id.slice(prefix.length)) % 13 === 3).sort());
+        expect(items.map((e) => e.occurredAt)).toEqual(
+          items
+            .map((e) => e.occurredAt)
+            .sort()
+            .reverse(),
+        );
+        expect(items[0]).toMatchObject({ type: 'page_view', country: 'GB' });
+        expect(Date.parse(items[0].occurredAt)).toBe(baseHour + 3 * HOUR);
+        expect((await timeline('/v1/users/nobody/events')).items).toEqual([]);
       } finally {
         await lake.close();
       }

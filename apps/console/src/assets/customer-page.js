@@ -1,4 +1,5 @@
-// Customer: the profile folded from the stream, and the customer's alerts with their scores and reasons.
+// Customer: the profile folded from the stream, the customer's alerts with their scores and reasons, and
+// a timeline of their events of the last 7 days, read back from the lake.
 import { api, ApiProblem, attempt, decisionCell, field, h, reasonsText, say, table, timeText } from './console-api.js';
 
 const page = document.getElementById('page');
@@ -45,19 +46,38 @@ const ALERT_COLUMNS = [
   ['Model', (a) => `${a.model.id} ${a.model.version}`],
 ];
 
+const TIMELINE_COLUMNS = [
+  ['Occurred', (e) => h('time', { datetime: e.occurredAt }, timeText(e.occurredAt))],
+  ['Type', (e) => e.type],
+  ['Amount', (e) => (e.amount === null ? '' : `${money(e.amount)} ${e.currency ?? ''}`), true],
+  ['Merchant', (e) => e.merchantId ?? ''],
+  ['Place', (e) => [e.city, e.country].filter(Boolean).join(', ')],
+  ['Device', (e) => [e.deviceType, e.browser].filter(Boolean).join(', ')],
+  ['Flags', (e) => e.flags.join(', ')],
+  ['Event', (e) => h('code', {}, e.eventId)],
+];
+
 async function show(id) {
-  const [profile, alerts] = await Promise.all([
+  const [profile, alerts, timeline] = await Promise.all([
     api(`/profiles/${encodeURIComponent(id)}`).catch((error) => {
       if (error instanceof ApiProblem && error.status === 404) return null;
       throw error;
     }),
     api(`/alerts?userId=${encodeURIComponent(id)}&limit=100`),
+    // The lake answers more slowly than the rest, and the page is useful without it.
+    api(`/users/${encodeURIComponent(id)}/events?days=7&limit=200`).catch((error) => ({ problem: error.message })),
   ]);
   result.replaceChildren(
     h('h2', {}, 'Profile'),
     profile ? profileFacts(profile) : h('p', { className: 'muted' }, 'No profile: no event of this customer has been folded yet.'),
     h('h2', {}, `Alerts (${alerts.items.length})`),
     alerts.items.length ? table(ALERT_COLUMNS, alerts.items) : h('p', { className: 'muted' }, 'No alert for this customer.'),
+    h('h2', {}, 'Timeline, last 7 days'),
+    timeline.problem
+      ? h('p', { className: 'problem' }, `The lake could not be read: ${timeline.problem}`)
+      : timeline.items.length
+        ? table(TIMELINE_COLUMNS, timeline.items, { caption: 'Events by their time, newest first, as the lake holds them (files land every few seconds)' })
+        : h('p', { className: 'muted' }, 'No event of this customer in the lake for these days.'),
   );
   say('');
 }
