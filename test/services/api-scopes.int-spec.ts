@@ -11,7 +11,7 @@ import { ProfileApiModule } from '../../apps/profile-api/src/profile-api.module'
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
 import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { loadConfig } from '@app/platform';
-import { bootApp, createOwnDatabase, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
+import { bootApp, createOwnDatabase, OpenApiValidator, testEnv, uniqueName, untilReady, type BootedApp, type OpenApiDocument } from '@app/testing';
 
 const KEYS = {
   ingest: 'ingest-key-0123456789abcdef0123456789',
@@ -125,5 +125,28 @@ describe('API keys and scopes on every route', () => {
         (o) => o.none !== 401 || o.unknown !== 401 || o.otherScope !== 403 || o.ownScope >= 300 || !o.forbiddenSays.includes(`"${EXPECTED[o.route]}"`),
       ),
     ).toEqual([]);
+  });
+  it('publishes every request body as the schema the API validates with: its examples fit it, unknown fields do not', async () => {
+    const checked: string[] = [];
+    const problems: Array<{ route: string; problems: string[] }> = [];
+    for (const [service, app] of apps) {
+      const validator = new OpenApiValidator((await (await fetch(`${app.url}/docs-json`)).json()) as OpenApiDocument);
+      for (const [path, operations] of Object.entries(validator.document.paths))
+        for (const method of Object.keys(operations)) {
+          const schema = validator.requestSchema(method, path) as { type?: string; oneOf?: unknown[]; example?: unknown } | null;
+          if (!schema) continue;
+          const route = `${service} ${method.toUpperCase()} ${path}`;
+          checked.push(route);
+          if (!schema.type && !schema.oneOf) problems.push({ route, problems: ['an example only, no schema'] });
+          problems.push({ route, problems: validator.problems(schema, schema.example) });
+          if (schema.type === 'object')
+            problems.push({
+              route,
+              problems: validator.problems(schema, { ...(schema.example as object), notAField: 1 }).length > 0 ? [] : ['takes unknown fields'],
+            });
+        }
+    }
+    expect(checked.length).toBeGreaterThanOrEqual(10);
+    expect(problems.filter((p) => p.problems.length > 0)).toEqual([]);
   });
 });

@@ -62,13 +62,18 @@ export function eventInSchema(now: () => number, bounds: EventTimeBounds = DEFAU
   return z
     .object(
       {
-        eventId: identifier('eventId').optional(),
+        eventId: identifier('eventId')
+          .describe('Your id of the event (a payment id): send it, so that a retry is recognised. One is made up when absent.')
+          .optional(),
         type: z.enum(EVENT_TYPES, { errorMap: () => ({ message: `must be one of ${EVENT_TYPES.join(', ')}` }) }),
-        userId: identifier('userId'),
-        occurredAt: z.string({ invalid_type_error: 'must be an ISO-8601 time string' }).superRefine((text, ctx) => {
-          const problem = instantProblem(text, now(), bounds);
-          if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
-        }),
+        userId: identifier('userId').describe('The customer'),
+        occurredAt: z
+          .string({ invalid_type_error: 'must be an ISO-8601 time string' })
+          .describe('When it happened: ISO-8601 with a zone, e.g. 2026-11-23T08:15:00Z')
+          .superRefine((text, ctx) => {
+            const problem = instantProblem(text, now(), bounds);
+            if (problem) ctx.addIssue({ code: z.ZodIssueCode.custom, message: problem });
+          }),
         ip: z
           .string()
           .max(45)
@@ -82,9 +87,10 @@ export function eventInSchema(now: () => number, bounds: EventTimeBounds = DEFAU
           .finite('must be finite')
           .min(0, 'must not be negative')
           .max(MAX_AMOUNT, 'must be at most 1e12')
+          .describe('Required for transaction and refund')
           .optional(),
-        currency: z.string().regex(CURRENCY, 'must be an ISO 4217 code such as EUR').optional(),
-        merchantId: identifier('merchantId').optional(),
+        currency: z.string().regex(CURRENCY, 'must be an ISO 4217 code such as EUR').describe('ISO 4217; required with amount').optional(),
+        merchantId: identifier('merchantId').describe('The merchant or terminal (absent for a single shop)').optional(),
         properties: z
           .record(
             z

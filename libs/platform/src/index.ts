@@ -19,3 +19,4 @@ export * from './postgres-errors';
 export * from './redis-errors';
 export * from './configure-app';
 export * from './bootstrap';
+export * from './http/openapi-schema';

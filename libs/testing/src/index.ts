@@ -19,3 +19,4 @@ export * from './builders';
 export * from './api-call';
 export * from './promql-metrics';
 export * from './console-browser';
+export * from './openapi-validator';

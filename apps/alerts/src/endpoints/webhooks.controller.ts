@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Qu
 import { ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { DeliveryRepository, type DeliveryView } from '../delivery/delivery.repository';
-import { Actor, ApiError, AuditTrail, RequireScope, validateInput } from '@app/platform';
+import { Actor, ApiError, AuditTrail, openApiSchema, RequireScope, validateInput } from '@app/platform';
 import { generateSecret } from '../signing/standard-webhooks';
 import { createEndpointInput, rotateSecretInput, updateEndpointInput } from './webhook-endpoint.input';
 import { WebhookEndpointRepository, type EndpointChanges } from './webhook-endpoint.repository';
@@ -37,9 +37,11 @@ export class WebhooksController {
   @Post()
   @ApiOperation({ summary: 'Register a webhook endpoint. The answer holds its signing secret: the only time it is shown.' })
   @ApiBody({
-    schema: {
-      example: { url: 'https://fraud.example.com/hooks/sentinel', description: 'Fraud desk, EU', filter: { minScore: 0.8, eventTypes: ['transaction'] } },
-    },
+    schema: openApiSchema(createEndpointInput, {
+      url: 'https://fraud.example.com/hooks/sentinel',
+      description: 'Fraud desk, EU',
+      filter: { minScore: 0.8, eventTypes: ['transaction'] },
+    }),
   })
   @ApiCreatedResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, secret: SECRET_EXAMPLE } } })
   async create(@Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView & { secret: string }> {
@@ -66,7 +68,7 @@ export class WebhooksController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change the URL, filter, concurrency; enable or disable.' })
-  @ApiBody({ schema: { example: { enabled: false } } })
+  @ApiBody({ schema: openApiSchema(updateEndpointInput, { enabled: false }) })
   @ApiOkResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, enabled: false, disabledReason: 'disabled through the API' } } })
   async update(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView> {
     const before = toEndpointView(await this.existing(id));
@@ -90,7 +92,7 @@ export class WebhooksController {
 
   @Post(':id/rotate-secret')
   @ApiOperation({ summary: 'A new signing secret; deliveries carry signatures of both the new and the old one for graceHours (default 24).' })
-  @ApiBody({ schema: { example: { graceHours: 24 } } })
+  @ApiBody({ schema: openApiSchema(rotateSecretInput, { graceHours: 24 }) })
   @ApiCreatedResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, secretRotationEndsAt: '2026-11-24T09:00:00.000Z', secret: SECRET_EXAMPLE } } })
   async rotate(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView & { secret: string }> {
     const endpoint = await this.existing(id);
@@ -143,7 +145,7 @@ export class WebhooksController {
   @Post(':id/replay')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send again every failed delivery of the endpoint created in [from, to).' })
-  @ApiBody({ schema: { example: { from: '2026-11-23T00:00:00Z', to: '2026-11-24T00:00:00Z' } } })
+  @ApiBody({ schema: openApiSchema(replayRangeInput, { from: '2026-11-23T00:00:00Z', to: '2026-11-24T00:00:00Z' }) })
   @ApiAcceptedResponse({ schema: { example: { replayed: ['0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c'] } } })
   async replayRange(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<{ replayed: string[] }> {
     await this.existing(id);

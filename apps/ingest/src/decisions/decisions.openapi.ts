@@ -1,33 +1,8 @@
 import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
-import { EVENT_TYPES, ID, VERDICTS } from '@app/contracts';
+import { VERDICTS } from '@app/contracts';
+import { EVENT_SCHEMA } from '../events/event-in.openapi';
 
 const verdict: SchemaObject = { type: 'string', enum: [...VERDICTS] };
-const id = (description: string): SchemaObject => ({ type: 'string', pattern: ID.source, description });
-
-/** The event of the contract (DESIGN.md, "Event in"; libs/contracts/src/event-in.schema.ts), for SDK generators. */
-export const EVENT_SCHEMA: SchemaObject = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['type', 'userId', 'occurredAt'],
-  properties: {
-    eventId: id('Your id of the event (a payment id): send it, so that a retry is recognised. One is made up when absent.'),
-    type: { type: 'string', enum: [...EVENT_TYPES] },
-    userId: id('The customer'),
-    occurredAt: { type: 'string', format: 'date-time', description: 'ISO-8601 with a zone' },
-    amount: { type: 'number', minimum: 0, maximum: 1e12, description: 'Required for transaction and refund' },
-    currency: { type: 'string', pattern: '^[A-Z]{3}$', description: 'ISO 4217; required with amount' },
-    merchantId: id('The merchant or terminal (absent for a single shop)'),
-    ip: { type: 'string', description: 'IPv4 or IPv6 address of the customer' },
-    userAgent: { type: 'string', maxLength: 1024 },
-    deviceId: id("The customer's device"),
-    sessionId: id("The customer's session"),
-    properties: {
-      type: 'object',
-      additionalProperties: { oneOf: [{ type: 'string', maxLength: 1024 }, { type: 'number' }, { type: 'boolean' }], nullable: true },
-      description: 'At most 50 entries, 8 KiB as JSON',
-    },
-  },
-};
 
 export const DECISION_REQUEST_SCHEMA: SchemaObject = {
   type: 'object',

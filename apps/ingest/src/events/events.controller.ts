@@ -8,6 +8,7 @@ import { IngestEventsUseCase, IngestUnavailableError, type IngestOutcome } from 
 import { refuseOverRate } from '../rate-limit/refuse-over-rate';
 import { TokenBuckets } from '../rate-limit/token-bucket';
 import { readBody } from './read-body';
+import { EVENT_SCHEMA } from './event-in.openapi';
 import { invalidEventRecord } from './invalid-event-record';
 import { parseRequestBody } from './request-body.parser';
 
@@ -36,7 +37,10 @@ export class EventsController {
   @Post()
   @HttpCode(202)
   @ApiOperation({ summary: 'Send events: one JSON object, a JSON array, or NDJSON. Answers once the bus durably holds them.' })
-  @ApiBody({ schema: { example: [EXAMPLE_EVENT] } })
+  @ApiBody({
+    description: 'One event, a JSON array of events, or NDJSON (content-type application/x-ndjson, one event per line)',
+    schema: { oneOf: [EVENT_SCHEMA, { type: 'array', items: EVENT_SCHEMA }], example: [EXAMPLE_EVENT] },
+  })
   @ApiAcceptedResponse({
     schema: {
       example: {

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/comm
 import { ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { ModelLoadError, type ModelManifest } from '@app/model';
-import { Actor, ApiError, AuditTrail, RequireScope, validateInput } from '@app/platform';
+import { Actor, ApiError, AuditTrail, openApiSchema, RequireScope, validateInput } from '@app/platform';
 import { ModelEvaluationService, type PairEvaluation } from '../evaluation/model-evaluation.service';
 import { ModelRegistry, type ServedModel } from './model-registry';
 
@@ -59,7 +59,7 @@ export class ModelsController {
     summary:
       'Serve another model (a folder of MODELS_DIR) from the next batch on, on every instance. A model that does not match its manifest is refused with the reason.',
   })
-  @ApiBody({ schema: { example: { name: 'candidate-2026-11' } } })
+  @ApiBody({ schema: openApiSchema(modelInput, { name: 'candidate-2026-11' }) })
   @ApiOkResponse({ schema: { example: EXAMPLE } })
   async activate(@Body() body: unknown, @Actor() actor: string): Promise<ServedModelView> {
     const before = view(this.registry.current);
@@ -86,7 +86,7 @@ export class ModelsController {
     summary:
       'Score another model (a folder of MODELS_DIR) beside the active one from the next batch on, on every instance: each Score carries its score and the decision it would have made (`shadow`), and scoring_shadow_decisions_total counts them against the live ones. It decides nothing and raises no alert.',
   })
-  @ApiBody({ schema: { example: { name: 'candidate-2026-11' } } })
+  @ApiBody({ schema: openApiSchema(modelInput, { name: 'candidate-2026-11' }) })
   @ApiOkResponse({ schema: { example: { ...EXAMPLE, name: 'candidate-2026-11' } } })
   async shadowWith(@Body() body: unknown, @Actor() actor: string): Promise<ServedModelView> {
     const before = this.shadowView();

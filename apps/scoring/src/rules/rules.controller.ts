@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Actor, ApiError, AuditTrail, RequireScope, validateInput } from '@app/platform';
+import { Actor, ApiError, AuditTrail, openApiSchema, RequireScope, validateInput } from '@app/platform';
 import { RecentScoredRows, type RulePreview } from './recent-rows';
 import { RULE_ID, ruleInput, type Rule } from './rule';
 import { RulesRepository } from './rules.repository';
@@ -36,7 +36,7 @@ export class RulesController {
     summary:
       'How many of the events this instance scored lately (at most SCORING_PREVIEW_EVENTS) a rule would have fired on, before it is saved. Events scored without a feature the rule reads are counted apart: only features the model or a rule computed then are known.',
   })
-  @ApiBody({ schema: { example: RULE_EXAMPLE } })
+  @ApiBody({ schema: openApiSchema(ruleInput, RULE_EXAMPLE) })
   @ApiOkResponse({ schema: { example: { events: 10000, fired: 37, unevaluated: 0, missingFeatures: [] } } })
   preview(@Body() body: unknown): RulePreview {
     return this.recent.preview({ id: 'preview', ...validateInput(ruleInput, body, 'INVALID_RULE', 'the rule is not valid') });
@@ -44,7 +44,7 @@ export class RulesController {
 
   @Put(':id')
   @ApiOperation({ summary: 'Create or replace a rule. Every scoring instance applies it from its next batch.' })
-  @ApiBody({ schema: { example: RULE_EXAMPLE } })
+  @ApiBody({ schema: openApiSchema(ruleInput, RULE_EXAMPLE) })
   @ApiOkResponse({ description: 'Replaced' })
   async put(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string, @Res({ passthrough: true }) response: Response): Promise<Rule> {
     if (!RULE_ID.test(id)) throw new ApiError(400, 'INVALID_RULE', 'the rule id must be 1-64 lowercase letters, digits, _ or -');
