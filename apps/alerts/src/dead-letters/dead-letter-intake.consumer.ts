@@ -14,8 +14,10 @@ const unreadable = new Counter({
 
 /**
  * `events.invalid` → the dead letters of the last week in Postgres, for the console's Pipeline page
- * (GET /v1/dead-letters). A record that is not a dead letter is counted and skipped, never dead-lettered:
- * its dead letter would land on the topic it came from.
+ * (GET /v1/dead-letters). A record that is not a dead letter is counted and skipped rather than
+ * dead-lettered: its dead letter would land on the topic it came from. (Postgres down past the
+ * transient retry budget is another matter: the bus dead-letters the batch as for any group, and this
+ * group reads it again, wrapped, once Postgres is back.)
  */
 @Injectable()
 export class DeadLetterIntakeConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {

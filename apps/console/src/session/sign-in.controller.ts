@@ -20,7 +20,12 @@ const localPath = (next: unknown) => (typeof next === 'string' && /^\/(?![/\\])/
 function crossSite(request: Request): boolean {
   if (request.headers['sec-fetch-site'] === 'cross-site') return true;
   const origin = request.headers.origin;
-  return typeof origin === 'string' && origin !== 'null' && new URL(origin).host !== request.headers.host;
+  if (typeof origin !== 'string' || origin === 'null') return false;
+  try {
+    return new URL(origin).host !== request.headers.host;
+  } catch {
+    return true; // an Origin that is not a URL is not this console's page
+  }
 }
 
 @ApiExcludeController()
