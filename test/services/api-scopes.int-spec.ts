@@ -126,8 +126,9 @@ describe('API keys and scopes on every route', () => {
       ),
     ).toEqual([]);
   });
-  it('publishes every request body as the schema the API validates with: its examples fit it, unknown fields do not', async () => {
+  it('publishes every request body as the schema the API validates with (its examples fit it, unknown fields do not), and response examples that fit theirs', async () => {
     const checked: string[] = [];
+    const responses: string[] = [];
     const problems: Array<{ route: string; problems: string[] }> = [];
     for (const [service, app] of apps) {
       const validator = new OpenApiValidator((await (await fetch(`${app.url}/docs-json`)).json()) as OpenApiDocument);
@@ -145,8 +146,19 @@ describe('API keys and scopes on every route', () => {
               problems: validator.problems(schema, { ...(schema.example as object), notAField: 1 }).length > 0 ? [] : ['takes unknown fields'],
             });
         }
+      // Response bodies published as schemas: their examples fit them too.
+      for (const [path, operations] of Object.entries(validator.document.paths))
+        for (const [method, operation] of Object.entries(operations))
+          for (const status of Object.keys(operation.responses ?? {})) {
+            const schema = validator.responseSchema(method, path, Number(status)) as { type?: string; example?: unknown } | null;
+            if (!schema?.type || schema.example === undefined) continue;
+            const route = `${service} ${method.toUpperCase()} ${path} ${status}`;
+            responses.push(route);
+            problems.push({ route, problems: validator.problems(schema, schema.example) });
+          }
     }
     expect(checked.length).toBeGreaterThanOrEqual(10);
+    expect(responses.length).toBeGreaterThanOrEqual(8);
     expect(problems.filter((p) => p.problems.length > 0)).toEqual([]);
   });
 });

@@ -11,6 +11,8 @@ import {
   eventually,
   launchChromium,
   metricsQueriedBy,
+  OpenApiValidator,
+  type OpenApiDocument,
   startConsoleProcess,
   startWebhookReceiver,
   stopServiceProcess,
@@ -18,6 +20,8 @@ import {
   testEnv,
   uniqueName,
 } from '@app/testing';
+import type { ConsoleService } from '../src/console.config';
+import { forwardingOf } from '../src/forwarding/forwarded-routes';
 import { simulationOptions } from '../../../tools/simulate/simulate';
 import { simulate, withIdPrefix } from '../../../tools/simulate/simulation';
 
@@ -49,6 +53,7 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
     response.end();
   });
   const steps: Array<{ step: string; ms: number }> = [];
+  const answers: Array<Promise<{ method: string; path: string; status: number; body: unknown } | null>> = [];
   let demo: Promise<void> | null = null;
   let demoRunning = true;
 
@@ -131,6 +136,17 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
     })();
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1366, height: 800 } });
+    // Every answer the services give the pages, to check against their published schemas afterwards.
+    page.on('response', (response) => {
+      const url = new URL(response.url());
+      if (!url.pathname.startsWith('/api/') || response.request().method() === 'OPTIONS') return;
+      answers.push(
+        response.json().then(
+          (body) => ({ method: response.request().method(), path: url.pathname.slice('/api'.length), status: response.status(), body }),
+          () => null,
+        ),
+      );
+    });
   }, 240_000);
 
   afterAll(async () => {
@@ -348,5 +364,42 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
     for (const url of urls) for (const [, name] of (await (await fetch(`${url}/metrics`)).text()).matchAll(/^# HELP (\S+)/gm)) exported.add(name);
     expect(queried.size).toBeGreaterThan(15);
     expect([...queried].filter((name) => !exported.has(name))).toEqual([]);
+  });
+  it('answered the pages with bodies that fit the services’ published response schemas', async () => {
+    const validators = new Map<string, OpenApiValidator>();
+    const validatorOf = async (service: ConsoleService) => {
+      if (!validators.has(service))
+        validators.set(service, new OpenApiValidator((await json(await fetch(`${suite.url(service)}/docs-json`))) as OpenApiDocument));
+      return validators.get(service) as OpenApiValidator;
+    };
+    const checked = new Set<string>();
+    const problems: Array<{ route: string; status: number; problems: string[] }> = [];
+    for (const answer of await Promise.all(answers)) {
+      if (!answer || answer.status >= 300) continue;
+      const forwarded = forwardingOf(answer.method, answer.path);
+      if (!forwarded) continue; // the console's own (/api/pipeline)
+      const validator = await validatorOf(forwarded.service);
+      const template = validator.templateOf(forwarded.path.split('?')[0]);
+      if (!template) continue;
+      const schema = validator.responseSchema(answer.method, template, answer.status) as { type?: string } | null;
+      if (!schema?.type) continue; // an example only: nothing published to hold it to
+      const route = `${forwarded.service} ${answer.method} ${template}`;
+      checked.add(route);
+      const found = validator.problems(schema, answer.body);
+      if (found.length > 0) problems.push({ route, status: answer.status, problems: found });
+    }
+    expect(problems).toEqual([]);
+    expect([...checked].sort()).toEqual(
+      expect.arrayContaining([
+        'alerts GET /v1/alerts',
+        'alerts GET /v1/dead-letters',
+        'lake GET /v1/users/{userId}/events',
+        'profile-api GET /v1/profiles/{userId}',
+        'scoring GET /v1/features',
+        'scoring GET /v1/rules',
+        'scoring POST /v1/rules/preview',
+        'scoring PUT /v1/rules/{id}',
+      ]),
+    );
   });
 });

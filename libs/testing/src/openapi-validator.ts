@@ -19,6 +19,12 @@ export class OpenApiValidator {
 
   constructor(readonly document: OpenApiDocument) {}
 
+  /** The document's path template a concrete path matches (`/v1/profiles/{userId}` for `/v1/profiles/u-1`), or null. */
+  templateOf(path: string): string | null {
+    const pattern = (template: string) => new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\w+\}/g, '[^/]+')}$`);
+    return Object.keys(this.document.paths).find((template) => pattern(template).test(path)) ?? null;
+  }
+
   /** The request body schema of an operation (application/json), or null when it has none. */
   requestSchema(method: string, path: string): object | null {
     return this.document.paths[path]?.[method.toLowerCase()]?.requestBody?.content?.['application/json']?.schema ?? null;

@@ -2,20 +2,10 @@ import { Injectable } from '@nestjs/common';
 import type { DeadLetterEnvelope } from '@app/contracts';
 import { Database } from '@app/database';
 import { databaseFailure } from '@app/platform';
+import type { DeadLetterReason } from './dead-letter-reason.view';
 
 /** How much of an original a sample shows: enough to see what its producer sent. */
 const SAMPLE_CHARACTERS = 2_000;
-
-export interface DeadLetterReason {
-  group: string;
-  topic: string;
-  reason: string;
-  count: number;
-  firstAt: string;
-  lastAt: string;
-  /** The latest dead letter's original, its first SAMPLE_CHARACTERS. */
-  sample: string;
-}
 
 /** Dead letters in Postgres: the only place that knows their table. */
 @Injectable()

@@ -1,9 +1,10 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { RequireScope, validateInput } from '@app/platform';
+import { openApiSchema, RequireScope, validateInput } from '@app/platform';
 import { DEAD_LETTER_RETENTION_DAYS } from '../retention/alert-retention.service';
-import { DeadLetterRepository, type DeadLetterReason } from './dead-letter.repository';
+import { deadLetterReasonSchema, type DeadLetterReason } from './dead-letter-reason.view';
+import { DeadLetterRepository } from './dead-letter.repository';
 
 const query = z
   .object({
@@ -31,21 +32,19 @@ export class DeadLettersController {
   @ApiQuery({ name: 'hours', required: false, example: 24, description: `1-${DEAD_LETTER_RETENTION_DAYS * 24}, default 24` })
   @ApiQuery({ name: 'limit', required: false, example: 50, description: 'reasons, 1-500, default 50' })
   @ApiOkResponse({
-    schema: {
-      example: {
-        items: [
-          {
-            group: 'ingest',
-            topic: 'http',
-            reason: 'amount: must not be negative',
-            count: 12,
-            firstAt: '2026-12-04T07:01:00.000Z',
-            lastAt: '2026-12-04T08:14:03.120Z',
-            sample: '{"type":"transaction","userId":"C42","amount":-3}',
-          },
-        ],
-      },
-    },
+    schema: openApiSchema(z.object({ items: z.array(deadLetterReasonSchema) }), {
+      items: [
+        {
+          group: 'ingest',
+          topic: 'http',
+          reason: 'amount: must not be negative',
+          count: 12,
+          firstAt: '2026-12-04T07:01:00.000Z',
+          lastAt: '2026-12-04T08:14:03.120Z',
+          sample: '{"type":"transaction","userId":"C42","amount":-3}',
+        },
+      ],
+    }),
   })
   async list(@Query() given: unknown): Promise<{ items: DeadLetterReason[] }> {
     const { hours, limit } = validateInput(query, given, 'INVALID_QUERY', 'the query is not valid', { unknownField: 'is not a filter' });

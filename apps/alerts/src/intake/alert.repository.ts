@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { Alert, Verdict } from '@app/contracts';
+import type { AlertSummary } from './alert-summary.view';
 import { Database } from '@app/database';
 import { databaseFailure } from '@app/platform';
 import type { ClaimedDelivery } from '../delivery/delivery.repository';
@@ -46,22 +47,6 @@ export interface AlertQuery {
   /** Received after / before these times, to the millisecond (a live feed asks for what came after its newest). */
   after?: Date;
   before?: Date;
-}
-
-export interface AlertSummary {
-  alertId: string;
-  eventId: string;
-  userId: string;
-  eventType: string;
-  occurredAt: string;
-  score: number;
-  /** Null for alerts raised before alerts carried their decision. */
-  decision: Verdict | null;
-  reasons: Alert['reasons'];
-  model: Alert['model'];
-  raisedAt: string;
-  receivedAt: string;
-  deliveries: Array<{ id: string; endpointId: string; status: string; attemptCount: number; lastStatus: number | null }>;
 }
 
 /** Alerts and their fan-out in Postgres: the only place that knows these tables. */

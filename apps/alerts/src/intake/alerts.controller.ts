@@ -2,8 +2,9 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { VERDICTS, type Verdict } from '@app/contracts';
-import { RequireScope, validateInput } from '@app/platform';
-import { AlertRepository, type AlertQuery, type AlertSummary } from './alert.repository';
+import { openApiSchema, RequireScope, validateInput } from '@app/platform';
+import { AlertRepository, type AlertQuery } from './alert.repository';
+import { alertSummarySchema, type AlertSummary } from './alert-summary.view';
 
 const instant = z
   .string()
@@ -36,34 +37,32 @@ export class AlertsController {
   @ApiQuery({ name: 'after', required: false, description: 'Received after this time (ISO-8601): what a live feed has not seen yet' })
   @ApiQuery({ name: 'before', required: false, description: 'Received before this time (ISO-8601): the page after one ending there' })
   @ApiOkResponse({
-    schema: {
-      example: {
-        items: [
-          {
-            alertId: 'alert_evt-1',
-            eventId: 'evt-1',
-            userId: 'user-42',
-            eventType: 'transaction',
-            occurredAt: '2026-11-23T10:00:00.000Z',
-            score: 0.93,
-            decision: 'block',
-            reasons: [{ code: 'VELOCITY_10M', detail: 'user.tx_count.10m >= 8 (9)' }],
-            model: { id: 'sentinel-xgboost', version: '2026-11-20' },
-            raisedAt: '2026-11-23T10:00:00.008Z',
-            receivedAt: '2026-11-23T10:00:00.012Z',
-            deliveries: [
-              {
-                id: '0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c',
-                endpointId: '6f1c2b1e-4a0e-4d0b-9c1e-2f6d7b9a1c33',
-                status: 'pending',
-                attemptCount: 0,
-                lastStatus: null,
-              },
-            ],
-          },
-        ],
-      },
-    },
+    schema: openApiSchema(z.object({ items: z.array(alertSummarySchema) }), {
+      items: [
+        {
+          alertId: 'alert_evt-1',
+          eventId: 'evt-1',
+          userId: 'user-42',
+          eventType: 'transaction',
+          occurredAt: '2026-11-23T10:00:00.000Z',
+          score: 0.93,
+          decision: 'block',
+          reasons: [{ code: 'VELOCITY_10M', detail: 'user.tx_count.10m >= 8 (9)' }],
+          model: { id: 'sentinel-xgboost', version: '2026-11-20' },
+          raisedAt: '2026-11-23T10:00:00.008Z',
+          receivedAt: '2026-11-23T10:00:00.012Z',
+          deliveries: [
+            {
+              id: '0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c',
+              endpointId: '6f1c2b1e-4a0e-4d0b-9c1e-2f6d7b9a1c33',
+              status: 'pending',
+              attemptCount: 0,
+              lastStatus: null,
+            },
+          ],
+        },
+      ],
+    }),
   })
   async list(@Query() query: unknown): Promise<{ items: AlertSummary[] }> {
     const filters: AlertQuery = validateInput(alertQuery, query, 'INVALID_QUERY', 'the query is not valid', { unknownField: 'is not a filter' });

@@ -1,8 +1,9 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { RequireScope, validateInput } from '@app/platform';
-import { UserTimelineRepository, type TimelineEvent } from './user-timeline.repository';
+import { openApiSchema, RequireScope, validateInput } from '@app/platform';
+import { timelineEventSchema, type TimelineEvent } from './timeline-event.view';
+import { UserTimelineRepository } from './user-timeline.repository';
 
 const query = z
   .object({
@@ -22,25 +23,23 @@ export class TimelineController {
   @ApiQuery({ name: 'days', required: false, example: 7, description: '1-90, default 7' })
   @ApiQuery({ name: 'limit', required: false, example: 100, description: '1-1000, default 100' })
   @ApiOkResponse({
-    schema: {
-      example: {
-        items: [
-          {
-            eventId: 'evt-1',
-            type: 'transaction',
-            occurredAt: '2026-12-04T08:00:00.000Z',
-            amount: 129.9,
-            currency: 'EUR',
-            merchantId: 'T7',
-            country: 'GB',
-            city: 'London',
-            deviceType: 'mobile',
-            browser: 'Mobile Safari',
-            flags: [],
-          },
-        ],
-      },
-    },
+    schema: openApiSchema(z.object({ items: z.array(timelineEventSchema) }), {
+      items: [
+        {
+          eventId: 'evt-1',
+          type: 'transaction',
+          occurredAt: '2026-12-04T08:00:00.000Z',
+          amount: 129.9,
+          currency: 'EUR',
+          merchantId: 'T7',
+          country: 'GB',
+          city: 'London',
+          deviceType: 'mobile',
+          browser: 'Mobile Safari',
+          flags: [],
+        },
+      ],
+    }),
   })
   async events(@Param('userId') userId: string, @Query() given: unknown): Promise<{ items: TimelineEvent[] }> {
     const { days, limit } = validateInput(query, given, 'INVALID_QUERY', 'the query is not valid', { unknownField: 'is not a filter' });

@@ -4,21 +4,7 @@ import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { APP_CONFIG } from '@app/platform';
 import type { LakeConfig } from '../lake.config';
-
-/** One event of a customer's timeline, as the lake holds it. */
-export interface TimelineEvent {
-  eventId: string;
-  type: string;
-  occurredAt: string;
-  amount: number | null;
-  currency: string | null;
-  merchantId: string | null;
-  country: string | null;
-  city: string | null;
-  deviceType: string | null;
-  browser: string | null;
-  flags: string[];
-}
+import type { TimelineEvent } from './timeline-event.view';
 
 const DAY_MS = 86_400_000;
 

@@ -1,28 +1,34 @@
+import { z } from 'zod';
 import { topCategories } from '../folding/fold-profile';
 import type { StoredProfile } from './profile.repository';
 
-/** A profile as GET /v1/profiles answers it (the DESIGN.md contract, extended). */
-export interface ProfileView {
-  userId: string;
-  firstSeenAt: string | null;
-  lastSeenAt: string | null;
-  eventCount: number;
-  eventCountsByType: Record<string, number>;
-  transactionCount: number;
-  totalAmount: number;
-  averageAmount: number | null;
-  lastCountry: string | null;
-  lastCity: string | null;
-  lastDeviceType: string | null;
-  countries: string[];
-  devices: string[];
-  topPageCategories: string[];
-  lastRiskScore: number | null;
-  riskBand: string;
-  alertCount: number;
-  segments: string[];
-  updatedAt: string;
-}
+/** A profile as GET /v1/profiles answers it (the DESIGN.md contract, extended): its published schema and its type. */
+export const profileViewSchema = z
+  .object({
+    userId: z.string(),
+    firstSeenAt: z.string().datetime().nullable(),
+    lastSeenAt: z.string().datetime().nullable(),
+    eventCount: z.number().int(),
+    eventCountsByType: z.record(z.number().int()),
+    transactionCount: z.number().int(),
+    totalAmount: z.number(),
+    averageAmount: z.number().nullable(),
+    lastCountry: z.string().nullable(),
+    lastCity: z.string().nullable(),
+    lastDeviceType: z.string().nullable(),
+    countries: z.array(z.string()),
+    devices: z.array(z.string()),
+    topPageCategories: z.array(z.string()),
+    lastRiskScore: z.number().nullable(),
+    riskBand: z.enum(['low', 'medium', 'high', 'unknown']),
+    alertCount: z.number().int(),
+    segments: z.array(z.string()),
+    updatedAt: z.string().datetime(),
+  })
+  // Not strict: fields may be added to a response, and clients must take them.
+  .passthrough();
+
+export type ProfileView = z.infer<typeof profileViewSchema>;
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 

@@ -1,11 +1,12 @@
 import { Controller, Get, Headers, HttpStatus, Param, Query, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { ApiError, RequireScope, validateInput } from '@app/platform';
+import { z } from 'zod';
+import { ApiError, openApiSchema, RequireScope, validateInput } from '@app/platform';
 import type { RiskBand, Segment } from '../folding/profile-state';
 import { encodeCursor, profileListQuery } from './profile-list.query';
 import { ProfileRepository } from './profile.repository';
-import { PROFILE_EXAMPLE, toProfileView, type ProfileView } from './profile.view';
+import { PROFILE_EXAMPLE, profileViewSchema, toProfileView, type ProfileView } from './profile.view';
 
 @ApiTags('profiles')
 @RequireScope('profiles')
@@ -15,7 +16,7 @@ export class ProfilesController {
 
   @Get(':userId')
   @ApiOperation({ summary: "A user's profile, as folded from the stream. Sends an ETag; If-None-Match answers 304 when unchanged." })
-  @ApiOkResponse({ schema: { example: PROFILE_EXAMPLE } })
+  @ApiOkResponse({ schema: openApiSchema(profileViewSchema, PROFILE_EXAMPLE) })
   @ApiResponse({ status: 304, description: 'Not modified since the ETag given in If-None-Match' })
   @ApiNotFoundResponse({
     schema: { example: { error: { code: 'PROFILE_NOT_FOUND', message: 'no profile for user "user-404": no event of this user has been seen' } } },
@@ -50,7 +51,12 @@ export class ProfilesController {
   @ApiQuery({ name: 'lastSeenSince', required: false, example: '2026-11-01T00:00:00Z' })
   @ApiQuery({ name: 'limit', required: false, example: 50, description: '1-500, default 50' })
   @ApiQuery({ name: 'cursor', required: false, description: 'nextCursor of the previous page' })
-  @ApiOkResponse({ schema: { example: { items: [PROFILE_EXAMPLE], nextCursor: 'WyIyMDI2LTExLTIzVDA5OjQxOjEyLjAwMFoiLCJ1c2VyLTQyIl0' } } })
+  @ApiOkResponse({
+    schema: openApiSchema(z.object({ items: z.array(profileViewSchema), nextCursor: z.string().nullable() }), {
+      items: [PROFILE_EXAMPLE],
+      nextCursor: 'WyIyMDI2LTExLTIzVDA5OjQxOjEyLjAwMFoiLCJ1c2VyLTQyIl0',
+    }),
+  })
   async list(@Query() query: Record<string, unknown>): Promise<{ items: ProfileView[]; nextCursor: string | null }> {
     const { limit, cursor, riskBand, segment, lastSeenSince } = validateInput(profileListQuery, query, 'INVALID_QUERY', 'the query parameters are not valid', {
       whole: 'query',

@@ -1,7 +1,8 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { describeCatalogue, type FeatureDescription } from '@app/features';
-import { RequireScope } from '@app/platform';
+import { openApiSchema, RequireScope } from '@app/platform';
+import { z } from 'zod';
 
 @ApiTags('features')
 @RequireScope('admin')
@@ -9,7 +10,11 @@ import { RequireScope } from '@app/platform';
 export class FeaturesController {
   @Get()
   @ApiOperation({ summary: 'The feature catalogue: names a model manifest or a rule may use.' })
-  @ApiOkResponse({ schema: { example: [{ name: 'user.tx_count.<window>', description: 'transactions in the window (e.g. 10m, 1h, 7d)' }] } })
+  @ApiOkResponse({
+    schema: openApiSchema(z.array(z.object({ name: z.string(), description: z.string() })), [
+      { name: 'user.tx_count.<window>', description: 'transactions in the window (e.g. 10m, 1h, 7d)' },
+    ]),
+  })
   list(): FeatureDescription[] {
     return describeCatalogue();
   }

@@ -1,16 +1,19 @@
+import { z } from 'zod';
 import { compileRules, type Rule } from './rule';
 
-/** What a rule would have done to the events scored lately. */
-export interface RulePreview {
+/** What a rule would have done to the events scored lately (POST /v1/rules/preview): schema and type. */
+export const rulePreviewSchema = z.object({
   /** Events looked at: the last ones this instance scored, at most its SCORING_PREVIEW_EVENTS. */
-  events: number;
+  events: z.number().int().min(0),
   /** Of those, the ones the rule fires on. */
-  fired: number;
+  fired: z.number().int().min(0),
   /** Events whose features did not include every one the rule reads (computed by no model or rule of the time). */
-  unevaluated: number;
+  unevaluated: z.number().int().min(0),
   /** Those features. */
-  missingFeatures: string[];
-}
+  missingFeatures: z.array(z.string()),
+});
+
+export type RulePreview = z.infer<typeof rulePreviewSchema>;
 
 interface Entry {
   names: readonly string[];

@@ -35,6 +35,9 @@ export const ruleInput = z
 
 export const RULE_ID = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
+/** A rule as the API answers it: what was sent, with its id (and enabled filled in). */
+export const ruleView = ruleInput.extend({ id: z.string().regex(RULE_ID) });
+
 export type Rule = z.infer<typeof ruleInput> & { id: string };
 
 export type Condition = Rule['when'][number];

@@ -1,9 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Res } from '@nestjs/common';
-import { ApiBody, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { z } from 'zod';
 import { Actor, ApiError, AuditTrail, openApiSchema, RequireScope, validateInput } from '@app/platform';
-import { RecentScoredRows, type RulePreview } from './recent-rows';
-import { RULE_ID, ruleInput, type Rule } from './rule';
+import { RecentScoredRows, rulePreviewSchema, type RulePreview } from './recent-rows';
+import { RULE_ID, ruleInput, ruleView, type Rule } from './rule';
 import { RulesRepository } from './rules.repository';
 
 const RULE_EXAMPLE = {
@@ -25,7 +26,12 @@ export class RulesController {
 
   @Get()
   @ApiOperation({ summary: 'The rules scored events are tested against, and their version (bumped on every change).' })
-  @ApiOkResponse({ schema: { example: { version: '3', rules: [{ id: 'velocity-10m', enabled: true, ...RULE_EXAMPLE }] } } })
+  @ApiOkResponse({
+    schema: openApiSchema(z.object({ version: z.string().nullable(), rules: z.array(ruleView) }), {
+      version: '3',
+      rules: [{ id: 'velocity-10m', enabled: true, ...RULE_EXAMPLE }],
+    }),
+  })
   async list(): Promise<{ version: string | null; rules: Rule[] }> {
     return this.rules.list();
   }
@@ -37,7 +43,7 @@ export class RulesController {
       'How many of the events this instance scored lately (at most SCORING_PREVIEW_EVENTS) a rule would have fired on, before it is saved. Events scored without a feature the rule reads are counted apart: only features the model or a rule computed then are known.',
   })
   @ApiBody({ schema: openApiSchema(ruleInput, RULE_EXAMPLE) })
-  @ApiOkResponse({ schema: { example: { events: 10000, fired: 37, unevaluated: 0, missingFeatures: [] } } })
+  @ApiOkResponse({ schema: openApiSchema(rulePreviewSchema, { events: 10000, fired: 37, unevaluated: 0, missingFeatures: [] }) })
   preview(@Body() body: unknown): RulePreview {
     return this.recent.preview({ id: 'preview', ...validateInput(ruleInput, body, 'INVALID_RULE', 'the rule is not valid') });
   }
@@ -45,7 +51,8 @@ export class RulesController {
   @Put(':id')
   @ApiOperation({ summary: 'Create or replace a rule. Every scoring instance applies it from its next batch.' })
   @ApiBody({ schema: openApiSchema(ruleInput, RULE_EXAMPLE) })
-  @ApiOkResponse({ description: 'Replaced' })
+  @ApiOkResponse({ description: 'Replaced', schema: openApiSchema(ruleView, { id: 'velocity-10m', enabled: true, ...RULE_EXAMPLE }) })
+  @ApiCreatedResponse({ description: 'Created', schema: openApiSchema(ruleView, { id: 'velocity-10m', enabled: true, ...RULE_EXAMPLE }) })
   async put(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string, @Res({ passthrough: true }) response: Response): Promise<Rule> {
     if (!RULE_ID.test(id)) throw new ApiError(400, 'INVALID_RULE', 'the rule id must be 1-64 lowercase letters, digits, _ or -');
     const rule: Rule = { id, ...validateInput(ruleInput, body, 'INVALID_RULE', 'the rule is not valid') };
