@@ -291,6 +291,13 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
       expect((await flaky).received.filter((m) => m.body.includes(big.eventId as string)).length).toBe(3);
     });
 
+    await step('see the models', async () => {
+      await page.getByRole('link', { name: 'Models' }).click();
+      await page.getByRole('heading', { name: 'Active' }).waitFor();
+      await expect(page.locator('dl.facts').first().textContent()).resolves.toMatch(/Folderdefault/);
+      await page.getByText('No shadow model is scored.').waitFor();
+    });
+
     await step('read the lag of a group and a dead letter’s reason', async () => {
       // A shop's broken event: refused with its reason, and dead-lettered.
       const broken = { type: 'transaction', userId: `${run}-broken`, occurredAt: new Date().toISOString(), amount: -5 };
@@ -365,7 +372,7 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
     expect(queried.size).toBeGreaterThan(15);
     expect([...queried].filter((name) => !exported.has(name))).toEqual([]);
   });
-  it('answered the pages with bodies that fit the services’ published response schemas', async () => {
+  it('answered the pages, a shop and the audit reader with bodies that fit the services’ published response schemas', async () => {
     const validators = new Map<string, OpenApiValidator>();
     const validatorOf = async (service: ConsoleService) => {
       if (!validators.has(service))
@@ -388,14 +395,44 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
       const found = validator.problems(schema, answer.body);
       if (found.length > 0) problems.push({ route, status: answer.status, problems: found });
     }
+    // Beside the pages: a shop's batch of events, and the audit trail the console's changes left.
+    const direct: Array<[ConsoleService, string, string, Response]> = [
+      [
+        'ingest',
+        'POST',
+        '/v1/events',
+        await suite.call('ingest', '/v1/events', {
+          method: 'POST',
+          body: JSON.stringify([payment(`${run}-direct`, 12), { ...payment(`${run}-direct`, 13), amount: -1 }]),
+        }),
+      ],
+      ['alerts', 'GET', '/v1/audit', await admin('/v1/audit?limit=20')],
+    ];
+    for (const [service, method, template, response] of direct) {
+      const validator = await validatorOf(service);
+      const schema = validator.responseSchema(method, template, response.status);
+      const route = `${service} ${method} ${template}`;
+      if (!schema) problems.push({ route, status: response.status, problems: ['no schema published for this status'] });
+      else {
+        checked.add(route);
+        const found = validator.problems(schema, await json(response));
+        if (found.length > 0) problems.push({ route, status: response.status, problems: found });
+      }
+    }
     expect(problems).toEqual([]);
     expect([...checked].sort()).toEqual(
       expect.arrayContaining([
         'alerts GET /v1/alerts',
+        'alerts GET /v1/audit',
         'alerts GET /v1/dead-letters',
+        'ingest POST /v1/events',
         'lake GET /v1/users/{userId}/events',
         'profile-api GET /v1/profiles/{userId}',
         'scoring GET /v1/features',
+        'scoring GET /v1/models/active',
+        'alerts GET /v1/webhooks',
+        'alerts GET /v1/webhooks/{id}/deliveries',
+        'alerts POST /v1/webhooks/{id}/deliveries/{deliveryId}/replay',
         'scoring GET /v1/rules',
         'scoring POST /v1/rules/preview',
         'scoring PUT /v1/rules/{id}',

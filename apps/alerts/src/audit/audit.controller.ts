@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { AUDIT_ACTIONS, type AuditRecord } from '@app/contracts';
+import { AUDIT_ACTIONS, AuditRecordSchema, type AuditRecord } from '@app/contracts';
 import { RequireScope, validateInput } from '@app/platform';
 import { AuditLogRepository } from './audit-log.repository';
 
@@ -54,7 +54,15 @@ export class AuditController {
   @ApiQuery({ name: 'action', required: false, enum: AUDIT_ACTIONS })
   @ApiQuery({ name: 'actor', required: false, example: 'fraud-team' })
   @ApiQuery({ name: 'target', required: false, example: 'rule:velocity-10m' })
-  @ApiOkResponse({ schema: { example: { items: [EXAMPLE], next: null } } })
+  @ApiOkResponse({
+    schema: {
+      type: 'object',
+      required: ['items', 'next'],
+      // The audit payload's own JSON Schema (libs/contracts), as the audit topic publishes it.
+      properties: { items: { type: 'array', items: AuditRecordSchema as object }, next: { type: 'string', nullable: true } },
+      example: { items: [EXAMPLE], next: null },
+    },
+  })
   async list(@Query() query: Record<string, unknown>): Promise<{ items: AuditRecord[]; next: string | null }> {
     const { limit, cursor: after, ...filter } = validateInput(auditQuery, query, 'INVALID_QUERY', 'the query is not valid');
     const items = await this.auditLog.list({ limit, after, ...filter });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Database, rowsOf } from '@app/database';
+import type { DeliveryView } from './delivery.view';
 
 /** A delivery claimed for one attempt, with what sending it needs. */
 export interface ClaimedDelivery {
@@ -145,7 +146,7 @@ export class DeliveryRepository {
 
   /** An endpoint's deliveries, newest first, each with its attempts. */
   async listForEndpoint(endpointId: string, status: string | undefined, limit: number): Promise<DeliveryView[]> {
-    return (await this.database.current().query(
+    const rows = (await this.database.current().query(
       `SELECT d.id, d.alert_id AS "alertId", d.status, d.attempt_count AS "attemptCount", d.next_attempt_at AS "nextAttemptAt", d.last_status AS "lastStatus",
               d.last_error AS "lastError", d.created_at AS "createdAt", d.delivered_at AS "deliveredAt",
               coalesce((SELECT json_agg(json_build_object('at', t.attempted_at, 'status', t.status_code, 'latencyMs', t.latency_ms, 'error', t.error) ORDER BY t.attempted_at)
@@ -153,7 +154,13 @@ export class DeliveryRepository {
        FROM webhook_deliveries d WHERE d.endpoint_id = $1 AND ($2::text IS NULL OR d.status = $2)
        ORDER BY d.created_at DESC, d.id DESC LIMIT $3`,
       [endpointId, status ?? null, limit],
-    )) as DeliveryView[];
+    )) as Array<Omit<DeliveryView, 'nextAttemptAt' | 'createdAt' | 'deliveredAt'> & { nextAttemptAt: Date; createdAt: Date; deliveredAt: Date | null }>;
+    return rows.map((r) => ({
+      ...r,
+      nextAttemptAt: r.nextAttemptAt.toISOString(),
+      createdAt: r.createdAt.toISOString(),
+      deliveredAt: r.deliveredAt?.toISOString() ?? null,
+    }));
   }
 
   /**
@@ -173,17 +180,4 @@ export class DeliveryRepository {
     );
     return rows.map((r) => r.id);
   }
-}
-
-export interface DeliveryView {
-  id: string;
-  alertId: string;
-  status: string;
-  attemptCount: number;
-  nextAttemptAt: Date;
-  lastStatus: number | null;
-  lastError: string | null;
-  createdAt: Date;
-  deliveredAt: Date | null;
-  attempts: Array<{ at: string; status: number | null; latencyMs: number; error: string | null }>;
 }

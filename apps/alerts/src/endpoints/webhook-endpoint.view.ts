@@ -1,18 +1,24 @@
+import { z } from 'zod';
 import type { WebhookEndpointEntity } from './webhook-endpoint.entity';
 
-/** An endpoint as the API shows it: never its secret (that is shown once, at creation and rotation). */
-export interface WebhookEndpointView {
-  id: string;
-  url: string;
-  description: string | null;
-  filter: { minScore: number | null; eventTypes: string[]; reasonCodes: string[] };
-  enabled: boolean;
-  disabledReason: string | null;
-  maxInFlight: number;
-  secretRotationEndsAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
+/** An endpoint as the API shows it, never its secret (that is shown once, at creation and rotation): schema and type. */
+export const webhookEndpointViewSchema = z.object({
+  id: z.string().uuid(),
+  url: z.string().url(),
+  description: z.string().nullable(),
+  filter: z.object({ minScore: z.number().nullable(), eventTypes: z.array(z.string()), reasonCodes: z.array(z.string()) }),
+  enabled: z.boolean(),
+  disabledReason: z.string().nullable(),
+  maxInFlight: z.number().int(),
+  secretRotationEndsAt: z.string().datetime().nullable(),
+  createdAt: z.string().datetime(),
+  updatedAt: z.string().datetime(),
+});
+
+export type WebhookEndpointView = z.infer<typeof webhookEndpointViewSchema>;
+
+/** At creation and rotation only: the endpoint with its new signing secret. */
+export const webhookEndpointWithSecretSchema = webhookEndpointViewSchema.extend({ secret: z.string().regex(/^whsec_/) });
 
 export function toEndpointView(e: WebhookEndpointEntity): WebhookEndpointView {
   const rotating = e.previousSecretExpiresAt && e.previousSecretExpiresAt.getTime() > Date.now() ? e.previousSecretExpiresAt.toISOString() : null;

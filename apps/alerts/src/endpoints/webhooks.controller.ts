@@ -1,12 +1,19 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { DeliveryRepository, type DeliveryView } from '../delivery/delivery.repository';
+import { DeliveryRepository } from '../delivery/delivery.repository';
+import { deliveryViewSchema, replayedSchema, type DeliveryView } from '../delivery/delivery.view';
 import { Actor, ApiError, AuditTrail, openApiSchema, RequireScope, validateInput } from '@app/platform';
 import { generateSecret } from '../signing/standard-webhooks';
 import { createEndpointInput, rotateSecretInput, updateEndpointInput } from './webhook-endpoint.input';
 import { WebhookEndpointRepository, type EndpointChanges } from './webhook-endpoint.repository';
-import { ENDPOINT_EXAMPLE, toEndpointView, type WebhookEndpointView } from './webhook-endpoint.view';
+import {
+  ENDPOINT_EXAMPLE,
+  toEndpointView,
+  webhookEndpointViewSchema,
+  webhookEndpointWithSecretSchema,
+  type WebhookEndpointView,
+} from './webhook-endpoint.view';
 import { WebhookTargetPolicy } from './webhook-target.policy';
 
 const instant = z
@@ -43,7 +50,7 @@ export class WebhooksController {
       filter: { minScore: 0.8, eventTypes: ['transaction'] },
     }),
   })
-  @ApiCreatedResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, secret: SECRET_EXAMPLE } } })
+  @ApiCreatedResponse({ schema: openApiSchema(webhookEndpointWithSecretSchema, { ...ENDPOINT_EXAMPLE, secret: SECRET_EXAMPLE }) })
   async create(@Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView & { secret: string }> {
     const input = validateInput(createEndpointInput, body, 'INVALID_ENDPOINT', 'the endpoint is not valid');
     await this.checkTarget(input.url);
@@ -55,13 +62,13 @@ export class WebhooksController {
 
   @Get()
   @ApiOperation({ summary: 'All endpoints (without secrets).' })
-  @ApiOkResponse({ schema: { example: [ENDPOINT_EXAMPLE] } })
+  @ApiOkResponse({ schema: openApiSchema(z.array(webhookEndpointViewSchema), [ENDPOINT_EXAMPLE]) })
   async list(): Promise<WebhookEndpointView[]> {
     return (await this.endpoints.findAll()).map(toEndpointView);
   }
 
   @Get(':id')
-  @ApiOkResponse({ schema: { example: ENDPOINT_EXAMPLE } })
+  @ApiOkResponse({ schema: openApiSchema(webhookEndpointViewSchema, ENDPOINT_EXAMPLE) })
   async get(@Param('id') id: string): Promise<WebhookEndpointView> {
     return toEndpointView(await this.existing(id));
   }
@@ -69,7 +76,7 @@ export class WebhooksController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change the URL, filter, concurrency; enable or disable.' })
   @ApiBody({ schema: openApiSchema(updateEndpointInput, { enabled: false }) })
-  @ApiOkResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, enabled: false, disabledReason: 'disabled through the API' } } })
+  @ApiOkResponse({ schema: openApiSchema(webhookEndpointViewSchema, { ...ENDPOINT_EXAMPLE, enabled: false, disabledReason: 'disabled through the API' }) })
   async update(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView> {
     const before = toEndpointView(await this.existing(id));
     const input = validateInput(updateEndpointInput, body, 'INVALID_ENDPOINT', 'the endpoint is not valid');
@@ -93,7 +100,9 @@ export class WebhooksController {
   @Post(':id/rotate-secret')
   @ApiOperation({ summary: 'A new signing secret; deliveries carry signatures of both the new and the old one for graceHours (default 24).' })
   @ApiBody({ schema: openApiSchema(rotateSecretInput, { graceHours: 24 }) })
-  @ApiCreatedResponse({ schema: { example: { ...ENDPOINT_EXAMPLE, secretRotationEndsAt: '2026-11-24T09:00:00.000Z', secret: SECRET_EXAMPLE } } })
+  @ApiCreatedResponse({
+    schema: openApiSchema(webhookEndpointWithSecretSchema, { ...ENDPOINT_EXAMPLE, secretRotationEndsAt: '2026-11-24T09:00:00.000Z', secret: SECRET_EXAMPLE }),
+  })
   async rotate(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<WebhookEndpointView & { secret: string }> {
     const endpoint = await this.existing(id);
     const { graceHours } = validateInput(rotateSecretInput, body ?? {}, 'INVALID_ENDPOINT', 'the endpoint is not valid');
@@ -108,21 +117,22 @@ export class WebhooksController {
   @ApiQuery({ name: 'status', required: false, enum: ['pending', 'delivered', 'failed'] })
   @ApiQuery({ name: 'limit', required: false, example: 50 })
   @ApiOkResponse({
-    schema: {
-      example: {
-        items: [
-          {
-            id: '0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c',
-            alertId: 'alert_evt-1',
-            status: 'failed',
-            attemptCount: 8,
-            lastStatus: 503,
-            lastError: 'receiver answered 503',
-            attempts: [{ at: '2026-11-23T10:00:00.100Z', status: 503, latencyMs: 12, error: 'receiver answered 503' }],
-          },
-        ],
-      },
-    },
+    schema: openApiSchema(z.object({ items: z.array(deliveryViewSchema) }), {
+      items: [
+        {
+          id: '0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c',
+          alertId: 'alert_evt-1',
+          status: 'failed',
+          attemptCount: 8,
+          nextAttemptAt: '2026-11-24T08:00:00.100Z',
+          lastStatus: 503,
+          lastError: 'receiver answered 503',
+          createdAt: '2026-11-23T10:00:00.090Z',
+          deliveredAt: null,
+          attempts: [{ at: '2026-11-23T10:00:00.100Z', status: 503, latencyMs: 12, error: 'receiver answered 503' }],
+        },
+      ],
+    }),
   })
   async listDeliveries(@Param('id') id: string, @Query() query: Record<string, unknown>): Promise<{ items: DeliveryView[] }> {
     await this.existing(id);
@@ -133,7 +143,7 @@ export class WebhooksController {
   @Post(':id/deliveries/:deliveryId/replay')
   @HttpCode(202)
   @ApiOperation({ summary: 'Send a failed delivery again, with its original webhook-id.' })
-  @ApiAcceptedResponse({ schema: { example: { replayed: ['0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c'] } } })
+  @ApiAcceptedResponse({ schema: openApiSchema(replayedSchema, { replayed: ['0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c'] }) })
   async replayOne(@Param('id') id: string, @Param('deliveryId') deliveryId: string, @Actor() actor: string): Promise<{ replayed: string[] }> {
     await this.existing(id);
     const replayed = UUID.test(deliveryId) ? await this.deliveries.replayFailed(id, { deliveryId }) : [];
@@ -146,7 +156,7 @@ export class WebhooksController {
   @HttpCode(202)
   @ApiOperation({ summary: 'Send again every failed delivery of the endpoint created in [from, to).' })
   @ApiBody({ schema: openApiSchema(replayRangeInput, { from: '2026-11-23T00:00:00Z', to: '2026-11-24T00:00:00Z' }) })
-  @ApiAcceptedResponse({ schema: { example: { replayed: ['0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c'] } } })
+  @ApiAcceptedResponse({ schema: openApiSchema(replayedSchema, { replayed: ['0b6f1a4e-7d0c-4a57-9d1b-2c3f4e5a6b7c'] }) })
   async replayRange(@Param('id') id: string, @Body() body: unknown, @Actor() actor: string): Promise<{ replayed: string[] }> {
     await this.existing(id);
     const { from, to } = validateInput(replayRangeInput, body, 'INVALID_REPLAY', 'the replay is not valid');

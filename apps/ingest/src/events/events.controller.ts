@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { ApiError, APP_CONFIG, RequireScope } from '@app/platform';
+import { ApiError, APP_CONFIG, openApiSchema, RequireScope } from '@app/platform';
 import type { IngestConfig } from '../ingest.config';
-import { IngestEventsUseCase, IngestUnavailableError, type IngestOutcome } from '../ingestion/ingest-events.use-case';
+import { IngestEventsUseCase, IngestUnavailableError, ingestOutcomeSchema, type IngestOutcome } from '../ingestion/ingest-events.use-case';
 import { refuseOverRate } from '../rate-limit/refuse-over-rate';
 import { TokenBuckets } from '../rate-limit/token-bucket';
 import { readBody } from './read-body';
@@ -42,17 +42,15 @@ export class EventsController {
     schema: { oneOf: [EVENT_SCHEMA, { type: 'array', items: EVENT_SCHEMA }], example: [EXAMPLE_EVENT] },
   })
   @ApiAcceptedResponse({
-    schema: {
-      example: {
-        accepted: 1,
-        duplicates: 0,
-        rejected: 1,
-        results: [
-          { index: 0, eventId: 'evt-0001', status: 'accepted' },
-          { index: 1, status: 'rejected', reasons: ['amount: must not be negative'] },
-        ],
-      },
-    },
+    schema: openApiSchema(ingestOutcomeSchema, {
+      accepted: 1,
+      duplicates: 0,
+      rejected: 1,
+      results: [
+        { index: 0, eventId: 'evt-0001', status: 'accepted' },
+        { index: 1, status: 'rejected', reasons: ['amount: must not be negative'] },
+      ],
+    }),
   })
   async send(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<IngestOutcome> {
     const body = await readBody(request, this.config.INGEST_MAX_BODY_BYTES);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { TransientError, describeError, type MessageBus, type OutgoingRecord } from '@app/bus';
@@ -9,14 +10,21 @@ import { MalformedLine } from '../events/request-body.parser';
 import type { IngestConfig } from '../ingest.config';
 import { countIngested, countRejection } from './ingest-metrics';
 
-export type EventResult = { index: number; eventId: string; status: 'accepted' | 'duplicate' } | { index: number; status: 'rejected'; reasons: string[] };
+/** What became of each event sent, and the counts: POST /v1/events' answer (schema and type). */
+export const ingestOutcomeSchema = z.object({
+  accepted: z.number().int().min(0),
+  duplicates: z.number().int().min(0),
+  rejected: z.number().int().min(0),
+  results: z.array(
+    z.union([
+      z.object({ index: z.number().int(), eventId: z.string(), status: z.enum(['accepted', 'duplicate']) }),
+      z.object({ index: z.number().int(), status: z.literal('rejected'), reasons: z.array(z.string()) }),
+    ]),
+  ),
+});
 
-export interface IngestOutcome {
-  accepted: number;
-  duplicates: number;
-  rejected: number;
-  results: EventResult[];
-}
+export type IngestOutcome = z.infer<typeof ingestOutcomeSchema>;
+export type EventResult = IngestOutcome['results'][number];
 
 /**
  * Where a rejected event goes: HTTP publishes it to events.invalid with the others (returns the

@@ -1,20 +1,43 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Put } from '@nestjs/common';
 import { ApiBody, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
-import { ModelLoadError, type ModelManifest } from '@app/model';
+import { ModelLoadError } from '@app/model';
 import { Actor, ApiError, AuditTrail, openApiSchema, RequireScope, validateInput } from '@app/platform';
 import { ModelEvaluationService, type PairEvaluation } from '../evaluation/model-evaluation.service';
 import { ModelRegistry, type ServedModel } from './model-registry';
 
 const modelInput = z.object({ name: z.string().min(1).max(128) }).strict();
 
-interface ServedModelView {
-  name: string;
-  id: string;
-  version: string;
-  features: string[];
-  thresholds: ModelManifest['thresholds'];
-}
+/** A model as the API shows it: schema and type. */
+const servedModelSchema = z.object({
+  name: z.string(),
+  id: z.string(),
+  version: z.string(),
+  features: z.array(z.string()),
+  thresholds: z.object({ review: z.number(), block: z.number(), alert: z.number() }),
+});
+
+type ServedModelView = z.infer<typeof servedModelSchema>;
+
+/** One model's figures on the labelled window, as JSON carries them (a figure not computable yet is null). */
+const figures = z.object({
+  id: z.string(),
+  version: z.string(),
+  transactions: z.number().int(),
+  frauds: z.number().int(),
+  aucRoc: z.number().nullable(),
+  averagePrecision: z.number().nullable(),
+  alerts: z.number().int(),
+  precisionAtAlert: z.number().nullable(),
+  recallAtAlert: z.number().nullable(),
+});
+const shadowSchema = servedModelSchema.extend({
+  evaluation: z.object({
+    window: z.object({ from: z.string().nullable(), to: z.string().nullable(), days: z.number().int(), labelDelayDays: z.number() }),
+    live: figures,
+    shadow: figures.nullable(),
+  }),
+});
 
 const view = ({ name, model }: ServedModel): ServedModelView => ({
   name,
@@ -49,7 +72,7 @@ export class ModelsController {
   ) {}
 
   @Get('active')
-  @ApiOkResponse({ schema: { example: EXAMPLE } })
+  @ApiOkResponse({ schema: openApiSchema(servedModelSchema, EXAMPLE) })
   getActive(): ServedModelView {
     return view(this.registry.current);
   }
@@ -60,7 +83,7 @@ export class ModelsController {
       'Serve another model (a folder of MODELS_DIR) from the next batch on, on every instance. A model that does not match its manifest is refused with the reason.',
   })
   @ApiBody({ schema: openApiSchema(modelInput, { name: 'candidate-2026-11' }) })
-  @ApiOkResponse({ schema: { example: EXAMPLE } })
+  @ApiOkResponse({ schema: openApiSchema(servedModelSchema, EXAMPLE) })
   async activate(@Body() body: unknown, @Actor() actor: string): Promise<ServedModelView> {
     const before = view(this.registry.current);
     const after = view(await servable(() => this.registry.activate(modelName(body))));
@@ -73,7 +96,7 @@ export class ModelsController {
     summary:
       "The shadow model, and how it and the live model did on the same transactions once chargebacks labelled them (`evaluation`): AUC ROC, average precision, precision and recall at each model's alert threshold, over the last SCORING_EVALUATION_DAYS of transactions whose labels have had SCORING_LABEL_DELAY_DAYS to arrive. Figures are null until that window holds frauds.",
   })
-  @ApiOkResponse({ schema: { example: { ...EXAMPLE, name: 'candidate-2026-11', evaluation: EVALUATION_EXAMPLE } } })
+  @ApiOkResponse({ schema: openApiSchema(shadowSchema, { ...EXAMPLE, name: 'candidate-2026-11', evaluation: EVALUATION_EXAMPLE }) })
   @ApiNotFoundResponse({ description: 'No shadow model is scored.' })
   async getShadow(): Promise<ServedModelView & { evaluation: PairEvaluation }> {
     const shadow = this.registry.shadow;
@@ -87,7 +110,7 @@ export class ModelsController {
       'Score another model (a folder of MODELS_DIR) beside the active one from the next batch on, on every instance: each Score carries its score and the decision it would have made (`shadow`), and scoring_shadow_decisions_total counts them against the live ones. It decides nothing and raises no alert.',
   })
   @ApiBody({ schema: openApiSchema(modelInput, { name: 'candidate-2026-11' }) })
-  @ApiOkResponse({ schema: { example: { ...EXAMPLE, name: 'candidate-2026-11' } } })
+  @ApiOkResponse({ schema: openApiSchema(servedModelSchema, { ...EXAMPLE, name: 'candidate-2026-11' }) })
   async shadowWith(@Body() body: unknown, @Actor() actor: string): Promise<ServedModelView> {
     const before = this.shadowView();
     const after = view(await servable(() => this.registry.shadowWith(modelName(body))));
@@ -101,7 +124,7 @@ export class ModelsController {
     summary:
       'The shadow model becomes the active one, on every instance from its next batch, and no shadow is scored any more. No restart; no event is lost or scored half by one model and half by the other.',
   })
-  @ApiOkResponse({ description: 'The model now active.', schema: { example: { ...EXAMPLE, name: 'candidate-2026-11' } } })
+  @ApiOkResponse({ description: 'The model now active.', schema: openApiSchema(servedModelSchema, { ...EXAMPLE, name: 'candidate-2026-11' }) })
   @ApiNotFoundResponse({ description: 'No shadow model to promote.' })
   async promote(@Actor() actor: string): Promise<ServedModelView> {
     const before = { active: view(this.registry.current), shadow: this.shadowView() };
