@@ -4,7 +4,18 @@ import { GeoLookup } from '@app/enrichment';
 import { DEFAULT_FEATURE_CONFIG, featureEventOf, FeatureReplay } from '@app/features';
 import { OnnxModel } from '@app/model';
 import { loadConfig } from '@app/platform';
-import { bootApp, busUrlsUnderTest, collectTopic, eventually, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
+import {
+  bootApp,
+  busUrlsUnderTest,
+  collectTopic,
+  eventually,
+  OpenApiValidator,
+  testEnv,
+  uniqueName,
+  untilReady,
+  type BootedApp,
+  type OpenApiDocument,
+} from '@app/testing';
 import { ingestEnv } from '../../apps/ingest/src/ingest.config';
 import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
@@ -51,9 +62,16 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
+  let published: OpenApiValidator | null = null;
+  /** Every answer, whatever the case checks of it, also fits the schema ingest publishes for it. */
   const decide = async (event: unknown, timeoutMs?: number) => {
     const response = await call('/v1/decisions', { event, ...(timeoutMs ? { timeoutMs } : {}) });
-    return { status: response.status, body: (await response.json()) as Decision & { error?: { code: string; details?: { reasons: string[] } } } };
+    const body = (await response.json()) as Decision & { error?: { code: string; details?: { reasons: string[] } } };
+    if (response.status === 200) {
+      published ??= new OpenApiValidator((await (await fetch(`${ingest.url}/docs-json`)).json()) as OpenApiDocument);
+      expect(published.problems(published.responseSchema('POST', '/v1/decisions', 200) as object, body)).toEqual([]);
+    }
+    return { status: response.status, body };
   };
   const send = async (events: Sent[]) => {
     for (let i = 0; i < events.length; i += 500) {

@@ -171,8 +171,11 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
       await page.getByLabel('Password').fill('not the password');
       await page.getByRole('button', { name: 'Sign in' }).click();
       await page.getByRole('alert').filter({ hasText: 'The name or the password is wrong.' }).waitFor();
-      await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
+      // Again with the keyboard alone: the name kept and focused, Tab to the password, Enter.
+      await expect(page.getByLabel('Name').inputValue()).resolves.toBe('analyst');
+      await page.keyboard.press('Tab');
+      await page.keyboard.type(PASSWORD);
+      await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: 'Alerts' }).waitFor();
       expect(new URL(page.url()).pathname).toBe('/alerts');
     });

@@ -55,7 +55,7 @@ export function signInHtml(options: { next: string; name?: string; problem?: str
 ${problem}<form method="post" action="/sign-in">
 <input type="hidden" name="next" value="${escapeHtml(options.next)}">
 <label for="name">Name</label>
-<input id="name" name="name" autocomplete="username" required value="${escapeHtml(options.name ?? '')}">
+<input id="name" name="name" autocomplete="username" required autofocus value="${escapeHtml(options.name ?? '')}">
 <label for="password">Password</label>
 <input id="password" name="password" type="password" autocomplete="current-password" required>
 <button type="submit">Sign in</button>
