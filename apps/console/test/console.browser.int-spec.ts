@@ -208,11 +208,6 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
         { timeoutMs: 20_000 },
       );
       await expect(page.locator('dl.facts').textContent()).resolves.toContain('total 9500.00');
-      // Its latest scores, the payment's among them.
-      await page
-        .locator('table', { has: page.getByText('The latest scores of this customer') })
-        .locator('tr', { hasText: big.eventId as string })
-        .waitFor();
       // Its timeline, read back from the lake.
       await eventually(
         async () => {

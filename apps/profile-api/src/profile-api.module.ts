@@ -5,7 +5,6 @@ import { CreateProfiles1795400000000 } from './migrations/1795400000000-create-p
 import { RecentAlertIds1795400000001 } from './migrations/1795400000001-recent-alert-ids';
 import { RecentEventIds1795400000002 } from './migrations/1795400000002-recent-event-ids';
 import { LastDeviceType1795400000003 } from './migrations/1795400000003-last-device-type';
-import { RecentScores1795400000004 } from './migrations/1795400000004-recent-scores';
 import type { ProfileApiConfig } from './profile-api.config';
 import { ConsumerPositionEntity } from './profiles/consumer-position.entity';
 import { ProfileRepository } from './profiles/profile.repository';
@@ -22,13 +21,7 @@ export class ProfileApiModule {
         PlatformModule.forRoot({ service: 'profile-api', config, dependencies: ['bus'] }),
         DatabaseModule.forRoot({
           entities: [ConsumerPositionEntity],
-          migrations: [
-            CreateProfiles1795400000000,
-            RecentAlertIds1795400000001,
-            RecentEventIds1795400000002,
-            LastDeviceType1795400000003,
-            RecentScores1795400000004,
-          ],
+          migrations: [CreateProfiles1795400000000, RecentAlertIds1795400000001, RecentEventIds1795400000002, LastDeviceType1795400000003],
           migrationsTableName: 'profile_api_migrations',
         }),
       ],

@@ -1,5 +1,5 @@
-// Customer: the profile folded from the stream with its latest scores, the customer's alerts with their
-// scores and reasons, and a timeline of their events of the last 7 days, read back from the lake.
+// Customer: the profile folded from the stream, the customer's alerts with their scores and reasons, and
+// a timeline of their events of the last 7 days, read back from the lake.
 import { api, ApiProblem, attempt, decisionCell, field, h, reasonsText, say, table, timeText } from './console-api.js';
 
 const page = document.getElementById('page');
@@ -70,19 +70,6 @@ async function show(id) {
   result.replaceChildren(
     h('h2', {}, 'Profile'),
     profile ? profileFacts(profile) : h('p', { className: 'muted' }, 'No profile: no event of this customer has been folded yet.'),
-    h('h2', {}, 'Recent scores'),
-    profile?.recentScores?.length
-      ? table(
-          [
-            ['Occurred', (r) => h('time', { datetime: r.occurredAt }, timeText(r.occurredAt))],
-            ['Score', (r) => r.score.toFixed(3), true],
-            ['Decision', (r) => decisionCell(r.decision)],
-            ['Event', (r) => h('code', {}, r.eventId)],
-          ],
-          profile.recentScores,
-          { caption: 'The latest scores of this customer, by the events’ time' },
-        )
-      : h('p', { className: 'muted' }, 'No score folded yet.'),
     h('h2', {}, `Alerts (${alerts.items.length})`),
     alerts.items.length ? table(ALERT_COLUMNS, alerts.items) : h('p', { className: 'muted' }, 'No alert for this customer.'),
     h('h2', {}, 'Timeline, last 7 days'),

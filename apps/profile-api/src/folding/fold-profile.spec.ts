@@ -101,21 +101,6 @@ describe('profile folding', () => {
     expect(riskBandOf(emptyProfile('u'))).toBe('unknown');
   });
 
-  it('keeps the latest scores by event time, newest first, each event once, at most the configured number', () => {
-    const scores = Array.from({ length: PROFILE_LIMITS.recentScores + 3 }, (_, i) => score(`2026-11-23T10:${String(10 + i).padStart(2, '0')}:00Z`, i / 100));
-    // Out of order, and the newest one twice (scoring re-publishes a batch after a crash).
-    const shuffled = [...scores.slice(5), ...scores.slice(0, 5), scores[scores.length - 1]];
-    const profile = shuffled.reduce(foldScore, emptyProfile('u1'));
-    expect(profile.recentScores.map((s) => s.score)).toEqual(
-      scores
-        .slice(-PROFILE_LIMITS.recentScores)
-        .reverse()
-        .map((s) => s.score),
-    );
-    expect(new Set(profile.recentScores.map((s) => s.eventId)).size).toBe(PROFILE_LIMITS.recentScores);
-    expect(profile.recentScores[0]).toMatchObject({ decision: scores[scores.length - 1].decision, at: Date.parse(scores[scores.length - 1].occurredAt) });
-  });
-
   it('folds an event once when it arrives twice (ingest re-publishes after a crash)', () => {
     const paid = event({ type: 'transaction', occurredAt: '2026-11-23T10:00:00Z', amount: 10 });
     const profile = fold([paid, event({ type: 'login', occurredAt: '2026-11-23T10:01:00Z' }), { ...paid }]);

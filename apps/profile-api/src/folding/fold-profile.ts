@@ -1,5 +1,5 @@
 import { eventIdHash, rememberRecent, type EnrichedEvent, type Score } from '@app/contracts';
-import { PROFILE_LIMITS, RISK_BANDS, type ProfileState, type RecentScore, type RiskBand, type Segment } from './profile-state';
+import { PROFILE_LIMITS, RISK_BANDS, type ProfileState, type RiskBand, type Segment } from './profile-state';
 
 /**
  * Folding is order-insensitive where the stream is: counts and sums add up in any order, first/last
@@ -55,18 +55,7 @@ export function foldScore(state: ProfileState, score: Score): ProfileState {
     next.lastRiskScore = score.score;
     next.lastScoredAt = at;
   }
-  next.recentScores = withRecentScore(state.recentScores, { eventId: score.eventId, score: score.score, decision: score.decision, at });
   return next;
-}
-
-/** Newest first; events of one time by id, so that the list is the same in whatever order scores arrive. */
-const newestFirst = (a: RecentScore, b: RecentScore) => b.at - a.at || (a.eventId < b.eventId ? 1 : a.eventId > b.eventId ? -1 : 0);
-
-/** The latest scores by event time, one per event (a copy of a score replaces nothing). */
-function withRecentScore(list: RecentScore[], entry: RecentScore): RecentScore[] {
-  if (list.some((s) => s.eventId === entry.eventId)) return list;
-  if (list.length >= PROFILE_LIMITS.recentScores && newestFirst(entry, list[list.length - 1]) > 0) return list;
-  return [...list, entry].sort(newestFirst).slice(0, PROFILE_LIMITS.recentScores);
 }
 
 export function riskBandOf(state: ProfileState): RiskBand {

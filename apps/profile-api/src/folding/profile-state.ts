@@ -81,8 +81,6 @@ export const PROFILE_FIELDS = {
   pageCategories: json<Record<string, number>>('page_categories', () => ({})),
   lastRiskScore: optionalNumber('last_risk_score'),
   lastScoredAt: instant('last_scored_at'),
-  /** The latest scores by event time (at most PROFILE_LIMITS.recentScores), newest first: each event's once. */
-  recentScores: json<RecentScore[]>('recent_scores', () => []),
   alertCount: count('alert_count'),
   /**
    * The events whose alerts were counted most recently (at most PROFILE_LIMITS.recentAlerts), as
@@ -105,15 +103,7 @@ export type ProfileState = { [K in keyof typeof PROFILE_FIELDS]: FieldValue<(typ
 
 export const PROFILE_FIELD_ENTRIES = Object.entries(PROFILE_FIELDS) as Array<[keyof ProfileState, ProfileField<unknown>]>;
 
-export const PROFILE_LIMITS = { countries: 20, devices: 20, categories: 50, topCategories: 5, recentAlerts: 50, recentEvents: 32, recentScores: 10 } as const;
-
-/** One of a profile's latest scores: which event, its score and decision, and the event's time (ms). */
-export interface RecentScore {
-  eventId: string;
-  score: number;
-  decision: string;
-  at: number;
-}
+export const PROFILE_LIMITS = { countries: 20, devices: 20, categories: 50, topCategories: 5, recentAlerts: 50, recentEvents: 32 } as const;
 
 export type RiskBand = 'low' | 'medium' | 'high' | 'unknown';
 export type Segment = 'high_value' | 'at_risk' | 'new' | 'multi_country';

@@ -20,10 +20,6 @@ export const profileViewSchema = z
     devices: z.array(z.string()),
     topPageCategories: z.array(z.string()),
     lastRiskScore: z.number().nullable(),
-    /** The latest scores by event time, newest first (at most 10). */
-    recentScores: z.array(
-      z.object({ eventId: z.string(), score: z.number().min(0).max(1), decision: z.enum(['allow', 'review', 'block']), occurredAt: z.string().datetime() }),
-    ),
     riskBand: z.enum(['low', 'medium', 'high', 'unknown']),
     alertCount: z.number().int(),
     segments: z.array(z.string()),
@@ -53,12 +49,6 @@ export function toProfileView({ state, riskBand, segments, updatedAt }: StoredPr
     devices: state.devices,
     topPageCategories: topCategories(state),
     lastRiskScore: state.lastRiskScore,
-    recentScores: state.recentScores.map(({ eventId, score, decision, at }) => ({
-      eventId,
-      score,
-      decision: decision as ProfileView['recentScores'][number]['decision'],
-      occurredAt: new Date(at).toISOString(),
-    })),
     riskBand,
     alertCount: state.alertCount,
     segments,
@@ -82,7 +72,6 @@ export const PROFILE_EXAMPLE: ProfileView = {
   devices: ['d-7f3a', 'd-91bc'],
   topPageCategories: ['shoes', 'bags'],
   lastRiskScore: 0.12,
-  recentScores: [{ eventId: 'evt-318', score: 0.12, decision: 'allow', occurredAt: '2026-11-23T09:41:12.000Z' }],
   riskBand: 'low',
   alertCount: 0,
   segments: ['high_value'],
