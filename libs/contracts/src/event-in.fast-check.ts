@@ -12,26 +12,14 @@ import {
   instantProblem,
   isStorableText,
   type EventIn,
+  EVENT_IN_FIELDS,
   type EventTimeBounds,
 } from './event-in.schema';
 
 const TYPES: ReadonlySet<unknown> = new Set(EVENT_TYPES);
 const MONETARY: ReadonlySet<unknown> = new Set(MONETARY_EVENT_TYPES);
 const ID_FIELDS = ['eventId', 'deviceId', 'sessionId', 'merchantId'] as const;
-const KNOWN_FIELDS: ReadonlySet<string> = new Set([
-  'eventId',
-  'type',
-  'userId',
-  'occurredAt',
-  'ip',
-  'userAgent',
-  'deviceId',
-  'sessionId',
-  'amount',
-  'currency',
-  'merchantId',
-  'properties',
-]);
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(EVENT_IN_FIELDS);
 
 const absent = (value: unknown) => value === undefined;
 

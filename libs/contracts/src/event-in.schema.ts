@@ -54,6 +54,22 @@ export const CURRENCY = /^[A-Z]{3}$/;
 
 const propertyValue = z.union([z.string().max(MAX_PROPERTY_STRING), z.number().finite(), z.boolean(), z.null()]);
 
+/** The fields an event in may have (DESIGN.md, "Event in"): eventInSchema's, every other one refused. */
+export const EVENT_IN_FIELDS = [
+  'eventId',
+  'type',
+  'userId',
+  'occurredAt',
+  'ip',
+  'userAgent',
+  'deviceId',
+  'sessionId',
+  'amount',
+  'currency',
+  'merchantId',
+  'properties',
+] as const;
+
 /**
  * The event a producer sends (POST /v1/events or events.raw). Unknown fields are rejected: a typo
  * such as `ammount` must come back to its sender, not vanish or travel on.

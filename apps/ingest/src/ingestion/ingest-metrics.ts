@@ -1,21 +1,8 @@
 import { Counter } from 'prom-client';
-import type { EnrichedEvent } from '@app/contracts';
+import { EVENT_IN_FIELDS, type EnrichedEvent } from '@app/contracts';
 
-/** The fields of an event in (docs/events.md): a rejection is counted under the one it names. */
-const EVENT_FIELDS = new Set([
-  'eventId',
-  'type',
-  'userId',
-  'occurredAt',
-  'ip',
-  'userAgent',
-  'deviceId',
-  'sessionId',
-  'amount',
-  'currency',
-  'merchantId',
-  'properties',
-]);
+/** A rejection is counted under the event field it names. */
+const EVENT_FIELDS: ReadonlySet<string> = new Set(EVENT_IN_FIELDS);
 
 /**
  * What a rejection is counted by: the event field its reason names, `json` for a line that is not
