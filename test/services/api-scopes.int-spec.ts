@@ -31,6 +31,7 @@ const EXPECTED: Record<string, string> = {
   'scoring DELETE /v1/rules/{id}': 'admin',
   'scoring POST /v1/rules/preview': 'admin',
   'scoring GET /v1/features': 'admin',
+  'scoring GET /v1/users/{userId}/scores': 'admin',
   'scoring GET /v1/models/active': 'admin',
   'scoring PUT /v1/models/active': 'admin',
   'scoring GET /v1/models/shadow': 'admin',

@@ -434,6 +434,8 @@ async function measureLookup(events: EnrichedEvent[]) {
           users: [],
           merchants: [],
           evaluation: [],
+          recentScores: [],
+          recentScoreLimit: 0,
           transactions:
             side === 'with'
               ? chunk

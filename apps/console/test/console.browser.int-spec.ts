@@ -182,10 +182,11 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === 'sentinel_console')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
 
+    const small = payment(`${run}-big`, 12.5); // scored, and allowed: on the customer's page, not in the alerts
     const big = payment(`${run}-big`, 9500);
     await step('see an alert arrive', async () => {
       await page.getByText(/alerts, live/).waitFor();
-      await send([big]);
+      await send([small, big]);
       const row = page.locator('tr', { hasText: big.userId });
       await row.waitFor({ timeout: 30_000 });
       await expect(row.textContent()).resolves.toMatch(/block.*BIG_PAYMENT/);
@@ -194,8 +195,20 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
     await step('open its customer', async () => {
       await page.locator('tr', { hasText: big.userId }).getByRole('link', { name: big.userId }).click();
       await page.getByRole('heading', { name: 'Alerts (1)' }).waitFor();
-      // The alerts table's row (the timeline below has the event too): its reasons.
+      // Its latest scores, the allowed one too, newest first (stored by scoring just after the alert went out).
+      await eventually(
+        async () => {
+          await page.getByRole('button', { name: 'Show' }).click();
+          await page.getByRole('heading', { name: 'Latest scores (2)' }).waitFor({ timeout: 1_000 });
+        },
+        { timeoutMs: 20_000 },
+      );
+      const scores = page.getByRole('table', { name: /Every scored event/ });
+      await expect(scores.locator('tbody tr').first().textContent()).resolves.toMatch(/block.*yes.*BIG_PAYMENT/);
+      await expect(scores.locator('tbody tr').nth(1).textContent()).resolves.toMatch(new RegExp(`${small.eventId}.*allow`));
+      // The alerts table's row: its reasons.
       await page
+        .getByRole('table', { name: /Alerts raised/ })
         .locator('tr', { hasText: big.eventId as string })
         .filter({ hasText: 'BIG_PAYMENT' })
         .waitFor();
@@ -207,7 +220,7 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
         },
         { timeoutMs: 20_000 },
       );
-      await expect(page.locator('dl.facts').textContent()).resolves.toContain('total 9500.00');
+      await expect(page.locator('dl.facts').textContent()).resolves.toContain('total 9512.50');
       // Its timeline, read back from the lake.
       await eventually(
         async () => {
@@ -431,6 +444,7 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
         'ingest POST /v1/events',
         'lake GET /v1/users/{userId}/events',
         'profile-api GET /v1/profiles/{userId}',
+        'scoring GET /v1/users/{userId}/scores',
         'scoring GET /v1/features',
         'scoring GET /v1/models/active',
         'alerts GET /v1/webhooks',

@@ -77,6 +77,11 @@ export const scoringEnv = serviceEnv(3002)
      * (POST /v1/rules/preview): ~4 bytes per feature and event (10,000 events of 40 features: 1.6 MB); 0 keeps none.
      */
     SCORING_PREVIEW_EVENTS: z.coerce.number().int().min(0).max(200_000).default(10_000),
+    /**
+     * Latest scores kept per user (GET /v1/users/{userId}/scores; the console's Customer page), stored
+     * with the batch's state for as long as the user's: ~90 bytes each in Redis; 0 keeps none.
+     */
+    SCORING_RECENT_SCORES: z.coerce.number().int().min(0).max(100).default(10),
     /** Whether this instance consumes events.enriched (false: API only). */
     SCORING_CONSUMER: booleanFlag(true),
   });

@@ -13,6 +13,8 @@ import { DecisionReplyPublisher } from './scoring/decision-reply.publisher';
 import { BatchStateStore } from './scoring/batch-state';
 import { ScoreBatchService } from './scoring/score-batch.service';
 import { ScoringConsumer } from './scoring/scoring.consumer';
+import { RecentScoresRepository } from './scores/recent-scores.repository';
+import { UserScoresController } from './scores/user-scores.controller';
 import { ScoringKeys } from './state/scoring-keys';
 import { WindowStateRepository } from './state/window-state.repository';
 
@@ -27,12 +29,13 @@ export class ScoringModule implements OnModuleInit {
     return {
       module: ScoringModule,
       imports: [PlatformModule.forRoot({ service: 'scoring', config, dependencies: ['bus', 'redis'] })],
-      controllers: [ModelsController, RulesController, FeaturesController],
+      controllers: [ModelsController, RulesController, FeaturesController, UserScoresController],
       providers: [
         { provide: ScoringKeys, useValue: new ScoringKeys(config.SCORING_STATE_PREFIX) },
         { provide: RecentScoredRows, useValue: new RecentScoredRows(config.SCORING_PREVIEW_EVENTS) },
         WindowStateRepository,
         RulesRepository,
+        RecentScoresRepository,
         ModelSelectionRepository,
         ModelRegistry,
         ModelEvaluationService,

@@ -50,6 +50,7 @@ describe('ScoreBatchService state in Redis', () => {
           MODEL_NAME: 'merchant',
           SCORING_STATE_PREFIX: statePrefix,
           SCORING_CONSUMER: 'false',
+          SCORING_RECENT_SCORES: '3',
         }),
       ),
       'scoring',
@@ -124,6 +125,35 @@ describe('ScoreBatchService state in Redis', () => {
     await scoring.scoreBatch('events', 1, batchOf(1, 'user-b', 4), async () => undefined); // the bus retries the batch
     expect(await redis.hget(merchantKey, `t:d${dayBucket}`)).toBe('8');
     expect(failures).toBe(2);
+  });
+
+  it("keeps a user's latest scores, each once, however often their batch is delivered or its write fails; serves them newest first", async () => {
+    const scoring = app.app.get(ScoreBatchService);
+    const state = app.app.get(WindowStateRepository);
+    const latest = async (userId: string) => {
+      const response = await fetch(`${app.url}/v1/users/${userId}/scores`, { headers: { authorization: 'Bearer concurrent-test-key' } });
+      expect(response.status).toBe(200);
+      return ((await response.json()) as { items: Array<{ eventId: string; occurredAt: string; decision: string; alert: boolean; model: { id: string } }> })
+        .items;
+    };
+    await scoring.scoreBatch('events', 11, batchOf(11, 'user-recent', 2), async () => undefined);
+    await scoring.scoreBatch('events', 11, batchOf(11, 'user-recent', 2), async () => undefined); // delivered again
+    expect((await latest('user-recent')).map((s) => s.eventId)).toEqual(['p11-e1', 'p11-e0']);
+
+    const write = state.write.bind(state);
+    let failures = 0;
+    jest.spyOn(state, 'write').mockImplementation(async (changes: StateChanges) => {
+      if (failures++ === 0) throw new TransientError('injected: the write fails once, after the scores went out');
+      await write(changes);
+    });
+    await expect(scoring.scoreBatch('events', 11, batchOf(11, 'user-recent', 3, 'shared-merchant', 2), async () => undefined)).rejects.toThrow('injected');
+    await scoring.scoreBatch('events', 11, batchOf(11, 'user-recent', 3, 'shared-merchant', 2), async () => undefined); // the bus retries
+
+    const scores = await latest('user-recent');
+    expect(scores.map((s) => s.eventId)).toEqual(['p11-e4', 'p11-e3', 'p11-e2']); // SCORING_RECENT_SCORES=3
+    expect(scores[0]).toMatchObject({ occurredAt: `${DAY}T10:02:00.000Z`, decision: 'allow', alert: false, model: { id: 'merchant-lr' } });
+    expect(await redis.pttl(`${statePrefix}:s:user-recent`)).toBeGreaterThan(30 * 86_400_000);
+    expect(await latest('user-never-scored')).toEqual([]);
   });
 
   it("sets a key's TTL when it loads or creates the key, or has not set it for a day: not at every write", async () => {

@@ -1,5 +1,5 @@
-// Customer: the profile folded from the stream, the customer's alerts with their scores and reasons, and
-// a timeline of their events of the last 7 days, read back from the lake.
+// Customer: the profile folded from the stream, the customer's latest scores (alerting or not), their
+// alerts with reasons, and a timeline of their events of the last 7 days, read back from the lake.
 import { api, ApiProblem, attempt, decisionCell, field, h, reasonsText, say, table, timeText } from './console-api.js';
 
 const page = document.getElementById('page');
@@ -46,6 +46,17 @@ const ALERT_COLUMNS = [
   ['Model', (a) => `${a.model.id} ${a.model.version}`],
 ];
 
+const SCORE_COLUMNS = [
+  ['Occurred', (s) => h('time', { datetime: s.occurredAt }, timeText(s.occurredAt))],
+  ['Event', (s) => h('code', {}, s.eventId)],
+  ['Type', (s) => s.type],
+  ['Score', (s) => s.score.toFixed(3), true],
+  ['Decision', (s) => decisionCell(s.decision)],
+  ['Alert', (s) => (s.alert ? 'yes' : '')],
+  ['Reasons', (s) => s.reasons.join(', ')],
+  ['Model', (s) => `${s.model.id} ${s.model.version}`],
+];
+
 const TIMELINE_COLUMNS = [
   ['Occurred', (e) => h('time', { datetime: e.occurredAt }, timeText(e.occurredAt))],
   ['Type', (e) => e.type],
@@ -58,11 +69,12 @@ const TIMELINE_COLUMNS = [
 ];
 
 async function show(id) {
-  const [profile, alerts, timeline] = await Promise.all([
+  const [profile, scores, alerts, timeline] = await Promise.all([
     api(`/profiles/${encodeURIComponent(id)}`).catch((error) => {
       if (error instanceof ApiProblem && error.status === 404) return null;
       throw error;
     }),
+    api(`/users/${encodeURIComponent(id)}/scores`),
     api(`/alerts?userId=${encodeURIComponent(id)}&limit=100`),
     // The lake answers more slowly than the rest, and the page is useful without it.
     api(`/users/${encodeURIComponent(id)}/events?days=7&limit=200`).catch((error) => ({ problem: error.message })),
@@ -70,8 +82,14 @@ async function show(id) {
   result.replaceChildren(
     h('h2', {}, 'Profile'),
     profile ? profileFacts(profile) : h('p', { className: 'muted' }, 'No profile: no event of this customer has been folded yet.'),
+    h('h2', {}, `Latest scores (${scores.items.length})`),
+    scores.items.length
+      ? table(SCORE_COLUMNS, scores.items, { caption: 'Every scored event, alerting or not, newest first' })
+      : h('p', { className: 'muted' }, 'No score kept for this customer.'),
     h('h2', {}, `Alerts (${alerts.items.length})`),
-    alerts.items.length ? table(ALERT_COLUMNS, alerts.items) : h('p', { className: 'muted' }, 'No alert for this customer.'),
+    alerts.items.length
+      ? table(ALERT_COLUMNS, alerts.items, { caption: 'Alerts raised for this customer, newest first' })
+      : h('p', { className: 'muted' }, 'No alert for this customer.'),
     h('h2', {}, 'Timeline, last 7 days'),
     timeline.problem
       ? h('p', { className: 'problem' }, `The lake could not be read: ${timeline.problem}`)

@@ -21,6 +21,7 @@ export const FORWARDED_ROUTES: readonly ForwardedRoute[] = [
   { method: 'GET', path: '/dead-letters', service: 'alerts', target: '/v1/dead-letters' },
   { method: 'GET', path: '/profiles/:userId', service: 'profile-api', target: '/v1/profiles/:userId' },
   { method: 'GET', path: '/users/:userId/events', service: 'lake', target: '/v1/users/:userId/events' },
+  { method: 'GET', path: '/users/:userId/scores', service: 'scoring', target: '/v1/users/:userId/scores' },
   { method: 'GET', path: '/features', service: 'scoring', target: '/v1/features' },
   { method: 'GET', path: '/rules', service: 'scoring', target: '/v1/rules' },
   { method: 'POST', path: '/rules/preview', service: 'scoring', target: '/v1/rules/preview' },

@@ -34,6 +34,8 @@ interface SharedState {
   repository: WindowStateRepository;
   models: ModelRegistry;
   logger: Logger;
+  /** SCORING_RECENT_SCORES. */
+  recentScoreLimit: number;
 }
 
 /**
@@ -55,6 +57,7 @@ export class BatchStateStore {
       repository,
       models,
       logger,
+      recentScoreLimit: config.SCORING_RECENT_SCORES,
     };
     const memoryProblem = cacheMemoryProblem(config.SCORING_CACHE_USERS, config.SCORING_CACHE_MERCHANTS, getHeapStatistics().heap_size_limit);
     if (memoryProblem) logger.warn(memoryProblem);
@@ -190,7 +193,7 @@ export class BatchState {
   /**
    * What the batch changed, to store with the partition's new position: its users' new log lines or
    * snapshots, its merchant increments (taken now, so each batch stores exactly its own), its
-   * transactions (their scores' marks and the evaluation's counts are added once scored). Keys' TTLs are
+   * transactions (their scores' marks, the evaluation's counts and the users' latest scores are added once scored). Keys' TTLs are
    * set when this instance has not set them for a day (users) or when the batch read the merchant (at
    * most every SCORING_MERCHANT_REFRESH_MS), which is also when a merchant's expired buckets are deleted.
    */
@@ -237,6 +240,8 @@ export class BatchState {
         ...[...disputed.stored.values()].filter((t) => t.facts.disputedBy !== undefined && chargebacks.has(t.facts.disputedBy)),
       ],
       evaluation: [],
+      recentScores: [],
+      recentScoreLimit: this.shared.recentScoreLimit,
       // Wall-clock expiry for idle keys, set at least daily while they are written (so ≥ 30 days after
       // the last write); windows themselves expire by event time.
       userTtlMs: 31 * DAY,

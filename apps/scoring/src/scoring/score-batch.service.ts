@@ -6,6 +6,7 @@ import { evaluateBatch } from '../evaluation/evaluate-batch';
 import { ModelRegistry } from '../model/model-registry';
 import { RecentScoredRows } from '../rules/recent-rows';
 import { RulesRepository } from '../rules/rules.repository';
+import { addRecentScores } from '../scores/recent-scores';
 import type { ScoringConfig } from '../scoring.config';
 import { BatchStateStore } from './batch-state';
 import { ScorePipeline, type PositionedEvent } from './score-pipeline';
@@ -20,7 +21,8 @@ export type Publish = (scores: Score[], alerts: Alert[]) => Promise<void>;
  * 2. the pipeline: features for every event, in order, from in-memory state, one session.run for the
  *    batch (one more to explain flagged scores, one more for a shadow model), rules and decisions
  *    (score-pipeline.ts); scores and alerts published;
- * 3. one script call: the changed users, merchant increments and the partition's new position, atomically.
+ * 3. one script call: the changed users, merchant increments, users' latest scores and the partition's
+ *    new position, atomically.
  * Outputs go out before state is stored: after a crash in between, the redelivered events are
  * scored again from the same stored state, to the same results, and downstream dedupes by id.
  */
@@ -60,7 +62,10 @@ export class ScoreBatchService {
       );
       const changes = fresh.length > 0 ? batch.changes(fresh, features, users, merchants, disputed) : null;
       const { scores, alerts } = await this.pipeline.decide(plan, features);
-      if (changes) evaluateBatch(plan, features, scores, disputed, changes);
+      if (changes) {
+        evaluateBatch(plan, features, scores, disputed, changes);
+        addRecentScores(changes, features, scores);
+      }
       if (scores.length > 0 || alerts.length > 0) await publish(scores, alerts);
       await batch.store(changes, fresh);
     } catch (error) {

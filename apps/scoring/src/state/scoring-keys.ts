@@ -4,6 +4,8 @@ export class ScoringKeys {
 
   user = (userId: string) => `${this.prefix}:u:${userId}`;
   merchant = (merchantId: string) => `${this.prefix}:m:${merchantId}`;
+  /** A user's latest scores, oldest first (a list capped at SCORING_RECENT_SCORES; scores/recent-scores.ts). */
+  recentScores = (userId: string) => `${this.prefix}:s:${userId}`;
   /** The facts of one period's transactions of one bucket of ids (a hash by event id), for the chargebacks that name them (transaction-placement.ts). */
   transactions = (period: number, bucket: number) => `${this.prefix}:tx:${period}:${bucket}`;
   /** A pair of models' label evaluation counts of one day of transactions (day number since the epoch). */

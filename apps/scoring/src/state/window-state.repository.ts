@@ -38,6 +38,10 @@ export interface StateChanges {
   transactions: StoredTransaction[];
   /** The batch's additions to the label evaluation (per pair of models and day). */
   evaluation: EvaluationIncrements[];
+  /** The users' new latest scores (scores/recent-scores.ts), oldest first; `expire`: (re)set the list's TTL (the user's). */
+  recentScores: Array<{ userId: string; entries: string[]; expire: boolean }>;
+  /** How many latest scores a user's list keeps. */
+  recentScoreLimit: number;
   userTtlMs: number;
   merchantTtlMs: number;
   /** Transactions and evaluation counts: as long as a chargeback may still name them. */
@@ -144,6 +148,8 @@ export class WindowStateRepository {
       changes.transactionTtlMs,
       transactions.size,
       changes.readPosition ?? '',
+      changes.recentScores.length,
+      changes.recentScoreLimit,
     ];
     for (const user of changes.users) {
       keys.push(this.keys.user(user.userId));
@@ -156,6 +162,10 @@ export class WindowStateRepository {
     for (const [key, fields] of transactions) {
       keys.push(key);
       args.push(fields.length / 2, ...fields);
+    }
+    for (const { userId, entries, expire } of changes.recentScores) {
+      keys.push(this.keys.recentScores(userId));
+      args.push(expire ? 'e' : '-', entries.length, ...entries);
     }
     for (const { pair, day, increments } of changes.evaluation) {
       keys.push(this.keys.evaluation(pair, day), this.keys.evaluationDays(pair));

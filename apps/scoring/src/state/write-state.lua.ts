@@ -6,12 +6,14 @@
  * key's TTL, and setting it on every write was a third of the script's calls.
  *
  * KEYS: position, then the batch's users, then its merchants, then its transactions' hashes (for chargebacks),
- *       then per day of label evaluation counts its hash and its pair's sorted set of days.
+ *       then its users' lists of latest scores, then per day of label evaluation counts its hash and its
+ *       pair's sorted set of days.
  * ARGV: position value, user TTL ms, merchant TTL ms, user count, merchant count, transaction TTL ms
  *       (also the evaluation counts'), transaction hash count, the position the batch read ('' for none),
- *       then per user ('a' to append, 'e' to append and set the TTL, 's' to set with the TTL; text), then
+ *       latest-score list count, entries a list keeps, then per user ('a' to append, 'e' to append and set the TTL, 's' to set with the TTL; text), then
  *       per merchant ('e' to set the TTL or '-', increments n, field by ..., fields to delete n, field ...),
- *       then per transaction hash (fields n, id, facts, ...), then per evaluation day (day, increments n, field by ...).
+ *       then per transaction hash (fields n, id, facts, ...), then per latest-score list ('e' to set the TTL
+ *       (the user's) or '-', entries n, entry ...), then per evaluation day (day, increments n, field by ...).
  * Fenced: when the stored position is no longer the one the batch read, another instance has scored the
  * partition since (a rebalance), and nothing is written; the batch's retry reads the state afresh.
  */
@@ -20,7 +22,8 @@ if (redis.call('GET', KEYS[1]) or '') ~= ARGV[8] then
   return redis.error_reply('FENCED the partition was scored by another instance since this batch read it')
 end
 local userTtl, merchantTtl, users, merchants, transactionTtl, transactions = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
-local a = 9
+local recentLists, recentLimit = tonumber(ARGV[9]), tonumber(ARGV[10])
+local a = 11
 for k = 2, 1 + users do
   local op = ARGV[a]
   if op == 's' then
@@ -53,6 +56,14 @@ for _ = 1, transactions do
   for from = a, a + 2 * n - 1, 1000 do redis.call('HSET', KEYS[k], unpack(ARGV, from, math.min(from + 999, a + 2 * n - 1))) end
   redis.call('PEXPIRE', KEYS[k], transactionTtl)
   a = a + 2 * n
+  k = k + 1
+end
+for _ = 1, recentLists do
+  local n = tonumber(ARGV[a + 1])
+  local length = redis.call('RPUSH', KEYS[k], unpack(ARGV, a + 2, a + 1 + n))
+  if length > recentLimit then redis.call('LTRIM', KEYS[k], -recentLimit, -1) end
+  if ARGV[a] == 'e' or length == n then redis.call('PEXPIRE', KEYS[k], userTtl) end
+  a = a + 2 + n
   k = k + 1
 end
 while k < #KEYS do
