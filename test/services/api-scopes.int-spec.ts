@@ -39,6 +39,7 @@ const EXPECTED: Record<string, string> = {
   'scoring DELETE /v1/models/shadow': 'admin',
   'scoring POST /v1/models/shadow/promote': 'admin',
   'alerts GET /v1/alerts': 'admin',
+  'alerts GET /v1/alerts/signals': 'admin',
   'alerts POST /v1/webhooks': 'admin',
   'alerts GET /v1/webhooks': 'admin',
   'alerts GET /v1/webhooks/{id}': 'admin',

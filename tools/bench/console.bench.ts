@@ -175,7 +175,7 @@ async function main(): Promise<void> {
 | alert feed: p99 ms | ${feed.p99} |
 | alert feed: max ms | ${feed.max} |
 
-${ALERTS} payments a rule alerts on, ${RATE} a second, beside the simulator's traffic at ${STREAM_RATE} events/s; the page polls every 2 s for alerts received after the newest it shows.
+${ALERTS} payments a rule alerts on, ${RATE} a second, beside the simulator's traffic at ${STREAM_RATE} events/s; the page asks for alerts received after the newest it shows as the alerts service signals it stored some (server-sent events, at most every 250 ms).
 `,
     );
   } finally {

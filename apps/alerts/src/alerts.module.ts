@@ -14,6 +14,7 @@ import { WebhookDispatcher } from './delivery/webhook-dispatcher';
 import { WebhookChannel } from './delivery/webhook.channel';
 import { AlertIntakeConsumer } from './intake/alert-intake.consumer';
 import { AlertRepository } from './intake/alert.repository';
+import { AlertSignals } from './intake/alert-signals';
 import { FanOutAlertsUseCase } from './intake/fan-out-alerts.use-case';
 import { AlertsController } from './intake/alerts.controller';
 import { AlertRetentionService } from './retention/alert-retention.service';
@@ -68,6 +69,7 @@ export class AlertsModule {
         FanOutAlertsUseCase,
         WebhookEndpointRepository,
         AlertRepository,
+        AlertSignals,
         AlertIntakeConsumer,
         AuditLogRepository,
         AuditIntakeConsumer,

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import { createBus, silentBusLogger, toDeadLetterRecord, type MessageBus } from '@app/bus';
 import { ConsumerGroups, alertIdFor, caseCodec, consumerGroup, topicNames, type Alert } from '@app/contracts';
 import { loadConfig } from '@app/platform';
@@ -191,5 +192,56 @@ describe('alerts: intake of the alerts topic', () => {
       expect.stringMatching(/^after: must be an ISO-8601 time/),
       'colour: is not a filter',
     ]);
+  });
+
+  it('signals its followers as alerts are stored, by any instance, and ends their streams as it stops', async () => {
+    const response = await call('GET', '/v1/alerts/signals');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    const nextEvent = async (): Promise<{ type: string; data: { at: string } } | null> => {
+      for (;;) {
+        const end = text.indexOf('\n\n');
+        if (end >= 0) {
+          const block = text.slice(0, end);
+          text = text.slice(end + 2);
+          const field = (name: string) =>
+            block
+              .split('\n')
+              .find((line) => line.startsWith(`${name}:`))
+              ?.slice(name.length + 1)
+              .trim();
+          return { type: field('event') ?? 'message', data: JSON.parse(field('data') ?? 'null') };
+        }
+        const { done, value } = await reader.read();
+        if (done) return null;
+        text += decoder.decode(value, { stream: true });
+      }
+    };
+    const within = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+      Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no event within ${ms} ms`)), ms))]);
+
+    // The first once it listens: what was stored before the follower came is asked for then.
+    expect((await within(nextEvent(), 5_000))?.type).toBe('stored');
+    const before = Date.now();
+    await publish([alert(90)]);
+    const signalled = await within(nextEvent(), 5_000);
+    expect(signalled?.type).toBe('stored');
+    expect(Date.parse(signalled?.data.at as string)).toBeGreaterThanOrEqual(before);
+    expect((await alertsListed()).map((a) => a.alertId)).toContain(alert(90).alertId);
+
+    // Another instance's commit notifies the same channel.
+    const otherInstance = new Client({ connectionString: database.url });
+    await otherInstance.connect();
+    await new Promise((resolve) => setTimeout(resolve, 300)); // past the 250 ms between two signals
+    await otherInstance.query("SELECT pg_notify('alerts_stored', '')");
+    await otherInstance.end();
+    expect((await within(nextEvent(), 5_000))?.type).toBe('stored');
+
+    await app.close();
+    expect(await within(nextEvent(), 5_000)).toBeNull();
+    app = await boot();
   });
 });

@@ -186,6 +186,8 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
     const big = payment(`${run}-big`, 9500);
     await step('see an alert arrive', async () => {
       await page.getByText(/alerts, live/).waitFor();
+      // The alerts service's signal is connected: the row comes as the alert is stored, not at the next poll.
+      await page.getByText('pushed as stored').waitFor();
       await send([small, big]);
       const row = page.locator('tr', { hasText: big.userId });
       await row.waitFor({ timeout: 30_000 });

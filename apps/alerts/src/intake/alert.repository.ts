@@ -5,6 +5,7 @@ import { Database } from '@app/database';
 import { databaseFailure } from '@app/platform';
 import type { ClaimedDelivery } from '../delivery/delivery.repository';
 import type { EndpointFilter } from './endpoint-filter';
+import { ALERTS_STORED_CHANNEL } from './alert-signals';
 
 export type EndpointForFanOut = EndpointFilter & { id: string };
 
@@ -85,6 +86,8 @@ export class AlertRepository {
           ],
         )) as Array<{ alert_id: string; payload: string }>;
         if (inserted.length === 0) return none;
+        // Delivered at commit to every instance's followers of the feed (alert-signals.ts).
+        await tx.query('SELECT pg_notify($1, $2)', [ALERTS_STORED_CHANNEL, '']);
         // The stored text is what every attempt sends: retries carry the same bytes as the first.
         const payloads = new Map(inserted.map((r) => [r.alert_id, r.payload]));
         const endpoints = new Map(

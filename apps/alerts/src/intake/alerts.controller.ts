@@ -1,9 +1,11 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, Sse, type MessageEvent } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { asyncScheduler, interval, map, merge, takeUntil, throttleTime, type Observable } from 'rxjs';
 import { z } from 'zod';
 import { VERDICTS, type Verdict } from '@app/contracts';
 import { openApiSchema, RequireScope, validateInput } from '@app/platform';
 import { AlertRepository, type AlertQuery } from './alert.repository';
+import { AlertSignals } from './alert-signals';
 import { alertSummarySchema, type AlertSummary } from './alert-summary.view';
 
 const instant = z
@@ -22,11 +24,19 @@ const alertQuery = z
   })
   .strict();
 
+/** At most one `stored` signal this often per follower: a burst of commits is one question to GET /v1/alerts. */
+const SIGNAL_EVERY_MS = 250;
+/** A quiet stream still writes this often, so proxies and load balancers keep it open. */
+const PING_EVERY_MS = 15_000;
+
 @ApiTags('alerts')
 @RequireScope('admin')
 @Controller('v1/alerts')
 export class AlertsController {
-  constructor(private readonly alerts: AlertRepository) {}
+  constructor(
+    private readonly alerts: AlertRepository,
+    private readonly signals: AlertSignals,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'The newest alerts, each with its deliveries; every filter given must hold.' })
@@ -67,5 +77,26 @@ export class AlertsController {
   async list(@Query() query: unknown): Promise<{ items: AlertSummary[] }> {
     const filters: AlertQuery = validateInput(alertQuery, query, 'INVALID_QUERY', 'the query is not valid', { unknownField: 'is not a filter' });
     return { items: await this.alerts.list(filters) };
+  }
+
+  @Sse('signals')
+  @ApiOperation({
+    summary:
+      'Server-sent events: `stored` once listening and each time alerts were stored since (at most every 250 ms; GET /v1/alerts with `after` answers them), `ping` every 15 s.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'An endless text/event-stream; each event\'s data is `{"at": ISO-8601}`.' })
+  follow(): Observable<MessageEvent> {
+    const at = () => ({ at: new Date().toISOString() });
+    return merge(
+      this.signals.follow().pipe(
+        throttleTime(SIGNAL_EVERY_MS, asyncScheduler, { leading: true, trailing: true }),
+        map(() => ({ type: 'stored', data: at() })),
+      ),
+      interval(PING_EVERY_MS).pipe(
+        takeUntil(this.signals.stopping),
+        map(() => ({ type: 'ping', data: at() })),
+      ),
+    );
   }
 }

@@ -1,14 +1,18 @@
 // Alerts: the newest first, filtered by decision, reason code (a rule's or a feature's), customer and
-// time; new ones arrive by polling every 2 s for what was received after the newest shown.
+// time. New ones are asked for (received after the newest shown) as soon as the alerts service signals
+// that it stored some (server-sent events), and every 2 s while that signal is not connected.
 import { api, attempt, customerLink, decisionCell, field, h, reasonsText, row, say, table, timeText } from './console-api.js';
 
 const POLL_MS = 2000;
+/** With the signal connected, polling only covers a signal lost on the way. */
+const PUSHED_POLL_MS = 15000;
 const KEPT = 200;
 const page = document.getElementById('page');
 const shown = new Set();
 let newest = null;
 let tbody = null;
 let polling = null;
+let pushed = false;
 
 const decision = h(
   'select',
@@ -20,6 +24,7 @@ const reason = h('input', { name: 'reason', placeholder: 'e.g. VELOCITY_10M', si
 const userId = h('input', { name: 'userId', placeholder: 'customer id', size: 18 });
 const since = h('input', { name: 'since', type: 'datetime-local', step: 1 });
 const live = h('input', { type: 'checkbox', name: 'live', checked: true });
+const feedMode = h('span', { className: 'muted', id: 'feed-mode' }, 'polling every 2 s');
 
 const deliveriesText = (deliveries) =>
   deliveries.length === 0 ? 'none' : deliveries.map((d) => `${d.status}${d.lastStatus ? ` (${d.lastStatus})` : ''}`).join(', ');
@@ -72,13 +77,25 @@ async function poll() {
   if (fresh.length > 0) say(`${fresh.length} new alert${fresh.length === 1 ? '' : 's'}.`);
 }
 
-function schedule() {
+function schedule(delay = pushed ? PUSHED_POLL_MS : POLL_MS) {
   clearTimeout(polling);
   polling = setTimeout(async () => {
     await attempt(poll, 'Could not read new alerts');
     schedule();
-  }, POLL_MS);
+  }, delay);
 }
+
+// The browser reconnects by itself when the stream drops; meanwhile the page polls.
+const signals = new EventSource('/api/alerts/signals');
+signals.addEventListener('stored', () => {
+  pushed = true;
+  feedMode.textContent = 'pushed as stored';
+  if (live.checked) schedule(0);
+});
+signals.addEventListener('error', () => {
+  pushed = false;
+  feedMode.textContent = 'polling every 2 s';
+});
 
 const filters = h(
   'form',
@@ -97,6 +114,7 @@ const filters = h(
   field('Customer', userId),
   field('Received since', since),
   h('label', {}, live, ' Live'),
+  feedMode,
   h('button', { type: 'submit', className: 'primary' }, 'Apply'),
 );
 

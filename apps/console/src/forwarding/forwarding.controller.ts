@@ -1,4 +1,6 @@
-import { All, Controller, Req, Res, UseGuards } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
+import { All, Controller, Get, Req, Res, UseGuards, type OnModuleDestroy } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiError } from '@app/platform';
@@ -10,8 +12,40 @@ import { ServiceClient } from './service-client';
 @ApiExcludeController()
 @UseGuards(SessionGuard)
 @Controller('api')
-export class ForwardingController {
+export class ForwardingController implements OnModuleDestroy {
+  /** The relays in progress: ended as the console stops, so its HTTP server can close. */
+  private readonly relays = new Set<AbortController>();
+
   constructor(private readonly services: ServiceClient) {}
+
+  onModuleDestroy(): void {
+    for (const relay of this.relays) relay.abort();
+  }
+
+  /** The alerts feed's signals (server-sent events), relayed as they come while the page follows them. */
+  @Get('alerts/signals')
+  async followAlerts(@Req() request: SignedInRequest, @Res() response: Response): Promise<void> {
+    const closed = new AbortController();
+    this.relays.add(closed);
+    response.on('close', () => {
+      this.relays.delete(closed);
+      closed.abort();
+    });
+    const upstream = await this.services.stream('alerts', '/v1/alerts/signals', closed.signal, request.consoleSession.user);
+    if (!upstream.ok || !upstream.body) {
+      response
+        .status(upstream.status === 200 ? 502 : upstream.status)
+        .json({ error: { code: 'SIGNALS_UNAVAILABLE', message: `alerts answered ${upstream.status}` } });
+      return;
+    }
+    response.status(200).setHeader('Content-Type', 'text/event-stream');
+    response.setHeader('Cache-Control', 'no-store');
+    response.setHeader('X-Accel-Buffering', 'no'); // a proxy in front must not hold events back
+    response.flushHeaders();
+    Readable.fromWeb(upstream.body as ReadableStream)
+      .on('error', () => response.end())
+      .pipe(response);
+  }
 
   @All('*path')
   async forward(@Req() request: SignedInRequest, @Res() response: Response): Promise<void> {

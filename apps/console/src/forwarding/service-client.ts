@@ -23,6 +23,28 @@ export interface ServiceRequest {
 export class ServiceClient {
   constructor(@Inject(APP_CONFIG) private readonly config: ConsoleConfig) {}
 
+  /**
+   * An endless answer (server-sent events) as it comes: connected within CONSOLE_UPSTREAM_TIMEOUT_MS,
+   * then open until `signal` aborts it or the service ends it.
+   */
+  async stream(service: ConsoleService, path: string, signal: AbortSignal, onBehalfOf: string): Promise<Response> {
+    const connected = AbortSignal.timeout(this.config.CONSOLE_UPSTREAM_TIMEOUT_MS);
+    const aborted = new AbortController();
+    const abort = () => aborted.abort();
+    signal.addEventListener('abort', abort);
+    connected.addEventListener('abort', abort);
+    try {
+      const response = await fetch(`${serviceUrlOf(this.config, service)}${path}`, {
+        headers: { authorization: `Bearer ${this.config.CONSOLE_API_KEY}`, accept: 'text/event-stream', 'x-on-behalf-of': onBehalfOf },
+        signal: aborted.signal,
+      });
+      connected.removeEventListener('abort', abort);
+      return response;
+    } catch (error) {
+      throw new ApiError(502, 'SERVICE_UNREACHABLE', `${service} did not answer: ${(error as Error).message}`, { service });
+    }
+  }
+
   async call(service: ConsoleService, path: string, request: ServiceRequest = {}): Promise<ServiceAnswer> {
     let response: Response;
     try {
