@@ -195,36 +195,42 @@ describe('alerts: intake of the alerts topic', () => {
   });
 
   it('signals its followers as alerts are stored, by any instance, and ends their streams as it stops', async () => {
-    const response = await call('GET', '/v1/alerts/signals');
-    expect(response.status).toBe(200);
-    expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let text = '';
-    const nextEvent = async (): Promise<{ type: string; data: { at: string } } | null> => {
-      for (;;) {
-        const end = text.indexOf('\n\n');
-        if (end >= 0) {
-          const block = text.slice(0, end);
-          text = text.slice(end + 2);
-          const field = (name: string) =>
-            block
-              .split('\n')
-              .find((line) => line.startsWith(`${name}:`))
-              ?.slice(name.length + 1)
-              .trim();
-          return { type: field('event') ?? 'message', data: JSON.parse(field('data') ?? 'null') };
+    /** Follows the signals: the next event each call, null once the stream ended. */
+    const follow = async () => {
+      const response = await call('GET', '/v1/alerts/signals');
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+      const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+      const decoder = new TextDecoder();
+      let text = '';
+      return async (): Promise<{ type: string; data: { at: string } } | null> => {
+        for (;;) {
+          const end = text.indexOf('\n\n');
+          if (end >= 0) {
+            const block = text.slice(0, end);
+            text = text.slice(end + 2);
+            const field = (name: string) =>
+              block
+                .split('\n')
+                .find((line) => line.startsWith(`${name}:`))
+                ?.slice(name.length + 1)
+                .trim();
+            return { type: field('event') ?? 'message', data: JSON.parse(field('data') ?? 'null') };
+          }
+          const { done, value } = await reader.read();
+          if (done) return null;
+          text += decoder.decode(value, { stream: true });
         }
-        const { done, value } = await reader.read();
-        if (done) return null;
-        text += decoder.decode(value, { stream: true });
-      }
+      };
     };
     const within = <T>(promise: Promise<T>, ms: number): Promise<T> =>
       Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no event within ${ms} ms`)), ms))]);
 
-    // The first once it listens: what was stored before the follower came is asked for then.
+    // The first once it listens, and at once for a follower that comes later: what was stored before is asked for then.
+    const nextEvent = await follow();
     expect((await within(nextEvent(), 5_000))?.type).toBe('stored');
+    const later = await follow();
+    expect((await within(later(), 1_000))?.type).toBe('stored');
     const before = Date.now();
     await publish([alert(90)]);
     const signalled = await within(nextEvent(), 5_000);
@@ -242,6 +248,8 @@ describe('alerts: intake of the alerts topic', () => {
 
     await app.close();
     expect(await within(nextEvent(), 5_000)).toBeNull();
+    const ended = async (next: typeof later): Promise<boolean> => ((await next()) === null ? true : ended(next));
+    expect(await within(ended(later), 5_000)).toBe(true); // its signals since, then the end
     app = await boot();
   });
 });

@@ -370,12 +370,21 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
     });
 
     await step('sign out', async () => {
+      // A feed the session opened elsewhere (another tab): relayed while signed in, ended with the session.
+      const feed = await asBrowser('/api/alerts/signals');
+      expect([feed.status, feed.headers.get('content-type')]).toEqual([200, 'text/event-stream']);
+      const reader = (feed.body as ReadableStream<Uint8Array>).getReader();
+      const firstEvent = async (text = ''): Promise<string> =>
+        text.includes('\n\n') && text.trim() ? text : firstEvent(text + new TextDecoder().decode((await reader.read()).value));
+      await expect(firstEvent()).resolves.toMatch(/^event: stored$/m);
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('button', { name: 'Sign in' }).waitFor();
       await page.goto(`${consoleUrl}/rules`);
       expect(new URL(page.url()).pathname).toBe('/sign-in');
       // The session is over on the server too, not only in this browser.
       expect((await asBrowser('/api/rules')).status).toBe(401);
+      const drained = async (): Promise<boolean> => ((await reader.read()).done ? true : drained());
+      await expect(drained()).resolves.toBe(true);
     });
   });
 

@@ -24,6 +24,8 @@ export class AlertSignals implements OnModuleDestroy {
   readonly stopping = new ReplaySubject<void>(1);
   private readonly logger: Logger;
   private client: Client | null = null;
+  /** `client` is connected and has run LISTEN. */
+  private listening = false;
   private retryMs = RECONNECT_MS.first;
   private retry: NodeJS.Timeout | null = null;
   private stopped = false;
@@ -41,7 +43,9 @@ export class AlertSignals implements OnModuleDestroy {
     return new Observable<void>((subscriber) => {
       if (this.stopped) return subscriber.complete();
       this.followers.add(subscriber);
-      if (!this.client && !this.retry) void this.listen();
+      // Told at once when listening already, else as soon as it listens: what was stored before is asked for then.
+      if (this.listening) queueMicrotask(() => subscriber.next());
+      else if (!this.client && !this.retry) void this.listen();
       return () => this.followers.delete(subscriber);
     });
   }
@@ -55,6 +59,7 @@ export class AlertSignals implements OnModuleDestroy {
     this.followers.clear();
     const client = this.client;
     this.client = null;
+    this.listening = false;
     return client ? client.end().catch(() => undefined) : Promise.resolve();
   }
 
@@ -71,6 +76,7 @@ export class AlertSignals implements OnModuleDestroy {
     try {
       await client.connect();
       await client.query(`LISTEN ${ALERTS_STORED_CHANNEL}`);
+      this.listening = this.client === client;
       this.retryMs = RECONNECT_MS.first;
       this.signal();
     } catch (error) {
@@ -85,6 +91,7 @@ export class AlertSignals implements OnModuleDestroy {
   private lost(client: Client, error: Error): void {
     if (this.client !== client) return;
     this.client = null;
+    this.listening = false;
     void client.end().catch(() => undefined);
     if (this.stopped || this.followers.size === 0) return;
     this.logger.warn({ err: error.message, retryInMs: this.retryMs }, 'not listening for stored alerts; followers get no signal until it is back');

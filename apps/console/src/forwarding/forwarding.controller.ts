@@ -4,9 +4,13 @@ import { All, Controller, Get, Req, Res, UseGuards, type OnModuleDestroy } from 
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ApiError } from '@app/platform';
+import { ConsoleSessions } from '../session/console-sessions';
 import { SessionGuard, type SignedInRequest } from '../session/session.guard';
 import { forwardingOf } from './forwarded-routes';
 import { ServiceClient } from './service-client';
+
+/** How soon a relayed stream ends after its session did. */
+const SESSION_CHECK_MS = 2_000;
 
 /** /api/...: the console's pages' requests, made to the services with the console's key (FORWARDED_ROUTES). */
 @ApiExcludeController()
@@ -16,7 +20,10 @@ export class ForwardingController implements OnModuleDestroy {
   /** The relays in progress: ended as the console stops, so its HTTP server can close. */
   private readonly relays = new Set<AbortController>();
 
-  constructor(private readonly services: ServiceClient) {}
+  constructor(
+    private readonly services: ServiceClient,
+    private readonly sessions: ConsoleSessions,
+  ) {}
 
   onModuleDestroy(): void {
     for (const relay of this.relays) relay.abort();
@@ -27,7 +34,11 @@ export class ForwardingController implements OnModuleDestroy {
   async followAlerts(@Req() request: SignedInRequest, @Res() response: Response): Promise<void> {
     const closed = new AbortController();
     this.relays.add(closed);
+    // A signed-out or expired session's stream ends too (the page's own requests keep a session in use).
+    const sessionId = request.consoleSession.id;
+    const watch = setInterval(() => this.sessions.active(sessionId) || closed.abort(), SESSION_CHECK_MS);
     response.on('close', () => {
+      clearInterval(watch);
       this.relays.delete(closed);
       closed.abort();
     });

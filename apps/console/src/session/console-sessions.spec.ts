@@ -38,6 +38,19 @@ describe('ConsoleSessions', () => {
     expect(store.use(undefined)).toBeNull();
   });
 
+  it('tells whether a session is live without keeping it alive', () => {
+    const store = sessions();
+    const session = store.start('alice');
+    const other = store.start('bob');
+    expect(store.active(session.id)).toBe(true);
+    now += 50_000;
+    expect(store.active(session.id)).toBe(true);
+    now += 20_000; // idle past the minute since its start: asking did not count as use
+    expect(store.active(session.id)).toBe(false);
+    store.end(other.id);
+    expect(store.active(other.id)).toBe(false);
+  });
+
   it('forgets expired sessions as new ones start', () => {
     const store = sessions();
     store.start('alice');

@@ -46,6 +46,12 @@ export class ConsoleSessions {
     return session;
   }
 
+  /** Whether the session is live, without counting this as its use (a stream it holds open must not keep it alive). */
+  active(id: string): boolean {
+    const session = this.sessions.get(id);
+    return session !== undefined && !this.expired(session, this.now());
+  }
+
   end(id: string | undefined): void {
     if (id !== undefined) this.sessions.delete(id);
   }
