@@ -1,9 +1,9 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import type { MessageBus, RecordBatch } from '@app/bus';
 import { deadLetterCodec, subscription, type DeadLetterEnvelope, type TopicMap } from '@app/contracts';
-import { Database } from '@app/database';
-import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
+import { Database, DatabaseConsumer } from '@app/database';
+import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { AlertsConfig } from '../alerts.config';
 import { DeadLetterRepository } from './dead-letter.repository';
 
@@ -20,37 +20,18 @@ const unreadable = new Counter({
  * group reads it again, wrapped, once Postgres is back.)
  */
 @Injectable()
-export class DeadLetterIntakeConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(DeadLetterIntakeConsumer.name);
-  private readonly membership: GroupMembership;
-
+export class DeadLetterIntakeConsumer extends DatabaseConsumer {
   constructor(
     @Inject(MESSAGE_BUS) bus: MessageBus,
     @Inject(TOPICS) topics: TopicMap,
     private readonly deadLetters: DeadLetterRepository,
-    private readonly database: Database,
+    database: Database,
     @Inject(APP_CONFIG) config: AlertsConfig,
   ) {
-    this.membership = new GroupMembership(
-      bus,
-      {
-        ...subscription('deadLetters', config.BUS_TOPIC_PREFIX),
-        deadLetterTopic: topics.invalid,
-        handler: (batch) => this.handle(batch),
-      },
-      (message) => this.logger.warn(message),
-    );
+    super(bus, database, { ...subscription('deadLetters', config.BUS_TOPIC_PREFIX), deadLetterTopic: topics.invalid });
   }
 
-  onApplicationBootstrap(): void {
-    void this.membership.join(this.database.whenReady());
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.membership.leave();
-  }
-
-  private async handle(batch: RecordBatch): Promise<void> {
+  protected async handle(batch: RecordBatch): Promise<void> {
     const letters: DeadLetterEnvelope[] = [];
     for (const record of batch.records) {
       const letter = deadLetterCodec.decode(record.value);

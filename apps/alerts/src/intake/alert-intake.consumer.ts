@@ -1,44 +1,25 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
 import { alertCodec, subscription, type Alert, type TopicMap } from '@app/contracts';
-import { Database } from '@app/database';
-import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
+import { Database, DatabaseConsumer } from '@app/database';
+import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { AlertsConfig } from '../alerts.config';
 import { FanOutAlertsUseCase } from './fan-out-alerts.use-case';
 
 /** `alerts` → every delivery channel this process runs (ALERT_CHANNELS), an alert id once per batch. */
 @Injectable()
-export class AlertIntakeConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(AlertIntakeConsumer.name);
-  private readonly membership: GroupMembership;
-
+export class AlertIntakeConsumer extends DatabaseConsumer {
   constructor(
     @Inject(MESSAGE_BUS) bus: MessageBus,
     @Inject(TOPICS) topics: TopicMap,
-    private readonly database: Database,
+    database: Database,
     private readonly fanOut: FanOutAlertsUseCase,
     @Inject(APP_CONFIG) config: AlertsConfig,
   ) {
-    this.membership = new GroupMembership(
-      bus,
-      {
-        ...subscription('alerts', config.BUS_TOPIC_PREFIX),
-        deadLetterTopic: topics.invalid,
-        handler: (batch, context) => this.handle(batch, context),
-      },
-      (message) => this.logger.warn(message),
-    );
+    super(bus, database, { ...subscription('alerts', config.BUS_TOPIC_PREFIX), deadLetterTopic: topics.invalid });
   }
 
-  onApplicationBootstrap(): void {
-    void this.membership.join(this.database.whenReady());
-  }
-
-  beforeApplicationShutdown(): Promise<void> {
-    return this.membership.leave();
-  }
-
-  private async handle(batch: RecordBatch, context: BatchContext): Promise<void> {
+  protected async handle(batch: RecordBatch, context: BatchContext): Promise<void> {
     const alerts = new Map<string, Alert>();
     for (const record of batch.records) {
       const alert = alertCodec.decode(record.value);

@@ -1,8 +1,8 @@
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { MessageBus } from '@app/bus';
+import { Inject, Injectable } from '@nestjs/common';
+import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
 import { subscription, type TopicMap } from '@app/contracts';
-import { Database } from '@app/database';
-import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
+import { Database, DatabaseConsumer } from '@app/database';
+import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { ProfileApiConfig } from '../profile-api.config';
 import { FoldBatchService } from './fold-batch.service';
 import { foldCommitted } from './fold-lag.metric';
@@ -14,39 +14,24 @@ const FOLD_MIN_BYTES = 16 * 1024 * 1024;
 
 /** events.enriched and scores → profiles, once Postgres is up. */
 @Injectable()
-export class ProfileStreamConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger(ProfileStreamConsumer.name);
-  private readonly membership: GroupMembership;
-
+export class ProfileStreamConsumer extends DatabaseConsumer {
   constructor(
     @Inject(MESSAGE_BUS) bus: MessageBus,
-    @Inject(TOPICS) topics: TopicMap,
-    folding: FoldBatchService,
-    private readonly database: Database,
+    @Inject(TOPICS) private readonly topics: TopicMap,
+    private readonly folding: FoldBatchService,
+    database: Database,
     @Inject(APP_CONFIG) config: ProfileApiConfig,
   ) {
-    this.membership = new GroupMembership(
-      bus,
-      {
-        ...subscription('profiles', config.BUS_TOPIC_PREFIX),
-        deadLetterTopic: topics.invalid,
-        maxBatchSize: MAX_BATCH,
-        accumulate: config.PROFILE_FOLD_WAIT_MS > 0 ? { minBytes: FOLD_MIN_BYTES, maxWaitMs: config.PROFILE_FOLD_WAIT_MS } : undefined,
-        handler: async (batch, context) => {
-          await folding.fold(batch, batch.topic === topics.scores ? 'score' : 'event', context);
-          foldCommitted(batch);
-        },
-      },
-      (message) => this.logger.warn(message),
-    );
+    super(bus, database, {
+      ...subscription('profiles', config.BUS_TOPIC_PREFIX),
+      deadLetterTopic: topics.invalid,
+      maxBatchSize: MAX_BATCH,
+      accumulate: config.PROFILE_FOLD_WAIT_MS > 0 ? { minBytes: FOLD_MIN_BYTES, maxWaitMs: config.PROFILE_FOLD_WAIT_MS } : undefined,
+    });
   }
 
-  onApplicationBootstrap(): void {
-    void this.membership.join(this.database.whenReady());
-  }
-
-  /** Drains before the database pool closes (that happens in onApplicationShutdown). */
-  beforeApplicationShutdown(): Promise<void> {
-    return this.membership.leave();
+  protected async handle(batch: RecordBatch, context: BatchContext): Promise<void> {
+    await this.folding.fold(batch, batch.topic === this.topics.scores ? 'score' : 'event', context);
+    foldCommitted(batch);
   }
 }
