@@ -61,7 +61,7 @@ describe('profile folding by two members at once', () => {
     // ... when the other folds the user's first score: it finds no row to lock, and its write waits for the first's.
     const second = booted.app
       .get(FoldBatchService)
-      .fold({ topic: 'scores', partition: 0, records: [record], newlyAssigned: false }, 'score', { deadLetter: () => undefined });
+      .fold([{ batch: { topic: 'scores', partition: 0, records: [record], newlyAssigned: false }, kind: 'score' }], { deadLetter: () => undefined });
     await sleep(300);
     commit();
     await Promise.all([first, second]);
@@ -87,14 +87,14 @@ describe('profile folding by two members at once', () => {
     });
     const folding = booted.app.get(FoldBatchService);
     const noDeadLetters = { deadLetter: () => undefined };
-    await folding.fold(batch(1), 'event', noDeadLetters); // this member now holds the user at version 1
+    await folding.fold([{ batch: batch(1), kind: 'event' }], noDeadLetters); // this member now holds the user at version 1
     // Another member folds the user's next event, from the stored row.
     const profiles = booted.app.get(ProfileRepository);
     await profiles.transaction(async (tx) => {
       const stored = await tx.lockProfiles([userId]);
       expect(await tx.saveProfiles([foldEvent(stored.get(userId)!.state, event(2))], stored, new Date())).toEqual([]);
     });
-    await folding.fold(batch(3), 'event', noDeadLetters);
+    await folding.fold([{ batch: batch(3), kind: 'event' }], noDeadLetters);
 
     const profile = (await (await fetch(`${booted.url}/v1/profiles/${userId}`, { headers: { authorization: 'Bearer concurrent-folding-key-1' } })).json()) as {
       eventCount: number;

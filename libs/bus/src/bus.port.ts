@@ -50,6 +50,9 @@ export interface BatchContext {
 
 export type BatchHandler = (batch: RecordBatch, context: BatchContext) => Promise<void>;
 
+/** Several partitions' batches in one call (ConsumeOptions.handleTogether). */
+export type BatchesHandler = (batches: RecordBatch[], context: BatchContext) => Promise<void>;
+
 export interface ConsumeOptions {
   group: string;
   topics: string[];
@@ -77,6 +80,15 @@ export interface ConsumeOptions {
    * partition's batch waits, another's is computed. Their per-partition state must stay apart.
    */
   concurrentPartitions?: number;
+  /**
+   * Handles the batches of several partitions (of any of the topics) in one call where the engine has
+   * them at once: Redis Streams gathers every partition of the group in one read; Kafka hands partitions
+   * over one at a time, through `handler` only. For handlers whose cost is per call (a transaction, a
+   * store's round trips), which at moderate rates a read of a few records per partition multiplies.
+   * A call's effects must be all or nothing: if it throws, each batch is handled again through
+   * `handler`, with its retries and its search for a poison record, as if the call had not happened.
+   */
+  handleTogether?: BatchesHandler;
 }
 
 export interface Consumer {

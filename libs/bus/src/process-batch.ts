@@ -9,7 +9,7 @@ import {
   type OutgoingRecord,
   type RecordBatch,
 } from './bus.port';
-import { toDeadLetterRecord } from './dead-letter';
+import { toDeadLetterRecord, type DeadLetter } from './dead-letter';
 import { partitionProgress } from './partition-progress';
 
 export interface BatchProcessingContext {
@@ -63,5 +63,41 @@ export async function processBatch(batch: RecordBatch, context: BatchProcessingC
   timer();
   busMetrics.consumed.inc({ ...labels, partition: String(batch.partition) }, batch.records.length);
   partitionProgress.batchDone(engine, options.group, batch.topic, batch.partition);
+  return true;
+}
+
+/**
+ * Several partitions' batches through ConsumeOptions.handleTogether, once: true when they are done (their
+ * dead letters published, counted as processBatch counts), false when the handler threw. The caller then
+ * hands each batch to processBatch, whose retries and search for a poison record handle whatever failed.
+ */
+export async function processBatchesTogether(batches: RecordBatch[], context: BatchProcessingContext): Promise<boolean> {
+  const { engine, options, logger } = context;
+  const handleTogether = options.handleTogether;
+  if (!handleTogether || context.isStopping()) return false;
+  const timer = busMetrics.handlerSeconds.startTimer({ engine, group: options.group, topic: batches.length === 1 ? batches[0].topic : 'together' });
+  for (const batch of batches) partitionProgress.batchStarted(engine, options.group, batch.topic, batch.partition);
+  const letters: DeadLetter[] = [];
+  try {
+    await handleTogether(batches, { deadLetter: (record, reason) => letters.push({ record, reason }) });
+  } catch (err) {
+    busMetrics.handlerFailures.inc({ engine, group: options.group, topic: 'together' });
+    logger.warn({ err, group: options.group, batches: batches.length }, 'batches handled together failed; handling each partition on its own');
+    return false;
+  }
+  if (letters.length > 0) {
+    await context.publish(
+      options.deadLetterTopic,
+      letters.map((letter) => toDeadLetterRecord(letter, options.group)),
+    );
+  }
+  timer();
+  for (const batch of batches) {
+    const labels = { engine, group: options.group, topic: batch.topic };
+    const lettered = letters.filter((letter) => letter.record.topic === batch.topic && letter.record.partition === batch.partition).length;
+    if (lettered > 0) busMetrics.deadLettered.inc(labels, lettered);
+    busMetrics.consumed.inc({ ...labels, partition: String(batch.partition) }, batch.records.length);
+    partitionProgress.batchDone(engine, options.group, batch.topic, batch.partition);
+  }
   return true;
 }

@@ -7,7 +7,8 @@ import type { Database } from './database.module';
  * A consumer group whose batches land in Postgres: it joins once the database is up and migrated
  * (the service starts, and answers its health, while Postgres is down) and leaves, finishing the batch
  * in hand, before the pool closes (Nest runs beforeApplicationShutdown before onApplicationShutdown).
- * A subclass names its subscription and handles each batch.
+ * A subclass names its subscription and handles each batch; it may also handle several partitions'
+ * batches in one transaction (ConsumeOptions.handleTogether) by implementing handleTogether.
  */
 export abstract class DatabaseConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly membership: GroupMembership;
@@ -15,13 +16,18 @@ export abstract class DatabaseConsumer implements OnApplicationBootstrap, Before
   protected constructor(
     bus: MessageBus,
     private readonly database: Database,
-    options: Omit<ConsumeOptions, 'handler'>,
+    options: Omit<ConsumeOptions, 'handler' | 'handleTogether'>,
   ) {
     const logger = new Logger(new.target.name);
-    this.membership = new GroupMembership(bus, { ...options, handler: (batch, context) => this.handle(batch, context) }, (message) => logger.warn(message));
+    const handler = (batch: RecordBatch, context: BatchContext) => this.handle(batch, context);
+    const together = this.handleTogether?.bind(this);
+    this.membership = new GroupMembership(bus, { ...options, handler, handleTogether: together }, (message) => logger.warn(message));
   }
 
   protected abstract handle(batch: RecordBatch, context: BatchContext): Promise<void>;
+
+  /** Several partitions' batches in one call, all or nothing (ConsumeOptions.handleTogether); absent: one at a time. */
+  protected handleTogether?(batches: RecordBatch[], context: BatchContext): Promise<void>;
 
   onApplicationBootstrap(): void {
     void this.membership.join(this.database.whenReady());

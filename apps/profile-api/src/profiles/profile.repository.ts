@@ -4,7 +4,6 @@ import { databaseFailure } from '@app/platform';
 import type { EntityManager } from 'typeorm';
 import { riskBandOf, segmentsOf } from '../folding/fold-profile';
 import { PROFILE_FIELD_ENTRIES, type ProfileState, type RiskBand, type Segment } from '../folding/profile-state';
-import { ConsumerPositionEntity } from './consumer-position.entity';
 
 /** A stored profile: the folded state plus what is derived from it when written. */
 export interface StoredProfile {
@@ -27,25 +26,40 @@ export interface PageCursor {
   userId: string;
 }
 
+/** A partition of a topic the profiles consumer group reads. */
+export interface PartitionRef {
+  topic: string;
+  partition: number;
+}
+
+export const positionKey = ({ topic, partition }: PartitionRef) => `${topic}\u0000${partition}`;
+
 /** One transaction of stream folding: positions and profiles locked, read and written together. */
 export class ProfileTransaction {
   constructor(private readonly manager: EntityManager) {}
 
-  /** The last offset applied for this group and partition ('' when none), locked until commit. */
-  async position(groupName: string, topic: string, partition: number): Promise<string> {
-    // One round trip that creates the row when missing and locks it either way (the no-op update takes
-    // the row lock), so two members racing on a partition during a Kafka rebalance serialise here.
-    const [row] = (await this.manager.query(
-      `INSERT INTO consumer_positions (group_name, topic, partition, last_offset) VALUES ($1, $2, $3, '')
+  /** The last offset applied for this group on each partition ('' when none), keyed by positionKey, locked until commit. */
+  async positions(groupName: string, partitions: PartitionRef[]): Promise<Map<string, string>> {
+    // One round trip that creates the rows missing and locks them all (the no-op update takes each row
+    // lock), so two members racing on a partition during a Kafka rebalance serialise here.
+    const rows = (await this.manager.query(
+      `INSERT INTO consumer_positions (group_name, topic, partition, last_offset)
+       SELECT $1, topic, partition, '' FROM unnest($2::text[], $3::int[]) AS p(topic, partition)
        ON CONFLICT (group_name, topic, partition) DO UPDATE SET last_offset = consumer_positions.last_offset
-       RETURNING last_offset`,
-      [groupName, topic, partition],
-    )) as Array<{ last_offset: string }>;
-    return row.last_offset;
+       RETURNING topic, partition, last_offset`,
+      [groupName, partitions.map((p) => p.topic), partitions.map((p) => p.partition)],
+    )) as Array<{ topic: string; partition: number; last_offset: string }>;
+    return new Map(rows.map((row) => [positionKey(row), row.last_offset]));
   }
 
-  async savePosition(groupName: string, topic: string, partition: number, lastOffset: string): Promise<void> {
-    await this.manager.update(ConsumerPositionEntity, { groupName, topic, partition }, { lastOffset, updatedAt: new Date() });
+  async savePositions(groupName: string, moved: Array<PartitionRef & { lastOffset: string }>, now: Date): Promise<void> {
+    if (moved.length === 0) return;
+    await this.manager.query(
+      `UPDATE consumer_positions AS c SET last_offset = m.last_offset, updated_at = $5
+       FROM unnest($2::text[], $3::int[], $4::text[]) AS m(topic, partition, last_offset)
+       WHERE c.group_name = $1 AND c.topic = m.topic AND c.partition = m.partition`,
+      [groupName, moved.map((p) => p.topic), moved.map((p) => p.partition), moved.map((p) => p.lastOffset), now.toISOString()],
+    );
   }
 
   /** The stored profiles of these users, locked until commit (a user's events and scores may be folded by two members). */

@@ -5,7 +5,7 @@ import { foldEvent, foldScore } from '../folding/fold-profile';
 import { emptyProfile, type ProfileState } from '../folding/profile-state';
 import { APP_CONFIG } from '@app/platform';
 import type { ProfileApiConfig } from '../profile-api.config';
-import { ProfileRepository, type ProfileTransaction } from '../profiles/profile.repository';
+import { ProfileRepository, positionKey, type ProfileTransaction } from '../profiles/profile.repository';
 import { ProfileCache, type CachedProfile } from './profile-cache';
 import { streamItemOf, type StreamItem } from './stream-item';
 
@@ -15,11 +15,19 @@ export interface FoldSummary {
   users: number;
 }
 
+/** A batch of one partition and what its records are (events.enriched: events; scores: scores). */
+export interface FoldInput {
+  batch: RecordBatch;
+  kind: StreamItem['kind'];
+}
+
 /**
- * Folds one partition's batch into profiles, exactly once: in one transaction it reads the last
- * applied offset, skips what is at or below it (a redelivery), folds each user's records in memory,
- * upserts every touched profile in batched statements, and moves the offset. A crash before commit
- * changes nothing; one after it is recognised at the redelivery.
+ * Folds batches (one partition's, or several partitions' of either topic at once) into profiles,
+ * exactly once: in one transaction it reads the last applied offset of each partition, skips what is
+ * at or below it (a redelivery), folds each user's records in memory, upserts every touched profile in
+ * batched statements, and moves the offsets. A crash before commit changes nothing; one after it is
+ * recognised at the redelivery. Folding is order-insensitive (fold-profile.ts), so a user's event and
+ * score from two topics fold into one row write when they come together.
  * Users folded lately come from the cache rather than Postgres: the upsert writes a row only at the
  * version it was read at, so a cached profile another member changed since is refused, read again
  * and folded again (as a profile another member created meanwhile always was).
@@ -35,46 +43,55 @@ export class FoldBatchService {
     this.cache = new ProfileCache(config.PROFILE_CACHE_USERS);
   }
 
-  async fold(batch: RecordBatch, kind: StreamItem['kind'], context: BatchContext): Promise<FoldSummary> {
+  async fold(inputs: FoldInput[], context: BatchContext): Promise<FoldSummary> {
     // Bad records are dead-lettered every time they are read, applied or not: the dead letters are
     // published after this commits, and a crash in between must not lose them.
-    const items: Array<{ offset: string; item: StreamItem }> = [];
-    for (const record of batch.records) {
-      const item = streamItemOf(record, kind);
-      if (typeof item === 'string') context.deadLetter(record, item);
-      else items.push({ offset: record.offset, item });
-    }
-    const lastOffset = batch.records[batch.records.length - 1].offset;
+    const parts = inputs.map(({ batch, kind }) => {
+      const items: Array<{ offset: string; item: StreamItem }> = [];
+      for (const record of batch.records) {
+        const item = streamItemOf(record, kind);
+        if (typeof item === 'string') context.deadLetter(record, item);
+        else items.push({ offset: record.offset, item });
+      }
+      return { topic: batch.topic, partition: batch.partition, items, lastOffset: batch.records[batch.records.length - 1].offset };
+    });
 
     const committed = new Map<string, CachedProfile>();
     const summary = await this.profiles
       .transaction(async (tx) => {
         committed.clear(); // a retried transaction starts over
-        // '' when none, or when another bus engine left it (BUS_URL changed): see positionOnThisBus.
-        const position = positionOnThisBus((await tx.position(ConsumerGroups.profiles, batch.topic, batch.partition)) || null, lastOffset) ?? '';
-        const fresh = position === '' ? items : items.filter(({ offset }) => compareOffsets(offset, position) > 0);
+        const stored = await tx.positions(ConsumerGroups.profiles, parts);
         const byUser = new Map<string, StreamItem[]>();
-        for (const { item } of fresh) {
-          const list = byUser.get(item.userId);
-          if (list) list.push(item);
-          else byUser.set(item.userId, [item]);
+        const moved: Array<(typeof parts)[number]> = [];
+        let applied = 0;
+        for (const part of parts) {
+          // '' when none, or when another bus engine left it (BUS_URL changed): see positionOnThisBus.
+          const position = positionOnThisBus(stored.get(positionKey(part)) || null, part.lastOffset) ?? '';
+          const fresh = position === '' ? part.items : part.items.filter(({ offset }) => compareOffsets(offset, position) > 0);
+          for (const { item } of fresh) {
+            const list = byUser.get(item.userId);
+            if (list) list.push(item);
+            else byUser.set(item.userId, [item]);
+          }
+          applied += fresh.length;
+          if (position === '' || compareOffsets(part.lastOffset, position) > 0) moved.push(part);
         }
         const now = new Date();
         for (let users = [...byUser.keys()], cached = true; users.length > 0; cached = false) {
-          const stored = cached ? await this.cachedOrLocked(tx, users) : await tx.lockProfiles(users);
+          const read = cached ? await this.cachedOrLocked(tx, users) : await tx.lockProfiles(users);
           const states: ProfileState[] = [];
           for (const userId of users) {
-            let state = stored.get(userId)?.state ?? emptyProfile(userId);
+            let state = read.get(userId)?.state ?? emptyProfile(userId);
             for (const item of byUser.get(userId) as StreamItem[]) state = item.kind === 'event' ? foldEvent(state, item.event) : foldScore(state, item.score);
             states.push(state);
-            committed.set(userId, { state, version: (stored.get(userId)?.version ?? 0) + 1 });
+            committed.set(userId, { state, version: (read.get(userId)?.version ?? 0) + 1 });
           }
-          users = await tx.saveProfiles(states, stored, now);
+          users = await tx.saveProfiles(states, read, now);
           for (const userId of users) committed.delete(userId);
         }
-        if (position === '' || compareOffsets(lastOffset, position) > 0)
-          await tx.savePosition(ConsumerGroups.profiles, batch.topic, batch.partition, lastOffset);
-        return { applied: fresh.length, alreadyApplied: items.length - fresh.length, users: byUser.size };
+        await tx.savePositions(ConsumerGroups.profiles, moved, now);
+        const records = parts.reduce((sum, part) => sum + part.items.length, 0);
+        return { applied, alreadyApplied: records - applied, users: byUser.size };
       })
       .catch((error: unknown) => {
         // Whatever this batch read may be stale now (a conflict, a lost commit): read it from Postgres next time.

@@ -30,8 +30,16 @@ export class ProfileStreamConsumer extends DatabaseConsumer {
     });
   }
 
-  protected async handle(batch: RecordBatch, context: BatchContext): Promise<void> {
-    await this.folding.fold(batch, batch.topic === this.topics.scores ? 'score' : 'event', context);
-    foldCommitted(batch);
+  protected handle(batch: RecordBatch, context: BatchContext): Promise<void> {
+    return this.handleTogether([batch], context);
+  }
+
+  /** A gathering read's partitions of both topics in one transaction: a user's event and score make one row write. */
+  protected async handleTogether(batches: RecordBatch[], context: BatchContext): Promise<void> {
+    await this.folding.fold(
+      batches.map((batch) => ({ batch, kind: batch.topic === this.topics.scores ? 'score' : 'event' })),
+      context,
+    );
+    for (const batch of batches) foldCommitted(batch);
   }
 }

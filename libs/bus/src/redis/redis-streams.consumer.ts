@@ -3,7 +3,7 @@ import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
 import { partitionProgress } from '../partition-progress';
 import { DEFAULT_MAX_BATCH_SIZE, type BusRecord, type ConsumeOptions, type Consumer, type OutgoingRecord } from '../bus.port';
-import { processBatch } from '../process-batch';
+import { processBatch, processBatchesTogether, type BatchProcessingContext } from '../process-batch';
 import { GroupHeldError, GroupLease } from './group-lease';
 import { PACKED_FIELD, unpackRecords } from './packed-records';
 import { fromStreamEntry } from './redis-record';
@@ -322,6 +322,7 @@ export class RedisStreamsConsumer implements Consumer {
   private async handOver(): Promise<boolean> {
     const batches = [...this.collected.values()];
     this.forgetCollected(false);
+    if (await this.handOverTogether(batches)) return false;
     // Keeping up, one partition at a time finishes each batch soonest; behind (a read filled a batch),
     // partitions overlap, so one batch's waits on its stores are another's computing time.
     const behind = batches.some((batch) => batch.records.length >= (this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE));
@@ -340,17 +341,39 @@ export class RedisStreamsConsumer implements Consumer {
       }
     }
     // Also acknowledges the finished partitions when another one failed or was abandoned.
-    if (done.length > 0) {
-      const pipeline = this.redis.pipeline();
-      for (const { stream, ids } of done) pipeline.xack(stream.key, this.options.group, ...ids);
-      const results = (await pipeline.exec()) ?? [];
-      const failed = results.find(([error]) => error);
-      if (failed) throw failed[0];
-    }
+    if (done.length > 0) await this.acknowledge(done);
     if (failure) throw failure.error;
     // Abandoned (stopping) partitions stay pending: the next start re-reads them from '0'.
     for (const batch of batches) if (!done.includes(batch)) batch.stream.cursor = '0';
     return done.length < batches.length;
+  }
+
+  /**
+   * Every partition's records in one handleTogether call, when the group has one and they make at most
+   * one batch in all (so a call holds no more than a batch does); acknowledged in one round trip. False
+   * when they were not handled so (or the call failed): then each partition's go through handle().
+   */
+  private async handOverTogether(batches: Collected[]): Promise<boolean> {
+    if (!this.options.handleTogether || batches.length < 2) return false;
+    if (batches.reduce((sum, batch) => sum + batch.records.length, 0) > (this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE)) return false;
+    const recordBatches = batches.map(({ stream, records }) => ({
+      topic: stream.topic,
+      partition: stream.partition,
+      records,
+      newlyAssigned: stream.newlyAssigned,
+    }));
+    if (!(await processBatchesTogether(recordBatches, this.processing()))) return false;
+    for (const { stream } of batches) stream.newlyAssigned = false;
+    await this.acknowledge(batches);
+    return true;
+  }
+
+  private async acknowledge(batches: Collected[]): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const { stream, ids } of batches) pipeline.xack(stream.key, this.options.group, ...ids);
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error);
+    if (failed) throw failed[0];
   }
 
   /** Drops what was gathered; with `rewind`, the streams re-read their pending entries from the start. */
@@ -372,19 +395,23 @@ export class RedisStreamsConsumer implements Consumer {
       const batch = from === 0 && records.length <= maxBatchSize ? records : records.slice(from, from + maxBatchSize);
       const done = await processBatch(
         { topic: stream.topic, partition: stream.partition, records: batch, newlyAssigned: stream.newlyAssigned },
-        {
-          engine: 'redis',
-          options: this.options,
-          logger: this.logger,
-          publish: this.publish,
-          isStopping: () => this.stopping,
-          wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-        },
+        this.processing(),
       );
       if (!done) return false;
       stream.newlyAssigned = false;
     }
     return true;
+  }
+
+  private processing(): BatchProcessingContext {
+    return {
+      engine: 'redis',
+      options: this.options,
+      logger: this.logger,
+      publish: this.publish,
+      isStopping: () => this.stopping,
+      wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    };
   }
 
   /** Periodic upkeep between reads: say the group is alive, take over entries a crashed member left pending, refresh lag. */
