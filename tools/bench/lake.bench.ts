@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
+import { createBus, silentBusLogger, type BatchContext, type MessageBus, type RecordBatch } from '@app/bus';
 import type { EnrichedEvent } from '@app/contracts';
 import { LakeFilesRepository } from '../../apps/lake/src/lake-files.repository';
 import { LakeSinkService } from '../../apps/lake/src/lake-sink.service';
@@ -72,21 +72,24 @@ async function drain(bus: MessageBus, topic: string) {
   const started = performance.now();
   let finished!: () => void;
   const done = new Promise<void>((resolve) => (finished = resolve));
+  const write = async (batches: RecordBatch[], context: BatchContext): Promise<void> => {
+    const t = performance.now();
+    const written = await sink.write(batches, context);
+    handlerMs.push(performance.now() - t);
+    rows += written.rows;
+    files += written.files;
+    parquetBytes += written.bytes;
+    if (rows >= EVENTS) finished();
+  };
+  // As apps/lake's consumer: a roll's partitions together where the engine can (Redis Streams).
   const consumer = await bus.consume({
     group: `lake-bench-${Date.now().toString(36)}`,
     topics: [topic],
     deadLetterTopic: `${topic}.dlq`,
     maxBatchSize: 1_000_000,
     accumulate: { minBytes: ROLL_BYTES, maxWaitMs: ROLL_INTERVAL_MS },
-    handler: async (batch, context) => {
-      const t = performance.now();
-      const written = await sink.write(batch, context);
-      handlerMs.push(performance.now() - t);
-      rows += written.rows;
-      files += written.files;
-      parquetBytes += written.bytes;
-      if (rows >= EVENTS) finished();
-    },
+    handler: (batch, context) => write([batch], context),
+    handleTogether: (batches, context) => write(batches, context),
   });
   await done;
   const seconds = (performance.now() - started) / 1000;

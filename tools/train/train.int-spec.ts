@@ -37,10 +37,7 @@ describe('npm run train on a business history', () => {
     const flush = async () => {
       if (table.rowCount === 0) return;
       await mkdir(join(lake, 'events', folder), { recursive: true });
-      await writeFile(
-        join(lake, 'events', folder, lakeFileName({ partition: 0, first: table.firstOffset as string, last: table.lastOffset as string })),
-        encodeParquet(table.build()),
-      );
+      await writeFile(join(lake, 'events', folder, lakeFileName(table.ranges)), encodeParquet(table.build()));
       table = new LakeTableBuilder();
     };
     for (const { event } of enrichedSimulation(options, geo)) {

@@ -14,10 +14,7 @@ export class LakeFolderIndex {
 
   static fromFileNames(names: string[]): LakeFolderIndex {
     const index = new LakeFolderIndex();
-    for (const name of names) {
-      const range = parseLakeFileName(name);
-      if (range) index.add(range);
-    }
+    for (const name of names) for (const range of parseLakeFileName(name) ?? []) index.add(range);
     return index;
   }
 

@@ -1,7 +1,8 @@
 /**
- * Where a row lives in the lake and what a file's name says. A file holds rows of one bus
- * partition with offsets in [first, last], all of one event-time hour:
+ * Where a row lives in the lake and what a file's name says. A file holds rows of one event-time
+ * hour from one bus partition, or a few, with offsets in [first, last] of each:
  *   events/dt=2026-11-23/hour=08/p3_1200_1899.parquet
+ *   events/dt=2026-11-23/hour=08/p0_1700000000000-0_1700000000500-12__p1_1700000000002-0_1700000000498-3.parquet
  * The offsets in the name are how the sink knows, after a crash, which records are already in.
  */
 
@@ -19,15 +20,28 @@ export interface FileRange {
   last: string;
 }
 
-export function lakeFileName({ partition, first, last }: FileRange): string {
-  return `p${partition}_${first}_${last}.parquet`;
+/**
+ * Partitions one file may hold: each adds up to ~50 characters to its name, and a name must stay under
+ * the 255 bytes file systems and object stores allow.
+ */
+export const MAX_PARTITIONS_PER_FILE = 4;
+
+export function lakeFileName(ranges: FileRange[]): string {
+  return `${ranges.map(({ partition, first, last }) => `p${partition}_${first}_${last}`).join(RANGE_SEPARATOR)}.parquet`;
 }
 
+const RANGE_SEPARATOR = '__';
 // Offsets are Kafka offsets (digits) or Redis Streams offsets (digits-digits, and -digits for a packed record).
-const FILE_NAME = /^p(\d+)_(\d+(?:-\d+){0,2})_(\d+(?:-\d+){0,2})\.parquet$/;
+const RANGE = /^p(\d+)_(\d+(?:-\d+){0,2})_(\d+(?:-\d+){0,2})$/;
 
-/** The range a lake file name holds, or undefined for anything else in the folder. */
-export function parseLakeFileName(name: string): FileRange | undefined {
-  const match = FILE_NAME.exec(name);
-  return match ? { partition: Number(match[1]), first: match[2], last: match[3] } : undefined;
+/** The ranges a lake file name holds, or undefined for anything else in the folder. */
+export function parseLakeFileName(name: string): FileRange[] | undefined {
+  if (!name.endsWith('.parquet')) return undefined;
+  const ranges: FileRange[] = [];
+  for (const part of name.slice(0, -'.parquet'.length).split(RANGE_SEPARATOR)) {
+    const match = RANGE.exec(part);
+    if (!match) return undefined;
+    ranges.push({ partition: Number(match[1]), first: match[2], last: match[3] });
+  }
+  return ranges;
 }

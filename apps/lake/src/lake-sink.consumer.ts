@@ -10,8 +10,8 @@ const MAX_ROWS_PER_ROLL = 1_000_000;
 
 /**
  * events.enriched → Parquet files. The bus gathers records until LAKE_ROLL_BYTES or
- * LAKE_ROLL_INTERVAL_MS, hands over each partition's batch, and commits it only after
- * the sink's files are durable.
+ * LAKE_ROLL_INTERVAL_MS, hands over the partitions' batches (together on Redis Streams, one by one on
+ * Kafka), and commits them only after the sink's files are durable.
  */
 @Injectable()
 export class LakeSinkConsumer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -27,8 +27,13 @@ export class LakeSinkConsumer implements OnApplicationBootstrap, BeforeApplicati
         maxBatchSize: MAX_ROWS_PER_ROLL,
         accumulate: { minBytes: config.LAKE_ROLL_BYTES, maxWaitMs: config.LAKE_ROLL_INTERVAL_MS },
         handler: async (batch, context) => {
-          const written = await sink.write(batch, context);
+          const written = await sink.write([batch], context);
           this.logger.debug({ partition: batch.partition, ...written }, 'lake files written');
+        },
+        // A roll's partitions in one call: a file per hour for all of them instead of one per partition.
+        handleTogether: async (batches, context) => {
+          const written = await sink.write(batches, context);
+          this.logger.debug({ partitions: batches.length, ...written }, 'lake files written');
         },
       },
       (message) => this.logger.warn(message),

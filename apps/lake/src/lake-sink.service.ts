@@ -5,7 +5,7 @@ import { TransientError, describeError, type BatchContext, type BusRecord, type 
 import { enrichedEventCodec } from '@app/contracts';
 import { LakeFilesRepository } from './lake-files.repository';
 import { LakeFolderIndex } from './lake-folder-index';
-import { LAKE_TABLE, hourFolder, lakeFileName } from './lake-path';
+import { LAKE_TABLE, MAX_PARTITIONS_PER_FILE, hourFolder, lakeFileName } from './lake-path';
 import { LakeTableBuilder, type LakeRow } from './lake-table';
 import { encodeParquet } from './parquet.encoder';
 
@@ -30,9 +30,11 @@ export interface LakeWriteSummary {
 }
 
 /**
- * Lands one partition's batch of enriched events in the lake: a Parquet file per event-time hour,
- * each written atomically. Records already in the lake (a batch redelivered after a crash between
- * the rename and the offset commit) are skipped, so every event is written exactly once.
+ * Lands batches of enriched events in the lake: one partition's, or a roll's several partitions at once
+ * (the bus's handleTogether), as a Parquet file per event-time hour (per MAX_PARTITIONS_PER_FILE
+ * partitions), each written atomically. Records already in the lake (a batch redelivered after a crash
+ * between the rename and the offset commit, or after a call of several partitions that failed half-way)
+ * are skipped, so every event is written exactly once.
  */
 @Injectable()
 export class LakeSinkService {
@@ -41,15 +43,15 @@ export class LakeSinkService {
 
   constructor(private readonly files: LakeFilesRepository) {}
 
-  async write(batch: RecordBatch, context: BatchContext): Promise<LakeWriteSummary> {
-    // Another sink may have written files of this partition since the folders were listed here (it
-    // held the partition, wrote, and died before committing): list them again.
-    if (batch.newlyAssigned) this.indexes.clear();
-    const byFolder = new Map<string, LakeTableBuilder>();
+  async write(batches: RecordBatch[], context: BatchContext): Promise<LakeWriteSummary> {
+    // Another sink may have written files of these partitions since the folders were listed here (it
+    // held a partition, wrote, and died before committing): list them again.
+    if (batches.some((batch) => batch.newlyAssigned)) this.indexes.clear();
+    const byFile = new Map<string, { folder: string; builder: LakeTableBuilder }>();
     const folderOfHour = new Map<number, string>(); // formatting a date per row costs more than the rest of the routing
     let skipped = 0;
     const inBatch = new Set<string>();
-    for (const record of batch.records) {
+    for (const record of batches.flatMap((batch) => batch.records)) {
       const row = toLakeRow(record);
       if (typeof row === 'string') {
         context.deadLetter(record, row);
@@ -64,27 +66,30 @@ export class LakeSinkService {
         continue;
       }
       inBatch.add(row.event.eventId);
-      let builder = byFolder.get(folder);
-      if (!builder) byFolder.set(folder, (builder = new LakeTableBuilder()));
-      builder.append(row);
+      const file = `${folder}/${Math.floor(record.partition / MAX_PARTITIONS_PER_FILE)}`;
+      let target = byFile.get(file);
+      if (!target) byFile.set(file, (target = { folder, builder: new LakeTableBuilder() }));
+      target.builder.append(row);
     }
 
     let rows = 0;
     let bytesWritten = 0;
-    for (const [folder, builder] of byFolder) {
-      const range = { partition: batch.partition, first: builder.firstOffset!, last: builder.lastOffset! };
+    for (const { folder, builder } of byFile.values()) {
+      const ranges = builder.ranges;
       const bytes = encodeParquet(builder.build());
-      await this.files.writeAtomically(folder, lakeFileName(range), bytes).catch(storageTrouble);
-      (this.indexes.get(folder) ?? (await this.loadIndex(folder))).add(range);
-      for (const id of builder.eventIds) this.remember(batch.partition, id);
+      await this.files.writeAtomically(folder, lakeFileName(ranges), bytes).catch(storageTrouble);
+      const index = this.indexes.get(folder) ?? (await this.loadIndex(folder));
+      for (const range of ranges) index.add(range);
+      const partitions = builder.partitions;
+      builder.eventIds.forEach((id, i) => this.remember(partitions[i], id));
       rows += builder.rowCount;
       bytesWritten += bytes.length;
     }
     lakeMetrics.bytes.inc(bytesWritten);
     lakeMetrics.rows.inc(rows);
-    lakeMetrics.files.inc(byFolder.size);
+    lakeMetrics.files.inc(byFile.size);
     lakeMetrics.skipped.inc(skipped);
-    return { rows, files: byFolder.size, bytes: bytesWritten, skipped };
+    return { rows, files: byFile.size, bytes: bytesWritten, skipped };
   }
 
   /**

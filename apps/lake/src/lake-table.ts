@@ -1,6 +1,7 @@
 import { Table, type Vector } from 'apache-arrow';
 import type { EnrichedEvent } from '@app/contracts';
 import { boolColumn, float64Column, int32Column, int64Column, timestampColumn, utf8Column, utf8ListColumn } from './arrow-columns';
+import type { FileRange } from './lake-path';
 
 /** One lake row: an enriched event and where it was on the bus (its lineage, and the sink's progress marker). */
 export interface LakeRow {
@@ -72,8 +73,8 @@ const EVENT_ID_COLUMN = LAKE_COLUMNS.findIndex((c) => c.name === 'event_id');
 /** Gathers rows column by column (the events themselves need not stay in memory) and makes an Arrow table. */
 export class LakeTableBuilder {
   private readonly values: unknown[][] = LAKE_COLUMNS.map(() => []);
-  firstOffset?: string;
-  lastOffset?: string;
+  private readonly rowPartitions: number[] = [];
+  private readonly byPartition = new Map<number, FileRange>();
 
   get rowCount(): number {
     return this.values[0].length;
@@ -83,11 +84,23 @@ export class LakeTableBuilder {
     return this.values[EVENT_ID_COLUMN] as string[];
   }
 
-  /** Rows must come in offset order (they do: one partition's batch, in order). */
+  /** The partition each row came from, in row order. */
+  get partitions(): number[] {
+    return this.rowPartitions;
+  }
+
+  /** The offsets of each partition the rows span: what the file's name says it holds. */
+  get ranges(): FileRange[] {
+    return [...this.byPartition.values()];
+  }
+
+  /** Each partition's rows must come in offset order (they do: a partition's batch, in order). */
   append(row: LakeRow): void {
     for (let i = 0; i < LAKE_COLUMNS.length; i++) this.values[i].push(LAKE_COLUMNS[i].value(row) ?? null);
-    this.firstOffset ??= row.offset;
-    this.lastOffset = row.offset;
+    this.rowPartitions.push(row.partition);
+    const range = this.byPartition.get(row.partition);
+    if (range) range.last = row.offset;
+    else this.byPartition.set(row.partition, { partition: row.partition, first: row.offset, last: row.offset });
   }
 
   build(): Table {

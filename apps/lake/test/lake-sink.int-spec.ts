@@ -74,9 +74,9 @@ describe('lake sink: files', () => {
   it('skips a copy of a recent event published again at a new offset (ingest crashed before answering)', async () => {
     const { context } = collectingContext();
     const lake = sink();
-    await lake.write(batchOf(0, kafkaRecords(0, 10)), context);
+    await lake.write([batchOf(0, kafkaRecords(0, 10))], context);
     const copies = [5, 6, 7].map((i, k) => record(0, String(10 + k), enrichedEvent(i)));
-    const summary = await lake.write(batchOf(0, [...copies, record(0, '13', enrichedEvent(13)), record(0, '14', enrichedEvent(13))]), context);
+    const summary = await lake.write([batchOf(0, [...copies, record(0, '13', enrichedEvent(13)), record(0, '14', enrichedEvent(13))])], context);
     expect(summary).toMatchObject({ rows: 1, skipped: 4 });
     expect((await readLake(lakeDir, 'event_id')).map((r) => r.event_id).sort()).toEqual([...Array.from({ length: 10 }, (_, i) => `e-${i}`), 'e-13'].sort());
   });
@@ -84,15 +84,15 @@ describe('lake sink: files', () => {
   it('writes every event once when batches are redelivered cut differently, also after a restart', async () => {
     const { context } = collectingContext();
     const first = sink();
-    await first.write(batchOf(0, kafkaRecords(0, 60)), context);
-    await first.write(batchOf(1, redisRecords(0, 60)), context);
+    await first.write([batchOf(0, kafkaRecords(0, 60))], context);
+    await first.write([batchOf(1, redisRecords(0, 60))], context);
     // The commit was lost: the same records come again, in a longer batch.
-    expect(await first.write(batchOf(0, kafkaRecords(0, 100)), context)).toEqual({ rows: 40, files: 3, bytes: expect.any(Number), skipped: 60 });
+    expect(await first.write([batchOf(0, kafkaRecords(0, 100))], context)).toEqual({ rows: 40, files: 3, bytes: expect.any(Number), skipped: 60 });
 
     // A restarted sink knows only what is on disk.
     const restarted = sink();
-    expect(await restarted.write(batchOf(0, kafkaRecords(40, 120)), context)).toEqual({ rows: 20, files: 3, bytes: expect.any(Number), skipped: 60 });
-    expect(await restarted.write(batchOf(1, redisRecords(30, 90)), context)).toEqual({ rows: 30, files: 3, bytes: expect.any(Number), skipped: 30 });
+    expect(await restarted.write([batchOf(0, kafkaRecords(40, 120))], context)).toEqual({ rows: 20, files: 3, bytes: expect.any(Number), skipped: 60 });
+    expect(await restarted.write([batchOf(1, redisRecords(30, 90))], context)).toEqual({ rows: 30, files: 3, bytes: expect.any(Number), skipped: 30 });
 
     const rows = await readLake(lakeDir, "event_id, strftime(dt, '%Y-%m-%d') as dt, hour, bus_partition, bus_offset");
     const ids = rows.map((r) => r.event_id as string);
@@ -111,13 +111,35 @@ describe('lake sink: files', () => {
     expect(paths.filter((p) => p.endsWith('.tmp'))).toEqual([]);
   });
 
+  it("writes a roll of several partitions as one file per hour, and knows each partition's part of it after a restart", async () => {
+    const { context } = collectingContext();
+    const first = sink();
+    // Partitions 0 and 1 together: a file per hour either has rows in, where apart each would write its own.
+    const hours = (ids: number[]) => new Set(ids.map((i) => Math.floor(Date.parse(enrichedEvent(i).occurredAt) / HOUR)));
+    const [hours0, hours1] = [hours(Array.from({ length: 30 }, (_, i) => i)), hours(Array.from({ length: 30 }, (_, i) => 10_000 + i))];
+    const both = [...hours0].filter((hour) => hours1.has(hour)).length;
+    expect(both).toBeGreaterThan(0);
+    const files = hours0.size + hours1.size - both;
+    expect(await first.write([batchOf(0, kafkaRecords(0, 30)), batchOf(1, redisRecords(0, 30))], context)).toMatchObject({ rows: 60, files });
+    const names = (await pathsUnder(lakeDir)).filter((p) => p.endsWith('.parquet')).map((p) => p.split('/').pop() as string);
+    expect(names).toHaveLength(files);
+    expect(names.filter((name) => /^p0_\d+_\d+__p1_1700000000000-\d+_1700000000000-\d+\.parquet$/.test(name))).toHaveLength(both);
+    // The commit was lost; a restarted sink gets the partitions again one at a time, with more behind them.
+    const restarted = sink();
+    expect(await restarted.write([batchOf(0, kafkaRecords(0, 40), true)], context)).toMatchObject({ rows: 10, skipped: 30 });
+    expect(await restarted.write([batchOf(1, redisRecords(0, 45), true)], context)).toMatchObject({ rows: 15, skipped: 30 });
+    const ids = (await readLake(lakeDir, 'event_id')).map((r) => r.event_id as string);
+    expect(ids).toHaveLength(40 + 45);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
   it('writes a partition once when it moves to another sink whose view of the folders is older than the files', async () => {
     const { context } = collectingContext();
     const [a, b] = [sink(), sink()];
-    await b.write(batchOf(1, redisRecords(0, 30)), context); // b lists the hour folders now
-    await a.write(batchOf(0, kafkaRecords(0, 60)), context); // a writes partition 0, then dies before committing
+    await b.write([batchOf(1, redisRecords(0, 30))], context); // b lists the hour folders now
+    await a.write([batchOf(0, kafkaRecords(0, 60))], context); // a writes partition 0, then dies before committing
     // Partition 0 moves to b, which gets it from the last commit: records a already wrote come again.
-    expect(await b.write(batchOf(0, kafkaRecords(0, 100), true), context)).toEqual({ rows: 40, files: 3, bytes: expect.any(Number), skipped: 60 });
+    expect(await b.write([batchOf(0, kafkaRecords(0, 100), true)], context)).toEqual({ rows: 40, files: 3, bytes: expect.any(Number), skipped: 60 });
 
     const ids = (await readLake(lakeDir, 'event_id')).map((r) => r.event_id as string);
     expect(ids).toHaveLength(100 + 30);
@@ -133,7 +155,7 @@ describe('lake sink: files', () => {
       record(0, '3', { ...enrichedEvent(3), occurredAt: 'yesterday' }),
       record(0, '4', enrichedEvent(4)),
     ];
-    expect(await sink().write(batchOf(0, records), context)).toEqual({ rows: 2, files: 2, bytes: expect.any(Number), skipped: 0 });
+    expect(await sink().write([batchOf(0, records)], context)).toEqual({ rows: 2, files: 2, bytes: expect.any(Number), skipped: 0 });
     expect(deadLetters).toEqual([
       { offset: '1', reason: expect.stringMatching(/^not an enriched event: invalid JSON/) },
       { offset: '2', reason: 'not an enriched event: type is required' },
@@ -146,7 +168,7 @@ describe('lake sink: files', () => {
     await writeFile(notADirectory, 'x');
     const blocked = new LakeSinkService(new LakeFilesRepository({ LAKE_DIR: notADirectory }));
     const { context, deadLetters } = collectingContext();
-    await expect(blocked.write(batchOf(0, kafkaRecords(0, 5)), context)).rejects.toBeInstanceOf(TransientError);
+    await expect(blocked.write([batchOf(0, kafkaRecords(0, 5))], context)).rejects.toBeInstanceOf(TransientError);
     expect(deadLetters).toEqual([]);
   });
 
@@ -172,7 +194,7 @@ describe('lake sink: files', () => {
       asn: { number: 4_200_000_001, organization: 'Example Net' },
       flags: ['ip_denylisted', 'device_denylisted'],
     };
-    await sink().write(batchOf(2, [record(2, '77', event)]), collectingContext().context);
+    await sink().write([batchOf(2, [record(2, '77', event)])], collectingContext().context);
     const [row] = await readLake(
       lakeDir,
       "* exclude (occurred_at, received_at, dt), epoch_ms(occurred_at)::double as occurred_ms, epoch_ms(received_at)::double as received_ms, strftime(dt, '%Y-%m-%d') as dt",

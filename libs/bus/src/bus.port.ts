@@ -85,8 +85,9 @@ export interface ConsumeOptions {
    * them at once: Redis Streams gathers every partition of the group in one read; Kafka hands partitions
    * over one at a time, through `handler` only. For handlers whose cost is per call (a transaction, a
    * store's round trips), which at moderate rates a read of a few records per partition multiplies.
-   * A call's effects must be all or nothing: if it throws, each batch is handled again through
-   * `handler`, with its retries and its search for a poison record, as if the call had not happened.
+   * A call that throws must have changed nothing, or what it changed must be recognised when the records
+   * come again (as after any failed batch): each batch is then handled again through `handler`, with its
+   * retries and its search for a poison record.
    */
   handleTogether?: BatchesHandler;
 }
