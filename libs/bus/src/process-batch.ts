@@ -53,16 +53,9 @@ export async function processBatch(batch: RecordBatch, context: BatchProcessingC
       'a batch failed transiently for longer than the retry budget: its failing records are dead-lettered',
     );
   }
-  if (outcome.deadLetters.length > 0) {
-    await context.publish(
-      options.deadLetterTopic,
-      outcome.deadLetters.map((letter) => toDeadLetterRecord(letter, options.group)),
-    );
-    busMetrics.deadLettered.inc(labels, outcome.deadLetters.length);
-  }
+  await publishDeadLetters(outcome.deadLetters, context);
   timer();
-  busMetrics.consumed.inc({ ...labels, partition: String(batch.partition) }, batch.records.length);
-  partitionProgress.batchDone(engine, options.group, batch.topic, batch.partition);
+  batchDone(batch, outcome.deadLetters.length, context);
   return true;
 }
 
@@ -75,29 +68,39 @@ export async function processBatchesTogether(batches: RecordBatch[], context: Ba
   const { engine, options, logger } = context;
   const handleTogether = options.handleTogether;
   if (!handleTogether || context.isStopping()) return false;
-  const timer = busMetrics.handlerSeconds.startTimer({ engine, group: options.group, topic: batches.length === 1 ? batches[0].topic : 'together' });
+  const labels = { engine, group: options.group, topic: 'together' };
+  const timer = busMetrics.handlerSeconds.startTimer(labels);
   for (const batch of batches) partitionProgress.batchStarted(engine, options.group, batch.topic, batch.partition);
   const letters: DeadLetter[] = [];
   try {
     await handleTogether(batches, { deadLetter: (record, reason) => letters.push({ record, reason }) });
   } catch (err) {
-    busMetrics.handlerFailures.inc({ engine, group: options.group, topic: 'together' });
+    busMetrics.handlerFailures.inc(labels);
     logger.warn({ err, group: options.group, batches: batches.length }, 'batches handled together failed; handling each partition on its own');
     return false;
   }
-  if (letters.length > 0) {
-    await context.publish(
+  await publishDeadLetters(letters, context);
+  timer();
+  for (const batch of batches) {
+    const lettered = letters.filter((letter) => letter.record.topic === batch.topic && letter.record.partition === batch.partition).length;
+    batchDone(batch, lettered, context);
+  }
+  return true;
+}
+
+/** A batch's dead letters go out before it is committed: a failure here leaves the batch to be read again. */
+async function publishDeadLetters(letters: DeadLetter[], { options, publish }: BatchProcessingContext): Promise<void> {
+  if (letters.length > 0)
+    await publish(
       options.deadLetterTopic,
       letters.map((letter) => toDeadLetterRecord(letter, options.group)),
     );
-  }
-  timer();
-  for (const batch of batches) {
-    const labels = { engine, group: options.group, topic: batch.topic };
-    const lettered = letters.filter((letter) => letter.record.topic === batch.topic && letter.record.partition === batch.partition).length;
-    if (lettered > 0) busMetrics.deadLettered.inc(labels, lettered);
-    busMetrics.consumed.inc({ ...labels, partition: String(batch.partition) }, batch.records.length);
-    partitionProgress.batchDone(engine, options.group, batch.topic, batch.partition);
-  }
-  return true;
+}
+
+/** Counts a finished batch (its records consumed, `lettered` of them dead-lettered) and marks its partition as progressing. */
+function batchDone(batch: RecordBatch, lettered: number, { engine, options }: BatchProcessingContext): void {
+  const labels = { engine, group: options.group, topic: batch.topic };
+  if (lettered > 0) busMetrics.deadLettered.inc(labels, lettered);
+  busMetrics.consumed.inc({ ...labels, partition: String(batch.partition) }, batch.records.length);
+  partitionProgress.batchDone(engine, options.group, batch.topic, batch.partition);
 }

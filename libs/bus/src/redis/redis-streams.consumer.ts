@@ -314,7 +314,8 @@ export class RedisStreamsConsumer implements Consumer {
   }
 
   /**
-   * Runs the handler per partition (up to `concurrentPartitions` at once when behind), then acknowledges every
+   * Hands every partition's records to one handleTogether call where it can (handOverTogether); else runs
+   * the handler per partition (up to `concurrentPartitions` at once when behind), then acknowledges every
    * finished partition in one round trip. Resolves true when stopping abandoned some partitions
    * (their entries stay pending); rethrows a handler's failure once the others have settled, so no
    * partition is still being handled when the loop re-reads pending entries.
