@@ -21,10 +21,12 @@ export interface FileRange {
 }
 
 /**
- * Partitions one file may hold: each adds up to ~50 characters to its name, and a name must stay under
- * the 255 bytes file systems and object stores allow.
+ * Partitions one file may hold (partitions 0-1, 2-3, ...). Two: a file of four held a whole roll's rows
+ * of one hour at once, and the lake's memory at 2,000 events/s went past its 300 MB budget in two runs
+ * of seven (bench/results/suite-history.md). Each adds up to ~50 characters to a name, which must stay
+ * under 255 bytes.
  */
-export const MAX_PARTITIONS_PER_FILE = 4;
+export const MAX_PARTITIONS_PER_FILE = 2;
 
 export function lakeFileName(ranges: FileRange[]): string {
   return `${ranges.map(({ partition, first, last }) => `p${partition}_${first}_${last}`).join(RANGE_SEPARATOR)}.parquet`;

@@ -47,11 +47,31 @@ export class LakeSinkService {
     // Another sink may have written files of these partitions since the folders were listed here (it
     // held a partition, wrote, and died before committing): list them again.
     if (batches.some((batch) => batch.newlyAssigned)) this.indexes.clear();
-    const byFile = new Map<string, { folder: string; builder: LakeTableBuilder }>();
+    // A group's files are written before the next group is read: what one call holds is a group's rows.
+    const groups = new Map<number, BusRecord[]>();
+    for (const batch of batches) {
+      const group = Math.floor(batch.partition / MAX_PARTITIONS_PER_FILE);
+      groups.set(group, [...(groups.get(group) ?? []), ...batch.records]);
+    }
+    const summary: LakeWriteSummary = { rows: 0, files: 0, bytes: 0, skipped: 0 };
+    for (const records of groups.values()) {
+      const written = await this.writeFiles(records, context);
+      for (const key of Object.keys(summary) as Array<keyof LakeWriteSummary>) summary[key] += written[key];
+    }
+    lakeMetrics.bytes.inc(summary.bytes);
+    lakeMetrics.rows.inc(summary.rows);
+    lakeMetrics.files.inc(summary.files);
+    lakeMetrics.skipped.inc(summary.skipped);
+    return summary;
+  }
+
+  /** Records of partitions that share files (one group of MAX_PARTITIONS_PER_FILE): a file per event-time hour. */
+  private async writeFiles(records: BusRecord[], context: BatchContext): Promise<LakeWriteSummary> {
+    const byFolder = new Map<string, LakeTableBuilder>();
     const folderOfHour = new Map<number, string>(); // formatting a date per row costs more than the rest of the routing
     let skipped = 0;
     const inBatch = new Set<string>();
-    for (const record of batches.flatMap((batch) => batch.records)) {
+    for (const record of records) {
       const row = toLakeRow(record);
       if (typeof row === 'string') {
         context.deadLetter(record, row);
@@ -66,15 +86,14 @@ export class LakeSinkService {
         continue;
       }
       inBatch.add(row.event.eventId);
-      const file = `${folder}/${Math.floor(record.partition / MAX_PARTITIONS_PER_FILE)}`;
-      let target = byFile.get(file);
-      if (!target) byFile.set(file, (target = { folder, builder: new LakeTableBuilder() }));
-      target.builder.append(row);
+      let builder = byFolder.get(folder);
+      if (!builder) byFolder.set(folder, (builder = new LakeTableBuilder()));
+      builder.append(row);
     }
 
     let rows = 0;
     let bytesWritten = 0;
-    for (const { folder, builder } of byFile.values()) {
+    for (const [folder, builder] of byFolder) {
       const ranges = builder.ranges;
       const bytes = encodeParquet(builder.build());
       await this.files.writeAtomically(folder, lakeFileName(ranges), bytes).catch(storageTrouble);
@@ -85,11 +104,7 @@ export class LakeSinkService {
       rows += builder.rowCount;
       bytesWritten += bytes.length;
     }
-    lakeMetrics.bytes.inc(bytesWritten);
-    lakeMetrics.rows.inc(rows);
-    lakeMetrics.files.inc(byFile.size);
-    lakeMetrics.skipped.inc(skipped);
-    return { rows, files: byFile.size, bytes: bytesWritten, skipped };
+    return { rows, files: byFolder.size, bytes: bytesWritten, skipped };
   }
 
   /**
