@@ -322,8 +322,9 @@ export class RedisStreamsConsumer implements Consumer {
    */
   private async handOver(): Promise<boolean> {
     const batches = [...this.collected.values()];
+    const bytes = this.collectedBytes;
     this.forgetCollected(false);
-    if (await this.handOverTogether(batches)) return false;
+    if (await this.handOverTogether(batches, bytes)) return false;
     // Keeping up, one partition at a time finishes each batch soonest; behind (a read filled a batch),
     // partitions overlap, so one batch's waits on its stores are another's computing time.
     const behind = batches.some((batch) => batch.records.length >= (this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE));
@@ -351,12 +352,15 @@ export class RedisStreamsConsumer implements Consumer {
 
   /**
    * Every partition's records in one handleTogether call, when the group has one and they make at most
-   * one batch in all (so a call holds no more than a batch does); acknowledged in one round trip. False
-   * when they were not handled so (or the call failed): then each partition's go through handle().
+   * one batch in all (so a call holds no more than a batch does) and, gathering, at most two gatherings'
+   * bytes (a read of a backlog, sized before packed entries' record counts were known, can bring far
+   * more); acknowledged in one round trip. False when they were not handled so (or the call failed):
+   * then each partition's go through handle().
    */
-  private async handOverTogether(batches: Collected[]): Promise<boolean> {
+  private async handOverTogether(batches: Collected[], bytes: number): Promise<boolean> {
     if (!this.options.handleTogether || batches.length < 2) return false;
     if (batches.reduce((sum, batch) => sum + batch.records.length, 0) > (this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE)) return false;
+    if (this.options.accumulate && bytes > 2 * this.options.accumulate.minBytes) return false;
     const recordBatches = batches.map(({ stream, records }) => ({
       topic: stream.topic,
       partition: stream.partition,
