@@ -48,14 +48,16 @@ export class LakeSinkService {
     // held a partition, wrote, and died before committing): list them again.
     if (batches.some((batch) => batch.newlyAssigned)) this.indexes.clear();
     // A group's files are written before the next group is read: what one call holds is a group's rows.
-    const groups = new Map<number, BusRecord[]>();
+    const groups = new Map<number, RecordBatch[]>();
     for (const batch of batches) {
       const group = Math.floor(batch.partition / MAX_PARTITIONS_PER_FILE);
-      groups.set(group, [...(groups.get(group) ?? []), ...batch.records]);
+      const members = groups.get(group);
+      if (members) members.push(batch);
+      else groups.set(group, [batch]);
     }
     const summary: LakeWriteSummary = { rows: 0, files: 0, bytes: 0, skipped: 0 };
-    for (const records of groups.values()) {
-      const written = await this.writeFiles(records, context);
+    for (const members of groups.values()) {
+      const written = await this.writeFiles(members, context);
       for (const key of Object.keys(summary) as Array<keyof LakeWriteSummary>) summary[key] += written[key];
     }
     lakeMetrics.bytes.inc(summary.bytes);
@@ -65,13 +67,13 @@ export class LakeSinkService {
     return summary;
   }
 
-  /** Records of partitions that share files (one group of MAX_PARTITIONS_PER_FILE): a file per event-time hour. */
-  private async writeFiles(records: BusRecord[], context: BatchContext): Promise<LakeWriteSummary> {
+  /** Batches of partitions that share files (one group of MAX_PARTITIONS_PER_FILE): a file per event-time hour. */
+  private async writeFiles(batches: RecordBatch[], context: BatchContext): Promise<LakeWriteSummary> {
     const byFolder = new Map<string, LakeTableBuilder>();
     const folderOfHour = new Map<number, string>(); // formatting a date per row costs more than the rest of the routing
     let skipped = 0;
     const inBatch = new Set<string>();
-    for (const record of records) {
+    for (const record of batches.length === 1 ? batches[0].records : batches.flatMap((batch) => batch.records)) {
       const row = toLakeRow(record);
       if (typeof row === 'string') {
         context.deadLetter(record, row);
