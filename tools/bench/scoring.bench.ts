@@ -300,7 +300,8 @@ async function batchedSide(): Promise<Side> {
     for (let more = true; more;) {
       more = false;
       for (const [partition, part] of pending.entries()) {
-        if (part.length >= batch || (!whole && part.length > 0)) await service.scoreBatch('bench', partition, part.splice(0, batch), async () => undefined);
+        if (part.length >= batch || (!whole && part.length > 0))
+          await service.score([{ topic: 'bench', partition, events: part.splice(0, batch) }], async () => undefined);
         more ||= part.length >= batch || (!whole && part.length > 0);
       }
     }
@@ -427,10 +428,7 @@ async function measureLookup(events: EnrichedEvent[]) {
         const redisBefore = await redisCpuSeconds(redis);
         const lastOffset = `${batch + 1}-0`;
         const changes: StateChanges = {
-          topic: 'events',
-          partition: side === 'with' ? 0 : 1,
-          lastOffset,
-          readPosition: positions[side] || null,
+          positions: [{ topic: 'events', partition: side === 'with' ? 0 : 1, lastOffset, readPosition: positions[side] || null }],
           users: [],
           merchants: [],
           evaluation: [],

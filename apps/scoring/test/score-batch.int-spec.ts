@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { TransientError } from '@app/bus';
+import type { Score } from '@app/contracts';
 import { logisticRegressionModel, saveModel } from '@app/model';
 import { loadConfig } from '@app/platform';
 import { bootApp, testEnv, uniqueName, type BootedApp } from '@app/testing';
@@ -10,11 +11,15 @@ import { EvaluationTally } from '../src/evaluation/evaluation-tally';
 import { ModelEvaluationService } from '../src/evaluation/model-evaluation.service';
 import { scoringEnv } from '../src/scoring.config';
 import { ScoringModule } from '../src/scoring.module';
-import { ScoreBatchService } from '../src/scoring/score-batch.service';
+import { ScoreBatchService, type Publish } from '../src/scoring/score-batch.service';
 import { positionedEvent, type PositionedEvent } from '../src/scoring/score-pipeline';
 import { PartitionMovedOnError, WindowStateRepository, type StateChanges } from '../src/state/window-state.repository';
 
 const DAY = '2026-03-02';
+
+/** One partition's batch through the service, as the consumer hands it over. */
+const scoreBatch = (scoring: ScoreBatchService, partition: number, events: PositionedEvent[], publish: Publish) =>
+  scoring.score([{ topic: 'events', partition, events }], publish);
 const dayBucket = Date.parse(DAY) / 86_400_000;
 
 /** ScoreBatchService in process, on Redis, without a bus: what its writes leave in Redis. */
@@ -95,16 +100,16 @@ describe('ScoreBatchService state in Redis', () => {
   it("stores each batch's merchant increments once, when another batch in progress fails its write and is retried", async () => {
     const scoring = app.app.get(ScoreBatchService);
     // A first batch puts the merchant in memory: the two below then share its counts, as batches do live.
-    await scoring.scoreBatch('events', 2, batchOf(2, 'user-c', 1), async () => undefined);
+    await scoreBatch(scoring, 2, batchOf(2, 'user-c', 1), async () => undefined);
     const state = app.app.get(WindowStateRepository);
     const write = state.write.bind(state);
     let failures = 0;
     let partitionZeroStored!: () => void;
     const stored = new Promise<void>((resolve) => (partitionZeroStored = resolve));
     jest.spyOn(state, 'write').mockImplementation(async (changes: StateChanges) => {
-      if (changes.partition === 1 && failures++ === 0) throw new TransientError('injected: the write of partition 1 fails once');
+      if (changes.positions[0]?.partition === 1 && failures++ === 0) throw new TransientError('injected: the write of partition 1 fails once');
       await write(changes);
-      if (changes.partition === 0) partitionZeroStored();
+      if (changes.positions[0]?.partition === 0) partitionZeroStored();
     });
     // Interleaved: partition 0 publishes (then stores) once partition 1 has computed its features, and
     // partition 1 publishes (then stores) once partition 0 has stored.
@@ -112,8 +117,8 @@ describe('ScoreBatchService state in Redis', () => {
     const computed = new Promise<void>((resolve) => (partitionOneComputed = resolve));
 
     const [first, second] = await Promise.allSettled([
-      scoring.scoreBatch('events', 0, batchOf(0, 'user-a', 3), () => computed),
-      scoring.scoreBatch('events', 1, batchOf(1, 'user-b', 4), async () => {
+      scoreBatch(scoring, 0, batchOf(0, 'user-a', 3), () => computed),
+      scoreBatch(scoring, 1, batchOf(1, 'user-b', 4), async () => {
         partitionOneComputed();
         await stored;
       }),
@@ -122,7 +127,7 @@ describe('ScoreBatchService state in Redis', () => {
     expect(second.status).toBe('rejected');
     expect(await redis.hget(merchantKey, `t:d${dayBucket}`)).toBe('4');
 
-    await scoring.scoreBatch('events', 1, batchOf(1, 'user-b', 4), async () => undefined); // the bus retries the batch
+    await scoreBatch(scoring, 1, batchOf(1, 'user-b', 4), async () => undefined); // the bus retries the batch
     expect(await redis.hget(merchantKey, `t:d${dayBucket}`)).toBe('8');
     expect(failures).toBe(2);
   });
@@ -136,8 +141,8 @@ describe('ScoreBatchService state in Redis', () => {
       return ((await response.json()) as { items: Array<{ eventId: string; occurredAt: string; decision: string; alert: boolean; model: { id: string } }> })
         .items;
     };
-    await scoring.scoreBatch('events', 11, batchOf(11, 'user-recent', 2), async () => undefined);
-    await scoring.scoreBatch('events', 11, batchOf(11, 'user-recent', 2), async () => undefined); // delivered again
+    await scoreBatch(scoring, 11, batchOf(11, 'user-recent', 2), async () => undefined);
+    await scoreBatch(scoring, 11, batchOf(11, 'user-recent', 2), async () => undefined); // delivered again
     expect((await latest('user-recent')).map((s) => s.eventId)).toEqual(['p11-e1', 'p11-e0']);
 
     const write = state.write.bind(state);
@@ -146,8 +151,8 @@ describe('ScoreBatchService state in Redis', () => {
       if (failures++ === 0) throw new TransientError('injected: the write fails once, after the scores went out');
       await write(changes);
     });
-    await expect(scoring.scoreBatch('events', 11, batchOf(11, 'user-recent', 3, 'shared-merchant', 2), async () => undefined)).rejects.toThrow('injected');
-    await scoring.scoreBatch('events', 11, batchOf(11, 'user-recent', 3, 'shared-merchant', 2), async () => undefined); // the bus retries
+    await expect(scoreBatch(scoring, 11, batchOf(11, 'user-recent', 3, 'shared-merchant', 2), async () => undefined)).rejects.toThrow('injected');
+    await scoreBatch(scoring, 11, batchOf(11, 'user-recent', 3, 'shared-merchant', 2), async () => undefined); // the bus retries
 
     const scores = await latest('user-recent');
     expect(scores.map((s) => s.eventId)).toEqual(['p11-e4', 'p11-e3', 'p11-e2']); // SCORING_RECENT_SCORES=3
@@ -163,21 +168,21 @@ describe('ScoreBatchService state in Redis', () => {
     const batch = (from: number) => batchOf(3, 'user-ttl', 2, 'ttl-merchant', from);
     const ttls = async () => [await redis.pttl(userKey), await redis.pttl(ttlMerchant)];
 
-    await scoring.scoreBatch('events', 3, batch(10), async () => undefined);
+    await scoreBatch(scoring, 3, batch(10), async () => undefined);
     for (const ttl of await ttls()) expect(ttl).toBeGreaterThan(30 * 86_400_000);
     await redis.persist(userKey);
     await redis.persist(ttlMerchant);
-    await scoring.scoreBatch('events', 3, batch(20), async () => undefined); // both in memory: appends keep the TTL as it is
+    await scoreBatch(scoring, 3, batch(20), async () => undefined); // both in memory: appends keep the TTL as it is
     expect(await ttls()).toEqual([-1, -1]);
 
     await redis.del(userKey, ttlMerchant); // lost with Redis's data, say: the next write creates them
-    await scoring.scoreBatch('events', 3, batch(30), async () => undefined);
+    await scoreBatch(scoring, 3, batch(30), async () => undefined);
     for (const ttl of await ttls()) expect(ttl).toBeGreaterThan(30 * 86_400_000);
 
     await redis.persist(userKey);
     const now = Date.now();
     jest.spyOn(Date, 'now').mockReturnValue(now + 86_400_000 + 1);
-    await scoring.scoreBatch('events', 3, batch(40), async () => undefined); // a day later
+    await scoreBatch(scoring, 3, batch(40), async () => undefined); // a day later
     expect(await redis.pttl(userKey)).toBeGreaterThan(30 * 86_400_000);
   });
 
@@ -191,13 +196,67 @@ describe('ScoreBatchService state in Redis', () => {
     const positionKey = `${statePrefix}:pos:events:6`;
     const userKey = `${statePrefix}:u:user-fenced`;
     const batch = batchOf(6, 'user-fenced', 3, 'fenced-merchant');
-    const stale = scoring.scoreBatch('events', 6, batch, async () => void (await redis.set(positionKey, '2')));
+    const stale = scoreBatch(scoring, 6, batch, async () => void (await redis.set(positionKey, '2')));
     await expect(stale).rejects.toThrow(PartitionMovedOnError);
     expect(await redis.exists(userKey, `${statePrefix}:m:fenced-merchant`)).toBe(0);
 
-    await scoring.scoreBatch('events', 6, batch, async () => undefined); // the bus retries it
+    await scoreBatch(scoring, 6, batch, async () => undefined); // the bus retries it
     expect(await redis.get(positionKey)).toBe('2');
     expect(await redis.exists(userKey)).toBe(0);
+  });
+
+  /**
+   * A read of several partitions is scored in one call (ConsumeOptions.handleTogether): one state read,
+   * one session.run, one write. It must give what scoring the partitions one after another gives, and
+   * keep each partition's position apart, so redeliveries (together or one by one) apply nothing twice.
+   */
+  it("scores several partitions' batches in one call as one after another, and moves each partition's position", async () => {
+    const scoring = app.app.get(ScoreBatchService);
+    const scored =
+      (into: Score[]): Publish =>
+      async (scores) =>
+        void into.push(...scores);
+    const apart: Score[] = [];
+    await scoreBatch(scoring, 22, batchOf(22, 'user-s1', 3, 'apart-merchant'), scored(apart));
+    await scoreBatch(scoring, 23, batchOf(23, 'user-s2', 2, 'apart-merchant'), scored(apart));
+    const together: Score[] = [];
+    const call = (second: PositionedEvent[]) => [
+      { topic: 'events', partition: 20, events: batchOf(20, 'user-t1', 3, 'together-merchant') },
+      { topic: 'events', partition: 21, events: second },
+    ];
+    await scoring.score(call(batchOf(21, 'user-t2', 2, 'together-merchant')), scored(together));
+    expect(together.map((s) => s.eventId)).toEqual(['p20-e0', 'p20-e1', 'p20-e2', 'p21-e0', 'p21-e1']);
+    expect(together.map((s) => s.score)).toEqual(apart.map((s) => s.score));
+    const positions = () => redis.mget(`${statePrefix}:pos:events:20`, `${statePrefix}:pos:events:21`);
+    const count = () => redis.hget(`${statePrefix}:m:together-merchant`, `t:d${dayBucket}`);
+    expect([await positions(), await count()]).toEqual([['2', '1'], '5']);
+
+    const again: Score[] = [];
+    await scoring.score(call(batchOf(21, 'user-t2', 2, 'together-merchant')), scored(again)); // delivered again
+    await scoreBatch(scoring, 20, batchOf(20, 'user-t1', 3, 'together-merchant'), scored(again)); // and one by one
+    expect([again, await count()]).toEqual([[], '5']);
+    await scoring.score(call(batchOf(21, 'user-t2', 3, 'together-merchant')), scored(again)); // partition 21 has one more
+    expect(again.map((s) => s.eventId)).toEqual(['p21-e2']);
+    expect([await positions(), await count()]).toEqual([['2', '2'], '6']);
+    expect(await redis.strlen(`${statePrefix}:u:user-t2`)).toBeGreaterThan(0);
+  });
+
+  it('refuses the whole call when another instance stored one of its partitions since, and each partition on its own then applies what is left', async () => {
+    const scoring = app.app.get(ScoreBatchService);
+    const parts = [
+      { topic: 'events', partition: 24, events: batchOf(24, 'user-f1', 2, 'fenced-together') },
+      { topic: 'events', partition: 25, events: batchOf(25, 'user-f2', 3, 'fenced-together') },
+    ];
+    const stale = scoring.score(parts, async () => void (await redis.set(`${statePrefix}:pos:events:25`, '2')));
+    await expect(stale).rejects.toThrow(/events\/25 was scored by another instance/);
+    expect(await redis.exists(`${statePrefix}:pos:events:24`, `${statePrefix}:u:user-f1`, `${statePrefix}:u:user-f2`, `${statePrefix}:m:fenced-together`)).toBe(
+      0,
+    );
+
+    for (const part of parts) await scoreBatch(scoring, part.partition, part.events, async () => undefined); // the bus falls back per partition
+    expect(await redis.mget(`${statePrefix}:pos:events:24`, `${statePrefix}:pos:events:25`)).toEqual(['1', '2']);
+    expect(await redis.hget(`${statePrefix}:m:fenced-together`, `t:d${dayBucket}`)).toBe('2');
+    expect(await redis.exists(`${statePrefix}:u:user-f2`)).toBe(0);
   });
 
   /** Lua's unpack puts its values on a stack of about 8,000: a merchant with more buckets to delete failed every write. */
@@ -206,19 +265,17 @@ describe('ScoreBatchService state in Redis', () => {
     const key = `${statePrefix}:m:old-merchant`;
     const expired = Array.from({ length: 9_000 }, (_, i) => [`t:d${dayBucket - 1_000 - i}`, '1']).flat();
     await redis.hset(key, ...expired);
-    await scoring.scoreBatch('events', 7, batchOf(7, 'user-g', 1, 'old-merchant'), async () => undefined);
+    await scoreBatch(scoring, 7, batchOf(7, 'user-g', 1, 'old-merchant'), async () => undefined);
     expect(await redis.hgetall(key)).toEqual({ [`t:d${dayBucket}`]: '1', [`t:h${dayBucket * 24 + 10}`]: '1' });
   });
 
   it("calls a write Redis refuses for the data's sake permanent, so the bus isolates the record that causes it", async () => {
     const scoring = app.app.get(ScoreBatchService);
     await redis.set(`${statePrefix}:m:string-merchant`, 'not a hash');
-    const failure = await scoring
-      .scoreBatch('events', 8, batchOf(8, 'user-h', 1, 'string-merchant'), async () => undefined)
-      .then(
-        () => null,
-        (error: Error) => error,
-      );
+    const failure = await scoreBatch(scoring, 8, batchOf(8, 'user-h', 1, 'string-merchant'), async () => undefined).then(
+      () => null,
+      (error: Error) => error,
+    );
     expect(failure?.message).toMatch(/WRONGTYPE/);
     expect(failure).not.toBeInstanceOf(TransientError);
   });
@@ -248,9 +305,9 @@ describe('ScoreBatchService state in Redis', () => {
     const repeat = at(5, '2026-04-13T10:00:00.000Z', { eventId: 'p5-cb2', type: 'chargeback', properties: { originalEventId: 'p5-e1' } });
     const paymentsDay = Date.parse('2026-04-02') / 86_400_000;
     for (let delivery = 0; delivery < 2; delivery++) {
-      await scoring.scoreBatch('events', 5, payments, async () => undefined);
-      await scoring.scoreBatch('events', 5, [chargeback, later], async () => undefined);
-      await scoring.scoreBatch('events', 5, [repeat], async () => undefined);
+      await scoreBatch(scoring, 5, payments, async () => undefined);
+      await scoreBatch(scoring, 5, [chargeback, later], async () => undefined);
+      await scoreBatch(scoring, 5, [repeat], async () => undefined);
     }
     const merchantFields = await redis.hgetall(`${statePrefix}:m:eval-merchant`);
     expect(

@@ -10,12 +10,22 @@ import { cacheMemoryProblem } from '../state/cache-memory';
 import { MerchantIncrementLedger, type LedgerEntry } from '../state/merchant-increment-ledger';
 import { MerchantStateCache } from '../state/merchant-state.cache';
 import { UserStateCache } from '../state/user-state.cache';
-import { WindowStateRepository, type StateChanges, type StateSnapshot, type StoredTransaction } from '../state/window-state.repository';
+import { WindowStateRepository, type PositionChange, type StateChanges, type StateSnapshot, type StoredTransaction } from '../state/window-state.repository';
 import type { PositionedEvent, ScoredBatch } from './score-pipeline';
 import { scoringMetrics as metrics } from './scoring-metrics';
 
 /** How often a user's key's TTL is set again while the user is in memory (appends keep it). */
 const EXPIRY_REFRESH_MS = DAY;
+
+/**
+ * One partition's events in a scoring call. A call holds one partition's batch, or several partitions'
+ * read together (ConsumeOptions.handleTogether): their state is read, scored and stored in one go.
+ */
+export interface PartitionEvents {
+  topic: string;
+  partition: number;
+  events: PositionedEvent[];
+}
 
 /** The transactions a batch's chargebacks named: stored by earlier batches, or earlier in the batch. */
 export interface Disputed {
@@ -27,7 +37,7 @@ export interface Disputed {
 interface SharedState {
   cache: UserStateCache;
   merchantCache: MerchantStateCache;
-  /** Merchant increments of batches in progress, for merchants re-read meanwhile (partitions are scored concurrently). */
+  /** Merchant increments of calls in progress, for merchants re-read meanwhile (partitions are scored concurrently). */
   ledger: MerchantIncrementLedger;
   /** The position this instance last stored per partition: another value in Redis means another instance worked there. */
   written: Map<string, string>;
@@ -39,9 +49,10 @@ interface SharedState {
 }
 
 /**
- * Scoring's state in memory and in Redis: users and merchants held between batches, loaded for a
- * batch in one read, stored with the partition's position in one script call. A batch works through
- * `begin(...)`: the BatchState it returns loads, takes the changes and stores them.
+ * Scoring's state in memory and in Redis: users and merchants held between calls, loaded for a call
+ * (one partition's batch or several's) in one read, stored with the partitions' positions in one
+ * script call. A call works through `begin(...)`: the BatchState it returns loads, takes the changes and
+ * stores them.
  */
 @Injectable()
 export class BatchStateStore {
@@ -92,39 +103,45 @@ export class BatchStateStore {
     return { stored, inBatch };
   }
 
-  begin(topic: string, partition: number, events: PositionedEvent[]): BatchState {
-    return new BatchState(this.shared, topic, partition, events);
+  begin(parts: PartitionEvents[]): BatchState {
+    return new BatchState(this.shared, parts);
   }
 }
 
 /**
- * One batch's state: `load`, then (with no await between them: batches of other partitions run at
- * every await and add to the same merchants) `merchants`, `fresh` and `changes`, then `store`; `abandon`
- * when anything failed, and `close` always.
+ * One call's state: `load`, then (with no await between them: calls of other partitions run at every
+ * await and add to the same merchants) `merchants`, `fresh` and `changes`, then `store`; `abandon` when
+ * anything failed, and `close` always. A call of several partitions is one batch to everything here but
+ * positions: it reads, fences and moves each partition's position, in the same read and write.
  */
 export class BatchState {
-  private readonly partitionKey: string;
+  private readonly partitionKeys: string[];
+  /** Each user's partition (a user's events are all in one). */
+  private readonly userPartitions = new Map<string, string>();
   private readonly userIds: string[];
   private readonly merchantIds: string[];
   private cachedMerchants = new Map<string, MerchantState>();
   private snapshot: StateSnapshot | null = null;
+  /** Per partition, its events after its stored position (fresh). */
+  private freshParts: PositionedEvent[][] = [];
   private merchantRead: number | null = null;
   private increments: LedgerEntry | null = null;
 
   constructor(
     private readonly shared: SharedState,
-    private readonly topic: string,
-    private readonly partition: number,
-    private readonly events: PositionedEvent[],
+    private readonly parts: PartitionEvents[],
   ) {
-    this.partitionKey = `${topic}:${partition}`;
-    this.userIds = [...new Set(events.map((e) => e.event.userId))];
-    this.merchantIds = [...new Set(events.flatMap((e) => (e.event.merchantId ? [e.event.merchantId] : [])))];
+    this.partitionKeys = parts.map(({ topic, partition }) => `${topic}:${partition}`);
+    parts.forEach(({ events }, i) => {
+      for (const { event } of events) this.userPartitions.set(event.userId, this.partitionKeys[i]);
+    });
+    this.userIds = [...this.userPartitions.keys()];
+    this.merchantIds = [...new Set(parts.flatMap(({ events }) => events.flatMap((e) => (e.event.merchantId ? [e.event.merchantId] : []))))];
   }
 
   /**
-   * One Redis read: the partition's stored position, users not in memory, merchants not read lately,
-   * the rules version and the names of the active and shadow models. The batch holds its users itself:
+   * One Redis read: the partitions' stored positions, users not in memory, merchants not read lately,
+   * the rules version and the names of the active and shadow models. The call holds its users itself:
    * the cache may evict (or expire) some before it ends.
    */
   async load(): Promise<{ snapshot: StateSnapshot; users: Map<string, UserState> }> {
@@ -133,20 +150,22 @@ export class BatchState {
     this.cachedMerchants = found(this.merchantIds, (id) => merchantCache.fresh(id));
     this.merchantRead = ledger.readSent(); // the read goes out on this tick
     let snapshot = await repository.read(
-      this.topic,
-      this.partition,
+      this.parts,
       this.userIds.filter((id) => !cached.has(id)),
       this.merchantIds.filter((id) => !this.cachedMerchants.has(id)),
     );
-    const ours = written.get(this.partitionKey);
-    if (ours !== undefined && snapshot.position !== ours) {
-      // Another instance scored this partition since we did (a rebalance): our copies are stale.
-      cache.dropPartition(this.partitionKey);
+    const moved = this.partitionKeys.filter((key, i) => {
+      const ours = written.get(key);
+      return ours !== undefined && snapshot.positions[i] !== ours;
+    });
+    if (moved.length > 0) {
+      // Another instance scored these partitions since we did (a rebalance): our copies are stale.
+      for (const key of moved) cache.dropPartition(key);
       cached.clear();
-      snapshot = { ...snapshot, users: (await repository.read(this.topic, this.partition, this.userIds, [])).users };
+      snapshot = { ...snapshot, users: (await repository.read([], this.userIds, [])).users };
     }
     const users = new Map(this.userIds.map((id) => [id, cached.get(id) ?? UserState.decode(snapshot.users.get(id), models.featureConfig.graceMs)]));
-    for (const [userId, user] of users) cache.set(userId, this.partitionKey, user);
+    for (const [userId, user] of users) cache.set(userId, this.userPartitions.get(userId) as string, user);
     this.snapshot = snapshot;
     return { snapshot, users };
   }
@@ -176,18 +195,23 @@ export class BatchState {
     return merchants;
   }
 
-  /** The events after the stored position: those at or before it were applied already (a redelivery). */
+  /**
+   * The events after their partition's stored position (those at or before it were applied already: a
+   * redelivery), partition after partition: each partition's in order, which is all features need.
+   */
   fresh(): PositionedEvent[] {
-    const stored = (this.snapshot as StateSnapshot).position;
-    const position = positionOnThisBus(stored, this.events[0].offset);
-    if (position !== stored)
-      this.shared.logger.warn(
-        { topic: this.topic, partition: this.partition, stored },
-        'the stored position is an offset of another bus engine (BUS_URL changed): ignored',
-      );
-    const fresh = position === null ? this.events : this.events.filter((e) => compareOffsets(e.offset, position) > 0);
-    metrics.redelivered.inc(this.events.length - fresh.length);
-    return fresh;
+    this.freshParts = this.parts.map(({ topic, partition, events }, i) => {
+      const position = this.storedPosition(i);
+      if (position !== (this.snapshot as StateSnapshot).positions[i])
+        this.shared.logger.warn(
+          { topic, partition, stored: (this.snapshot as StateSnapshot).positions[i] },
+          'the stored position is an offset of another bus engine (BUS_URL changed): ignored',
+        );
+      const fresh = position === null ? events : events.filter((e) => compareOffsets(e.offset, position) > 0);
+      metrics.redelivered.inc(events.length - fresh.length);
+      return fresh;
+    });
+    return this.freshParts.length === 1 ? this.freshParts[0] : this.freshParts.flat();
   }
 
   /**
@@ -211,10 +235,10 @@ export class BatchState {
     const labelDelayMs = models.featureConfig.labelDelayMs;
     const expirySetSince = Date.now() - EXPIRY_REFRESH_MS;
     const changes: StateChanges = {
-      topic: this.topic,
-      partition: this.partition,
-      lastOffset: fresh[fresh.length - 1].offset,
-      readPosition: snapshot.position,
+      positions: this.parts.flatMap(({ topic, partition }, i): PositionChange[] => {
+        const events = this.freshParts[i];
+        return events.length > 0 ? [{ topic, partition, lastOffset: events[events.length - 1].offset, readPosition: snapshot.positions[i] }] : [];
+      }),
       users: [...users].flatMap(([userId, user]) => {
         if (!user.changed) return [];
         const stored = user.storedForm();
@@ -253,8 +277,8 @@ export class BatchState {
     return changes;
   }
 
-  /** One script call: the changes (none when every event was a redelivery) and the partition's new position, atomically. */
-  async store(changes: StateChanges | null, fresh: PositionedEvent[]): Promise<void> {
+  /** One script call: the changes (none when every event was a redelivery) and the partitions' new positions, atomically. */
+  async store(changes: StateChanges | null): Promise<void> {
     const { cache, ledger, written, repository } = this.shared;
     if (changes) {
       ledger.writeSent(this.increments as LedgerEntry); // the write goes out on this tick
@@ -262,8 +286,10 @@ export class BatchState {
       ledger.settled(this.increments as LedgerEntry, true);
       for (const user of changes.users) if (user.expire) cache.expirySet(user.userId, Date.now());
     }
-    const position = positionOnThisBus((this.snapshot as StateSnapshot).position, this.events[0].offset);
-    written.set(this.partitionKey, fresh.length > 0 ? fresh[fresh.length - 1].offset : (position as string));
+    this.partitionKeys.forEach((key, i) => {
+      const fresh = this.freshParts[i];
+      written.set(key, fresh.length > 0 ? fresh[fresh.length - 1].offset : (this.storedPosition(i) as string));
+    });
   }
 
   /** In-memory state may hold changes that never reached Redis: these users and merchants are read again next time. */
@@ -271,12 +297,17 @@ export class BatchState {
     const { cache, merchantCache, ledger, written } = this.shared;
     for (const userId of this.userIds) cache.delete(userId);
     for (const merchantId of this.merchantIds) merchantCache.delete(merchantId);
-    written.delete(this.partitionKey);
+    for (const key of this.partitionKeys) written.delete(key);
     if (this.increments && !this.increments.stored) ledger.settled(this.increments, false);
   }
 
   close(): void {
     if (this.merchantRead !== null) this.shared.ledger.readDone(this.merchantRead);
+  }
+
+  /** Partition i's stored position, when it is an offset of this bus engine. */
+  private storedPosition(i: number): string | null {
+    return positionOnThisBus((this.snapshot as StateSnapshot).positions[i], this.parts[i].events[0].offset);
   }
 }
 

@@ -8,21 +8,21 @@ import { RecentScoredRows } from '../rules/recent-rows';
 import { RulesRepository } from '../rules/rules.repository';
 import { addRecentScores } from '../scores/recent-scores';
 import type { ScoringConfig } from '../scoring.config';
-import { BatchStateStore } from './batch-state';
-import { ScorePipeline, type PositionedEvent } from './score-pipeline';
+import { BatchStateStore, type PartitionEvents } from './batch-state';
+import { ScorePipeline } from './score-pipeline';
 import { ScoringPlan } from './scoring-plan';
 
 export type Publish = (scores: Score[], alerts: Alert[]) => Promise<void>;
 
 /**
- * The scoring use case, per batch of one partition (DESIGN.md, "Scoring"):
- * 1. the batch's state: one Redis read for the partition's position, users not in memory, merchants
+ * The scoring use case, per call: one partition's batch, or several partitions' read together (DESIGN.md, "Scoring"):
+ * 1. the call's state: one Redis read for the partitions' positions, users not in memory, merchants
  *    not read lately, the rules version and the active and shadow models' names (batch-state.ts);
- * 2. the pipeline: features for every event, in order, from in-memory state, one session.run for the
- *    batch (one more to explain flagged scores, one more for a shadow model), rules and decisions
- *    (score-pipeline.ts); scores and alerts published;
- * 3. one script call: the changed users, merchant increments, users' latest scores and the partition's
- *    new position, atomically.
+ * 2. the pipeline: features for every event, in order per partition, from in-memory state, one
+ *    session.run for the call (one more to explain flagged scores, one more for a shadow model), rules
+ *    and decisions (score-pipeline.ts); scores and alerts published;
+ * 3. one script call: the changed users, merchant increments, users' latest scores and the partitions'
+ *    new positions, atomically (a partition another instance moved on refuses the whole call).
  * Outputs go out before state is stored: after a crash in between, the redelivered events are
  * scored again from the same stored state, to the same results, and downstream dedupes by id.
  */
@@ -43,10 +43,11 @@ export class ScoreBatchService {
     this.pipeline = new ScorePipeline(options, rootLogger.child({ component: 'score-batch' }));
   }
 
-  async scoreBatch(topic: string, partition: number, events: PositionedEvent[], publish: Publish): Promise<void> {
-    if (events.length === 0) return;
-    const disputed = await this.state.resolveChargebacks(events);
-    const batch = this.state.begin(topic, partition, events);
+  async score(parts: PartitionEvents[], publish: Publish): Promise<void> {
+    const withEvents = parts.filter(({ events }) => events.length > 0);
+    if (withEvents.length === 0) return;
+    const disputed = await this.state.resolveChargebacks(withEvents.length === 1 ? withEvents[0].events : withEvents.flatMap(({ events }) => events));
+    const batch = this.state.begin(withEvents);
     try {
       const { snapshot, users } = await batch.load();
       this.models.follow(snapshot.activeModel, snapshot.shadowModel);
@@ -67,7 +68,7 @@ export class ScoreBatchService {
         addRecentScores(changes, features, scores);
       }
       if (scores.length > 0 || alerts.length > 0) await publish(scores, alerts);
-      await batch.store(changes, fresh);
+      await batch.store(changes);
     } catch (error) {
       batch.abandon();
       throw error;

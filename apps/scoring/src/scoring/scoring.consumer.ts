@@ -27,7 +27,8 @@ export class ScoringConsumer implements OnApplicationBootstrap, BeforeApplicatio
         deadLetterTopic: topics.invalid,
         maxBatchSize: config.SCORING_MAX_BATCH,
         concurrentPartitions: config.SCORING_CONCURRENT_PARTITIONS,
-        handler: (batch, context) => this.handle(batch, context),
+        handler: (batch, context) => this.handle([batch], context),
+        handleTogether: (batches, context) => this.handle(batches, context),
       },
       (message) => this.logger.warn(message),
     );
@@ -42,21 +43,25 @@ export class ScoringConsumer implements OnApplicationBootstrap, BeforeApplicatio
     return this.membership.leave();
   }
 
-  private async handle(batch: RecordBatch, context: BatchContext): Promise<void> {
-    const events: PositionedEvent[] = [];
+  /** One partition's batch, or several partitions' read together: scored in one call either way. */
+  private async handle(batches: RecordBatch[], context: BatchContext): Promise<void> {
     /** Event id → the channel of the ingest instance waiting for its decision (POST /v1/decisions). */
     const waiting = new Map<string, string>();
-    for (const record of batch.records) {
-      const event = enrichedEventCodec.decode(record.value);
-      if (typeof event === 'string') {
-        context.deadLetter(record, event);
-        continue;
+    const parts = batches.map(({ topic, partition, records }) => {
+      const events: PositionedEvent[] = [];
+      for (const record of records) {
+        const event = enrichedEventCodec.decode(record.value);
+        if (typeof event === 'string') {
+          context.deadLetter(record, event);
+          continue;
+        }
+        events.push(positionedEvent(record.offset, event));
+        const replyTo = record.headers[DECISION_REPLY_HEADER];
+        if (replyTo !== undefined) waiting.set(event.eventId, replyTo);
       }
-      events.push(positionedEvent(record.offset, event));
-      const replyTo = record.headers[DECISION_REPLY_HEADER];
-      if (replyTo !== undefined) waiting.set(event.eventId, replyTo);
-    }
-    await this.scoring.scoreBatch(batch.topic, batch.partition, events, (scores, alerts) => this.publish(scores, alerts, waiting));
+      return { topic, partition, events };
+    });
+    await this.scoring.score(parts, (scores, alerts) => this.publish(scores, alerts, waiting));
   }
 
   private async publish(scores: Score[], alerts: Alert[], waiting: Map<string, string>): Promise<void> {

@@ -8,9 +8,15 @@ import { ScoringKeys } from './scoring-keys';
 import { bucketOf, periodOf, periodsBefore } from './transaction-placement';
 import { WRITE_STATE_SCRIPT } from './write-state.lua';
 
+/** A partition of the bus, as its position is kept. */
+export interface PartitionRef {
+  topic: string;
+  partition: number;
+}
+
 export interface StateSnapshot {
-  /** Last offset of the partition whose state changes are stored, or null before the first. */
-  position: string | null;
+  /** Per partition read (in the order asked): the last offset whose state changes are stored, or null before the first. */
+  positions: Array<string | null>;
   rulesVersion: string | null;
   activeModel: string | null;
   /** The model scored beside the active one, or null for none. */
@@ -20,13 +26,16 @@ export interface StateSnapshot {
   merchants: Map<string, Record<string, string>>;
 }
 
-export interface StateChanges {
-  topic: string;
-  partition: number;
-  /** Stored as the partition's position in the same transaction as the changes. */
+/** A partition's new position, stored in the same transaction as the changes. */
+export interface PositionChange extends PartitionRef {
   lastOffset: string;
-  /** The stored position the batch read (StateSnapshot.position): the write is refused if it moved since. */
+  /** The stored position the call read (StateSnapshot.positions): the write is refused if it moved since. */
   readPosition: string | null;
+}
+
+export interface StateChanges {
+  /** The partitions whose records made the changes. */
+  positions: PositionChange[];
   /**
    * The users the batch changed: text to append to their stored state, or a whole new one
    * (UserState.storedForm); `expire`: (re)set the key's TTL (a new state always does).
@@ -57,10 +66,10 @@ export interface StoredTransaction {
 
 /**
  * Window state in Redis: the only place that knows its layout (users: one string each; merchants:
- * a hash of counters; partition positions). One pipelined read and one scripted write per batch,
- * whatever its size (DESIGN.md, "Stores": O(1) round trips per batch).
- * The write (a script: atomic) stores the partition's position with the changes, so after a crash the records up to it
- * are known applied and a redelivery cannot apply them twice.
+ * a hash of counters; partition positions). One pipelined read and one scripted write per call,
+ * whatever its size and however many partitions it holds (DESIGN.md, "Stores": O(1) round trips per batch).
+ * The write (a script: atomic) stores the partitions' positions with the changes, so after a crash the records up
+ * to them are known applied and a redelivery cannot apply them twice.
  */
 @Injectable()
 export class WindowStateRepository {
@@ -74,18 +83,24 @@ export class WindowStateRepository {
     this.redis = redis as typeof this.redis;
   }
 
-  async read(topic: string, partition: number, userIds: string[], merchantIds: string[]): Promise<StateSnapshot> {
+  async read(partitions: PartitionRef[], userIds: string[], merchantIds: string[]): Promise<StateSnapshot> {
     const pipeline = this.redis
       .pipeline()
-      .mget(this.keys.position(topic, partition), this.keys.rulesVersion(), this.keys.activeModel(), this.keys.shadowModel());
+      .mget(
+        ...partitions.map(({ topic, partition }) => this.keys.position(topic, partition)),
+        this.keys.rulesVersion(),
+        this.keys.activeModel(),
+        this.keys.shadowModel(),
+      );
     if (userIds.length > 0) pipeline.mget(userIds.map((id) => this.keys.user(id)));
     for (const id of merchantIds) pipeline.hgetall(this.keys.merchant(id));
     const replies = (await run(pipeline.exec())).map(([, value]) => value);
-    const [position, rulesVersion, activeModel, shadowModel] = replies[0] as Array<string | null>;
+    const read = replies[0] as Array<string | null>;
+    const [rulesVersion, activeModel, shadowModel] = read.slice(partitions.length);
     const users = userIds.length > 0 ? (replies[1] as Array<string | null>) : [];
     const merchantsFrom = userIds.length > 0 ? 2 : 1;
     return {
-      position,
+      positions: read.slice(0, partitions.length),
       rulesVersion,
       activeModel,
       shadowModel,
@@ -137,20 +152,20 @@ export class WindowStateRepository {
   }
 
   async write(changes: StateChanges): Promise<void> {
-    const keys = [this.keys.position(changes.topic, changes.partition)];
+    const keys = changes.positions.map(({ topic, partition }) => this.keys.position(topic, partition));
     const transactions = this.transactionFields(changes.transactions);
     const args: Array<string | number> = [
-      changes.lastOffset,
+      changes.positions.length,
       changes.userTtlMs,
       changes.merchantTtlMs,
       changes.users.length,
       changes.merchants.length,
       changes.transactionTtlMs,
       transactions.size,
-      changes.readPosition ?? '',
       changes.recentScores.length,
       changes.recentScoreLimit,
     ];
+    for (const { lastOffset, readPosition } of changes.positions) args.push(lastOffset, readPosition ?? '');
     for (const user of changes.users) {
       keys.push(this.keys.user(user.userId));
       args.push(!user.append ? 's' : user.expire ? 'e' : 'a', user.text);
@@ -174,7 +189,11 @@ export class WindowStateRepository {
     try {
       await this.redis.scoringWriteState(keys.length, ...keys, ...args);
     } catch (error) {
-      if ((error as Error).message?.startsWith('FENCED')) throw new PartitionMovedOnError(changes.topic, changes.partition);
+      const fenced = /^FENCED (\d+)/.exec((error as Error).message ?? '');
+      if (fenced) {
+        const { topic, partition } = changes.positions[Number(fenced[1])];
+        throw new PartitionMovedOnError(topic, partition);
+      }
       throw redisFailure('window state', error);
     }
   }
@@ -241,7 +260,7 @@ async function run(pending: Promise<Array<[Error | null, unknown]> | null>): Pro
  */
 export class PartitionMovedOnError extends TransientError {
   constructor(topic: string, partition: number) {
-    super(`window state: ${topic}/${partition} was scored by another instance since this batch read it; not written`);
+    super(`window state: ${topic}/${partition} was scored by another instance since this call read it; not written`);
     this.name = 'PartitionMovedOnError';
   }
 }

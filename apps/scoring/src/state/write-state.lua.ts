@@ -1,30 +1,35 @@
 /**
- * Stores a batch's window-state changes and the partition's new position atomically, in one call.
+ * Stores a call's window-state changes and its partitions' new positions atomically, in one call.
  * A MULTI of per-key commands cost the client one command object and promise per key (~55 ms for a
  * batch of 2,000 users); one script call with flat arguments costs a fraction of that.
  * Expiry is set when asked ('e', 's') or when the write created the key: APPEND and HINCRBY keep a
  * key's TTL, and setting it on every write was a third of the script's calls.
  *
- * KEYS: position, then the batch's users, then its merchants, then its transactions' hashes (for chargebacks),
- *       then its users' lists of latest scores, then per day of label evaluation counts its hash and its
- *       pair's sorted set of days.
- * ARGV: position value, user TTL ms, merchant TTL ms, user count, merchant count, transaction TTL ms
- *       (also the evaluation counts'), transaction hash count, the position the batch read ('' for none),
- *       latest-score list count, entries a list keeps, then per user ('a' to append, 'e' to append and set the TTL, 's' to set with the TTL; text), then
- *       per merchant ('e' to set the TTL or '-', increments n, field by ..., fields to delete n, field ...),
- *       then per transaction hash (fields n, id, facts, ...), then per latest-score list ('e' to set the TTL
- *       (the user's) or '-', entries n, entry ...), then per evaluation day (day, increments n, field by ...).
- * Fenced: when the stored position is no longer the one the batch read, another instance has scored the
- * partition since (a rebalance), and nothing is written; the batch's retry reads the state afresh.
+ * KEYS: the partitions' positions, then the users, then the merchants, then the transactions' hashes (for
+ *       chargebacks), then the users' lists of latest scores, then per day of label evaluation counts its
+ *       hash and its pair's sorted set of days.
+ * ARGV: position count, user TTL ms, merchant TTL ms, user count, merchant count, transaction TTL ms (also
+ *       the evaluation counts'), transaction hash count, latest-score list count, entries a list keeps,
+ *       then per position (new value, the value the call read, '' for none), then per user ('a' to append,
+ *       'e' to append and set the TTL, 's' to set with the TTL; text), then per merchant ('e' to set the TTL
+ *       or '-', increments n, field by ..., fields to delete n, field ...), then per transaction hash
+ *       (fields n, id, facts, ...), then per latest-score list ('e' to set the TTL (the user's) or '-',
+ *       entries n, entry ...), then per evaluation day (day, increments n, field by ...).
+ * Fenced: when a stored position is no longer the one the call read, another instance has scored that
+ * partition since (a rebalance), and nothing is written; the error names the position's index, and the
+ * retry reads the state afresh.
  */
 export const WRITE_STATE_SCRIPT = `
-if (redis.call('GET', KEYS[1]) or '') ~= ARGV[8] then
-  return redis.error_reply('FENCED the partition was scored by another instance since this batch read it')
+local positions = tonumber(ARGV[1])
+for p = 1, positions do
+  if (redis.call('GET', KEYS[p]) or '') ~= ARGV[9 + 2 * p] then
+    return redis.error_reply('FENCED ' .. (p - 1) .. ' the partition was scored by another instance since this call read it')
+  end
 end
 local userTtl, merchantTtl, users, merchants, transactionTtl, transactions = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
-local recentLists, recentLimit = tonumber(ARGV[9]), tonumber(ARGV[10])
-local a = 11
-for k = 2, 1 + users do
+local recentLists, recentLimit = tonumber(ARGV[8]), tonumber(ARGV[9])
+local a = 10 + 2 * positions
+for k = positions + 1, positions + users do
   local op = ARGV[a]
   if op == 's' then
     redis.call('SET', KEYS[k], ARGV[a + 1], 'PX', userTtl)
@@ -34,7 +39,7 @@ for k = 2, 1 + users do
   end
   a = a + 2
 end
-for k = 2 + users, 1 + users + merchants do
+for k = positions + users + 1, positions + users + merchants do
   local key = KEYS[k]
   local expire = ARGV[a] == 'e'
   local n = tonumber(ARGV[a + 1]); a = a + 2
@@ -50,7 +55,7 @@ for k = 2 + users, 1 + users + merchants do
   a = a + n
   if expire then redis.call('PEXPIRE', key, merchantTtl) end
 end
-local k = 2 + users + merchants
+local k = positions + users + merchants + 1
 for _ = 1, transactions do
   local n = tonumber(ARGV[a]); a = a + 1
   for from = a, a + 2 * n - 1, 1000 do redis.call('HSET', KEYS[k], unpack(ARGV, from, math.min(from + 999, a + 2 * n - 1))) end
@@ -76,6 +81,6 @@ while k < #KEYS do
   redis.call('PEXPIRE', KEYS[k + 1], transactionTtl)
   k = k + 2
 end
-redis.call('SET', KEYS[1], ARGV[1])
+for p = 1, positions do redis.call('SET', KEYS[p], ARGV[8 + 2 * p]) end
 return #KEYS
 `;
