@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { AsnLookup, EnrichmentPipeline, enrichmentSteps, GeoLookup, ReferenceDataReader } from '@app/enrichment';
 import { PlatformModule, REDIS } from '@app/platform';
 import type Redis from 'ioredis';
@@ -22,7 +22,17 @@ export class IngestModule {
     const roles = config.INGEST_ROLES;
     return {
       module: IngestModule,
-      imports: [PlatformModule.forRoot({ service: 'ingest', config, dependencies: ['bus', 'redis'] })],
+      imports: [
+        PlatformModule.forRoot({
+          service: 'ingest',
+          config,
+          dependencies: ['bus', 'redis'],
+          highVolumeRoutes: [
+            { path: 'v1/events', method: RequestMethod.POST },
+            { path: 'v1/decisions', method: RequestMethod.POST },
+          ],
+        }),
+      ],
       controllers: roles.has('http') ? [EventsController, DecisionsController] : [],
       providers: [
         {

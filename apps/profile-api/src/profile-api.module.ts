@@ -1,4 +1,4 @@
-import { Module, type DynamicModule } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule } from '@app/database';
 import { PlatformModule } from '@app/platform';
 import { CreateProfiles1795400000000 } from './migrations/1795400000000-create-profiles';
@@ -18,7 +18,15 @@ export class ProfileApiModule {
     return {
       module: ProfileApiModule,
       imports: [
-        PlatformModule.forRoot({ service: 'profile-api', config, dependencies: ['bus'] }),
+        PlatformModule.forRoot({
+          service: 'profile-api',
+          config,
+          dependencies: ['bus'],
+          highVolumeRoutes: [
+            { path: 'v1/profiles', method: RequestMethod.GET },
+            { path: 'v1/profiles/:userId', method: RequestMethod.GET },
+          ],
+        }),
         DatabaseModule.forRoot({
           entities: [ConsumerPositionEntity],
           migrations: [CreateProfiles1795400000000, RecentAlertIds1795400000001, RecentEventIds1795400000002, LastDeviceType1795400000003],

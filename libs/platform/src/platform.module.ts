@@ -17,6 +17,8 @@ import { APP_CONFIG, PLATFORM_OPTIONS, ROOT_LOGGER, TOPICS, type PlatformOptions
 import { REDIS, RedisLifecycle } from './redis.provider';
 
 const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
+/** Levels at which PlatformOptions.highVolumeRoutes are access-logged too. */
+const VERBOSE_LEVELS = ['debug', 'trace'];
 
 /**
  * What every service shares: validated config, JSON logs, the bus, health, metrics, API-key auth.
@@ -62,6 +64,10 @@ export class PlatformModule implements NestModule {
       imports: [
         TerminusModule.forRoot({ logger: false }),
         LoggerModule.forRoot({
+          // pino-http builds two or three child loggers per request (and its async context hooks
+          // every promise) whether the line is written or not: at 500 decisions/s beside the stream,
+          // ingest without it on its two data routes took 0.82x the cores (docs/observability.md, "Logs").
+          ...(options.highVolumeRoutes?.length && !VERBOSE_LEVELS.includes(options.config.LOG_LEVEL) ? { exclude: options.highVolumeRoutes } : {}),
           pinoHttp: {
             logger,
             autoLogging: { ignore: (req) => QUIET_PATHS.includes((req.url ?? '').split('?')[0]) },
