@@ -20,3 +20,4 @@ export * from './api-call';
 export * from './promql-metrics';
 export * from './console-browser';
 export * from './openapi-validator';
+export * from './access-log-lines';
