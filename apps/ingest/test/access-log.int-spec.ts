@@ -6,7 +6,7 @@ import { IngestModule } from '../src/ingest.module';
 const API_KEY = 'access-log-test-key';
 
 describe('ingest: access log', () => {
-  /** An accepted event and an unknown route, through an ingest at `level`: the access lines written. */
+  /** An accepted event, an unknown route, a probe and a scrape, through an ingest at `level`: the access lines written. */
   const linesAt = async (level: string) => {
     const config = loadConfig(ingestEnv, {
       API_KEYS: API_KEY,
@@ -28,6 +28,7 @@ describe('ingest: access log', () => {
         });
         expect(accepted.status).toBe(202);
         expect((await fetch(`${app.url}/v1/no-such-route`)).status).toBe(404);
+        for (const quiet of ['/health/live', '/metrics']) expect((await fetch(`${app.url}${quiet}`)).status).toBe(200);
       });
       return lines.map((l) => [l.req.method, l.req.url, l.res.statusCode]);
     } finally {
@@ -39,7 +40,7 @@ describe('ingest: access log', () => {
     expect(await linesAt('info')).toEqual([['GET', '/v1/no-such-route', 404]]);
   });
 
-  it('writes one for every request at debug', async () => {
+  it('writes one for every request at debug but probes and scrapes', async () => {
     expect(await linesAt('debug')).toEqual([
       ['POST', '/v1/events', 202],
       ['GET', '/v1/no-such-route', 404],

@@ -1,4 +1,5 @@
-import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule, type Provider } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule, type Provider } from '@nestjs/common';
+import type { RouteInfo } from '@nestjs/common/interfaces';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { collectDefaultMetrics, register } from 'prom-client';
@@ -16,7 +17,12 @@ import { topicNames } from '@app/contracts';
 import { APP_CONFIG, PLATFORM_OPTIONS, ROOT_LOGGER, TOPICS, type PlatformOptions } from './platform.options';
 import { REDIS, RedisLifecycle } from './redis.provider';
 
-const QUIET_PATHS = ['/health/live', '/health/ready', '/metrics'];
+/** Probes and scrapes, every few seconds from Kubernetes and Prometheus: never access-logged. */
+const QUIET_ROUTES: RouteInfo[] = [
+  { path: 'health/live', method: RequestMethod.GET },
+  { path: 'health/ready', method: RequestMethod.GET },
+  { path: 'metrics', method: RequestMethod.GET },
+];
 /** Levels at which PlatformOptions.highVolumeRoutes are access-logged too. */
 const VERBOSE_LEVELS = ['debug', 'trace'];
 
@@ -67,10 +73,11 @@ export class PlatformModule implements NestModule {
           // pino-http builds two or three child loggers per request (and its async context hooks
           // every promise) whether the line is written or not: at 500 decisions/s beside the stream,
           // ingest without it on its two data routes took 0.82x the cores (docs/observability.md, "Logs").
-          ...(options.highVolumeRoutes?.length && !VERBOSE_LEVELS.includes(options.config.LOG_LEVEL) ? { exclude: options.highVolumeRoutes } : {}),
+          // Kept off the quiet routes too, a process serving only those and the high-volume ones never
+          // turns those hooks on.
+          exclude: [...QUIET_ROUTES, ...(VERBOSE_LEVELS.includes(options.config.LOG_LEVEL) ? [] : (options.highVolumeRoutes ?? []))],
           pinoHttp: {
             logger,
-            autoLogging: { ignore: (req) => QUIET_PATHS.includes((req.url ?? '').split('?')[0]) },
             // Called again as the request completes: by then the guard has named the key (never its secret).
             customProps: (req) => ({ component: 'http', ...((req as KeyedRequest).apiKeyName ? { key: (req as KeyedRequest).apiKeyName } : {}) }),
           },
