@@ -71,10 +71,9 @@ export class PlatformModule implements NestModule {
         TerminusModule.forRoot({ logger: false }),
         LoggerModule.forRoot({
           // pino-http builds two or three child loggers per request (and its async context hooks
-          // every promise) whether the line is written or not: at 500 decisions/s beside the stream,
-          // ingest without it on its two data routes took 0.82x the cores (docs/observability.md, "Logs").
-          // Kept off the quiet routes too, a process serving only those and the high-volume ones never
-          // turns those hooks on.
+          // every promise) whether the line is written or not: a real share of ingest's CPU per
+          // decision (docs/observability.md, "Logs"). Kept off the quiet routes too, a process serving
+          // only those and the high-volume ones never turns those hooks on.
           exclude: [...QUIET_ROUTES, ...(VERBOSE_LEVELS.includes(options.config.LOG_LEVEL) ? [] : (options.highVolumeRoutes ?? []))],
           pinoHttp: {
             logger,
