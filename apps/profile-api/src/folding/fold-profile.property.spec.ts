@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { EnrichedEvent } from '@app/contracts';
-import { foldEvent } from './fold-profile';
+import { eventFacts, foldEvent } from './fold-profile';
 import { PROFILE_LIMITS, emptyProfile, type ProfileState } from './profile-state';
 
 const DAY = Date.parse('2026-11-23T00:00:00Z');
@@ -18,6 +18,7 @@ const streamEvent = (eventId: fc.Arbitrary<string>) =>
         { nil: undefined },
       ),
       geo: fc.option(fc.record({ country: fc.string({ maxLength: 3 }), city: fc.option(fc.string(), { nil: null }) }), { nil: null }),
+      ua: fc.option(fc.record({ deviceType: fc.constantFrom('desktop', 'mobile', 'tablet'), browser: fc.string() }), { nil: null }),
       deviceId: fc.option(fc.string({ unit: 'binary', maxLength: 20 }), { nil: undefined }),
       properties: fc.option(fc.dictionary(fc.string({ maxLength: 10 }), fc.jsonValue()), { nil: undefined }),
       category: fc.option(fc.string({ unit: 'binary', maxLength: 20 }), { nil: undefined }),
@@ -60,6 +61,15 @@ describe('profile folding, driven by generated streams', () => {
           expect(orderFree(fold(shuffled))).toEqual(orderFree(fold(events)));
         },
       ),
+      { numRuns: 1_000 },
+    );
+  });
+
+  it('folds the facts a batch keeps of each event into the same state as the whole events', () => {
+    fc.assert(
+      fc.property(fc.array(streamEvent(fc.constantFrom('e1', 'e2', 'e3', 'e4', 'e5', 'e6')), { maxLength: 40 }), (events) => {
+        expect(events.map(eventFacts).reduce(foldEvent, emptyProfile('u1'))).toEqual(fold(events));
+      }),
       { numRuns: 1_000 },
     );
   });

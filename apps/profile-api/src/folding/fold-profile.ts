@@ -2,13 +2,35 @@ import { eventIdHash, rememberRecent, type EnrichedEvent, type Score } from '@ap
 import { PROFILE_LIMITS, RISK_BANDS, type ProfileState, type RiskBand, type Segment } from './profile-state';
 
 /**
+ * What folding reads of an event. A batch's events wait through its Postgres round trips: cut down to
+ * this (eventFacts) they are a few fields each, instead of every decoded field held until the commit.
+ */
+export type EventFacts = Pick<EnrichedEvent, 'eventId' | 'type' | 'occurredAt' | 'amount' | 'deviceId' | 'geo' | 'ua'> & {
+  properties?: { category?: unknown };
+};
+
+/** What folding reads of a score. */
+export type ScoreFacts = Pick<Score, 'eventId' | 'occurredAt' | 'score' | 'alert'>;
+
+/** The facts of an event folding reads (its geo and User-Agent are shared between decoded events: kept as they are). */
+export function eventFacts(event: EnrichedEvent): EventFacts {
+  const { eventId, type, occurredAt, amount, deviceId, geo, ua } = event;
+  const category = type === 'page_view' ? event.properties?.category : undefined;
+  return { eventId, type, occurredAt, amount, deviceId, geo, ua, properties: category === undefined ? undefined : { category } };
+}
+
+export function scoreFacts({ eventId, occurredAt, score, alert }: Score): ScoreFacts {
+  return { eventId, occurredAt, score, alert };
+}
+
+/**
  * Folding is order-insensitive where the stream is: counts and sums add up in any order, first/last
  * seen are min/max of event time, and "last" facts (country, risk score) come from the latest event
  * time, not the latest arrival. The caller applies each record once (offsets recorded with the state);
  * a copy of a recent event at another offset is recognised by its id.
  * Each fold returns a new state; the input is not changed.
  */
-export function foldEvent(state: ProfileState, event: EnrichedEvent): ProfileState {
+export function foldEvent(state: ProfileState, event: EventFacts): ProfileState {
   const hash = eventIdHash(event.eventId);
   if (state.recentEventHashes.includes(hash)) return state; // a copy published twice
   const at = Date.parse(event.occurredAt);
@@ -43,7 +65,7 @@ export function foldEvent(state: ProfileState, event: EnrichedEvent): ProfileSta
   return next;
 }
 
-export function foldScore(state: ProfileState, score: Score): ProfileState {
+export function foldScore(state: ProfileState, score: ScoreFacts): ProfileState {
   const at = Date.parse(score.occurredAt);
   const next: ProfileState = { ...state };
   const alertHash = score.alert ? eventIdHash(score.eventId) : undefined;

@@ -7,8 +7,13 @@ import type { ProfileApiConfig } from '../profile-api.config';
 import { FoldBatchService } from './fold-batch.service';
 import { foldCommitted } from './fold-lag.metric';
 
-/** Larger batches than the bus default: one transaction and one upsert per batch is the cost that counts. */
-const MAX_BATCH = 5_000;
+/**
+ * Records one call folds, over every partition a read brought (on Redis Streams a read of all of them
+ * makes one call): one transaction and one upsert per call is the cost that counts, and the more of a
+ * user's records one call holds, the fewer row writes per record. Also what the consumer holds in
+ * memory, twice (one call folding, the next being read).
+ */
+const MAX_BATCH = 20_000;
 /** A batch is folded once this much has gathered, without waiting out PROFILE_FOLD_WAIT_MS. */
 const FOLD_MIN_BYTES = 16 * 1024 * 1024;
 

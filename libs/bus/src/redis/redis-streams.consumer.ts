@@ -65,6 +65,7 @@ export class RedisStreamsConsumer implements Consumer {
   /** Entries read and not yet handed over, per stream key, in stream order. */
   private collected = new Map<string, Collected>();
   private collectedBytes = 0;
+  private collectedRecords = 0;
   private collectingSince = 0;
   /**
    * Records per entry lately (a moving average): a read asks for as many entries as make about one batch
@@ -190,12 +191,25 @@ export class RedisStreamsConsumer implements Consumer {
     if (result.abandoned) this.heldBack = true;
   }
 
-  private async read(): Promise<XReadReply> {
+  /**
+   * Records one read asks for per stream. Gathering, a read tops up what is held to one batch, and a
+   * group that hands a gathering over in one call (handleTogether) asks each stream for its share of
+   * it: under a backlog it holds a batch in all, not a batch per partition. 0 once a gathering holds a
+   * batch. Without gathering, a batch per stream: a backlog's partitions then overlap
+   * (concurrentPartitions), which drained scoring's faster than one call of all of them (docs/bus.md).
+   */
+  private recordsPerStream(): number {
     const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    if (!this.options.accumulate) return maxBatchSize;
+    const left = maxBatchSize - this.collectedRecords;
+    const share = this.options.handleTogether ? Math.floor(left / this.streams.length) : left;
+    return Math.max(0, Math.min(share, ACCUMULATE_READ_COUNT));
+  }
+
+  private async read(): Promise<XReadReply> {
     const accumulate = this.options.accumulate;
-    const records = accumulate ? Math.min(maxBatchSize, ACCUMULATE_READ_COUNT) : maxBatchSize;
     // Rounded down: a read that overshoots a batch by a few records would leave a small batch behind it.
-    const count = Math.max(1, Math.floor(records / this.recordsPerEntry));
+    const count = Math.max(1, Math.floor(this.recordsPerStream() / this.recordsPerEntry));
     let blockMs = this.settings.blockMs;
     if (accumulate && this.collected.size > 0) blockMs = Math.max(1, Math.min(blockMs, this.collectingSince + accumulate.maxWaitMs - Date.now()));
     const allNew = this.streams.every((s) => s.cursor === '>');
@@ -250,6 +264,7 @@ export class RedisStreamsConsumer implements Consumer {
           collected.records.push(record);
           this.collectedBytes += record.value.length;
         }
+        this.collectedRecords += unpacked.length;
         records += unpacked.length;
       }
       this.recordsPerEntry = 0.8 * this.recordsPerEntry + 0.2 * Math.max(1, records / entries.length);
@@ -310,7 +325,7 @@ export class RedisStreamsConsumer implements Consumer {
     if (this.collected.size === 0) return false;
     const accumulate = this.options.accumulate;
     if (!accumulate || this.stopping) return true;
-    return this.collectedBytes >= accumulate.minBytes || Date.now() - this.collectingSince >= accumulate.maxWaitMs;
+    return this.collectedBytes >= accumulate.minBytes || this.recordsPerStream() === 0 || Date.now() - this.collectingSince >= accumulate.maxWaitMs;
   }
 
   /**
@@ -385,6 +400,7 @@ export class RedisStreamsConsumer implements Consumer {
   private forgetCollected(rewind = true): void {
     this.collected = new Map();
     this.collectedBytes = 0;
+    this.collectedRecords = 0;
     this.collectingSince = 0;
     if (rewind) for (const stream of this.streams) stream.cursor = '0';
   }
