@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { resolve } from 'node:path';
 
@@ -28,7 +29,7 @@ process.once('exit', () => {
  * Starts a service in its own process, as production runs it, and waits for /health/ready. With
  * `compiled` from `npm run build`'s dist/ (what the image runs), else from source through ts-node.
  * `niceness` lowers its CPU priority, as `nice` would, once it is ready: a boot is not batch work, and
- * a low-priority boot beside many others can starve for minutes.
+ * a low-priority boot beside many others can starve for minutes. Every thread's (lowerPriority).
  * Fails as soon as the process exits, or with the last readiness answer when it never becomes ready.
  */
 export async function startServiceProcess(
@@ -53,7 +54,7 @@ export async function startServiceProcess(
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`${app} exited (${child.exitCode ?? child.signalCode}) before it was ready`);
     const response = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => null);
     if (response?.ok) {
-      if (niceness !== 0) setPriority(child.pid as number, niceness);
+      if (niceness !== 0) lowerPriority(child.pid as number, niceness);
       return child;
     }
     if (response) last = `${response.status} ${await response.text()}`;
@@ -61,6 +62,28 @@ export async function startServiceProcess(
   }
   child.kill('SIGKILL');
   throw new Error(`${app} did not become ready in ${READY_TIMEOUT_MS / 1000} s; its last readiness answer: ${last}`);
+}
+
+/**
+ * Sets a running process's niceness as `nice -n` at its start would have. On Linux a priority is a
+ * thread's: setting the process id's alone leaves the threads it has started at their own (V8's garbage
+ * collection and compiler helpers, libuv's pool), which would go on competing with the latency path.
+ * Threads started later inherit the priority of the thread that starts them.
+ */
+export function lowerPriority(pid: number, niceness: number): void {
+  let threads: number[];
+  try {
+    threads = readdirSync(`/proc/${pid}/task`).map(Number);
+  } catch {
+    threads = [pid]; // no /proc: the process's own priority is what the platform offers
+  }
+  for (const thread of threads) {
+    try {
+      setPriority(thread, niceness);
+    } catch {
+      // a thread that ended since it was listed
+    }
+  }
 }
 
 /** SIGTERM, then waits for the process to drain and exit. */
