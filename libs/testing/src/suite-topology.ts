@@ -12,18 +12,28 @@ export interface SuiteProcess {
   /** The app it runs (apps/<app>). */
   app: 'ingest' | 'lake' | 'scoring' | 'profile-api' | 'alerts';
   env: Record<string, string>;
-  /** Node's own options: a heap ceiling where the default heap growth would exceed the memory budget. */
+  /**
+   * Node's own options: one V8 helper thread (ONE_V8_HELPER), and a heap ceiling where the default heap
+   * growth would exceed the memory budget.
+   */
   nodeArgs: string[];
   /** CPU priority (nice): the lake's rolls are batch work and yield to the latency path. */
   niceness: number;
 }
 
+/**
+ * Five processes share the machine's cores: V8's default of four helper threads each (garbage
+ * collection's parallel and concurrent work) puts twenty on two cores, and a collection whose helpers
+ * wait for a core stalls its process meanwhile (docs/suite.md, "CPU").
+ */
+const ONE_V8_HELPER = ['--v8-pool-size=1'];
+
 export const SUITE_PROCESSES: readonly SuiteProcess[] = [
-  { name: 'ingest', app: 'ingest', env: { INGEST_ROLES: 'http,raw' }, nodeArgs: ['--max-old-space-size=1024'], niceness: 0 },
-  { name: 'lake', app: 'lake', env: {}, nodeArgs: [], niceness: 10 },
-  { name: 'scoring', app: 'scoring', env: {}, nodeArgs: ['--max-old-space-size=1024'], niceness: 0 },
-  { name: 'profile-api', app: 'profile-api', env: {}, nodeArgs: [], niceness: 0 },
-  { name: 'alerts', app: 'alerts', env: {}, nodeArgs: [], niceness: 0 },
+  { name: 'ingest', app: 'ingest', env: { INGEST_ROLES: 'http,raw' }, nodeArgs: [...ONE_V8_HELPER, '--max-old-space-size=1024'], niceness: 0 },
+  { name: 'lake', app: 'lake', env: {}, nodeArgs: [...ONE_V8_HELPER], niceness: 10 },
+  { name: 'scoring', app: 'scoring', env: {}, nodeArgs: [...ONE_V8_HELPER, '--max-old-space-size=1024'], niceness: 0 },
+  { name: 'profile-api', app: 'profile-api', env: {}, nodeArgs: [...ONE_V8_HELPER], niceness: 0 },
+  { name: 'alerts', app: 'alerts', env: {}, nodeArgs: [...ONE_V8_HELPER], niceness: 0 },
 ];
 
 export type SuiteProcessName = SuiteProcess['name'];
