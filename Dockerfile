@@ -11,6 +11,8 @@ RUN npx nest build && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production
+# glibc maps blocks of 64 KiB and more on their own, returned when freed (docs/suite.md, "Memory").
+ENV MALLOC_MMAP_THRESHOLD_=65536
 WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules

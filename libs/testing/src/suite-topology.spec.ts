@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { SUITE_PROCESSES } from './suite-topology';
+import { ALLOCATOR_ENV, SUITE_PROCESSES } from './suite-topology';
 
 const root = resolve(__dirname, '../../..');
 const compose = readFileSync(resolve(root, 'docker-compose.yml'), 'utf8');
 const suiteScript = readFileSync(resolve(root, 'scripts/suite.sh'), 'utf8');
+const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8');
 
 /** The lines of one service's block in docker-compose.yml. */
 function composeService(name: string): string {
@@ -25,5 +26,20 @@ describe.each(SUITE_PROCESSES)('the suite process $name', ({ name, app, env, nod
   it('runs the same in npm run suite', () => {
     const line = suiteScript.split('\n').find((l) => l.startsWith(`start_service ${name} `));
     expect(line?.split(' ').slice(3)).toEqual([app, env.INGEST_ROLES ?? '""', String(niceness), ...nodeArgs]);
+  });
+});
+
+// The allocator's settings apply to every process: the image (compose; Kubernetes' ConfigMap, kept equal
+// to it by test/deploy/k8s-manifests.int-spec.ts) and npm run suite set them once.
+describe.each(Object.entries(ALLOCATOR_ENV))('the allocator setting %s', (name, value) => {
+  it('is in the image every service runs', () => {
+    expect(dockerfile.split('\n')).toContain(`ENV ${name}=${value}`);
+  });
+
+  it('is exported by npm run suite before it starts the services', () => {
+    const lines = suiteScript.split('\n');
+    const exported = lines.indexOf(`export ${name}=${value}`);
+    expect(exported).toBeGreaterThan(-1);
+    expect(exported).toBeLessThan(lines.findIndex((l) => l.startsWith('start_service ')));
   });
 });

@@ -13,8 +13,8 @@ export interface SuiteProcess {
   app: 'ingest' | 'lake' | 'scoring' | 'profile-api' | 'alerts';
   env: Record<string, string>;
   /**
-   * Node's own options: one V8 helper thread (ONE_V8_HELPER), and a heap ceiling where the default heap
-   * growth would exceed the memory budget.
+   * Node's own options: one V8 helper thread (ONE_V8_HELPER), a heap ceiling where the default heap
+   * growth would exceed the memory budget, and a slower growing heap where little survives (HEAP_GROWS_TWOFOLD).
    */
   nodeArgs: string[];
   /** CPU priority (nice): the lake's rolls are batch work and yield to the latency path. */
@@ -28,11 +28,25 @@ export interface SuiteProcess {
  */
 const ONE_V8_HELPER = ['--v8-pool-size=1'];
 
+/**
+ * The heap may grow to twice what survived the last full collection, not V8's up to four times: the
+ * lake and profile-api keep little, and the rest is a burst's garbage (and the Buffers it holds) that
+ * would stay resident (docs/suite.md, "Memory").
+ */
+const HEAP_GROWS_TWOFOLD = ['--heap-growing-percent=100'];
+
+/**
+ * glibc's allocator, for every process (the image sets the same): blocks of 64 KiB and more are mapped
+ * on their own and returned when freed. By default the threshold climbs to the largest block freed so
+ * far, after which a burst's socket reads (64 KiB each) land in the heap and stay there as fragments.
+ */
+export const ALLOCATOR_ENV = { MALLOC_MMAP_THRESHOLD_: '65536' } as const;
+
 export const SUITE_PROCESSES: readonly SuiteProcess[] = [
   { name: 'ingest', app: 'ingest', env: { INGEST_ROLES: 'http,raw' }, nodeArgs: [...ONE_V8_HELPER, '--max-old-space-size=1024'], niceness: 0 },
-  { name: 'lake', app: 'lake', env: {}, nodeArgs: [...ONE_V8_HELPER], niceness: 10 },
+  { name: 'lake', app: 'lake', env: {}, nodeArgs: [...ONE_V8_HELPER, ...HEAP_GROWS_TWOFOLD], niceness: 10 },
   { name: 'scoring', app: 'scoring', env: {}, nodeArgs: [...ONE_V8_HELPER, '--max-old-space-size=1024'], niceness: 0 },
-  { name: 'profile-api', app: 'profile-api', env: {}, nodeArgs: [...ONE_V8_HELPER], niceness: 0 },
+  { name: 'profile-api', app: 'profile-api', env: {}, nodeArgs: [...ONE_V8_HELPER, ...HEAP_GROWS_TWOFOLD], niceness: 0 },
   { name: 'alerts', app: 'alerts', env: {}, nodeArgs: [...ONE_V8_HELPER], niceness: 0 },
 ];
 
@@ -51,7 +65,7 @@ export function startSuiteProcess(
   options: { compiled?: boolean; prioritised?: boolean; nodeArgs?: string[] } = {},
 ): Promise<ChildProcess> {
   const { app, env: own, nodeArgs, niceness } = SUITE_PROCESSES.find((p) => p.name === name) as SuiteProcess;
-  return startServiceProcess(app, port, { ...env, ...own }, [...nodeArgs, ...(options.nodeArgs ?? [])], {
+  return startServiceProcess(app, port, { ...ALLOCATOR_ENV, ...env, ...own }, [...nodeArgs, ...(options.nodeArgs ?? [])], {
     compiled: options.compiled,
     niceness: options.prioritised ? niceness : 0,
   });

@@ -44,6 +44,8 @@ type HandOverResult = { ok: true; abandoned: boolean } | { ok: false; error: unk
 const LAG_REFRESH_MS = 5_000;
 /** Records asked for per stream per read while accumulating: the buffer grows in steps of this. */
 const ACCUMULATE_READ_COUNT = 5_000;
+/** Records asked for per stream by a gathering's first read, before their size is known. */
+const FIRST_GATHERING_READ_COUNT = 100;
 
 /**
  * One consumer group member on Redis Streams. Reads every partition stream of its topics in one
@@ -72,6 +74,8 @@ export class RedisStreamsConsumer implements Consumer {
    * of records, so packed entries do not multiply what a read holds in memory.
    */
   private recordsPerEntry = 1;
+  /** Bytes per record lately (a moving average, 0 before the first read): a gathering reads what its bytes lack. */
+  private bytesPerRecord = 0;
   /** The last read returned as many entries as it asked for on some stream: more are probably waiting. */
   private lastReadFull = false;
   /** Ends a linger() early (stop() calls it). */
@@ -194,16 +198,22 @@ export class RedisStreamsConsumer implements Consumer {
   /**
    * Records one read asks for per stream. Gathering, a read tops up what is held to one batch, and a
    * group that hands a gathering over in one call (handleTogether) asks each stream for its share of
-   * it: under a backlog it holds a batch in all, not a batch per partition. 0 once a gathering holds a
-   * batch. Without gathering, a batch per stream: a backlog's partitions then overlap
-   * (concurrentPartitions), which drained scoring's faster than one call of all of them (docs/bus.md).
+   * it: under a backlog it holds a batch in all, not a batch per partition. It also asks for no more
+   * than the bytes it lacks (minBytes, shared among the streams; a first read asks for a few records, to
+   * learn their size): a read of a backlog would otherwise bring several gatherings' bytes at once, and
+   * the consumer holds one being handled and the next. 0 once a gathering is complete. Without
+   * gathering, a batch per stream: a backlog's partitions then overlap (concurrentPartitions), which
+   * drained scoring's faster than one call of all of them (docs/bus.md).
    */
   private recordsPerStream(): number {
     const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
-    if (!this.options.accumulate) return maxBatchSize;
+    const accumulate = this.options.accumulate;
+    if (!accumulate) return maxBatchSize;
     const left = maxBatchSize - this.collectedRecords;
     const share = this.options.handleTogether ? Math.floor(left / this.streams.length) : left;
-    return Math.max(0, Math.min(share, ACCUMULATE_READ_COUNT));
+    const bytesLacking = accumulate.minBytes - this.collectedBytes;
+    const bytesShare = this.bytesPerRecord > 0 ? Math.ceil(bytesLacking / this.bytesPerRecord / this.streams.length) : FIRST_GATHERING_READ_COUNT;
+    return Math.max(0, Math.min(share, bytesShare, ACCUMULATE_READ_COUNT));
   }
 
   private async read(): Promise<XReadReply> {
@@ -250,6 +260,7 @@ export class RedisStreamsConsumer implements Consumer {
       if (!collected) this.collected.set(stream.key, (collected = { stream, ids: [], records: [] }));
       if (this.collectingSince === 0) this.collectingSince = Date.now();
       let records = 0;
+      let bytes = 0;
       for (const [idBuffer, fields] of entries) {
         const id = idBuffer.toString();
         collected.ids.push(id);
@@ -262,12 +273,14 @@ export class RedisStreamsConsumer implements Consumer {
         const unpacked = this.recordsOf(stream, id, fields);
         for (const record of unpacked) {
           collected.records.push(record);
-          this.collectedBytes += record.value.length;
+          bytes += record.value.length;
         }
-        this.collectedRecords += unpacked.length;
         records += unpacked.length;
       }
+      this.collectedBytes += bytes;
+      this.collectedRecords += records;
       this.recordsPerEntry = 0.8 * this.recordsPerEntry + 0.2 * Math.max(1, records / entries.length);
+      if (records > 0) this.bytesPerRecord = this.bytesPerRecord === 0 ? bytes / records : 0.8 * this.bytesPerRecord + 0.2 * (bytes / records);
       if (stream.cursor !== '>') stream.cursor = collected.ids[collected.ids.length - 1];
     }
   }
