@@ -55,8 +55,12 @@ export const scoringEnv = serviceEnv(3002)
      * simulator's 10,000 terminals were reloaded on nearly every transaction (docs/scoring.md, "Merchants").
      */
     SCORING_MERCHANT_REFRESH_MS: z.coerce.number().int().min(0).max(60_000).default(30_000),
-    /** Most events scored per batch (one Redis round trip and one session.run each way). */
-    SCORING_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(2_000),
+    /**
+     * Most events scored per batch (one Redis round trip and one session.run each way). Under a backlog a
+     * read brings a batch per partition while the last ones are scored: 1,000 kept scoring under its
+     * memory budget in a burst at the same CPU per event as 2,000 (docs/scoring.md, "Memory").
+     */
+    SCORING_MAX_BATCH: z.coerce.number().int().min(1).max(10_000).default(1_000),
     /**
      * Partitions whose batches are scored at once while the service is behind (a partition's own stay
      * in order). A batch waits on Redis three times; meanwhile another partition's features are computed

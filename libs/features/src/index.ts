@@ -9,3 +9,4 @@ export * from './user-state.codec';
 export * from './chargeback-resolution';
 export * from './transaction-index';
 export * from './feature-replay';
+export * from './bucket-series';

@@ -1,8 +1,8 @@
-import { bucketOf, sumBuckets, TIERS, type Tier } from './windows';
+import { BucketSeries } from './bucket-series';
+import { bucketOf, TIERS, type Tier } from './windows';
 
 export type MerchantCount = 't' | 'f';
 
-const COUNT_OF = (n: number) => n;
 const EXPIRY_SLACK_MS = 2 * 86_400_000;
 
 /**
@@ -12,39 +12,44 @@ const EXPIRY_SLACK_MS = 2 * 86_400_000;
  * state one consumer owns. Fraud counts in the disputed transaction's bucket, when its chargeback arrives.
  */
 export class MerchantState {
-  /** `t` and `f` counts per tier (TIERS order; the minute tier stays empty): bucket → count. */
-  private readonly counts: Record<MerchantCount, Array<Map<number, number>>> = { t: TIERS.map(() => new Map()), f: TIERS.map(() => new Map()) };
-  /** Increments since the last takeIncrements(): what a batch adds to the shared hash. */
-  private readonly increments = new Map<string, number>();
+  /** `t` and `f` counts per tier (TIERS order; the minute tier stays empty). */
+  private readonly counts: Record<MerchantCount, BucketSeries[]> = { t: TIERS.map(() => new BucketSeries(1)), f: TIERS.map(() => new BucketSeries(1)) };
+  /** Increments since the last takeIncrements(): what a batch adds to the shared hash. Null when none: most cached merchants have none. */
+  private increments: Map<string, number> | null = null;
 
   static fromFields(fields: Record<string, string>): MerchantState {
     const state = new MerchantState();
+    const read: Array<[BucketSeries, number, number]> = [];
     for (const field in fields) {
       const tier = MERCHANT_TIERS.find((t) => t.prefix === field[2]);
-      if (tier && (field[0] === 't' || field[0] === 'f')) state.counts[field[0]][tier.index].set(Number(field.slice(3)), Number(fields[field]));
+      if (tier && (field[0] === 't' || field[0] === 'f')) read.push([state.counts[field[0]][tier.index], Number(field.slice(3)), Number(fields[field])]);
     }
+    // A large hash lists its fields in no order: sorted, each bucket is added at its series' end.
+    read.sort((a, b) => a[1] - b[1]);
+    for (const [series, bucket, count] of read) series.increment(series.slot(bucket), 0, count);
     return state;
   }
 
   add(count: MerchantCount, time: number): void {
+    const increments = (this.increments ??= new Map());
     for (const tier of MERCHANT_TIERS) {
       const bucket = bucketOf(time, tier);
-      const counts = this.counts[count][tier.index];
-      counts.set(bucket, (counts.get(bucket) ?? 0) + 1);
+      const series = this.counts[count][tier.index];
+      series.increment(series.slot(bucket), 0, 1);
       const field = `${count}:${tier.prefix}${bucket}`;
-      this.increments.set(field, (this.increments.get(field) ?? 0) + 1);
+      increments.set(field, (increments.get(field) ?? 0) + 1);
     }
   }
 
   /** Sum over `count` buckets of `tier` ending `delayMs` before `time`'s bucket. */
   sum(count: MerchantCount, tier: Tier, time: number, buckets: number, delayMs: number): number {
     const last = bucketOf(time, tier) - delayMs / tier.bucketMs;
-    return sumBuckets(this.counts[count][tier.index], last - buckets + 1, last, COUNT_OF);
+    return this.counts[count][tier.index].sum(last - buckets + 1, last, 0);
   }
 
   takeIncrements(): Array<[string, number]> {
-    const list = [...this.increments];
-    this.increments.clear();
+    const list = this.increments ? [...this.increments] : [];
+    this.increments = null;
     return list;
   }
 
@@ -57,7 +62,10 @@ export class MerchantState {
     for (const tier of MERCHANT_TIERS) {
       const oldest = bucketOf(now, tier) - (tier.maxWindowMs + delayMs + EXPIRY_SLACK_MS) / tier.bucketMs;
       for (const count of ['t', 'f'] as const) {
-        for (const bucket of this.counts[count][tier.index].keys()) if (bucket <= oldest) expired.push(`${count}:${tier.prefix}${bucket}`);
+        for (const [bucket] of this.counts[count][tier.index]) {
+          if (bucket > oldest) break;
+          expired.push(`${count}:${tier.prefix}${bucket}`);
+        }
       }
     }
     return expired;

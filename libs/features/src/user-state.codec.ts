@@ -53,13 +53,8 @@ export class UnknownSnapshotVersionError extends Error {}
 export function encodeSnapshot(state: UserState): string {
   // Written by hand: JSON.stringify of the same shape built as arrays and objects costs twice as much.
   let text = `["${SNAPSHOT_VERSION}",${MEASURES},${Number.isFinite(state.watermark) ? state.watermark : 'null'},[`;
-  state.buckets.forEach((map, tier) => {
-    let first = true;
-    text += tier === 0 ? '[' : '],[';
-    for (const [bucket, measures] of map) {
-      text += `${first ? '' : ','}${bucket},${measures.join(',')}`;
-      first = false;
-    }
+  state.buckets.forEach((series, tier) => {
+    text += `${tier === 0 ? '[' : '],['}${series.flat().join(',')}`;
   });
   text += `]],[${state.prev.join(',')}],[${state.located.map((l) => `[${l.join(',')}]`).join(',')}],[`;
   KINDS.forEach((kind, k) => {
@@ -86,12 +81,13 @@ export function readSnapshot(text: string, state: UserState): void {
   const [watermark, buckets, prev, located, values, recent = []] = body;
   state.recentEventHashes = asEventIdHashes(recent);
   state.watermark = watermark ?? Number.NEGATIVE_INFINITY; // JSON has no -Infinity
-  // A measure added since the snapshot was written starts at 0 in its buckets.
-  const missing = Math.max(0, MEASURES - measures);
   buckets.forEach((flat, tier) => {
+    const series = state.buckets[tier];
+    // A bucket comes in with every measure 0, so one added since the snapshot was written stays 0. Snapshots
+    // written from maps of buckets may hold them out of order: slot() puts each in its place.
     for (let i = 0; i < flat.length; i += 1 + measures) {
-      const stored = flat.slice(i + 1, i + 1 + Math.min(measures, MEASURES));
-      state.buckets[tier].set(flat[i], missing > 0 ? stored.concat(new Array<number>(missing).fill(0)) : stored);
+      const slot = series.slot(flat[i]);
+      for (let m = 0; m < Math.min(measures, MEASURES); m++) series.increment(slot, m, flat[i + 1 + m]);
     }
   });
   state.prev = prev;

@@ -2,7 +2,8 @@ import { eventIdHash, rememberRecent } from '@app/contracts';
 import type { FeatureEvent } from './feature-event';
 import { encodeSnapshot, eventLine, KINDS, MEASURES, parseEventLine, readSnapshot, type Located, type LoggedEvent, type ValueKind } from './user-state.codec';
 import { addOccurrence, latestAtOrBefore } from './occurrences';
-import { bucketOf, sumBuckets, TIERS, type Tier } from './windows';
+import { bucketOf, TIERS, type Tier } from './windows';
+import { BucketSeries } from './bucket-series';
 
 /** What a user bucket counts, by index. Amounts are in cents: integer sums are exact and replay to the same value in any order. */
 export const enum UserMeasure {
@@ -11,7 +12,6 @@ export const enum UserMeasure {
   TransactionCents = 2,
   Logins = 3,
 }
-const PICK: Array<(measures: number[]) => number> = Array.from({ length: MEASURES }, (_, i) => (measures: number[]) => measures[i]);
 
 export type { ValueKind };
 /** Distinct-count subjects: countries, devices (v), IPs. */
@@ -31,8 +31,8 @@ const timeOfLocated = (l: Located) => l[0];
 export class UserState {
   /** Latest event time applied; events more than the grace before it are late. */
   watermark = Number.NEGATIVE_INFINITY;
-  /** Per tier (TIERS order): bucket number → measures. */
-  readonly buckets: Array<Map<number, number[]>> = TIERS.map(() => new Map());
+  /** Per tier (TIERS order): each bucket's measures (UserMeasure). */
+  readonly buckets: BucketSeries[] = TIERS.map(() => new BucketSeries(MEASURES));
   prev: number[] = [];
   located: Located[] = [];
   /** Per kind: value → occurrence times (see occurrences.ts). */
@@ -114,14 +114,13 @@ export class UserState {
     for (const tier of TIERS) {
       const bucket = bucketOf(event.time, tier);
       const buckets = this.buckets[tier.index];
-      let measures = buckets.get(bucket);
-      if (!measures) buckets.set(bucket, (measures = [0, 0, 0, 0]));
-      measures[UserMeasure.Events] += 1;
+      const slot = buckets.slot(bucket);
+      buckets.increment(slot, UserMeasure.Events, 1);
       if (event.type === 'transaction') {
-        measures[UserMeasure.Transactions] += 1;
-        measures[UserMeasure.TransactionCents] += Math.round(event.amount * 100);
+        buckets.increment(slot, UserMeasure.Transactions, 1);
+        buckets.increment(slot, UserMeasure.TransactionCents, Math.round(event.amount * 100));
       }
-      if (event.type === 'login') measures[UserMeasure.Logins] += 1;
+      if (event.type === 'login') buckets.increment(slot, UserMeasure.Logins, 1);
     }
     this.prev = addOccurrence(this.prev, event.time, timeOfTime, horizon);
     if (event.latitude !== null && event.longitude !== null) {
@@ -141,7 +140,7 @@ export class UserState {
   /** Sum of one measure over the `count` buckets of `tier` ending with `time`'s bucket. */
   sum(tier: Tier, time: number, count: number, measure: UserMeasure): number {
     const last = bucketOf(time, tier);
-    return sumBuckets(this.buckets[tier.index], last - count + 1, last, PICK[measure]);
+    return this.buckets[tier.index].sum(last - count + 1, last, measure);
   }
 
   /** How many distinct values of a kind were seen in the `count` buckets of `tier` ending with `time`'s bucket. */
@@ -179,10 +178,7 @@ export class UserState {
   /** Drops buckets and values no window can reach any more, by event time (replays expire the same way). */
   private expire(): void {
     for (const tier of TIERS) {
-      const oldest = bucketOf(this.watermark, tier) - tier.maxWindowMs / tier.bucketMs;
-      for (const bucket of this.buckets[tier.index].keys()) {
-        if (bucket <= oldest) this.buckets[tier.index].delete(bucket);
-      }
+      this.buckets[tier.index].dropThrough(bucketOf(this.watermark, tier) - tier.maxWindowMs / tier.bucketMs);
     }
     const day = TIERS[TIERS.length - 1];
     const oldestTime = (bucketOf(this.watermark, day) - day.maxWindowMs / day.bucketMs + 1) * day.bucketMs;

@@ -50,20 +50,3 @@ export function parseWindow(label: string, tiers: readonly Tier[] = TIERS): Wind
 const describeTier = (t: Tier) => `up to ${t.maxWindowMs / t.bucketMs}${t.prefix} in whole ${t.name}s`;
 
 export const bucketOf = (time: number, tier: Tier) => Math.floor(time / tier.bucketMs);
-
-/**
- * Sums `pick(value)` over the buckets first..last of a sparse bucket map, walking whichever is
- * shorter: the map's entries or the window's buckets (30 day buckets, but often 3 stored).
- */
-export function sumBuckets<T>(buckets: ReadonlyMap<number, T>, first: number, last: number, pick: (value: T) => number): number {
-  let total = 0;
-  if (buckets.size <= last - first + 1) {
-    for (const [bucket, value] of buckets) if (bucket >= first && bucket <= last) total += pick(value);
-  } else {
-    for (let bucket = first; bucket <= last; bucket++) {
-      const value = buckets.get(bucket);
-      if (value !== undefined) total += pick(value);
-    }
-  }
-  return total;
-}

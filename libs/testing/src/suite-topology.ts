@@ -14,7 +14,8 @@ export interface SuiteProcess {
   env: Record<string, string>;
   /**
    * Node's own options: one V8 helper thread (ONE_V8_HELPER), a heap ceiling where the default heap
-   * growth would exceed the memory budget, and a slower growing heap where little survives (HEAP_GROWS_TWOFOLD).
+   * growth would exceed the memory budget, a slower growing heap where little survives (HEAP_GROWS_TWOFOLD),
+   * and a smaller young generation where much does (YOUNG_GENERATION_HALVED).
    */
   nodeArgs: string[];
   /** CPU priority (nice): the lake's rolls are batch work and yield to the latency path. */
@@ -36,6 +37,12 @@ const ONE_V8_HELPER = ['--v8-pool-size=1'];
 const HEAP_GROWS_TWOFOLD = ['--heap-growing-percent=100'];
 
 /**
+ * Semi-spaces of 8 MB instead of 16: V8's young generation is two of them, resident once used. Scoring
+ * keeps its state and batches in the old generation; its young objects die within a batch (docs/suite.md, "Memory").
+ */
+const YOUNG_GENERATION_HALVED = ['--max-semi-space-size=8'];
+
+/**
  * glibc's allocator, for every process (the image sets the same): blocks of 64 KiB and more are mapped
  * on their own and returned when freed. By default the threshold climbs to the largest block freed so
  * far, after which a burst's socket reads (64 KiB each) land in the heap and stay there as fragments.
@@ -45,7 +52,7 @@ export const ALLOCATOR_ENV = { MALLOC_MMAP_THRESHOLD_: '65536' } as const;
 export const SUITE_PROCESSES: readonly SuiteProcess[] = [
   { name: 'ingest', app: 'ingest', env: { INGEST_ROLES: 'http,raw' }, nodeArgs: [...ONE_V8_HELPER, '--max-old-space-size=1024'], niceness: 0 },
   { name: 'lake', app: 'lake', env: {}, nodeArgs: [...ONE_V8_HELPER, ...HEAP_GROWS_TWOFOLD], niceness: 10 },
-  { name: 'scoring', app: 'scoring', env: {}, nodeArgs: [...ONE_V8_HELPER, '--max-old-space-size=1024'], niceness: 0 },
+  { name: 'scoring', app: 'scoring', env: {}, nodeArgs: [...ONE_V8_HELPER, '--max-old-space-size=1024', ...YOUNG_GENERATION_HALVED], niceness: 0 },
   { name: 'profile-api', app: 'profile-api', env: {}, nodeArgs: [...ONE_V8_HELPER, ...HEAP_GROWS_TWOFOLD], niceness: 0 },
   { name: 'alerts', app: 'alerts', env: {}, nodeArgs: [...ONE_V8_HELPER], niceness: 0 },
 ];

@@ -11,7 +11,7 @@ describe('cacheMemoryProblem', () => {
 
   it("names the settings, the caches' size and the limit when they would not fit", () => {
     expect(cacheMemoryProblem(200_000, 100_000, 560 * MB)).toBe(
-      "full caches (SCORING_CACHE_USERS=200000, SCORING_CACHE_MERCHANTS=100000) may hold ~1907 MB, more than 60% of the 560 MB heap limit: lower them, or raise node's --max-old-space-size",
+      "full caches (SCORING_CACHE_USERS=200000, SCORING_CACHE_MERCHANTS=100000) may hold ~1621 MB, more than 60% of the 560 MB heap limit: lower them, or raise node's --max-old-space-size",
     );
   });
 });
