@@ -15,7 +15,7 @@ export interface SuiteProcess {
   /**
    * Node's own options: one V8 helper thread (ONE_V8_HELPER), a heap ceiling where the default heap
    * growth would exceed the memory budget, a slower growing heap where little survives (HEAP_GROWS_TWOFOLD),
-   * and a smaller young generation where much does (YOUNG_GENERATION_HALVED).
+   * and a smaller young generation where its size, resident once used, is what the budget lacks (YOUNG_GENERATION_HALVED).
    */
   nodeArgs: string[];
   /** CPU priority (nice): the lake's rolls are batch work and yield to the latency path. */
@@ -37,8 +37,8 @@ const ONE_V8_HELPER = ['--v8-pool-size=1'];
 const HEAP_GROWS_TWOFOLD = ['--heap-growing-percent=100'];
 
 /**
- * Semi-spaces of 8 MB instead of 16: V8's young generation is two of them, resident once used. Scoring
- * keeps its state and batches in the old generation; its young objects die within a batch (docs/suite.md, "Memory").
+ * Semi-spaces of 8 MB instead of 16: V8's young generation is two of them, resident once used. Scoring's
+ * live data (its users' and merchants' state) is in the old generation either way (docs/suite.md, "Memory").
  */
 const YOUNG_GENERATION_HALVED = ['--max-semi-space-size=8'];
 
