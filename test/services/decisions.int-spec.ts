@@ -132,6 +132,14 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
     await send(pending);
     expect(answers.size).toBeGreaterThan(150);
     expect([...answers.values()].filter((a) => a.degraded)).toEqual([]);
+    // Scoring kept each answer it gave: asked again, an event gets it back, and is not applied again.
+    for (const [eventId, answer] of [...answers].slice(-3)) {
+      const again = await decide(
+        events.find((e) => e.eventId === eventId),
+        20_000,
+      );
+      expect(again).toEqual({ status: 200, body: answer });
+    }
 
     // Each decision is the Score the stream published for that event, once.
     const scored = events.filter((e) => e.type !== 'chargeback').length;

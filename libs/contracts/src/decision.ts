@@ -32,8 +32,17 @@ export interface Decision {
  */
 export const DECISION_REPLY_HEADER = 'decision-reply-to';
 
-/** The channel an ingest instance receives its decisions' scores on (a deployment's prefix, then the instance). */
+/**
+ * The record header saying how long the answer is kept, in ms: the dedupe window of the ingest instance
+ * that asked, for as long as it recognises the event's id.
+ */
+export const DECISION_KEEP_HEADER = 'decision-keep-ms';
+
+/** The channel an ingest instance receives its decisions on (a deployment's prefix, then the instance). */
 export const decisionReplyChannel = (prefix: string, instanceId: string) => `${prefix}decisions:${instanceId}`;
+
+/** Where the first answer given for an event is kept, by its id: asked again, it is answered the same. */
+export const decisionKey = (eventId: string) => `ingest:decision:${eventId}`;
 
 /** A decision from the score the stream computed for the event. */
 export function decisionOfScore(score: Score): Decision {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Histogram } from 'prom-client';
 import { describeError } from '@app/bus';
-import { decisionOfScore, type Decision, type DegradedReason } from '@app/contracts';
+import type { Decision, DegradedReason } from '@app/contracts';
 import { APP_CONFIG, DeadlineExceededError, withDeadline } from '@app/platform';
 import type { IngestConfig } from '../ingest.config';
 import { IngestUnavailableError, type RejectionSink } from '../ingestion/ingest-events.use-case';
@@ -30,7 +30,7 @@ const metrics = {
   }),
   unstored: new Counter({
     name: 'ingest_decisions_unstored_total',
-    help: 'Decisions answered but not stored in time (the decision store slow or down): asked again, they are decided again',
+    help: 'Fallbacks answered but not kept in time (the decision store slow or down): asked again, they are decided again',
   }),
   unavailable: new Counter({
     name: 'ingest_decisions_unavailable_total',
@@ -47,12 +47,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * POST /v1/decisions (docs/decisions.md): the event goes into the stream like any other (with the
- * decisions that arrived beside it, DecisionIntake), with a header naming this instance's reply
+ * decisions that arrived beside it, DecisionIntake), with headers naming this instance's reply
  * channel; the scoring instance that owns the user's partition scores it in its next batch, from the
- * state the stream built, and publishes its Score to that channel as well as to `scores`. So the
- * decision is the stream's score by construction, not a second implementation of it. Past the
- * deadline the answer is the configured fallback, marked degraded; the event still flows and is
- * scored once. Every answer is stored by event id, so a retry gets the same one.
+ * state the stream built, keeps the decision by event id and publishes it to that channel (its Score
+ * goes to `scores` too). So the decision is the stream's score by construction, not a second
+ * implementation of it. Past the deadline the answer is the configured fallback, marked degraded and
+ * kept here; the event still flows and is scored once. The first answer kept wins, so a retry gets it.
  */
 @Injectable()
 export class DecideEventUseCase {
@@ -113,31 +113,33 @@ export class DecideEventUseCase {
     const type = (item as { type: string }).type;
     if (status === 'duplicate') {
       this.replies.cancel(eventId);
-      return this.decided(await this.decidedElsewhere(eventId, deadline, type), deadline);
+      const earlier = await this.decidedElsewhere(eventId, deadline);
+      return earlier ? this.answered(earlier) : this.kept(this.fallback(eventId, type, 'accepted_without_decision'), deadline);
     }
-    const score = await reply;
-    return this.decided(score ? decisionOfScore(score) : this.fallback(eventId, type, 'deadline'), deadline);
+    // Scoring kept the decision it replies with: the first one kept for the event, its own or an earlier fallback.
+    const decision = await reply;
+    return decision ? this.answered(decision) : this.kept(this.fallback(eventId, type, 'deadline'), deadline);
   }
 
   /**
-   * The event was accepted before: by a request on another instance, whose decision will be stored
-   * shortly, or without a decision (POST /v1/events). Looks for the stored one until the deadline.
+   * The event was accepted before: by a request on another instance, whose decision will be kept
+   * shortly, or without a decision (POST /v1/events). Looks for the kept one until the deadline.
    */
-  private async decidedElsewhere(eventId: string, deadline: number, type: string): Promise<Decision> {
+  private async decidedElsewhere(eventId: string, deadline: number): Promise<Decision | null> {
     for (;;) {
       const stored = await withDeadline(this.store.find(eventId), Math.max(1, deadline - Date.now()), 'the decision store').catch(() => null);
       if (stored) return stored;
-      if (Date.now() + POLL_MS >= deadline) return this.fallback(eventId, type, 'accepted_without_decision');
+      if (Date.now() + POLL_MS >= deadline) return null;
       await sleep(POLL_MS);
     }
   }
 
   /**
-   * Stores the answer (the first one stored wins, so concurrent requests agree) and counts it. The
-   * store gets what is left of the deadline, at least STORE_GRACE_MS: a store that is slow or down
-   * costs the answer its idempotence (counted), never its time.
+   * Keeps a fallback (the first answer kept wins, so concurrent requests agree: scoring's decision may
+   * have been kept meanwhile) and answers it. The store gets what is left of the deadline, at least
+   * STORE_GRACE_MS: a store that is slow or down costs the answer its idempotence (counted), never its time.
    */
-  private async decided(decision: Decision, deadline: number): Promise<DecisionOutcome> {
+  private async kept(decision: Decision, deadline: number): Promise<DecisionOutcome> {
     const answer = await withDeadline(
       this.store.keep(decision, this.config.INGEST_DEDUPE_WINDOW_MS),
       Math.max(STORE_GRACE_MS, deadline - Date.now()),
@@ -146,8 +148,12 @@ export class DecideEventUseCase {
       metrics.unstored.inc();
       return decision;
     });
-    metrics.decisions.inc({ decision: answer.decision, degraded: answer.degradedReason ?? 'none' });
-    return { status: 'decided', decision: answer };
+    return this.answered(answer);
+  }
+
+  private answered(decision: Decision): DecisionOutcome {
+    metrics.decisions.inc({ decision: decision.decision, degraded: decision.degradedReason ?? 'none' });
+    return { status: 'decided', decision };
   }
 
   private fallback(eventId: string, type: string, reason: DegradedReason): Decision {

@@ -1,5 +1,4 @@
 import type { OutgoingRecord } from '@app/bus';
-import { DECISION_REPLY_HEADER } from '@app/contracts';
 import type { IngestEventsUseCase, IngestOptions, IngestOutcome, RejectionSink } from '../ingestion/ingest-events.use-case';
 import type { DecisionReplies } from './decision-replies';
 import { DecisionIntake } from './decision-intake';
@@ -24,7 +23,7 @@ class RecordingIngest {
   }
 }
 
-const replies = { channel: 'replies:here' } as DecisionReplies;
+const replies = { headers: { 'decision-reply-to': 'replies:here' } } as unknown as DecisionReplies;
 const deadLetter = (id: string) => (reasons: string[]) => ({ key: id, value: reasons.join() });
 
 describe('DecisionIntake', () => {
@@ -46,7 +45,7 @@ describe('DecisionIntake', () => {
       { index: 2, eventId: 'c', status: 'accepted' },
     ]);
     expect(ingest.calls[0].rejected).toEqual([{ key: 'b', value: 'b is bad' }]);
-    expect(ingest.calls[0].options.headers).toEqual({ [DECISION_REPLY_HEADER]: 'replies:here' });
+    expect(ingest.calls[0].options.headers).toBe(replies.headers);
     // Half of what is left of the earliest deadline (40 ms).
     expect(ingest.calls[0].options.lookupBudgetMs).toBeLessThanOrEqual(20);
     expect(ingest.calls[0].options.lookupBudgetMs).toBeGreaterThan(0);

@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import type { OutgoingRecord } from '@app/bus';
-import { DECISION_REPLY_HEADER } from '@app/contracts';
 import { IngestEventsUseCase, type EventResult } from '../ingestion/ingest-events.use-case';
 import { DecisionReplies } from './decision-replies';
 
@@ -47,7 +46,7 @@ export class DecisionIntake {
         group.map((w) => w.item),
         'http',
         (index, reasons) => group[index].reject(reasons),
-        { headers: { [DECISION_REPLY_HEADER]: this.replies.channel }, lookupBudgetMs: Math.max(1, earliest - Date.now()) / 2 },
+        { headers: this.replies.headers, lookupBudgetMs: Math.max(1, earliest - Date.now()) / 2 },
       );
       group.forEach((waiting, i) => waiting.settle({ result: outcome.results[i] }));
     } catch (error) {

@@ -1,9 +1,20 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
-import { alertCodec, DECISION_REPLY_HEADER, enrichedEventCodec, scoreCodec, subscription, type Alert, type Score, type TopicMap } from '@app/contracts';
+import {
+  alertCodec,
+  DECISION_KEEP_HEADER,
+  DECISION_REPLY_HEADER,
+  decisionOfScore,
+  enrichedEventCodec,
+  scoreCodec,
+  subscription,
+  type Alert,
+  type Score,
+  type TopicMap,
+} from '@app/contracts';
 import { APP_CONFIG, GroupMembership, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { ScoringConfig } from '../scoring.config';
-import { DecisionReplyPublisher } from './decision-reply.publisher';
+import { DecisionReplyPublisher, type DecisionReply } from './decision-reply.publisher';
 import { ScoreBatchService } from './score-batch.service';
 import { positionedEvent, type PositionedEvent } from './score-pipeline';
 
@@ -45,8 +56,8 @@ export class ScoringConsumer implements OnApplicationBootstrap, BeforeApplicatio
 
   /** One partition's batch, or several partitions' read together: scored in one call either way. */
   private async handle(batches: RecordBatch[], context: BatchContext): Promise<void> {
-    /** Event id → the channel of the ingest instance waiting for its decision (POST /v1/decisions). */
-    const waiting = new Map<string, string>();
+    /** Event id → where the ingest instance waiting for its decision hears it (POST /v1/decisions). */
+    const waiting = new Map<string, Omit<DecisionReply, 'decision'>>();
     const parts = batches.map(({ topic, partition, records }) => {
       const events: PositionedEvent[] = [];
       for (const record of records) {
@@ -56,17 +67,24 @@ export class ScoringConsumer implements OnApplicationBootstrap, BeforeApplicatio
           continue;
         }
         events.push(positionedEvent(record.offset, event));
-        const replyTo = record.headers[DECISION_REPLY_HEADER];
-        if (replyTo !== undefined) waiting.set(event.eventId, replyTo);
+        const channel = record.headers[DECISION_REPLY_HEADER];
+        const keepMs = Number(record.headers[DECISION_KEEP_HEADER]);
+        // Without how long to keep the answer (not a record ingest wrote), the asker falls back at its deadline.
+        if (channel !== undefined && Number.isSafeInteger(keepMs) && keepMs > 0) waiting.set(event.eventId, { channel, keepMs });
       }
       return { topic, partition, events };
     });
     await this.scoring.score(parts, (scores, alerts) => this.publish(scores, alerts, waiting));
   }
 
-  private async publish(scores: Score[], alerts: Alert[], waiting: Map<string, string>): Promise<void> {
+  private async publish(scores: Score[], alerts: Alert[], waiting: Map<string, Omit<DecisionReply, 'decision'>>): Promise<void> {
     if (waiting.size > 0)
-      this.replies.send(scores.flatMap((score) => (waiting.has(score.eventId) ? [{ channel: waiting.get(score.eventId) as string, score }] : [])));
+      this.replies.send(
+        scores.flatMap((score) => {
+          const to = waiting.get(score.eventId);
+          return to ? [{ ...to, decision: decisionOfScore(score) }] : [];
+        }),
+      );
     await Promise.all([
       scores.length > 0
         ? this.bus.publish(
