@@ -68,9 +68,10 @@ export class ScoringConsumer implements OnApplicationBootstrap, BeforeApplicatio
         }
         events.push(positionedEvent(record.offset, event));
         const channel = record.headers[DECISION_REPLY_HEADER];
+        if (channel === undefined) continue;
         const keepMs = Number(record.headers[DECISION_KEEP_HEADER]);
         // Without how long to keep the answer (not a record ingest wrote), the asker falls back at its deadline.
-        if (channel !== undefined && Number.isSafeInteger(keepMs) && keepMs > 0) waiting.set(event.eventId, { channel, keepMs });
+        if (Number.isSafeInteger(keepMs) && keepMs > 0) waiting.set(event.eventId, { channel, keepMs });
       }
       return { topic, partition, events };
     });
