@@ -185,12 +185,18 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
     };
     const scores = await collectTopic(bus, topics.scores, topics.invalid);
     await stopScoring();
-    // This process hosts the services and the test: an ingest whose loop still lags from the work before
-    // (over half the deadline) refuses the decision as overloaded, which is not the case here.
+    // This process hosts the services and the test: an ingest whose loop lags from the work before (over
+    // half the deadline) refuses the decision as overloaded, before any work, which is not the case here.
+    // A caller retries such a refusal with the same eventId, as this does.
     const lag = ingest.app.get(EventLoopLag);
-    await eventually(() => expect(lag.ms).toBeLessThan(20));
-    const asked = Date.now();
-    const first = await decide(payment, 150);
+    let first: Awaited<ReturnType<typeof decide>>;
+    let asked: number;
+    for (let attempt = 1; ; attempt++) {
+      await eventually(() => expect(lag.ms).toBeLessThan(20));
+      asked = Date.now();
+      first = await decide(payment, 150);
+      if (first.status !== 503 || first.body.error?.code !== 'OVERLOADED' || attempt === 5) break;
+    }
     expect(Date.now() - asked).toBeLessThan(1_000);
     expect(first).toEqual({
       status: 200,
