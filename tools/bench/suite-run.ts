@@ -34,7 +34,7 @@ export type StartSuiteProcess = (
   name: SuiteProcessName,
   port: number,
   env: Record<string, string>,
-  options: { compiled: boolean; prioritised: boolean },
+  options: { compiled: boolean; prioritised: boolean; nodeArgs?: string[] },
 ) => Promise<ChildProcess>;
 
 export interface SuiteRunOptions {
@@ -49,6 +49,8 @@ export interface SuiteRunOptions {
   burst: number;
   /** `model`: the shipped model and default rules alone in the burst; `rule`: the latency phase's rule too. */
   burstAlerts: 'model' | 'rule';
+  /** When set, every service writes its V8 CPU profile (node --cpu-prof) to <profileDir>/<name> as it stops. */
+  profileDir?: string;
 }
 
 export interface SuiteRun {
@@ -112,7 +114,10 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
     raisedAt.set(eventId, performance.now() - (Date.now() - Date.parse(raised))); // scoring's wall clock, on this machine
   });
   try {
-    for (const name of SUITE_PROCESS_NAMES) processes.set(name, await options.start(name, PORTS[name], env, { compiled: true, prioritised: true }));
+    for (const name of SUITE_PROCESS_NAMES) {
+      const nodeArgs = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${name}`] : [];
+      processes.set(name, await options.start(name, PORTS[name], env, { compiled: true, prioritised: true, nodeArgs }));
+    }
     const registered = await fetch(`http://127.0.0.1:${PORTS.alerts}/v1/webhooks`, {
       method: 'POST',
       headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'application/json' },

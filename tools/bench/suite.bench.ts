@@ -11,6 +11,8 @@
  *    CPU each process spent per event. Realistic traffic: the shipped model and default rules alone
  *    (the latency phase's rule is removed), so alerts are as rare as in a business's stream;
  *    `--burst-alerts rule` keeps the rule, for the alert-heavy burst (alerts alone: `npm run bench:alerts`).
+ * `--profile DIR`: every service writes its V8 CPU profile (node --cpu-prof) to DIR/<name> as it stops;
+ * the profiler's own cost inflates every figure of such a run, so it is for finding where time goes.
  * `--against REF` builds REF in a git worktree and runs both suites in alternation, this checkout first
  * (A B A B ..., `--rounds` pairs, 2 by default) on the same traffic; the report adds the ratios of this
  * checkout's medians to REF's, with their spread over the rounds.
@@ -40,6 +42,7 @@ const AGAINST = arg('against', '');
 const ROUNDS = Number(arg('rounds', '2'));
 const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/14';
 const BUS = arg('bus', 'redis');
+const PROFILE_DIR = arg('profile', '');
 if (BUS !== 'redis' && BUS !== 'kafka') throw new Error('--bus is redis (Redis Streams) or kafka');
 const BUS_URL = BUS === 'kafka' ? (process.env.BENCH_KAFKA_URL ?? 'kafka://127.0.0.1:9092') : REDIS_URL;
 const BUS_NAME = BUS === 'kafka' ? 'Kafka' : 'Redis Streams';
@@ -58,6 +61,7 @@ async function main(): Promise<void> {
     warmUpSeconds: WARM_UP_SECONDS,
     burst: BURST,
     burstAlerts: BURST_ALERTS as 'model' | 'rule',
+    ...(PROFILE_DIR ? { profileDir: resolve(PROFILE_DIR) } : {}),
   };
   const these: SuiteRun[] = [];
   const theirs: SuiteRun[] = [];
