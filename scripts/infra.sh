@@ -26,6 +26,8 @@ ensure_packages() {
   command -v pg_isready >/dev/null || missing+=(postgresql postgresql-client)
   command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
   command -v mvn >/dev/null || missing+=(maven)
+  # The allocator the services preload (libs/testing/src/suite-topology.ts, the Dockerfile).
+  compgen -G '/usr/lib/*/libjemalloc.so.2' >/dev/null || compgen -G '/lib/*/libjemalloc.so.2' >/dev/null || missing+=(libjemalloc2)
   if [ ${#missing[@]} -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 

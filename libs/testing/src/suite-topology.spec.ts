@@ -7,6 +7,10 @@ const compose = readFileSync(resolve(root, 'docker-compose.yml'), 'utf8');
 const suiteScript = readFileSync(resolve(root, 'scripts/suite.sh'), 'utf8');
 const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8');
 
+/** A process's own allocator settings, where it differs from the image's (ALLOCATOR_ENV). */
+const ownAllocator = (env: Record<string, string>) =>
+  Object.fromEntries(Object.entries(env).filter(([key]) => key.startsWith('MALLOC_') || key === 'LD_PRELOAD'));
+
 /** The lines of one service's block in docker-compose.yml. */
 function composeService(name: string): string {
   const match = new RegExp(`^  ${name}:\\n((?:(?:    .*)?\\n)*)`, 'm').exec(compose);
@@ -21,11 +25,20 @@ describe.each(SUITE_PROCESSES)('the suite process $name', ({ name, app, env, nod
     const command = JSON.parse(/^ {4}command: (\[.*\])$/m.exec(block)?.[1] ?? 'null') as string[];
     expect(command).toEqual([...(niceness ? ['nice', '-n', String(niceness)] : []), 'node', ...nodeArgs, `dist/apps/${app}/src/main.js`]);
     expect(/INGEST_ROLES: "([a-z,]+)"/.exec(block)?.[1]).toBe(env.INGEST_ROLES);
+    for (const [key, value] of Object.entries(ownAllocator(env))) expect(block).toContain(`${key}: "${value}"`);
   });
 
   it('runs the same in npm run suite', () => {
-    const line = suiteScript.split('\n').find((l) => l.startsWith(`start_service ${name} `));
-    expect(line?.split(' ').slice(3)).toEqual([app, env.INGEST_ROLES ?? '""', String(niceness), ...nodeArgs]);
+    const line = suiteScript.split('\n').find((l) => new RegExp(`^(\\w+=\\S* )*start_service ${name} `).test(l)) ?? '';
+    const [assignments, call] = line.split('start_service ');
+    expect(call.split(' ').slice(2)).toEqual([app, env.INGEST_ROLES ?? '""', String(niceness), ...nodeArgs]);
+    const assigned = Object.fromEntries(
+      assignments
+        .split(' ')
+        .filter(Boolean)
+        .map((a) => a.split('=')),
+    );
+    expect(assigned).toEqual(ownAllocator(env));
   });
 });
 
