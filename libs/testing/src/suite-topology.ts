@@ -46,14 +46,14 @@ const YOUNG_GENERATION_HALVED = ['--max-semi-space-size=8'];
  * jemalloc instead of glibc's allocator, for every process but ingest (the image preloads it; Debian's
  * libjemalloc2, installed by scripts/infra.sh and the Dockerfile). glibc kept a burst's freed 64 KiB
  * socket reads and Buffers as fragments unless blocks of 64 KiB and more were mapped on their own, and
- * mapping each one (a fresh mmap, its pages faulted in, munmap) cost every process ~10% of its CPU per
- * event; jemalloc reuses them without either (docs/suite.md, "Memory").
+ * mapping each one (a fresh mmap, its pages faulted in, munmap) cost the Node processes ~10% of their
+ * CPU per event; with jemalloc they spend ~0.9× at about the same memory (docs/suite.md, "Memory").
  */
 export const ALLOCATOR_ENV = { LD_PRELOAD: 'libjemalloc.so.2' } as const;
 
 /**
  * Ingest keeps glibc's allocator, blocks of 64 KiB and more mapped on their own: with jemalloc it held
- * ~4% more during the burst, over 300 MB (its geo database alone is 134 MB), for ~8% less CPU.
+ * ~4% more during the burst, over 300 MB (its geo database alone is 134 MB), for ~9% less CPU.
  */
 export const GLIBC_ALLOCATOR_ENV = { LD_PRELOAD: '', MALLOC_MMAP_THRESHOLD_: '65536' } as const;
 
