@@ -8,6 +8,9 @@ export function benchArg(name: string, fallback: string): string {
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
+/** Node's options for a process to write its V8 CPU profile into `dir` as it stops (cpu-profile-summary.ts reads it); none without a dir. */
+export const cpuProfileArgs = (dir: string): string[] => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
+
 /** The command that produced a report, as a reader would type it again. */
 export const benchCommand = (script: string) => [`npm run ${script}`, ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
 

@@ -36,7 +36,7 @@ import {
 } from '@app/testing';
 import { simulationOptions } from '../simulate/simulate';
 import { simulate, withIdPrefix } from '../simulate/simulation';
-import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
+import { benchArg as arg, benchCommand, benchMachine, cpuProfileArgs, writeBenchReport } from './bench-report';
 import { percentiles } from './percentiles';
 import { postgresCpuSeconds, processCpuSeconds, redisCpuSeconds } from './process-usage';
 
@@ -149,7 +149,7 @@ async function runEngine(engine: string, geo: GeoLookup) {
         await startSuiteProcess(name, SERVICES[name], env, {
           compiled: true,
           prioritised: true,
-          nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}/${name}`] : [],
+          nodeArgs: cpuProfileArgs(PROFILE_DIR && `${PROFILE_DIR}/${name}`),
         }),
       );
     const streamEvents = supply('1', `${run}-s`, geo);

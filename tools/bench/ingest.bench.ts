@@ -11,7 +11,7 @@ import Redis from 'ioredis';
 import { createBus, silentBusLogger } from '@app/bus';
 import { topicNames } from '@app/contracts';
 import { startServiceProcess, stopServiceProcess } from '@app/testing';
-import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
+import { benchArg as arg, benchCommand, benchMachine, cpuProfileArgs, writeBenchReport } from './bench-report';
 import { median, percentiles } from './percentiles';
 
 const BATCH = Number(arg('batch', '250'));
@@ -95,10 +95,7 @@ function post(agent: Agent, port: number, payload: string): Promise<{ status: nu
 }
 
 function startIngest(busUrl: string, port: number, topicPrefix: string, consumers: boolean): Promise<ChildProcess> {
-  const nodeArgs = [
-    ...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []),
-    ...(process.env.INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean),
-  ];
+  const nodeArgs = [...cpuProfileArgs(PROFILE_DIR), ...(process.env.INGEST_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   return startServiceProcess(
     'ingest',
     port,

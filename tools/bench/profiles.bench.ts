@@ -16,7 +16,7 @@ import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type EnrichedEvent } from '@app/contracts';
 import { createOwnDatabase } from '@app/testing';
 import { startServiceProcess, stopServiceProcess } from '@app/testing';
-import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
+import { benchArg as arg, benchCommand, benchMachine, cpuProfileArgs, writeBenchReport } from './bench-report';
 import { median, percentiles } from './percentiles';
 
 const EVENTS = Number(arg('events', '200000'));
@@ -64,7 +64,7 @@ function enrichedEvent(n: number): EnrichedEvent {
 }
 
 const startService = (app: 'profile-api' | 'ingest', port: number, env: Record<string, string>) =>
-  startServiceProcess(app, port, { API_KEYS: API_KEY, ...env }, PROFILE_DIR && app === 'profile-api' ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
+  startServiceProcess(app, port, { API_KEYS: API_KEY, ...env }, app === 'profile-api' ? cpuProfileArgs(PROFILE_DIR) : []);
 const stop = stopServiceProcess;
 
 /** A database and topics of the run's own, removed afterwards. */

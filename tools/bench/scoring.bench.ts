@@ -29,7 +29,7 @@ import { ScoreBatchService } from '../../apps/scoring/src/scoring/score-batch.se
 import { positionedEvent, type PositionedEvent } from '../../apps/scoring/src/scoring/score-pipeline';
 import { ScoringKeys } from '../../apps/scoring/src/state/scoring-keys';
 import { WindowStateRepository, type StateChanges } from '../../apps/scoring/src/state/window-state.repository';
-import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
+import { benchArg as arg, benchCommand, benchMachine, cpuProfileArgs, writeBenchReport } from './bench-report';
 import { cpuMicrosPerEvent, processCpuSeconds, redisCpuSeconds } from './process-usage';
 import { median } from './percentiles';
 import { GeoLookup } from '@app/enrichment';
@@ -125,7 +125,7 @@ async function withOwnTopics<T>(busUrl: string, body: (run: ScoringRun) => Promi
           'scoring',
           port,
           { API_KEYS: API_KEY, BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: String(PARTITIONS), REDIS_URL, SCORING_STATE_PREFIX: statePrefix },
-          [...(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [])],
+          cpuProfileArgs(PROFILE_DIR),
         );
         return child.pid as number;
       },

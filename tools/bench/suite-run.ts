@@ -26,6 +26,7 @@ import {
   redisCpuSeconds,
   residentMb,
 } from './process-usage';
+import { cpuProfileArgs } from './bench-report';
 import { percentiles } from './percentiles';
 import { perMillionEvents, storageUsage, type StorageUsage } from './storage-usage';
 
@@ -115,7 +116,7 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
   });
   try {
     for (const name of SUITE_PROCESS_NAMES) {
-      const nodeArgs = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}/${name}`] : [];
+      const nodeArgs = cpuProfileArgs(options.profileDir ? `${options.profileDir}/${name}` : '');
       processes.set(name, await options.start(name, PORTS[name], env, { compiled: true, prioritised: true, nodeArgs }));
     }
     const registered = await fetch(`http://127.0.0.1:${PORTS.alerts}/v1/webhooks`, {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ALLOCATOR_ENV, SUITE_PROCESSES } from './suite-topology';
+import { ALLOCATOR_ENV, GLIBC_ALLOCATOR_ENV, SUITE_PROCESSES } from './suite-topology';
 
 const root = resolve(__dirname, '../../..');
 const compose = readFileSync(resolve(root, 'docker-compose.yml'), 'utf8');
@@ -8,8 +8,8 @@ const suiteScript = readFileSync(resolve(root, 'scripts/suite.sh'), 'utf8');
 const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8');
 
 /** A process's own allocator settings, where it differs from the image's (ALLOCATOR_ENV). */
-const ownAllocator = (env: Record<string, string>) =>
-  Object.fromEntries(Object.entries(env).filter(([key]) => key.startsWith('MALLOC_') || key === 'LD_PRELOAD'));
+const ALLOCATOR_KEYS = new Set(Object.keys({ ...ALLOCATOR_ENV, ...GLIBC_ALLOCATOR_ENV }));
+const ownAllocator = (env: Record<string, string>) => Object.fromEntries(Object.entries(env).filter(([key]) => ALLOCATOR_KEYS.has(key)));
 
 /** The lines of one service's block in docker-compose.yml. */
 function composeService(name: string): string {
