@@ -14,20 +14,13 @@ describe('EventLoopLag', () => {
   });
   afterEach(() => lag.onModuleDestroy());
 
-  it('sees a loop that keeps falling behind, and forgets it once it keeps up', async () => {
+  // How the windows weigh the ticks is LagWindows's spec; this one checks the ticker feeds them. Only
+  // a lower bound: a loaded machine delays ticks further, never less.
+  it('sees this process loop falling behind', async () => {
     for (const until = Date.now() + 400; Date.now() < until;) {
       hold(40);
       await sleep(1);
     }
     expect(lag.ms).toBeGreaterThanOrEqual(25);
-    await sleep(300);
-    expect(lag.ms).toBeLessThan(15);
-  });
-
-  it('does not count one stall that is over', async () => {
-    await sleep(250);
-    hold(80);
-    await sleep(15);
-    expect(lag.ms).toBeLessThan(15);
   });
 });
