@@ -105,9 +105,18 @@ const UPSERT_COLUMNS: Array<[string, string]> = [
   ...PROFILE_FIELD_ENTRIES.map(([, field]): [string, string] => [field.column, field.sqlType]),
   ...DERIVED_COLUMNS,
 ];
+/**
+ * jsonb columns travel as text[] and are cast row by row. A parameter's input function runs while the
+ * bind message is read, in memory kept until the statement ends, and jsonb_in takes a fresh buffer of
+ * ~1 KB per value: a call's few thousand jsonb values held ~10 MB, which Postgres's malloc handed back
+ * and faulted in again for every statement. The cast runs in the executor's per-row memory, reset
+ * after each row.
+ */
 const UPSERT_SQL = `
   INSERT INTO profiles (${UPSERT_COLUMNS.map(([name]) => name).join(', ')})
-  SELECT * FROM unnest(${UPSERT_COLUMNS.map(([, type], i) => `$${i + 1}::${type}[]`).join(', ')})
+  SELECT ${UPSERT_COLUMNS.map(([name, type]) => (type === 'jsonb' ? `u.${name}::jsonb` : `u.${name}`)).join(', ')}
+  FROM unnest(${UPSERT_COLUMNS.map(([, type], i) => `$${i + 1}::${type === 'jsonb' ? 'text' : type}[]`).join(', ')})
+    AS u(${UPSERT_COLUMNS.map(([name]) => name).join(', ')})
   ON CONFLICT (user_id) DO UPDATE SET ${UPSERT_COLUMNS.filter(([name]) => name !== 'user_id')
     .map(([name]) => `${name} = EXCLUDED.${name}`)
     .join(', ')}
