@@ -18,6 +18,11 @@ describe('parseRequestBody', () => {
     expect(parsed.ok && parsed.items[2]).toEqual({ a: 3 });
   });
 
+  it('reads NDJSON lines of any characters, the last one without its newline', () => {
+    const parsed = parseRequestBody('application/x-ndjson', body('{"city":"Zürich"}\n{"name":"東京 🚀"}'), 10);
+    expect(parsed).toEqual({ ok: true, items: [{ city: 'Zürich' }, { name: '東京 🚀' }] });
+  });
+
   it('refuses, as an item with its reason, an event nested deeper than an event can be, however deep', () => {
     for (const type of ['application/json', 'application/x-ndjson']) {
       const parsed = parseRequestBody(type, body('['.repeat(100_000) + ']'.repeat(100_000)), 10);
