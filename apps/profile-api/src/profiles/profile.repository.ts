@@ -112,11 +112,12 @@ const UPSERT_COLUMNS: Array<[string, string]> = [
  * and faulted in again for every statement. The cast runs in the executor's per-row memory, reset
  * after each row.
  */
+const UPSERT_NAMES = UPSERT_COLUMNS.map(([name]) => name).join(', ');
 const UPSERT_SQL = `
-  INSERT INTO profiles (${UPSERT_COLUMNS.map(([name]) => name).join(', ')})
+  INSERT INTO profiles (${UPSERT_NAMES})
   SELECT ${UPSERT_COLUMNS.map(([name, type]) => (type === 'jsonb' ? `u.${name}::jsonb` : `u.${name}`)).join(', ')}
   FROM unnest(${UPSERT_COLUMNS.map(([, type], i) => `$${i + 1}::${type === 'jsonb' ? 'text' : type}[]`).join(', ')})
-    AS u(${UPSERT_COLUMNS.map(([name]) => name).join(', ')})
+    AS u(${UPSERT_NAMES})
   ON CONFLICT (user_id) DO UPDATE SET ${UPSERT_COLUMNS.filter(([name]) => name !== 'user_id')
     .map(([name]) => `${name} = EXCLUDED.${name}`)
     .join(', ')}
