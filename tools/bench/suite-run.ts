@@ -101,6 +101,9 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
     REDIS_URL: options.redisUrl,
     DATABASE_URL: database.url,
     LAKE_DIR: lakeDir,
+    // A roll is cut by its bytes under a backlog; the interval only holds the burst's last, partial roll
+    // (up to 10 s by default), which the lake stage's time would count as if it were work (as in bench:lake).
+    LAKE_ROLL_INTERVAL_MS: '1000',
     SCORING_STATE_PREFIX: run,
     WEBHOOK_ALLOWED_TARGETS: '127.0.0.1',
   };
