@@ -55,7 +55,7 @@ export LD_PRELOAD=libjemalloc.so.2
 LD_PRELOAD= MALLOC_MMAP_THRESHOLD_=65536 start_service ingest 3001 ingest http,raw 0 --v8-pool-size=1 --max-old-space-size=1024
 start_service lake 3005 lake "" 10 --v8-pool-size=1 --heap-growing-percent=100
 start_service scoring 3002 scoring "" 0 --v8-pool-size=1 --max-old-space-size=1024 --max-semi-space-size=8
-start_service profile-api 3003 profile-api "" 0 --v8-pool-size=1 --heap-growing-percent=100
+start_service profile-api 3003 profile-api "" 0 --v8-pool-size=1 --heap-growing-percent=100 --max-semi-space-size=8
 start_service alerts 3004 alerts "" 0 --v8-pool-size=1
 start_service console 3006 console "" 0 --v8-pool-size=1
 

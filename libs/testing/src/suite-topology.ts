@@ -67,7 +67,7 @@ export const SUITE_PROCESSES: readonly SuiteProcess[] = [
   },
   { name: 'lake', app: 'lake', env: {}, nodeArgs: [...ONE_V8_HELPER, ...HEAP_GROWS_TWOFOLD], niceness: 10 },
   { name: 'scoring', app: 'scoring', env: {}, nodeArgs: [...ONE_V8_HELPER, '--max-old-space-size=1024', ...YOUNG_GENERATION_HALVED], niceness: 0 },
-  { name: 'profile-api', app: 'profile-api', env: {}, nodeArgs: [...ONE_V8_HELPER, ...HEAP_GROWS_TWOFOLD], niceness: 0 },
+  { name: 'profile-api', app: 'profile-api', env: {}, nodeArgs: [...ONE_V8_HELPER, ...HEAP_GROWS_TWOFOLD, ...YOUNG_GENERATION_HALVED], niceness: 0 },
   { name: 'alerts', app: 'alerts', env: {}, nodeArgs: [...ONE_V8_HELPER], niceness: 0 },
 ];
 
