@@ -37,8 +37,10 @@ const ONE_V8_HELPER = ['--v8-pool-size=1'];
 const HEAP_GROWS_TWOFOLD = ['--heap-growing-percent=100'];
 
 /**
- * Semi-spaces of 8 MB instead of 16: V8's young generation is two of them, resident once used. Scoring's
- * live data (its users' and merchants' state) is in the old generation either way (docs/suite.md, "Memory").
+ * Semi-spaces of 8 MB instead of 16, for every process that handles the stream's records: V8 keeps pages
+ * of the young generation resident well beyond its two semi-spaces under a burst (on Kafka ingest held ~90 MB
+ * of them), and what lives on (scoring's state, profile-api's cache) is in the old generation either way
+ * (docs/suite.md, "Memory").
  */
 const YOUNG_GENERATION_HALVED = ['--max-semi-space-size=8'];
 
@@ -62,10 +64,10 @@ export const SUITE_PROCESSES: readonly SuiteProcess[] = [
     name: 'ingest',
     app: 'ingest',
     env: { INGEST_ROLES: 'http,raw', ...GLIBC_ALLOCATOR_ENV },
-    nodeArgs: [...ONE_V8_HELPER, '--max-old-space-size=1024'],
+    nodeArgs: [...ONE_V8_HELPER, '--max-old-space-size=1024', ...YOUNG_GENERATION_HALVED],
     niceness: 0,
   },
-  { name: 'lake', app: 'lake', env: {}, nodeArgs: [...ONE_V8_HELPER, ...HEAP_GROWS_TWOFOLD], niceness: 10 },
+  { name: 'lake', app: 'lake', env: {}, nodeArgs: [...ONE_V8_HELPER, ...HEAP_GROWS_TWOFOLD, ...YOUNG_GENERATION_HALVED], niceness: 10 },
   { name: 'scoring', app: 'scoring', env: {}, nodeArgs: [...ONE_V8_HELPER, '--max-old-space-size=1024', ...YOUNG_GENERATION_HALVED], niceness: 0 },
   { name: 'profile-api', app: 'profile-api', env: {}, nodeArgs: [...ONE_V8_HELPER, ...HEAP_GROWS_TWOFOLD, ...YOUNG_GENERATION_HALVED], niceness: 0 },
   { name: 'alerts', app: 'alerts', env: {}, nodeArgs: [...ONE_V8_HELPER], niceness: 0 },
