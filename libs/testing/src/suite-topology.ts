@@ -37,10 +37,10 @@ const ONE_V8_HELPER = ['--v8-pool-size=1'];
 const HEAP_GROWS_TWOFOLD = ['--heap-growing-percent=100'];
 
 /**
- * Semi-spaces of 8 MB instead of 16, for every process that handles the stream's records: V8 keeps pages
- * of the young generation resident well beyond its two semi-spaces under a burst (on Kafka ingest held ~95 MB
- * of them), and what lives on (scoring's state, profile-api's cache) is in the old generation either way
- * (docs/suite.md, "Memory").
+ * Semi-spaces of 8 MB instead of 16, for every process the whole stream passes through (alerts sees only
+ * the alerts): V8 keeps pages of the young generation resident well beyond its two semi-spaces under a
+ * burst (on Kafka ingest held ~95 MB of them), and what lives on (scoring's state, profile-api's cache) is
+ * in the old generation either way (docs/suite.md, "Memory").
  */
 const YOUNG_GENERATION_HALVED = ['--max-semi-space-size=8'];
 
