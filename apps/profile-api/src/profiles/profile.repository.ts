@@ -105,6 +105,7 @@ const UPSERT_COLUMNS: Array<[string, string]> = [
   ...PROFILE_FIELD_ENTRIES.map(([, field]): [string, string] => [field.column, field.sqlType]),
   ...DERIVED_COLUMNS,
 ];
+const UPSERT_NAMES = UPSERT_COLUMNS.map(([name]) => name).join(', ');
 /**
  * jsonb columns travel as text[] and are cast row by row. A parameter's input function runs while the
  * bind message is read, in memory kept until the statement ends, and jsonb_in takes a fresh buffer of
@@ -112,7 +113,6 @@ const UPSERT_COLUMNS: Array<[string, string]> = [
  * and faulted in again for every statement. The cast runs in the executor's per-row memory, reset
  * after each row.
  */
-const UPSERT_NAMES = UPSERT_COLUMNS.map(([name]) => name).join(', ');
 const UPSERT_SQL = `
   INSERT INTO profiles (${UPSERT_NAMES})
   SELECT ${UPSERT_COLUMNS.map(([name, type]) => (type === 'jsonb' ? `u.${name}::jsonb` : `u.${name}`)).join(', ')}
