@@ -9,7 +9,7 @@ export interface CreateBusOptions {
   url: string;
   clientId: string;
   logger: BusLogger;
-  /** Kafka only: producer threads (see docs/bus.md for the throughput/latency trade). */
+  /** Kafka only: producer threads, 0 for a producer in the caller's thread (docs/bus.md, "Producers"); unset: KAFKA_PRODUCER_THREADS, else 0. */
   producerThreads?: number;
   /** How long a batch may fail transiently before its records are dead-lettered (default 15 minutes). */
   transientRetryBudgetMs?: number;
@@ -24,13 +24,15 @@ export interface CreateBusOptions {
 
 export function createBus({ url, clientId, logger, producerThreads, transientRetryBudgetMs, retentionMs, kafka = process.env }: CreateBusOptions): MessageBus {
   const address = parseBusUrl(url);
+  const threads = producerThreads ?? Number(kafka.KAFKA_PRODUCER_THREADS || 0);
+  if (!Number.isInteger(threads) || threads < 0) throw new Error('KAFKA_PRODUCER_THREADS must be a whole number, 0 or more');
   return address.engine === 'kafka'
     ? new KafkaBus({
         connection: kafkaConnection(address.brokers, address.tls, kafka),
         topics: kafkaTopicSettings(kafka),
         clientId,
         logger,
-        producerThreads,
+        producerThreads: threads,
         transientRetryBudgetMs,
       })
     : new RedisStreamsBus({ url: address.url, logger, transientRetryBudgetMs, retentionMs });

@@ -5,15 +5,18 @@ import { collectTopic, eventually, testEnv, uniqueName } from '@app/testing';
 
 /**
  * A publish the broker refuses because of the record (larger than message.max.bytes) fails for good,
- * so the consumer that made it isolates and dead-letters it; the producer thread that sent it replaces
- * its producer, and the next publish through it goes out at once.
+ * so the consumer that made it isolates and dead-letters it; the producer that sent it, in the
+ * service's thread or a thread of its own, is replaced, and the next publish through it goes out at once.
  */
-describe('kafka: a record the broker refuses', () => {
+describe.each([
+  ["in the service's thread", 0],
+  ['in a thread of its own', 1],
+])('kafka: a record the broker refuses, the producer %s', (_placement, producerThreads) => {
   let bus: MessageBus;
   const topic = uniqueName('refused');
 
   beforeAll(async () => {
-    bus = createBus({ url: `kafka://${testEnv.kafkaBrokers}`, clientId: 'refused-test', logger: silentBusLogger, producerThreads: 1 });
+    bus = createBus({ url: `kafka://${testEnv.kafkaBrokers}`, clientId: 'refused-test', logger: silentBusLogger, producerThreads });
     await bus.ensureTopics([{ topic, partitions: 1 }]);
   });
 

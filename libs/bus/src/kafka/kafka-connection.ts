@@ -22,6 +22,7 @@ export interface KafkaSettings {
   KAFKA_SSL_KEY_FILE?: string;
   KAFKA_REPLICATION_FACTOR?: string | number;
   KAFKA_MIN_INSYNC_REPLICAS?: string | number;
+  KAFKA_PRODUCER_THREADS?: string | number;
 }
 
 /** What new topics are created with; unset: the cluster's defaults. */

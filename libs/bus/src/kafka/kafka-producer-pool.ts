@@ -4,6 +4,8 @@ import type { OutgoingRecord } from '../bus.port';
 import { CoalescingSender } from '../coalescing-sender';
 import { partitionForKey } from '../partitioning/partition-for-key';
 import { RECORD_OVERHEAD_BYTES, SEND_LIMITS, byteLength } from '../send-limits';
+import { InProcessProducerClient } from './in-process-producer.client';
+import type { ProducerClient } from './producer-client';
 import { ProducerThreadClient } from './producer-thread.client';
 import type { ThreadMessage } from './producer-thread.protocol';
 
@@ -13,17 +15,19 @@ interface Outgoing {
 }
 
 /**
- * Producer threads, each owning the partitions p with p % threads === its index: every partition
- * has one idempotent producer with one request in flight, so its order survives retries, while the
- * threads encode in parallel. Each thread coalesces what is submitted while its request is out.
+ * The bus's producers: one in the service's own thread (`threads` 0), or one per producer thread, each
+ * owning the partitions p with p % threads === its index. Every partition has one idempotent producer
+ * with one request in flight, so its order survives retries, while threads encode in parallel. Each
+ * producer coalesces what is submitted while its request is out.
  */
 export class KafkaProducerPool {
-  private readonly threads: Array<{ client: ProducerThreadClient; sender: CoalescingSender<Outgoing> }>;
+  private readonly producers: Array<{ client: ProducerClient; sender: CoalescingSender<Outgoing> }>;
   private roundRobin = 0;
 
   constructor(options: { connection: KafkaConnection; clientId: string; threads: number; logger: BusLogger }) {
-    this.threads = Array.from({ length: options.threads }, (_, index) => {
-      const client = new ProducerThreadClient({ connection: options.connection, clientId: `${options.clientId}-producer-${index}` }, options.logger);
+    this.producers = Array.from({ length: Math.max(1, options.threads) }, (_, index) => {
+      const data = { connection: options.connection, clientId: `${options.clientId}-producer-${index}` };
+      const client = options.threads === 0 ? new InProcessProducerClient(data, options.logger) : new ProducerThreadClient(data, options.logger);
       const sender = new CoalescingSender<Outgoing>((items) => client.send(groupByTopic(items)), {
         ...SEND_LIMITS,
         weigh: (item) => byteLength(item.message.value) + byteLength(item.message.key) + RECORD_OVERHEAD_BYTES,
@@ -33,10 +37,10 @@ export class KafkaProducerPool {
   }
 
   async send(topic: string, partitions: number, records: OutgoingRecord[]): Promise<void> {
-    const perThread: Outgoing[][] = this.threads.map(() => []);
+    const perProducer: Outgoing[][] = this.producers.map(() => []);
     for (const record of records) {
       const partition = record.key == null ? this.roundRobin++ % partitions : partitionForKey(record.key, partitions);
-      perThread[partition % this.threads.length].push({
+      perProducer[partition % this.producers.length].push({
         topic,
         message: {
           key: record.key,
@@ -47,22 +51,22 @@ export class KafkaProducerPool {
         },
       });
     }
-    await Promise.all(perThread.map((items, i) => this.threads[i].sender.submit(items)));
+    await Promise.all(perProducer.map((items, i) => this.producers[i].sender.submit(items)));
   }
 
   warmUp(): void {
-    for (const t of this.threads) t.client.warmUp();
+    for (const t of this.producers) t.client.warmUp();
   }
 
-  /** After topics were deleted: new producers, same threads (no restart cost). */
+  /** After topics were deleted: new producers, in the same threads (no restart cost). */
   async reset(): Promise<void> {
-    await Promise.all(this.threads.map((t) => t.sender.flush()));
-    await Promise.all(this.threads.map((t) => t.client.reset()));
+    await Promise.all(this.producers.map((t) => t.sender.flush()));
+    await Promise.all(this.producers.map((t) => t.client.reset()));
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.threads.map((t) => t.sender.flush()));
-    await Promise.all(this.threads.map((t) => t.client.close()));
+    await Promise.all(this.producers.map((t) => t.sender.flush()));
+    await Promise.all(this.producers.map((t) => t.client.close()));
   }
 }
 

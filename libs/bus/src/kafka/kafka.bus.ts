@@ -15,7 +15,7 @@ export interface KafkaBusOptions {
   topics?: KafkaTopicSettings;
   clientId: string;
   logger: BusLogger;
-  /** Producer threads (each an idempotent producer owning a share of the partitions). */
+  /** Producer threads, each an idempotent producer owning a share of the partitions; 0 (the default): one producer in this thread. */
   producerThreads?: number;
   consumer?: Partial<KafkaConsumerSettings>;
   /** Every consumer's transient retry budget unless it sets its own (ConsumeOptions). */
@@ -179,7 +179,7 @@ export class KafkaBus implements MessageBus {
     this.producers ??= new KafkaProducerPool({
       connection: this.options.connection,
       clientId: this.options.clientId,
-      threads: this.options.producerThreads ?? 2,
+      threads: this.options.producerThreads ?? 0,
       logger: this.options.logger,
     });
     return this.producers;

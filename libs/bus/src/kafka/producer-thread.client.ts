@@ -1,6 +1,8 @@
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { BusLogger } from '../bus-logger';
+import type { ProducerClient } from './producer-client';
+import { producerError } from './producer-session';
 import type { FromProducerThread, ProducerThreadData, ThreadMessage, ToProducerThread } from './producer-thread.protocol';
 
 /** Starts producer-thread.ts (.js once compiled); under ts-node or jest the thread compiles it itself. */
@@ -14,7 +16,7 @@ function startWorker(data: ProducerThreadData): Worker {
 }
 
 /** The main thread's handle on one producer thread: send() resolves when the broker acknowledged. */
-export class ProducerThreadClient {
+export class ProducerThreadClient implements ProducerClient {
   private worker?: Worker;
   private nextId = 0;
   private readonly pending = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
@@ -79,6 +81,6 @@ export class ProducerThreadClient {
     if (!waiter) return;
     this.pending.delete(message.id);
     if (message.type === 'done') waiter.resolve();
-    else waiter.reject(Object.assign(new Error(message.message), { name: message.name, type: message.kafkaType }));
+    else waiter.reject(producerError(message));
   }
 }

@@ -15,14 +15,24 @@ export interface ThreadMessage {
   timestamp?: string;
 }
 
+/** A failed send or reset. kafkaType: the broker's error code name, where kafkajs gave one. */
+export interface ProducerFailure {
+  name: string;
+  message: string;
+  kafkaType?: string;
+}
+
+/** A line kafkajs logged, for the service's logger. */
+export interface ProducerLog {
+  level: 'error' | 'warn' | 'info' | 'debug';
+  message: string;
+  extra: Record<string, unknown>;
+}
+
 export type ToProducerThread =
   | { type: 'send'; id: number; topicMessages: Array<{ topic: string; messages: ThreadMessage[] }> }
   /** Replace the producer (kafkajs keeps failing on metadata for a topic deleted under it). */
   | { type: 'reset'; id: number }
   | { type: 'close' };
 
-export type FromProducerThread =
-  | { type: 'done'; id: number }
-  /** kafkaType: the broker's error code name, where kafkajs gave one. */
-  | { type: 'failed'; id: number; name: string; message: string; kafkaType?: string }
-  | { type: 'log'; level: 'error' | 'warn' | 'info' | 'debug'; message: string; extra: Record<string, unknown> };
+export type FromProducerThread = { type: 'done'; id: number } | ({ type: 'failed'; id: number } & ProducerFailure) | ({ type: 'log' } & ProducerLog);

@@ -7,7 +7,7 @@ const schema = serviceEnv(3001).merge(postgresEnv);
 describe('loadConfig', () => {
   it('applies defaults and types the values', () => {
     const config = loadConfig(schema, { API_KEYS: 'key-one-1234, ingest=key-two-5678', PORT: '4000' });
-    expect(config).toMatchObject({ PORT: 4000, BUS_URL: 'redis://127.0.0.1:6379', BUS_PARTITIONS: 4 });
+    expect(config).toMatchObject({ PORT: 4000, BUS_URL: 'redis://127.0.0.1:6379', BUS_PARTITIONS: 4, KAFKA_PRODUCER_THREADS: 0 });
     expect(config.API_KEYS.map((k) => [k.plaintext, [...k.scopes]])).toEqual([
       ['key-one-1234', ['ingest', 'profiles', 'decide', 'admin']],
       ['key-two-5678', ['ingest']],
@@ -16,7 +16,7 @@ describe('loadConfig', () => {
 
   it('names every bad setting at once', () => {
     try {
-      loadConfig(schema, { BUS_URL: 'amqp://x', PORT: 'eighty', DATABASE_URL: 'mysql://db' });
+      loadConfig(schema, { BUS_URL: 'amqp://x', PORT: 'eighty', DATABASE_URL: 'mysql://db', KAFKA_PRODUCER_THREADS: '-1' });
       throw new Error('expected a ConfigError');
     } catch (error) {
       expect(error).toBeInstanceOf(ConfigError);
@@ -25,6 +25,7 @@ describe('loadConfig', () => {
       expect(problems).toMatch(/^PORT: /m);
       expect(problems).toMatch(/^API_KEYS: is required$/m);
       expect(problems).toMatch(/^DATABASE_URL: must be a postgres:\/\/ URL$/m);
+      expect(problems).toMatch(/^KAFKA_PRODUCER_THREADS: /m);
     }
   });
 

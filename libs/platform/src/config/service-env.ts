@@ -77,6 +77,8 @@ export const serviceEnv = (defaultPort: number) =>
     KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(16).optional(),
     /** Kafka: min.insync.replicas of each topic the services create (with acks=all, 2 of 3 survives a broker's loss). */
     KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(16).optional(),
+    /** Kafka: threads that encode and send the service's records; 0, one producer in the service's own thread (docs/bus.md, "Producers"). */
+    KAFKA_PRODUCER_THREADS: z.coerce.number().int().min(0).max(16).default(0),
     /** Redis Streams: hours a topic's entries are kept (Kafka: set the topics' retention.ms). */
     BUS_RETENTION_HOURS: z.coerce.number().positive().default(168),
     /** Redis Streams: per-topic exceptions, `topic=hours` comma-separated, topics named without BUS_TOPIC_PREFIX (`events.raw=24,scores=48`). */

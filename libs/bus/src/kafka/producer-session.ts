@@ -1,0 +1,126 @@
+/**
+ * One idempotent kafkajs producer (acks=all) and what it takes to keep it sending: a connect tried again
+ * after it failed, a fresh producer after a failed send, SASL handshakes cut short tried again. The
+ * service's own thread runs one (in-process-producer.client.ts), and so does each producer thread
+ * (producer-thread.ts). Imports stay relative: a producer thread loads this outside the app's path aliases.
+ */
+import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { kafkaClientOptions } from './kafka-connection';
+import { KAFKA_RETRY } from './kafka-retry';
+import { noDelaySocketFactory } from './no-delay-socket-factory';
+import type { ProducerFailure, ProducerLog, ProducerThreadData, ThreadMessage } from './producer-thread.protocol';
+
+const levels: Record<number, ProducerLog['level']> = {
+  [logLevel.ERROR]: 'error',
+  [logLevel.WARN]: 'warn',
+  [logLevel.INFO]: 'info',
+  [logLevel.DEBUG]: 'debug',
+};
+
+export class KafkaProducerSession {
+  private readonly kafka: Kafka;
+  private producer;
+  private connected: Promise<void> | undefined;
+
+  constructor({ connection, clientId }: ProducerThreadData, log: (entry: ProducerLog) => void) {
+    this.kafka = new Kafka({
+      clientId,
+      ...kafkaClientOptions(connection),
+      socketFactory: noDelaySocketFactory,
+      retry: KAFKA_RETRY,
+      logLevel: logLevel.WARN,
+      logCreator:
+        () =>
+        ({ level, log: { message, ...extra } }: LogEntry) => {
+          // Said at every producer's start: the retry limit is deliberate (a publish fails after KAFKA_RETRY
+          // instead of hanging), and consumers absorb what a retried send writes twice.
+          if (message === 'Limiting retries for the idempotent producer may invalidate EoS guarantees') return;
+          log({ level: levels[level] ?? 'info', message, extra: JSON.parse(JSON.stringify(extra)) as Record<string, unknown> });
+        },
+    });
+    this.producer = this.newProducer();
+  }
+
+  /** Resolves once the broker acknowledged every record; rejects with what producerError() makes of a failure. */
+  async send(topicMessages: Array<{ topic: string; messages: ThreadMessage[] }>): Promise<void> {
+    try {
+      await sendThroughInterruptedAuthentication(async () => {
+        this.connected ??= this.producer.connect();
+        // A connect cut short is tried again on this producer (a fresh one connects at its first send).
+        await this.connected.catch((error: unknown) => {
+          this.connected = undefined;
+          throw error;
+        });
+        await this.producer.sendBatch({ acks: -1, topicMessages });
+      });
+    } catch (error) {
+      // A failed send leaves the idempotent producer's sequence numbers in doubt (the broker may have
+      // written what timed out), and a failed connect is kept by `connected`: the retry gets a new
+      // producer, whose new id starts its sequences afresh. What was written is then written again,
+      // which at-least-once consumers absorb.
+      await this.reset();
+      throw producerError({ name: (error as Error).name, message: (error as Error).message, kafkaType: kafkaErrorType(error) });
+    }
+  }
+
+  /** A fresh producer (kafkajs keeps failing on metadata for a topic deleted under it). */
+  async reset(): Promise<void> {
+    await this.close();
+    this.producer = this.newProducer();
+  }
+
+  async close(): Promise<void> {
+    if (this.connected) await this.connected.then(() => this.producer.disconnect()).catch(() => undefined);
+    this.connected = undefined;
+  }
+
+  // Partitions are chosen by the caller (partitionForKey), so every engine agrees on them.
+  private newProducer() {
+    return this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      retry: KAFKA_RETRY,
+      createPartitioner:
+        () =>
+        ({ message }) =>
+          message.partition!,
+    });
+  }
+}
+
+/**
+ * The Error a failed send rejects with, the same from a thread as from the service's own: its name, its
+ * message and the broker's error code name as `type`, which publishFailure reads.
+ */
+export function producerError({ name, message, kafkaType }: ProducerFailure): Error & { type?: string } {
+  return Object.assign(new Error(message), { name, type: kafkaType });
+}
+
+/**
+ * A connection reset or a timeout while authenticating is the network or a restarting broker, not the
+ * credentials, but kafkajs marks every SASL failure as final (tulios/kafkajs#1550): a broker restart
+ * on a SASL listener then failed the send, or the connect of the producer that replaced a failed one.
+ * Tried again, on the same producer, within the retry policy: nothing was produced on a connection
+ * that never authenticated, so its sequences stay valid.
+ */
+async function sendThroughInterruptedAuthentication<T>(send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const e = error as Error;
+      const interrupted = e.name === 'KafkaJSSASLAuthenticationError' && /Connection error|Connection closed|timed out/i.test(e.message);
+      if (!interrupted || attempt >= KAFKA_RETRY.retries) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(KAFKA_RETRY.maxRetryTime, KAFKA_RETRY.initialRetryTime * 2 ** attempt)));
+    }
+  }
+}
+
+/** The broker's error code name (MESSAGE_TOO_LARGE, ...) of a kafkajs error or of the error it wraps. */
+function kafkaErrorType(error: unknown): string | undefined {
+  for (let e = error as { type?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.type === 'string') return e.type;
+  }
+  return undefined;
+}
