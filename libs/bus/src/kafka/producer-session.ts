@@ -4,7 +4,7 @@
  * service's own thread runs one (in-process-producer.client.ts), and so does each producer thread
  * (producer-thread.ts). Imports stay relative: a producer thread loads this outside the app's path aliases.
  */
-import { Kafka, logLevel, type LogEntry } from 'kafkajs';
+import { Kafka, logLevel, type LogEntry, type Producer } from 'kafkajs';
 import { kafkaClientOptions } from './kafka-connection';
 import { KAFKA_RETRY } from './kafka-retry';
 import { noDelaySocketFactory } from './no-delay-socket-factory';
@@ -19,7 +19,7 @@ const levels: Record<number, ProducerLog['level']> = {
 
 export class KafkaProducerSession {
   private readonly kafka: Kafka;
-  private producer;
+  private producer: Producer;
   private connected: Promise<void> | undefined;
 
   constructor({ connection, clientId }: ProducerThreadData, log: (entry: ProducerLog) => void) {
@@ -59,7 +59,7 @@ export class KafkaProducerSession {
       // producer, whose new id starts its sequences afresh. What was written is then written again,
       // which at-least-once consumers absorb.
       await this.reset();
-      throw producerError({ name: (error as Error).name, message: (error as Error).message, kafkaType: kafkaErrorType(error) });
+      throw producerError({ name: (error as Error).name, message: (error as Error).message, kafkaType: kafkaErrorType(error) }, error);
     }
   }
 
@@ -91,10 +91,11 @@ export class KafkaProducerSession {
 
 /**
  * The Error a failed send rejects with, the same from a thread as from the service's own: its name, its
- * message and the broker's error code name as `type`, which publishFailure reads.
+ * message and the broker's error code name as `type`, which publishFailure reads. In the service's own
+ * thread kafkajs's error comes along as the cause (a thread's cannot cross postMessage whole).
  */
-export function producerError({ name, message, kafkaType }: ProducerFailure): Error & { type?: string } {
-  return Object.assign(new Error(message), { name, type: kafkaType });
+export function producerError({ name, message, kafkaType }: ProducerFailure, cause?: unknown): Error & { type?: string } {
+  return Object.assign(new Error(message, cause === undefined ? undefined : { cause }), { name, type: kafkaType });
 }
 
 /**
