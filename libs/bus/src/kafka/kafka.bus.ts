@@ -5,6 +5,7 @@ import type { ConsumeOptions, Consumer, MessageBus, OutgoingRecord, RewindPartit
 import { publishFailure } from '../publish-failure';
 import { kafkaClientOptions, type KafkaConnection, type KafkaTopicSettings } from './kafka-connection';
 import { KafkaConsumer, type KafkaConsumerSettings } from './kafka.consumer';
+import { kafkaLogLevelName } from './kafka-log-level';
 import { KafkaProducerPool } from './kafka-producer-pool';
 import { KAFKA_RETRY } from './kafka-retry';
 import { noDelaySocketFactory } from './no-delay-socket-factory';
@@ -21,13 +22,6 @@ export interface KafkaBusOptions {
   /** Every consumer's transient retry budget unless it sets its own (ConsumeOptions). */
   transientRetryBudgetMs?: number;
 }
-
-const kafkaLogLevelNames: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
-  [logLevel.DEBUG]: 'debug',
-};
 
 export class KafkaBus implements MessageBus {
   readonly engine = 'kafka' as const;
@@ -48,7 +42,7 @@ export class KafkaBus implements MessageBus {
         () =>
         ({ level, log }: LogEntry) => {
           const { message, ...extra } = log;
-          logger[kafkaLogLevelNames[level] ?? 'info']({ kafka: extra }, message);
+          logger[kafkaLogLevelName(level)]({ kafka: extra }, message);
         },
       retry: KAFKA_RETRY,
     });

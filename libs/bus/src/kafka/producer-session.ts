@@ -6,16 +6,10 @@
  */
 import { Kafka, logLevel, type LogEntry, type Producer } from 'kafkajs';
 import { kafkaClientOptions } from './kafka-connection';
+import { kafkaLogLevelName } from './kafka-log-level';
 import { KAFKA_RETRY } from './kafka-retry';
 import { noDelaySocketFactory } from './no-delay-socket-factory';
 import type { ProducerFailure, ProducerLog, ProducerThreadData, ThreadMessage } from './producer-thread.protocol';
-
-const levels: Record<number, ProducerLog['level']> = {
-  [logLevel.ERROR]: 'error',
-  [logLevel.WARN]: 'warn',
-  [logLevel.INFO]: 'info',
-  [logLevel.DEBUG]: 'debug',
-};
 
 export class KafkaProducerSession {
   private readonly kafka: Kafka;
@@ -35,7 +29,7 @@ export class KafkaProducerSession {
           // Said at every producer's start: the retry limit is deliberate (a publish fails after KAFKA_RETRY
           // instead of hanging), and consumers absorb what a retried send writes twice.
           if (message === 'Limiting retries for the idempotent producer may invalidate EoS guarantees') return;
-          log({ level: levels[level] ?? 'info', message, extra: JSON.parse(JSON.stringify(extra)) as Record<string, unknown> });
+          log({ level: kafkaLogLevelName(level), message, extra: JSON.parse(JSON.stringify(extra)) as Record<string, unknown> });
         },
     });
     this.producer = this.newProducer();
