@@ -1,6 +1,9 @@
 import { logLevel } from 'kafkajs';
 
-const names: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
+/** The logger method a kafkajs log line goes to. */
+export type KafkaLogLevelName = 'error' | 'warn' | 'info' | 'debug';
+
+const names: Record<number, KafkaLogLevelName> = {
   [logLevel.ERROR]: 'error',
   [logLevel.WARN]: 'warn',
   [logLevel.INFO]: 'info',
@@ -8,6 +11,6 @@ const names: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
 };
 
 /** The logger's level for a kafkajs log level (the bus's own client and every producer's log through it). */
-export function kafkaLogLevelName(level: number): 'error' | 'warn' | 'info' | 'debug' {
+export function kafkaLogLevelName(level: number): KafkaLogLevelName {
   return names[level] ?? 'info';
 }

@@ -1,5 +1,6 @@
 import type { IHeaders } from 'kafkajs';
 import type { KafkaConnection } from './kafka-connection';
+import type { KafkaLogLevelName } from './kafka-log-level';
 
 /** Messages between the main thread and a producer thread. Plain data: they cross postMessage. */
 export interface ProducerThreadData {
@@ -24,7 +25,7 @@ export interface ProducerFailure {
 
 /** A line kafkajs logged, for the service's logger. */
 export interface ProducerLog {
-  level: 'error' | 'warn' | 'info' | 'debug';
+  level: KafkaLogLevelName;
   message: string;
   extra: Record<string, unknown>;
 }
