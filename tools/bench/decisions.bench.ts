@@ -428,7 +428,7 @@ async function main(): Promise<void> {
           ? [`On ${engineName(engine)}, ${r.streamRequestsRefused} of the stream's requests (100 events each) were not taken by the overloaded ingest.`, '']
           : [],
       ),
-      'Agreement: each decision the model made, against the Score the stream published on `scores` for the same event; and how many Scores each decided payment has there (two: a batch done again after Redis failed between publishing and storing, the same Score again, which consumers recognise by its id; none would be a lost event).',
+      'Agreement: each decision the model made, against the Score the stream published on `scores` for the same event; and how many Scores each decided payment has there (two: on Kafka, a batch done again after Redis failed between publishing and storing, the same Score again, which consumers recognise by its id; none would be a lost event).',
       '',
       '| bus | decisions compared | equal score and verdict | decided | with one Score | with two |',
       '|---|---:|---:|---:|---:|---:|',

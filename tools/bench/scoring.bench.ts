@@ -301,7 +301,7 @@ async function batchedSide(): Promise<Side> {
       more = false;
       for (const [partition, part] of pending.entries()) {
         if (part.length >= batch || (!whole && part.length > 0))
-          await service.score([{ topic: 'bench', partition, events: part.splice(0, batch) }], async () => undefined);
+          await service.score([{ topic: 'bench', partition, events: part.splice(0, batch) }], async () => []);
         more ||= part.length >= batch || (!whole && part.length > 0);
       }
     }
@@ -412,7 +412,9 @@ async function sideBySide(events: EnrichedEvent[]): Promise<{ batched: number; n
 async function measureLookup(events: EnrichedEvent[]) {
   const redis = new Redis(REDIS_URL);
   const statePrefix = runName('lookup');
-  const repository = new WindowStateRepository(redis, new ScoringKeys(statePrefix));
+  // As the service has it: on Redis Streams in the same Redis, so its writes carry the (here empty) outbox.
+  const bus = createBus({ url: REDIS_URL, clientId: 'scoring-bench', logger: silentBusLogger });
+  const repository = new WindowStateRepository(redis, bus, loadConfig(scoringEnv, { API_KEYS: API_KEY, REDIS_URL }), new ScoringKeys(statePrefix));
   const batchSize = loadConfig(scoringEnv, { API_KEYS: API_KEY }).SCORING_MAX_BATCH;
   const featureEvents = events.map(featureEventOf);
   const cpu = { with: { process: 0, redis: 0 }, without: { process: 0, redis: 0 } };
@@ -445,7 +447,7 @@ async function measureLookup(events: EnrichedEvent[]) {
           transactionTtlMs: 121 * 86_400_000,
         };
         if (side === 'with') transactions += changes.transactions.length;
-        await repository.write(changes);
+        await repository.write(changes, null);
         positions[side] = lastOffset;
         const used = process.cpuUsage(processBefore);
         cpu[side].process += (used.user + used.system) / 1e6;
@@ -463,6 +465,7 @@ async function measureLookup(events: EnrichedEvent[]) {
   } finally {
     await dropState(statePrefix);
     redis.disconnect();
+    await bus.close();
   }
 }
 

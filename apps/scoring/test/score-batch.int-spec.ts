@@ -2,24 +2,24 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
-import { TransientError } from '@app/bus';
+import { TransientError, type MessageBus } from '@app/bus';
 import type { Score } from '@app/contracts';
 import { logisticRegressionModel, saveModel } from '@app/model';
-import { loadConfig } from '@app/platform';
+import { loadConfig, MESSAGE_BUS } from '@app/platform';
 import { bootApp, testEnv, uniqueName, type BootedApp } from '@app/testing';
 import { EvaluationTally } from '../src/evaluation/evaluation-tally';
 import { ModelEvaluationService } from '../src/evaluation/model-evaluation.service';
 import { scoringEnv } from '../src/scoring.config';
 import { ScoringModule } from '../src/scoring.module';
-import { ScoreBatchService, type Publish } from '../src/scoring/score-batch.service';
+import { ScoreBatchService, type Outputs } from '../src/scoring/score-batch.service';
 import { positionedEvent, type PositionedEvent } from '../src/scoring/score-pipeline';
 import { PartitionMovedOnError, WindowStateRepository, type StateChanges } from '../src/state/window-state.repository';
 
 const DAY = '2026-03-02';
 
 /** One partition's batch through the service, as the consumer hands it over. */
-const scoreBatch = (scoring: ScoreBatchService, partition: number, events: PositionedEvent[], publish: Publish) =>
-  scoring.score([{ topic: 'events', partition, events }], publish);
+const scoreBatch = (scoring: ScoreBatchService, partition: number, events: PositionedEvent[], outputs: Outputs) =>
+  scoring.score([{ topic: 'events', partition, events }], outputs);
 const dayBucket = Date.parse(DAY) / 86_400_000;
 
 /** ScoreBatchService in process, on Redis, without a bus: what its writes leave in Redis. */
@@ -100,15 +100,15 @@ describe('ScoreBatchService state in Redis', () => {
   it("stores each batch's merchant increments once, when another batch in progress fails its write and is retried", async () => {
     const scoring = app.app.get(ScoreBatchService);
     // A first batch puts the merchant in memory: the two below then share its counts, as batches do live.
-    await scoreBatch(scoring, 2, batchOf(2, 'user-c', 1), async () => undefined);
+    await scoreBatch(scoring, 2, batchOf(2, 'user-c', 1), async () => []);
     const state = app.app.get(WindowStateRepository);
     const write = state.write.bind(state);
     let failures = 0;
     let partitionZeroStored!: () => void;
     const stored = new Promise<void>((resolve) => (partitionZeroStored = resolve));
-    jest.spyOn(state, 'write').mockImplementation(async (changes: StateChanges) => {
+    jest.spyOn(state, 'write').mockImplementation(async (changes: StateChanges, planned) => {
       if (changes.positions[0]?.partition === 1 && failures++ === 0) throw new TransientError('injected: the write of partition 1 fails once');
-      await write(changes);
+      await write(changes, planned);
       if (changes.positions[0]?.partition === 0) partitionZeroStored();
     });
     // Interleaved: partition 0 publishes (then stores) once partition 1 has computed its features, and
@@ -117,17 +117,18 @@ describe('ScoreBatchService state in Redis', () => {
     const computed = new Promise<void>((resolve) => (partitionOneComputed = resolve));
 
     const [first, second] = await Promise.allSettled([
-      scoreBatch(scoring, 0, batchOf(0, 'user-a', 3), () => computed),
+      scoreBatch(scoring, 0, batchOf(0, 'user-a', 3), () => computed.then(() => [])),
       scoreBatch(scoring, 1, batchOf(1, 'user-b', 4), async () => {
         partitionOneComputed();
         await stored;
+        return [];
       }),
     ]);
     expect(first.status).toBe('fulfilled');
     expect(second.status).toBe('rejected');
     expect(await redis.hget(merchantKey, `t:d${dayBucket}`)).toBe('4');
 
-    await scoreBatch(scoring, 1, batchOf(1, 'user-b', 4), async () => undefined); // the bus retries the batch
+    await scoreBatch(scoring, 1, batchOf(1, 'user-b', 4), async () => []); // the bus retries the batch
     expect(await redis.hget(merchantKey, `t:d${dayBucket}`)).toBe('8');
     expect(failures).toBe(2);
   });
@@ -141,18 +142,18 @@ describe('ScoreBatchService state in Redis', () => {
       return ((await response.json()) as { items: Array<{ eventId: string; occurredAt: string; decision: string; alert: boolean; model: { id: string } }> })
         .items;
     };
-    await scoreBatch(scoring, 11, batchOf(11, 'user-recent', 2), async () => undefined);
-    await scoreBatch(scoring, 11, batchOf(11, 'user-recent', 2), async () => undefined); // delivered again
+    await scoreBatch(scoring, 11, batchOf(11, 'user-recent', 2), async () => []);
+    await scoreBatch(scoring, 11, batchOf(11, 'user-recent', 2), async () => []); // delivered again
     expect((await latest('user-recent')).map((s) => s.eventId)).toEqual(['p11-e1', 'p11-e0']);
 
     const write = state.write.bind(state);
     let failures = 0;
-    jest.spyOn(state, 'write').mockImplementation(async (changes: StateChanges) => {
+    jest.spyOn(state, 'write').mockImplementation(async (changes: StateChanges, planned) => {
       if (failures++ === 0) throw new TransientError('injected: the write fails once, after the scores went out');
-      await write(changes);
+      await write(changes, planned);
     });
-    await expect(scoreBatch(scoring, 11, batchOf(11, 'user-recent', 3, 'shared-merchant', 2), async () => undefined)).rejects.toThrow('injected');
-    await scoreBatch(scoring, 11, batchOf(11, 'user-recent', 3, 'shared-merchant', 2), async () => undefined); // the bus retries
+    await expect(scoreBatch(scoring, 11, batchOf(11, 'user-recent', 3, 'shared-merchant', 2), async () => [])).rejects.toThrow('injected');
+    await scoreBatch(scoring, 11, batchOf(11, 'user-recent', 3, 'shared-merchant', 2), async () => []); // the bus retries
 
     const scores = await latest('user-recent');
     expect(scores.map((s) => s.eventId)).toEqual(['p11-e4', 'p11-e3', 'p11-e2']); // SCORING_RECENT_SCORES=3
@@ -168,21 +169,21 @@ describe('ScoreBatchService state in Redis', () => {
     const batch = (from: number) => batchOf(3, 'user-ttl', 2, 'ttl-merchant', from);
     const ttls = async () => [await redis.pttl(userKey), await redis.pttl(ttlMerchant)];
 
-    await scoreBatch(scoring, 3, batch(10), async () => undefined);
+    await scoreBatch(scoring, 3, batch(10), async () => []);
     for (const ttl of await ttls()) expect(ttl).toBeGreaterThan(30 * 86_400_000);
     await redis.persist(userKey);
     await redis.persist(ttlMerchant);
-    await scoreBatch(scoring, 3, batch(20), async () => undefined); // both in memory: appends keep the TTL as it is
+    await scoreBatch(scoring, 3, batch(20), async () => []); // both in memory: appends keep the TTL as it is
     expect(await ttls()).toEqual([-1, -1]);
 
     await redis.del(userKey, ttlMerchant); // lost with Redis's data, say: the next write creates them
-    await scoreBatch(scoring, 3, batch(30), async () => undefined);
+    await scoreBatch(scoring, 3, batch(30), async () => []);
     for (const ttl of await ttls()) expect(ttl).toBeGreaterThan(30 * 86_400_000);
 
     await redis.persist(userKey);
     const now = Date.now();
     jest.spyOn(Date, 'now').mockReturnValue(now + 86_400_000 + 1);
-    await scoreBatch(scoring, 3, batch(40), async () => undefined); // a day later
+    await scoreBatch(scoring, 3, batch(40), async () => []); // a day later
     expect(await redis.pttl(userKey)).toBeGreaterThan(30 * 86_400_000);
   });
 
@@ -196,13 +197,58 @@ describe('ScoreBatchService state in Redis', () => {
     const positionKey = `${statePrefix}:pos:events:6`;
     const userKey = `${statePrefix}:u:user-fenced`;
     const batch = batchOf(6, 'user-fenced', 3, 'fenced-merchant');
-    const stale = scoreBatch(scoring, 6, batch, async () => void (await redis.set(positionKey, '2')));
+    const stale = scoreBatch(scoring, 6, batch, async () => {
+      await redis.set(positionKey, '2');
+      return [];
+    });
     await expect(stale).rejects.toThrow(PartitionMovedOnError);
     expect(await redis.exists(userKey, `${statePrefix}:m:fenced-merchant`)).toBe(0);
 
-    await scoreBatch(scoring, 6, batch, async () => undefined); // the bus retries it
+    await scoreBatch(scoring, 6, batch, async () => []); // the bus retries it
     expect(await redis.get(positionKey)).toBe('2');
     expect(await redis.exists(userKey)).toBe(0);
+  });
+
+  /** On Redis Streams with the state in the bus's Redis, the write appends the call's outputs (the bus's outbox): both or neither. */
+  it('appends the scores with the state write, and none when the write is refused', async () => {
+    const scoring = app.app.get(ScoreBatchService);
+    const bus = app.app.get<MessageBus>(MESSAGE_BUS);
+    const topic = uniqueName('outbox-scores');
+    await bus.ensureTopics([{ topic, partitions: 1 }]);
+    const positionKey = `${statePrefix}:pos:events:8`;
+    const batch = batchOf(8, 'user-outbox', 2, 'outbox-merchant');
+    const outputs =
+      (before: () => Promise<unknown>): Outputs =>
+      async (scores) => {
+        await before();
+        return [{ topic, records: scores.map((score) => ({ key: score.userId, value: JSON.stringify(score) })) }];
+      };
+    try {
+      // Another instance stores the partition at an offset before the batch's while the batch computes: refused.
+      await expect(
+        scoreBatch(
+          scoring,
+          8,
+          batch,
+          outputs(() => redis.set(positionKey, '0')),
+        ),
+      ).rejects.toThrow(PartitionMovedOnError);
+      expect(await redis.xlen(`bus:${topic}:0`)).toBe(0);
+
+      await scoreBatch(
+        scoring,
+        8,
+        batch,
+        outputs(async () => undefined),
+      ); // the bus retries it: the event after offset 0
+      const [[, fields]] = (await redis.xrangeBuffer(`bus:${topic}:0`, '-', '+')) as unknown as Array<[Buffer, Buffer[]]>;
+      expect(fields[0].toString()).toBe('r');
+      expect(fields[1].includes(Buffer.from('"eventId":"p8-e1"'))).toBe(true);
+      expect(fields[1].includes(Buffer.from('"eventId":"p8-e0"'))).toBe(false);
+      expect(await redis.get(positionKey)).toBe('1');
+    } finally {
+      await bus.deleteTopics([topic]);
+    }
   });
 
   /**
@@ -213,9 +259,11 @@ describe('ScoreBatchService state in Redis', () => {
   it("scores several partitions' batches in one call as one after another, and moves each partition's position", async () => {
     const scoring = app.app.get(ScoreBatchService);
     const scored =
-      (into: Score[]): Publish =>
-      async (scores) =>
-        void into.push(...scores);
+      (into: Score[]): Outputs =>
+      async (scores) => {
+        into.push(...scores);
+        return [];
+      };
     const apart: Score[] = [];
     await scoreBatch(scoring, 22, batchOf(22, 'user-s1', 3, 'apart-merchant'), scored(apart));
     await scoreBatch(scoring, 23, batchOf(23, 'user-s2', 2, 'apart-merchant'), scored(apart));
@@ -247,13 +295,16 @@ describe('ScoreBatchService state in Redis', () => {
       { topic: 'events', partition: 24, events: batchOf(24, 'user-f1', 2, 'fenced-together') },
       { topic: 'events', partition: 25, events: batchOf(25, 'user-f2', 3, 'fenced-together') },
     ];
-    const stale = scoring.score(parts, async () => void (await redis.set(`${statePrefix}:pos:events:25`, '2')));
+    const stale = scoring.score(parts, async () => {
+      await redis.set(`${statePrefix}:pos:events:25`, '2');
+      return [];
+    });
     await expect(stale).rejects.toThrow(/events\/25 was scored by another instance/);
     expect(await redis.exists(`${statePrefix}:pos:events:24`, `${statePrefix}:u:user-f1`, `${statePrefix}:u:user-f2`, `${statePrefix}:m:fenced-together`)).toBe(
       0,
     );
 
-    for (const part of parts) await scoreBatch(scoring, part.partition, part.events, async () => undefined); // the bus falls back per partition
+    for (const part of parts) await scoreBatch(scoring, part.partition, part.events, async () => []); // the bus falls back per partition
     expect(await redis.mget(`${statePrefix}:pos:events:24`, `${statePrefix}:pos:events:25`)).toEqual(['1', '2']);
     expect(await redis.hget(`${statePrefix}:m:fenced-together`, `t:d${dayBucket}`)).toBe('2');
     expect(await redis.exists(`${statePrefix}:u:user-f2`)).toBe(0);
@@ -265,14 +316,14 @@ describe('ScoreBatchService state in Redis', () => {
     const key = `${statePrefix}:m:old-merchant`;
     const expired = Array.from({ length: 9_000 }, (_, i) => [`t:d${dayBucket - 1_000 - i}`, '1']).flat();
     await redis.hset(key, ...expired);
-    await scoreBatch(scoring, 7, batchOf(7, 'user-g', 1, 'old-merchant'), async () => undefined);
+    await scoreBatch(scoring, 7, batchOf(7, 'user-g', 1, 'old-merchant'), async () => []);
     expect(await redis.hgetall(key)).toEqual({ [`t:d${dayBucket}`]: '1', [`t:h${dayBucket * 24 + 10}`]: '1' });
   });
 
   it("calls a write Redis refuses for the data's sake permanent, so the bus isolates the record that causes it", async () => {
     const scoring = app.app.get(ScoreBatchService);
     await redis.set(`${statePrefix}:m:string-merchant`, 'not a hash');
-    const failure = await scoreBatch(scoring, 8, batchOf(8, 'user-h', 1, 'string-merchant'), async () => undefined).then(
+    const failure = await scoreBatch(scoring, 8, batchOf(8, 'user-h', 1, 'string-merchant'), async () => []).then(
       () => null,
       (error: Error) => error,
     );
@@ -305,9 +356,9 @@ describe('ScoreBatchService state in Redis', () => {
     const repeat = at(5, '2026-04-13T10:00:00.000Z', { eventId: 'p5-cb2', type: 'chargeback', properties: { originalEventId: 'p5-e1' } });
     const paymentsDay = Date.parse('2026-04-02') / 86_400_000;
     for (let delivery = 0; delivery < 2; delivery++) {
-      await scoreBatch(scoring, 5, payments, async () => undefined);
-      await scoreBatch(scoring, 5, [chargeback, later], async () => undefined);
-      await scoreBatch(scoring, 5, [repeat], async () => undefined);
+      await scoreBatch(scoring, 5, payments, async () => []);
+      await scoreBatch(scoring, 5, [chargeback, later], async () => []);
+      await scoreBatch(scoring, 5, [repeat], async () => []);
     }
     const merchantFields = await redis.hgetall(`${statePrefix}:m:eval-merchant`);
     expect(

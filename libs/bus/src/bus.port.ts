@@ -111,11 +111,35 @@ export interface RewindPartitionPlan {
   rereadCount: number;
 }
 
+/** One topic's records among the outputs a caller writes together (StreamOutbox). */
+export interface TopicRecords {
+  topic: string;
+  records: OutgoingRecord[];
+}
+
+/**
+ * Redis Streams' transactional outbox, for a caller whose own state is in the bus's Redis: its Lua script
+ * appends its output records in the same atomic step as its own writes, so that both happen or neither
+ * (as Kafka's transactions make a consumer's outputs and offsets one), in one round trip instead of a
+ * publish and then a write. The script embeds `lua`, takes a plan's keys and arguments after its own,
+ * and calls `appendOutbox(k, a)` with their first positions before it returns. It must refuse to run
+ * twice (ioredis re-sends an unanswered command after a reconnect), as a fence on stored positions does.
+ */
+export interface StreamOutbox {
+  readonly lua: string;
+  /** The keys and arguments that append these outputs (records partitioned and packed as publish does). */
+  plan(outputs: TopicRecords[]): Promise<{ keys: string[]; args: Array<string | Buffer> }>;
+  /** Counts the outputs as published, once the script that appended them has succeeded. */
+  published(outputs: TopicRecords[]): void;
+}
+
 export interface MessageBus {
   readonly engine: BusEngine;
   /** Creates missing topics with the given partition counts; existing topics are left as they are. */
   ensureTopics(specs: TopicSpec[]): Promise<void>;
   publish(topic: string, records: OutgoingRecord[]): Promise<void>;
+  /** Redis Streams, when `redisUrl` is the bus's own Redis: its outbox (StreamOutbox). Otherwise undefined: publish, then write. */
+  outbox?(redisUrl: string): StreamOutbox | undefined;
   consume(options: ConsumeOptions): Promise<Consumer>;
   /** Moves a stopped group back to the first record at or after `from` on every partition of `topic`; dryRun only plans. */
   rewind(group: string, topic: string, from: Date, options?: { dryRun?: boolean }): Promise<RewindPartitionPlan[]>;

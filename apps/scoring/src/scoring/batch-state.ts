@@ -1,7 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { compareOffsets, positionOnThisBus } from '@app/bus';
+import { compareOffsets, positionOnThisBus, type TopicRecords } from '@app/bus';
 import { MerchantState, resolveChargeback, transactionFactsOf, UserState, DAY, type TransactionFacts } from '@app/features';
 import { APP_CONFIG, ROOT_LOGGER } from '@app/platform';
 import { ModelRegistry } from '../model/model-registry';
@@ -277,12 +277,16 @@ export class BatchState {
     return changes;
   }
 
-  /** One script call: the changes (none when every event was a redelivery) and the partitions' new positions, atomically. */
-  async store(changes: StateChanges | null): Promise<void> {
+  /**
+   * One script call: the changes (none when every event was a redelivery) and the partitions' new positions,
+   * atomically, with the call's outputs (scores, alerts) or after they were published (WindowStateRepository).
+   */
+  async store(changes: StateChanges | null, outputs: TopicRecords[]): Promise<void> {
     const { cache, ledger, written, repository } = this.shared;
     if (changes) {
+      const planned = await repository.publishOrPlan(outputs);
       ledger.writeSent(this.increments as LedgerEntry); // the write goes out on this tick
-      await repository.write(changes);
+      await repository.write(changes, planned);
       ledger.settled(this.increments as LedgerEntry, true);
       for (const user of changes.users) if (user.expire) cache.expirySet(user.userId, Date.now());
     }

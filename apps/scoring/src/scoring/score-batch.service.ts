@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
+import type { TopicRecords } from '@app/bus';
 import type { Alert, Score } from '@app/contracts';
 import { APP_CONFIG, ROOT_LOGGER } from '@app/platform';
 import { evaluateBatch } from '../evaluation/evaluate-batch';
@@ -12,7 +13,8 @@ import { BatchStateStore, type PartitionEvents } from './batch-state';
 import { ScorePipeline } from './score-pipeline';
 import { ScoringPlan } from './scoring-plan';
 
-export type Publish = (scores: Score[], alerts: Alert[]) => Promise<void>;
+/** The records a call's scores and alerts go out as (the consumer's topics and keys). */
+export type Outputs = (scores: Score[], alerts: Alert[]) => Promise<TopicRecords[]>;
 
 /**
  * The scoring use case, per call: one partition's batch, or several partitions' read together (DESIGN.md, "Scoring"):
@@ -20,11 +22,13 @@ export type Publish = (scores: Score[], alerts: Alert[]) => Promise<void>;
  *    not read lately, the rules version and the active and shadow models' names (batch-state.ts);
  * 2. the pipeline: features for every event, in order per partition, from in-memory state, one
  *    session.run for the call (one more to explain flagged scores, one more for a shadow model), rules
- *    and decisions (score-pipeline.ts); scores and alerts published;
+ *    and decisions (score-pipeline.ts);
  * 3. one script call: the changed users, merchant increments, users' latest scores and the partitions'
- *    new positions, atomically (a partition another instance moved on refuses the whole call).
- * Outputs go out before state is stored: after a crash in between, the redelivered events are
- * scored again from the same stored state, to the same results, and downstream dedupes by id.
+ *    new positions, atomically (a partition another instance moved on refuses the whole call), with the
+ *    scores and alerts on Redis Streams (the bus's outbox); on Kafka those are published just before.
+ * Published before the state is stored, outputs may go out twice: after a crash in between, the
+ * redelivered events are scored again from the same stored state, to the same results, and downstream
+ * dedupes by id.
  */
 @Injectable()
 export class ScoreBatchService {
@@ -43,7 +47,7 @@ export class ScoreBatchService {
     this.pipeline = new ScorePipeline(options, rootLogger.child({ component: 'score-batch' }));
   }
 
-  async score(parts: PartitionEvents[], publish: Publish): Promise<void> {
+  async score(parts: PartitionEvents[], outputs: Outputs): Promise<void> {
     const withEvents = parts.filter(({ events }) => events.length > 0);
     if (withEvents.length === 0) return;
     const disputed = await this.state.resolveChargebacks(withEvents.length === 1 ? withEvents[0].events : withEvents.flatMap(({ events }) => events));
@@ -67,8 +71,7 @@ export class ScoreBatchService {
         evaluateBatch(plan, features, scores, disputed, changes);
         addRecentScores(changes, features, scores);
       }
-      if (scores.length > 0 || alerts.length > 0) await publish(scores, alerts);
-      await batch.store(changes);
+      await batch.store(changes, scores.length > 0 || alerts.length > 0 ? await outputs(scores, alerts) : []);
     } catch (error) {
       batch.abandon();
       throw error;

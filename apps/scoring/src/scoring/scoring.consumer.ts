@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
-import type { BatchContext, MessageBus, RecordBatch } from '@app/bus';
+import type { BatchContext, MessageBus, RecordBatch, TopicRecords } from '@app/bus';
 import {
   alertCodec,
   DECISION_KEEP_HEADER,
@@ -75,10 +75,11 @@ export class ScoringConsumer implements OnApplicationBootstrap, BeforeApplicatio
       }
       return { topic, partition, events };
     });
-    await this.scoring.score(parts, (scores, alerts) => this.publish(scores, alerts, waiting));
+    await this.scoring.score(parts, async (scores, alerts) => this.outputs(scores, alerts, waiting));
   }
 
-  private async publish(scores: Score[], alerts: Alert[], waiting: Map<string, Omit<DecisionReply, 'decision'>>): Promise<void> {
+  /** The decisions waited for go back at once; the scores and alerts as records of their topics. */
+  private outputs(scores: Score[], alerts: Alert[], waiting: Map<string, Omit<DecisionReply, 'decision'>>): TopicRecords[] {
     if (waiting.size > 0)
       this.replies.send(
         scores.flatMap((score) => {
@@ -86,19 +87,9 @@ export class ScoringConsumer implements OnApplicationBootstrap, BeforeApplicatio
           return to ? [{ ...to, decision: decisionOfScore(score) }] : [];
         }),
       );
-    await Promise.all([
-      scores.length > 0
-        ? this.bus.publish(
-            this.topics.scores,
-            scores.map((score) => ({ key: score.userId, value: scoreCodec.encode(score) })),
-          )
-        : undefined,
-      alerts.length > 0
-        ? this.bus.publish(
-            this.topics.alerts,
-            alerts.map((alert) => ({ key: alert.userId, value: alertCodec.encode(alert) })),
-          )
-        : undefined,
-    ]);
+    return [
+      { topic: this.topics.scores, records: scores.map((score) => ({ key: score.userId, value: scoreCodec.encode(score) })) },
+      { topic: this.topics.alerts, records: alerts.map((alert) => ({ key: alert.userId, value: alertCodec.encode(alert) })) },
+    ];
   }
 }

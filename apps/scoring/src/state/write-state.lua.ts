@@ -1,5 +1,7 @@
 /**
- * Stores a call's window-state changes and its partitions' new positions atomically, in one call.
+ * Stores a call's window-state changes and its partitions' new positions atomically, in one call, and
+ * with the bus's outbox (Redis Streams, the state in the bus's Redis) appends the call's scores and alerts
+ * in the same step: outputs and state both, or neither.
  * A MULTI of per-key commands cost the client one command object and promise per key (~55 ms for a
  * batch of 2,000 users); one script call with flat arguments costs a fraction of that.
  * Expiry is set when asked ('e', 's') or when the write created the key: APPEND and HINCRBY keep a
@@ -10,25 +12,27 @@
  *       hash and its pair's sorted set of days.
  * ARGV: position count, user TTL ms, merchant TTL ms, user count, merchant count, transaction TTL ms (also
  *       the evaluation counts'), transaction hash count, latest-score list count, entries a list keeps,
- *       then per position (new value, the value the call read, '' for none), then per user ('a' to append,
- *       'e' to append and set the TTL, 's' to set with the TTL; text), then per merchant ('e' to set the TTL
- *       or '-', increments n, field by ..., fields to delete n, field ...), then per transaction hash
- *       (fields n, id, facts, ...), then per latest-score list ('e' to set the TTL (the user's) or '-',
- *       entries n, entry ...), then per evaluation day (day, increments n, field by ...).
+ *       evaluation day count, then per position (new value, the value the call read, '' for none), then
+ *       per user ('a' to append, 'e' to append and set the TTL, 's' to set with the TTL; text), then per
+ *       merchant ('e' to set the TTL or '-', increments n, field by ..., fields to delete n, field ...),
+ *       then per transaction hash (fields n, id, facts, ...), then per latest-score list ('e' to set the
+ *       TTL (the user's) or '-', entries n, entry ...), then per evaluation day (day, increments n, field
+ *       by ...).
+ * With the outbox, its plan's keys follow all of these keys, and its arguments all of these arguments.
  * Fenced: when a stored position is no longer the one the call read, another instance has scored that
  * partition since (a rebalance), and nothing is written; the error names the position's index, and the
  * retry reads the state afresh.
  */
-export const WRITE_STATE_SCRIPT = `
+export const writeStateScript = (outboxLua: string | null) => `${outboxLua ?? ''}
 local positions = tonumber(ARGV[1])
 for p = 1, positions do
-  if (redis.call('GET', KEYS[p]) or '') ~= ARGV[9 + 2 * p] then
+  if (redis.call('GET', KEYS[p]) or '') ~= ARGV[10 + 2 * p] then
     return redis.error_reply('FENCED ' .. (p - 1) .. ' the partition was scored by another instance since this call read it')
   end
 end
 local userTtl, merchantTtl, users, merchants, transactionTtl, transactions = ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5]), ARGV[6], tonumber(ARGV[7])
-local recentLists, recentLimit = tonumber(ARGV[8]), tonumber(ARGV[9])
-local a = 10 + 2 * positions
+local recentLists, recentLimit, evaluationDays = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
+local a = 11 + 2 * positions
 for k = positions + 1, positions + users do
   local op = ARGV[a]
   if op == 's' then
@@ -71,7 +75,7 @@ for _ = 1, recentLists do
   a = a + 2 + n
   k = k + 1
 end
-while k < #KEYS do
+for _ = 1, evaluationDays do
   local day, n = ARGV[a], tonumber(ARGV[a + 1])
   a = a + 2
   for i = 0, n - 1 do redis.call('HINCRBY', KEYS[k], ARGV[a + 2 * i], ARGV[a + 2 * i + 1]) end
@@ -81,6 +85,7 @@ while k < #KEYS do
   redis.call('PEXPIRE', KEYS[k + 1], transactionTtl)
   k = k + 2
 end
-for p = 1, positions do redis.call('SET', KEYS[p], ARGV[8 + 2 * p]) end
+${outboxLua ? 'appendOutbox(k, a)' : ''}
+for p = 1, positions do redis.call('SET', KEYS[p], ARGV[9 + 2 * p]) end
 return #KEYS
 `;

@@ -1,21 +1,47 @@
 /**
+ * Appends packed frames ARGV[from..to] (packed-records.ts) to a stream, one entry with the single field
+ * `r` each, and trims its retention once (XTRIM MINID ~ minId), not per entry. Shared by the bus's own
+ * appends and by the outbox that callers' scripts embed (stream-outbox.ts).
+ */
+const APPEND_FRAMES_FUNCTION = `
+local function appendFrames(stream, minId, from, to)
+  for i = from, to do
+    redis.call('XADD', stream, '*', 'r', ARGV[i])
+  end
+  redis.call('XTRIM', stream, 'MINID', '~', minId)
+end
+`;
+
+/**
  * Appends one producer batch to one partition stream, atomically and at most once.
  * KEYS[1] stream, KEYS[2] producer sequences hash.
- * ARGV: producerId, batchSequence, minId (retention), then one or more frames of packed records
- * (packed-records.ts), each appended as one entry with the single field `r`.
+ * ARGV: producerId, batchSequence, minId (retention), then one or more frames of packed records.
  * A batch whose sequence is not above the producer's last applied one is a resend (ioredis replays
  * unanswered commands after a reconnect) and is dropped, like Kafka's idempotent producer does.
- * Retention is trimmed once per batch, not per entry.
  */
-export const APPEND_SCRIPT = `
+export const APPEND_SCRIPT = `${APPEND_FRAMES_FUNCTION}
 local last = tonumber(redis.call('HGET', KEYS[2], ARGV[1]) or '0')
 local seq = tonumber(ARGV[2])
 if seq <= last then return 0 end
-for i = 4, #ARGV do
-  redis.call('XADD', KEYS[1], '*', 'r', ARGV[i])
-end
-redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[3])
+appendFrames(KEYS[1], ARGV[3], 4, #ARGV)
 redis.call('HSET', KEYS[2], ARGV[1], seq)
 redis.call('PEXPIRE', KEYS[2], 604800000)
 return 1
+`;
+
+/**
+ * The outbox's Lua, for a caller's script to embed (stream-outbox.ts): `appendOutbox(k, a)` appends the
+ * records of a plan whose keys start at KEYS[k] (one stream each) and whose arguments start at ARGV[a]
+ * (streams n, then per stream: minId, frames n, frame ...).
+ */
+export const OUTBOX_LUA = `${APPEND_FRAMES_FUNCTION}
+local function appendOutbox(k, a)
+  local streams = tonumber(ARGV[a])
+  a = a + 1
+  for s = 0, streams - 1 do
+    local frames = tonumber(ARGV[a + 1])
+    appendFrames(KEYS[k + s], ARGV[a], a + 2, a + 1 + frames)
+    a = a + 2 + frames
+  end
+end
 `;

@@ -44,6 +44,14 @@ export function packRecords(records: readonly OutgoingRecord[]): Buffer {
   return frame;
 }
 
+/** Records of one partition as frames of at most `perFrame` records: the stream entries of one append. */
+export function packFrames(records: readonly OutgoingRecord[], perFrame: number): Buffer[] {
+  if (records.length <= perFrame) return [packRecords(records)];
+  const frames: Buffer[] = [];
+  for (let i = 0; i < records.length; i += perFrame) frames.push(packRecords(records.slice(i, i + perFrame)));
+  return frames;
+}
+
 /** The records of one packed entry; values are views into the frame, not copies. Throws on a truncated frame. */
 export function unpackRecords(topic: string, partition: number, entryId: string, frame: Buffer): BusRecord[] {
   const appendedAt = Number(entryId.slice(0, entryId.indexOf('-')));

@@ -3,14 +3,16 @@ import { hostname } from 'node:os';
 import Redis from 'ioredis';
 import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
-import type { ConsumeOptions, Consumer, MessageBus, OutgoingRecord, RewindPartitionPlan, TopicSpec } from '../bus.port';
+import type { ConsumeOptions, Consumer, MessageBus, OutgoingRecord, RewindPartitionPlan, StreamOutbox, TopicSpec } from '../bus.port';
 import { CoalescingSender } from '../coalescing-sender';
 import { publishFailure } from '../publish-failure';
 import { RECORD_OVERHEAD_BYTES, SEND_LIMITS, byteLength } from '../send-limits';
 import { partitionForKey } from '../partitioning/partition-for-key';
 import { APPEND_SCRIPT } from './append.lua';
-import { PACKED_FIELD, packRecords, packedRecordCount } from './packed-records';
+import { PACKED_FIELD, packFrames, packedRecordCount } from './packed-records';
 import { RedisStreamsConsumer, type RedisConsumerSettings } from './redis-streams.consumer';
+import { sameRedis } from './same-redis';
+import { RedisStreamOutbox } from './stream-outbox';
 import { TOPICS_KEY, groupLivenessKey, producerSequencesKey, streamIdBefore, streamKey } from './stream-keys';
 
 export interface RedisStreamsBusOptions {
@@ -77,16 +79,22 @@ export class RedisStreamsBus implements MessageBus {
 
   async publish(topic: string, records: OutgoingRecord[]): Promise<void> {
     const partitions = await this.partitionCount(topic);
-    const keepFrom = Date.now() - (this.options.retentionMs?.(topic) ?? DEFAULT_RETENTION_MS);
-    const outgoing = records.map((record) => ({
-      stream: streamKey(topic, record.key == null ? this.roundRobin++ % partitions : partitionForKey(record.key, partitions)),
-      record,
-      keepFrom,
-    }));
+    const keepFrom = this.keepFrom(topic);
+    const outgoing = records.map((record) => ({ stream: this.streamOf(topic, record, partitions), record, keepFrom }));
     await this.sender.submit(outgoing).catch((error) => {
       throw publishFailure(topic, error);
     });
     busMetrics.published.inc({ engine: this.engine, topic }, records.length);
+  }
+
+  outbox(redisUrl: string): StreamOutbox | undefined {
+    if (!sameRedis(redisUrl, this.options.url)) return undefined;
+    return new RedisStreamOutbox({
+      partitionCount: (topic) => this.partitionCount(topic),
+      streamOf: (topic, record, partitions) => this.streamOf(topic, record, partitions),
+      keepFrom: (topic) => this.keepFrom(topic),
+      recordsPerEntry: RECORDS_PER_ENTRY,
+    });
   }
 
   async consume(consumeOptions: ConsumeOptions): Promise<Consumer> {
@@ -169,6 +177,16 @@ export class RedisStreamsBus implements MessageBus {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
+  /** The partition stream a record goes to: its key's partition, or the next in turn for a record without one. */
+  private streamOf(topic: string, record: OutgoingRecord, partitions: number): string {
+    return streamKey(topic, record.key == null ? this.roundRobin++ % partitions : partitionForKey(record.key, partitions));
+  }
+
+  /** The oldest entry time a topic's streams keep. */
+  private keepFrom(topic: string): number {
+    return Date.now() - (this.options.retentionMs?.(topic) ?? DEFAULT_RETENTION_MS);
+  }
+
   private async send(items: Outgoing[]): Promise<void> {
     const byStream = new Map<string, { records: OutgoingRecord[]; keepFrom: number }>();
     for (const { stream, record, keepFrom } of items) {
@@ -178,8 +196,7 @@ export class RedisStreamsBus implements MessageBus {
     }
     const pipeline = this.redis.pipeline();
     for (const [stream, { records, keepFrom }] of byStream) {
-      const frames: Buffer[] = [];
-      for (let i = 0; i < records.length; i += RECORDS_PER_ENTRY) frames.push(packRecords(records.slice(i, i + RECORDS_PER_ENTRY)));
+      const frames = packFrames(records, RECORDS_PER_ENTRY);
       const sequence = (this.sequences.get(stream) ?? 0) + 1;
       this.sequences.set(stream, sequence);
       (pipeline as unknown as AppendingRedis).busAppend(stream, producerSequencesKey(stream), this.producerId, sequence, `${keepFrom}-0`, ...frames);
