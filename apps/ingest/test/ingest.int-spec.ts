@@ -200,6 +200,16 @@ describe('ingest: POST /v1/events and events.raw', () => {
     expect(enriched.values().filter((e: EnrichedEvent) => e.userId === userId)).toHaveLength(1);
   });
 
+  /** On Redis Streams the bus checks the id as it appends (publishOnce): two requests at once cannot both pass a lookup first. */
+  it('publishes an eventId that two requests send at the same moment once, and tells one of them it is a duplicate', async () => {
+    const userId = uniqueName('u');
+    const event = { eventId: uniqueName('race'), type: 'login', userId, occurredAt: now() };
+    const answers = await Promise.all(Array.from({ length: 4 }, async () => json(await post(app, JSON.stringify(event)))));
+    expect(answers.map((a) => a.results[0].status).sort()).toEqual(['accepted', 'duplicate', 'duplicate', 'duplicate']);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(enriched.values().filter((e: EnrichedEvent) => e.userId === userId)).toHaveLength(1);
+  });
+
   it.each([
     ['no API key', 401, 'UNAUTHENTICATED', () => post(app, '{}', 'application/json', '')],
     ['a wrong API key', 401, 'UNAUTHENTICATED', () => post(app, '{}', 'application/json', 'Bearer not-the-key-123')],

@@ -138,6 +138,13 @@ export interface MessageBus {
   /** Creates missing topics with the given partition counts; existing topics are left as they are. */
   ensureTopics(specs: TopicSpec[]): Promise<void>;
   publish(topic: string, records: OutgoingRecord[]): Promise<void>;
+  /**
+   * Publishes the records whose id this topic has not had within `windowMs` (at least a window, at most
+   * two) and remembers their ids, atomically with their append: a copy sent again, or at the same moment
+   * by another instance, is dropped. Resolves to each record's fate: true appended, false a copy dropped.
+   * Redis Streams only; undefined where the engine cannot (Kafka): the caller dedupes around `publish`.
+   */
+  publishOnce?(topic: string, records: Array<OutgoingRecord & { id: string }>, windowMs: number): Promise<boolean[]>;
   /** Redis Streams, when `redisUrl` is the bus's own Redis: its outbox (StreamOutbox). Otherwise undefined: publish, then write. */
   outbox?(redisUrl: string): StreamOutbox | undefined;
   consume(options: ConsumeOptions): Promise<Consumer>;

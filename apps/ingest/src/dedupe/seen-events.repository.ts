@@ -12,8 +12,8 @@ const bucketKey = (windowMs: number, bucket: number) => `ingest:seen:${windowMs}
  * expiry costs ~150 bytes (measured), a set member ~80, and Redis must expire each key on its own.
  * Memory is about 80 bytes per id (a UUID) for up to two windows of traffic (docs/ingest.md, "Duplicates").
  *
- * Ingest asks before publishing and remembers after: an event is never lost to a crash between the
- * two, at the price of a rare copy (a crash after publishing, or the same id twice at the same
+ * On Kafka (on Redis Streams the bus does this as it appends: MessageBus.publishOnce), ingest asks
+ * before publishing and remembers after: an event is never lost to a crash between the two, at the price of a rare copy (a crash after publishing, or the same id twice at the same
  * moment), which scoring, profiles and the lake sink recognise by its id (docs/ingest.md, "Duplicates").
  */
 @Injectable()

@@ -95,43 +95,54 @@ export class IngestEventsUseCase {
       options.lookupBudgetMs === undefined ? lookup : withDeadline(lookup, options.lookupBudgetMs, what);
     // With a budget, a lookup past it is expected under load: a line per event would add to the load.
     const lookupFailed = (message: string) => (options.lookupBudgetMs === undefined ? this.logger.warn(message) : this.logger.debug(message));
-    // Dedupe and enrichment's lookups at once: one round trip of latency instead of two (the rare
-    // duplicate is enriched for nothing). A source that fails leaves its events flagged, not refused.
+    // On Redis Streams the bus drops copies as it appends (publishOnce); elsewhere, dedupe and
+    // enrichment's lookups at once: one round trip of latency instead of two (the rare duplicate is
+    // enriched for nothing). A source that fails leaves its events flagged, not refused.
+    const dedupedByBus = this.bus.publishOnce !== undefined;
     const [seen, enrichments] = await Promise.all([
-      budget(
-        this.seenEvents.seen(
-          fresh.map((f) => f.eventId),
-          this.config.INGEST_DEDUPE_WINDOW_MS,
-        ),
-        'the dedupe lookup',
-      ).catch((error) => {
-        lookupFailed(`dedupe lookup failed, publishing without it: ${describeError(error)}`);
-        return fresh.map(() => false);
-      }),
+      dedupedByBus
+        ? fresh.map(() => false)
+        : budget(
+            this.seenEvents.seen(
+              fresh.map((f) => f.eventId),
+              this.config.INGEST_DEDUPE_WINDOW_MS,
+            ),
+            'the dedupe lookup',
+          ).catch((error) => {
+            lookupFailed(`dedupe lookup failed, publishing without it: ${describeError(error)}`);
+            return fresh.map(() => false);
+          }),
       this.enrichment.enrichBatch(
         fresh.map((f) => f.event),
         { bound: budget, onLookupFailed: (step, error) => lookupFailed(`${step} unavailable, events flagged: ${describeError(error)}`) },
       ),
     ]);
-    const published: string[] = [];
-    const enriched: OutgoingRecord[] = [];
+    const sent: Array<{ index: number; eventId: string }> = [];
+    const enriched: Array<OutgoingRecord & { id: string }> = [];
     fresh.forEach(({ index, event, eventId }, i) => {
       if (seen[i]) return void (results[index] = { index, eventId, status: 'duplicate' });
-      results[index] = { index, eventId, status: 'accepted' };
-      published.push(eventId);
+      sent.push({ index, eventId });
       enriched.push({
+        id: eventId,
         key: event.userId,
         value: enrichedEventCodec.encode({ ...event, eventId, receivedAt, source, ...enrichments[i] }),
         headers: options.headers,
       });
     });
 
-    await this.publish(enriched, rejections);
-    const remembered = budget(this.seenEvents.remember(published, this.config.INGEST_DEDUPE_WINDOW_MS), 'remembering the ids').catch((error) => {
-      lookupFailed(`could not remember published event ids: ${describeError(error)}`);
+    const appended = await this.publish(enriched, rejections);
+    const published: string[] = [];
+    sent.forEach(({ index, eventId }, i) => {
+      results[index] = { index, eventId, status: appended[i] ? 'accepted' : 'duplicate' };
+      if (appended[i]) published.push(eventId);
     });
-    // The events are stored: a caller with a deadline does not wait for their ids to be remembered too.
-    if (options.lookupBudgetMs === undefined) await remembered;
+    if (!dedupedByBus) {
+      const remembered = budget(this.seenEvents.remember(published, this.config.INGEST_DEDUPE_WINDOW_MS), 'remembering the ids').catch((error) => {
+        lookupFailed(`could not remember published event ids: ${describeError(error)}`);
+      });
+      // The events are stored: a caller with a deadline does not wait for their ids to be remembered too.
+      if (options.lookupBudgetMs === undefined) await remembered;
+    }
 
     const count = (status: string) => results.filter((r) => r.status === status).length;
     const outcome = { accepted: count('accepted'), duplicates: count('duplicate'), rejected: count('rejected'), results };
@@ -139,13 +150,20 @@ export class IngestEventsUseCase {
     return outcome;
   }
 
-  private async publish(enriched: OutgoingRecord[], rejections: OutgoingRecord[]): Promise<void> {
+  /** Publishes the events and the rejections; resolves to which events were appended (false: a copy the bus dropped). */
+  private async publish(enriched: Array<OutgoingRecord & { id: string }>, rejections: OutgoingRecord[]): Promise<boolean[]> {
+    const { publishOnce } = this.bus;
+    const events =
+      publishOnce && enriched.length > 0
+        ? publishOnce.call(this.bus, this.topics.enriched, enriched, this.config.INGEST_DEDUPE_WINDOW_MS)
+        : this.bus.publish(this.topics.enriched, enriched).then(() => enriched.map(() => true));
     try {
-      await withDeadline(
-        Promise.all([this.bus.publish(this.topics.enriched, enriched), this.bus.publish(this.topics.invalid, rejections)]),
+      const [appended] = await withDeadline(
+        Promise.all([events, this.bus.publish(this.topics.invalid, rejections)]),
         this.config.INGEST_PUBLISH_TIMEOUT_MS,
         'the bus',
       );
+      return appended;
     } catch (error) {
       throw new IngestUnavailableError(`events not accepted: ${describeError(error)}`, { cause: error });
     }

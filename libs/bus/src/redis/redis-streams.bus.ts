@@ -8,12 +8,12 @@ import { CoalescingSender } from '../coalescing-sender';
 import { publishFailure } from '../publish-failure';
 import { RECORD_OVERHEAD_BYTES, SEND_LIMITS, byteLength } from '../send-limits';
 import { partitionForKey } from '../partitioning/partition-for-key';
-import { APPEND_SCRIPT } from './append.lua';
+import { APPEND_ONCE_SCRIPT, APPEND_SCRIPT } from './append.lua';
 import { PACKED_FIELD, packFrames, packedRecordCount } from './packed-records';
 import { RedisStreamsConsumer, type RedisConsumerSettings } from './redis-streams.consumer';
 import { sameRedis } from './same-redis';
 import { RedisStreamOutbox } from './stream-outbox';
-import { TOPICS_KEY, groupLivenessKey, producerSequencesKey, streamIdBefore, streamKey } from './stream-keys';
+import { TOPICS_KEY, appendedIdsKey, groupLivenessKey, producerSequencesKey, streamIdBefore, streamKey } from './stream-keys';
 
 export interface RedisStreamsBusOptions {
   url: string;
@@ -37,9 +37,14 @@ interface Outgoing {
   record: OutgoingRecord;
   /** Oldest entry time the stream keeps (its topic's retention). */
   keepFrom: number;
+  /** publishOnce's records: the id, its window, and whether the record was appended (false: a copy, dropped). */
+  once?: { topic: string; id: string; windowMs: number; appended: boolean };
 }
 
-type AppendingRedis = Redis & { busAppend(stream: string, sequences: string, ...args: (string | number | Buffer)[]): Promise<number> };
+type AppendingRedis = Redis & {
+  busAppend(stream: string, sequences: string, ...args: (string | number | Buffer)[]): Promise<number>;
+  busAppendOnce(stream: string, sequences: string, ids: string, previousIds: string, ...args: (string | number | Buffer)[]): Promise<number[]>;
+};
 
 export class RedisStreamsBus implements MessageBus {
   readonly engine = 'redis' as const;
@@ -58,6 +63,7 @@ export class RedisStreamsBus implements MessageBus {
     // maxRetriesPerRequest null: a command waits out a Redis restart instead of failing; callers set deadlines.
     this.redis = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false }) as AppendingRedis;
     this.redis.defineCommand('busAppend', { numberOfKeys: 2, lua: APPEND_SCRIPT });
+    this.redis.defineCommand('busAppendOnce', { numberOfKeys: 4, lua: APPEND_ONCE_SCRIPT });
     this.redis.on('error', (err) => options.logger.warn({ err }, 'redis bus connection error'));
   }
 
@@ -85,6 +91,23 @@ export class RedisStreamsBus implements MessageBus {
       throw publishFailure(topic, error);
     });
     busMetrics.published.inc({ engine: this.engine, topic }, records.length);
+  }
+
+  async publishOnce(topic: string, records: Array<OutgoingRecord & { id: string }>, windowMs: number): Promise<boolean[]> {
+    const partitions = await this.partitionCount(topic);
+    const keepFrom = this.keepFrom(topic);
+    const outgoing: Outgoing[] = records.map((record) => ({
+      stream: this.streamOf(topic, record, partitions),
+      record,
+      keepFrom,
+      once: { topic, id: record.id, windowMs, appended: true },
+    }));
+    await this.sender.submit(outgoing).catch((error) => {
+      throw publishFailure(topic, error);
+    });
+    const fates = outgoing.map(({ once }) => (once as NonNullable<Outgoing['once']>).appended);
+    busMetrics.published.inc({ engine: this.engine, topic }, fates.filter(Boolean).length);
+    return fates;
   }
 
   outbox(redisUrl: string): StreamOutbox | undefined {
@@ -187,23 +210,62 @@ export class RedisStreamsBus implements MessageBus {
     return Date.now() - (this.options.retentionMs?.(topic) ?? DEFAULT_RETENTION_MS);
   }
 
+  /**
+   * One pipeline of appends, a script call per stream (and per window of publishOnce's records). A call of
+   * publishOnce's records that finds some ids appended already appends nothing: those are marked as copies
+   * and the rest go again, until a call appends. One send at a time (CoalescingSender) keeps the order.
+   */
   private async send(items: Outgoing[]): Promise<void> {
-    const byStream = new Map<string, { records: OutgoingRecord[]; keepFrom: number }>();
-    for (const { stream, record, keepFrom } of items) {
-      let entry = byStream.get(stream);
-      if (!entry) byStream.set(stream, (entry = { records: [], keepFrom }));
-      entry.records.push(record);
+    for (let pending = withoutRepeatedIds(items); pending.length > 0;) {
+      const batches = new Map<string, Outgoing[]>();
+      for (const item of pending) {
+        const key = item.once ? `${item.stream}\n${item.once.windowMs}` : item.stream;
+        const batch = batches.get(key);
+        if (batch) batch.push(item);
+        else batches.set(key, [item]);
+      }
+      const pipeline = this.redis.pipeline() as unknown as AppendingRedis & { exec(): Promise<Array<[Error | null, unknown]> | null> };
+      const now = Date.now();
+      for (const batch of batches.values()) {
+        const { stream, keepFrom, once } = batch[0];
+        const frames = packFrames(
+          batch.map((item) => item.record),
+          RECORDS_PER_ENTRY,
+        );
+        const sequence = (this.sequences.get(stream) ?? 0) + 1;
+        this.sequences.set(stream, sequence);
+        if (!once) {
+          pipeline.busAppend(stream, producerSequencesKey(stream), this.producerId, sequence, `${keepFrom}-0`, ...frames);
+          continue;
+        }
+        const bucket = Math.floor(now / once.windowMs);
+        const ids = batch.map((item) => (item.once as NonNullable<Outgoing['once']>).id);
+        pipeline.busAppendOnce(
+          stream,
+          producerSequencesKey(stream),
+          appendedIdsKey(once.topic, once.windowMs, bucket),
+          appendedIdsKey(once.topic, once.windowMs, bucket - 1),
+          this.producerId,
+          sequence,
+          `${keepFrom}-0`,
+          // Kept until the end of the next bucket, while it is still "the one before".
+          (bucket + 2) * once.windowMs,
+          ids.length,
+          ...ids,
+          ...frames,
+        );
+      }
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error);
+      if (failed) throw failed[0];
+      pending = [];
+      [...batches.values()].forEach((batch, i) => {
+        const found = results[i][1];
+        if (!Array.isArray(found) || found.length === 0) return;
+        for (const place of found as number[]) (batch[place - 1].once as NonNullable<Outgoing['once']>).appended = false;
+        pending.push(...batch.filter((item) => item.once?.appended));
+      });
     }
-    const pipeline = this.redis.pipeline();
-    for (const [stream, { records, keepFrom }] of byStream) {
-      const frames = packFrames(records, RECORDS_PER_ENTRY);
-      const sequence = (this.sequences.get(stream) ?? 0) + 1;
-      this.sequences.set(stream, sequence);
-      (pipeline as unknown as AppendingRedis).busAppend(stream, producerSequencesKey(stream), this.producerId, sequence, `${keepFrom}-0`, ...frames);
-    }
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
   }
 
   private async groupInfo(key: string, group: string): Promise<Map<string, unknown> | undefined> {
@@ -221,6 +283,19 @@ export class RedisStreamsBus implements MessageBus {
       start = `(${page[page.length - 1][0].toString()}`;
     }
   }
+}
+
+/** publishOnce's records whose id came earlier in the same send are copies: dropped before it goes out. */
+function withoutRepeatedIds(items: Outgoing[]): Outgoing[] {
+  if (!items.some((item) => item.once)) return items;
+  const seen = new Set<string>();
+  return items.filter(({ once }) => {
+    if (!once) return true;
+    const key = `${once.topic}\n${once.id}`;
+    if (seen.has(key)) return (once.appended = false);
+    seen.add(key);
+    return true;
+  });
 }
 
 function toMap(flat: unknown[]): Map<string, unknown> {

@@ -10,3 +10,6 @@ export const streamIdBefore = (ms: number) => (ms <= 0 ? '0-0' : `${ms - 1}-1844
 /** Set (with a short expiry) while a member of the group runs; rewind refuses while it exists. */
 export const groupLivenessKey = (group: string) => `bus:group-alive:${group}`;
 export const GROUP_LIVENESS_TTL_MS = 5_000;
+
+/** Ids of a topic's records appended by publishOnce during one window-long bucket of time. */
+export const appendedIdsKey = (topic: string, windowMs: number, bucket: number) => `bus:${topic}:ids:${windowMs}:${bucket}`;
