@@ -38,13 +38,21 @@ interface Outgoing {
   /** Oldest entry time the stream keeps (its topic's retention). */
   keepFrom: number;
   /** publishOnce's records: the id, its window, and whether the record was appended (false: a copy, dropped). */
-  once?: { topic: string; id: string; windowMs: number; appended: boolean };
+  once?: OnceFate;
+}
+
+interface OnceFate {
+  topic: string;
+  id: string;
+  windowMs: number;
+  appended: boolean;
 }
 
 type AppendingRedis = Redis & {
   busAppend(stream: string, sequences: string, ...args: (string | number | Buffer)[]): Promise<number>;
   busAppendOnce(stream: string, sequences: string, ids: string, previousIds: string, ...args: (string | number | Buffer)[]): Promise<number[]>;
 };
+type AppendingPipeline = AppendingRedis & { exec(): Promise<Array<[Error | null, unknown]> | null> };
 
 export class RedisStreamsBus implements MessageBus {
   readonly engine = 'redis' as const;
@@ -105,7 +113,7 @@ export class RedisStreamsBus implements MessageBus {
     await this.sender.submit(outgoing).catch((error) => {
       throw publishFailure(topic, error);
     });
-    const fates = outgoing.map(({ once }) => (once as NonNullable<Outgoing['once']>).appended);
+    const fates = outgoing.map(({ once }) => (once as OnceFate).appended);
     busMetrics.published.inc({ engine: this.engine, topic }, fates.filter(Boolean).length);
     return fates;
   }
@@ -224,48 +232,45 @@ export class RedisStreamsBus implements MessageBus {
         if (batch) batch.push(item);
         else batches.set(key, [item]);
       }
-      const pipeline = this.redis.pipeline() as unknown as AppendingRedis & { exec(): Promise<Array<[Error | null, unknown]> | null> };
+      const pipeline = this.redis.pipeline() as unknown as AppendingPipeline;
       const now = Date.now();
-      for (const batch of batches.values()) {
-        const { stream, keepFrom, once } = batch[0];
-        const frames = packFrames(
-          batch.map((item) => item.record),
-          RECORDS_PER_ENTRY,
-        );
-        const sequence = (this.sequences.get(stream) ?? 0) + 1;
-        this.sequences.set(stream, sequence);
-        if (!once) {
-          pipeline.busAppend(stream, producerSequencesKey(stream), this.producerId, sequence, `${keepFrom}-0`, ...frames);
-          continue;
-        }
-        const bucket = Math.floor(now / once.windowMs);
-        const ids = batch.map((item) => (item.once as NonNullable<Outgoing['once']>).id);
-        pipeline.busAppendOnce(
-          stream,
-          producerSequencesKey(stream),
-          appendedIdsKey(once.topic, once.windowMs, bucket),
-          appendedIdsKey(once.topic, once.windowMs, bucket - 1),
-          this.producerId,
-          sequence,
-          `${keepFrom}-0`,
-          // Kept until the end of the next bucket, while it is still "the one before".
-          (bucket + 2) * once.windowMs,
-          ids.length,
-          ...ids,
-          ...frames,
-        );
-      }
+      for (const batch of batches.values()) this.append(pipeline, batch, now);
       const results = (await pipeline.exec()) ?? [];
       const failed = results.find(([error]) => error);
       if (failed) throw failed[0];
-      pending = [];
-      [...batches.values()].forEach((batch, i) => {
-        const found = results[i][1];
-        if (!Array.isArray(found) || found.length === 0) return;
-        for (const place of found as number[]) (batch[place - 1].once as NonNullable<Outgoing['once']>).appended = false;
-        pending.push(...batch.filter((item) => item.once?.appended));
-      });
+      pending = [...batches.values()].flatMap((batch, i) => notCopies(batch, results[i][1]));
     }
+  }
+
+  /** One batch's script call: the plain append, or for publishOnce's records the one that checks their ids first. */
+  private append(pipeline: AppendingPipeline, batch: Outgoing[], now: number): void {
+    const { stream, keepFrom, once } = batch[0];
+    const frames = packFrames(
+      batch.map((item) => item.record),
+      RECORDS_PER_ENTRY,
+    );
+    const sequence = (this.sequences.get(stream) ?? 0) + 1;
+    this.sequences.set(stream, sequence);
+    if (!once) {
+      pipeline.busAppend(stream, producerSequencesKey(stream), this.producerId, sequence, `${keepFrom}-0`, ...frames);
+      return;
+    }
+    const bucket = Math.floor(now / once.windowMs);
+    const ids = batch.map((item) => (item.once as OnceFate).id);
+    pipeline.busAppendOnce(
+      stream,
+      producerSequencesKey(stream),
+      appendedIdsKey(once.topic, once.windowMs, bucket),
+      appendedIdsKey(once.topic, once.windowMs, bucket - 1),
+      this.producerId,
+      sequence,
+      `${keepFrom}-0`,
+      // Kept until the end of the next bucket, while it is still "the one before".
+      (bucket + 2) * once.windowMs,
+      ids.length,
+      ...ids,
+      ...frames,
+    );
   }
 
   private async groupInfo(key: string, group: string): Promise<Map<string, unknown> | undefined> {
@@ -283,6 +288,16 @@ export class RedisStreamsBus implements MessageBus {
       start = `(${page[page.length - 1][0].toString()}`;
     }
   }
+}
+
+/**
+ * A batch's records to send again: none when its call appended them, else those whose ids it did not find
+ * (APPEND_ONCE_SCRIPT returns the places of those it found: they are marked as copies).
+ */
+function notCopies(batch: Outgoing[], found: unknown): Outgoing[] {
+  if (!Array.isArray(found) || found.length === 0) return [];
+  for (const place of found as number[]) (batch[place - 1].once as OnceFate).appended = false;
+  return batch.filter((item) => item.once?.appended);
 }
 
 /** publishOnce's records whose id came earlier in the same send are copies: dropped before it goes out. */

@@ -26,6 +26,7 @@ export class RedisStreamOutbox implements StreamOutbox {
   async plan(outputs: TopicRecords[]): Promise<{ keys: string[]; args: Array<string | Buffer> }> {
     const streams = new Map<string, { records: OutgoingRecord[]; keepFrom: number }>();
     for (const { topic, records } of outputs) {
+      if (records.length === 0) continue;
       const keepFrom = this.routing.keepFrom(topic);
       const partitions = await this.routing.partitionCount(topic);
       for (const record of records) {
