@@ -10,5 +10,6 @@ export { RedisStreamsBus } from './redis/redis-streams.bus';
 export { describeError } from './batch-runner';
 export { BusBackpressureError } from './coalescing-sender';
 export * from './offsets';
+export { idWindowBuckets } from './id-window';
 export { partitionProgress, stallLimit, type StalledPartition } from './partition-progress';
 export { SASL_MECHANISMS, type KafkaSettings } from './kafka/kafka-connection';

@@ -152,11 +152,9 @@ export class IngestEventsUseCase {
 
   /** Publishes the events and the rejections; resolves to which events were appended (false: a copy the bus dropped). */
   private async publish(enriched: Array<OutgoingRecord & { id: string }>, rejections: OutgoingRecord[]): Promise<boolean[]> {
-    const { publishOnce } = this.bus;
-    const events =
-      publishOnce && enriched.length > 0
-        ? publishOnce.call(this.bus, this.topics.enriched, enriched, this.config.INGEST_DEDUPE_WINDOW_MS)
-        : this.bus.publish(this.topics.enriched, enriched).then(() => enriched.map(() => true));
+    const events = this.bus.publishOnce
+      ? this.bus.publishOnce(this.topics.enriched, enriched, this.config.INGEST_DEDUPE_WINDOW_MS)
+      : this.bus.publish(this.topics.enriched, enriched).then(() => enriched.map(() => true));
     try {
       const [appended] = await withDeadline(
         Promise.all([events, this.bus.publish(this.topics.invalid, rejections)]),

@@ -6,6 +6,7 @@ import { busMetrics } from '../bus.metrics';
 import type { ConsumeOptions, Consumer, MessageBus, OutgoingRecord, RewindPartitionPlan, StreamOutbox, TopicSpec } from '../bus.port';
 import { CoalescingSender } from '../coalescing-sender';
 import { publishFailure } from '../publish-failure';
+import { idWindowBuckets } from '../id-window';
 import { RECORD_OVERHEAD_BYTES, SEND_LIMITS, byteLength } from '../send-limits';
 import { partitionForKey } from '../partitioning/partition-for-key';
 import { APPEND_ONCE_SCRIPT, APPEND_SCRIPT } from './append.lua';
@@ -92,27 +93,12 @@ export class RedisStreamsBus implements MessageBus {
   }
 
   async publish(topic: string, records: OutgoingRecord[]): Promise<void> {
-    const partitions = await this.partitionCount(topic);
-    const keepFrom = this.keepFrom(topic);
-    const outgoing = records.map((record) => ({ stream: this.streamOf(topic, record, partitions), record, keepFrom }));
-    await this.sender.submit(outgoing).catch((error) => {
-      throw publishFailure(topic, error);
-    });
+    await this.submit(topic, records);
     busMetrics.published.inc({ engine: this.engine, topic }, records.length);
   }
 
   async publishOnce(topic: string, records: Array<OutgoingRecord & { id: string }>, windowMs: number): Promise<boolean[]> {
-    const partitions = await this.partitionCount(topic);
-    const keepFrom = this.keepFrom(topic);
-    const outgoing: Outgoing[] = records.map((record) => ({
-      stream: this.streamOf(topic, record, partitions),
-      record,
-      keepFrom,
-      once: { topic, id: record.id, windowMs, appended: true },
-    }));
-    await this.sender.submit(outgoing).catch((error) => {
-      throw publishFailure(topic, error);
-    });
+    const outgoing = await this.submit(topic, records, (record) => ({ topic, id: record.id, windowMs, appended: true }));
     const fates = outgoing.map(({ once }) => (once as OnceFate).appended);
     busMetrics.published.inc({ engine: this.engine, topic }, fates.filter(Boolean).length);
     return fates;
@@ -208,6 +194,17 @@ export class RedisStreamsBus implements MessageBus {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
+  /** Hands a topic's records to the sender, each for its partition's stream (and its id, for publishOnce); resolves once they are sent. */
+  private async submit<R extends OutgoingRecord>(topic: string, records: R[], once?: (record: R) => OnceFate): Promise<Outgoing[]> {
+    const partitions = await this.partitionCount(topic);
+    const keepFrom = this.keepFrom(topic);
+    const outgoing: Outgoing[] = records.map((record) => ({ stream: this.streamOf(topic, record, partitions), record, keepFrom, once: once?.(record) }));
+    await this.sender.submit(outgoing).catch((error) => {
+      throw publishFailure(topic, error);
+    });
+    return outgoing;
+  }
+
   /** The partition stream a record goes to: its key's partition, or the next in turn for a record without one. */
   private streamOf(topic: string, record: OutgoingRecord, partitions: number): string {
     return streamKey(topic, record.key == null ? this.roundRobin++ % partitions : partitionForKey(record.key, partitions));
@@ -255,18 +252,17 @@ export class RedisStreamsBus implements MessageBus {
       pipeline.busAppend(stream, producerSequencesKey(stream), this.producerId, sequence, `${keepFrom}-0`, ...frames);
       return;
     }
-    const bucket = Math.floor(now / once.windowMs);
+    const { current, previous, expiresAt } = idWindowBuckets(now, once.windowMs);
     const ids = batch.map((item) => (item.once as OnceFate).id);
     pipeline.busAppendOnce(
       stream,
       producerSequencesKey(stream),
-      appendedIdsKey(once.topic, once.windowMs, bucket),
-      appendedIdsKey(once.topic, once.windowMs, bucket - 1),
+      appendedIdsKey(once.topic, once.windowMs, current),
+      appendedIdsKey(once.topic, once.windowMs, previous),
       this.producerId,
       sequence,
       `${keepFrom}-0`,
-      // Kept until the end of the next bucket, while it is still "the one before".
-      (bucket + 2) * once.windowMs,
+      expiresAt,
       ids.length,
       ...ids,
       ...frames,
