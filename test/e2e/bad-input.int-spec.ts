@@ -194,8 +194,9 @@ describe('bad input: a hostile corpus over HTTP, on events.raw and on the intern
         '{"userId":42}',
         enriched(`${run}-no-time`, { occurredAt: 'yesterday' }),
         '{"__proto__":{"admin":true},"userId":"u-internal"}',
-      ].map((value) => ({ topic: topics.enriched, value, refusedBy: [groups.scoring, groups.profiles, groups.lake] })),
-      { topic: topics.enriched, value: enriched(`${run}-nul`, { properties: { category: 'a\u0000b' } }), refusedBy: [groups.profiles] },
+      ].map((value) => ({ topic: topics.enriched, value, refusedBy: [groups.scoring, groups.lake] })),
+      // Scored and landed: its Score, which carries the category, is what profiles refuse (checked below).
+      { topic: topics.enriched, value: enriched(`${run}-nul`, { properties: { category: 'a\u0000b' } }), refusedBy: [] },
       ...['not json', '{"userId":"u-internal","occurredAt":"' + at + '","score":"high"}', '{"userId":"u-internal","occurredAt":"' + at + '","score":7}'].map(
         (value) => ({ topic: topics.scores, value, refusedBy: [groups.profiles] }),
       ),
@@ -282,6 +283,9 @@ describe('bad input: a hostile corpus over HTTP, on events.raw and on the intern
           ),
         }));
         expect(refusals.filter((r) => r.missing.length > 0)).toEqual([]);
+        expect(letters.filter((l) => l.origin.topic === topics.scores && l.group === groups.profiles && l.payload.includes(`${run}-nul`))).toEqual([
+          expect.objectContaining({ reason: expect.stringMatching(/Unicode|byte sequence|syntax for type json/) }),
+        ]);
       },
       { timeoutMs: 30_000 },
     );

@@ -1,7 +1,7 @@
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
 import { consumerGroup, ConsumerGroups, topicNames } from '@app/contracts';
 import { loadConfig } from '@app/platform';
-import { apiCall, bootApp, enrichedEvent, eventually, startOwnedPostgres, testEnv, uniqueName, type BootedApp, type OwnedServer } from '@app/testing';
+import { apiCall, bootApp, enrichedEvent, eventually, scoreOf, startOwnedPostgres, testEnv, uniqueName, type BootedApp, type OwnedServer } from '@app/testing';
 import { profileApiEnv } from '../../apps/profile-api/src/profile-api.config';
 import { ProfileApiModule } from '../../apps/profile-api/src/profile-api.module';
 
@@ -55,17 +55,17 @@ describe('a consumer that stops advancing makes its service not ready, naming th
       },
     };
   };
-  const login = (userId: string, minute: number) => enrichedEvent({ userId, occurredAt: `2026-11-23T10:${String(minute).padStart(2, '0')}:00Z` });
+  const login = (userId: string, minute: number) => scoreOf(enrichedEvent({ userId, occurredAt: `2026-11-23T10:${String(minute).padStart(2, '0')}:00Z` }));
   const profile = async (userId: string) => (await apiCall(app.url, API_KEY)('GET', `/v1/profiles/${userId}`)).json() as Promise<{ eventCount?: number }>;
 
   it('answers 503 naming the stalled partition while its batch cannot be stored, and 200 once it is', async () => {
     const user = uniqueName('u');
     await eventually(async () => expect((await ready()).status).toBe(200));
-    await bus.publish(topics.enriched, [{ key: user, value: JSON.stringify(login(user, 0)) }]);
+    await bus.publish(topics.scores, [{ key: user, value: JSON.stringify(login(user, 0)) }]);
     await eventually(async () => expect((await profile(user)).eventCount).toBe(1));
 
     await postgres.kill();
-    await bus.publish(topics.enriched, [{ key: user, value: JSON.stringify(login(user, 1)) }]);
+    await bus.publish(topics.scores, [{ key: user, value: JSON.stringify(login(user, 1)) }]);
     const partition = partitionForKey(user, 2);
     await eventually(
       async () => {
@@ -75,7 +75,7 @@ describe('a consumer that stops advancing makes its service not ready, naming th
         expect(consumers).toEqual({
           status: 'down',
           message: expect.stringContaining(
-            `group ${consumerGroup(prefix, ConsumerGroups.profiles)}, ${topics.enriched} partition ${partition}: has not advanced for`,
+            `group ${consumerGroup(prefix, ConsumerGroups.profiles)}, ${topics.scores} partition ${partition}: has not advanced for`,
           ),
         });
         // A driver's error (its host and port) stays in the log: the answer names the dependency only.

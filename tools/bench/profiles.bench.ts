@@ -1,11 +1,12 @@
 /**
  * `npm run bench:profiles`: profile-api's three figures, on Redis Streams (and Kafka for folding).
- * 1. Folding: a topic of its own is filled with enriched events; a profile-api process folds them into a
- *    database of its own; events/s from the first profile written to the last event folded.
+ * 1. Folding: a topic of its own is filled with the Scores of enriched events (each with its event in brief,
+ *    what profiles fold); a profile-api process folds them into a database of its own; events/s from the
+ *    first profile written to the last event folded.
  * 2. Reads: GET /v1/profiles/{userId} at a fixed 1,000 requests/s with hey (Debian's package), every
  *    response's latency ranked here.
- * 3. Freshness: ingest and profile-api together; events sent over HTTP at 2,000/s; for a sample of new users,
- *    the time from ingest's 202 to the profile answering 200.
+ * 3. Freshness: ingest, scoring and profile-api together; events sent over HTTP at 2,000/s; for a sample of
+ *    new users, the time from ingest's 202 to the profile answering 200.
  * Writes bench/results/profiles.json and .md.
  */
 import { promisify } from 'node:util';
@@ -14,7 +15,7 @@ import { execFile } from 'node:child_process';
 import { Client } from 'pg';
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type EnrichedEvent } from '@app/contracts';
-import { createOwnDatabase } from '@app/testing';
+import { createOwnDatabase, scoreOf } from '@app/testing';
 import { startServiceProcess, stopServiceProcess } from '@app/testing';
 import { benchArg as arg, benchCommand, benchMachine, cpuProfileArgs, writeBenchReport } from './bench-report';
 import { median, percentiles } from './percentiles';
@@ -63,7 +64,7 @@ function enrichedEvent(n: number): EnrichedEvent {
   };
 }
 
-const startService = (app: 'profile-api' | 'ingest', port: number, env: Record<string, string>) =>
+const startService = (app: 'profile-api' | 'ingest' | 'scoring', port: number, env: Record<string, string>) =>
   startServiceProcess(app, port, { API_KEYS: API_KEY, ...env }, app === 'profile-api' ? cpuProfileArgs(PROFILE_DIR) : []);
 const stop = stopServiceProcess;
 
@@ -84,13 +85,13 @@ async function withStage<T>(busUrl: string, work: (stage: { bus: MessageBus; pre
 
 async function measureFolding(busUrl: string) {
   return withStage(busUrl, async ({ bus, prefix, databaseUrl }) => {
-    const topic = topicNames(prefix).enriched;
+    const topic = topicNames(prefix).scores;
     for (let from = 0; from < EVENTS; from += 5_000) {
       await bus.publish(
         topic,
         Array.from({ length: Math.min(5_000, EVENTS - from) }, (_, k) => {
           const event = enrichedEvent(from + k);
-          return { key: event.userId, value: JSON.stringify(event) };
+          return { key: event.userId, value: JSON.stringify(scoreOf(event)) };
         }),
       );
     }
@@ -116,12 +117,13 @@ async function measureReadsAndFreshness(busUrl: string) {
   return withStage(busUrl, async ({ bus, prefix, databaseUrl }) => {
     const users = 10_000;
     await bus.publish(
-      topicNames(prefix).enriched,
-      Array.from({ length: users }, (_, n) => ({ key: `user-${n}`, value: JSON.stringify({ ...enrichedEvent(n), userId: `user-${n}` }) })),
+      topicNames(prefix).scores,
+      Array.from({ length: users }, (_, n) => ({ key: `user-${n}`, value: JSON.stringify(scoreOf({ ...enrichedEvent(n), userId: `user-${n}` })) })),
     );
-    const env = { BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '4' };
+    const env = { BUS_URL: busUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '4', REDIS_URL: 'redis://127.0.0.1:6379/14' };
     const profiles = await startService('profile-api', 3932, { ...env, DATABASE_URL: databaseUrl });
-    const ingest = await startService('ingest', 3933, { ...env, INGEST_ROLES: 'http,raw', REDIS_URL: 'redis://127.0.0.1:6379/14' });
+    const ingest = await startService('ingest', 3933, { ...env, INGEST_ROLES: 'http,raw' });
+    const scoring = await startService('scoring', 3934, { ...env, SCORING_STATE_PREFIX: prefix });
     try {
       await admin(async (db) => {
         while (Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM profiles')).rows[0].n) < users) await sleep(100);
@@ -135,6 +137,7 @@ async function measureReadsAndFreshness(busUrl: string) {
       };
     } finally {
       await stop(ingest);
+      await stop(scoring);
       await stop(profiles);
     }
   });
@@ -248,7 +251,7 @@ async function main() {
     '',
     `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${report.machine.node}; services, bus, Redis, Postgres and the load on the same machine.`,
     '',
-    `## Folding: ${EVENTS} enriched events of ${USERS} users into Postgres (median of ${RUNS} runs)`,
+    `## Folding: the Scores of ${EVENTS} events (each with its event in brief) of ${USERS} users into Postgres (median of ${RUNS} runs)`,
     '',
     '| engine | events/s folded | runs |',
     '|---|---:|---|',
@@ -260,7 +263,7 @@ async function main() {
     '|---:|---:|---:|---:|',
     `| ${served.reads.requestsPerSecond} | ${served.reads.p50Ms} | ${served.reads.p99Ms} | ${served.reads.non2xx} |`,
     '',
-    `## Freshness: ingest's 202 to the profile answering, at ${FRESHNESS_RATE} events/s over HTTP for ${SECONDS} s (Redis Streams)`,
+    `## Freshness: ingest's 202 to the profile answering (through scoring), at ${FRESHNESS_RATE} events/s over HTTP for ${SECONDS} s (Redis Streams)`,
     '',
     '| samples | p50 ms | p99 ms |',
     '|---:|---:|---:|',

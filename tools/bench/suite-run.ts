@@ -219,11 +219,13 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
     }
     memory.clear();
     const burst = take(options.burst);
+    // Profiles fold Scores: every event but the chargebacks, which scoring applies without scoring.
+    const scoredInBurst = burst.filter((event) => event.type !== 'chargeback').length;
     const alertsBeforeBurst = await metric('scoring', 'scoring_alerts_raised_total');
     const progress = () =>
       Promise.all([
         metric('scoring', 'bus_records_consumed_total', 'group="'),
-        metric('profile-api', 'bus_records_consumed_total', 'events.enriched'),
+        metric('profile-api', 'bus_records_consumed_total', 'scores"'),
         metric('lake', 'lake_rows_written_total'),
       ]);
     const [scoredBefore, foldedBefore, lakeBefore] = await progress();
@@ -250,8 +252,12 @@ export async function runSuite(options: SuiteRunOptions): Promise<SuiteRun> {
       sentBy = performance.now();
       for (;;) {
         const [scored, folded, lake] = await progress();
-        const done = { scoring: scored - scoredBefore, profiles: folded - foldedBefore, lake: lake - lakeBefore };
-        for (const [stage, n] of Object.entries(done)) if (n >= burst.length) stageDoneAt[stage] ??= performance.now();
+        const done = {
+          scoring: scored - scoredBefore >= burst.length,
+          profiles: folded - foldedBefore >= scoredInBurst,
+          lake: lake - lakeBefore >= burst.length,
+        };
+        for (const [stage, all] of Object.entries(done)) if (all) stageDoneAt[stage] ??= performance.now();
         if (Object.keys(stageDoneAt).length === 3) break;
         if (performance.now() - burstStart > 600_000) throw new Error('the suite did not catch up within 10 minutes');
         await sleep(200);

@@ -1,15 +1,15 @@
 import type { BusRecord, RecordBatch } from '@app/bus';
 import { loadConfig } from '@app/platform';
-import { bootApp, createOwnDatabase, enrichedEvent, eventually, score as scoreOf, uniqueName, type BootedApp } from '@app/testing';
+import { bootApp, createOwnDatabase, enrichedEvent, eventually, scoreOf, uniqueName, type BootedApp } from '@app/testing';
 import { profileApiEnv } from '../src/profile-api.config';
 import { ProfileApiModule } from '../src/profile-api.module';
 import { ProfileRepository } from '../src/profiles/profile.repository';
-import { FoldBatchService, type FoldInput } from '../src/stream/fold-batch.service';
+import { FoldBatchService } from '../src/stream/fold-batch.service';
 
 /**
- * Several partitions of both topics folded in one transaction (what a gathering Redis Streams read hands
- * over, ConsumeOptions.handleTogether): each partition's position moves on its own, a redelivery of any
- * of them changes nothing, and a user's event and score make one row write.
+ * Several partitions folded in one transaction (what a gathering Redis Streams read hands over,
+ * ConsumeOptions.handleTogether): each partition's position moves on its own, and a redelivery of any
+ * of them changes nothing.
  */
 describe('profile folding of several partitions at once', () => {
   let database: Awaited<ReturnType<typeof createOwnDatabase>>;
@@ -42,33 +42,30 @@ describe('profile folding of several partitions at once', () => {
   });
   const batchOf = (records: BusRecord[]): RecordBatch => ({ topic: records[0].topic, partition: records[0].partition, records, newlyAssigned: false });
 
-  it('applies each record once, moves every partition, and writes a user once for its event and score', async () => {
-    const [ann, bob] = [uniqueName('ann'), uniqueName('bob')];
-    const topics = { events: uniqueName('events.enriched'), scores: uniqueName('scores') };
+  it('applies each record once and moves every partition', async () => {
+    const [ann, bob, cem] = [uniqueName('ann'), uniqueName('bob'), uniqueName('cem')];
+    const topic = uniqueName('scores');
     const at = '2026-11-23T10:00:00Z';
-    const event = (userId: string, n: number) => enrichedEvent({ eventId: `${userId}-${n}`, userId, occurredAt: at, type: 'transaction', amount: 10 });
-    const score = (userId: string, n: number, value: number) => scoreOf({ eventId: `${userId}-${n}`, userId, occurredAt: at, score: value });
-    const inputs: FoldInput[] = [
-      { kind: 'event', batch: batchOf([record(topics.events, 0, '1-0', ann, event(ann, 1)), record(topics.events, 0, '2-0', ann, 'not json')]) },
-      { kind: 'event', batch: batchOf([record(topics.events, 1, '1-0', bob, event(bob, 1))]) },
-      { kind: 'score', batch: batchOf([record(topics.scores, 0, '1-0', ann, score(ann, 1, 0.2))]) },
-      { kind: 'score', batch: batchOf([record(topics.scores, 1, '1-0', bob, score(bob, 1, 0.8))]) },
+    const scored = (userId: string, n: number, score: number) =>
+      scoreOf(enrichedEvent({ eventId: `${userId}-${n}`, userId, occurredAt: at, type: 'transaction', amount: 10 }), { score });
+    const batches = [
+      batchOf([record(topic, 0, '1-0', ann, scored(ann, 1, 0.2)), record(topic, 0, '2-0', ann, 'not json')]),
+      batchOf([record(topic, 1, '1-0', bob, scored(bob, 1, 0.8))]),
+      batchOf([record(topic, 2, '1-0', cem, scored(cem, 1, 0.5))]),
     ];
     const folding = booted.app.get(FoldBatchService);
     const deadLetters: string[] = [];
     const context = { deadLetter: (r: BusRecord) => void deadLetters.push(`${r.topic}/${r.partition}/${r.offset}`) };
 
-    expect(await folding.fold(inputs, context)).toEqual({ applied: 4, alreadyApplied: 0, users: 2 });
-    expect(deadLetters).toEqual([`${topics.events}/0/2-0`]);
+    expect(await folding.fold(batches, context)).toEqual({ applied: 3, alreadyApplied: 0, users: 3 });
+    expect(deadLetters).toEqual([`${topic}/0/2-0`]);
     // Delivered again, with one new record behind one partition's: only that one is applied.
-    const again = inputs.map((input, i) =>
-      i === 1 ? { ...input, batch: batchOf([...input.batch.records, record(topics.events, 1, '3-0', bob, event(bob, 2))]) } : input,
-    );
-    expect(await folding.fold(again, context)).toEqual({ applied: 1, alreadyApplied: 4, users: 1 });
+    const again = batches.map((batch, i) => (i === 1 ? batchOf([...batch.records, record(topic, 1, '3-0', bob, scored(bob, 2, 0.7))]) : batch));
+    expect(await folding.fold(again, context)).toEqual({ applied: 1, alreadyApplied: 3, users: 1 });
 
     const profiles = booted.app.get(ProfileRepository);
     const [annProfile, bobProfile] = [await profiles.findOne(ann), await profiles.findOne(bob)];
     expect([annProfile?.state.eventCount, annProfile?.state.lastRiskScore, annProfile?.version]).toEqual([1, 0.2, 1]);
-    expect([bobProfile?.state.eventCount, bobProfile?.state.lastRiskScore, bobProfile?.version]).toEqual([2, 0.8, 2]);
+    expect([bobProfile?.state.eventCount, bobProfile?.state.totalAmount, bobProfile?.state.lastRiskScore, bobProfile?.version]).toEqual([2, 20, 0.7, 2]);
   });
 });

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { createBus, partitionForKey, silentBusLogger, type MessageBus } from '@app/bus';
-import { ConsumerGroups, consumerGroup, topicNames, type EnrichedEvent } from '@app/contracts';
+import { ConsumerGroups, consumerGroup, topicNames, type EnrichedEvent, type Score } from '@app/contracts';
 import { loadConfig } from '@app/platform';
 import {
   apiCall,
@@ -11,7 +11,7 @@ import {
   enrichedEvent,
   eventually,
   metricSamples,
-  score as scoreOf,
+  scoreOf,
   uniqueName,
   type BootedApp,
 } from '@app/testing';
@@ -45,10 +45,11 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
   // Bodies are asserted field by field.
   const body = async (path: string): Promise<any> => (await get(path)).json();
 
-  const event = (userId: string, over: Partial<EnrichedEvent> & Pick<EnrichedEvent, 'type' | 'occurredAt'>) => enrichedEvent({ userId, ...over });
+  /** What scoring publishes for a user's event: its Score (allowed at 0.1 unless `score` says), carrying the event in brief. */
+  const event = (userId: string, over: Partial<EnrichedEvent> & Pick<EnrichedEvent, 'type' | 'occurredAt'>, score: Partial<Score> = {}) =>
+    scoreOf(enrichedEvent({ userId, ...over }), score);
   const located = (country: string, city: string) => ({ country, region: null, city, latitude: null, longitude: null });
-  const score = (userId: string, occurredAt: string, value: number, alert = false) =>
-    scoreOf({ userId, occurredAt, score: value, decision: value >= 0.7 ? 'block' : 'allow', alert });
+  const risk = (value: number, alert = false): Partial<Score> => ({ score: value, decision: value >= 0.7 ? 'block' : 'allow', alert });
   const publish = (topic: string, values: Array<{ userId: string }>) =>
     bus.publish(
       topic,
@@ -70,7 +71,7 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
 
   it('folds the records of a bus whose offsets the stored position does not know (BUS_URL moved to the other engine)', async () => {
     const user = uniqueName('u');
-    const where = [ConsumerGroups.profiles, topics.enriched, partitionForKey(user, 2)];
+    const where = [ConsumerGroups.profiles, topics.scores, partitionForKey(user, 2)];
     // What a run on the other engine left: as a number, far above every offset of this one.
     const foreign = engine === 'kafka' ? '9999999999999-99' : '99999999999999999999';
     // Migrations run once Postgres answers: ready means the table is there.
@@ -83,7 +84,7 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
          ON CONFLICT (group_name, topic, partition) DO UPDATE SET last_offset = $4`,
         [...where, foreign],
       );
-      await publish(topics.enriched, [event(user, { type: 'login', occurredAt: '2026-11-23T11:00:00Z' })]);
+      await publish(topics.scores, [event(user, { type: 'login', occurredAt: '2026-11-23T11:00:00Z' })]);
       await eventually(async () => expect((await body(`/v1/profiles/${user}`)).eventCount).toBe(1));
       const { rows } = await db.query('SELECT last_offset FROM consumer_positions WHERE group_name = $1 AND topic = $2 AND partition = $3', where);
       expect(rows[0].last_offset).not.toBe(foreign);
@@ -92,19 +93,23 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
     }
   });
 
-  it('folds events and scores into the profile, whatever order they arrive in', async () => {
+  it("folds events' Scores into the profile, whatever order they arrive in", async () => {
     const user = uniqueName('u');
     // Newest event first: the last country must still come from the latest event time.
-    await publish(topics.enriched, [
-      event(user, {
-        type: 'transaction',
-        occurredAt: '2026-11-23T10:00:00Z',
-        amount: 100.1,
-        currency: 'EUR',
-        merchantId: 'm',
-        geo: located('DE', 'Berlin'),
-        deviceId: 'd2',
-      }),
+    await publish(topics.scores, [
+      event(
+        user,
+        {
+          type: 'transaction',
+          occurredAt: '2026-11-23T10:00:00Z',
+          amount: 100.1,
+          currency: 'EUR',
+          merchantId: 'm',
+          geo: located('DE', 'Berlin'),
+          deviceId: 'd2',
+        },
+        risk(0.91, true),
+      ),
       event(user, {
         type: 'page_view',
         occurredAt: '2026-11-23T09:00:00Z',
@@ -113,17 +118,20 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
         deviceId: 'd1',
         ua: { browser: 'Safari', browserVersion: '17.4', os: 'iOS', osVersion: '17.4', deviceType: 'mobile', isBot: false },
       }),
-      event(user, {
-        type: 'transaction',
-        occurredAt: '2026-11-23T08:00:00Z',
-        amount: 0.2,
-        currency: 'EUR',
-        merchantId: 'm',
-        geo: located('GB', 'London'),
-        ua: { browser: 'Chrome', browserVersion: '120', os: 'Windows', osVersion: '10', deviceType: 'desktop', isBot: false },
-      }),
+      event(
+        user,
+        {
+          type: 'transaction',
+          occurredAt: '2026-11-23T08:00:00Z',
+          amount: 0.2,
+          currency: 'EUR',
+          merchantId: 'm',
+          geo: located('GB', 'London'),
+          ua: { browser: 'Chrome', browserVersion: '120', os: 'Windows', osVersion: '10', deviceType: 'desktop', isBot: false },
+        },
+        risk(0.05),
+      ),
     ]);
-    await publish(topics.scores, [score(user, '2026-11-23T10:00:00Z', 0.91, true), score(user, '2026-11-23T08:00:00Z', 0.05)]);
 
     const profile = await eventually(async () => {
       const found = await body(`/v1/profiles/${user}`);
@@ -148,19 +156,17 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
     });
     expect(new Set(profile.countries)).toEqual(new Set(['GB', 'FR', 'DE']));
     expect(new Set(profile.devices)).toEqual(new Set(['d1', 'd2']));
-    // How far profiles trail each topic's partitions: seconds, as of the last commit.
-    for (const topic of [topics.enriched, topics.scores]) {
-      const lags = await metricSamples(app.url, 'profile_fold_lag_seconds', `topic="${topic}"`);
-      expect(lags.length).toBeGreaterThan(0);
-      for (const [, seconds] of lags) expect(seconds).toBeGreaterThanOrEqual(0);
-      expect(Math.min(...lags.map(([, seconds]) => seconds))).toBeLessThan(60);
-    }
+    // How far profiles trail the partitions of scores: seconds, as of the last commit.
+    const lags = await metricSamples(app.url, 'profile_fold_lag_seconds', `topic="${topics.scores}"`);
+    expect(lags.length).toBeGreaterThan(0);
+    for (const [, seconds] of lags) expect(seconds).toBeGreaterThanOrEqual(0);
+    expect(Math.min(...lags.map(([, seconds]) => seconds))).toBeLessThan(60);
   });
 
   it('applies every record once across a redelivery of the whole stream', async () => {
     const user = uniqueName('u');
     await publish(
-      topics.enriched,
+      topics.scores,
       Array.from({ length: 40 }, (_, i) =>
         event(user, { type: 'transaction', occurredAt: `2026-11-22T10:${String(i).padStart(2, '0')}:00Z`, amount: 2.5, currency: 'EUR', merchantId: 'm' }),
       ),
@@ -169,15 +175,13 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
 
     // Stop the service, move its group back to the first record, and start it again: everything is read twice.
     await app.close();
-    for (const topic of [topics.enriched, topics.scores]) {
-      const plans = await bus.rewind(consumerGroup(prefix, ConsumerGroups.profiles), topic, new Date(0));
-      if (topic === topics.enriched) expect(plans.reduce((sum, p) => sum + p.rereadCount, 0)).toBeGreaterThanOrEqual(40);
-    }
+    const plans = await bus.rewind(consumerGroup(prefix, ConsumerGroups.profiles), topics.scores, new Date(0));
+    expect(plans.reduce((sum, p) => sum + p.rereadCount, 0)).toBeGreaterThanOrEqual(40);
     app = await boot();
     // A marker on the user's partition comes after the re-read records: once it shows, they were all folded again.
     let marker = uniqueName('u');
     while (partitionForKey(marker, 2) !== partitionForKey(user, 2)) marker = uniqueName('u');
-    await publish(topics.enriched, [event(marker, { type: 'login', occurredAt: '2026-11-22T11:00:00Z' })]);
+    await publish(topics.scores, [event(marker, { type: 'login', occurredAt: '2026-11-22T11:00:00Z' })]);
     await eventually(async () => expect((await get(`/v1/profiles/${marker}`)).status).toBe(200));
     expect(await body(`/v1/profiles/${user}`)).toMatchObject({ eventCount: 40, transactionCount: 40, totalAmount: 100 });
   });
@@ -190,7 +194,7 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
     const user = uniqueName('u');
     const invalid = await collectTopic(bus, topics.invalid, topics.invalid);
     const poison = event(user, { type: 'page_view', occurredAt: '2026-11-21T10:01:00Z', properties: { category } });
-    await publish(topics.enriched, [
+    await publish(topics.scores, [
       event(user, { type: 'page_view', occurredAt: '2026-11-21T10:00:00Z', properties: { category: 'shoes' } }),
       poison,
       event(user, { type: 'login', occurredAt: '2026-11-21T10:02:00Z' }),
@@ -210,7 +214,7 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
 
   it('answers 304 to a matching If-None-Match and a new ETag once the profile changed', async () => {
     const user = uniqueName('u');
-    await publish(topics.enriched, [event(user, { type: 'login', occurredAt: '2026-11-23T07:00:00Z' })]);
+    await publish(topics.scores, [event(user, { type: 'login', occurredAt: '2026-11-23T07:00:00Z' })]);
     await eventually(async () => expect((await get(`/v1/profiles/${user}`)).status).toBe(200));
     const first = await get(`/v1/profiles/${user}`);
     const etag = first.headers.get('etag')!;
@@ -219,7 +223,7 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
     expect(unchanged.status).toBe(304);
     expect(await unchanged.text()).toBe('');
 
-    await publish(topics.enriched, [event(user, { type: 'logout', occurredAt: '2026-11-23T07:05:00Z' })]);
+    await publish(topics.scores, [event(user, { type: 'logout', occurredAt: '2026-11-23T07:05:00Z' })]);
     await eventually(async () => expect((await get(`/v1/profiles/${user}`, { 'if-none-match': etag })).status).toBe(200));
   });
 
@@ -237,12 +241,8 @@ describe.each(busUrlsUnderTest)('profile-api on %s: profiles folded from the str
     const users = Array.from({ length: 5 }, () => uniqueName('pg'));
     // Each user seen a minute apart in a year of their own, and scored high.
     await publish(
-      topics.enriched,
-      users.map((u, i) => event(u, { type: 'login', occurredAt: `2031-01-01T00:0${i}:00Z` })),
-    );
-    await publish(
       topics.scores,
-      users.map((u, i) => score(u, `2031-01-01T00:0${i}:00Z`, 0.8)),
+      users.map((u, i) => event(u, { type: 'login', occurredAt: `2031-01-01T00:0${i}:00Z` }, risk(0.8))),
     );
     await eventually(async () => expect((await body('/v1/profiles?riskBand=high&lastSeenSince=2031-01-01T00:00:00Z&limit=500')).items).toHaveLength(5));
 

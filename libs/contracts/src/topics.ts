@@ -28,7 +28,7 @@ export const ConsumerGroups = {
   lake: 'ingest.lake',
   /** scoring: events.enriched to scores and alerts. */
   scoring: 'scoring',
-  /** profile-api: events.enriched and scores folded into profiles. */
+  /** profile-api: scores (each with its event in brief) folded into profiles. */
   profiles: 'profile-api',
   /** alerts: alerts to webhook deliveries. */
   alerts: 'alerts',
@@ -49,7 +49,7 @@ export const GROUP_TOPICS = {
   raw: ['raw'],
   lake: ['enriched'],
   scoring: ['enriched'],
-  profiles: ['enriched', 'scores'],
+  profiles: ['scores'],
   alerts: ['alerts'],
   audit: ['audit'],
   deadLetters: ['invalid'],

@@ -1,4 +1,4 @@
-import type { EnrichedEvent, EventIn, Score } from '@app/contracts';
+import { scoredEventOf, type EnrichedEvent, type EventIn, type Score } from '@app/contracts';
 import { uniqueName } from './test-env';
 
 const AT = '2026-11-23T10:00:00Z';
@@ -39,3 +39,7 @@ export const score = (over: Partial<Score> = {}): Score => ({
   scoredAt: over.occurredAt ?? AT,
   ...over,
 });
+
+/** The Score scoring publishes for an event (allowed at 0.1 unless `over` says), with the event's brief: what profiles fold. */
+export const scoreOf = (event: EnrichedEvent, over: Partial<Score> = {}): Score =>
+  score({ eventId: event.eventId, userId: event.userId, occurredAt: event.occurredAt, event: scoredEventOf(event), ...over });

@@ -1,12 +1,14 @@
 import type { EnrichedEvent } from '@app/contracts';
-import { enrichedEvent, score as aScore } from '@app/testing/builders';
-import { foldEvent, foldScore, riskBandOf, segmentsOf, topCategories } from './fold-profile';
+import { enrichedEvent, score as aScore, scoreOf } from '@app/testing/builders';
+import { eventFacts, foldEvent, foldScore, riskBandOf, segmentsOf, topCategories, type EventFacts } from './fold-profile';
 import { PROFILE_LIMITS, emptyProfile, type ProfileState } from './profile-state';
 
 const event = (over: Partial<EnrichedEvent> & Pick<EnrichedEvent, 'type' | 'occurredAt'>) => enrichedEvent(over);
 const located = (country: string, city: string) => ({ country, region: null, city, latitude: null, longitude: null });
 const score = (occurredAt: string, value: number, alert = false) => aScore({ occurredAt, score: value, alert });
-const fold = (events: EnrichedEvent[], start: ProfileState = emptyProfile('u1')) => events.reduce(foldEvent, start);
+/** What profiles fold of an event: the brief its Score carries. */
+const facts = (e: EnrichedEvent) => eventFacts(scoreOf(e)) as EventFacts;
+const fold = (events: EnrichedEvent[], start: ProfileState = emptyProfile('u1')) => events.map(facts).reduce(foldEvent, start);
 
 describe('profile folding', () => {
   it('counts events by type and sums transactions to the cent', () => {

@@ -1,22 +1,15 @@
-import { eventIdHash, rememberRecent, type EnrichedEvent, type Score } from '@app/contracts';
+import { eventIdHash, rememberRecent, type Score, type ScoredEvent } from '@app/contracts';
 import { PROFILE_LIMITS, RISK_BANDS, type ProfileState, type RiskBand, type Segment } from './profile-state';
 
-/**
- * What folding reads of an event. A batch's events wait through its Postgres round trips: cut down to
- * this (eventFacts) they are a few fields each, instead of every decoded field held until the commit.
- */
-export type EventFacts = Pick<EnrichedEvent, 'eventId' | 'type' | 'occurredAt' | 'amount' | 'deviceId' | 'geo' | 'ua'> & {
-  properties?: { category?: unknown };
-};
+/** What folding reads of an event: the brief its Score carries (ScoredEvent), with its id and time. */
+export type EventFacts = ScoredEvent & Pick<Score, 'eventId' | 'occurredAt'>;
 
 /** What folding reads of a score. */
 export type ScoreFacts = Pick<Score, 'eventId' | 'occurredAt' | 'score' | 'alert'>;
 
-/** The facts of an event folding reads (its geo and User-Agent are shared between decoded events: kept as they are). */
-export function eventFacts(event: EnrichedEvent): EventFacts {
-  const { eventId, type, occurredAt, amount, deviceId, geo, ua } = event;
-  const category = type === 'page_view' ? event.properties?.category : undefined;
-  return { eventId, type, occurredAt, amount, deviceId, geo, ua, properties: category === undefined ? undefined : { category } };
+/** The event a Score names, or null when the Score carries no brief of it (written by an older scoring). */
+export function eventFacts({ eventId, occurredAt, event }: Score): EventFacts | null {
+  return event ? { ...event, eventId, occurredAt } : null;
 }
 
 export function scoreFacts({ eventId, occurredAt, score, alert }: Score): ScoreFacts {
@@ -46,22 +39,21 @@ export function foldEvent(state: ProfileState, event: EventFacts): ProfileState 
     next.transactionCount = state.transactionCount + 1;
     next.totalAmount = roundCents(state.totalAmount + (event.amount ?? 0));
   }
-  const country = event.geo?.country ?? null;
+  const country = event.country ?? null;
   if (country) {
     if (state.lastLocatedAt === null || at >= state.lastLocatedAt) {
       next.lastCountry = country;
-      next.lastCity = event.geo?.city ?? null;
+      next.lastCity = event.city ?? null;
       next.lastLocatedAt = at;
     }
     next.countries = withRecent(state.countries, country, PROFILE_LIMITS.countries);
   }
-  if (event.ua && (state.lastDeviceTypeAt === null || at >= state.lastDeviceTypeAt)) {
-    next.lastDeviceType = event.ua.deviceType;
+  if (event.deviceType !== undefined && (state.lastDeviceTypeAt === null || at >= state.lastDeviceTypeAt)) {
+    next.lastDeviceType = event.deviceType;
     next.lastDeviceTypeAt = at;
   }
   if (event.deviceId) next.devices = withRecent(state.devices, event.deviceId, PROFILE_LIMITS.devices);
-  const category = event.type === 'page_view' ? event.properties?.category : undefined;
-  if (typeof category === 'string' && category.length > 0) next.pageCategories = countCategory(state.pageCategories, category);
+  if (event.pageCategory) next.pageCategories = countCategory(state.pageCategories, event.pageCategory);
   return next;
 }
 

@@ -15,19 +15,12 @@ export interface FoldSummary {
   users: number;
 }
 
-/** A batch of one partition and what its records are (events.enriched: events; scores: scores). */
-export interface FoldInput {
-  batch: RecordBatch;
-  kind: StreamItem['kind'];
-}
-
 /**
- * Folds batches (one partition's, or several partitions' of either topic at once) into profiles,
- * exactly once: in one transaction it reads the last applied offset of each partition, skips what is
- * at or below it (a redelivery), folds each user's records in memory, upserts every touched profile in
- * batched statements, and moves the offsets. A crash before commit changes nothing; one after it is
- * recognised at the redelivery. Folding is order-insensitive (fold-profile.ts), so a user's event and
- * score from two topics fold into one row write when they come together.
+ * Folds batches of `scores` (one partition's, or several partitions' at once) into profiles, exactly
+ * once: in one transaction it reads the last applied offset of each partition, skips what is at or
+ * below it (a redelivery), folds each user's records in memory (a Score is its event and its score: one
+ * row write for both), upserts every touched profile in batched statements, and moves the offsets. A
+ * crash before commit changes nothing; one after it is recognised at the redelivery.
  * Users folded lately come from the cache rather than Postgres: the upsert writes a row only at the
  * version it was read at, so a cached profile another member changed since is refused, read again
  * and folded again (as a profile another member created meanwhile always was).
@@ -43,13 +36,13 @@ export class FoldBatchService {
     this.cache = new ProfileCache(config.PROFILE_CACHE_USERS);
   }
 
-  async fold(inputs: FoldInput[], context: BatchContext): Promise<FoldSummary> {
+  async fold(batches: RecordBatch[], context: BatchContext): Promise<FoldSummary> {
     // Bad records are dead-lettered every time they are read, applied or not: the dead letters are
     // published after this commits, and a crash in between must not lose them.
-    const parts = inputs.map(({ batch, kind }) => {
+    const parts = batches.map((batch) => {
       const items: Array<{ offset: string; item: StreamItem }> = [];
       for (const record of batch.records) {
-        const item = streamItemOf(record, kind);
+        const item = streamItemOf(record);
         if (typeof item === 'string') context.deadLetter(record, item);
         else items.push({ offset: record.offset, item });
       }
@@ -82,7 +75,7 @@ export class FoldBatchService {
           const states: ProfileState[] = [];
           for (const userId of users) {
             let state = read.get(userId)?.state ?? emptyProfile(userId);
-            for (const item of byUser.get(userId) as StreamItem[]) state = item.kind === 'event' ? foldEvent(state, item.event) : foldScore(state, item.score);
+            for (const item of byUser.get(userId) as StreamItem[]) state = foldScore(item.event ? foldEvent(state, item.event) : state, item.score);
             states.push(state);
             committed.set(userId, { state, version: (read.get(userId)?.version ?? 0) + 1 });
           }

@@ -17,12 +17,12 @@ const MAX_BATCH = 20_000;
 /** A batch is folded once this much has gathered, without waiting out PROFILE_FOLD_WAIT_MS. */
 const FOLD_MIN_BYTES = 16 * 1024 * 1024;
 
-/** events.enriched and scores → profiles, once Postgres is up. */
+/** scores → profiles, once Postgres is up. */
 @Injectable()
 export class ProfileStreamConsumer extends DatabaseConsumer {
   constructor(
     @Inject(MESSAGE_BUS) bus: MessageBus,
-    @Inject(TOPICS) private readonly topics: TopicMap,
+    @Inject(TOPICS) topics: TopicMap,
     private readonly folding: FoldBatchService,
     database: Database,
     @Inject(APP_CONFIG) config: ProfileApiConfig,
@@ -39,12 +39,9 @@ export class ProfileStreamConsumer extends DatabaseConsumer {
     return this.handleTogether([batch], context);
   }
 
-  /** A gathering read's partitions of both topics in one transaction: a user's event and score make one row write. */
+  /** A gathering read's partitions in one transaction: several records of a user make one row write. */
   protected async handleTogether(batches: RecordBatch[], context: BatchContext): Promise<void> {
-    await this.folding.fold(
-      batches.map((batch) => ({ batch, kind: batch.topic === this.topics.scores ? 'score' : 'event' })),
-      context,
-    );
+    await this.folding.fold(batches, context);
     for (const batch of batches) foldCommitted(batch);
   }
 }

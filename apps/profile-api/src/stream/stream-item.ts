@@ -1,15 +1,16 @@
 import type { BusRecord } from '@app/bus';
-import { enrichedEventCodec, scoreCodec } from '@app/contracts';
+import { scoreCodec } from '@app/contracts';
 import { eventFacts, scoreFacts, type EventFacts, type ScoreFacts } from '../folding/fold-profile';
 
-export type StreamItem = { kind: 'event'; userId: string; event: EventFacts } | { kind: 'score'; userId: string; score: ScoreFacts };
+/** What a record of `scores` gives folding: the event in brief (none from a scoring that wrote none) and its score. */
+export interface StreamItem {
+  userId: string;
+  event: EventFacts | null;
+  score: ScoreFacts;
+}
 
-/** What a record from events.enriched or scores gives folding, or why it gives nothing. */
-export function streamItemOf(record: BusRecord, kind: StreamItem['kind']): StreamItem | string {
-  if (kind === 'event') {
-    const event = enrichedEventCodec.decode(record.value);
-    return typeof event === 'string' ? event : { kind, userId: event.userId, event: eventFacts(event) };
-  }
+/** The record's item, or why it gives none (a dead letter's reason). */
+export function streamItemOf(record: BusRecord): StreamItem | string {
   const score = scoreCodec.decode(record.value);
-  return typeof score === 'string' ? score : { kind, userId: score.userId, score: scoreFacts(score) };
+  return typeof score === 'string' ? score : { userId: score.userId, event: eventFacts(score), score: scoreFacts(score) };
 }

@@ -20,7 +20,12 @@ const score = (n: number, userId: string): Score => ({
 
 function batchOf(users: Array<[string, EventFate]>): { batch: ScoredBatch; scores: Score[] } {
   return {
-    batch: { events: users.map(([userId, fate], n) => ({ event: event(n, userId), occurredAt: '', fate })), matrix: new Float32Array(), width: 0, labels: [] },
+    batch: {
+      events: users.map(([userId, fate], n) => ({ event: event(n, userId), occurredAt: '', brief: { type: 'login' }, fate })),
+      matrix: new Float32Array(),
+      width: 0,
+      labels: [],
+    },
     scores: users.map(([userId], n) => score(n, userId)),
   };
 }

@@ -51,6 +51,7 @@ describe('ScorePipeline, without storage', () => {
       ['e4', 0.95, 'block', true],
     ]);
     expect(scores[0].features).toEqual({ 'event.amount': 100 });
+    expect(scores[0].event).toEqual({ type: 'transaction', amount: 100, currency: 'EUR' }); // the event in brief, for profiles
     expect(scores[1].reasons.map((r) => r.code)).toEqual(['MODEL_SCORE_ELEVATED', 'BIG_AMOUNT', 'FEATURE_EVENT_AMOUNT']);
     expect(alerts).toEqual([expect.objectContaining({ alertId: 'alert_e4', eventId: 'e4', userId: 'u1', score: 0.95, model: { id: 'live', version: '1' } })]);
     expect(alerts[0].reasons.map((r) => r.code)).toEqual(['MODEL_SCORE_HIGH', 'BIG_AMOUNT', 'FEATURE_EVENT_AMOUNT']);

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { alertIdFor, type Alert, type EnrichedEvent, type Score } from '@app/contracts';
+import { alertIdFor, scoredEventOf, type Alert, type EnrichedEvent, type Score, type ScoredEvent } from '@app/contracts';
 import { featureEventOf, type EventFate, type FeatureEvent, type MerchantState, type UserState } from '@app/features';
 import { decide, featureReasonCode, round, type Verdict } from './decide';
 import { occlusionRows, topContributions } from './explain';
@@ -8,24 +8,26 @@ import type { ScoringPlan } from './scoring-plan';
 
 /**
  * An event as scoring keeps it while its batch is in progress: what the features read, and the
- * occurredAt its Score echoes. The whole enriched event (geo, User-Agent, merchant details) is dropped
- * as the record is parsed: kept across the batch's waits, it outlived young-generation collections,
- * and collecting it cost ~6% of the service's throughput (A/B, six pairs).
+ * occurredAt and brief its Score echoes. The whole enriched event (geo, User-Agent, merchant details) is
+ * dropped as the record is parsed: kept across the batch's waits, it outlived young-generation
+ * collections, and collecting it cost ~6% of the service's throughput (A/B, six pairs).
  */
 export interface PositionedEvent {
   offset: string;
   event: FeatureEvent;
   occurredAt: string;
+  brief: ScoredEvent;
 }
 
 export const positionedEvent = (offset: string, event: EnrichedEvent): PositionedEvent => ({
   offset,
   event: featureEventOf(event),
   occurredAt: event.occurredAt,
+  brief: scoredEventOf(event),
 });
 
 export interface ScoredBatch {
-  events: Array<{ event: FeatureEvent; occurredAt: string; fate: EventFate }>;
+  events: Array<{ event: FeatureEvent; occurredAt: string; brief: ScoredEvent; fate: EventFate }>;
   /** Row i holds the features of events[i], `width` columns in the plan's feature order. */
   matrix: Float32Array;
   width: number;
@@ -63,7 +65,7 @@ export class ScorePipeline {
     const scored: ScoredBatch['events'] = [];
     const scratch = new Float32Array(width); // labels are applied, not scored: their row is not kept
     const labels: FeatureEvent[] = [];
-    for (const { event, occurredAt } of events) {
+    for (const { event, occurredAt, brief } of events) {
       const user = users.get(event.userId) as UserState;
       const merchant = event.merchantId ? (merchants.get(event.merchantId) ?? null) : null;
       const keep = !this.options.skipTypes.has(event.type);
@@ -74,7 +76,7 @@ export class ScorePipeline {
         this.countChargeback(event);
         if (!event.dispute.flags.includes('chargeback_unmatched') && !event.dispute.flags.includes('chargeback_repeat')) labels.push(event);
       }
-      if (keep) scored.push({ event, occurredAt, fate });
+      if (keep) scored.push({ event, occurredAt, brief, fate });
     }
     return { events: scored, matrix, width, labels };
   }
@@ -105,10 +107,10 @@ export class ScorePipeline {
     const alerts: Alert[] = [];
     const decisions = { allow: 0, review: 0, block: 0 };
     const shadowPairs = new Map<string, number>(); // `live:shadow` → events: one labelled inc per pair and batch, not per event
-    scored.forEach(({ event, occurredAt }, i) => {
+    scored.forEach(({ event, occurredAt, brief }, i) => {
       const { decision, alert, reasons } = verdicts[i];
       const score = round(probabilities[i]);
-      const out: Score = { eventId: event.eventId, userId: event.userId, occurredAt, model, score, decision, alert, reasons, scoredAt: now };
+      const out: Score = { eventId: event.eventId, userId: event.userId, occurredAt, model, score, decision, alert, reasons, scoredAt: now, event: brief };
       if (this.options.emitFeatures) out.features = featureRecord(plan.model.manifest.features, rows, i);
       if (shadow) {
         out.shadow = shadow[i];
