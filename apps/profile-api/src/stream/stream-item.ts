@@ -1,6 +1,13 @@
+import { Counter } from 'prom-client';
 import type { BusRecord } from '@app/bus';
 import { scoreCodec } from '@app/contracts';
 import { eventFacts, scoreFacts, type EventFacts, type ScoreFacts } from '../folding/fold-profile';
+
+/** Non-zero after an upgrade done in the wrong order: profiles are then missing those Scores' events. */
+export const scoresWithoutEvent = new Counter({
+  name: 'profile_scores_without_event_total',
+  help: 'Scores read without their event in brief (written by a scoring older than the field): only their score is folded, not their event',
+});
 
 /** What a record of `scores` gives folding: the event in brief (none from a scoring that wrote none) and its score. */
 export interface StreamItem {
@@ -12,5 +19,8 @@ export interface StreamItem {
 /** The record's item, or why it gives none (a dead letter's reason). */
 export function streamItemOf(record: BusRecord): StreamItem | string {
   const score = scoreCodec.decode(record.value);
-  return typeof score === 'string' ? score : { userId: score.userId, event: eventFacts(score), score: scoreFacts(score) };
+  if (typeof score === 'string') return score;
+  const event = eventFacts(score);
+  if (!event) scoresWithoutEvent.inc();
+  return { userId: score.userId, event, score: scoreFacts(score) };
 }
