@@ -62,7 +62,7 @@ export class ProfileTransaction {
     );
   }
 
-  /** The stored profiles of these users, locked until commit (a user's events and scores may be folded by two members). */
+  /** The stored profiles of these users, locked until commit (while Kafka moves a partition, two members may fold one user). */
   async lockProfiles(userIds: string[]): Promise<Map<string, StoredProfile>> {
     if (userIds.length === 0) return new Map();
     const rows = (await this.manager.query(`SELECT * FROM profiles WHERE user_id = ANY($1) FOR UPDATE`, [userIds])) as ProfileRow[];
@@ -75,9 +75,9 @@ export class ProfileTransaction {
    * row), so a state folded from a stale read never overwrites a newer one. (TypeORM's insert builder spends O(rows x columns) on parameter bookkeeping:
    * it was 40% of folding time at 2,000 rows.) Returns the users whose profile another member created
    * after `previous` was read, and which were therefore not written: a new profile has no row to lock,
-   * so a user's first event and first score, folded at once by the members owning its partition of each
-   * topic, would otherwise both write a profile of their own and one would be lost. Their rows now
-   * exist: lock them and fold again.
+   * so a user's first records, folded at once by the two members of a partition on the move, would
+   * otherwise both write a profile of their own and one would be lost. Their rows now exist: lock them
+   * and fold again.
    */
   async saveProfiles(states: ProfileState[], previous: Map<string, { version: number }>, now: Date): Promise<string[]> {
     if (states.length === 0) return [];
