@@ -1,6 +1,6 @@
 import { eventIdHash } from '@app/contracts';
-import { foldEvent } from './fold-profile';
-import { enrichedEvent } from '@app/testing/builders';
+import { eventFacts, foldEvent, type EventFacts } from './fold-profile';
+import { enrichedEvent, scoreOf } from '@app/testing/builders';
 import { emptyProfile, PROFILE_FIELDS } from './profile-state';
 
 describe('the recent event columns', () => {
@@ -15,7 +15,7 @@ describe('the recent event columns', () => {
   });
 
   it('recognise a copy of an event that a row of ids remembers', () => {
-    const event = enrichedEvent({ eventId: 'e1' });
+    const event = eventFacts(scoreOf(enrichedEvent({ eventId: 'e1' }))) as EventFacts;
     const stored = { ...emptyProfile('u1'), eventCount: 2, recentEventHashes: PROFILE_FIELDS.recentEventHashes.fromSql(['e0', 'e1']) };
     expect(foldEvent(stored, event)).toBe(stored);
   });
