@@ -18,7 +18,10 @@ describe('lowerPriority', () => {
     // A Node process with threads of its own already running: V8's platform workers and libuv's pool.
     child = spawn(process.execPath, ['-e', "require('node:fs').readFile(__filename, () => {}); setInterval(() => {}, 1000)"], { stdio: 'ignore' });
     const pid = child.pid as number;
-    for (const deadline = Date.now() + 10_000; threadNiceness(pid).length < 5 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
+    // libuv starts its pool's four threads at the first read, which a loaded machine runs late: until
+    // they are there, they could start between the listing and the main thread's lowering, at its old priority.
+    const started = () => threadNiceness(pid).filter(({ name }) => name === 'libuv-worker').length >= 4;
+    for (const deadline = Date.now() + 10_000; !started() && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
   });
 
   afterAll(() => {
