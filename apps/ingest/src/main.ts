@@ -1,13 +1,12 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@app/platform';
 import { ingestEnv } from './ingest.config';
-import { IngestModule } from './ingest.module';
+import { INGEST_HTTP, IngestModule } from './ingest.module';
 
 void bootstrapService({
   service: 'ingest',
   description: 'Accepts events over HTTP and from events.raw, validates and enriches them, and publishes events.enriched.',
   schema: ingestEnv,
   module: (config) => IngestModule.forRoot(config),
-  // Ingest reads request bodies itself: NDJSON, exact size limits, errors in the common shape.
-  bodyParser: false,
+  http: INGEST_HTTP,
 });

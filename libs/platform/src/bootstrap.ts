@@ -5,14 +5,15 @@ import { configureApp } from './configure-app';
 import { ConfigError, loadConfig } from './config/load-config';
 import { productionProblems } from './config/production-safety';
 import type { HttpServiceEnv } from './config/service-env';
+import { httpServer, type HttpServerOptions } from './http/http-server';
 
 export interface ServiceDefinition<C extends HttpServiceEnv> {
   service: string;
   description: string;
   schema: ZodType<C, ZodTypeDef, unknown>;
   module: (config: C) => DynamicModule;
-  /** False for a service that reads request bodies itself (ingest: NDJSON, exact size limits). */
-  bodyParser?: boolean;
+  /** Its HTTP server and whether Nest parses request bodies (http-server.ts); the tests boot it the same way. */
+  http?: HttpServerOptions;
   /** The service's own settings that production refuses, one line each (productionProblems adds the shared ones). */
   productionProblems?: (config: C) => string[];
 }
@@ -34,8 +35,9 @@ export async function bootstrapService<C extends HttpServiceEnv>(definition: Ser
     process.exit(1);
   }
 
-  const app = await NestFactory.create(definition.module(config), { bufferLogs: true, bodyParser: definition.bodyParser ?? true });
-  configureApp(app, definition.service, definition.description);
+  const { adapter, appOptions } = httpServer(definition.http ?? {});
+  const app = await NestFactory.create(definition.module(config), adapter, appOptions);
+  configureApp(app, definition.service, definition.description, definition.http);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       // Shutdown hooks run now; if draining hangs (a dead peer), leave anyway and let the bus redeliver.

@@ -6,6 +6,7 @@ export * from './http/api-error';
 export * from './http/validate-input';
 export * from './http/api-key.guard';
 export * from './http/api-keys';
+export * from './http/http-server';
 export * from './http/actor.decorator';
 export * from './audit/audit-trail';
 export * from './config/production-safety';

@@ -1,4 +1,4 @@
-import { Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule, type Provider } from '@nestjs/common';
+import { Module, RequestMethod, type DynamicModule, type Provider } from '@nestjs/common';
 import type { RouteInfo } from '@nestjs/common/interfaces';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
@@ -10,7 +10,6 @@ import { consumersCheck } from './health/consumers.check';
 import { READINESS_CHECKS, withDeadline, type ReadinessCheck } from './health/readiness-check';
 import { ShutdownState } from './health/shutdown-state';
 import { API_KEYS, ApiKeyGuard, type KeyedRequest } from './http/api-key.guard';
-import { requestMetrics } from './http/request-metrics';
 import { createLogger } from './logging/create-logger';
 import { MetricsController } from './metrics/metrics.controller';
 import { topicNames } from '@app/contracts';
@@ -32,7 +31,7 @@ const VERBOSE_LEVELS = ['debug', 'trace'];
  * MESSAGE_BUS, AuditTrail and REDIS when its dependencies name them.
  */
 @Module({})
-export class PlatformModule implements NestModule {
+export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {
     const logger = createLogger(options.service, options.config.LOG_LEVEL);
     register.setDefaultLabels({ service: options.service });
@@ -96,9 +95,5 @@ export class PlatformModule implements NestModule {
         ...(usesRedis ? [REDIS] : []),
       ],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(requestMetrics).forRoutes('*');
   }
 }

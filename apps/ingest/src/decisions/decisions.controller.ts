@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiBody, ApiOkResponse, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Decision } from '@app/contracts';
 import { ApiError, APP_CONFIG, RequireScope } from '@app/platform';
 import { invalidEventRecord } from '../events/invalid-event-record';
@@ -46,19 +46,19 @@ export class DecisionsController {
     description:
       'The event could not be stored durably in time, or this process is overloaded: use your own fallback, and retry with the same eventId after Retry-After',
   })
-  async decide(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<Decision> {
-    const body = await readBody(request, MAX_BODY_BYTES);
+  async decide(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<Decision> {
+    const body = await readBody(request.raw, MAX_BODY_BYTES);
     if (!body) throw new ApiError(413, 'BODY_TOO_LARGE', `the body may be at most ${MAX_BODY_BYTES} bytes`);
     const { event, timeoutMs } = this.parse(body);
 
-    refuseOverRate(this.rateLimits, request, response, 1, this.config.INGEST_RATE_LIMIT_PER_SECOND);
+    refuseOverRate(this.rateLimits, request, reply, 1, this.config.INGEST_RATE_LIMIT_PER_SECOND);
     // The request waited about as long as the event loop lags before this line ran: that time is
     // the caller's too. With less than half its deadline left it would most likely end in the
     // fallback after all the work, and the work is what an overloaded process cannot afford.
     const lag = Math.round(this.loopLag.ms);
     if (this.decisions.inFlightCount >= this.config.DECISION_MAX_IN_FLIGHT || lag > timeoutMs / 2) {
       this.decisions.countOverloaded();
-      response.setHeader('Retry-After', '1');
+      reply.header('Retry-After', '1');
       throw new ApiError(
         503,
         'OVERLOADED',
@@ -70,7 +70,7 @@ export class DecisionsController {
     const outcome = await this.decisions.decide(event, timeoutMs - lag, (_, reasons) => invalidEventRecord(requestId, 0, event, reasons));
     if (outcome.status === 'rejected') throw new ApiError(422, 'INVALID_EVENT', 'the event is not valid', { reasons: outcome.reasons });
     if (outcome.status === 'unavailable') {
-      response.setHeader('Retry-After', '1');
+      reply.header('Retry-After', '1');
       throw new ApiError(
         503,
         'BUS_UNAVAILABLE',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, APP_CONFIG, openApiSchema, RequireScope } from '@app/platform';
 import type { IngestConfig } from '../ingest.config';
 import { IngestEventsUseCase, IngestUnavailableError, ingestOutcomeSchema, type IngestOutcome } from '../ingestion/ingest-events.use-case';
@@ -52,13 +52,13 @@ export class EventsController {
       ],
     }),
   })
-  async send(@Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<IngestOutcome> {
-    const body = await readBody(request, this.config.INGEST_MAX_BODY_BYTES);
+  async send(@Req() request: FastifyRequest, @Res({ passthrough: true }) reply: FastifyReply): Promise<IngestOutcome> {
+    const body = await readBody(request.raw, this.config.INGEST_MAX_BODY_BYTES);
     if (!body) throw new ApiError(413, 'BODY_TOO_LARGE', `the body may be at most ${this.config.INGEST_MAX_BODY_BYTES} bytes`);
     const parsed = parseRequestBody(request.headers['content-type'], body, this.config.INGEST_MAX_EVENTS_PER_REQUEST);
     if (!parsed.ok) throw new ApiError(parsed.status, parsed.code, parsed.message);
 
-    refuseOverRate(this.rateLimits, request, response, parsed.items.length, this.config.INGEST_RATE_LIMIT_PER_SECOND);
+    refuseOverRate(this.rateLimits, request, reply, parsed.items.length, this.config.INGEST_RATE_LIMIT_PER_SECOND);
 
     const requestId = randomUUID();
     let outcome: IngestOutcome;
@@ -66,7 +66,7 @@ export class EventsController {
       outcome = await this.ingestEvents.ingest(parsed.items, 'http', (index, reasons) => invalidEventRecord(requestId, index, parsed.items[index], reasons));
     } catch (error) {
       if (!(error instanceof IngestUnavailableError)) throw error;
-      response.setHeader('Retry-After', '1');
+      reply.header('Retry-After', '1');
       throw new ApiError(503, 'BUS_UNAVAILABLE', 'the events could not be stored durably right now; nothing was accepted, retry shortly');
     }
     if (outcome.accepted + outcome.duplicates === 0) {

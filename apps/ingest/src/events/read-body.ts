@@ -1,7 +1,7 @@
-import type { Request } from 'express';
+import type { IncomingMessage } from 'node:http';
 
 /** Reads a request body up to `maxBytes`; resolves null as soon as it is longer (the caller answers 413). */
-export function readBody(request: Request, maxBytes: number): Promise<Buffer | null> {
+export function readBody(request: IncomingMessage, maxBytes: number): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;

@@ -2,7 +2,7 @@ import { applyDecorators, Inject, Injectable, SetMetadata, UseGuards, type CanAc
 import { Reflector } from '@nestjs/core';
 import { ApiBearerAuth } from '@nestjs/swagger';
 import { timingSafeEqual } from 'node:crypto';
-import type { Request } from 'express';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { Counter } from 'prom-client';
 import { ApiError } from './api-error';
 import { sha256, type ApiKey, type Scope } from './api-keys';
@@ -16,8 +16,15 @@ const requests = new Counter({
   labelNames: ['key', 'outcome'],
 });
 
-/** A request that passed the guard carries its key's name, for the request log. */
-export type KeyedRequest = Request & { apiKeyName?: string };
+/**
+ * A request that passed the guard carries its key's name, for the request log. On Fastify the handlers'
+ * request wraps Node's (`raw`), which is the one the request log sees: the name goes on both.
+ */
+export interface KeyedRequest {
+  headers: IncomingHttpHeaders;
+  apiKeyName?: string;
+  raw?: IncomingMessage & { apiKeyName?: string };
+}
 
 /** The scope a controller's routes (or one route) need; also its OpenAPI security scheme. */
 export const RequireScope = (scope: Scope) => applyDecorators(SetMetadata(REQUIRED_SCOPE, scope), UseGuards(ApiKeyGuard), ApiBearerAuth(scope));
@@ -48,6 +55,7 @@ export class ApiKeyGuard implements CanActivate {
       throw new ApiError(401, 'UNAUTHENTICATED', 'the API key is not valid');
     }
     request.apiKeyName = key.name;
+    if (request.raw) request.raw.apiKeyName = key.name;
     // A route without a declared scope is an administrator's.
     const scope = this.reflector.getAllAndOverride<Scope | undefined>(REQUIRED_SCOPE, [context.getHandler(), context.getClass()]) ?? 'admin';
     if (!key.scopes.has(scope)) {

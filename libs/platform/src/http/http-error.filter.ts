@@ -1,5 +1,4 @@
-import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
-import type { Response } from 'express';
+import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter, type HttpServer } from '@nestjs/common';
 import { TransientError } from '@app/bus';
 import { isTransientDatabaseError } from '../postgres-errors';
 import { isTransientRedisError } from '../redis-errors';
@@ -7,15 +6,21 @@ import { ApiError } from './api-error';
 
 const codeForStatus = (status: number) => (HttpStatus[status] ?? 'ERROR').toString();
 
-/** One error shape for every endpoint: { error: { code, message, details } } with the right status. */
+/**
+ * One error shape for every endpoint: { error: { code, message, details } } with the right status.
+ * Answers through the app's HTTP adapter, so on either server (http-server.ts).
+ */
 @Catch()
 export class HttpErrorFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpErrorFilter');
 
+  constructor(private readonly http: HttpServer) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
+    const response: unknown = host.switchToHttp().getResponse();
+    const answer = (status: number, body: object) => this.http.reply(response, body, status);
     if (exception instanceof ApiError) {
-      response.status(exception.getStatus()).json({ error: { code: exception.code, message: exception.message, details: exception.details } });
+      answer(exception.getStatus(), { error: { code: exception.code, message: exception.message, details: exception.details } });
       return;
     }
     if (exception instanceof HttpException) {
@@ -24,18 +29,18 @@ export class HttpErrorFilter implements ExceptionFilter {
       const message = typeof body === 'string' ? body : ((body as { message?: unknown }).message ?? exception.message);
       // Terminus and other Nest parts put structured bodies here (readiness details): keep them as details.
       const details = typeof body === 'object' ? body : undefined;
-      response.status(status).json({ error: { code: codeForStatus(status), message: Array.isArray(message) ? message.join('; ') : String(message), details } });
+      answer(status, { error: { code: codeForStatus(status), message: Array.isArray(message) ? message.join('; ') : String(message), details } });
       return;
     }
     // A store that is down or slow (a connection or statement timeout) is the service's trouble for a
     // while, not a bug: the client should retry.
     if (exception instanceof TransientError || isTransientDatabaseError(exception) || isTransientRedisError(exception)) {
-      response.setHeader('Retry-After', '1');
+      this.http.setHeader(response, 'Retry-After', '1');
       const message = exception instanceof TransientError ? exception.message : 'a store the service needs is unavailable or slow; try again shortly';
-      response.status(503).json({ error: { code: 'SERVICE_UNAVAILABLE', message } });
+      answer(503, { error: { code: 'SERVICE_UNAVAILABLE', message } });
       return;
     }
     this.logger.error(exception);
-    response.status(500).json({ error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } });
+    answer(500, { error: { code: 'INTERNAL_SERVER_ERROR', message: 'internal error' } });
   }
 }

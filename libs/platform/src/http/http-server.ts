@@ -1,0 +1,37 @@
+import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import type { AbstractHttpAdapter } from '@nestjs/core';
+import { ExpressAdapter } from '@nestjs/platform-express';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * The HTTP server under a service's Nest app. Express by default; Fastify for a service whose traffic is
+ * many small requests (ingest: single events and decisions), where the server's own work per request is a
+ * real share of the answer: Nest on Fastify spent about half of Nest on Express's CPU per request on a
+ * two-core VM (docs/decisions.md, "Figures").
+ */
+export interface HttpServerOptions {
+  server?: 'express' | 'fastify';
+  /** False for a service that reads request bodies itself (ingest: NDJSON, exact size limits). */
+  bodyParser?: boolean;
+}
+
+/** The adapter and application options a service's app is created with (main.ts and the tests alike). */
+export function httpServer(options: HttpServerOptions): { adapter: AbstractHttpAdapter; appOptions: NestApplicationOptions } {
+  return {
+    adapter: options.server === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
+    appOptions: { bufferLogs: true, bodyParser: options.bodyParser ?? true },
+  };
+}
+
+/**
+ * On Fastify without body parsing, every request's body is left unread for the handler to read from the
+ * raw request (as on Express without parsers): Fastify otherwise parses JSON itself and refuses content
+ * types it has no parser for before any handler runs.
+ */
+export function leaveBodiesUnread(app: INestApplication): void {
+  if (app.getHttpAdapter().getType() !== 'fastify') return;
+  const fastify = app.getHttpAdapter().getInstance() as FastifyInstance;
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('*', (_request, _payload, done) => done(null));
+}
