@@ -8,7 +8,7 @@ import { bootApp, collectTopic, createOwnDatabase, eventually, testEnv, uniqueNa
 import { alertsEnv } from '../../apps/alerts/src/alerts.config';
 import { AlertsModule } from '../../apps/alerts/src/alerts.module';
 import { ingestEnv } from '../../apps/ingest/src/ingest.config';
-import { INGEST_HTTP, IngestModule } from '../../apps/ingest/src/ingest.module';
+import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { lakeEnv } from '../../apps/lake/src/lake.config';
 import { LakeModule } from '../../apps/lake/src/lake.module';
 import { profileApiEnv } from '../../apps/profile-api/src/profile-api.config';
@@ -88,7 +88,7 @@ describe('bad input: a hostile corpus over HTTP, on events.raw and on the intern
       REDIS_URL: testEnv.redisUrl,
       DATABASE_URL: database.url,
     };
-    apps.push(await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env)), 'ingest', INGEST_HTTP));
+    apps.push(await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env)), 'ingest'));
     apps.push(await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, { ...env, SCORING_STATE_PREFIX: run })), 'scoring'));
     apps.push(await untilReady(await bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), 'profile-api')));
     apps.push(await untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, env)), 'alerts')));

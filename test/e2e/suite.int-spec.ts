@@ -19,7 +19,7 @@ import {
 import { alertsEnv } from '../../apps/alerts/src/alerts.config';
 import { AlertsModule } from '../../apps/alerts/src/alerts.module';
 import { ingestEnv } from '../../apps/ingest/src/ingest.config';
-import { INGEST_HTTP, IngestModule } from '../../apps/ingest/src/ingest.module';
+import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { lakeEnv } from '../../apps/lake/src/lake.config';
 import { LakeModule } from '../../apps/lake/src/lake.module';
 import { profileApiEnv } from '../../apps/profile-api/src/profile-api.config';
@@ -61,7 +61,7 @@ describe.each(busUrlsUnderTest)('the suite on %s: simulated traffic end to end',
       REDIS_URL: testEnv.redisUrl,
       DATABASE_URL: database.url,
     };
-    apps.push(await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env)), 'ingest', INGEST_HTTP));
+    apps.push(await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env)), 'ingest'));
     apps.push(await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, { ...env, SCORING_STATE_PREFIX: run })), 'scoring'));
     apps.push(await untilReady(await bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), 'profile-api')));
     apps.push(await untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, { ...env, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1' })), 'alerts')));

@@ -5,7 +5,7 @@ import { AlertsModule } from '../../apps/alerts/src/alerts.module';
 import { lakeEnv } from '../../apps/lake/src/lake.config';
 import { LakeModule } from '../../apps/lake/src/lake.module';
 import { ingestEnv } from '../../apps/ingest/src/ingest.config';
-import { INGEST_HTTP, IngestModule } from '../../apps/ingest/src/ingest.module';
+import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { profileApiEnv } from '../../apps/profile-api/src/profile-api.config';
 import { ProfileApiModule } from '../../apps/profile-api/src/profile-api.module';
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
@@ -76,7 +76,7 @@ describe('API keys and scopes on every route', () => {
       LAKE_DIR: join(tmpdir(), uniqueName('lake')),
       SCORING_STATE_PREFIX: uniqueName('scopes'),
     };
-    apps.set('ingest', await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env)), 'ingest', INGEST_HTTP));
+    apps.set('ingest', await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env)), 'ingest'));
     apps.set('scoring', await untilReady(await bootApp(ScoringModule.forRoot(loadConfig(scoringEnv, env)), 'scoring')));
     apps.set('profile-api', await untilReady(await bootApp(ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), 'profile-api')));
     apps.set('alerts', await untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, env)), 'alerts')));

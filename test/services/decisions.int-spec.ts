@@ -18,7 +18,7 @@ import {
 } from '@app/testing';
 import { ingestEnv } from '../../apps/ingest/src/ingest.config';
 import { EventLoopLag } from '../../apps/ingest/src/decisions/event-loop-lag';
-import { INGEST_HTTP, IngestModule } from '../../apps/ingest/src/ingest.module';
+import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
 import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { round } from '../../apps/scoring/src/scoring/decide';
@@ -84,7 +84,7 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
   beforeAll(async () => {
     bus = createBus({ url: busUrl, clientId: 'decide-test', logger: silentBusLogger });
     await bus.ensureTopics(Object.values(topics).map((topic) => ({ topic, partitions: 2 })));
-    ingest = await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env)), 'ingest', INGEST_HTTP);
+    ingest = await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env)), 'ingest');
     await startScoring();
   }, 60_000);
 

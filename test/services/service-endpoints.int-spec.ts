@@ -5,7 +5,7 @@ import { consoleEnv } from '../../apps/console/src/console.config';
 import { ConsoleModule } from '../../apps/console/src/console.module';
 import { AlertsModule } from '../../apps/alerts/src/alerts.module';
 import { ingestEnv } from '../../apps/ingest/src/ingest.config';
-import { INGEST_HTTP, IngestModule } from '../../apps/ingest/src/ingest.module';
+import { IngestModule } from '../../apps/ingest/src/ingest.module';
 import { lakeEnv } from '../../apps/lake/src/lake.config';
 import { LakeModule } from '../../apps/lake/src/lake.module';
 import { profileApiEnv } from '../../apps/profile-api/src/profile-api.config';
@@ -13,7 +13,7 @@ import { ProfileApiModule } from '../../apps/profile-api/src/profile-api.module'
 import { scoringEnv } from '../../apps/scoring/src/scoring.config';
 import { ScoringModule } from '../../apps/scoring/src/scoring.module';
 import { Database } from '@app/database';
-import { loadConfig, READINESS_CHECKS, type HttpServerOptions, type ReadinessCheck } from '@app/platform';
+import { loadConfig, READINESS_CHECKS, type ReadinessCheck } from '@app/platform';
 import { bootApp, freePort, testEnv, uniqueName, untilReady, type BootedApp } from '@app/testing';
 
 const env = {
@@ -29,7 +29,7 @@ const env = {
 };
 
 const services = [
-  ['ingest', () => IngestModule.forRoot(loadConfig(ingestEnv, env)), ['bus', 'consumers', 'redis'], INGEST_HTTP],
+  ['ingest', () => IngestModule.forRoot(loadConfig(ingestEnv, env)), ['bus', 'consumers', 'redis']],
   ['scoring', () => ScoringModule.forRoot(loadConfig(scoringEnv, env)), ['bus', 'consumers', 'model', 'redis']],
   ['profile-api', () => ProfileApiModule.forRoot(loadConfig(profileApiEnv, env)), ['bus', 'consumers', 'postgres', 'schema']],
   ['alerts', () => AlertsModule.forRoot(loadConfig(alertsEnv, env)), ['bus', 'consumers', 'postgres', 'schema']],
@@ -38,9 +38,9 @@ const services = [
   ['console', () => ConsoleModule.forRoot(loadConfig(consoleEnv, env)), []],
 ] as const;
 
-describe.each(services)('%s service endpoints', (service, createModule, dependencies, http?: HttpServerOptions) => {
+describe.each(services)('%s service endpoints', (service, createModule, dependencies) => {
   let booted: BootedApp;
-  beforeAll(async () => (booted = await untilReady(await bootApp(createModule(), service, http))));
+  beforeAll(async () => (booted = await untilReady(await bootApp(createModule(), service))));
   afterAll(() => booted.close());
 
   it('answers /health/live', async () => {

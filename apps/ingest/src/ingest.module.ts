@@ -1,6 +1,6 @@
 import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { AsnLookup, EnrichmentPipeline, enrichmentSteps, GeoLookup, ReferenceDataReader } from '@app/enrichment';
-import { PlatformModule, REDIS, type HttpServerOptions } from '@app/platform';
+import { PlatformModule, REDIS, ServesHttp } from '@app/platform';
 import type Redis from 'ioredis';
 import { SeenEventsRepository } from './dedupe/seen-events.repository';
 import { DecideEventUseCase } from './decisions/decide-event.use-case';
@@ -16,13 +16,12 @@ import { RawEventsConsumer } from './ingestion/raw-events.consumer';
 import { TokenBuckets } from './rate-limit/token-bucket';
 
 /**
- * Ingest's HTTP server (main.ts and the tests): Fastify, since its traffic is single events and decisions,
- * where the server's own work per request is much of the answer's CPU; request bodies read by the
- * controllers themselves (NDJSON, exact size limits, errors in the common shape).
+ * Ingest's parts by role (INGEST_ROLES): enrichment serves both `http` and `raw`. On Fastify, since its
+ * traffic is single events and decisions, where the server's own work per request is much of the
+ * answer's CPU; request bodies read by the controllers themselves (NDJSON, exact size limits, errors in
+ * the common shape).
  */
-export const INGEST_HTTP: HttpServerOptions = { server: 'fastify', bodyParser: false };
-
-/** Ingest's parts by role (INGEST_ROLES): enrichment serves both `http` and `raw`. */
+@ServesHttp({ server: 'fastify', bodyParser: false })
 @Module({})
 export class IngestModule {
   static forRoot(config: IngestConfig): DynamicModule {

@@ -1,12 +1,11 @@
 import 'reflect-metadata';
 import { bootstrapService } from '@app/platform';
 import { ingestEnv } from './ingest.config';
-import { INGEST_HTTP, IngestModule } from './ingest.module';
+import { IngestModule } from './ingest.module';
 
 void bootstrapService({
   service: 'ingest',
   description: 'Accepts events over HTTP and from events.raw, validates and enriches them, and publishes events.enriched.',
   schema: ingestEnv,
   module: (config) => IngestModule.forRoot(config),
-  http: INGEST_HTTP,
 });

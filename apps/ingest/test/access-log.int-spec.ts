@@ -1,7 +1,7 @@
 import { loadConfig } from '@app/platform';
 import { accessLogLines, bootApp, testEnv, uniqueName } from '@app/testing';
 import { ingestEnv } from '../src/ingest.config';
-import { INGEST_HTTP, IngestModule } from '../src/ingest.module';
+import { IngestModule } from '../src/ingest.module';
 
 const API_KEY = 'access-log-test-key';
 
@@ -17,7 +17,7 @@ describe('ingest: access log', () => {
       BUS_PARTITIONS: '1',
       INGEST_ROLES: 'http',
     });
-    const app = await bootApp(IngestModule.forRoot(config), 'ingest', INGEST_HTTP);
+    const app = await bootApp(IngestModule.forRoot(config), 'ingest');
     try {
       const lines = await accessLogLines(async () => {
         const event = { type: 'page_view', userId: 'u-access', occurredAt: new Date(Date.now() - 60_000).toISOString() };

@@ -7,7 +7,7 @@ import { ConsumerGroups, consumerGroup, topicNames, type EnrichedEvent } from '@
 import { loadConfig } from '@app/platform';
 import { bootApp, collectTopic, eventually, metricSum, mmdbFile, startOwnedRedis, testEnv, uniqueName, type BootedApp } from '@app/testing';
 import { ingestEnv } from '../src/ingest.config';
-import { INGEST_HTTP, IngestModule } from '../src/ingest.module';
+import { IngestModule } from '../src/ingest.module';
 import { REFERENCE_KEYS } from '@app/enrichment';
 
 const API_KEY = 'ingest-test-key-1';
@@ -27,7 +27,7 @@ function environment(overrides: Record<string, string> = {}) {
 }
 
 async function bootIngest(env: Record<string, string>): Promise<BootedApp> {
-  return bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env)), 'ingest', INGEST_HTTP);
+  return bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env)), 'ingest');
 }
 
 const post = (app: BootedApp, body: string, type = 'application/json', auth = `Bearer ${API_KEY}`) =>

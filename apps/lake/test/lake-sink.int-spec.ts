@@ -6,7 +6,7 @@ import { topicNames, type EnrichedEvent } from '@app/contracts';
 import { loadConfig } from '@app/platform';
 import { bootApp, busUrlsUnderTest, eventually, readLake, testEnv, uniqueName, type BootedApp } from '@app/testing';
 import { ingestEnv } from '../../ingest/src/ingest.config';
-import { INGEST_HTTP, IngestModule } from '../../ingest/src/ingest.module';
+import { IngestModule } from '../../ingest/src/ingest.module';
 import { LakeFilesRepository } from '../src/lake-files.repository';
 import { lakeEnv } from '../src/lake.config';
 import { LakeModule } from '../src/lake.module';
@@ -256,7 +256,7 @@ describe.each(busUrlsUnderTest)('the lake app beside ingest on %s', (engine, bus
   });
 
   const env = () => ({ API_KEYS: API_KEY, LOG_LEVEL: 'silent', BUS_URL: busUrl, REDIS_URL: testEnv.redisUrl, BUS_TOPIC_PREFIX: prefix, BUS_PARTITIONS: '3' });
-  const bootIngest = (): Promise<BootedApp> => bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env())), 'ingest', INGEST_HTTP);
+  const bootIngest = (): Promise<BootedApp> => bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env())), 'ingest');
   const bootLake = (): Promise<BootedApp> =>
     bootApp(LakeModule.forRoot(loadConfig(lakeEnv, { ...env(), LAKE_DIR: lakeDir, LAKE_ROLL_INTERVAL_MS: '300', LAKE_ROLL_BYTES: '20000' })), 'lake');
 

@@ -3,7 +3,7 @@ import { topicNames } from '@app/contracts';
 import { loadConfig } from '@app/platform';
 import { bootApp, eventually, untilReady, securedKafkaSettings, startOwnedKafka, testEnv, uniqueName, type OwnedServer } from '@app/testing';
 import { ingestEnv } from '../../../apps/ingest/src/ingest.config';
-import { INGEST_HTTP, IngestModule } from '../../../apps/ingest/src/ingest.module';
+import { IngestModule } from '../../../apps/ingest/src/ingest.module';
 
 /**
  * A broker that takes only TLS with SASL, as managed clusters do (scripts/kafka.sh's SASL_SSL listener):
@@ -80,7 +80,7 @@ describe('Kafka over SASL_SSL', () => {
       // The producer's first SASL_SSL handshake on a loaded machine may take longer than the 5 s default.
       INGEST_PUBLISH_TIMEOUT_MS: '30000',
     };
-    const app = await untilReady(await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env as Record<string, string>)), 'ingest', INGEST_HTTP));
+    const app = await untilReady(await bootApp(IngestModule.forRoot(loadConfig(ingestEnv, env as Record<string, string>)), 'ingest'));
     try {
       const event = { eventId: uniqueName('e'), type: 'page_view', userId: 'u-1', occurredAt: new Date(Date.now() - 1_000).toISOString(), properties: {} };
       const answer = await fetch(`${app.url}/v1/events`, {

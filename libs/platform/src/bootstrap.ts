@@ -5,15 +5,14 @@ import { configureApp } from './configure-app';
 import { ConfigError, loadConfig } from './config/load-config';
 import { productionProblems } from './config/production-safety';
 import type { HttpServiceEnv } from './config/service-env';
-import { httpServer, type HttpServerOptions } from './http/http-server';
+import { httpServer, httpServerOf } from './http/http-server';
 
 export interface ServiceDefinition<C extends HttpServiceEnv> {
   service: string;
   description: string;
   schema: ZodType<C, ZodTypeDef, unknown>;
+  /** Its root module; the module declares its HTTP server (ServesHttp), for the tests too. */
   module: (config: C) => DynamicModule;
-  /** Its HTTP server and whether Nest parses request bodies (http-server.ts); the tests boot it the same way. */
-  http?: HttpServerOptions;
   /** The service's own settings that production refuses, one line each (productionProblems adds the shared ones). */
   productionProblems?: (config: C) => string[];
 }
@@ -35,9 +34,11 @@ export async function bootstrapService<C extends HttpServiceEnv>(definition: Ser
     process.exit(1);
   }
 
-  const { adapter, appOptions } = httpServer(definition.http ?? {});
-  const app = await NestFactory.create(definition.module(config), adapter, appOptions);
-  configureApp(app, definition.service, definition.description, definition.http);
+  const module = definition.module(config);
+  const http = httpServerOf(module);
+  const { adapter, appOptions } = httpServer(http);
+  const app = await NestFactory.create(module, adapter, appOptions);
+  configureApp(app, definition.service, definition.description, http);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       // Shutdown hooks run now; if draining hangs (a dead peer), leave anyway and let the bus redeliver.

@@ -1,6 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configureApp, httpServer, type HttpServerOptions } from '@app/platform';
+import { configureApp, httpServer, httpServerOf } from '@app/platform';
 
 export interface BootedApp {
   app: INestApplication;
@@ -9,8 +9,9 @@ export interface BootedApp {
 }
 
 /** Boots a service's real module, configured exactly as main.ts does, on a free port. */
-export async function bootApp(module: DynamicModule, service: string, http: HttpServerOptions = {}): Promise<BootedApp> {
+export async function bootApp(module: DynamicModule, service: string): Promise<BootedApp> {
   const moduleRef = await Test.createTestingModule({ imports: [module] }).compile();
+  const http = httpServerOf(module);
   const { adapter, appOptions } = httpServer(http);
   const app = configureApp(moduleRef.createNestApplication(adapter, appOptions), service, `${service} under test`, http);
   await app.listen(0, '127.0.0.1');

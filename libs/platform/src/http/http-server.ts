@@ -1,4 +1,4 @@
-import type { INestApplication, NestApplicationOptions } from '@nestjs/common';
+import type { DynamicModule, INestApplication, NestApplicationOptions } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
 import { ExpressAdapter } from '@nestjs/platform-express';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
@@ -15,6 +15,21 @@ export interface HttpServerOptions {
   /** False for a service that reads request bodies itself (ingest: NDJSON, exact size limits). */
   bodyParser?: boolean;
 }
+
+const HTTP_SERVER = 'sentinel:httpServer';
+
+/**
+ * Declares the HTTP server of a service's root module (a class decorator), so that main.ts and every test
+ * that boots the module get the same one: a caller cannot boot it on another.
+ */
+export const ServesHttp =
+  (options: HttpServerOptions): ClassDecorator =>
+  (target) =>
+    Reflect.defineMetadata(HTTP_SERVER, options, target);
+
+/** The HTTP server a module declared (ServesHttp), else Express with Nest's body parsers. */
+export const httpServerOf = (module: DynamicModule): HttpServerOptions =>
+  (Reflect.getMetadata(HTTP_SERVER, module.module) as HttpServerOptions | undefined) ?? {};
 
 /** The adapter and application options a service's app is created with (main.ts and the tests alike). */
 export function httpServer(options: HttpServerOptions): { adapter: AbstractHttpAdapter; appOptions: NestApplicationOptions } {
