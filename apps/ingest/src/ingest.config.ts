@@ -35,6 +35,11 @@ export const ingestEnv = serviceEnv(3001)
       .min(1_000)
       .max(7 * 86_400_000)
       .default(10 * 60_000),
+    /**
+     * Reference-data answers kept in process per dataset (merchants and each deny-list), forgotten when
+     * Redis reports the dataset changed (docs/ingest.md, "Enrichment"); 0 asks Redis for every batch.
+     */
+    INGEST_REFERENCE_CACHE_ENTRIES: z.coerce.number().int().min(0).max(10_000_000).default(20_000),
     /** Accepted event-time skew into the future, and age into the past. */
     EVENT_MAX_FUTURE_MS: z.coerce
       .number()

@@ -1,7 +1,6 @@
 import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
-import { AsnLookup, EnrichmentPipeline, enrichmentSteps, GeoLookup, ReferenceDataReader } from '@app/enrichment';
-import { PlatformModule, REDIS, ServesHttp } from '@app/platform';
-import type Redis from 'ioredis';
+import { AsnLookup, EnrichmentPipeline, enrichmentSteps, GeoLookup } from '@app/enrichment';
+import { PlatformModule, ServesHttp } from '@app/platform';
 import { SeenEventsRepository } from './dedupe/seen-events.repository';
 import { DecideEventUseCase } from './decisions/decide-event.use-case';
 import { DecisionIntake } from './decisions/decision-intake';
@@ -13,6 +12,7 @@ import { EventsController } from './events/events.controller';
 import type { IngestConfig } from './ingest.config';
 import { IngestEventsUseCase } from './ingestion/ingest-events.use-case';
 import { RawEventsConsumer } from './ingestion/raw-events.consumer';
+import { ReferenceDataSource } from './ingestion/reference-data.source';
 import { TokenBuckets } from './rate-limit/token-bucket';
 
 /**
@@ -41,15 +41,16 @@ export class IngestModule {
       ],
       controllers: roles.has('http') ? [EventsController, DecisionsController] : [],
       providers: [
+        ReferenceDataSource,
         {
           provide: EnrichmentPipeline,
-          inject: [REDIS],
-          useFactory: async (redis: Redis) => {
+          inject: [ReferenceDataSource],
+          useFactory: async (reference: ReferenceDataSource) => {
             const [geo, asns] = await Promise.all([
               GeoLookup.open(config.GEOIP_DATABASES ? config.GEOIP_DATABASES.split(',').map((f) => f.trim()) : undefined),
               config.ASN_DATABASES.length > 0 ? AsnLookup.open(config.ASN_DATABASES) : null,
             ]);
-            return new EnrichmentPipeline(enrichmentSteps({ geo, asns, reference: new ReferenceDataReader(redis) }));
+            return new EnrichmentPipeline(enrichmentSteps({ geo, asns, reference: reference.lookup }));
           },
         },
         SeenEventsRepository,

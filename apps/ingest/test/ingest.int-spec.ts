@@ -161,6 +161,39 @@ describe('ingest: POST /v1/events and events.raw', () => {
     }
   });
 
+  it('answers reference data it saw lately from memory, and sees a change to it as Redis reports it', async () => {
+    const merchant = uniqueName('m');
+    await redis.hset(REFERENCE_KEYS.merchants, merchant, JSON.stringify({ category: 'books', riskTier: 'low' }));
+    const pay = () => {
+      const userId = uniqueName('u');
+      return post(
+        app,
+        JSON.stringify({ type: 'transaction', userId, occurredAt: now(), amount: 5, currency: 'EUR', merchantId: merchant, ip: '81.2.69.142' }),
+      ).then(async (res) => {
+        expect(res.status).toBe(202);
+        return eventually(() => {
+          const event = enriched.values().find((e: EnrichedEvent) => e.userId === userId);
+          expect(event).toBeDefined();
+          return event as EnrichedEvent;
+        });
+      });
+    };
+    const cached = () => metricSum(app.url, 'ingest_reference_lookups_total', 'answered="cached"');
+    try {
+      // The cache is trusted once Redis reports changes to it; from then a member seen is not asked again.
+      await eventually(async () => {
+        await pay();
+        const before = await cached();
+        expect((await pay()).merchant).toEqual({ category: 'books', riskTier: 'low' });
+        expect((await cached()) - before).toBe(1);
+      });
+      await redis.hset(REFERENCE_KEYS.merchants, merchant, JSON.stringify({ category: 'books', riskTier: 'high' }));
+      await eventually(async () => expect((await pay()).merchant).toEqual({ category: 'books', riskTier: 'high' }), { timeoutMs: 5_000 });
+    } finally {
+      await redis.hdel(REFERENCE_KEYS.merchants, merchant);
+    }
+  });
+
   it('assigns an eventId when the event has none, and flags what enrichment could not do', async () => {
     const userId = uniqueName('u');
     const res = await post(app, JSON.stringify({ type: 'login', userId, occurredAt: now(), ip: '10.0.0.7' }));

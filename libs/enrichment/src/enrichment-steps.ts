@@ -1,7 +1,7 @@
 import { EnrichmentPipeline } from './enrichment-pipeline';
 import type { AsnLookup } from './asn/asn-lookup';
 import type { GeoLookup } from './geo/geo-lookup';
-import type { ReferenceDataReader } from './reference-data/reference-data.reader';
+import type { ReferenceLookup } from './reference-data/reference-data.reader';
 import { asnStep } from './steps/asn.step';
 import type { EnrichmentStep } from './steps/enrichment-step';
 import { geoStep } from './steps/geo.step';
@@ -13,7 +13,7 @@ import { UserAgentParser } from './user-agent/user-agent.parser';
 export interface EnrichmentSources {
   geo: GeoLookup;
   asns?: AsnLookup | null;
-  reference: ReferenceDataReader | null;
+  reference: ReferenceLookup | null;
 }
 
 /**

@@ -6,6 +6,8 @@ export * from './geo/geo-lookup';
 export * from './geo/mmdb-record.mapper';
 export * from './mmdb/mmdb-lookup';
 export * from './reference-data/email-domain';
+export * from './reference-data/reference-changes';
+export * from './reference-data/reference-data.cache';
 export * from './reference-data/reference-data.reader';
 export * from './reference-data/reference-data.writer';
 export * from './reference-data/reference-keys';

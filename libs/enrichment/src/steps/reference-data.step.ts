@@ -1,14 +1,14 @@
 import type { EventIn } from '@app/contracts';
 import { emailDomainOf } from '../reference-data/email-domain';
-import type { ReferenceDataReader, ReferenceFacts } from '../reference-data/reference-data.reader';
+import type { ReferenceFacts, ReferenceLookup } from '../reference-data/reference-data.reader';
 import type { Enrichment, EnrichmentStep } from './enrichment-step';
 
 /**
  * The merchant's category and risk tier, and the deny-lists (IP, device, e-mail domain), for a batch
- * in one round trip. Without a reader (offline: training, the simulator) or when Redis fails, the
+ * in one round trip, or none when the cache holds every answer. Without a reader (offline: training, the simulator) or when Redis fails, the
  * event goes on flagged `reference_unavailable`.
  */
-export function referenceDataStep(reader: Pick<ReferenceDataReader, 'lookup'> | null): EnrichmentStep<ReferenceFacts> {
+export function referenceDataStep(reader: ReferenceLookup | null): EnrichmentStep<ReferenceFacts> {
   return {
     name: 'reference-data',
     lookup: reader
