@@ -5,7 +5,7 @@ import { configureApp } from './configure-app';
 import { ConfigError, loadConfig } from './config/load-config';
 import { productionProblems } from './config/production-safety';
 import type { HttpServiceEnv } from './config/service-env';
-import { httpServer, httpServerOf } from './http/http-server';
+import { httpServer } from './http/http-server';
 
 export interface ServiceDefinition<C extends HttpServiceEnv> {
   service: string;
@@ -35,10 +35,9 @@ export async function bootstrapService<C extends HttpServiceEnv>(definition: Ser
   }
 
   const module = definition.module(config);
-  const http = httpServerOf(module);
-  const { adapter, appOptions } = httpServer(http);
+  const { adapter, appOptions, options } = await httpServer(module);
   const app = await NestFactory.create(module, adapter, appOptions);
-  configureApp(app, definition.service, definition.description, http);
+  configureApp(app, definition.service, definition.description, options);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       // Shutdown hooks run now; if draining hangs (a dead peer), leave anyway and let the bus redeliver.

@@ -1,6 +1,6 @@
 import type { DynamicModule, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { configureApp, httpServer, httpServerOf } from '@app/platform';
+import { configureApp, httpServer } from '@app/platform';
 
 export interface BootedApp {
   app: INestApplication;
@@ -11,9 +11,8 @@ export interface BootedApp {
 /** Boots a service's real module, configured exactly as main.ts does, on a free port. */
 export async function bootApp(module: DynamicModule, service: string): Promise<BootedApp> {
   const moduleRef = await Test.createTestingModule({ imports: [module] }).compile();
-  const http = httpServerOf(module);
-  const { adapter, appOptions } = httpServer(http);
-  const app = configureApp(moduleRef.createNestApplication(adapter, appOptions), service, `${service} under test`, http);
+  const { adapter, appOptions, options } = await httpServer(module);
+  const app = configureApp(moduleRef.createNestApplication(adapter, appOptions), service, `${service} under test`, options);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();
   return { app, url: url.replace('[::1]', '127.0.0.1'), close: () => app.close() };

@@ -1,7 +1,5 @@
 import type { DynamicModule, INestApplication, NestApplicationOptions } from '@nestjs/common';
 import type { AbstractHttpAdapter } from '@nestjs/core';
-import { ExpressAdapter } from '@nestjs/platform-express';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { FastifyInstance } from 'fastify';
 
 /**
@@ -27,16 +25,24 @@ export const ServesHttp =
   (target) =>
     Reflect.defineMetadata(HTTP_SERVER, options, target);
 
-/** The HTTP server a module declared (ServesHttp), else Express with Nest's body parsers. */
-export const httpServerOf = (module: DynamicModule): HttpServerOptions =>
-  (Reflect.getMetadata(HTTP_SERVER, module.module) as HttpServerOptions | undefined) ?? {};
+/** What a service's app is created and configured with: its module's declared server (ServesHttp), else Express with Nest's body parsers. */
+export interface HttpServer {
+  adapter: AbstractHttpAdapter;
+  appOptions: NestApplicationOptions;
+  options: HttpServerOptions;
+}
 
-/** The adapter and application options a service's app is created with (main.ts and the tests alike). */
-export function httpServer(options: HttpServerOptions): { adapter: AbstractHttpAdapter; appOptions: NestApplicationOptions } {
-  return {
-    adapter: options.server === 'fastify' ? new FastifyAdapter() : new ExpressAdapter(),
-    appOptions: { bufferLogs: true, bodyParser: options.bodyParser ?? true },
-  };
+/**
+ * The HTTP server of a service's root module, for main.ts and the tests alike. Only the declared
+ * server's adapter is loaded: an Express service does not carry Fastify's modules, nor the other way.
+ */
+export async function httpServer(module: DynamicModule): Promise<HttpServer> {
+  const options = (Reflect.getMetadata(HTTP_SERVER, module.module) as HttpServerOptions | undefined) ?? {};
+  const adapter =
+    options.server === 'fastify'
+      ? new (await import('@nestjs/platform-fastify')).FastifyAdapter()
+      : new (await import('@nestjs/platform-express')).ExpressAdapter();
+  return { adapter, appOptions: { bufferLogs: true, bodyParser: options.bodyParser ?? true }, options };
 }
 
 /**
