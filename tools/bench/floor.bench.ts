@@ -9,7 +9,8 @@
  * 1. A bare Node HTTP server (a child process answering "ok"), asked one request at a time.
  * 2. A bare Redis round trip (SET of 100 bytes), one at a time.
  * 3. The suite's processes (compiled, Redis Streams, no other traffic), asked one at a time:
- *    GET /health/live, POST /v1/events with one event, POST /v1/decisions with one payment.
+ *    GET /health/live, POST /v1/events with one event, POST /v1/decisions with one payment, and
+ *    profile-api's GET /v1/profiles/{userId} of a user those events folded (what a shop asks per page).
  * Each back to back (the peer busy) and paced, 20 ms apart (the peer asleep between requests, as at a
  * low rate). Reported: latency p50/p99, and CPU µs per request of each process, from /proc and
  * Redis's INFO: Linux only.
@@ -34,6 +35,8 @@ const REDIS_URL = arg('redis', 'redis://127.0.0.1:6379/14');
 const API_KEY = 'bench-key-0123456789abcdef0123456789';
 const PORTS: Record<SuiteProcessName, number> = { ingest: 3981, scoring: 3982, 'profile-api': 3983, alerts: 3984, lake: 3985 };
 const BARE_PORT = 3989;
+/** The users the floor's events are spread over (each event a new one, of one of them). */
+const USERS = 500;
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -134,7 +137,7 @@ async function suite(redis: Redis): Promise<Row[]> {
   const database = await createOwnDatabase('bench_floor');
   const lakeDir = join(tmpdir(), run);
   const env = {
-    API_KEYS: `ingest+decide=${API_KEY}`,
+    API_KEYS: `ingest+decide+profiles=${API_KEY}`,
     BUS_URL: REDIS_URL,
     BUS_TOPIC_PREFIX: `${run}.`,
     REDIS_URL,
@@ -153,7 +156,7 @@ async function suite(redis: Redis): Promise<Row[]> {
       return JSON.stringify({
         eventId: `${run}-${n}`,
         type,
-        userId: `U${n % 500}`,
+        userId: `U${n % USERS}`,
         occurredAt: new Date().toISOString(),
         ...(type === 'transaction' ? { amount: 42.5, currency: 'EUR', merchantId: `M${n % 50}` } : {}),
         ip: '81.2.69.142',
@@ -172,6 +175,7 @@ async function suite(redis: Redis): Promise<Row[]> {
         pids,
         redis,
       )),
+      ...(await profileReads(Math.min(sent, USERS), pids, redis)),
     ];
   } finally {
     await Promise.all([...processes.values()].map(stopServiceProcess));
@@ -180,6 +184,22 @@ async function suite(redis: Redis): Promise<Row[]> {
     const keys = await redis.keys(`*${run}*`);
     for (let i = 0; i < keys.length; i += 500) await redis.del(...keys.slice(i, i + 500));
   }
+}
+
+/** Reads of the profiles of the `users` the events above went to (U0, U1, ...), once profile-api has folded the last of them. */
+async function profileReads(users: number, pids: Record<string, number>, redis: Redis): Promise<Row[]> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ready = await ask(PORTS['profile-api'], 'GET', `/v1/profiles/U${users - 1}`).then(
+      () => true,
+      () => false,
+    );
+    if (ready) break;
+    if (Date.now() > deadline) throw new Error('profile-api did not fold the events within 30 s');
+    await sleep(100);
+  }
+  let read = 0;
+  return bothPaces('profile-api, GET /v1/profiles/{userId}', () => ask(PORTS['profile-api'], 'GET', `/v1/profiles/U${read++ % users}`), pids, redis);
 }
 
 const round = (x: number) => Math.round(x * 100) / 100;
