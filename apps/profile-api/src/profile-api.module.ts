@@ -1,6 +1,6 @@
 import { Module, RequestMethod, type DynamicModule } from '@nestjs/common';
 import { DatabaseModule } from '@app/database';
-import { PlatformModule } from '@app/platform';
+import { PlatformModule, ServesHttp } from '@app/platform';
 import { CreateProfiles1795400000000 } from './migrations/1795400000000-create-profiles';
 import { RecentAlertIds1795400000001 } from './migrations/1795400000001-recent-alert-ids';
 import { RecentEventIds1795400000002 } from './migrations/1795400000002-recent-event-ids';
@@ -12,6 +12,8 @@ import { ProfilesController } from './profiles/profiles.controller';
 import { FoldBatchService } from './stream/fold-batch.service';
 import { ProfileStreamConsumer } from './stream/profile-stream.consumer';
 
+/** On Fastify: its traffic is shops' profile reads, one small request each, where the server's own work is much of the answer's CPU. */
+@ServesHttp({ server: 'fastify' })
 @Module({})
 export class ProfileApiModule {
   static forRoot(config: ProfileApiConfig): DynamicModule {

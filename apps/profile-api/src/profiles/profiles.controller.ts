@@ -1,12 +1,17 @@
 import { Controller, Get, Headers, HttpStatus, Param, Query, Res } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { z } from 'zod';
 import { ApiError, openApiSchema, RequireScope, validateInput } from '@app/platform';
 import type { RiskBand, Segment } from '../folding/profile-state';
 import { encodeCursor, profileListQuery } from './profile-list.query';
 import { ProfileRepository } from './profile.repository';
 import { PROFILE_EXAMPLE, profileViewSchema, toProfileView, type ProfileView } from './profile.view';
+
+/** What an answer needs of the server's reply: Express's Response and Fastify's reply both have it. */
+interface ReplyHead {
+  header(name: string, value: string): unknown;
+  status(code: number): unknown;
+}
 
 @ApiTags('profiles')
 @RequireScope('profiles')
@@ -24,13 +29,13 @@ export class ProfilesController {
   async get(
     @Param('userId') userId: string,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
-    @Res({ passthrough: true }) response: Response,
+    @Res({ passthrough: true }) response: ReplyHead,
   ): Promise<ProfileView | undefined> {
     const stored = await this.profiles.findOne(userId);
     if (!stored) throw new ApiError(404, 'PROFILE_NOT_FOUND', `no profile for user ${JSON.stringify(userId)}: no event of this user has been seen`);
     const etag = `"${stored.version}"`;
-    response.setHeader('ETag', etag);
-    response.setHeader('Cache-Control', 'private, no-cache');
+    response.header('ETag', etag);
+    response.header('Cache-Control', 'private, no-cache');
     if (
       ifNoneMatch &&
       ifNoneMatch

@@ -4,9 +4,9 @@ import type { FastifyInstance } from 'fastify';
 
 /**
  * The HTTP server under a service's Nest app. Express by default; Fastify for a service whose traffic is
- * many small requests (ingest: single events and decisions), where the server's own work per request is a
- * real share of the answer: Nest on Fastify spent about half of Nest on Express's CPU per request on a
- * two-core VM (docs/decisions.md, "Figures").
+ * many small requests (ingest: single events and decisions; profile-api: shops' profile reads), where
+ * the server's own work per request is a real share of the answer: Nest on Fastify spent about half of
+ * Nest on Express's CPU per request on a two-core VM (docs/decisions.md, "Figures").
  */
 export interface HttpServerOptions {
   server?: 'express' | 'fastify';
