@@ -56,7 +56,7 @@ describe('reference data cached in ingest, kept current by Redis', () => {
     cache = new ReferenceDataCache({ fetch: (members) => (fetches.push(members), reader.fetch(members)) }, 1_000);
     const listening = new Redis(proxy.port, '127.0.0.1', { lazyConnect: true });
     changes = new ReferenceChanges(listening, cache, (message) => warnings.push(message), { everyMs: 200, timeoutMs: 100 });
-    await changes.start();
+    changes.start();
     await cachingAgain();
   });
   afterEach(() => changes.stop());

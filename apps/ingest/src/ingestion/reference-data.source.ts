@@ -32,8 +32,8 @@ export class ReferenceDataSource implements OnModuleInit, OnApplicationShutdown 
     this.lookup = cache;
   }
 
-  async onModuleInit(): Promise<void> {
-    await this.changes?.start();
+  onModuleInit(): void {
+    this.changes?.start();
   }
 
   onApplicationShutdown(): void {

@@ -27,8 +27,8 @@ const HEARTBEAT: ReferenceHeartbeat = { everyMs: 5_000, timeoutMs: 2_000 };
  * own, redirected to itself; tracking lives and dies with that connection, so the cache is trusted only
  * between its being set up and the connection closing (a reconnect sets it up afresh, and forgets all).
  * A connection cut without a close (a partition, a paused Redis) is found by a heartbeat: changes go
- * unheard at most its period and timeout (7 s). A Redis without tracking leaves the cache distrusted: every lookup
- * asks Redis, as without a cache.
+ * unheard at most its period and timeout (7 s). A Redis without tracking leaves the cache distrusted:
+ * every lookup asks Redis, as without a cache.
  */
 export class ReferenceChanges {
   private readonly connection: Redis;
@@ -56,9 +56,12 @@ export class ReferenceChanges {
     });
   }
 
-  /** Connects; the cache is trusted once tracking is set up (at once, or after Redis is reachable). */
-  async start(): Promise<void> {
-    await this.connection.connect().catch(() => undefined); // ioredis goes on retrying; 'ready' sets tracking up
+  /**
+   * Connects in the background (a boot does not wait on a cache): the cache is trusted once tracking is
+   * set up, at once or whenever Redis is reachable (ioredis goes on retrying; 'ready' sets it up).
+   */
+  start(): void {
+    void this.connection.connect().catch(() => undefined);
     this.heartbeat = setInterval(() => void this.check(), this.heartbeatEvery.everyMs).unref();
   }
 

@@ -5,8 +5,8 @@ import type { Enrichment, EnrichmentStep } from './enrichment-step';
 
 /**
  * The merchant's category and risk tier, and the deny-lists (IP, device, e-mail domain), for a batch
- * in one round trip, or none when the cache holds every answer. Without a reader (offline: training, the simulator) or when Redis fails, the
- * event goes on flagged `reference_unavailable`.
+ * in one round trip, or none when the cache holds every answer. Without a reader (offline: training,
+ * the simulator) or when Redis fails, the event goes on flagged `reference_unavailable`.
  */
 export function referenceDataStep(reader: ReferenceLookup | null): EnrichmentStep<ReferenceFacts> {
   return {
