@@ -106,6 +106,21 @@ describe('reference data cached in ingest, kept current by Redis', () => {
     await cachingAgain();
   });
 
+  it('starts while Redis is down, answering nothing from memory, and caches once Redis is up', async () => {
+    changes.stop();
+    await server.kill();
+    changes = new ReferenceChanges(new Redis(proxy.port, '127.0.0.1', { lazyConnect: true }), cache, (message) => warnings.push(message), {
+      everyMs: 200,
+      timeoutMs: 100,
+    });
+    changes.start();
+    await expect(cache.lookup([payment])).rejects.toThrow();
+    await server.start();
+    await admin.sadd(REFERENCE_KEYS.denyIps, '203.0.113.9');
+    await eventually(async () => expect(await ipDenied()).toBe(true), { timeoutMs: 10_000 });
+    await cachingAgain();
+  });
+
   it('misses no change made while the connection that hears them is cut off without closing', async () => {
     proxy.stall();
     await admin.sadd(REFERENCE_KEYS.denyIps, '203.0.113.9');
