@@ -71,31 +71,34 @@ export class ReferenceDataCache implements ReferenceLookup {
   }
 
   async lookup(queries: readonly ReferenceQuery[]): Promise<ReferenceFacts[]> {
-    const known: { [D in ReferenceDataset]?: Array<DatasetAnswer<D> | undefined> } = {};
+    /** Per dataset and event: the answer held, or where the fetch's answer will be (slots; -1: held). */
+    const held: { [D in ReferenceDataset]?: Array<DatasetAnswer<D>> } = {};
+    const slots = {} as Record<ReferenceDataset, number[]>;
     const missing: { [D in ReferenceDataset]?: Map<string, number> } = {};
-    let misses = 0;
     for (const dataset of REFERENCE_DATASETS) {
       const cache = this.answers[dataset] as LRU<DatasetAnswer<typeof dataset>>;
-      const found = queries.map((query) => {
+      const found: Array<DatasetAnswer<typeof dataset>> = new Array(queries.length);
+      const slot = new Array<number>(queries.length).fill(-1);
+      queries.forEach((query, i) => {
         const member = MEMBER_OF[dataset](query);
-        if (!member) return NO_MEMBER[dataset];
+        if (!member) return void (found[i] = NO_MEMBER[dataset]);
         const answer = this.trusted ? cache.get(member) : undefined;
-        if (answer === undefined) {
-          const asked = (missing[dataset] ??= new Map());
-          if (!asked.has(member)) asked.set(member, asked.size);
-          misses++;
-        }
-        return answer;
+        if (answer !== undefined) return void (found[i] = answer);
+        const asked = (missing[dataset] ??= new Map());
+        let at = asked.get(member);
+        if (at === undefined) asked.set(member, (at = asked.size));
+        slot[i] = at;
       });
-      (known as Record<ReferenceDataset, unknown>)[dataset] = found;
+      (held as Record<ReferenceDataset, unknown>)[dataset] = found;
+      slots[dataset] = slot;
     }
-    const eventsMissing = misses === 0 ? 0 : countEventsMissing(known, queries.length);
+    const eventsMissing = queries.filter((_, i) => REFERENCE_DATASETS.some((dataset) => slots[dataset][i] >= 0)).length;
     this.counted({ cached: queries.length - eventsMissing, fetched: eventsMissing });
-    const fetched = misses === 0 ? {} : await this.fetch(missing);
-    return queries.map((query, i) =>
+    const fetched = eventsMissing === 0 ? {} : await this.fetch(missing);
+    return queries.map((_, i) =>
       referenceFacts((dataset) => {
-        const answer = known[dataset]![i];
-        return answer !== undefined ? answer : (fetched[dataset]![missing[dataset]!.get(MEMBER_OF[dataset](query)!)!] as DatasetAnswer<typeof dataset>);
+        const at = slots[dataset][i];
+        return (at < 0 ? held[dataset]![i] : fetched[dataset]![at]) as DatasetAnswer<typeof dataset>;
       }),
     );
   }
@@ -116,11 +119,4 @@ export class ReferenceDataCache implements ReferenceLookup {
     }
     return answers;
   }
-}
-
-/** Events of the batch with at least one answer not in the cache. */
-function countEventsMissing(known: { [D in ReferenceDataset]?: unknown[] }, events: number): number {
-  let count = 0;
-  for (let i = 0; i < events; i++) if (REFERENCE_DATASETS.some((dataset) => known[dataset]![i] === undefined)) count++;
-  return count;
 }
