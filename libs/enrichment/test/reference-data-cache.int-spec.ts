@@ -40,6 +40,22 @@ describe('reference data cached in ingest, kept current by Redis', () => {
       expect(fetches.length).toBe(before);
     });
 
+  /** Hears changes through the proxy (to cut it off silently), with a quick heartbeat. */
+  const listen = () => {
+    changes = new ReferenceChanges(new Redis(proxy.port, '127.0.0.1', { lazyConnect: true }), cache, (message) => warnings.push(message), {
+      everyMs: 200,
+      timeoutMs: 100,
+    });
+    changes.start();
+  };
+  /** Redis back: a change made then is seen, and answers are kept again. */
+  const seesChangesOnceUp = async () => {
+    await server.start();
+    await admin.sadd(REFERENCE_KEYS.denyIps, '203.0.113.9');
+    await eventually(async () => expect(await ipDenied()).toBe(true), { timeoutMs: 10_000 });
+    await cachingAgain();
+  };
+
   beforeAll(async () => {
     server = await startOwnedRedis();
     proxy = await startCuttingProxy({ host: '127.0.0.1', port: Number(new URL(server.url).port) });
@@ -54,9 +70,7 @@ describe('reference data cached in ingest, kept current by Redis', () => {
     const reader = new ReferenceDataReader(redis);
     fetches = [];
     cache = new ReferenceDataCache({ fetch: (members) => (fetches.push(members), reader.fetch(members)) }, 1_000);
-    const listening = new Redis(proxy.port, '127.0.0.1', { lazyConnect: true });
-    changes = new ReferenceChanges(listening, cache, (message) => warnings.push(message), { everyMs: 200, timeoutMs: 100 });
-    changes.start();
+    listen();
     await cachingAgain();
   });
   afterEach(() => changes.stop());
@@ -100,25 +114,15 @@ describe('reference data cached in ingest, kept current by Redis', () => {
     await server.kill();
     // Once the connection's loss is seen, nothing is answered from memory: Redis is asked, and is down.
     await eventually(() => expect(cache.lookup([payment])).rejects.toThrow(), { timeoutMs: 2_000 });
-    await server.start();
-    await admin.sadd(REFERENCE_KEYS.denyIps, '203.0.113.9');
-    await eventually(async () => expect(await ipDenied()).toBe(true), { timeoutMs: 10_000 });
-    await cachingAgain();
+    await seesChangesOnceUp();
   });
 
   it('starts while Redis is down, answering nothing from memory, and caches once Redis is up', async () => {
     changes.stop();
     await server.kill();
-    changes = new ReferenceChanges(new Redis(proxy.port, '127.0.0.1', { lazyConnect: true }), cache, (message) => warnings.push(message), {
-      everyMs: 200,
-      timeoutMs: 100,
-    });
-    changes.start();
+    listen();
     await expect(cache.lookup([payment])).rejects.toThrow();
-    await server.start();
-    await admin.sadd(REFERENCE_KEYS.denyIps, '203.0.113.9');
-    await eventually(async () => expect(await ipDenied()).toBe(true), { timeoutMs: 10_000 });
-    await cachingAgain();
+    await seesChangesOnceUp();
   });
 
   it('misses no change made while the connection that hears them is cut off without closing', async () => {
