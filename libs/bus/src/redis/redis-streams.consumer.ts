@@ -1,4 +1,4 @@
-import type Redis from 'ioredis';
+import type { ChainableCommander, default as Redis } from 'ioredis';
 import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
 import { partitionProgress } from '../partition-progress';
@@ -49,11 +49,12 @@ const FIRST_GATHERING_READ_COUNT = 100;
 
 /**
  * One consumer group member on Redis Streams. Reads every partition stream of its topics in one
- * XREADGROUP, hands each partition's entries to the handler in order, and XACKs them only after
- * the handler and the dead letters succeeded. Unacknowledged entries stay pending and are read
- * again (cursor '0') after a failure or a restart, so nothing is lost. With `accumulate`, entries
- * read are held (still pending) until enough bytes or time have gathered, then handed over; between
- * reads that drained the streams it waits instead of reading again (see linger()).
+ * XREADGROUP, hands each partition's entries to the handler in order, and XACKs them only after the
+ * handler and the dead letters succeeded, in the same round trip as the next read (see owed).
+ * Unacknowledged entries stay pending and are read again (cursor '0') after a failure or a restart, so
+ * nothing is lost. With `accumulate`, entries read are held (still pending) until enough bytes or time
+ * have gathered, then handed over; between reads that drained the streams it waits instead of reading
+ * again (see linger()).
  * The next read runs while the handler works (one hand-over at a time): Redis prepares entries on
  * the other core instead of idling while we handle, and we instead of idling while it reads.
  */
@@ -91,6 +92,14 @@ export class RedisStreamsConsumer implements Consumer {
   private heldBack = false;
   private lease?: GroupLease;
   private stopped?: Promise<void>;
+  /**
+   * Entry ids handled (their dead letters out) and not yet acknowledged, per stream key. They go out
+   * pipelined before the next read, on its connection: an XACK of its own cost every batch a round trip,
+   * a wake-up of Redis and of this process (docs/bus.md, "Consumers"). Before a read from '0' too, so a
+   * re-read never hands over what was done. A crash before they go out redelivers those entries, as a
+   * crash between a handler and its XACK always could; consumers apply a batch twice idempotently.
+   */
+  private owed = new Map<string, string[]>();
 
   constructor(
     private readonly redis: Redis,
@@ -184,6 +193,11 @@ export class RedisStreamsConsumer implements Consumer {
         this.logger.warn({ err, group: this.options.group }, 'final batch failed; it stays pending and is re-read at the next start'),
       );
     }
+    // Nothing reads after this: what is owed goes out on its own.
+    if (this.owed.size > 0)
+      await execOrThrow(this.payOwed(this.redis.pipeline())).catch((err) =>
+        this.logger.warn({ err, group: this.options.group }, 'the last acknowledgements failed; those entries are read again at the next start'),
+      );
   }
 
   /** Waits for the hand-over in flight; rethrows its failure into the loop (which re-reads from '0'). */
@@ -236,7 +250,7 @@ export class RedisStreamsConsumer implements Consumer {
       ...this.streams.map((s) => s.cursor),
     ];
     const connection = this.readerConnection;
-    const reply = await (this.reader as unknown as { xreadgroupBuffer(...a: unknown[]): Promise<XReadReply> }).xreadgroupBuffer(...args);
+    const reply = await this.readPayingOwed(args);
     this.lastReadFull = reply?.some(([, entries]) => entries.length >= count) ?? false;
     if (connection === this.readerConnection) return reply;
     // The connection dropped while this read was out. Redis may have delivered entries into our pending
@@ -246,6 +260,35 @@ export class RedisStreamsConsumer implements Consumer {
     this.logger.warn({ group: this.options.group }, 'redis connection lost during a read; re-reading pending entries');
     this.forgetCollected();
     return null;
+  }
+
+  /** The read, after the owed acknowledgements in the same pipeline; those go back to owed if it fails (XACK is idempotent). */
+  private async readPayingOwed(args: unknown[]): Promise<XReadReply> {
+    type ReadsBuffers<T> = { xreadgroupBuffer(...a: unknown[]): T };
+    if (this.owed.size === 0) return (this.reader as unknown as ReadsBuffers<Promise<XReadReply>>).xreadgroupBuffer(...args);
+    const sent = this.owed;
+    const pipeline = this.payOwed(this.reader.pipeline());
+    (pipeline as unknown as ReadsBuffers<void>).xreadgroupBuffer(...args);
+    try {
+      const results = await execOrThrow(pipeline);
+      return results[results.length - 1][1] as XReadReply;
+    } catch (error) {
+      for (const [key, ids] of sent) this.owe(key, ids);
+      throw error;
+    }
+  }
+
+  /** Adds the owed XACKs to `pipeline` and forgets them: the caller puts them back if it fails. */
+  private payOwed(pipeline: ChainableCommander): ChainableCommander {
+    for (const [key, ids] of this.owed) pipeline.xack(key, this.options.group, ...ids);
+    this.owed = new Map();
+    return pipeline;
+  }
+
+  private owe(key: string, ids: string[]): void {
+    const owed = this.owed.get(key);
+    if (owed) owed.push(...ids);
+    else this.owed.set(key, [...ids]);
   }
 
   private collect(reply: NonNullable<XReadReply>): void {
@@ -343,10 +386,10 @@ export class RedisStreamsConsumer implements Consumer {
 
   /**
    * Hands every partition's records to one handleTogether call where it can (handOverTogether); else runs
-   * the handler per partition (up to `concurrentPartitions` at once when behind), then acknowledges every
-   * finished partition in one round trip. Resolves true when stopping abandoned some partitions
-   * (their entries stay pending); rethrows a handler's failure once the others have settled, so no
-   * partition is still being handled when the loop re-reads pending entries.
+   * the handler per partition (up to `concurrentPartitions` at once when behind), then owes the
+   * acknowledgement of every finished partition (see owed). Resolves true when stopping abandoned some
+   * partitions (their entries stay pending); rethrows a handler's failure once the others have settled,
+   * so no partition is still being handled when the loop re-reads pending entries.
    */
   private async handOver(): Promise<boolean> {
     const batches = [...this.collected.values()];
@@ -370,8 +413,8 @@ export class RedisStreamsConsumer implements Consumer {
         else abandoned = true;
       }
     }
-    // Also acknowledges the finished partitions when another one failed or was abandoned.
-    if (done.length > 0) await this.acknowledge(done);
+    // Also owes the finished partitions' acknowledgements when another one failed or was abandoned.
+    for (const batch of done) this.owe(batch.stream.key, batch.ids);
     if (failure) throw failure.error;
     // Abandoned (stopping) partitions stay pending: the next start re-reads them from '0'.
     for (const batch of batches) if (!done.includes(batch)) batch.stream.cursor = '0';
@@ -382,7 +425,7 @@ export class RedisStreamsConsumer implements Consumer {
    * Every partition's records in one handleTogether call, when the group has one and they make at most
    * one batch in all (so a call holds no more than a batch does) and, gathering, at most two gatherings'
    * bytes (a read of a backlog, sized before packed entries' record counts were known, can bring far
-   * more); acknowledged in one round trip. False when they were not handled so (or the call failed):
+   * more); their acknowledgements owed. False when they were not handled so (or the call failed):
    * then each partition's go through handle().
    */
   private async handOverTogether(batches: Collected[], bytes: number): Promise<boolean> {
@@ -397,16 +440,8 @@ export class RedisStreamsConsumer implements Consumer {
     }));
     if (!(await processBatchesTogether(recordBatches, this.processing()))) return false;
     for (const { stream } of batches) stream.newlyAssigned = false;
-    await this.acknowledge(batches);
+    for (const { stream, ids } of batches) this.owe(stream.key, ids);
     return true;
-  }
-
-  private async acknowledge(batches: Collected[]): Promise<void> {
-    const pipeline = this.redis.pipeline();
-    for (const { stream, ids } of batches) pipeline.xack(stream.key, this.options.group, ...ids);
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error);
-    if (failed) throw failed[0];
   }
 
   /** Drops what was gathered; with `rewind`, the streams re-read their pending entries from the start. */
@@ -497,4 +532,12 @@ export class RedisStreamsConsumer implements Consumer {
       });
     }
   }
+}
+
+/** A pipeline's replies; rejects with the first command's error. */
+async function execOrThrow(pipeline: ChainableCommander): Promise<Array<[Error | null, unknown]>> {
+  const results = (await pipeline.exec()) ?? [];
+  const failed = results.find(([error]) => error);
+  if (failed) throw failed[0];
+  return results;
 }
