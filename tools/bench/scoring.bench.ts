@@ -235,7 +235,6 @@ function measureBatchTimes(busUrl: string, events: EnrichedEvent[]) {
   return withOwnTopics(busUrl, async (run) => {
     const port = 3942;
     const pid = await run.startService(port);
-    const redis = new Redis(REDIS_URL);
     const perTick = BATCH_RATE / 50;
     let next = 0;
     const send = async (seconds: number) => {
@@ -249,17 +248,19 @@ function measureBatchTimes(busUrl: string, events: EnrichedEvent[]) {
     };
     await send(5);
     await sleep(1_000);
-    const before = await batchDurationBuckets(port);
-    const [scoredBefore, cpuBefore] = [await scoredSoFar(port), [processCpuSeconds(pid), await redisCpuSeconds(redis)] as const];
-    await send(BATCH_SECONDS);
-    await sleep(1_000);
-    const after = await batchDurationBuckets(port);
-    const cpu = cpuMicrosPerEvent(
-      (await scoredSoFar(port)) - scoredBefore,
-      [cpuBefore[0], processCpuSeconds(pid)],
-      [cpuBefore[1], await redisCpuSeconds(redis)],
-    );
-    redis.disconnect();
+    const redis = new Redis(REDIS_URL);
+    let before: Map<number, number>, after: Map<number, number>, cpu: ReturnType<typeof cpuMicrosPerEvent>;
+    try {
+      before = await batchDurationBuckets(port);
+      const scoredBefore = await scoredSoFar(port);
+      const cpuBefore = [processCpuSeconds(pid), await redisCpuSeconds(redis)] as const;
+      await send(BATCH_SECONDS);
+      await sleep(1_000);
+      after = await batchDurationBuckets(port);
+      cpu = cpuMicrosPerEvent((await scoredSoFar(port)) - scoredBefore, [cpuBefore[0], processCpuSeconds(pid)], [cpuBefore[1], await redisCpuSeconds(redis)]);
+    } finally {
+      redis.disconnect();
+    }
     const bounds = [...after.keys()].sort((a, b) => a - b);
     const counts = bounds.map((le) => (after.get(le) ?? 0) - (before.get(le) ?? 0));
     const total = counts[counts.length - 1]; // the +Inf bucket
