@@ -11,6 +11,7 @@ import { RECORD_OVERHEAD_BYTES, SEND_LIMITS, byteLength } from '../send-limits';
 import { partitionForKey } from '../partitioning/partition-for-key';
 import { APPEND_ONCE_SCRIPT, APPEND_SCRIPT } from './append.lua';
 import { PACKED_FIELD, packFrames, packedRecordCount } from './packed-records';
+import { pipelineReplies } from './pipeline-replies';
 import { RedisStreamsConsumer, type RedisConsumerSettings } from './redis-streams.consumer';
 import { sameRedis } from './same-redis';
 import { RedisStreamOutbox } from './stream-outbox';
@@ -232,9 +233,7 @@ export class RedisStreamsBus implements MessageBus {
       const pipeline = this.redis.pipeline() as unknown as AppendingPipeline;
       const now = Date.now();
       for (const batch of batches.values()) this.append(pipeline, batch, now);
-      const results = (await pipeline.exec()) ?? [];
-      const failed = results.find(([error]) => error);
-      if (failed) throw failed[0];
+      const results = await pipelineReplies(pipeline);
       pending = [...batches.values()].flatMap((batch, i) => notCopies(batch, results[i][1]));
     }
   }

@@ -6,6 +6,7 @@ import { DEFAULT_MAX_BATCH_SIZE, type BusRecord, type ConsumeOptions, type Consu
 import { processBatch, processBatchesTogether, type BatchProcessingContext } from '../process-batch';
 import { GroupHeldError, GroupLease } from './group-lease';
 import { PACKED_FIELD, unpackRecords } from './packed-records';
+import { pipelineReplies } from './pipeline-replies';
 import { fromStreamEntry } from './redis-record';
 import { GROUP_LIVENESS_TTL_MS, streamKey } from './stream-keys';
 
@@ -195,7 +196,7 @@ export class RedisStreamsConsumer implements Consumer {
     }
     // Nothing reads after this: what is owed goes out on its own.
     if (this.owed.size > 0)
-      await execOrThrow(this.payOwed(this.redis.pipeline())).catch((err) =>
+      await pipelineReplies(this.payOwed(this.redis.pipeline())).catch((err) =>
         this.logger.warn({ err, group: this.options.group }, 'the last acknowledgements failed; those entries are read again at the next start'),
       );
   }
@@ -270,7 +271,7 @@ export class RedisStreamsConsumer implements Consumer {
     const pipeline = this.payOwed(this.reader.pipeline());
     (pipeline as unknown as ReadsBuffers<void>).xreadgroupBuffer(...args);
     try {
-      const results = await execOrThrow(pipeline);
+      const results = await pipelineReplies(pipeline);
       return results[results.length - 1][1] as XReadReply;
     } catch (error) {
       for (const [key, ids] of sent) this.owe(key, ids);
@@ -532,12 +533,4 @@ export class RedisStreamsConsumer implements Consumer {
       });
     }
   }
-}
-
-/** A pipeline's replies; rejects with the first command's error. */
-async function execOrThrow(pipeline: ChainableCommander): Promise<Array<[Error | null, unknown]>> {
-  const results = (await pipeline.exec()) ?? [];
-  const failed = results.find(([error]) => error);
-  if (failed) throw failed[0];
-  return results;
 }
