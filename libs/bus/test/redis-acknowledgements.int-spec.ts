@@ -1,6 +1,6 @@
 import Redis from 'ioredis';
 import { createBus, silentBusLogger, type Consumer, type MessageBus } from '@app/bus';
-import { eventually, testEnv, uniqueName } from '@app/testing';
+import { eventually, testEnv, uniqueName, watchRedisCommands, type RedisCommandWatch } from '@app/testing';
 import { streamKey } from '../src/redis/stream-keys';
 
 interface Sent {
@@ -17,8 +17,7 @@ interface Sent {
 describe('a Redis Streams consumer acknowledging with its next read', () => {
   let bus: MessageBus;
   let redis: Redis;
-  let monitored: Redis;
-  let monitor: Awaited<ReturnType<Redis['monitor']>>;
+  let watch: RedisCommandWatch | undefined;
   let consumer: Consumer | undefined;
   const topic = uniqueName('acks');
   const group = uniqueName('g');
@@ -33,19 +32,15 @@ describe('a Redis Streams consumer acknowledging with its next read', () => {
       { topic, partitions: 1 },
       { topic: `${topic}.dlq`, partitions: 1 },
     ]);
-    monitored = new Redis(testEnv.redisUrl);
-    monitor = await monitored.monitor();
     // Other tests share this Redis: only this group's reads and acknowledgements count.
-    monitor.on('monitor', (_time: string, args: string[], source: string) => {
-      const command = String(args[0]).toLowerCase();
-      if ((command === 'xack' || command === 'xreadgroup') && args.includes(group)) sent.push({ command, source });
+    watch = await watchRedisCommands(testEnv.redisUrl, ({ name, args, source }) => {
+      if ((name === 'xack' || name === 'xreadgroup') && args.includes(group)) sent.push({ command: name, source });
     });
   });
 
   afterAll(async () => {
     await consumer?.stop();
-    monitor.disconnect();
-    monitored.disconnect();
+    watch?.close();
     await bus.deleteTopics([topic, `${topic}.dlq`]);
     await bus.close();
     redis.disconnect();

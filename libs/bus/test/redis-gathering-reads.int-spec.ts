@@ -1,6 +1,5 @@
-import Redis from 'ioredis';
 import { createBus, silentBusLogger, type Consumer, type MessageBus, type RecordBatch } from '@app/bus';
-import { eventually, sleep, testEnv, uniqueName } from '@app/testing';
+import { eventually, sleep, testEnv, uniqueName, watchRedisCommands, type RedisCommandWatch } from '@app/testing';
 
 /**
  * A Redis Streams consumer that gathers records (`accumulate`) reads a trickle of publishes a few
@@ -9,37 +8,33 @@ import { eventually, sleep, testEnv, uniqueName } from '@app/testing';
  */
 describe('a gathering Redis Streams consumer', () => {
   let bus: MessageBus;
-  let monitor: Awaited<ReturnType<Redis['monitor']>>;
-  let redis: Redis;
   let consumer: Consumer | undefined;
   const topic = uniqueName('gathering');
   const backlog = uniqueName('gathering-backlog');
   const group = uniqueName('g');
+  let watch: RedisCommandWatch | undefined;
+  const reads: number[] = []; // when Redis ran an XREADGROUP of the group
 
   beforeAll(async () => {
     bus = createBus({ url: testEnv.redisUrl, clientId: 'gathering-test', logger: silentBusLogger });
-    redis = new Redis(testEnv.redisUrl);
     await bus.ensureTopics([
       { topic, partitions: 1 },
       { topic: `${topic}.dlq`, partitions: 1 },
       { topic: backlog, partitions: 4 },
     ]);
-    monitor = await redis.monitor();
+    watch = await watchRedisCommands(testEnv.redisUrl, ({ name, args }) => {
+      if (name === 'xreadgroup' && args.includes(group)) reads.push(Date.now());
+    });
   });
 
   afterAll(async () => {
     await consumer?.stop();
-    monitor.disconnect();
+    watch?.close();
     await bus.deleteTopics([topic, `${topic}.dlq`, backlog]);
     await bus.close();
-    redis.disconnect();
   });
 
   it('reads 100 publishes spread over a second in a handful of reads, and hands them over whole and in order', async () => {
-    const reads: number[] = [];
-    monitor.on('monitor', (_time: string, args: string[]) => {
-      if (args[0]?.toLowerCase() === 'xreadgroup' && args.includes(group)) reads.push(Date.now());
-    });
     const batches: number[][] = [];
     consumer = await bus.consume({
       group,

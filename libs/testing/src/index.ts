@@ -21,3 +21,4 @@ export * from './promql-metrics';
 export * from './console-browser';
 export * from './openapi-validator';
 export * from './access-log-lines';
+export * from './redis-command-watch';
