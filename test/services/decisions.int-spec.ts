@@ -74,6 +74,21 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
     }
     return { status: response.status, body };
   };
+  /**
+   * This process hosts the services and the test: an ingest whose loop lags from the work before (over
+   * half the deadline) refuses a decision as overloaded, before any work, which is not what a case here
+   * checks. A caller retries such a refusal with the same eventId, as this does once the loop has caught up.
+   */
+  let lastAskMs = 0;
+  const decideAdmitted = async (event: unknown, timeoutMs?: number) => {
+    for (let attempt = 1; ; attempt++) {
+      await eventually(() => expect(ingest.app.get(EventLoopLag).ms).toBeLessThan(20));
+      const asked = Date.now();
+      const answer = await decide(event, timeoutMs);
+      lastAskMs = Date.now() - asked;
+      if (answer.status !== 503 || answer.body.error?.code !== 'OVERLOADED' || attempt === 5) return answer;
+    }
+  };
   const send = async (events: Sent[]) => {
     for (let i = 0; i < events.length; i += 500) {
       const response = await call('/v1/events', events.slice(i, i + 500));
@@ -185,19 +200,8 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
     };
     const scores = await collectTopic(bus, topics.scores, topics.invalid);
     await stopScoring();
-    // This process hosts the services and the test: an ingest whose loop lags from the work before (over
-    // half the deadline) refuses the decision as overloaded, before any work, which is not the case here.
-    // A caller retries such a refusal with the same eventId, as this does.
-    const lag = ingest.app.get(EventLoopLag);
-    let first: Awaited<ReturnType<typeof decide>>;
-    let asked: number;
-    for (let attempt = 1; ; attempt++) {
-      await eventually(() => expect(lag.ms).toBeLessThan(20));
-      asked = Date.now();
-      first = await decide(payment, 150);
-      if (first.status !== 503 || first.body.error?.code !== 'OVERLOADED' || attempt === 5) break;
-    }
-    expect(Date.now() - asked).toBeLessThan(1_000);
+    const first = await decideAdmitted(payment, 150);
+    expect(lastAskMs).toBeLessThan(1_000);
     expect(first).toEqual({
       status: 200,
       body: {
@@ -211,16 +215,16 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
         degradedReason: 'deadline',
       },
     });
-    expect(await decide(payment, 150)).toEqual(first);
+    expect(await decideAdmitted(payment, 150)).toEqual(first);
 
     await startScoring();
     await eventually(() => expect(scores.values().filter((s: Score) => s.eventId === payment.eventId)).toHaveLength(1), { timeoutMs: 60_000 });
-    expect(await decide(payment)).toEqual(first);
+    expect(await decideAdmitted(payment)).toEqual(first);
 
     // Sent as an event first, then asked: no decision of its own was made, and it is not scored again.
     const streamed = { ...payment, eventId: uniqueName('pay') };
     await send([streamed]);
-    const late = await decide(streamed, 100);
+    const late = await decideAdmitted(streamed, 100);
     expect(late.body).toMatchObject({ eventId: streamed.eventId, decision: 'review', degraded: true, degradedReason: 'accepted_without_decision' });
     await eventually(() => expect(scores.values().filter((s: Score) => s.eventId === streamed.eventId)).toHaveLength(1), { timeoutMs: 30_000 });
     await scores.consumer.stop();
