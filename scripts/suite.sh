@@ -50,11 +50,12 @@ start_service() {
   pids+=($!) names+=("$name") ports+=("$port")
 }
 # As libs/testing/src/suite-topology.ts and docker-compose.yml run them (docs/suite.md, "Memory" and "CPU");
-# the image preloads the same allocator, and ingest's service sets glibc's back.
+# the image preloads the same allocator, ingest's service sets glibc's back, and so does scoring's on Kafka.
 export LD_PRELOAD=libjemalloc.so.2
+if [[ $BUS_URL == kafka://* ]]; then scoring_preload=; else scoring_preload=$LD_PRELOAD; fi
 LD_PRELOAD= MALLOC_MMAP_THRESHOLD_=65536 start_service ingest 3001 ingest http,raw 0 --v8-pool-size=1 --max-old-space-size=1024 --max-semi-space-size=8
 start_service lake 3005 lake "" 10 --v8-pool-size=1 --heap-growing-percent=100 --max-semi-space-size=8
-start_service scoring 3002 scoring "" 0 --v8-pool-size=1 --max-old-space-size=1024 --max-semi-space-size=8
+LD_PRELOAD=$scoring_preload start_service scoring 3002 scoring "" 0 --v8-pool-size=1 --max-old-space-size=1024 --max-semi-space-size=8
 start_service profile-api 3003 profile-api "" 0 --v8-pool-size=1 --heap-growing-percent=100 --max-semi-space-size=8
 start_service alerts 3004 alerts "" 0 --v8-pool-size=1
 start_service console 3006 console "" 0 --v8-pool-size=1

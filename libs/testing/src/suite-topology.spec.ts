@@ -1,15 +1,34 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { ALLOCATOR_ENV, GLIBC_ALLOCATOR_ENV, SUITE_PROCESSES } from './suite-topology';
+import type { BusEngine } from '@app/bus';
+import { ALLOCATOR_ENV, SUITE_PROCESSES } from './suite-topology';
 
 const root = resolve(__dirname, '../../..');
 const compose = readFileSync(resolve(root, 'docker-compose.yml'), 'utf8');
 const suiteScript = readFileSync(resolve(root, 'scripts/suite.sh'), 'utf8');
 const dockerfile = readFileSync(resolve(root, 'Dockerfile'), 'utf8');
 
-/** A process's own allocator settings, where it differs from the image's (ALLOCATOR_ENV). */
-const ALLOCATOR_KEYS = new Set(Object.keys({ ...ALLOCATOR_ENV, ...GLIBC_ALLOCATOR_ENV }));
-const ownAllocator = (env: Record<string, string>) => Object.fromEntries(Object.entries(env).filter(([key]) => ALLOCATOR_KEYS.has(key)));
+/** Every setting any process's allocator is given. */
+const ALLOCATOR_KEYS = new Set(SUITE_PROCESSES.flatMap((p) => Object.values(p.ownAllocator).flatMap(Object.keys)).concat(Object.keys(ALLOCATOR_ENV)));
+
+/** What `npm run suite` assigns before one process's start_service on an engine, its `if [[ $BUS_URL == kafka://* ]]` choices resolved. */
+function suiteScriptAssignments(assignments: string, engine: BusEngine): Record<string, string> {
+  const exported = Object.fromEntries([...suiteScript.matchAll(/^export (\w+)=(\S*)$/gm)].map((m) => [m[1], m[2]]));
+  const chosen = Object.fromEntries(
+    [...suiteScript.matchAll(/^if \[\[ \$BUS_URL == kafka:\/\/\* \]\]; then (\w+)=(\S*); else \1=(\S*); fi$/gm)].map((m) => [
+      m[1],
+      engine === 'kafka' ? m[2] : m[3],
+    ]),
+  );
+  const valueOf = (value: string): string => (value.startsWith('$') ? valueOf(chosen[value.slice(1)] ?? exported[value.slice(1)] ?? '') : value);
+  return Object.fromEntries(
+    assignments
+      .split(' ')
+      .filter(Boolean)
+      .map((a) => a.split('='))
+      .map(([key, value]) => [key, valueOf(value)]),
+  );
+}
 
 /** The lines of one service's block in docker-compose.yml. */
 function composeService(name: string): string {
@@ -19,26 +38,25 @@ function composeService(name: string): string {
 }
 
 // Three files describe the suite's processes; they must agree (roles, heap ceilings, priority).
-describe.each(SUITE_PROCESSES)('the suite process $name', ({ name, app, env, nodeArgs, niceness }) => {
-  it('runs the same in docker-compose.yml', () => {
+describe.each(SUITE_PROCESSES)('the suite process $name', ({ name, app, env, ownAllocator, nodeArgs, niceness }) => {
+  it('runs the same in docker-compose.yml, on Kafka', () => {
+    expect(compose).toMatch(/^ {2}BUS_URL: kafka:\/\//m);
     const block = composeService(name);
     const command = JSON.parse(/^ {4}command: (\[.*\])$/m.exec(block)?.[1] ?? 'null') as string[];
     expect(command).toEqual([...(niceness ? ['nice', '-n', String(niceness)] : []), 'node', ...nodeArgs, `dist/apps/${app}/src/main.js`]);
     expect(/INGEST_ROLES: "([a-z,]+)"/.exec(block)?.[1]).toBe(env.INGEST_ROLES);
-    for (const [key, value] of Object.entries(ownAllocator(env))) expect(block).toContain(`${key}: "${value}"`);
+    for (const key of ALLOCATOR_KEYS) {
+      const value = ownAllocator.kafka?.[key];
+      if (value === undefined) expect(block).not.toContain(`${key}:`);
+      else expect(block).toContain(`${key}: "${value}"`);
+    }
   });
 
-  it('runs the same in npm run suite', () => {
+  it.each<BusEngine>(['redis', 'kafka'])('runs the same in npm run suite, on %s', (engine) => {
     const line = suiteScript.split('\n').find((l) => new RegExp(`^(\\w+=\\S* )*start_service ${name} `).test(l)) ?? '';
     const [assignments, call] = line.split('start_service ');
     expect(call.split(' ').slice(2)).toEqual([app, env.INGEST_ROLES ?? '""', String(niceness), ...nodeArgs]);
-    const assigned = Object.fromEntries(
-      assignments
-        .split(' ')
-        .filter(Boolean)
-        .map((a) => a.split('=')),
-    );
-    expect(assigned).toEqual(ownAllocator(env));
+    expect({ ...ALLOCATOR_ENV, ...suiteScriptAssignments(assignments, engine) }).toEqual({ ...ALLOCATOR_ENV, ...ownAllocator[engine] });
   });
 });
 

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import { parseBusUrl, type BusEngine } from '@app/bus';
 import { startServiceProcess } from './service-process';
 
 /**
@@ -12,6 +13,8 @@ export interface SuiteProcess {
   /** The app it runs (apps/<app>). */
   app: 'ingest' | 'lake' | 'scoring' | 'profile-api' | 'alerts';
   env: Record<string, string>;
+  /** Its allocator where it is not the image's (ALLOCATOR_ENV), by the engine of the bus it runs on. */
+  ownAllocator: Partial<Record<BusEngine, AllocatorEnv>>;
   /**
    * Node's own options: one V8 helper thread (ONE_V8_HELPER), a heap ceiling where the default heap
    * growth would exceed the memory budget, a slower growing heap where little survives (HEAP_GROWS_TWOFOLD),
@@ -44,12 +47,14 @@ const HEAP_GROWS_TWOFOLD = ['--heap-growing-percent=100'];
  */
 const YOUNG_GENERATION_HALVED = ['--max-semi-space-size=8'];
 
+type AllocatorEnv = Readonly<Record<string, string>>;
+
 /**
- * jemalloc instead of glibc's allocator, for every process but ingest (the image preloads it; Debian's
- * libjemalloc2, installed by scripts/infra.sh and the Dockerfile). glibc kept a burst's freed 64 KiB
- * socket reads and Buffers as fragments unless blocks of 64 KiB and more were mapped on their own, and
- * mapping each one (a fresh mmap, its pages faulted in, munmap) cost the Node processes ~10% of their
- * CPU per event; with jemalloc they spend ~0.9× at about the same memory (docs/suite.md, "Memory").
+ * jemalloc instead of glibc's allocator, the image's (Debian's libjemalloc2, installed by
+ * scripts/infra.sh and the Dockerfile). glibc kept a burst's freed 64 KiB socket reads and Buffers as
+ * fragments unless blocks of 64 KiB and more were mapped on their own, and mapping each one (a fresh mmap,
+ * its pages faulted in, munmap) cost the Node processes ~10% of their CPU per event; with jemalloc they
+ * spend ~0.9× at about the same memory (docs/suite.md, "Memory").
  */
 export const ALLOCATOR_ENV = { LD_PRELOAD: 'libjemalloc.so.2' } as const;
 
@@ -59,18 +64,39 @@ export const ALLOCATOR_ENV = { LD_PRELOAD: 'libjemalloc.so.2' } as const;
  */
 export const GLIBC_ALLOCATOR_ENV = { LD_PRELOAD: '', MALLOC_MMAP_THRESHOLD_: '65536' } as const;
 
+/**
+ * Scoring on Kafka runs on glibc's allocator with its own defaults: kafkajs's many small Buffers cost it
+ * more under jemalloc, where Redis Streams' large replies cost it less (docs/suite.md, "Memory").
+ */
+export const GLIBC_DEFAULTS_ALLOCATOR_ENV = { LD_PRELOAD: '' } as const;
+
 export const SUITE_PROCESSES: readonly SuiteProcess[] = [
   {
     name: 'ingest',
     app: 'ingest',
-    env: { INGEST_ROLES: 'http,raw', ...GLIBC_ALLOCATOR_ENV },
+    env: { INGEST_ROLES: 'http,raw' },
+    ownAllocator: { redis: GLIBC_ALLOCATOR_ENV, kafka: GLIBC_ALLOCATOR_ENV },
     nodeArgs: [...ONE_V8_HELPER, '--max-old-space-size=1024', ...YOUNG_GENERATION_HALVED],
     niceness: 0,
   },
-  { name: 'lake', app: 'lake', env: {}, nodeArgs: [...ONE_V8_HELPER, ...HEAP_GROWS_TWOFOLD, ...YOUNG_GENERATION_HALVED], niceness: 10 },
-  { name: 'scoring', app: 'scoring', env: {}, nodeArgs: [...ONE_V8_HELPER, '--max-old-space-size=1024', ...YOUNG_GENERATION_HALVED], niceness: 0 },
-  { name: 'profile-api', app: 'profile-api', env: {}, nodeArgs: [...ONE_V8_HELPER, ...HEAP_GROWS_TWOFOLD, ...YOUNG_GENERATION_HALVED], niceness: 0 },
-  { name: 'alerts', app: 'alerts', env: {}, nodeArgs: [...ONE_V8_HELPER], niceness: 0 },
+  { name: 'lake', app: 'lake', env: {}, ownAllocator: {}, nodeArgs: [...ONE_V8_HELPER, ...HEAP_GROWS_TWOFOLD, ...YOUNG_GENERATION_HALVED], niceness: 10 },
+  {
+    name: 'scoring',
+    app: 'scoring',
+    env: {},
+    ownAllocator: { kafka: GLIBC_DEFAULTS_ALLOCATOR_ENV },
+    nodeArgs: [...ONE_V8_HELPER, '--max-old-space-size=1024', ...YOUNG_GENERATION_HALVED],
+    niceness: 0,
+  },
+  {
+    name: 'profile-api',
+    app: 'profile-api',
+    env: {},
+    ownAllocator: {},
+    nodeArgs: [...ONE_V8_HELPER, ...HEAP_GROWS_TWOFOLD, ...YOUNG_GENERATION_HALVED],
+    niceness: 0,
+  },
+  { name: 'alerts', app: 'alerts', env: {}, ownAllocator: {}, nodeArgs: [...ONE_V8_HELPER], niceness: 0 },
 ];
 
 export type SuiteProcessName = SuiteProcess['name'];
@@ -87,8 +113,9 @@ export function startSuiteProcess(
   env: Record<string, string>,
   options: { compiled?: boolean; prioritised?: boolean; nodeArgs?: string[] } = {},
 ): Promise<ChildProcess> {
-  const { app, env: own, nodeArgs, niceness } = SUITE_PROCESSES.find((p) => p.name === name) as SuiteProcess;
-  return startServiceProcess(app, port, { ...ALLOCATOR_ENV, ...env, ...own }, [...nodeArgs, ...(options.nodeArgs ?? [])], {
+  const { app, env: own, ownAllocator, nodeArgs, niceness } = SUITE_PROCESSES.find((p) => p.name === name) as SuiteProcess;
+  const engine = env.BUS_URL ? parseBusUrl(env.BUS_URL).engine : 'redis'; // the services' default bus
+  return startServiceProcess(app, port, { ...ALLOCATOR_ENV, ...env, ...own, ...ownAllocator[engine] }, [...nodeArgs, ...(options.nodeArgs ?? [])], {
     compiled: options.compiled,
     niceness: options.prioritised ? niceness : 0,
   });
