@@ -13,8 +13,8 @@
  *    `--burst-alerts rule` keeps the rule, for the alert-heavy burst (alerts alone: `npm run bench:alerts`).
  * `--profile DIR`: every service writes its V8 CPU profile (node --cpu-prof) to DIR/<name> as it stops;
  * the profiler's own cost inflates every figure of such a run, so it is for finding where time goes.
- * `--against REF` builds REF in a git worktree and runs both suites in alternation, this checkout first
- * (A B A B ..., `--rounds` pairs, 2 by default) on the same traffic; the report adds the ratios of this
+ * `--against REF` builds REF in a git worktree and runs both suites in alternation, each first in every
+ * other round (A B B A A B ..., `--rounds` pairs, 2 by default) on the same traffic; the report adds the ratios of this
  * checkout's medians to REF's, with their spread over the rounds.
  * The benchmark owns Redis database 14 (BENCH_REDIS_URL): it is emptied before and after, so runs do
  * not pile up streams and state.
@@ -66,8 +66,17 @@ async function main(): Promise<void> {
   const these: SuiteRun[] = [];
   const theirs: SuiteRun[] = [];
   for (let round = 1; round <= (against ? ROUNDS : 1); round++) {
-    these.push(await runSide('this checkout', startSuiteProcess as StartSuiteProcess, round, options));
-    if (against) theirs.push(await runSide(against.commit.slice(0, 12), against.start, round, options));
+    const ours = () => runSide('this checkout', startSuiteProcess as StartSuiteProcess, round, options);
+    if (!against) these.push(await ours());
+    // Each side first in every other round: a sitting can favour a round's second run (a broker warmed
+    // by the first, the cache of what it read) by as much as a change moves, the same for both sides then.
+    else if (round % 2 === 1) {
+      these.push(await ours());
+      theirs.push(await runSide(against.commit.slice(0, 12), against.start, round, options));
+    } else {
+      theirs.push(await runSide(against.commit.slice(0, 12), against.start, round, options));
+      these.push(await ours());
+    }
   }
   // The run reported in full: this checkout's median by CPU per event (its only run without --against).
   const totalCpu = (r: SuiteRun) => r.throughput.cpuMicrosPerEvent?.byProcess.total ?? 0;
@@ -188,7 +197,7 @@ function againstMarkdown(comparison: NonNullable<ReturnType<typeof compare>>): s
   return [
     `## Against ${comparison.ref} (${comparison.commit.slice(0, 12)})`,
     '',
-    `Both suites in alternation, this checkout first, ${comparison.rounds} round(s) on the same traffic. Ratio of this checkout's median to the ref's (below 1: less CPU, fewer events/s, shorter waits), with the smallest and largest ratio of one round.`,
+    `Both suites in alternation, each first in every other round (this checkout in the first), ${comparison.rounds} round(s) on the same traffic. Ratio of this checkout's median to the ref's (below 1: less CPU, fewer events/s, shorter waits), with the smallest and largest ratio of one round.`,
     '',
     '| measure | ratio (spread) | this checkout | ref |',
     '|---|---:|---:|---:|',
