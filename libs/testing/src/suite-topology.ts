@@ -65,8 +65,9 @@ export const ALLOCATOR_ENV = { LD_PRELOAD: 'libjemalloc.so.2' } as const;
 export const GLIBC_ALLOCATOR_ENV = { LD_PRELOAD: '', MALLOC_MMAP_THRESHOLD_: '65536' } as const;
 
 /**
- * Scoring on Kafka runs on glibc's allocator with its own defaults: kafkajs's many small Buffers cost it
- * more under jemalloc, where Redis Streams' large replies cost it less (docs/suite.md, "Memory").
+ * Scoring on Kafka runs on glibc's allocator with its own defaults: there it spent ~0.7× its CPU per event
+ * draining a backlog and ~0.85× in the burst at the same memory, where on Redis Streams jemalloc did
+ * better, and the other Kafka consumers gained nothing from glibc (docs/suite.md, "Memory").
  */
 export const GLIBC_DEFAULTS_ALLOCATOR_ENV = { LD_PRELOAD: '' } as const;
 
