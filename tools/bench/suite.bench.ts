@@ -66,17 +66,11 @@ async function main(): Promise<void> {
   const these: SuiteRun[] = [];
   const theirs: SuiteRun[] = [];
   for (let round = 1; round <= (against ? ROUNDS : 1); round++) {
-    const ours = () => runSide('this checkout', startSuiteProcess as StartSuiteProcess, round, options);
-    if (!against) these.push(await ours());
-    // Each side first in every other round: a sitting can favour a round's second run (a broker warmed
-    // by the first, the cache of what it read) by as much as a change moves, the same for both sides then.
-    else if (round % 2 === 1) {
-      these.push(await ours());
-      theirs.push(await runSide(against.commit.slice(0, 12), against.start, round, options));
-    } else {
-      theirs.push(await runSide(against.commit.slice(0, 12), against.start, round, options));
-      these.push(await ours());
-    }
+    const sides = [async () => these.push(await runSide('this checkout', startSuiteProcess as StartSuiteProcess, round, options))];
+    if (against) sides.push(async () => theirs.push(await runSide(against.commit.slice(0, 12), against.start, round, options)));
+    // Each side first in every other round: a sitting can favour a round's second run by as much as a
+    // change moves (bench/results/suite-history.md, 2026-12-06 20:00), and then favours both sides alike.
+    for (const run of round % 2 === 1 ? sides : sides.reverse()) await run();
   }
   // The run reported in full: this checkout's median by CPU per event (its only run without --against).
   const totalCpu = (r: SuiteRun) => r.throughput.cpuMicrosPerEvent?.byProcess.total ?? 0;
