@@ -38,7 +38,7 @@ import { simulationOptions } from '../simulate/simulate';
 import { simulate, withIdPrefix } from '../simulate/simulation';
 import { benchArg as arg, benchCommand, benchMachine, cpuProfileArgs, writeBenchReport } from './bench-report';
 import { percentiles } from './percentiles';
-import { postgresCpuSeconds, processCpuSeconds, redisCpuSeconds } from './process-usage';
+import { kafkaBrokerCpuSeconds, postgresCpuSeconds, processCpuSeconds, redisCpuSeconds } from './process-usage';
 
 const STREAM_RATE = Number(arg('stream-rate', '2000'));
 const RATES = arg('rates', '100,500,2000').split(',').map(Number);
@@ -240,10 +240,10 @@ async function runEngine(engine: string, geo: GeoLookup) {
       if (rate === RATES[RATES.length - 1] && owned) outage = await redisRestart();
       await sleep(QUIET_MS);
       const measured: Answer[] = [];
-      const cpuBefore = await cpuSeconds(processes, cpuRedis);
+      const cpuBefore = await cpuSeconds(processes, cpuRedis, engine === 'kafka');
       const started = performance.now();
       await phase(rate, SECONDS, measured);
-      const cores = coresUsed(cpuBefore, await cpuSeconds(processes, cpuRedis), (performance.now() - started) / 1000);
+      const cores = coresUsed(cpuBefore, await cpuSeconds(processes, cpuRedis, engine === 'kafka'), (performance.now() - started) / 1000);
       answers.push(...measured);
       byRate[rate] = { ...summarise(measured, rate * SECONDS), cores };
       console.error(`[bench:decisions] ${engine} at ${rate}/s: ${JSON.stringify(byRate[rate])}`);
@@ -298,13 +298,14 @@ async function runEngine(engine: string, geo: GeoLookup) {
   }
 }
 
-/** CPU seconds so far of the suite's processes, Redis, Postgres (every backend) and this process (the load generator). */
-async function cpuSeconds(processes: Map<SuiteProcessName, ChildProcess>, redis: Redis): Promise<Record<string, number>> {
+/** CPU seconds so far of the suite's processes, Redis, Postgres (every backend), the Kafka broker when it is the bus, and this process (the load generator). */
+async function cpuSeconds(processes: Map<SuiteProcessName, ChildProcess>, redis: Redis, kafka: boolean): Promise<Record<string, number>> {
   const own = process.cpuUsage();
   return {
     ...Object.fromEntries([...processes].map(([name, child]) => [name, processCpuSeconds(child.pid as number) ?? Number.NaN])),
     redis: await redisCpuSeconds(redis),
     postgres: [...postgresCpuSeconds().values()].reduce((a, b) => a + b, 0),
+    ...(kafka ? { kafka: kafkaBrokerCpuSeconds() } : {}),
     'load generator': (own.user + own.system) / 1e6,
   };
 }
@@ -399,7 +400,7 @@ async function main(): Promise<void> {
       "\"To scored\": from asking to the Score's `scoredAt`, for the answers the model gave (ingest, the bus and scoring's wait and work; the rest is the reply's way back).",
       '',
       '',
-      'CPU by process, cores (the stream and the decisions together; Postgres: every backend; on Kafka the broker is not counted):',
+      'CPU by process, cores (the stream and the decisions together; Postgres: every backend; on Kafka the broker too, as kafka):',
       '',
       ...Object.entries(results).flatMap(([engine, r]) =>
         Object.entries(r.byRate).map(
