@@ -32,7 +32,10 @@ export function watchRedisCommands(url: string, onCommand: (command: WatchedComm
       const lines = (buffered + chunk).split('\r\n');
       buffered = lines.pop() ?? '';
       for (const line of lines) {
-        if (line.startsWith('-')) return reject(new Error(`Redis refused MONITOR: ${line.slice(1)}`));
+        if (line.startsWith('-')) {
+          socket.destroy(); // left open, it would keep the test process alive
+          return reject(new Error(`Redis refused AUTH or MONITOR: ${line.slice(1)}`));
+        }
         if (okToCome > 0) {
           if (line === '+OK' && --okToCome === 0) resolve({ close: () => socket.destroy() });
           continue;
