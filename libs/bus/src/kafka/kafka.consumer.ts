@@ -3,7 +3,7 @@ import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
 import { partitionProgress } from '../partition-progress';
 import { DEFAULT_MAX_BATCH_SIZE, type ConsumeOptions, type Consumer, type OutgoingRecord } from '../bus.port';
-import { processBatch } from '../process-batch';
+import { processBatch, processBatchesTogether, type BatchProcessingContext } from '../process-batch';
 import { fromKafkaMessage } from './kafka-record';
 
 export interface KafkaConsumerSettings {
@@ -26,10 +26,12 @@ export const MAX_ACCUMULATE_WAIT_MS = 20_000;
 export class KafkaConsumer implements Consumer {
   private stopping = false;
   private readonly consumer: KafkaJsConsumer;
-  /** Batches being handled (one per partition at most, `concurrentPartitions` in all): stop() waits for them. */
+  /** Batches being handled (one per partition at most): stop() waits for them. */
   private readonly batchesInHand = new Set<Promise<void>>();
-  /** The last batch handed over while keeping up: the next one waits for it. */
-  private keepingUp: Promise<void> = Promise.resolve();
+  /** The batches kafkajs has handed over in this turn of the event loop (one fetch's), not yet handled. */
+  private gathered: Gathered[] | null = null;
+  /** The last fetch's handover: the next one waits for it. */
+  private handingOver: Promise<void> = Promise.resolve();
   /** Next offset to read per topic/partition, as processed by this member: what stop() commits. */
   private readonly processed = new Map<string, { topic: string; partition: number; offset: string }>();
   /** The assignment of the last rebalance, and its partitions no batch has yet succeeded on (RecordBatch.newlyAssigned). */
@@ -93,10 +95,11 @@ export class KafkaConsumer implements Consumer {
       autoCommit: false,
       autoCommitInterval: this.settings.commitIntervalMs,
       eachBatchAutoResolve: false,
-      // kafkajs never hands one partition's batches over concurrently: per-partition order holds.
-      partitionsConsumedConcurrently: Math.max(1, this.options.concurrentPartitions ?? 1),
+      // Every batch of a fetch at once (handOver then chooses what runs together or at once); kafkajs
+      // never hands one partition's batches over concurrently, so per-partition order holds.
+      partitionsConsumedConcurrently: BATCHES_HANDED_AT_ONCE,
       eachBatch: (payload) => {
-        const inHand = this.handInTurn(payload);
+        const inHand = this.gather(payload);
         this.batchesInHand.add(inHand);
         return inHand.finally(() => this.batchesInHand.delete(inHand));
       },
@@ -117,21 +120,71 @@ export class KafkaConsumer implements Consumer {
   }
 
   /**
-   * Keeping up, partitions are handled one at a time, so each batch is done soonest; behind (the fetch
-   * filled a batch, or left a batch's worth in the partition: fetches stop at maxBytesPerPartition), up
-   * to `concurrentPartitions` at once (as on Redis Streams, docs/bus.md).
+   * kafkajs hands a fetch's batches to its workers in one turn of the event loop: they are gathered
+   * until the next, and handed over together (handOver), one fetch after another.
    */
-  private handInTurn(payload: EachBatchPayload): Promise<void> {
-    const { batch } = payload;
-    const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
-    const behind = batch.messages.length >= maxBatchSize || Number(batch.offsetLag()) >= maxBatchSize;
-    if (behind) return this.eachBatch(payload);
-    const inTurn = this.keepingUp.then(() => this.eachBatch(payload));
-    this.keepingUp = inTurn.catch(() => undefined);
-    return inTurn;
+  private gather(payload: EachBatchPayload): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (!this.gathered) {
+        this.gathered = [];
+        setImmediate(() => {
+          const gathered = this.gathered ?? [];
+          this.gathered = null;
+          // A failure outside the handler (a commit refused mid-rebalance) fails the batches still unsettled.
+          this.handingOver = this.handingOver.then(() => this.handOver(gathered)).catch((error: unknown) => gathered.forEach(({ reject }) => reject(error)));
+        });
+      }
+      this.gathered.push({ payload, resolve, reject });
+    });
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale, commitOffsetsIfNecessary }: EachBatchPayload): Promise<void> {
+  /**
+   * One fetch's batches, as Redis Streams hands a read's (docs/bus.md): in one handleTogether call when the
+   * group has one and they make at most one batch in all; else each partition's through the handler,
+   * one at a time while keeping up, so each batch is done soonest, and up to `concurrentPartitions` at
+   * once when behind (a fetch filled a batch, or left a batch's worth in the partition: fetches stop at
+   * maxBytesPerPartition). Each batch's promise settles with its own outcome.
+   */
+  private async handOver(gathered: Gathered[]): Promise<void> {
+    if (await this.handOverTogether(gathered)) {
+      for (const { resolve } of gathered) resolve();
+      return;
+    }
+    const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
+    const behind = gathered.some(({ payload: { batch } }) => batch.messages.length >= maxBatchSize || Number(batch.offsetLag()) >= maxBatchSize);
+    const concurrency = behind ? Math.max(1, this.options.concurrentPartitions ?? 1) : 1;
+    for (let from = 0; from < gathered.length; from += concurrency) {
+      await Promise.allSettled(gathered.slice(from, from + concurrency).map(({ payload, resolve, reject }) => this.eachBatch(payload).then(resolve, reject)));
+    }
+  }
+
+  /**
+   * The batches in one handleTogether call (processBatchesTogether), when the group has one, there are
+   * several and they make at most maxBatchSize records in all; their offsets resolved. False when they
+   * were not handled so (or the call failed): then each goes through the handler, with its retries.
+   */
+  private async handOverTogether(gathered: Gathered[]): Promise<boolean> {
+    if (!this.options.handleTogether || gathered.length < 2 || this.stopping) return false;
+    const payloads = gathered.map(({ payload }) => payload);
+    if (payloads.reduce((sum, { batch }) => sum + batch.messages.length, 0) > (this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE)) return false;
+    if (payloads.some(({ isRunning, isStale }) => !isRunning() || isStale())) return false;
+    const [{ isRunning, heartbeat, commitOffsetsIfNecessary }] = payloads;
+    const batches = payloads.map(({ batch }) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      records: batch.messages.map((m) => fromKafkaMessage(batch.topic, batch.partition, m)),
+      newlyAssigned: this.newlyAssigned.has(partitionKey(batch.topic, batch.partition)),
+    }));
+    const done = await processBatchesTogether(batches, this.processing(isRunning, heartbeat));
+    if (!done) return false;
+    for (const payload of payloads) this.batchDone(payload, payload.batch.messages[payload.batch.messages.length - 1].offset);
+    await commitOffsetsIfNecessary();
+    await heartbeat();
+    return true;
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, commitOffsetsIfNecessary } = payload;
     const maxBatchSize = this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE;
     const messages = batch.messages;
 
@@ -139,29 +192,37 @@ export class KafkaConsumer implements Consumer {
       if (!isRunning() || isStale() || this.stopping) return;
       const chunk = messages.slice(start, start + maxBatchSize);
       const records = chunk.map((m) => fromKafkaMessage(batch.topic, batch.partition, m));
-      const key = partitionKey(batch.topic, batch.partition);
       const done = await processBatch(
-        { topic: batch.topic, partition: batch.partition, records, newlyAssigned: this.newlyAssigned.has(key) },
-        {
-          engine: 'kafka',
-          options: this.options,
-          logger: this.logger,
-          publish: this.publish,
-          isStopping: () => this.stopping || !isRunning(),
-          wait: (ms) => this.waitWithHeartbeat(ms, heartbeat),
-        },
+        { topic: batch.topic, partition: batch.partition, records, newlyAssigned: this.newlyAssigned.has(partitionKey(batch.topic, batch.partition)) },
+        this.processing(isRunning, heartbeat),
       );
       if (!done) return;
-      this.newlyAssigned.delete(key);
-      const lastOffset = chunk[chunk.length - 1].offset;
-      resolveOffset(lastOffset);
-      this.processed.set(key, { topic: batch.topic, partition: batch.partition, offset: String(Number(lastOffset) + 1) });
+      this.batchDone(payload, chunk[chunk.length - 1].offset);
       await commitOffsetsIfNecessary();
-      const lag = Math.max(0, Number(batch.highWatermark) - Number(lastOffset) - 1);
-      busMetrics.lag.set({ engine: 'kafka', group: this.options.group, topic: batch.topic, partition: String(batch.partition) }, lag);
-      partitionProgress.lagMeasured('kafka', this.options.group, batch.topic, batch.partition, lag);
       await heartbeat();
     }
+  }
+
+  /** A batch handled up to `lastOffset`: resolved (committed at the next interval), kept for stop(), its lag measured. */
+  private batchDone({ batch, resolveOffset }: EachBatchPayload, lastOffset: string): void {
+    const key = partitionKey(batch.topic, batch.partition);
+    this.newlyAssigned.delete(key);
+    resolveOffset(lastOffset);
+    this.processed.set(key, { topic: batch.topic, partition: batch.partition, offset: String(Number(lastOffset) + 1) });
+    const lag = Math.max(0, Number(batch.highWatermark) - Number(lastOffset) - 1);
+    busMetrics.lag.set({ engine: 'kafka', group: this.options.group, topic: batch.topic, partition: String(batch.partition) }, lag);
+    partitionProgress.lagMeasured('kafka', this.options.group, batch.topic, batch.partition, lag);
+  }
+
+  private processing(isRunning: () => boolean, heartbeat: () => Promise<void>): BatchProcessingContext {
+    return {
+      engine: 'kafka',
+      options: this.options,
+      logger: this.logger,
+      publish: this.publish,
+      isStopping: () => this.stopping || !isRunning(),
+      wait: (ms) => this.waitWithHeartbeat(ms, heartbeat),
+    };
   }
 
   private async waitWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {
@@ -173,3 +234,16 @@ export class KafkaConsumer implements Consumer {
 }
 
 const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`;
+
+/** A batch kafkajs handed over, and how its eachBatch call settles. */
+interface Gathered {
+  payload: EachBatchPayload;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+/**
+ * kafkajs' workers (partitionsConsumedConcurrently): enough that a fetch's batches reach eachBatch at once,
+ * for this member's partitions up to this many; how many run at once is handOver's choice.
+ */
+const BATCHES_HANDED_AT_ONCE = 64;
