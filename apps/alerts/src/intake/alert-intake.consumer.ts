@@ -6,7 +6,7 @@ import { APP_CONFIG, MESSAGE_BUS, TOPICS } from '@app/platform';
 import type { AlertsConfig } from '../alerts.config';
 import { FanOutAlertsUseCase } from './fan-out-alerts.use-case';
 
-/** `alerts` → every delivery channel this process runs (ALERT_CHANNELS), an alert id once per batch. */
+/** `alerts` → every delivery channel this process runs (ALERT_CHANNELS), an alert id once per call. */
 @Injectable()
 export class AlertIntakeConsumer extends DatabaseConsumer {
   constructor(
@@ -19,12 +19,19 @@ export class AlertIntakeConsumer extends DatabaseConsumer {
     super(bus, database, { ...subscription('alerts', config.BUS_TOPIC_PREFIX), deadLetterTopic: topics.invalid });
   }
 
-  protected async handle(batch: RecordBatch, context: BatchContext): Promise<void> {
+  protected handle(batch: RecordBatch, context: BatchContext): Promise<void> {
+    return this.handleTogether([batch], context);
+  }
+
+  /** The partitions one read or fetch brought, handed to the channels at once: an alert waits for no other partition's round trips. */
+  protected async handleTogether(batches: RecordBatch[], context: BatchContext): Promise<void> {
     const alerts = new Map<string, Alert>();
-    for (const record of batch.records) {
-      const alert = alertCodec.decode(record.value);
-      if (typeof alert === 'string') context.deadLetter(record, alert);
-      else alerts.set(alert.alertId, alert);
+    for (const batch of batches) {
+      for (const record of batch.records) {
+        const alert = alertCodec.decode(record.value);
+        if (typeof alert === 'string') context.deadLetter(record, alert);
+        else alerts.set(alert.alertId, alert);
+      }
     }
     await this.fanOut.fanOut([...alerts.values()]);
   }
