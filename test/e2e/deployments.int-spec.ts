@@ -58,6 +58,7 @@ describe('two deployments side by side on one Kafka and one Postgres server', ()
           secret: deployment.secret,
           lakeDir: deployment.lakeDir,
           profile: (userId) => deployment.profile(userId),
+          lakeUrl: deployment.suite.url('lake'),
         },
         180_000,
       );

@@ -10,6 +10,8 @@ export interface SuiteOutcome {
   lakeDir: string;
   /** GET /v1/profiles/{userId} on profile-api. */
   profile: (userId: string) => Promise<Response>;
+  /** The lake's base URL: when the lake falls short, its readiness and progress join the failure. */
+  lakeUrl?: string;
 }
 
 /**
@@ -60,5 +62,27 @@ export async function expectNothingLostNothingTwice(outcome: SuiteOutcome, timeo
       expect(new Set(rows.map((r) => r.event_id))).toEqual(new Set(events.map((e) => e.eventId)));
     },
     { timeoutMs },
-  );
+  ).catch(async (error: Error) => {
+    if (outcome.lakeUrl) error.message += `\n\nthe lake then:\n${await serviceProgress(outcome.lakeUrl)}`;
+    throw error;
+  });
+}
+
+/**
+ * A service's readiness answer and its progress metrics (records consumed and written, lag, handler
+ * failures): the services of these tests log only fatal errors, so a wait that fails says this instead.
+ */
+async function serviceProgress(url: string): Promise<string> {
+  const answer = async (path: string) => {
+    try {
+      const response = await fetch(`${url}${path}`, { signal: AbortSignal.timeout(5_000) });
+      return `${response.status} ${await response.text()}`;
+    } catch (error) {
+      return `no answer (${(error as Error).message})`;
+    }
+  };
+  const metrics = (await answer('/metrics'))
+    .split('\n')
+    .filter((line) => /^(lake_|bus_records_consumed_total|bus_consumer_lag|bus_handler_failures_total|bus_records_dead_lettered_total)/.test(line));
+  return [`GET /health/ready: ${await answer('/health/ready')}`, ...metrics].join('\n');
 }
