@@ -2,7 +2,7 @@ import type { Consumer as KafkaJsConsumer, EachBatchPayload, Kafka } from 'kafka
 import type { BusLogger } from '../bus-logger';
 import { busMetrics } from '../bus.metrics';
 import { partitionProgress } from '../partition-progress';
-import { DEFAULT_MAX_BATCH_SIZE, type ConsumeOptions, type Consumer, type OutgoingRecord } from '../bus.port';
+import { DEFAULT_MAX_BATCH_SIZE, type ConsumeOptions, type Consumer, type OutgoingRecord, type RecordBatch } from '../bus.port';
 import { processBatch, processBatchesTogether, type BatchProcessingContext } from '../process-batch';
 import { fromKafkaMessage } from './kafka-record';
 
@@ -169,12 +169,7 @@ export class KafkaConsumer implements Consumer {
     if (payloads.reduce((sum, { batch }) => sum + batch.messages.length, 0) > (this.options.maxBatchSize ?? DEFAULT_MAX_BATCH_SIZE)) return false;
     if (payloads.some(({ isRunning, isStale }) => !isRunning() || isStale())) return false;
     const [{ isRunning, heartbeat, commitOffsetsIfNecessary }] = payloads;
-    const batches = payloads.map(({ batch }) => ({
-      topic: batch.topic,
-      partition: batch.partition,
-      records: batch.messages.map((m) => fromKafkaMessage(batch.topic, batch.partition, m)),
-      newlyAssigned: this.newlyAssigned.has(partitionKey(batch.topic, batch.partition)),
-    }));
+    const batches = payloads.map(({ batch }) => this.recordBatch(batch, batch.messages));
     const done = await processBatchesTogether(batches, this.processing(isRunning, heartbeat));
     if (!done) return false;
     for (const payload of payloads) this.batchDone(payload, payload.batch.messages[payload.batch.messages.length - 1].offset);
@@ -191,16 +186,23 @@ export class KafkaConsumer implements Consumer {
     for (let start = 0; start < messages.length; start += maxBatchSize) {
       if (!isRunning() || isStale() || this.stopping) return;
       const chunk = messages.slice(start, start + maxBatchSize);
-      const records = chunk.map((m) => fromKafkaMessage(batch.topic, batch.partition, m));
-      const done = await processBatch(
-        { topic: batch.topic, partition: batch.partition, records, newlyAssigned: this.newlyAssigned.has(partitionKey(batch.topic, batch.partition)) },
-        this.processing(isRunning, heartbeat),
-      );
+      const done = await processBatch(this.recordBatch(batch, chunk), this.processing(isRunning, heartbeat));
       if (!done) return;
       this.batchDone(payload, chunk[chunk.length - 1].offset);
       await commitOffsetsIfNecessary();
       await heartbeat();
     }
+  }
+
+  /** The bus's batch of a partition's `messages` (all of kafkajs' batch, or a chunk of it). */
+  private recordBatch(batch: EachBatchPayload['batch'], messages: EachBatchPayload['batch']['messages']): RecordBatch {
+    const { topic, partition } = batch;
+    return {
+      topic,
+      partition,
+      records: messages.map((m) => fromKafkaMessage(topic, partition, m)),
+      newlyAssigned: this.newlyAssigned.has(partitionKey(topic, partition)),
+    };
   }
 
   /** A batch handled up to `lastOffset`: resolved (committed at the next interval), kept for stop(), its lag measured. */
