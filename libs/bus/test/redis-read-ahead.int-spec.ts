@@ -14,6 +14,7 @@ describe('a Redis Streams consumer reading ahead', () => {
   let consumer: Consumer | undefined;
   const topic = uniqueName('read-ahead');
   const group = uniqueName('g');
+  const pending = async (stream: string, ofGroup: string) => Number(((await redis.xpending(streamKey(stream, 0), ofGroup)) as [number])[0]);
 
   beforeAll(async () => {
     bus = createBus({ url: testEnv.redisUrl, clientId: 'read-ahead-test', logger: silentBusLogger });
@@ -34,7 +35,6 @@ describe('a Redis Streams consumer reading ahead', () => {
   it('has the next batch read while the handler works, and still hands batches over one at a time, in order', async () => {
     // A publish call a stream entry (a call's records of a partition share one), so a read of 100 entries is one batch.
     for (let seq = 0; seq < 300; seq++) await bus.publish(topic, [{ key: 'k', value: JSON.stringify({ seq }) }]);
-    const pending = async () => Number(((await redis.xpending(streamKey(topic, 0), group)) as [number])[0]);
     const seen: number[] = [];
     let pendingWhileHandlingFirst = 0;
     let active = 0;
@@ -49,7 +49,7 @@ describe('a Redis Streams consumer reading ahead', () => {
         if (seen.length === 0) {
           // Up to 3 s for the read-ahead to show in the pending list; without it, it stays at this batch.
           for (let waited = 0; waited < 3_000 && pendingWhileHandlingFirst <= batch.records.length; waited += 50) {
-            pendingWhileHandlingFirst = await pending();
+            pendingWhileHandlingFirst = await pending(topic, group);
             await sleep(50);
           }
         }
@@ -61,6 +61,36 @@ describe('a Redis Streams consumer reading ahead', () => {
     expect(pendingWhileHandlingFirst).toBe(200);
     expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => i));
     expect(overlapped).toBe(false);
-    await eventually(async () => expect(await pending()).toBe(0));
+    await eventually(async () => expect(await pending(topic, group)).toBe(0));
+    await consumer.stop();
+    consumer = undefined;
+  });
+
+  it('adds what came while it waited for the handler to the entry read ahead, in the next batch', async () => {
+    const behind = uniqueName('read-ahead-behind');
+    const behindGroup = uniqueName('g');
+    await bus.ensureTopics([{ topic: behind, partitions: 1 }]);
+    await bus.publish(behind, [{ key: 'k', value: '0' }]);
+    const batches: string[][] = [];
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    consumer = await bus.consume({
+      group: behindGroup,
+      topics: [behind],
+      deadLetterTopic: `${topic}.dlq`,
+      handler: async (batch) => {
+        batches.push(batch.records.map((r) => r.value.toString()));
+        if (batches.length === 1) await released;
+      },
+    });
+    await eventually(() => expect(batches).toHaveLength(1));
+    // The read ahead returns at the first entry that comes; five more come while the handler still works.
+    await bus.publish(behind, [{ key: 'k', value: '1' }]);
+    await eventually(async () => expect(await pending(behind, behindGroup)).toBe(2));
+    for (let seq = 2; seq <= 6; seq++) await bus.publish(behind, [{ key: 'k', value: String(seq) }]);
+    release();
+    await eventually(() => expect(batches.flat()).toHaveLength(7));
+    expect(batches).toEqual([['0'], ['1', '2', '3', '4', '5', '6']]);
+    await bus.deleteTopics([behind]);
   });
 });
