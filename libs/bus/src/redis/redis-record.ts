@@ -1,6 +1,6 @@
 import type { BusRecord } from '../bus.port';
 
-/** Decodes an XREADGROUP entry written by APPEND_SCRIPT (fields k, v, and h, t when given: else no headers, and the entry id's time). */
+/** Decodes an XREADGROUP entry that holds a single record (fields k, v, and h, t when given: else no headers, and the entry id's time). */
 export function fromStreamEntry(topic: string, partition: number, id: string, fields: Buffer[]): BusRecord {
   let key: string | null = null;
   let value: Buffer = Buffer.alloc(0);

@@ -154,10 +154,10 @@ export class RedisStreamsConsumer implements Consumer {
         const reply = await this.read();
         if (reply) this.collect(reply);
         if (this.readyToHandOver()) {
-          const waitedForHandOver = this.inFlight !== null;
+          const readAhead = this.inFlight !== null;
           await this.finishHandOver();
           if (this.heldBack) break;
-          if (waitedForHandOver) await this.topUp();
+          if (readAhead) await this.topUp();
           this.inFlight = this.handOver().then(
             (abandoned) => ({ ok: true as const, abandoned }),
             (error: unknown) => ({ ok: false as const, error }),
@@ -234,12 +234,12 @@ export class RedisStreamsConsumer implements Consumer {
   }
 
   /**
-   * A read that overlapped a hand-over returned at the first entry that came, and then waited for the
-   * hand-over to finish: what came meanwhile (the rest of a producer's call, whose partitions are
-   * entries of their own; the next calls, when behind) joins the batch, in one read that does not
-   * block, up to a batch in all. Without it, a consumer that fell behind handed over one producer call
-   * per batch, each paying a batch's fixed costs, and caught up slowly. Not when gathering: its reads
-   * already top up to a batch.
+   * A read ahead (one that went out while a hand-over was in flight) blocked, so it returned as soon as
+   * entries came, with only the stream that woke it (Redis answers a blocked XREADGROUP with that one
+   * stream; a producer appends each partition in a call of its own): often one partition of a producer's
+   * send. Once the hand-over is done, what came meanwhile (the send's other partitions; the next sends,
+   * when behind) joins it, in one read that does not block, up to a batch in all. Handed over alone,
+   * each part paid a batch's fixed costs. Not when gathering: its reads already top up to a batch.
    */
   private async topUp(): Promise<void> {
     if (this.options.accumulate || !this.streams.every((s) => s.cursor === '>')) return;
