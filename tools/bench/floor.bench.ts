@@ -14,6 +14,7 @@
  * Each back to back (the peer busy) and paced, 20 ms apart (the peer asleep between requests, as at a
  * low rate). Reported: latency p50/p99, and CPU µs per request of each process, from /proc and
  * Redis's INFO: Linux only.
+ * --profile DIR: each suite process writes its CPU profile (node --cpu-prof) to DIR/<name> as it stops.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -24,13 +25,15 @@ import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { Decision } from '@app/contracts';
 import { createOwnDatabase, startSuiteProcess, stopServiceProcess, SUITE_PROCESSES, type SuiteProcessName } from '@app/testing';
-import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
+import { benchArg as arg, benchCommand, benchMachine, cpuProfileArgs, writeBenchReport } from './bench-report';
 import { percentiles } from './percentiles';
 import { processCpuSeconds, redisCpuSeconds } from './process-usage';
 
 const REQUESTS = Number(arg('requests', '1000'));
 const PACED_REQUESTS = Number(arg('paced-requests', '200'));
 const PACE_MS = 20;
+/** A directory for every suite process's CPU profile (node --cpu-prof), written as each stops. */
+const PROFILE_DIR = arg('profile', '');
 const REDIS_URL = arg('redis', 'redis://127.0.0.1:6379/14');
 const API_KEY = 'bench-key-0123456789abcdef0123456789';
 const PORTS: Record<SuiteProcessName, number> = { ingest: 3981, scoring: 3982, 'profile-api': 3983, alerts: 3984, lake: 3985 };
@@ -147,7 +150,15 @@ async function suite(redis: Redis): Promise<Row[]> {
   };
   const processes = new Map<SuiteProcessName, ChildProcess>();
   try {
-    for (const { name } of SUITE_PROCESSES) processes.set(name, await startSuiteProcess(name, PORTS[name], env, { compiled: true, prioritised: true }));
+    for (const { name } of SUITE_PROCESSES)
+      processes.set(
+        name,
+        await startSuiteProcess(name, PORTS[name], env, {
+          compiled: true,
+          prioritised: true,
+          nodeArgs: cpuProfileArgs(PROFILE_DIR && `${PROFILE_DIR}/${name}`),
+        }),
+      );
     const pids = Object.fromEntries([...processes].map(([name, child]) => [name, child.pid as number]));
     // Every request a new event: one sent again would be recognised by its id and not flow on.
     let sent = 0;
