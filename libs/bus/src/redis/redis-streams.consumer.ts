@@ -154,10 +154,10 @@ export class RedisStreamsConsumer implements Consumer {
         const reply = await this.read();
         if (reply) this.collect(reply);
         if (this.readyToHandOver()) {
-          const readAhead = this.inFlight !== null;
-          await this.finishHandOver();
+          // The top-up's read goes out now, while the hand-over in flight finishes (a '>' read, as the read ahead is).
+          const toppingUp = this.mayBePartOfASend(reply) ? this.topUp() : null;
+          for (const settled of await Promise.allSettled([this.finishHandOver(), toppingUp])) if (settled.status === 'rejected') throw settled.reason;
           if (this.heldBack) break;
-          if (readAhead) await this.topUp();
           this.inFlight = this.handOver().then(
             (abandoned) => ({ ok: true as const, abandoned }),
             (error: unknown) => ({ ok: false as const, error }),
@@ -234,12 +234,21 @@ export class RedisStreamsConsumer implements Consumer {
   }
 
   /**
-   * A read ahead (one that went out while a hand-over was in flight) blocked, so it returned as soon as
-   * entries came, with only the stream that woke it (Redis answers a blocked XREADGROUP with that one
-   * stream; a producer appends each partition in a call of its own): often one partition of a producer's
-   * send. Once the hand-over is done, what came meanwhile (the send's other partitions; the next sends,
-   * when behind) joins it, in one read that does not block, up to a batch in all. Handed over alone,
-   * each part paid a batch's fixed costs. Not when gathering: its reads already top up to a batch.
+   * A blocked read returns as soon as entries come, with only the stream that woke it: Redis answers a
+   * blocked XREADGROUP with that one stream, and a producer appends each partition in a call of its own.
+   * So a reply of one stream's entries may be one partition of a producer's send, whose other partitions
+   * come a moment later. Unless it holds a single record (a lone event's send, a decision say, with
+   * nothing more to bring: a read would cost it a round trip for nothing), what came meanwhile joins it
+   * (topUp): handed over apart, each part paid a batch's fixed costs.
+   */
+  private mayBePartOfASend(reply: XReadReply): boolean {
+    const streams = reply?.filter(([, entries]) => entries.length > 0).length ?? 0;
+    return streams === 1 && this.streams.length > 1 && this.collectedRecords > 1;
+  }
+
+  /**
+   * One read that does not block brings what came since (the send's other partitions), up to a batch in
+   * all. Not when gathering: its reads already top up to a batch.
    */
   private async topUp(): Promise<void> {
     if (this.options.accumulate || !this.streams.every((s) => s.cursor === '>')) return;
