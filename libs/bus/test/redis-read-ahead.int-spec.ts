@@ -14,7 +14,6 @@ describe('a Redis Streams consumer reading ahead', () => {
   let consumer: Consumer | undefined;
   const topic = uniqueName('read-ahead');
   const group = uniqueName('g');
-  const pending = async (stream: string, ofGroup: string) => Number(((await redis.xpending(streamKey(stream, 0), ofGroup)) as [number])[0]);
 
   beforeAll(async () => {
     bus = createBus({ url: testEnv.redisUrl, clientId: 'read-ahead-test', logger: silentBusLogger });
@@ -35,6 +34,7 @@ describe('a Redis Streams consumer reading ahead', () => {
   it('has the next batch read while the handler works, and still hands batches over one at a time, in order', async () => {
     // A publish call a stream entry (a call's records of a partition share one), so a read of 100 entries is one batch.
     for (let seq = 0; seq < 300; seq++) await bus.publish(topic, [{ key: 'k', value: JSON.stringify({ seq }) }]);
+    const pending = async () => Number(((await redis.xpending(streamKey(topic, 0), group)) as [number])[0]);
     const seen: number[] = [];
     let pendingWhileHandlingFirst = 0;
     let active = 0;
@@ -49,7 +49,7 @@ describe('a Redis Streams consumer reading ahead', () => {
         if (seen.length === 0) {
           // Up to 3 s for the read-ahead to show in the pending list; without it, it stays at this batch.
           for (let waited = 0; waited < 3_000 && pendingWhileHandlingFirst <= batch.records.length; waited += 50) {
-            pendingWhileHandlingFirst = await pending(topic, group);
+            pendingWhileHandlingFirst = await pending();
             await sleep(50);
           }
         }
@@ -61,7 +61,7 @@ describe('a Redis Streams consumer reading ahead', () => {
     expect(pendingWhileHandlingFirst).toBe(200);
     expect(seen).toEqual(Array.from({ length: 300 }, (_, i) => i));
     expect(overlapped).toBe(false);
-    await eventually(async () => expect(await pending(topic, group)).toBe(0));
+    await eventually(async () => expect(await pending()).toBe(0));
     await consumer.stop();
     consumer = undefined;
   });
