@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { eventually } from './eventually';
 import type { KafkaSettings } from '@app/bus';
-import { freePort } from './free-port';
+import { freePort, freePorts } from './free-port';
 import { SECURED_KAFKA_USER, securedKafkaSettings } from './test-env';
 
 const run = promisify(execFile);
@@ -56,17 +56,16 @@ export async function startOwnedRedis(): Promise<OwnedServer> {
  * `saslSsl`, `url` is its SASL_SSL listener (`kafka+ssl://`) and `kafka` the settings to reach it.
  */
 export async function startOwnedKafka(options: { saslSsl?: boolean } = {}): Promise<OwnedServer & { kafka: KafkaSettings }> {
-  const port = await freePort();
-  const saslSslPort = options.saslSsl ? await freePort() : undefined;
+  const [port, controllerPort, saslSslPort] = await freePorts(3);
   const dir = mkdtempSync(join(tmpdir(), 'sentinel-kafka-'));
   const env = {
     ...process.env,
     KAFKA_PORT: String(port),
-    KAFKA_CONTROLLER_PORT: String(await freePort()),
+    KAFKA_CONTROLLER_PORT: String(controllerPort),
     KAFKA_DATA_DIR: dir,
     KAFKA_HEAP: '512m',
     // Set either way: npm test exports the shared broker's SASL_SSL port, which this one must not take.
-    KAFKA_SASL_SSL_PORT: saslSslPort ? String(saslSslPort) : '',
+    KAFKA_SASL_SSL_PORT: options.saslSsl ? String(saslSslPort) : '',
     KAFKA_SASL_USERNAME: SECURED_KAFKA_USER.username,
     KAFKA_SASL_PASSWORD: SECURED_KAFKA_USER.password,
   };
@@ -75,8 +74,8 @@ export async function startOwnedKafka(options: { saslSsl?: boolean } = {}): Prom
   const kill = async () => void (await run('bash', [script, 'kill'], { env }));
   await start();
   return {
-    url: saslSslPort ? `kafka+ssl://127.0.0.1:${saslSslPort}` : `127.0.0.1:${port}`,
-    kafka: saslSslPort ? securedKafkaSettings(join(dir, 'tls/ca.crt')) : {},
+    url: options.saslSsl ? `kafka+ssl://127.0.0.1:${saslSslPort}` : `127.0.0.1:${port}`,
+    kafka: options.saslSsl ? securedKafkaSettings(join(dir, 'tls/ca.crt')) : {},
     start,
     kill,
     dispose: async () => {
