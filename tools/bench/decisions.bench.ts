@@ -24,19 +24,11 @@ import Redis from 'ioredis';
 import { createBus, silentBusLogger } from '@app/bus';
 import { topicNames, type Decision, type EventIn, type Score } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
-import {
-  collectTopic,
-  createOwnDatabase,
-  startOwnedRedis,
-  startSuiteProcess,
-  stopServiceProcess,
-  SUITE_PROCESSES,
-  type OwnedServer,
-  type SuiteProcessName,
-} from '@app/testing';
+import { collectTopic, createOwnDatabase, startOwnedRedis, stopServiceProcess, type OwnedServer, type SuiteProcessName } from '@app/testing';
 import { simulationOptions } from '../simulate/simulate';
 import { simulate, withIdPrefix } from '../simulate/simulation';
-import { benchArg as arg, benchCommand, benchMachine, cpuProfileArgs, writeBenchReport } from './bench-report';
+import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
+import { startBenchSuite } from './bench-suite';
 import { percentiles } from './percentiles';
 import { kafkaBrokerCpuSeconds, postgresCpuSeconds, processCpuSeconds, redisCpuSeconds } from './process-usage';
 
@@ -143,15 +135,7 @@ async function runEngine(engine: string, geo: GeoLookup) {
   const bus = createBus({ url: busUrl, clientId: 'bench-decisions', logger: silentBusLogger });
   const topics = topicNames(`${run}.`);
   try {
-    for (const { name } of SUITE_PROCESSES)
-      processes.set(
-        name,
-        await startSuiteProcess(name, SERVICES[name], env, {
-          compiled: true,
-          prioritised: true,
-          nodeArgs: cpuProfileArgs(PROFILE_DIR && `${PROFILE_DIR}/${name}`),
-        }),
-      );
+    await startBenchSuite(processes, SERVICES, env, PROFILE_DIR);
     const streamEvents = supply('1', `${run}-s`, geo);
     const payments = supply('2', `${run}-d`, geo, (e) => e.type === 'transaction');
     const answers: Answer[] = [];

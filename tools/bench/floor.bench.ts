@@ -24,8 +24,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import type { Decision } from '@app/contracts';
-import { createOwnDatabase, startSuiteProcess, stopServiceProcess, SUITE_PROCESSES, type SuiteProcessName } from '@app/testing';
-import { benchArg as arg, benchCommand, benchMachine, cpuProfileArgs, writeBenchReport } from './bench-report';
+import { createOwnDatabase, stopServiceProcess, type SuiteProcessName } from '@app/testing';
+import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
+import { startBenchSuite } from './bench-suite';
 import { percentiles } from './percentiles';
 import { processCpuSeconds, redisCpuSeconds } from './process-usage';
 
@@ -150,15 +151,7 @@ async function suite(redis: Redis): Promise<Row[]> {
   };
   const processes = new Map<SuiteProcessName, ChildProcess>();
   try {
-    for (const { name } of SUITE_PROCESSES)
-      processes.set(
-        name,
-        await startSuiteProcess(name, PORTS[name], env, {
-          compiled: true,
-          prioritised: true,
-          nodeArgs: cpuProfileArgs(PROFILE_DIR && `${PROFILE_DIR}/${name}`),
-        }),
-      );
+    await startBenchSuite(processes, PORTS, env, PROFILE_DIR);
     const pids = Object.fromEntries([...processes].map(([name, child]) => [name, child.pid as number]));
     // Every request a new event: one sent again would be recognised by its id and not flow on.
     let sent = 0;
