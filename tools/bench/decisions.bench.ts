@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
-import { createBus, silentBusLogger } from '@app/bus';
+import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type Decision, type EventIn, type Score } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
 import { collectTopic, createOwnDatabase, startOwnedRedis, stopServiceProcess, type OwnedServer, type SuiteProcessName } from '@app/testing';
@@ -51,8 +51,9 @@ const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
 interface Answer {
   eventId: string;
-  /** performance.now() when asked, and ms to the answer. */
+  /** performance.now() and Date.now() when asked, and ms to the answer. */
   at: number;
+  wall: number;
   ms: number;
   /** ms from asking to the Score's scoredAt (scoring's clock, the same machine's): where the time went. */
   toScoredMs?: number;
@@ -152,10 +153,10 @@ async function runEngine(engine: string, geo: GeoLookup) {
           ({ status, text }) => {
             const decision = status === 200 ? (JSON.parse(text) as Decision) : undefined;
             const toScoredMs = decision && !decision.degraded ? Date.parse(decision.decidedAt) - wall : undefined;
-            record?.push({ eventId: event.eventId, at, ms: performance.now() - at, toScoredMs, status, decision });
+            record?.push({ eventId: event.eventId, at, wall, ms: performance.now() - at, toScoredMs, status, decision });
           },
           // An overloaded ingest may drop connections: refused, as a 503 is.
-          () => record?.push({ eventId: event.eventId, at, ms: performance.now() - at, status: 0 }),
+          () => record?.push({ eventId: event.eventId, at, wall, ms: performance.now() - at, status: 0 }),
         );
     };
     /** Both loads for `seconds`: the stream every 50 ms, decisions every 10 ms (open loop: nothing waits for answers). */
@@ -218,7 +219,8 @@ async function runEngine(engine: string, geo: GeoLookup) {
     let outage: ReturnType<typeof outageSummary> | null = null;
 
     await phase(RATES[0], WARM_UP_SECONDS, null);
-    const byRate: Record<string, ReturnType<typeof summarise> & { cores: Record<string, number> }> = {};
+    const byRate: Record<string, ReturnType<typeof summarise> & { cores: Record<string, number>; hops?: ReturnType<typeof hopsOf> }> = {};
+    const measuredByRate = new Map<number, Answer[]>();
     const cpuRedis = new Redis(redisUrl);
     for (const rate of RATES) {
       if (rate === RATES[RATES.length - 1] && owned) outage = await redisRestart();
@@ -229,6 +231,7 @@ async function runEngine(engine: string, geo: GeoLookup) {
       await phase(rate, SECONDS, measured);
       const cores = coresUsed(cpuBefore, await cpuSeconds(processes, cpuRedis, engine === 'kafka'), (performance.now() - started) / 1000);
       answers.push(...measured);
+      measuredByRate.set(rate, measured);
       byRate[rate] = { ...summarise(measured, rate * SECONDS), cores };
       console.error(`[bench:decisions] ${engine} at ${rate}/s: ${JSON.stringify(byRate[rate])}`);
     }
@@ -253,6 +256,8 @@ async function runEngine(engine: string, geo: GeoLookup) {
       await sleep(500);
     }
     await scores.consumer.stop();
+    const appended = await appendTimes(bus, topics.enriched, topics.invalid, wanted);
+    for (const [rate, measured] of measuredByRate) byRate[rate].hops = hopsOf(measured, appended);
     const byModel = decided.filter((a) => !a.decision?.degraded);
     const agreeing = byModel.filter((a) => {
       const [score] = found.get(a.eventId) ?? [];
@@ -326,6 +331,49 @@ function summarise(answers: Answer[], asked: number) {
   };
 }
 
+/** When ingest took up each wanted event (its `receivedAt`) and when the bus had it (the record's time), from `events.enriched`. */
+async function appendTimes(bus: MessageBus, topic: string, deadLetterTopic: string, wanted: Set<string>) {
+  const enriched = await collectTopic(bus, topic, deadLetterTopic);
+  const found = new Map<string, { receivedAt: number; appendedAt: number }>();
+  let read = 0;
+  for (const deadline = Date.now() + 120_000; found.size < wanted.size && Date.now() < deadline; await sleep(500))
+    for (; read < enriched.records.length; read++) {
+      const record = enriched.records[read];
+      const event = JSON.parse(record.value.toString()) as { eventId: string; receivedAt: string };
+      if (wanted.has(event.eventId)) found.set(event.eventId, { receivedAt: Date.parse(event.receivedAt), appendedAt: record.timestamp });
+    }
+  await enriched.consumer.stop();
+  return found;
+}
+
+/**
+ * Where a model's answer spent its time, hop by hop (ms, one clock: every process is on this machine):
+ * asked → ingest took it up (the request's queueing and parsing) → the bus had it (enrichment and the
+ * publish; on Kafka the record's time is the producer's) → scoring scored it (the wait for the owner's batch, and the batch) → answered (the reply's way
+ * back). The median of each hop over all answers, and over the slowest 1% of them.
+ */
+function hopsOf(answers: Answer[], appended: Map<string, { receivedAt: number; appendedAt: number }>) {
+  const timed = answers.flatMap((a) => {
+    const at = appended.get(a.eventId);
+    if (!at || a.decision === undefined || a.decision.degraded) return [];
+    const scoredAt = Date.parse(a.decision.decidedAt);
+    return [{ ms: a.ms, hops: [at.receivedAt - a.wall, at.appendedAt - at.receivedAt, scoredAt - at.appendedAt, a.wall + a.ms - scoredAt] }];
+  });
+  const slowest = [...timed].sort((a, b) => b.ms - a.ms).slice(0, Math.max(1, Math.ceil(timed.length / 100)));
+  const medians = (list: typeof timed) =>
+    [0, 1, 2, 3].map((i) =>
+      round(
+        percentiles(
+          list.map((t) => t.hops[i]),
+          [50],
+        ).p50,
+      ),
+    );
+  const names = ['toIngest', 'toAppended', 'toScored', 'toAnswered'] as const;
+  const named = (values: number[]) => Object.fromEntries(names.map((n, i) => [n, values[i]])) as Record<(typeof names)[number], number>;
+  return { timed: timed.length, all: named(medians(timed)), slowestPercent: named(medians(slowest)) };
+}
+
 /** Answers of the phase with the Redis restart, by second from the kill: how many, how many degraded, the slowest. */
 function outageSummary(answers: Answer[], killedAt: number, asked: number) {
   const seconds = new Map<number, Answer[]>();
@@ -382,6 +430,20 @@ async function main(): Promise<void> {
       ),
       '',
       "\"To scored\": from asking to the Score's `scoredAt`, for the answers the model gave (ingest, the bus and scoring's wait and work; the rest is the reply's way back).",
+      '',
+      "Where a model's answer spent its time, hop by hop, ms (the median of each hop; every process on this machine's clock, to the ms): asked → ingest took it up (`receivedAt`: the request's queueing and parsing) → the bus had it (the record's time: on Redis Streams its append, on Kafka when ingest's producer took it; enrichment and the publish) → scoring scored it (`scoredAt`: the wait for the owner's batch, and the batch) → answered (the reply's way back).",
+      '',
+      '| bus | decisions/s | answers timed | to ingest | to appended | to scored | to answered | slowest 1%: to ingest | to appended | to scored | to answered |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...Object.entries(results).flatMap(([engine, r]) =>
+        Object.entries(r.byRate).flatMap(([rate, { hops }]) =>
+          hops
+            ? [
+                `| ${engineName(engine)} | ${rate} | ${hops.timed.toLocaleString('en')} | ${Object.values(hops.all).join(' | ')} | ${Object.values(hops.slowestPercent).join(' | ')} |`,
+              ]
+            : [],
+        ),
+      ),
       '',
       '',
       'CPU by process, cores (the stream and the decisions together; Postgres: every backend; on Kafka the broker too, as kafka):',
