@@ -21,3 +21,4 @@ export * from './redis-errors';
 export * from './configure-app';
 export * from './bootstrap';
 export * from './http/openapi-schema';
+export * from './redis-framed-script';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { TransientError, type MessageBus, type StreamOutbox, type TopicRecords } from '@app/bus';
 import type { TransactionFacts } from '@app/features';
-import { APP_CONFIG, MESSAGE_BUS, REDIS, redisFailure } from '@app/platform';
+import { APP_CONFIG, FramedScript, MESSAGE_BUS, REDIS, redisFailure, type ScriptArgument } from '@app/platform';
 import type { ScoringConfig } from '../scoring.config';
 import type { EvaluationIncrements, ScoredMark } from '../evaluation/evaluation-tally';
 import { ScoringKeys } from './scoring-keys';
@@ -83,18 +83,18 @@ export interface StoredTransaction {
  */
 @Injectable()
 export class WindowStateRepository {
-  private readonly redis: Redis & { scoringWriteState(numberOfKeys: number, ...keysAndArgs: Array<string | number | Buffer>): Promise<number> };
   private readonly outbox: StreamOutbox | undefined;
+  /** ~11 arguments per event: sent as one frame (redis-framed-script.ts). */
+  private readonly writeState: FramedScript;
 
   constructor(
-    @Inject(REDIS) redis: Redis,
+    @Inject(REDIS) private readonly redis: Redis,
     @Inject(MESSAGE_BUS) private readonly bus: MessageBus,
     @Inject(APP_CONFIG) config: ScoringConfig,
     private readonly keys: ScoringKeys,
   ) {
     this.outbox = bus.outbox?.(config.REDIS_URL);
-    redis.defineCommand('scoringWriteState', { lua: writeStateScript(this.outbox?.lua ?? null) });
-    this.redis = redis as typeof this.redis;
+    this.writeState = new FramedScript(writeStateScript(this.outbox?.lua ?? null));
   }
 
   async read(partitions: PartitionRef[], userIds: string[], merchantIds: string[]): Promise<StateSnapshot> {
@@ -180,7 +180,7 @@ export class WindowStateRepository {
   async write(changes: StateChanges, planned: PlannedOutputs | null): Promise<void> {
     const keys = changes.positions.map(({ topic, partition }) => this.keys.position(topic, partition));
     const transactions = this.transactionFields(changes.transactions);
-    const args: Array<string | number | Buffer> = [
+    const args: ScriptArgument[] = [
       changes.positions.length,
       changes.userTtlMs,
       changes.merchantTtlMs,
@@ -219,7 +219,7 @@ export class WindowStateRepository {
       args.push(...(planned?.args ?? ['0']));
     }
     try {
-      await this.redis.scoringWriteState(keys.length, ...keys, ...args);
+      await this.writeState.run(this.redis, keys, args);
       if (planned) this.outbox?.published(planned.outputs);
     } catch (error) {
       const fenced = /^FENCED (\d+)/.exec((error as Error).message ?? '');
