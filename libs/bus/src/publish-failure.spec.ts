@@ -8,7 +8,14 @@ describe('publishFailure', () => {
       Object.assign(new Error('The request included a message larger than the max message size'), { type: 'MESSAGE_TOO_LARGE' }),
     );
     expect(isTransient(failure)).toBe(false);
-    expect(failure.message).toBe('publishing to scores failed: The request included a message larger than the max message size');
+    expect(failure.message).toBe('publishing to scores failed: MESSAGE_TOO_LARGE: The request included a message larger than the max message size');
+  });
+
+  it("names the client's error class and the broker's code: a closed connection and spent retries read apart", () => {
+    const spent = Object.assign(new Error('Closed connection'), { name: 'KafkaJSNumberOfRetriesExceeded' });
+    expect(publishFailure('scores', spent).message).toBe('publishing to scores failed: KafkaJSNumberOfRetriesExceeded: Closed connection');
+    const outOfStep = Object.assign(new Error('out of order'), { name: 'KafkaJSProtocolError', type: 'OUT_OF_ORDER_SEQUENCE_NUMBER' });
+    expect(publishFailure('scores', outOfStep).message).toBe('publishing to scores failed: KafkaJSProtocolError OUT_OF_ORDER_SEQUENCE_NUMBER: out of order');
   });
 
   it.each([

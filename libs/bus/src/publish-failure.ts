@@ -10,7 +10,10 @@ const RECORD_ERRORS = new Set(['MESSAGE_TOO_LARGE', 'RECORD_LIST_TOO_LARGE', 'IN
 /** The error a failed publish to `topic` is reported as: transient unless the records caused it. */
 export function publishFailure(topic: string, error: unknown): Error {
   if (isTransient(error)) return error as Error; // the bus's own backpressure
-  const { message, type } = error as { message?: string; type?: unknown };
-  const described = `publishing to ${topic} failed: ${message ?? String(error)}`;
+  const { name, message, type } = error as { name?: unknown; message?: string; type?: unknown };
+  // The client's error class and the broker's code say what the message alone does not (retries spent, a
+  // connection closed, a producer out of step).
+  const kind = [name !== 'Error' && typeof name === 'string' ? name : null, typeof type === 'string' ? type : null].filter(Boolean).join(' ');
+  const described = `publishing to ${topic} failed: ${kind ? `${kind}: ` : ''}${message ?? String(error)}`;
   return typeof type === 'string' && RECORD_ERRORS.has(type) ? new Error(described, { cause: error }) : new TransientError(described, { cause: error });
 }
