@@ -11,6 +11,8 @@ export type ScriptArgument = string | number | Buffer;
  */
 export class FramedScript {
   private readonly sha: string;
+  /** The connections' sockets this script was loaded on: a new socket may be a restarted Redis. */
+  private readonly loadedOn = new WeakSet<object>();
 
   constructor(private readonly lua: string) {
     this.sha = createHash('sha1').update(lua).digest('hex');
@@ -18,11 +20,19 @@ export class FramedScript {
 
   /**
    * EVALSHA with these keys and arguments, written on this tick when the connection is up (as ioredis's
-   * own commands are). A server that does not hold the script (restarted, flushed) gets it loaded and
-   * the same frame again, as ioredis's `defineCommand` falls back to EVAL.
+   * own commands are), so that Redis runs it in the order it was sent among the connection's commands
+   * (merchant-increment-ledger.ts counts on it). On a socket it has not run on yet, `SCRIPT LOAD` goes
+   * out just before it: a Redis that restarted holds no scripts. One that lost them otherwise (flushed)
+   * answers NOSCRIPT, and gets the script loaded and the same frame again, a tick later.
    */
   async run(redis: Redis, keys: readonly string[], args: readonly ScriptArgument[]): Promise<unknown> {
     const frame = respFrame([['EVALSHA', this.sha, keys.length], keys, args]);
+    // Not ready: the LOAD and the call wait in ioredis's queue, in order, for whichever socket comes.
+    const socket = redis.status === 'ready' ? (redis.stream as object) : undefined;
+    if (!socket || !this.loadedOn.has(socket)) {
+      if (socket) this.loadedOn.add(socket);
+      redis.script('LOAD', this.lua).catch(() => socket && this.loadedOn.delete(socket)); // the EVALSHA's own failure is the one reported
+    }
     try {
       return await redis.sendCommand(new FramedCommand(frame));
     } catch (error) {

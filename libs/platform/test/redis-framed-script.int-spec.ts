@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
 import { FramedScript } from '@app/platform';
-import { startOwnedRedis, type OwnedServer } from '@app/testing';
+import { eventually, startOwnedRedis, type OwnedServer } from '@app/testing';
 
 /**
  * Against a real Redis of its own (the test flushes its scripts, which other tests' pipelines would
@@ -10,12 +11,13 @@ describe('FramedScript on Redis', () => {
   let server: OwnedServer;
   let redis: Redis;
   const key = 'framed';
-  const echo = new FramedScript(`
+  const lua = `
 redis.call('SET', KEYS[1], ARGV[#ARGV])
 local seen = {}
 for i = 1, #ARGV do seen[i] = ARGV[i] end
 return { #KEYS, seen }
-`);
+`;
+  const echo = new FramedScript(lua);
 
   beforeAll(async () => {
     server = await startOwnedRedis();
@@ -37,12 +39,22 @@ return { #KEYS, seen }
     expect((await redis.getBuffer(key))?.equals(binary)).toBe(true);
   });
 
-  it('loads the script on a server that does not hold it (restarted, flushed) and runs it', async () => {
+  it('loads the script on a server that lost it (flushed) and runs the call again', async () => {
     await redis.script('FLUSH');
     const [keys, seen] = (await echo.run(redis, [key], ['after a flush'])) as [number, string[]];
     expect([keys, seen]).toEqual([1, ['after a flush']]);
-    const [held] = (await redis.script('EXISTS', createdSha(echo))) as number[];
+    const [held] = (await redis.script('EXISTS', createHash('sha1').update(lua).digest('hex'))) as number[];
     expect(held).toBe(1);
+  });
+
+  it('loads the script before its first call on a new connection, as after a Redis restart: no call is refused for want of it', async () => {
+    await server.kill();
+    await server.start();
+    await eventually(async () => expect(await redis.ping()).toBe('PONG'));
+    const [keys, seen] = (await echo.run(redis, [key], ['after a restart'])) as [number, string[]];
+    expect([keys, seen]).toEqual([1, ['after a restart']]);
+    // Redis counts a refused EVALSHA (NOSCRIPT) as a failed call of the command.
+    expect(await redis.info('commandstats')).toMatch(/cmdstat_evalsha:calls=1,.*failed_calls=0/);
   });
 
   it("rejects with the script's own error reply", async () => {
@@ -50,8 +62,3 @@ return { #KEYS, seen }
     await expect(fails.run(redis, [], [])).rejects.toThrow(/^FENCED 0 the partition/);
   });
 });
-
-/** The script's SHA1, as Redis names it. */
-function createdSha(script: FramedScript): string {
-  return (script as unknown as { sha: string }).sha;
-}
