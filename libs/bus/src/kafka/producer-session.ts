@@ -8,6 +8,7 @@ import { Kafka, logLevel, type LogEntry, type Producer } from 'kafkajs';
 import { kafkaClientOptions } from './kafka-connection';
 import { kafkaLogLevelName } from './kafka-log-level';
 import { KAFKA_RETRY } from './kafka-retry';
+import { retryWhile } from './retry-while';
 import { noDelaySocketFactory } from './no-delay-socket-factory';
 import type { ProducerFailure, ProducerLog, ProducerThreadData, ThreadMessage } from './producer-thread.protocol';
 
@@ -38,13 +39,11 @@ export class KafkaProducerSession {
   /** Resolves once the broker acknowledged every record; rejects with what producerError() makes of a failure. */
   async send(topicMessages: Array<{ topic: string; messages: ThreadMessage[] }>): Promise<void> {
     try {
-      await sendThroughInterruptedAuthentication(async () => {
-        this.connected ??= this.producer.connect();
-        // A connect cut short is tried again on this producer (a fresh one connects at its first send).
-        await this.connected.catch((error: unknown) => {
-          this.connected = undefined;
-          throw error;
-        });
+      await retryWhile(authenticationCutShort, async () => {
+        await retryWhile(
+          (error) => brokerAway(error) || authenticationCutShort(error),
+          () => this.connect(),
+        );
         await this.producer.sendBatch({ acks: -1, topicMessages });
       });
     } catch (error) {
@@ -55,6 +54,15 @@ export class KafkaProducerSession {
       await this.reset();
       throw producerError({ name: (error as Error).name, message: (error as Error).message, kafkaType: kafkaErrorType(error) }, error);
     }
+  }
+
+  /** Connects once; a connect cut short is tried again on this producer (a fresh one connects at its first send). */
+  private connect(): Promise<void> {
+    this.connected ??= this.producer.connect();
+    return this.connected.catch((error: unknown) => {
+      this.connected = undefined;
+      throw error;
+    });
   }
 
   /** A fresh producer (kafkajs keeps failing on metadata for a topic deleted under it). */
@@ -96,21 +104,17 @@ export function producerError({ name, message, kafkaType }: ProducerFailure, cau
  * A connection reset or a timeout while authenticating is the network or a restarting broker, not the
  * credentials, but kafkajs marks every SASL failure as final (tulios/kafkajs#1550): a broker restart
  * on a SASL listener then failed the send, or the connect of the producer that replaced a failed one.
- * Tried again, on the same producer, within the retry policy: nothing was produced on a connection
- * that never authenticated, so its sequences stay valid.
+ * Tried again, on the same producer: nothing was produced on a connection that never authenticated, so
+ * its sequences stay valid.
  */
-async function sendThroughInterruptedAuthentication<T>(send: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      const e = error as Error;
-      const interrupted = e.name === 'KafkaJSSASLAuthenticationError' && /Connection error|Connection closed|timed out/i.test(e.message);
-      if (!interrupted || attempt >= KAFKA_RETRY.retries) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(KAFKA_RETRY.maxRetryTime, KAFKA_RETRY.initialRetryTime * 2 ** attempt)));
-    }
-  }
-}
+const authenticationCutShort = (e: Error) => e.name === 'KafkaJSSASLAuthenticationError' && /Connection error|Connection closed|timed out/i.test(e.message);
+
+/**
+ * The broker away while a producer connects: kafkajs asks for an idempotent producer's id once connected,
+ * and gives up at the first connection error there, where a send rides out a restart. Nothing was
+ * produced yet, so the same producer connects again.
+ */
+const brokerAway = (e: Error) => e.name === 'KafkaJSConnectionError' || e.name === 'KafkaJSConnectionClosedError';
 
 /** The broker's error code name (MESSAGE_TOO_LARGE, ...) of a kafkajs error or of the error it wraps. */
 function kafkaErrorType(error: unknown): string | undefined {
