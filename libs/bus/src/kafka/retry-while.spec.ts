@@ -3,6 +3,17 @@ import { retryWhile } from './retry-while';
 
 const failing = (name: string) => Object.assign(new Error('Connection error: connect ECONNREFUSED 127.0.0.1:9092'), { name });
 const brokerAway = (e: Error) => e.name === 'KafkaJSConnectionError';
+/** An attempt that always fails with `name`, counting its tries. */
+const alwaysFailing = (name: string) => {
+  const counted = {
+    tries: 0,
+    attempt: async (): Promise<never> => {
+      counted.tries++;
+      throw failing(name);
+    },
+  };
+  return counted;
+};
 
 describe('retryWhile', () => {
   it('tries again while the failure is transient, backing off, and returns what the attempt finally gives', async () => {
@@ -21,22 +32,14 @@ describe('retryWhile', () => {
   });
 
   it('rethrows another failure at once', async () => {
-    let tries = 0;
-    const attempt = async () => {
-      tries++;
-      throw failing('KafkaJSNumberOfRetriesExceeded');
-    };
-    await expect(retryWhile(brokerAway, attempt, async () => undefined)).rejects.toThrow('ECONNREFUSED');
-    expect(tries).toBe(1);
+    const spent = alwaysFailing('KafkaJSNumberOfRetriesExceeded');
+    await expect(retryWhile(brokerAway, spent.attempt, async () => undefined)).rejects.toThrow('ECONNREFUSED');
+    expect(spent.tries).toBe(1);
   });
 
   it("gives up after the retry policy's attempts, with the last failure", async () => {
-    let tries = 0;
-    const attempt = async () => {
-      tries++;
-      throw failing('KafkaJSConnectionError');
-    };
-    await expect(retryWhile(brokerAway, attempt, async () => undefined)).rejects.toThrow('ECONNREFUSED');
-    expect(tries).toBe(KAFKA_RETRY.retries);
+    const away = alwaysFailing('KafkaJSConnectionError');
+    await expect(retryWhile(brokerAway, away.attempt, async () => undefined)).rejects.toThrow('ECONNREFUSED');
+    expect(away.tries).toBe(KAFKA_RETRY.retries);
   });
 });
