@@ -40,10 +40,7 @@ export class KafkaProducerSession {
   async send(topicMessages: Array<{ topic: string; messages: ThreadMessage[] }>): Promise<void> {
     try {
       await retryWhile(authenticationCutShort, async () => {
-        await retryWhile(
-          (error) => brokerAway(error) || authenticationCutShort(error),
-          () => this.connect(),
-        );
+        await retryWhile(brokerAway, () => this.connect());
         await this.producer.sendBatch({ acks: -1, topicMessages });
       });
     } catch (error) {
