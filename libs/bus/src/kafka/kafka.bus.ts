@@ -8,6 +8,7 @@ import { KafkaConsumer, type KafkaConsumerSettings } from './kafka.consumer';
 import { kafkaLogLevelName } from './kafka-log-level';
 import { KafkaProducerPool } from './kafka-producer-pool';
 import { KAFKA_RETRY } from './kafka-retry';
+import { retryWhile } from './retry-while';
 import { noDelaySocketFactory } from './no-delay-socket-factory';
 
 export interface KafkaBusOptions {
@@ -194,17 +195,20 @@ export class KafkaBus implements MessageBus {
   }
 
   private async lookUpPartitionCount(topic: string): Promise<number> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const admin = await this.getAdmin();
-        const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
-        return metadata.topics[0].partitions.length;
-      } catch (error) {
-        if ((error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION') throw new Error(`unknown topic "${topic}": create it with ensureTopics first`);
-        if (attempt >= KAFKA_RETRY.retries) throw error;
-        // kafkajs' admin can fail with a TypeError while the broker is away: treat it like any outage.
-        await new Promise((resolve) => setTimeout(resolve, Math.min(KAFKA_RETRY.maxRetryTime, KAFKA_RETRY.initialRetryTime * 2 ** attempt)));
-      }
+    const unknownTopic = (error: Error) => (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION';
+    try {
+      // kafkajs' admin can fail with a TypeError while the broker is away: tried again like any outage.
+      return await retryWhile(
+        (error) => !unknownTopic(error),
+        async () => {
+          const admin = await this.getAdmin();
+          const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
+          return metadata.topics[0].partitions.length;
+        },
+      );
+    } catch (error) {
+      if (unknownTopic(error as Error)) throw new Error(`unknown topic "${topic}": create it with ensureTopics first`);
+      throw error;
     }
   }
 

@@ -4,7 +4,7 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * `attempt`, tried again while it fails with an error `transient` accepts, with KAFKA_RETRY's attempts and
- * backoff: for the failures kafkajs itself gives up on at once. Imports stay relative (producer threads).
+ * backoff: for the failures kafkajs itself does not ride out. Imports stay relative (producer threads).
  */
 export async function retryWhile<T>(
   transient: (error: Error) => boolean,
