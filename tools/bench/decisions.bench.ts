@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Redis from 'ioredis';
-import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
+import { createBus, silentBusLogger, type BusRecord, type MessageBus } from '@app/bus';
 import { topicNames, type Decision, type EventIn, type Score } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
 import { collectTopic, createOwnDatabase, startOwnedRedis, stopServiceProcess, type OwnedServer, type SuiteProcessName } from '@app/testing';
@@ -243,20 +243,8 @@ async function runEngine(engine: string, geo: GeoLookup) {
     // Agreement, and nothing lost: every decided payment has exactly one Score on `scores`.
     const decided = answers.filter((a) => a.status === 200);
     const wanted = new Set(decided.map((a) => a.eventId));
-    const scores = await collectTopic(bus, topics.scores, topics.invalid);
-    const deadline = Date.now() + 300_000;
-    const found = new Map<string, Score[]>();
-    let read = 0;
-    for (;;) {
-      for (; read < scores.records.length; read++) {
-        const score = JSON.parse(scores.records[read].value.toString()) as Score;
-        if (wanted.has(score.eventId)) found.set(score.eventId, [...(found.get(score.eventId) ?? []), score]);
-      }
-      if (found.size === wanted.size || Date.now() > deadline) break;
-      await sleep(500);
-    }
-    await scores.consumer.stop();
-    const appended = await appendTimes(bus, topics.enriched, topics.invalid, wanted);
+    const found = await readWanted(bus, topics.scores, topics.invalid, wanted, 300_000, (record) => JSON.parse(record.value.toString()) as Score);
+    const appended = await readWanted(bus, topics.enriched, topics.invalid, wanted, 120_000, appendTimes);
     for (const [rate, measured] of measuredByRate) byRate[rate].hops = hopsOf(measured, appended);
     const byModel = decided.filter((a) => !a.decision?.degraded);
     const agreeing = byModel.filter((a) => {
@@ -331,19 +319,33 @@ function summarise(answers: Answer[], asked: number) {
   };
 }
 
-/** When ingest took up each wanted event (its `receivedAt`) and when the bus had it (the record's time), from `events.enriched`. */
-async function appendTimes(bus: MessageBus, topic: string, deadLetterTopic: string, wanted: Set<string>) {
-  const enriched = await collectTopic(bus, topic, deadLetterTopic);
-  const found = new Map<string, { receivedAt: number; appendedAt: number }>();
+/** Every record on `topic` of the wanted events, parsed, by event id: read until each has one or `waitMs` has passed. */
+async function readWanted<T extends { eventId: string }>(
+  bus: MessageBus,
+  topic: string,
+  deadLetterTopic: string,
+  wanted: Set<string>,
+  waitMs: number,
+  parse: (record: BusRecord) => T,
+): Promise<Map<string, T[]>> {
+  const collected = await collectTopic(bus, topic, deadLetterTopic);
+  const found = new Map<string, T[]>();
   let read = 0;
-  for (const deadline = Date.now() + 120_000; found.size < wanted.size && Date.now() < deadline; await sleep(500))
-    for (; read < enriched.records.length; read++) {
-      const record = enriched.records[read];
-      const event = JSON.parse(record.value.toString()) as { eventId: string; receivedAt: string };
-      if (wanted.has(event.eventId)) found.set(event.eventId, { receivedAt: Date.parse(event.receivedAt), appendedAt: record.timestamp });
+  for (const deadline = Date.now() + waitMs; ; await sleep(500)) {
+    for (; read < collected.records.length; read++) {
+      const value = parse(collected.records[read]);
+      if (wanted.has(value.eventId)) found.set(value.eventId, [...(found.get(value.eventId) ?? []), value]);
     }
-  await enriched.consumer.stop();
+    if (found.size === wanted.size || Date.now() > deadline) break;
+  }
+  await collected.consumer.stop();
   return found;
+}
+
+/** When ingest took up an event of `events.enriched` (its `receivedAt`) and when the bus had it (the record's time). */
+function appendTimes(record: BusRecord) {
+  const event = JSON.parse(record.value.toString()) as { eventId: string; receivedAt: string };
+  return { eventId: event.eventId, receivedAt: Date.parse(event.receivedAt), appendedAt: record.timestamp };
 }
 
 /**
@@ -352,9 +354,9 @@ async function appendTimes(bus: MessageBus, topic: string, deadLetterTopic: stri
  * publish; on Kafka the record's time is the producer's) → scoring scored it (the wait for the owner's batch, and the batch) → answered (the reply's way
  * back). The median of each hop over all answers, and over the slowest 1% of them.
  */
-function hopsOf(answers: Answer[], appended: Map<string, { receivedAt: number; appendedAt: number }>) {
+function hopsOf(answers: Answer[], appended: Map<string, Array<ReturnType<typeof appendTimes>>>) {
   const timed = answers.flatMap((a) => {
-    const at = appended.get(a.eventId);
+    const [at] = appended.get(a.eventId) ?? [];
     if (!at || a.decision === undefined || a.decision.degraded) return [];
     const scoredAt = Date.parse(a.decision.decidedAt);
     return [{ ms: a.ms, hops: [at.receivedAt - a.wall, at.appendedAt - at.receivedAt, scoredAt - at.appendedAt, a.wall + a.ms - scoredAt] }];
