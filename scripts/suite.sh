@@ -4,7 +4,8 @@
 # with demo traffic: a fraud-team webhook receiver registers itself with alerts, the simulator
 # sends events to ingest at SUITE_DEMO_RATE events/s, and a demo checkout asks for a decision every
 # 3 s (SUITE_DEMO=false: services only).
-# Logs go to .cache/logs/<name>.log. Ctrl-C stops everything gracefully.
+# Logs go to .cache/logs/<name>.log. A service that dies is started again, as docker-compose and Kubernetes
+# do (scripts/supervise.sh). Ctrl-C stops everything gracefully.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 cd "$ROOT"
@@ -40,13 +41,16 @@ stop_all() {
 }
 trap stop_all INT TERM
 
+source scripts/supervise.sh
 names=() ports=()
-# start_service NAME PORT APP INGEST_ROLES NICENESS [NODE_OPTION...]
+# start_service NAME PORT APP INGEST_ROLES NICENESS [NODE_OPTION...]: started again whenever it dies (scripts/supervise.sh),
+# with the settings of this call (the assignments before it included).
 start_service() {
   local name=$1 port=$2 app=$3 roles=$4 niceness=$5
   shift 5
-  env PORT="$port" ${roles:+INGEST_ROLES=$roles} nice -n "$niceness" \
-    node "$@" -r ts-node/register/transpile-only -r tsconfig-paths/register "apps/$app/src/main.ts" >".cache/logs/$name.log" 2>&1 &
+  : >".cache/logs/$name.log"
+  supervise "$name" ".cache/logs/$name.log" env PORT="$port" ${roles:+INGEST_ROLES=$roles} nice -n "$niceness" \
+    node "$@" -r ts-node/register/transpile-only -r tsconfig-paths/register "apps/$app/src/main.ts" &
   pids+=($!) names+=("$name") ports+=("$port")
 }
 # As libs/testing/src/suite-topology.ts and docker-compose.yml run them (docs/suite.md, "Memory" and "CPU");

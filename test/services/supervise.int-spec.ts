@@ -1,0 +1,114 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const root = resolve(__dirname, '../..');
+
+/** scripts/supervise.sh's `supervise` over `command` (each start notes its pid in the file `pids`); what it says is collected. */
+function supervise(dir: string, command: string[]): { process: ChildProcess; said: () => string } {
+  let said = '';
+  const child = spawn('bash', ['-c', 'source scripts/supervise.sh; supervise demo "$0" "$@"', join(dir, 'demo.log'), ...command], { cwd: root });
+  child.stdout.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (said += chunk.toString()));
+  return { process: child, said: () => said };
+}
+
+const shell = (script: string) => ['bash', '-c', script];
+
+/** A Node process that, as the services do, drains on SIGTERM or SIGINT and then ends by that signal (Nest's shutdown hooks). */
+const service = (dir: string) => [
+  process.execPath,
+  '-e',
+  `require('fs').appendFileSync(${JSON.stringify(join(dir, 'pids'))}, process.pid + '\\n');
+   for (const signal of ['SIGTERM', 'SIGINT']) process.once(signal, () => setTimeout(() => process.kill(process.pid, signal), 100));
+   setInterval(() => {}, 60_000);`,
+];
+
+const starts = (dir: string): number[] => {
+  try {
+    return readFileSync(join(dir, 'pids'), 'utf8').split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+};
+
+async function until<T>(value: () => T, done: (v: T) => boolean, ms = 10_000): Promise<T> {
+  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 50))) {
+    const v = value();
+    if (done(v) || Date.now() > end) return v;
+  }
+}
+
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
+
+describe("npm run suite's supervisor (scripts/supervise.sh)", () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'supervise-'))));
+
+  it('starts a service killed with -9 again, saying so, and keeps its log', async () => {
+    const { process: supervisor, said } = supervise(dir, shell(`echo $$ >> ${dir}/pids; echo started; exec sleep 600`));
+    const [first] = await until(
+      () => starts(dir),
+      (p) => p.length === 1,
+    );
+    process.kill(first, 'SIGKILL');
+    const pids = await until(
+      () => starts(dir),
+      (p) => p.length === 2,
+    );
+    expect(pids).toHaveLength(2);
+    expect(alive(pids[1])).toBe(true);
+    expect(said()).toBe('[suite] demo died (killed by SIGKILL); starting it again in 1 s (log: ' + join(dir, 'demo.log') + ')\n');
+    expect(readFileSync(join(dir, 'demo.log'), 'utf8')).toBe('started\nstarted\n');
+
+    // Stopping the supervision stops the service and starts nothing.
+    supervisor.kill('SIGTERM');
+    expect(await exited(supervisor)).toBe(0);
+    expect(alive(pids[1])).toBe(false);
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(starts(dir)).toHaveLength(2);
+  });
+
+  it.each([
+    ['SIGTERM', 'SIGTERM'],
+    ['SIGINT (Ctrl-C)', 'SIGINT'],
+  ] as const)('leaves a service stopped by %s stopped', async (_, signal) => {
+    const { process: supervisor, said } = supervise(dir, service(dir));
+    const [first] = await until(
+      () => starts(dir),
+      (p) => p.length === 1,
+    );
+    process.kill(first, signal);
+    expect(await exited(supervisor)).toBe(0);
+    expect(said()).toContain(`[suite] demo stopped (${signal}); not started again`);
+    expect(starts(dir)).toHaveLength(1);
+  });
+
+  it('waits longer each time before starting again a service that keeps dying at once', async () => {
+    const { process: supervisor, said } = supervise(dir, shell(`echo $$ >> ${dir}/pids; exit 3`));
+    await until(
+      () => starts(dir),
+      (p) => p.length === 3,
+      6_000,
+    ); // at 0, 1 and 1 + 2 s
+    supervisor.kill('SIGTERM');
+    expect(await exited(supervisor)).toBe(0);
+    expect(said().split('\n').filter(Boolean)).toEqual([
+      `[suite] demo died (code 3); starting it again in 1 s (log: ${join(dir, 'demo.log')})`,
+      `[suite] demo died (code 3); starting it again in 2 s (log: ${join(dir, 'demo.log')})`,
+      `[suite] demo died (code 3); starting it again in 4 s (log: ${join(dir, 'demo.log')})`,
+    ]);
+    expect(starts(dir)).toHaveLength(3);
+  });
+});
