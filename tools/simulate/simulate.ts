@@ -113,18 +113,37 @@ async function toFile(events: Iterable<SimulatedEvent>, path: string): Promise<{
   return { sent, frauds };
 }
 
-/** Posts NDJSON batches at `rate` events/s, a few requests in flight, honouring 429/503 Retry-After. */
+/**
+ * Posts NDJSON batches at `rate` events/s, a few requests in flight, honouring 429/503 Retry-After. Ingest
+ * out of reach (restarting, say) is waited for, each batch sent again every second: the events carry their
+ * ids, so one that had arrived before the connection dropped counts once.
+ */
 export async function toIngest(events: Iterable<SimulatedEvent>, url: string, apiKey: string, rate: number, batchSize: number) {
   const progress = new Progress(null);
   const totals = { sent: 0, accepted: 0, duplicates: 0, rejected: 0, frauds: 0, retries: 0 };
   const inFlight = new Set<Promise<void>>();
+  let unreachableSince: number | null = null;
   const post = async (body: string, count: number): Promise<void> => {
     for (;;) {
       const response = await fetch(`${url.replace(/\/$/, '')}/v1/events`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${apiKey}` },
         body,
+      }).catch((error: Error) => {
+        if (!isConnectionFailure(error)) throw error;
+        if (unreachableSince === null) process.stderr.write(`\n[simulate] ingest is out of reach (${describeCause(error)}); sending again every second\n`);
+        unreachableSince ??= Date.now();
+        return null;
       });
+      if (response === null) {
+        totals.retries++;
+        await new Promise((r) => setTimeout(r, 1000));
+        continue;
+      }
+      if (unreachableSince !== null) {
+        process.stderr.write(`\n[simulate] ingest is back after ${((Date.now() - unreachableSince) / 1000).toFixed(1)} s\n`);
+        unreachableSince = null;
+      }
       if (response.status === 429 || response.status === 503) {
         totals.retries++;
         await new Promise((r) => setTimeout(r, Number(response.headers.get('retry-after') ?? 1) * 1000));
@@ -163,6 +182,14 @@ export async function toIngest(events: Iterable<SimulatedEvent>, url: string, ap
   progress.update(totals.sent, `(accepted ${totals.accepted.toLocaleString('en')}, rejected ${totals.rejected})`);
   return totals;
 }
+
+/** fetch's failure to connect, or a connection that dropped before the answer: undici's TypeError with its cause (by name: a test runner's realm has a TypeError of its own). */
+function isConnectionFailure(error: Error): boolean {
+  const code = (error.cause as { code?: unknown } | undefined)?.code;
+  return error.name === 'TypeError' && typeof code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET'].includes(code);
+}
+
+const describeCause = (error: Error) => String((error.cause as { code?: unknown }).code);
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
