@@ -24,7 +24,6 @@ function receiver(port: number, received: string[]): Promise<Server> {
 const events = (count: number): SimulatedEvent[] =>
   Array.from({ length: count }, (_, i) => ({
     event: { eventId: `sim-${i}`, type: 'page_view', userId: `C${i % 7}`, occurredAt: new Date(0).toISOString() },
-    fraud: false,
   }));
 
 describe('the simulator sending to ingest', () => {
