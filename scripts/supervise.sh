@@ -35,7 +35,7 @@ supervise() {
         ;;
     esac
     how="code $code"
-    ((code > 128)) && how="killed by SIG$(kill -l $((code - 128)))"
+    ((code > 128 && code <= 192)) && how="killed by SIG$(kill -l $((code - 128)))"
     ((SECONDS - started >= 30)) && delay=1
     echo "[suite] $name died ($how); starting it again in $delay s (log: $log)"
     sleep "$delay" &

@@ -115,8 +115,9 @@ async function toFile(events: Iterable<SimulatedEvent>, path: string): Promise<{
 
 /**
  * Posts NDJSON batches at `rate` events/s, a few requests in flight, honouring 429/503 Retry-After. Ingest
- * out of reach (restarting, say) is waited for, each batch sent again every second: the events carry their
- * ids, so one that had arrived before the connection dropped counts once.
+ * out of reach (restarting, say) is waited for, each batch sent again every second, for up to
+ * UNREACHABLE_GIVE_UP_MS: the events carry their ids, so one that had arrived before the connection
+ * dropped counts once.
  */
 export async function toIngest(events: Iterable<SimulatedEvent>, url: string, apiKey: string, rate: number, batchSize: number) {
   const progress = new Progress(null);
@@ -130,7 +131,7 @@ export async function toIngest(events: Iterable<SimulatedEvent>, url: string, ap
         headers: { 'content-type': 'application/x-ndjson', authorization: `Bearer ${apiKey}` },
         body,
       }).catch((error: Error) => {
-        if (!isConnectionFailure(error)) throw error;
+        if (!isConnectionFailure(error) || (unreachableSince !== null && Date.now() - unreachableSince > UNREACHABLE_GIVE_UP_MS)) throw error;
         if (unreachableSince === null) process.stderr.write(`\n[simulate] ingest is out of reach (${describeCause(error)}); sending again every second\n`);
         unreachableSince ??= Date.now();
         return null;
@@ -182,6 +183,9 @@ export async function toIngest(events: Iterable<SimulatedEvent>, url: string, ap
   progress.update(totals.sent, `(accepted ${totals.accepted.toLocaleString('en')}, rejected ${totals.rejected})`);
   return totals;
 }
+
+/** How long ingest may stay out of reach before the sending fails: longer than a restart, shorter than forever. */
+const UNREACHABLE_GIVE_UP_MS = 5 * 60_000;
 
 /** fetch's failure to connect, or a connection that dropped before the answer: undici's TypeError with its cause (by name: a test runner's realm has a TypeError of its own). */
 function isConnectionFailure(error: Error): boolean {
