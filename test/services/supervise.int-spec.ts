@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { eventually, sleep } from '@app/testing';
 
 const root = resolve(__dirname, '../..');
 
@@ -33,12 +34,16 @@ const starts = (dir: string): number[] => {
   }
 };
 
-async function until<T>(value: () => T, done: (v: T) => boolean, ms = 10_000): Promise<T> {
-  for (const end = Date.now() + ms; ; await new Promise((r) => setTimeout(r, 50))) {
-    const v = value();
-    if (done(v) || Date.now() > end) return v;
-  }
-}
+/** The pids of the starts so far, once there are `count` of them. */
+const startsReach = (dir: string, count: number, timeoutMs?: number) =>
+  eventually(
+    () => {
+      const pids = starts(dir);
+      expect(pids).toHaveLength(count);
+      return pids;
+    },
+    { timeoutMs },
+  );
 
 const alive = (pid: number) => {
   try {
@@ -58,16 +63,9 @@ describe("npm run suite's supervisor (scripts/supervise.sh)", () => {
 
   it('starts a service killed with -9 again, saying so, and keeps its log', async () => {
     const { process: supervisor, said } = supervise(dir, shell(`echo $$ >> ${dir}/pids; echo started; exec sleep 600`));
-    const [first] = await until(
-      () => starts(dir),
-      (p) => p.length === 1,
-    );
+    const [first] = await startsReach(dir, 1);
     process.kill(first, 'SIGKILL');
-    const pids = await until(
-      () => starts(dir),
-      (p) => p.length === 2,
-    );
-    expect(pids).toHaveLength(2);
+    const pids = await startsReach(dir, 2);
     expect(alive(pids[1])).toBe(true);
     expect(said()).toBe('[suite] demo died (killed by SIGKILL); starting it again in 1 s (log: ' + join(dir, 'demo.log') + ')\n');
     expect(readFileSync(join(dir, 'demo.log'), 'utf8')).toBe('started\nstarted\n');
@@ -76,7 +74,7 @@ describe("npm run suite's supervisor (scripts/supervise.sh)", () => {
     supervisor.kill('SIGTERM');
     expect(await exited(supervisor)).toBe(0);
     expect(alive(pids[1])).toBe(false);
-    await new Promise((r) => setTimeout(r, 1_500));
+    await sleep(1_500);
     expect(starts(dir)).toHaveLength(2);
   });
 
@@ -85,10 +83,7 @@ describe("npm run suite's supervisor (scripts/supervise.sh)", () => {
     ['SIGINT (Ctrl-C)', 'SIGINT'],
   ] as const)('leaves a service stopped by %s stopped', async (_, signal) => {
     const { process: supervisor, said } = supervise(dir, service(dir));
-    const [first] = await until(
-      () => starts(dir),
-      (p) => p.length === 1,
-    );
+    const [first] = await startsReach(dir, 1);
     process.kill(first, signal);
     expect(await exited(supervisor)).toBe(0);
     expect(said()).toContain(`[suite] demo stopped (${signal}); not started again`);
@@ -97,11 +92,7 @@ describe("npm run suite's supervisor (scripts/supervise.sh)", () => {
 
   it('waits longer each time before starting again a service that keeps dying at once', async () => {
     const { process: supervisor, said } = supervise(dir, shell(`echo $$ >> ${dir}/pids; exit 3`));
-    await until(
-      () => starts(dir),
-      (p) => p.length === 3,
-      6_000,
-    ); // at 0, 1 and 1 + 2 s
+    await startsReach(dir, 3, 6_000); // at 0, 1 and 1 + 2 s
     supervisor.kill('SIGTERM');
     expect(await exited(supervisor)).toBe(0);
     expect(said().split('\n').filter(Boolean)).toEqual([

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { sleep } from '@app/testing';
 import { toIngest } from './simulate';
 import type { SimulatedEvent } from './simulation';
 
@@ -33,11 +34,11 @@ describe('the simulator sending to ingest', () => {
     const port = (server.address() as AddressInfo).port;
     const sending = toIngest(events(1_000), `http://127.0.0.1:${port}`, 'key', 1_000, 50);
     // Down for 1.5 s a quarter of the way in (a restart), then back on the same port.
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
     server.closeAllConnections();
     server.close();
     await once(server, 'close');
-    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    await sleep(1_500);
     server = await receiver(port, received);
     const totals = await sending;
     server.close();
