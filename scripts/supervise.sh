@@ -8,7 +8,10 @@
 #   and then end by the signal they were sent (Nest's shutdown hooks). It is not started again.
 # - One that dies within 30 s of its start waits longer each time before the next (1, 2, 4 ... 30 s): a
 #   setting it refuses at boot would otherwise restart it in a tight loop.
-# - SIGTERM to the supervisor stops the supervision: the service gets SIGTERM, is waited for, and nothing restarts.
+# - SIGTERM or SIGINT to the supervisor stops the supervision: the service gets SIGTERM, is waited for, and
+#   nothing restarts. Ctrl-C reaches every process of the suite at once, the supervisors included: one that
+#   ended at SIGINT would leave its service draining unwatched (or running, when only the supervisors got
+#   it), and the suite would say it had stopped before its services had.
 supervise() {
   set +e # the suite's errexit would end the supervisor at the first service that exits non-zero
   local name=$1 log=$2 delay=1 started code how
@@ -16,7 +19,7 @@ supervise() {
   # What it waits on: the service, or the pause before starting it again.
   supervise_waiting_on=
   supervise_stopping=false
-  trap 'supervise_stopping=true; [[ -n $supervise_waiting_on ]] && kill -TERM "$supervise_waiting_on" 2>/dev/null' TERM
+  trap 'supervise_stopping=true; [[ -n $supervise_waiting_on ]] && kill -TERM "$supervise_waiting_on" 2>/dev/null' TERM INT
   while :; do
     started=$SECONDS
     "$@" >>"$log" 2>&1 &

@@ -90,6 +90,21 @@ describe("npm run suite's supervisor (scripts/supervise.sh)", () => {
     expect(starts(dir)).toHaveLength(1);
   });
 
+  it.each([
+    ['Ctrl-C (SIGINT to the supervisor and its service at once)', true],
+    ['SIGINT to the supervisor alone', false],
+  ] as const)('on %s, stops its service and ends only once the service has', async (_, serviceToo) => {
+    const { process: supervisor, said } = supervise(dir, service(dir));
+    const [first] = await startsReach(dir, 1);
+    if (serviceToo) process.kill(first, 'SIGINT');
+    supervisor.kill('SIGINT');
+    expect(await exited(supervisor)).toBe(0);
+    expect(alive(first)).toBe(false); // the service drains for 100 ms: the supervisor waited for it
+    expect(said()).toBe('');
+    await sleep(1_500);
+    expect(starts(dir)).toHaveLength(1);
+  });
+
   it('waits longer each time before starting again a service that keeps dying at once', async () => {
     const { process: supervisor, said } = supervise(dir, shell(`echo $$ >> ${dir}/pids; exit 3`));
     await startsReach(dir, 3, 6_000); // at 0, 1 and 1 + 2 s
