@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import { createBus, silentBusLogger, type MessageBus } from '@app/bus';
 import { topicNames, type Decision, type EnrichedEvent, type EventIn, type Score } from '@app/contracts';
 import { GeoLookup } from '@app/enrichment';
@@ -76,8 +77,8 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
   };
   /**
    * This process hosts the services and the test: an ingest whose loop lags from the work before (over
-   * half the deadline) refuses a decision as overloaded, before any work, which is not what a case here
-   * checks. A caller retries such a refusal with the same eventId, as this does once the loop has caught up.
+   * DECISION_OVERLOAD_LAG_MS) refuses a decision as overloaded, before any work, which is not what a case
+   * here checks. A caller retries such a refusal with the same eventId, as this does once the loop has caught up.
    */
   let lastAskMs = 0;
   const decideAdmitted = async (event: unknown, timeoutMs?: number) => {
@@ -230,6 +231,45 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
     await scores.consumer.stop();
     expect(scores.values().filter((s: Score) => s.eventId === payment.eventId || s.eventId === streamed.eventId)).toHaveLength(2);
   }, 120_000);
+
+  it('answers a deadline the loop has fallen behind by, and refuses only a process behind by more than DECISION_OVERLOAD_LAG_MS', async () => {
+    const lag = ingest.app.get(EventLoopLag);
+    /** Asks with the loop stalled for `ms` every `ms + 20` ms (a collection, a burst): it runs about `ms` behind. */
+    const askBehind = async (ms: number, timeoutMs: number) => {
+      const payment = {
+        eventId: uniqueName('pay'),
+        type: 'transaction',
+        userId: uniqueName('u'),
+        occurredAt: new Date().toISOString(),
+        amount: 7,
+        currency: 'EUR',
+      };
+      await eventually(() => expect(lag.ms).toBeLessThan(20));
+      const stalls = setInterval(() => {
+        const until = performance.now() + ms;
+        while (performance.now() < until);
+      }, ms + 20);
+      try {
+        await eventually(() => expect(lag.ms).toBeGreaterThanOrEqual(ms * 0.8));
+        return { payment, answer: await decide(payment, timeoutMs) };
+      } finally {
+        clearInterval(stalls);
+        await eventually(() => expect(lag.ms).toBeLessThan(20)); // caught up again, for the cases after this one
+      }
+    };
+
+    // 30 ms behind, a 10 ms deadline is spent before the request is read: the fallback, not a refusal.
+    const spent = await askBehind(30, 10);
+    expect(spent.answer).toMatchObject({
+      status: 200,
+      body: { eventId: spent.payment.eventId, decision: 'review', degraded: true, degradedReason: 'deadline' },
+    });
+    expect(await decide(spent.payment, 10)).toEqual(spent.answer); // kept: asked again, the same answer
+
+    // Further behind than DECISION_OVERLOAD_LAG_MS (75), the process is overloaded whatever the deadline.
+    const overloaded = await askBehind(150, 1_000);
+    expect(overloaded.answer).toMatchObject({ status: 503, body: { error: { code: 'OVERLOADED' } } });
+  });
 
   it('refuses what it cannot decide, with the reasons', async () => {
     const invalid = await decide({ type: 'transaction', userId: 'u-1', occurredAt: new Date().toISOString(), amount: -1, currency: 'EUR' });

@@ -83,6 +83,11 @@ export const ingestEnv = serviceEnv(3001)
       }),
     /** Decisions in progress at once in this process; past it, 503 with Retry-After (the caller should use its own fallback). */
     DECISION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).default(2_000),
+    /**
+     * How far behind its event loop may run, sustained, before this process refuses decisions (503 with
+     * Retry-After): the process is overloaded, whatever a caller's deadline. Half the default deadline.
+     */
+    DECISION_OVERLOAD_LAG_MS: z.coerce.number().int().min(1).default(75),
   })
   .refine((c) => c.DECISION_TIMEOUT_MS <= c.DECISION_MAX_TIMEOUT_MS, { path: ['DECISION_TIMEOUT_MS'], message: 'must be at most DECISION_MAX_TIMEOUT_MS' })
   .refine((c) => c.INGEST_RATE_LIMIT_BURST >= c.INGEST_MAX_EVENTS_PER_REQUEST, {

@@ -1,6 +1,7 @@
 export * from './config/load-config';
 export * from './config/service-env';
 export * from './logging/create-logger';
+export * from './deadline';
 export * from './health/readiness-check';
 export * from './http/api-error';
 export * from './http/validate-input';

@@ -41,7 +41,12 @@ const metrics = {
 
 /** How often a repeated request looks for the decision the first request is about to store. */
 const POLL_MS = 5;
-/** The least time storing an answer gets, even when the deadline has come (the fallback is given at it). */
+/**
+ * Storing the event and its answer may go on past the deadline, to this much beyond the longest stall of
+ * a process not overloaded (DECISION_OVERLOAD_LAG_MS): any answer, the fallback included, needs the event
+ * stored, so a deadline spent while the loop ran behind, or a stall in the middle of the store, gets the
+ * fallback and not a refusal. Only a bus that stores nothing in that time does (503).
+ */
 const STORE_GRACE_MS = 10;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -75,12 +80,18 @@ export class DecideEventUseCase {
     metrics.unavailable.inc({ reason: 'overloaded' });
   }
 
-  async decide(item: unknown, timeoutMs: number, reject: RejectionSink): Promise<DecisionOutcome> {
+  /**
+   * `timeoutMs`: the caller's deadline; `behindMs`: how far this process's loop runs behind, about how long
+   * the request waited before it was read (the caller's time too, so it comes off the deadline).
+   */
+  async decide(item: unknown, timeoutMs: number, behindMs: number, reject: RejectionSink): Promise<DecisionOutcome> {
     const started = Date.now();
     const event = withEventId(item);
     const running = this.inFlight.get(event.eventId);
     if (running) return running;
-    const decision = this.decideOnce(event.item, event.eventId, started + timeoutMs, reject).finally(() => {
+    const deadline = started + timeoutMs - behindMs;
+    const times = { deadline, storeBy: Math.max(deadline, started + this.config.DECISION_OVERLOAD_LAG_MS + STORE_GRACE_MS) };
+    const decision = this.decideOnce(event.item, event.eventId, times, reject).finally(() => {
       this.inFlight.delete(event.eventId);
       metrics.duration.observe((Date.now() - started) / 1000);
     });
@@ -88,14 +99,22 @@ export class DecideEventUseCase {
     return decision;
   }
 
-  private async decideOnce(item: unknown, eventId: string, deadline: number, reject: RejectionSink): Promise<DecisionOutcome> {
+  /**
+   * The answer waited for until `deadline` (the event's lookups get half of what is left of it); the event
+   * and the fallback stored until `storeBy` (STORE_GRACE_MS).
+   */
+  private async decideOnce(
+    item: unknown,
+    eventId: string,
+    { deadline, storeBy }: { deadline: number; storeBy: number },
+    reject: RejectionSink,
+  ): Promise<DecisionOutcome> {
     const reply = this.replies.wait(eventId, deadline - Date.now());
-    const remaining = () => Math.max(1, deadline - Date.now());
     let status: 'accepted' | 'duplicate';
     try {
       const result = await withDeadline(
         this.intake.take(item, deadline, (reasons) => reject(0, reasons)),
-        remaining(),
+        Math.max(1, storeBy - Date.now()),
         'the bus',
       );
       if (result.status === 'rejected') {
@@ -113,12 +132,12 @@ export class DecideEventUseCase {
     const type = (item as { type: string }).type;
     if (status === 'duplicate') {
       this.replies.cancel(eventId);
-      const earlier = await this.decidedElsewhere(eventId, deadline);
-      return earlier ? this.answered(earlier) : this.kept(this.fallback(eventId, type, 'accepted_without_decision'), deadline);
+      const earlier = await this.decidedElsewhere(eventId, storeBy);
+      return earlier ? this.answered(earlier) : this.kept(this.fallback(eventId, type, 'accepted_without_decision'), storeBy);
     }
     // Scoring kept the decision it replies with: the first one kept for the event, its own or an earlier fallback.
     const decision = await reply;
-    return decision ? this.answered(decision) : this.kept(this.fallback(eventId, type, 'deadline'), deadline);
+    return decision ? this.answered(decision) : this.kept(this.fallback(eventId, type, 'deadline'), storeBy);
   }
 
   /**
@@ -136,13 +155,13 @@ export class DecideEventUseCase {
 
   /**
    * Keeps a fallback (the first answer kept wins, so concurrent requests agree: scoring's decision may
-   * have been kept meanwhile) and answers it. The store gets what is left of the deadline, at least
-   * STORE_GRACE_MS: a store that is slow or down costs the answer its idempotence (counted), never its time.
+   * have been kept meanwhile) and answers it. The store gets until `storeBy`, at least STORE_GRACE_MS: a
+   * store that is slow or down costs the answer its idempotence (counted), never its time.
    */
-  private async kept(decision: Decision, deadline: number): Promise<DecisionOutcome> {
+  private async kept(decision: Decision, storeBy: number): Promise<DecisionOutcome> {
     const answer = await withDeadline(
       this.store.keep(decision, this.config.INGEST_DEDUPE_WINDOW_MS),
-      Math.max(STORE_GRACE_MS, deadline - Date.now()),
+      Math.max(STORE_GRACE_MS, storeBy - Date.now()),
       'the decision store',
     ).catch(() => {
       metrics.unstored.inc();

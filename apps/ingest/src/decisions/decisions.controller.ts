@@ -52,11 +52,11 @@ export class DecisionsController {
     const { event, timeoutMs } = this.parse(body);
 
     refuseOverRate(this.rateLimits, request, reply, 1, this.config.INGEST_RATE_LIMIT_PER_SECOND);
-    // The request waited about as long as the event loop lags before this line ran: that time is
-    // the caller's too. With less than half its deadline left it would most likely end in the
-    // fallback after all the work, and the work is what an overloaded process cannot afford.
+    // The request waited about as long as the event loop lags before this line ran: that time is the
+    // caller's too, and comes off its deadline (all of it, perhaps: then the answer is the fallback).
+    // Only a process overloaded whatever the deadline refuses: the work is what it cannot afford.
     const lag = Math.round(this.loopLag.ms);
-    if (this.decisions.inFlightCount >= this.config.DECISION_MAX_IN_FLIGHT || lag > timeoutMs / 2) {
+    if (this.decisions.inFlightCount >= this.config.DECISION_MAX_IN_FLIGHT || lag > this.config.DECISION_OVERLOAD_LAG_MS) {
       this.decisions.countOverloaded();
       reply.header('Retry-After', '1');
       throw new ApiError(
@@ -67,7 +67,7 @@ export class DecisionsController {
     }
 
     const requestId = randomUUID();
-    const outcome = await this.decisions.decide(event, timeoutMs - lag, (_, reasons) => invalidEventRecord(requestId, 0, event, reasons));
+    const outcome = await this.decisions.decide(event, timeoutMs, lag, (_, reasons) => invalidEventRecord(requestId, 0, event, reasons));
     if (outcome.status === 'rejected') throw new ApiError(422, 'INVALID_EVENT', 'the event is not valid', { reasons: outcome.reasons });
     if (outcome.status === 'unavailable') {
       reply.header('Retry-After', '1');
