@@ -100,8 +100,8 @@ export class DecideEventUseCase {
   }
 
   /**
-   * The answer waited for until `deadline` (the event's lookups get half of what is left of it); the event
-   * and the fallback stored until `storeBy` (STORE_GRACE_MS).
+   * Answers are waited for until `deadline` (the event's lookups get half of what is left of it); the
+   * event and the fallback are stored until `storeBy` (STORE_GRACE_MS).
    */
   private async decideOnce(
     item: unknown,
@@ -132,7 +132,7 @@ export class DecideEventUseCase {
     const type = (item as { type: string }).type;
     if (status === 'duplicate') {
       this.replies.cancel(eventId);
-      const earlier = await this.decidedElsewhere(eventId, storeBy);
+      const earlier = await this.decidedElsewhere(eventId, deadline);
       return earlier ? this.answered(earlier) : this.kept(this.fallback(eventId, type, 'accepted_without_decision'), storeBy);
     }
     // Scoring kept the decision it replies with: the first one kept for the event, its own or an earlier fallback.
