@@ -234,16 +234,19 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
 
   it('answers a deadline the loop has fallen behind by, and refuses only a process behind by more than DECISION_OVERLOAD_LAG_MS', async () => {
     const lag = ingest.app.get(EventLoopLag);
+    const newPayment = () => ({
+      eventId: uniqueName('pay'),
+      type: 'transaction',
+      userId: uniqueName('u'),
+      occurredAt: new Date().toISOString(),
+      amount: 7,
+      currency: 'EUR',
+    });
+    // The bus's path warm, as in a running service: a producer's first connect takes round trips a stall would lengthen.
+    await send([newPayment() as Sent]);
     /** Asks with the loop stalled for `ms` every `ms + 20` ms (a collection, a burst): it runs about `ms` behind. */
     const askBehind = async (ms: number, timeoutMs: number) => {
-      const payment = {
-        eventId: uniqueName('pay'),
-        type: 'transaction',
-        userId: uniqueName('u'),
-        occurredAt: new Date().toISOString(),
-        amount: 7,
-        currency: 'EUR',
-      };
+      const payment = newPayment();
       await eventually(() => expect(lag.ms).toBeLessThan(20));
       const stalls = setInterval(() => {
         const until = performance.now() + ms;
@@ -258,13 +261,14 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
       }
     };
 
-    // 30 ms behind, a 10 ms deadline is spent before the request is read: the fallback, not a refusal.
-    const spent = await askBehind(30, 10);
+    // 30 ms behind, a short deadline is spent before the request is read: the fallback, not a refusal. (1 ms:
+    // the lag read may dip just after its window turns over, and no score comes back within 1 ms whatever it reads.)
+    const spent = await askBehind(30, 1);
     expect(spent.answer).toMatchObject({
       status: 200,
       body: { eventId: spent.payment.eventId, decision: 'review', degraded: true, degradedReason: 'deadline' },
     });
-    expect(await decide(spent.payment, 10)).toEqual(spent.answer); // kept: asked again, the same answer
+    expect(await decide(spent.payment, 1)).toEqual(spent.answer); // kept: asked again, the same answer
 
     // Further behind than DECISION_OVERLOAD_LAG_MS (75), the process is overloaded whatever the deadline.
     const overloaded = await askBehind(150, 1_000);
