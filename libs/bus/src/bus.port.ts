@@ -9,6 +9,8 @@
  *   origin and never blocks its partition.
  */
 
+import type { FramePart } from './redis/framed-script';
+
 export type BusEngine = 'kafka' | 'redis';
 
 export interface OutgoingRecord {
@@ -128,7 +130,7 @@ export interface TopicRecords {
 export interface StreamOutbox {
   readonly lua: string;
   /** The keys and arguments that append these outputs (records partitioned and packed as publish does). */
-  plan(outputs: TopicRecords[]): Promise<{ keys: string[]; args: Array<string | Buffer> }>;
+  plan(outputs: TopicRecords[]): Promise<{ keys: string[]; args: Array<string | Buffer | FramePart> }>;
   /** Counts the outputs as published, once the script that appended them has succeeded. */
   published(outputs: TopicRecords[]): void;
 }

@@ -7,6 +7,7 @@ export * from './transient-error';
 export { partitionForKey } from './partitioning/partition-for-key';
 export { KafkaBus } from './kafka/kafka.bus';
 export { RedisStreamsBus } from './redis/redis-streams.bus';
+export { FramedScript, respFrame, type FramePart, type ScriptArgument } from './redis/framed-script';
 export { describeError } from './batch-runner';
 export { BusBackpressureError } from './coalescing-sender';
 export * from './offsets';

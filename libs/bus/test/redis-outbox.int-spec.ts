@@ -1,5 +1,15 @@
 import Redis from 'ioredis';
-import { createBus, partitionForKey, silentBusLogger, type BusRecord, type Consumer, type MessageBus, type StreamOutbox } from '@app/bus';
+import {
+  createBus,
+  FramedScript,
+  partitionForKey,
+  silentBusLogger,
+  type BusRecord,
+  type Consumer,
+  type MessageBus,
+  type ScriptArgument,
+  type StreamOutbox,
+} from '@app/bus';
 import { eventually, testEnv, uniqueName } from '@app/testing';
 import { RECORDS_PER_ENTRY } from '../src/redis/redis-streams.bus';
 import { streamKey } from '../src/redis/stream-keys';
@@ -20,19 +30,12 @@ describe('redis streams: the outbox', () => {
   const marker = uniqueName('outbox-marker');
 
   /** The caller's script: refuses when its marker already holds the value (as a fence refuses a second run), else sets it and appends. */
-  const run = async (value: string, plan: { keys: string[]; args: Array<string | Buffer> }) =>
-    redis.eval(
-      `${outbox.lua}
+  const run = async (value: string, plan: { keys: string[]; args: ScriptArgument[] }) =>
+    new FramedScript(`${outbox.lua}
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.error_reply('FENCED already written') end
 redis.call('SET', KEYS[1], ARGV[1])
 appendOutbox(2, 2)
-return 1`,
-      1 + plan.keys.length,
-      marker,
-      ...plan.keys,
-      value,
-      ...plan.args,
-    );
+return 1`).run(redis, [marker, ...plan.keys], [value, ...plan.args]);
 
   beforeAll(async () => {
     bus = createBus({ url: testEnv.redisUrl, clientId: 'outbox-test', logger: silentBusLogger });

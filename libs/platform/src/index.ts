@@ -22,4 +22,3 @@ export * from './redis-errors';
 export * from './configure-app';
 export * from './bootstrap';
 export * from './http/openapi-schema';
-export * from './redis-framed-script';

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { TransientError, type MessageBus, type StreamOutbox, type TopicRecords } from '@app/bus';
+import { FramedScript, TransientError, type MessageBus, type ScriptArgument, type StreamOutbox, type TopicRecords } from '@app/bus';
 import type { TransactionFacts } from '@app/features';
-import { APP_CONFIG, FramedScript, MESSAGE_BUS, REDIS, redisFailure, type ScriptArgument } from '@app/platform';
+import { APP_CONFIG, MESSAGE_BUS, REDIS, redisFailure } from '@app/platform';
 import type { ScoringConfig } from '../scoring.config';
 import type { EvaluationIncrements, ScoredMark } from '../evaluation/evaluation-tally';
 import { ScoringKeys } from './scoring-keys';
@@ -62,7 +62,7 @@ export interface StateChanges {
 export interface PlannedOutputs {
   outputs: TopicRecords[];
   keys: string[];
-  args: Array<string | Buffer>;
+  args: ScriptArgument[];
 }
 
 export interface StoredTransaction {
@@ -84,7 +84,7 @@ export interface StoredTransaction {
 @Injectable()
 export class WindowStateRepository {
   private readonly outbox: StreamOutbox | undefined;
-  /** ~11 arguments per event: sent as one frame (redis-framed-script.ts). */
+  /** ~11 arguments per event: sent as one frame (framed-script.ts in @app/bus). */
   private readonly writeState: FramedScript;
 
   constructor(

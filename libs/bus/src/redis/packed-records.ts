@@ -1,4 +1,5 @@
 import type { BusRecord, OutgoingRecord } from '../bus.port';
+import type { FramePart } from './framed-script';
 
 /**
  * Several records of one partition in one Redis stream entry (field `r`), so Redis appends, delivers,
@@ -17,38 +18,75 @@ const KEY = 1;
 const HEADERS = 2;
 const TIMESTAMP = 4;
 
+interface PackedRecord {
+  flags: number;
+  key?: string;
+  keyLength: number;
+  value: string | Buffer;
+  valueLength: number;
+  headers?: string;
+  headersLength: number;
+  timestamp?: number;
+}
+
+/**
+ * One entry's records, measured, and written where they go (a FramePart): into the command that appends
+ * them (framed-script.ts), so the text of each record is encoded once, in place, and never copied.
+ */
+export class PackedRecords implements FramePart {
+  readonly byteLength: number;
+  private readonly records: PackedRecord[];
+
+  constructor(records: readonly OutgoingRecord[]) {
+    let size = 4;
+    this.records = records.map(({ key, value, headers, timestamp }) => {
+      const headersJson = headers && Object.keys(headers).length > 0 ? JSON.stringify(headers) : undefined;
+      const packed: PackedRecord = {
+        flags: (key ? KEY : 0) | (headersJson ? HEADERS : 0) | (timestamp !== undefined ? TIMESTAMP : 0),
+        key: key || undefined,
+        keyLength: key ? Buffer.byteLength(key) : 0,
+        value,
+        valueLength: typeof value === 'string' ? Buffer.byteLength(value) : value.length,
+        headers: headersJson,
+        headersLength: headersJson ? Buffer.byteLength(headersJson) : 0,
+        timestamp,
+      };
+      size += 1 + (key ? 4 + packed.keyLength : 0) + 4 + packed.valueLength + (headersJson ? 4 + packed.headersLength : 0) + (timestamp !== undefined ? 8 : 0);
+      return packed;
+    });
+    this.byteLength = size;
+  }
+
+  writeInto(target: Buffer, start: number): number {
+    let at = target.writeUInt32BE(this.records.length, start);
+    const bytes = (value: string | Buffer, length: number) => {
+      at = target.writeUInt32BE(length, at);
+      at += typeof value === 'string' ? target.write(value, at, length) : value.copy(target, at);
+    };
+    for (const { flags, key, keyLength, value, valueLength, headers, headersLength, timestamp } of this.records) {
+      at = target.writeUInt8(flags, at);
+      if (key) bytes(key, keyLength);
+      bytes(value, valueLength);
+      if (headers) bytes(headers, headersLength);
+      if (timestamp !== undefined) at = target.writeDoubleBE(timestamp, at);
+    }
+    return at;
+  }
+}
+
+/** Records packed as one entry's frame, in a Buffer of their own. */
 export function packRecords(records: readonly OutgoingRecord[]): Buffer {
-  const parts: Array<{ flags: number; key?: Buffer; value: Buffer; headers?: Buffer; timestamp?: number }> = [];
-  let size = 4;
-  for (const record of records) {
-    const key = record.key ? Buffer.from(record.key, 'utf8') : undefined;
-    const value = typeof record.value === 'string' ? Buffer.from(record.value, 'utf8') : record.value;
-    const headers = record.headers && Object.keys(record.headers).length > 0 ? Buffer.from(JSON.stringify(record.headers), 'utf8') : undefined;
-    const flags = (key ? KEY : 0) | (headers ? HEADERS : 0) | (record.timestamp !== undefined ? TIMESTAMP : 0);
-    size += 1 + (key ? 4 + key.length : 0) + 4 + value.length + (headers ? 4 + headers.length : 0) + (record.timestamp !== undefined ? 8 : 0);
-    parts.push({ flags, key, value, headers, timestamp: record.timestamp });
-  }
-  const frame = Buffer.allocUnsafe(size);
-  let at = frame.writeUInt32BE(records.length, 0);
-  const bytes = (b: Buffer) => {
-    at = frame.writeUInt32BE(b.length, at);
-    at += b.copy(frame, at);
-  };
-  for (const { flags, key, value, headers, timestamp } of parts) {
-    at = frame.writeUInt8(flags, at);
-    if (key) bytes(key);
-    bytes(value);
-    if (headers) bytes(headers);
-    if (timestamp !== undefined) at = frame.writeDoubleBE(timestamp, at);
-  }
+  const packed = new PackedRecords(records);
+  const frame = Buffer.allocUnsafe(packed.byteLength);
+  packed.writeInto(frame, 0);
   return frame;
 }
 
-/** Records of one partition as frames of at most `perFrame` records: the stream entries of one append. */
-export function packFrames(records: readonly OutgoingRecord[], perFrame: number): Buffer[] {
-  if (records.length <= perFrame) return [packRecords(records)];
-  const frames: Buffer[] = [];
-  for (let i = 0; i < records.length; i += perFrame) frames.push(packRecords(records.slice(i, i + perFrame)));
+/** Records of one partition as entries of at most `perFrame` records: the stream entries of one append. */
+export function packFrames(records: readonly OutgoingRecord[], perFrame: number): PackedRecords[] {
+  if (records.length <= perFrame) return [new PackedRecords(records)];
+  const frames: PackedRecords[] = [];
+  for (let i = 0; i < records.length; i += perFrame) frames.push(new PackedRecords(records.slice(i, i + perFrame)));
   return frames;
 }
 

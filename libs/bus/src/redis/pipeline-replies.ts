@@ -1,4 +1,4 @@
-/** What both the bus's appends and a consumer's acknowledgements send: an ioredis pipeline. */
+/** What a consumer's reads and acknowledgements send: an ioredis pipeline. */
 interface Pipelined {
   exec(): Promise<Array<[Error | null, unknown]> | null>;
 }

@@ -10,8 +10,8 @@ import { idWindowBuckets } from '../id-window';
 import { RECORD_OVERHEAD_BYTES, SEND_LIMITS, byteLength } from '../send-limits';
 import { partitionForKey } from '../partitioning/partition-for-key';
 import { APPEND_ONCE_SCRIPT, APPEND_SCRIPT } from './append.lua';
+import { FramedScript } from './framed-script';
 import { PACKED_FIELD, packFrames, packedRecordCount } from './packed-records';
-import { pipelineReplies } from './pipeline-replies';
 import { RedisStreamsConsumer, type RedisConsumerSettings } from './redis-streams.consumer';
 import { sameRedis } from './same-redis';
 import { RedisStreamOutbox } from './stream-outbox';
@@ -50,15 +50,11 @@ interface OnceFate {
   appended: boolean;
 }
 
-type AppendingRedis = Redis & {
-  busAppend(stream: string, sequences: string, ...args: (string | number | Buffer)[]): Promise<number>;
-  busAppendOnce(stream: string, sequences: string, ids: string, previousIds: string, ...args: (string | number | Buffer)[]): Promise<number[]>;
-};
-type AppendingPipeline = AppendingRedis & { exec(): Promise<Array<[Error | null, unknown]> | null> };
-
 export class RedisStreamsBus implements MessageBus {
   readonly engine = 'redis' as const;
-  private readonly redis: AppendingRedis;
+  private readonly redis: Redis;
+  private readonly appendScript = new FramedScript(APPEND_SCRIPT);
+  private readonly appendOnceScript = new FramedScript(APPEND_ONCE_SCRIPT);
   private readonly producerId = randomUUID();
   private readonly sequences = new Map<string, number>();
   private readonly partitionCounts = new Map<string, number>();
@@ -71,9 +67,7 @@ export class RedisStreamsBus implements MessageBus {
 
   constructor(private readonly options: RedisStreamsBusOptions) {
     // maxRetriesPerRequest null: a command waits out a Redis restart instead of failing; callers set deadlines.
-    this.redis = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false }) as AppendingRedis;
-    this.redis.defineCommand('busAppend', { numberOfKeys: 2, lua: APPEND_SCRIPT });
-    this.redis.defineCommand('busAppendOnce', { numberOfKeys: 4, lua: APPEND_ONCE_SCRIPT });
+    this.redis = new Redis(options.url, { maxRetriesPerRequest: null, lazyConnect: false });
     this.redis.on('error', (err) => options.logger.warn({ err }, 'redis bus connection error'));
   }
 
@@ -217,9 +211,9 @@ export class RedisStreamsBus implements MessageBus {
   }
 
   /**
-   * One pipeline of appends, a script call per stream (and per window of publishOnce's records). A call of
-   * publishOnce's records that finds some ids appended already appends nothing: those are marked as copies
-   * and the rest go again, until a call appends. One send at a time (CoalescingSender) keeps the order.
+   * One script call per stream (and per window of publishOnce's records), written to the socket together.
+   * A call of publishOnce's records that finds some ids appended already appends nothing: those are marked
+   * as copies and the rest go again, until a call appends. One send at a time (CoalescingSender) keeps the order.
    */
   private async send(items: Outgoing[]): Promise<void> {
     for (let pending = withoutRepeatedIds(items); pending.length > 0;) {
@@ -230,16 +224,34 @@ export class RedisStreamsBus implements MessageBus {
         if (batch) batch.push(item);
         else batches.set(key, [item]);
       }
-      const pipeline = this.redis.pipeline() as unknown as AppendingPipeline;
       const now = Date.now();
-      for (const batch of batches.values()) this.append(pipeline, batch, now);
-      const results = await pipelineReplies(pipeline);
-      pending = [...batches.values()].flatMap((batch, i) => notCopies(batch, results[i][1]));
+      const results = await this.together(() => [...batches.values()].map((batch) => this.append(batch, now)));
+      pending = [...batches.values()].flatMap((batch, i) => notCopies(batch, results[i]));
     }
   }
 
+  /**
+   * The commands `send` writes, in one socket write (corked until they are all written, as a pipeline
+   * would send them), each its own frame: a pipeline would copy them all into one Buffer more.
+   */
+  private async together(send: () => Array<Promise<unknown>>): Promise<unknown[]> {
+    const socket = this.redis.status === 'ready' ? this.redis.stream : undefined;
+    socket?.cork();
+    let calls: Array<Promise<unknown>>;
+    try {
+      calls = send();
+    } finally {
+      socket?.uncork();
+    }
+    // Every reply first, as a pipeline's: the send is over, and may be tried again, only once none is in flight.
+    const settled = await Promise.allSettled(calls);
+    const failed = settled.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value);
+  }
+
   /** One batch's script call: the plain append, or for publishOnce's records the one that checks their ids first. */
-  private append(pipeline: AppendingPipeline, batch: Outgoing[], now: number): void {
+  private append(batch: Outgoing[], now: number): Promise<unknown> {
     const { stream, keepFrom, once } = batch[0];
     const frames = packFrames(
       batch.map((item) => item.record),
@@ -247,24 +259,13 @@ export class RedisStreamsBus implements MessageBus {
     );
     const sequence = (this.sequences.get(stream) ?? 0) + 1;
     this.sequences.set(stream, sequence);
-    if (!once) {
-      pipeline.busAppend(stream, producerSequencesKey(stream), this.producerId, sequence, `${keepFrom}-0`, ...frames);
-      return;
-    }
+    if (!once) return this.appendScript.run(this.redis, [stream, producerSequencesKey(stream)], [this.producerId, sequence, `${keepFrom}-0`, ...frames]);
     const { current, previous, expiresAt } = idWindowBuckets(now, once.windowMs);
     const ids = batch.map((item) => (item.once as OnceFate).id);
-    pipeline.busAppendOnce(
-      stream,
-      producerSequencesKey(stream),
-      appendedIdsKey(once.topic, once.windowMs, current),
-      appendedIdsKey(once.topic, once.windowMs, previous),
-      this.producerId,
-      sequence,
-      `${keepFrom}-0`,
-      expiresAt,
-      ids.length,
-      ...ids,
-      ...frames,
+    return this.appendOnceScript.run(
+      this.redis,
+      [stream, producerSequencesKey(stream), appendedIdsKey(once.topic, once.windowMs, current), appendedIdsKey(once.topic, once.windowMs, previous)],
+      [this.producerId, sequence, `${keepFrom}-0`, expiresAt, ids.length, ...ids, ...frames],
     );
   }
 

@@ -1,6 +1,7 @@
 import type { OutgoingRecord, StreamOutbox, TopicRecords } from '../bus.port';
 import { busMetrics } from '../bus.metrics';
 import { OUTBOX_LUA } from './append.lua';
+import type { FramePart } from './framed-script';
 import { packFrames } from './packed-records';
 
 /** What the outbox needs of its bus: where a record goes, what a stream keeps, how many records an entry holds. */
@@ -23,7 +24,7 @@ export class RedisStreamOutbox implements StreamOutbox {
 
   constructor(private readonly routing: OutboxRouting) {}
 
-  async plan(outputs: TopicRecords[]): Promise<{ keys: string[]; args: Array<string | Buffer> }> {
+  async plan(outputs: TopicRecords[]): Promise<{ keys: string[]; args: Array<string | Buffer | FramePart> }> {
     const streams = new Map<string, { records: OutgoingRecord[]; keepFrom: number }>();
     for (const { topic, records } of outputs) {
       if (records.length === 0) continue;
@@ -37,7 +38,7 @@ export class RedisStreamOutbox implements StreamOutbox {
       }
     }
     const keys: string[] = [];
-    const args: Array<string | Buffer> = [String(streams.size)];
+    const args: Array<string | Buffer | FramePart> = [String(streams.size)];
     for (const [stream, { records, keepFrom }] of streams) {
       const frames = packFrames(records, this.routing.recordsPerEntry);
       keys.push(stream);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import Redis from 'ioredis';
-import { FramedScript } from '@app/platform';
+import { FramedScript } from '@app/bus';
 import { eventually, startOwnedRedis, type OwnedServer } from '@app/testing';
 
 /**

@@ -1,7 +1,17 @@
 import { createHash } from 'node:crypto';
 import { Command, type Redis } from 'ioredis';
 
-export type ScriptArgument = string | number | Buffer;
+/**
+ * Bytes an argument writes straight into the command's frame when it is built (packed records:
+ * packed-records.ts), instead of being made into a Buffer of its own first and copied.
+ */
+export interface FramePart {
+  readonly byteLength: number;
+  /** Writes the part's bytes at `at`; returns the offset after them. */
+  writeInto(target: Buffer, at: number): number;
+}
+
+export type ScriptArgument = string | number | Buffer | FramePart;
 
 /**
  * A Lua script whose calls carry many arguments, sent as one frame encoded here instead of by ioredis.
@@ -55,13 +65,16 @@ class FramedCommand extends Command {
 }
 
 /**
- * A command in RESP, its arguments given as lists in order: text runs are joined into one string and
- * encoded once, Buffers copied as they are.
+ * A command in RESP, its arguments given as lists in order, in one Buffer allocated once: text runs are
+ * joined into one string and encoded in place, Buffers copied, FrameParts written in place. One
+ * allocation matters beyond the copy: a frame of records is tens of KB, and where glibc maps every
+ * block over its threshold afresh (ingest, docs/suite.md "Memory"), each copy of it is its pages faulted in.
  */
 export function respFrame(lists: ReadonlyArray<readonly ScriptArgument[]>): Buffer {
   let count = 0;
   for (const list of lists) count += list.length;
-  const parts: Buffer[] = [];
+  const pieces: Array<string | Buffer | FramePart> = [];
+  let size = 0;
   let text = `*${count}\r\n`;
   for (const list of lists)
     for (const arg of list) {
@@ -70,10 +83,21 @@ export function respFrame(lists: ReadonlyArray<readonly ScriptArgument[]>): Buff
         const digits = String(arg);
         text += `$${digits.length}\r\n${digits}\r\n`;
       } else {
-        parts.push(Buffer.from(`${text}$${arg.length}\r\n`), arg);
+        const length = Buffer.isBuffer(arg) ? arg.length : arg.byteLength;
+        text += `$${length}\r\n`;
+        pieces.push(text, arg);
+        size += Buffer.byteLength(text) + length;
         text = '\r\n';
       }
     }
-  parts.push(Buffer.from(text));
-  return parts.length === 1 ? parts[0] : Buffer.concat(parts);
+  pieces.push(text);
+  size += Buffer.byteLength(text);
+  const frame = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const piece of pieces) {
+    if (typeof piece === 'string') at += frame.write(piece, at);
+    else if (Buffer.isBuffer(piece)) at += piece.copy(frame, at);
+    else at = piece.writeInto(frame, at);
+  }
+  return frame;
 }
