@@ -6,7 +6,7 @@ import { enrichedEventCodec } from '@app/contracts';
 import { LakeFilesRepository } from './lake-files.repository';
 import { LakeFolderIndex } from './lake-folder-index';
 import { LAKE_TABLE, MAX_PARTITIONS_PER_FILE, hourFolder, lakeFileName } from './lake-path';
-import { LakeTableBuilder, type LakeRow } from './lake-table';
+import { DISTINCT_VALUE_COLUMNS, LakeTableBuilder, type LakeRow } from './lake-table';
 import { encodeParquet } from './parquet.encoder';
 
 const lakeMetrics = {
@@ -97,7 +97,7 @@ export class LakeSinkService {
     let bytesWritten = 0;
     for (const [folder, builder] of byFolder) {
       const ranges = builder.ranges;
-      const bytes = encodeParquet(builder.build());
+      const bytes = encodeParquet(builder.build(), DISTINCT_VALUE_COLUMNS);
       await this.files.writeAtomically(folder, lakeFileName(ranges), bytes).catch(storageTrouble);
       const index = this.indexes.get(folder) ?? (await this.loadIndex(folder));
       for (const range of ranges) index.add(range);

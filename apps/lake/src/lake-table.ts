@@ -68,6 +68,13 @@ const BUILD: Record<ColumnKind, (values: never[]) => Vector> = {
   utf8_list: utf8ListColumn,
 };
 
+/**
+ * Columns whose values are all but distinct within a file: ids, bus positions, instants to the
+ * millisecond. A dictionary there holds each value once more beside its index, so the writer keeps
+ * them plain (docs/lake.md, "How a file is made").
+ */
+export const DISTINCT_VALUE_COLUMNS: readonly string[] = ['event_id', 'bus_offset', 'occurred_at', 'received_at'];
+
 const EVENT_ID_COLUMN = LAKE_COLUMNS.findIndex((c) => c.name === 'event_id');
 
 /** Gathers rows column by column (the events themselves need not stay in memory) and makes an Arrow table. */
