@@ -9,7 +9,7 @@ import { WebhookDispatcher } from './webhook-dispatcher';
 
 /**
  * The fraud teams' webhooks (Standard Webhooks, signed, retried). New alerts are stored with one
- * pending delivery per endpoint that wants each, in one transaction: an alert seen before changes
+ * pending delivery per endpoint that wants each, atomically: an alert seen before changes
  * nothing. A delivery whose endpoint has a free slot in this process is stored leased to it and sent
  * at once; the others wait in the queue for the dispatcher.
  */

@@ -50,100 +50,112 @@ export interface AlertQuery {
   before?: Date;
 }
 
+/**
+ * One statement, so atomic without a transaction of its own (a round trip each for BEGIN and COMMIT, and
+ * one per step, cost a contended machine a wake-up of Postgres each): the alerts not seen before
+ * ($1-$5), a notification to the feed's followers when there are any ($6, alert-signals.ts), and for
+ * those alerts the chosen deliveries ($7-$9) to endpoints still enabled, leased for $10 ms where a slot
+ * was reserved. Returns the new alerts with their stored text, and the deliveries created.
+ */
+const STORE_ALERTS_SQL = `
+  WITH stored AS (
+    INSERT INTO alerts (alert_id, user_id, event_type, score, payload)
+    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::jsonb[])
+    ON CONFLICT (alert_id) DO NOTHING
+    RETURNING alert_id, payload::text AS payload
+  ), signalled AS (
+    SELECT pg_notify($6, '') FROM (SELECT 1 FROM stored LIMIT 1) AS any_stored
+  ), created AS (
+    INSERT INTO webhook_deliveries (alert_id, endpoint_id, next_attempt_at)
+    SELECT pair.alert_id, pair.endpoint_id, CASE WHEN pair.leased THEN now() + ($10 || ' milliseconds')::interval ELSE now() END
+    FROM unnest($7::text[], $8::uuid[], $9::boolean[]) AS pair(alert_id, endpoint_id, leased)
+    JOIN stored USING (alert_id)
+    JOIN webhook_endpoints AS endpoint ON endpoint.id = pair.endpoint_id AND endpoint.enabled
+    ON CONFLICT DO NOTHING
+    RETURNING id, alert_id, endpoint_id, next_attempt_at > now() AS leased
+  )
+  SELECT
+    (SELECT coalesce(json_agg(json_build_object('alert_id', alert_id, 'payload', payload)), '[]') FROM stored) AS stored,
+    (SELECT coalesce(json_agg(json_build_object('id', id, 'alert_id', alert_id, 'endpoint_id', endpoint_id, 'leased', leased)), '[]') FROM created) AS created,
+    (SELECT count(*) FROM signalled) AS signalled`;
+
 /** Alerts and their fan-out in Postgres: the only place that knows these tables. */
 @Injectable()
 export class AlertRepository {
   constructor(private readonly database: Database) {}
 
   /**
-   * Stores the alerts not seen before and, in the same transaction, one pending delivery per endpoint
+   * Stores the alerts not seen before and, atomically with them, one pending delivery per endpoint
    * that wants each (chosen by `pick` among the enabled endpoints). A delivery `handOver.reserve`
    * accepts is stored already leased to this process and returned, to be sent at once: a new alert
    * then reaches its receiver without waiting for the queue to be polled. Replayed alerts change
-   * nothing. A failure of the database is transient (the batch is retried); one caused by an alert's
-   * data is not (the bus finds the alert and dead-letters it: databaseFailure).
+   * nothing. Two round trips: the endpoints, then one statement that stores it all (STORE_ALERTS_SQL).
+   * A failure of the database is transient (the batch is retried); one caused by an alert's data is
+   * not (the bus finds the alert and dead-letters it: databaseFailure).
    */
   async storeWithDeliveries(
     alerts: readonly Alert[],
     pick: (alert: Alert, endpoints: EndpointForFanOut[]) => string[],
     handOver: HandOver,
   ): Promise<StoredAlerts> {
-    const none: StoredAlerts = { stored: [], leased: [], unusedReservations: [], queued: 0 };
-    if (alerts.length === 0) return none;
+    if (alerts.length === 0) return { stored: [], leased: [], unusedReservations: [], queued: 0 };
     const dataSource = await this.database.whenReady();
     try {
-      return await dataSource.transaction(async (tx) => {
-        const inserted = (await tx.query(
-          `INSERT INTO alerts (alert_id, user_id, event_type, score, payload)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::float8[], $5::jsonb[])
-           ON CONFLICT (alert_id) DO NOTHING RETURNING alert_id, payload::text AS payload`,
-          [
-            alerts.map((a) => a.alertId),
-            alerts.map((a) => a.userId),
-            alerts.map((a) => a.eventType),
-            alerts.map((a) => a.score),
-            alerts.map((a) => JSON.stringify(a)),
-          ],
-        )) as Array<{ alert_id: string; payload: string }>;
-        if (inserted.length === 0) return none;
-        // Delivered at commit to every instance's followers of the feed (alert-signals.ts).
-        await tx.query('SELECT pg_notify($1, $2)', [ALERTS_STORED_CHANNEL, '']);
-        // The stored text is what every attempt sends: retries carry the same bytes as the first.
-        const payloads = new Map(inserted.map((r) => [r.alert_id, r.payload]));
-        const endpoints = new Map(
-          (
-            (await tx.query(
-              `SELECT id, enabled, min_score, event_types, reason_codes, url, secret, max_in_flight,
-                  CASE WHEN previous_secret_expires_at > now() THEN previous_secret END AS previous_secret
-           FROM webhook_endpoints WHERE enabled`,
-            )) as EndpointRow[]
-          ).map((e) => [e.id, e]),
-        );
-        const filters = [...endpoints.values()].map((e) => ({
-          id: e.id,
-          enabled: e.enabled,
-          minScore: e.min_score,
-          eventTypes: e.event_types,
-          reasonCodes: e.reason_codes,
-        }));
-        const pairs: Array<{ alertId: string; endpointId: string; leased: boolean }> = [];
-        for (const alert of alerts) {
-          if (!payloads.has(alert.alertId)) continue;
-          for (const endpointId of pick(alert, filters)) {
-            const endpoint = endpoints.get(endpointId) as EndpointRow;
-            pairs.push({ alertId: alert.alertId, endpointId, leased: handOver.reserve(endpointId, endpoint.max_in_flight) });
-          }
+      const endpoints = new Map(
+        (
+          (await dataSource.query(
+            `SELECT id, enabled, min_score, event_types, reason_codes, url, secret, max_in_flight,
+                    CASE WHEN previous_secret_expires_at > now() THEN previous_secret END AS previous_secret
+             FROM webhook_endpoints WHERE enabled`,
+          )) as EndpointRow[]
+        ).map((e) => [e.id, e]),
+      );
+      const filters = [...endpoints.values()].map((e) => ({
+        id: e.id,
+        enabled: e.enabled,
+        minScore: e.min_score,
+        eventTypes: e.event_types,
+        reasonCodes: e.reason_codes,
+      }));
+      // Chosen before the statement tells which alerts are new: a replayed alert's pairs are dropped by it.
+      const pairs: Array<{ alertId: string; endpointId: string; leased: boolean }> = [];
+      for (const alert of alerts)
+        for (const endpointId of pick(alert, filters)) {
+          const endpoint = endpoints.get(endpointId) as EndpointRow;
+          pairs.push({ alertId: alert.alertId, endpointId, leased: handOver.reserve(endpointId, endpoint.max_in_flight) });
         }
-        const reserved = pairs.filter((p) => p.leased).map((p) => p.endpointId);
-        const created =
-          pairs.length === 0
-            ? []
-            : ((await tx.query(
-                `INSERT INTO webhook_deliveries (alert_id, endpoint_id, next_attempt_at)
-             SELECT alert_id, endpoint_id, CASE WHEN leased THEN now() + ($4 || ' milliseconds')::interval ELSE now() END
-             FROM unnest($1::text[], $2::uuid[], $3::boolean[]) AS pair(alert_id, endpoint_id, leased)
-             ON CONFLICT DO NOTHING RETURNING id, alert_id, endpoint_id, next_attempt_at > now() AS leased`,
-                [pairs.map((p) => p.alertId), pairs.map((p) => p.endpointId), pairs.map((p) => p.leased), String(handOver.leaseMs)],
-              )) as Array<{ id: string; alert_id: string; endpoint_id: string; leased: boolean }>);
-        const leased = created
-          .filter((d) => d.leased)
-          .map((d): ClaimedDelivery => {
-            const e = endpoints.get(d.endpoint_id) as EndpointRow;
-            return {
-              id: d.id,
-              attemptCount: 0,
-              payload: payloads.get(d.alert_id) as string,
-              endpointId: e.id,
-              url: e.url,
-              maxInFlight: e.max_in_flight,
-              sealedSecrets: e.previous_secret ? [e.secret, e.previous_secret] : [e.secret],
-            };
-          });
-        // A delivery that already existed (ON CONFLICT) used no slot.
-        const unusedReservations = [...reserved];
-        for (const d of leased) unusedReservations.splice(unusedReservations.indexOf(d.endpointId), 1);
-        return { stored: [...payloads.keys()], leased, unusedReservations, queued: created.length - leased.length };
-      });
+      const [result] = (await dataSource.query(STORE_ALERTS_SQL, [
+        alerts.map((a) => a.alertId),
+        alerts.map((a) => a.userId),
+        alerts.map((a) => a.eventType),
+        alerts.map((a) => a.score),
+        alerts.map((a) => JSON.stringify(a)),
+        ALERTS_STORED_CHANNEL,
+        pairs.map((p) => p.alertId),
+        pairs.map((p) => p.endpointId),
+        pairs.map((p) => p.leased),
+        String(handOver.leaseMs),
+      ])) as [{ stored: Array<{ alert_id: string; payload: string }>; created: Array<{ id: string; alert_id: string; endpoint_id: string; leased: boolean }> }];
+      // The stored text is what every attempt sends: retries carry the same bytes as the first.
+      const payloads = new Map(result.stored.map((r) => [r.alert_id, r.payload]));
+      const leased = result.created
+        .filter((d) => d.leased)
+        .map((d): ClaimedDelivery => {
+          const e = endpoints.get(d.endpoint_id) as EndpointRow;
+          return {
+            id: d.id,
+            attemptCount: 0,
+            payload: payloads.get(d.alert_id) as string,
+            endpointId: e.id,
+            url: e.url,
+            maxInFlight: e.max_in_flight,
+            sealedSecrets: e.previous_secret ? [e.secret, e.previous_secret] : [e.secret],
+          };
+        });
+      // A slot reserved for a replayed alert, or for a delivery that already existed, went unused.
+      const unusedReservations = pairs.filter((p) => p.leased).map((p) => p.endpointId);
+      for (const d of leased) unusedReservations.splice(unusedReservations.indexOf(d.endpointId), 1);
+      return { stored: [...payloads.keys()], leased, unusedReservations, queued: result.created.length - leased.length };
     } catch (error) {
       throw databaseFailure('storing alerts failed', error);
     }
