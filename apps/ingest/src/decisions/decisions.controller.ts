@@ -55,7 +55,7 @@ export class DecisionsController {
     // The request waited about as long as the event loop lags before this line ran: that time is the
     // caller's too, and comes off its deadline (all of it, perhaps: then the answer is the fallback).
     // Only a process overloaded whatever the deadline refuses: the work is what it cannot afford.
-    const lag = Math.round(this.loopLag.ms);
+    const lag = Math.round(this.loopLag.read());
     if (this.decisions.inFlightCount >= this.config.DECISION_MAX_IN_FLIGHT || lag > this.config.DECISION_OVERLOAD_LAG_MS) {
       this.decisions.countOverloaded();
       reply.header('Retry-After', '1');
