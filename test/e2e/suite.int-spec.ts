@@ -49,6 +49,13 @@ describe.each(busUrlsUnderTest)('the suite on %s: simulated traffic end to end',
   let events: Array<EventIn & { eventId: string }>;
 
   beforeAll(async () => {
+    // The traffic first: simulating it holds this process for seconds, and the apps run in this process. Done
+    // after they were ready, it let a keep-alive connection of the readiness checks be closed by the server
+    // just as the first request reused it (ECONNRESET).
+    const geo = await GeoLookup.open();
+    events = [...simulate(simulationOptions({ seed: '11', customers: '150', terminals: '300', days: '8' }, geo))].map(({ event }) =>
+      withIdPrefix(event, `${run}-`),
+    );
     lakeDir = await mkdtemp(join(tmpdir(), 'e2e-lake-'));
     database = await createOwnDatabase(`e2e_${engine}`);
     bus = createBus({ url: busUrl, clientId: 'e2e-test', logger: silentBusLogger });
@@ -67,10 +74,6 @@ describe.each(busUrlsUnderTest)('the suite on %s: simulated traffic end to end',
     apps.push(await untilReady(await bootApp(AlertsModule.forRoot(loadConfig(alertsEnv, { ...env, WEBHOOK_ALLOWED_TARGETS: '127.0.0.1' })), 'alerts')));
     apps.push(await bootApp(LakeModule.forRoot(loadConfig(lakeEnv, { ...env, LAKE_DIR: lakeDir, LAKE_ROLL_INTERVAL_MS: '300' })), 'lake'));
     receiver = await startWebhookReceiver();
-    const geo = await GeoLookup.open();
-    events = [...simulate(simulationOptions({ seed: '11', customers: '150', terminals: '300', days: '8' }, geo))].map(({ event }) =>
-      withIdPrefix(event, `${run}-`),
-    );
   });
 
   afterAll(async () => {
