@@ -33,8 +33,8 @@ const VERBOSE_LEVELS = ['debug', 'trace'];
  */
 /**
  * How often the event loop's delay is sampled for `nodejs_eventloop_lag_*` (prom-client's default is
- * 10 ms). Each sample is a timer that wakes the process, idle or not: at 10 ms that was about half of an
- * idle service's wake-ups, and on these machines a wake-up costs ~100 µs (docs/observability.md).
+ * 10 ms). Each sample is a timer that wakes the process, idle or not: at 10 ms that was most of an idle
+ * service's wake-ups, and on these machines a wake-up costs ~100 µs (docs/observability.md).
  */
 const EVENT_LOOP_SAMPLE_MS = 100;
 
