@@ -27,17 +27,17 @@ const QUIET_ROUTES: RouteInfo[] = [
 const VERBOSE_LEVELS = ['debug', 'trace'];
 
 /**
- * What every service shares: validated config, JSON logs, the bus, health, metrics, API-key auth.
- * An app module imports PlatformModule.forRoot(...) once and gets APP_CONFIG and ApiKeyGuard, and
- * MESSAGE_BUS, AuditTrail and REDIS when its dependencies name them.
- */
-/**
  * How often the event loop's delay is sampled for `nodejs_eventloop_lag_*` (prom-client's default is
  * 10 ms). Each sample is a timer that wakes the process, idle or not: at 10 ms that was most of an idle
  * service's wake-ups, and on these machines a wake-up costs ~100 µs (docs/observability.md).
  */
 const EVENT_LOOP_SAMPLE_MS = 100;
 
+/**
+ * What every service shares: validated config, JSON logs, the bus, health, metrics, API-key auth.
+ * An app module imports PlatformModule.forRoot(...) once and gets APP_CONFIG and ApiKeyGuard, and
+ * MESSAGE_BUS, AuditTrail and REDIS when its dependencies name them.
+ */
 @Module({})
 export class PlatformModule {
   static forRoot(options: PlatformOptions): DynamicModule {

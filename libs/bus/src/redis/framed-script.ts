@@ -17,7 +17,7 @@ export type ScriptArgument = string | number | Buffer | FramePart;
  * A Lua script whose calls carry many arguments, sent as one frame encoded here instead of by ioredis.
  * ioredis encodes a command argument by argument (a buffer part, a length, a copy each: ~0.4 µs an
  * argument), and scoring's state write passes ~11 arguments per event: ~0.4 ms of every call of 100
- * events went to encoding alone. The frame is the same bytes (redis-framed-script.spec.ts).
+ * events went to encoding alone. The frame is the same bytes (framed-script.spec.ts).
  */
 export class FramedScript {
   private readonly sha: string;
