@@ -8,10 +8,16 @@ export function addOccurrence<T>(list: T[], item: T, timeOf: (item: T) => number
   const time = timeOf(item);
   let at = list.length;
   while (at > 0 && timeOf(list[at - 1]) > time) at--;
-  list.splice(at, 0, item);
+  // Pushed and dropped in place: splice allocates an array of what it removes, twice per call and
+  // several calls per event, and nearly every event comes in order.
+  if (at === list.length) list.push(item);
+  else list.splice(at, 0, item);
   let lastSettled = -1;
   for (let i = 0; i < list.length && timeOf(list[i]) <= horizon; i++) lastSettled = i;
-  if (lastSettled > 0) list.splice(0, lastSettled);
+  if (lastSettled > 0) {
+    list.copyWithin(0, lastSettled);
+    list.length -= lastSettled;
+  }
   return list;
 }
 
