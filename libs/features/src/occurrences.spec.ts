@@ -22,7 +22,8 @@ describe('addOccurrence', () => {
       [1, 'a'],
       [3, 'c'],
     ];
-    const same = addOccurrence(list, [2, 'b'], ([t]) => t, 2);
+    const timeOf = ([t]: [number, string]) => t;
+    const same = addOccurrence(list, [2, 'b'], timeOf, 2);
     expect(same).toBe(list);
     expect(list).toEqual([
       [2, 'b'],
