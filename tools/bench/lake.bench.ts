@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { createBus, silentBusLogger, type BatchContext, type MessageBus, type RecordBatch } from '@app/bus';
 import type { EnrichedEvent } from '@app/contracts';
 import { LakeFilesRepository } from '../../apps/lake/src/lake-files.repository';
+import { filesAtOnce } from '../../apps/lake/src/lake-sink.consumer';
 import { LakeSinkService } from '../../apps/lake/src/lake-sink.service';
 import { benchArg as arg, benchCommand, benchMachine, writeBenchReport } from './bench-report';
 import { median, percentiles } from './percentiles';
@@ -23,6 +24,9 @@ const ROLL_BYTES = Number(arg('roll-bytes', String(8 * 1024 * 1024)));
 // Under a backlog the byte size cuts every roll; the interval only delays the last, partial one,
 // which the clock counts: a short interval keeps that tail from hiding the sink's rate.
 const ROLL_INTERVAL_MS = Number(arg('roll-interval-ms', '500'));
+// Event time between consecutive events: 20 ms puts a roll in one or two event-time hours, as live traffic
+// is; a replay of history, or the suite's simulated weeks sent in seconds, spreads a roll over many (a file each).
+const EVENT_SPACING_MS = Number(arg('event-spacing-ms', '20'));
 const engines: Record<string, string> = { redis: 'redis://127.0.0.1:6379/14', kafka: `kafka://${process.env.TEST_KAFKA_BROKERS ?? '127.0.0.1:9092'}` };
 const selected = arg('engines', 'redis,kafka').split(',');
 
@@ -32,7 +36,7 @@ function enrichedEvent(n: number): EnrichedEvent {
     eventId: `lake-${n}-${user.toString(36)}`,
     type: n % 3 === 0 ? 'transaction' : 'page_view',
     userId: `user-${user}`,
-    occurredAt: new Date(Date.UTC(2026, 10, 23, 8) + n * 20).toISOString(),
+    occurredAt: new Date(Date.UTC(2026, 10, 23, 8) + n * EVENT_SPACING_MS).toISOString(),
     receivedAt: new Date().toISOString(),
     source: 'http',
     ...(n % 3 === 0
@@ -74,7 +78,7 @@ async function drain(bus: MessageBus, topic: string) {
   const done = new Promise<void>((resolve) => (finished = resolve));
   const write = async (batches: RecordBatch[], context: BatchContext): Promise<void> => {
     const t = performance.now();
-    const written = await sink.write(batches, context);
+    const written = await sink.write(batches, context, filesAtOnce(batches, ROLL_BYTES));
     handlerMs.push(performance.now() - t);
     rows += written.rows;
     files += written.files;
@@ -147,7 +151,7 @@ async function main() {
     `# Lake sink benchmark (${report.at})`,
     '',
     `\`${report.command}\` on ${report.machine.cpus} cores (${report.machine.cpuModel}), Node ${report.machine.node}; bus and sink on the same machine.`,
-    `${EVENTS} enriched events on ${PARTITIONS} partitions, drained by a new consumer group into Parquet (ZSTD, fsync + rename per file), roll at ${ROLL_BYTES} bytes or ${ROLL_INTERVAL_MS} ms; median of ${RUNS} runs. A run ends when every event is in a durable file.`,
+    `${EVENTS} enriched events ${EVENT_SPACING_MS} ms apart in event time on ${PARTITIONS} partitions, drained by a new consumer group into Parquet (ZSTD, fsync + rename per file), roll at ${ROLL_BYTES} bytes or ${ROLL_INTERVAL_MS} ms; median of ${RUNS} runs. A run ends when every event is in a durable file.`,
     '',
     '| engine | rows/s | runs | rows per file | handler ms p50 (parse, encode, write) | JSON bytes/event | Parquet bytes/event |',
     '|---|---:|---|---:|---:|---:|---:|',

@@ -43,7 +43,8 @@ export class LakeSinkService {
 
   constructor(private readonly files: LakeFilesRepository) {}
 
-  async write(batches: RecordBatch[], context: BatchContext): Promise<LakeWriteSummary> {
+  /** `filesAtOnce`: how many of the call's files may be written at the same time (their fsyncs overlap). */
+  async write(batches: RecordBatch[], context: BatchContext, filesAtOnce = 1): Promise<LakeWriteSummary> {
     // Another sink may have written files of these partitions since the folders were listed here (it
     // held a partition, wrote, and died before committing): list them again.
     if (batches.some((batch) => batch.newlyAssigned)) this.indexes.clear();
@@ -57,7 +58,7 @@ export class LakeSinkService {
     }
     const summary: LakeWriteSummary = { rows: 0, files: 0, bytes: 0, skipped: 0 };
     for (const members of groups.values()) {
-      const written = await this.writeFiles(members, context);
+      const written = await this.writeFiles(members, context, filesAtOnce);
       for (const key of Object.keys(summary) as Array<keyof LakeWriteSummary>) summary[key] += written[key];
     }
     lakeMetrics.bytes.inc(summary.bytes);
@@ -68,7 +69,7 @@ export class LakeSinkService {
   }
 
   /** Batches of partitions that share files (one group of MAX_PARTITIONS_PER_FILE): a file per event-time hour. */
-  private async writeFiles(batches: RecordBatch[], context: BatchContext): Promise<LakeWriteSummary> {
+  private async writeFiles(batches: RecordBatch[], context: BatchContext, filesAtOnce: number): Promise<LakeWriteSummary> {
     const byFolder = new Map<string, LakeTableBuilder>();
     const folderOfHour = new Map<number, string>(); // formatting a date per row costs more than the rest of the routing
     let skipped = 0;
@@ -95,18 +96,28 @@ export class LakeSinkService {
 
     let rows = 0;
     let bytesWritten = 0;
-    for (const [folder, builder] of byFolder) {
-      const ranges = builder.ranges;
+    // Encoded first, so that the writes' steps find this thread free between their fsyncs. Each file is
+    // indexed once it is in place, and one that fails does not stop the others: the roll, handed over
+    // again, writes only what is missing.
+    const writes = [...byFolder].map(([folder, builder]) => {
       const bytes = encodeParquet(builder.build(), DISTINCT_VALUE_COLUMNS);
-      await this.files.writeAtomically(folder, lakeFileName(ranges), bytes).catch(storageTrouble);
-      const index = this.indexes.get(folder) ?? (await this.loadIndex(folder));
-      for (const range of ranges) index.add(range);
-      const partitions = builder.partitions;
-      builder.eventIds.forEach((id, i) => this.remember(partitions[i], id));
-      rows += builder.rowCount;
-      bytesWritten += bytes.length;
-    }
+      return async () => {
+        await this.writeFile(folder, builder, bytes);
+        rows += builder.rowCount;
+        bytesWritten += bytes.length;
+      };
+    });
+    await inTurns(writes, filesAtOnce);
     return { rows, files: byFolder.size, bytes: bytesWritten, skipped };
+  }
+
+  private async writeFile(folder: string, builder: LakeTableBuilder, bytes: Uint8Array): Promise<void> {
+    const ranges = builder.ranges;
+    await this.files.writeAtomically(folder, lakeFileName(ranges), bytes).catch(storageTrouble);
+    const index = this.indexes.get(folder) ?? (await this.loadIndex(folder));
+    for (const range of ranges) index.add(range);
+    const partitions = builder.partitions;
+    builder.eventIds.forEach((id, i) => this.remember(partitions[i], id));
   }
 
   /**
@@ -140,6 +151,17 @@ export class LakeSinkService {
  */
 function storageTrouble(error: unknown): never {
   throw new TransientError(`lake storage failed: ${describeError(error)}`, { cause: error });
+}
+
+/** Runs every task, `width` at a time; rethrows the first failure once all have run. */
+async function inTurns(tasks: Array<() => Promise<void>>, width: number): Promise<void> {
+  let next = 0;
+  let failure: { error: unknown } | null = null;
+  const turn = async () => {
+    while (next < tasks.length) await tasks[next++]().catch((error: unknown) => void (failure ??= { error }));
+  };
+  await Promise.all(Array.from({ length: Math.min(width, tasks.length) }, turn));
+  if (failure) throw (failure as { error: unknown }).error;
 }
 
 /** The lake row of a bus record, or why it cannot be one. */

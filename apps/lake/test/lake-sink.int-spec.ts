@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TransientError, createBus, silentBusLogger, type BatchContext, type BusRecord, type RecordBatch } from '@app/bus';
@@ -8,6 +8,7 @@ import { bootApp, busUrlsUnderTest, eventually, readLake, testEnv, uniqueName, t
 import { ingestEnv } from '../../ingest/src/ingest.config';
 import { IngestModule } from '../../ingest/src/ingest.module';
 import { LakeFilesRepository } from '../src/lake-files.repository';
+import { LAKE_TABLE, hourFolder, lakeFileName } from '../src/lake-path';
 import { lakeEnv } from '../src/lake.config';
 import { LakeModule } from '../src/lake.module';
 import { LakeSinkService } from '../src/lake-sink.service';
@@ -170,6 +171,24 @@ describe('lake sink: files', () => {
     const { context, deadLetters } = collectingContext();
     await expect(blocked.write([batchOf(0, kafkaRecords(0, 5))], context)).rejects.toBeInstanceOf(TransientError);
     expect(deadLetters).toEqual([]);
+  });
+
+  it("writes a roll's other hours when one cannot be written, and that hour alone when the roll comes again", async () => {
+    const { context } = collectingContext();
+    const lake = sink();
+    // A folder where one hour's temporary file goes (its rows: e-1, e-4, ... e-28): that file's write fails, the
+    // other two hours' go ahead.
+    const hour = join(lakeDir, LAKE_TABLE, hourFolder(Date.parse(enrichedEvent(1).occurredAt)));
+    const blocked = join(hour, `.${lakeFileName([{ partition: 0, first: '1', last: '28' }])}.${process.pid}.tmp`);
+    await mkdir(blocked, { recursive: true });
+    await expect(lake.write([batchOf(0, kafkaRecords(0, 30))], context)).rejects.toBeInstanceOf(TransientError);
+    expect((await pathsUnder(lakeDir)).filter((p) => p.endsWith('.parquet'))).toHaveLength(2);
+
+    await rm(blocked, { recursive: true });
+    // The bus hands the roll over again (nothing was committed): only the failed hour's rows are left to write.
+    expect(await lake.write([batchOf(0, kafkaRecords(0, 30))], context)).toEqual({ rows: 10, files: 1, bytes: expect.any(Number), skipped: 20 });
+    const ids = (await readLake(lakeDir, 'event_id')).map((r) => r.event_id as string);
+    expect(ids.sort()).toEqual(Array.from({ length: 30 }, (_, i) => `e-${i}`).sort());
   });
 
   it('keeps every field of the enriched event, typed', async () => {
