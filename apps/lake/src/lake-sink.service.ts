@@ -101,11 +101,9 @@ export class LakeSinkService {
     // again, writes only what is missing.
     const writes = [...byFolder].map(([folder, builder]) => {
       const bytes = encodeParquet(builder.build(), DISTINCT_VALUE_COLUMNS);
-      return async () => {
-        await this.writeFile(folder, builder, bytes);
-        rows += builder.rowCount;
-        bytesWritten += bytes.length;
-      };
+      rows += builder.rowCount;
+      bytesWritten += bytes.length;
+      return () => this.writeFile(folder, builder, bytes);
     });
     await inTurns(writes, filesAtOnce);
     return { rows, files: byFolder.size, bytes: bytesWritten, skipped };
