@@ -19,6 +19,7 @@ import { createOwnDatabase, scoreOf } from '@app/testing';
 import { startServiceProcess, stopServiceProcess } from '@app/testing';
 import { benchArg as arg, benchCommand, benchMachine, cpuProfileArgs, writeBenchReport } from './bench-report';
 import { median, percentiles } from './percentiles';
+import { postgresCpuSeconds, processCpuSeconds } from './process-usage';
 
 const EVENTS = Number(arg('events', '200000'));
 const USERS = Number(arg('users', '20000'));
@@ -28,6 +29,8 @@ const FRESHNESS_RATE = Number(arg('freshness-rate', '2000'));
 const SECONDS = Number(arg('seconds', '10'));
 /** `--profile DIR` writes V8 CPU profiles of the profile-api processes there. */
 const PROFILE_DIR = arg('profile', '');
+/** `--only folding` measures folding alone (for an A/B of profile-api's writes). */
+const ONLY = arg('only', '');
 const engines: Record<string, string> = { redis: 'redis://127.0.0.1:6379/14', kafka: `kafka://${process.env.TEST_KAFKA_BROKERS ?? '127.0.0.1:9092'}` };
 const selected = arg('engines', 'redis,kafka').split(',');
 const API_KEY = 'bench-key-123456';
@@ -99,11 +102,27 @@ async function measureFolding(busUrl: string) {
     try {
       return await admin(async (db) => {
         let started = 0;
+        // CPU from the first reading on: profile-api's own, and every Postgres process's (its backend's mostly).
+        let from: { folded: number; profileApi: number | null; postgres: Map<number, number> } | null = null;
         for (;;) {
           const { rows } = await db.query<{ folded: string }>('SELECT coalesce(sum(event_count), 0) AS folded FROM profiles');
           const folded = Number(rows[0].folded);
+          const now = { folded, profileApi: processCpuSeconds(child.pid as number), postgres: postgresCpuSeconds() };
+          from ??= now;
+          const start = from;
           if (folded > 0 && started === 0) started = performance.now();
-          if (folded >= EVENTS) return { eventsPerSecond: Math.round(EVENTS / ((performance.now() - started) / 1000)) };
+          if (folded >= EVENTS) {
+            const perEvent = (seconds: number) => Math.round((seconds * 1e6) / (folded - start.folded));
+            let postgres = 0;
+            for (const [pid, seconds] of now.postgres) postgres += seconds - (start.postgres.get(pid) ?? 0);
+            return {
+              eventsPerSecond: Math.round(EVENTS / ((performance.now() - started) / 1000)),
+              cpuMicrosPerEvent: {
+                profileApi: start.profileApi === null || now.profileApi === null ? null : perEvent(now.profileApi - start.profileApi),
+                postgres: perEvent(postgres),
+              },
+            };
+          }
           await sleep(100);
         }
       }, databaseUrl);
@@ -230,11 +249,23 @@ async function main() {
   for (const engine of selected) {
     const runs = [];
     for (let run = 1; run <= RUNS; run++) {
-      runs.push((await measureFolding(engines[engine])).eventsPerSecond);
-      process.stderr.write(`${engine} folding run ${run}/${RUNS}: ${runs[run - 1]} events/s\n`);
+      runs.push(await measureFolding(engines[engine]));
+      const { eventsPerSecond, cpuMicrosPerEvent } = runs[run - 1];
+      process.stderr.write(
+        `${engine} folding run ${run}/${RUNS}: ${eventsPerSecond} events/s, CPU µs per event: profile-api ${cpuMicrosPerEvent.profileApi}, Postgres ${cpuMicrosPerEvent.postgres}\n`,
+      );
     }
-    folding.push({ engine, medianEventsPerSecond: median(runs), runs });
+    folding.push({
+      engine,
+      medianEventsPerSecond: median(runs.map((r) => r.eventsPerSecond)),
+      medianCpuMicrosPerEvent: {
+        profileApi: median(runs.map((r) => r.cpuMicrosPerEvent.profileApi ?? NaN)),
+        postgres: median(runs.map((r) => r.cpuMicrosPerEvent.postgres)),
+      },
+      runs,
+    });
   }
+  if (ONLY === 'folding') return;
   const served = await measureReadsAndFreshness(engines.redis);
   process.stderr.write(`reads: p99 ${served.reads.p99Ms} ms at ${served.reads.requestsPerSecond}/s; freshness p99 ${served.freshness.p99Ms} ms\n`);
   const report = {
@@ -253,9 +284,12 @@ async function main() {
     '',
     `## Folding: the Scores of ${EVENTS} events (each with its event in brief) of ${USERS} users into Postgres (median of ${RUNS} runs)`,
     '',
-    '| engine | events/s folded | runs |',
-    '|---|---:|---|',
-    ...folding.map((f) => `| ${f.engine} | ${f.medianEventsPerSecond} | ${f.runs.join(', ')} |`),
+    '| engine | events/s folded | CPU µs per event: profile-api | … Postgres | runs (events/s) |',
+    '|---|---:|---:|---:|---|',
+    ...folding.map(
+      (f) =>
+        `| ${f.engine} | ${f.medianEventsPerSecond} | ${f.medianCpuMicrosPerEvent.profileApi} | ${f.medianCpuMicrosPerEvent.postgres} | ${f.runs.map((r) => r.eventsPerSecond).join(', ')} |`,
+    ),
     '',
     `## GET /v1/profiles/{userId} at ${READ_RATE} requests/s for ${SECONDS} s after a 3 s warm-up (hey: 4 workers of 250 requests/s; one of 10,000 folded users)`,
     '',

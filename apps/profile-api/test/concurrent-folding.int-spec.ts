@@ -1,13 +1,11 @@
 import type { BusRecord } from '@app/bus';
-import { loadConfig } from '@app/platform';
-import { bootApp, createOwnDatabase, enrichedEvent, eventually, scoreOf, sleep, uniqueName, type BootedApp } from '@app/testing';
+import { enrichedEvent, scoreOf, sleep, uniqueName } from '@app/testing';
 import type { EnrichedEvent } from '@app/contracts';
 import { eventFacts, foldEvent, type EventFacts } from '../src/folding/fold-profile';
 import { emptyProfile } from '../src/folding/profile-state';
-import { profileApiEnv } from '../src/profile-api.config';
-import { ProfileApiModule } from '../src/profile-api.module';
 import { ProfileRepository } from '../src/profiles/profile.repository';
 import { FoldBatchService } from '../src/stream/fold-batch.service';
+import { foldingApp } from './support/folding-app';
 
 /**
  * A user's records are in one partition, but while Kafka moves a partition from one member to another
@@ -17,29 +15,7 @@ import { FoldBatchService } from '../src/stream/fold-batch.service';
  */
 const facts = (event: EnrichedEvent) => eventFacts(scoreOf(event)) as EventFacts;
 describe('profile folding by two members at once', () => {
-  let database: Awaited<ReturnType<typeof createOwnDatabase>>;
-  let booted: BootedApp;
-
-  beforeAll(async () => {
-    database = await createOwnDatabase('concurrent_folding');
-    booted = await bootApp(
-      ProfileApiModule.forRoot(
-        loadConfig(profileApiEnv, {
-          API_KEYS: 'concurrent-folding-key-1',
-          LOG_LEVEL: 'silent',
-          DATABASE_URL: database.url,
-          PROFILE_CONSUMER: 'false',
-        }),
-      ),
-      'profile-api',
-    );
-    await eventually(async () => expect((await fetch(`${booted.url}/health/ready`)).status).toBe(200));
-  });
-
-  afterAll(async () => {
-    await booted?.close();
-    await database?.drop();
-  });
+  const { booted: app, apiKey } = foldingApp('concurrent-folding');
 
   it("keeps both of a new user's first records when two members fold them at once", async () => {
     const userId = uniqueName('u');
@@ -47,7 +23,7 @@ describe('profile folding by two members at once', () => {
     const event = enrichedEvent({ eventId: `${userId}-e`, type: 'page_view', userId, occurredAt });
     const score = scoreOf(enrichedEvent({ eventId: `${userId}-s`, type: 'login', userId, occurredAt }), { score: 0.9, decision: 'block', alert: true });
     const record: BusRecord = { topic: 'scores', partition: 0, offset: '0', key: userId, value: Buffer.from(JSON.stringify(score)), headers: {}, timestamp: 0 };
-    const profiles = booted.app.get(ProfileRepository);
+    const profiles = app().app.get(ProfileRepository);
 
     // One member has written the user's first profile, from one event, and not committed yet...
     let eventWritten!: () => void;
@@ -61,14 +37,14 @@ describe('profile folding by two members at once', () => {
     });
     await written;
     // ... when the other folds the user's next one: it finds no row to lock, and its write waits for the first's.
-    const second = booted.app
-      .get(FoldBatchService)
+    const second = app()
+      .app.get(FoldBatchService)
       .fold([{ topic: 'scores', partition: 0, records: [record], newlyAssigned: false }], { deadLetter: () => undefined });
     await sleep(300);
     commit();
     await Promise.all([first, second]);
 
-    const profile = (await (await fetch(`${booted.url}/v1/profiles/${userId}`, { headers: { authorization: 'Bearer concurrent-folding-key-1' } })).json()) as {
+    const profile = (await (await fetch(`${app().url}/v1/profiles/${userId}`, { headers: { authorization: `Bearer ${apiKey}` } })).json()) as {
       eventCountsByType: Record<string, number>;
       alertCount: number;
     };
@@ -87,18 +63,18 @@ describe('profile folding by two members at once', () => {
         { topic: 'scores', partition: 0, offset: String(n), key: userId, value: Buffer.from(JSON.stringify(scoreOf(event(n)))), headers: {}, timestamp: 0 },
       ],
     });
-    const folding = booted.app.get(FoldBatchService);
+    const folding = app().app.get(FoldBatchService);
     const noDeadLetters = { deadLetter: () => undefined };
     await folding.fold([batch(1)], noDeadLetters); // this member now holds the user at version 1
     // Another member folds the user's next event, from the stored row.
-    const profiles = booted.app.get(ProfileRepository);
+    const profiles = app().app.get(ProfileRepository);
     await profiles.transaction(async (tx) => {
       const stored = await tx.lockProfiles([userId]);
       expect(await tx.saveProfiles([foldEvent(stored.get(userId)!.state, facts(event(2)))], stored, new Date())).toEqual([]);
     });
     await folding.fold([batch(3)], noDeadLetters);
 
-    const profile = (await (await fetch(`${booted.url}/v1/profiles/${userId}`, { headers: { authorization: 'Bearer concurrent-folding-key-1' } })).json()) as {
+    const profile = (await (await fetch(`${app().url}/v1/profiles/${userId}`, { headers: { authorization: `Bearer ${apiKey}` } })).json()) as {
       eventCount: number;
       lastSeenAt: string;
     };

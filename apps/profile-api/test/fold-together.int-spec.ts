@@ -1,10 +1,8 @@
 import type { BusRecord, RecordBatch } from '@app/bus';
-import { loadConfig } from '@app/platform';
-import { bootApp, createOwnDatabase, enrichedEvent, eventually, scoreOf, uniqueName, type BootedApp } from '@app/testing';
-import { profileApiEnv } from '../src/profile-api.config';
-import { ProfileApiModule } from '../src/profile-api.module';
+import { enrichedEvent, scoreOf, uniqueName } from '@app/testing';
 import { ProfileRepository } from '../src/profiles/profile.repository';
 import { FoldBatchService } from '../src/stream/fold-batch.service';
+import { foldingApp } from './support/folding-app';
 
 /**
  * Several partitions folded in one transaction (what a gathering Redis Streams read hands over,
@@ -12,24 +10,7 @@ import { FoldBatchService } from '../src/stream/fold-batch.service';
  * of them changes nothing.
  */
 describe('profile folding of several partitions at once', () => {
-  let database: Awaited<ReturnType<typeof createOwnDatabase>>;
-  let booted: BootedApp;
-
-  beforeAll(async () => {
-    database = await createOwnDatabase('fold_together');
-    booted = await bootApp(
-      ProfileApiModule.forRoot(
-        loadConfig(profileApiEnv, { API_KEYS: 'fold-together-key-1', LOG_LEVEL: 'silent', DATABASE_URL: database.url, PROFILE_CONSUMER: 'false' }),
-      ),
-      'profile-api',
-    );
-    await eventually(async () => expect((await fetch(`${booted.url}/health/ready`)).status).toBe(200));
-  });
-
-  afterAll(async () => {
-    await booted?.close();
-    await database?.drop();
-  });
+  const { booted: app } = foldingApp('fold-together');
 
   const record = (topic: string, partition: number, offset: string, userId: string, value: unknown): BusRecord => ({
     topic,
@@ -53,7 +34,7 @@ describe('profile folding of several partitions at once', () => {
       batchOf([record(topic, 1, '1-0', bob, scored(bob, 1, 0.8))]),
       batchOf([record(topic, 2, '1-0', cem, scored(cem, 1, 0.5))]),
     ];
-    const folding = booted.app.get(FoldBatchService);
+    const folding = app().app.get(FoldBatchService);
     const deadLetters: string[] = [];
     const context = { deadLetter: (r: BusRecord) => void deadLetters.push(`${r.topic}/${r.partition}/${r.offset}`) };
 
@@ -63,7 +44,7 @@ describe('profile folding of several partitions at once', () => {
     const again = batches.map((batch, i) => (i === 1 ? batchOf([...batch.records, record(topic, 1, '3-0', bob, scored(bob, 2, 0.7))]) : batch));
     expect(await folding.fold(again, context)).toEqual({ applied: 1, alreadyApplied: 3, users: 1 });
 
-    const profiles = booted.app.get(ProfileRepository);
+    const profiles = app().app.get(ProfileRepository);
     const [annProfile, bobProfile] = [await profiles.findOne(ann), await profiles.findOne(bob)];
     expect([annProfile?.state.eventCount, annProfile?.state.lastRiskScore, annProfile?.version]).toEqual([1, 0.2, 1]);
     expect([bobProfile?.state.eventCount, bobProfile?.state.totalAmount, bobProfile?.state.lastRiskScore, bobProfile?.version]).toEqual([2, 20, 0.7, 2]);

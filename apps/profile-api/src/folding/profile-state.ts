@@ -2,43 +2,35 @@ import { asEventIdHashes } from '@app/contracts';
 
 /**
  * How one field of a profile is stored: its column, the column's Postgres type, its value in a profile
- * never seen, and the conversions to a query parameter and from what node-postgres returns.
+ * never seen, and the conversions to the value the upsert writes and from what node-postgres returns.
  */
 export interface ProfileField<T> {
   column: string;
   sqlType: 'text' | 'int' | 'float8' | 'timestamptz' | 'jsonb';
   initial(): T;
+  /** The value as the upsert writes it: itself (a jsonb column's as JSON), ms since the epoch for timestamptz. */
   toSql(value: T): unknown;
   fromSql(value: unknown): T;
 }
 
-const same = <T>(column: string, sqlType: ProfileField<T>['sqlType'], initial: T): ProfileField<T> => ({
+const same = <T>(column: string, sqlType: ProfileField<T>['sqlType'], initial: () => T): ProfileField<T> => ({
   column,
   sqlType,
-  initial: () => initial,
+  initial,
   toSql: (v) => v,
   fromSql: (v) => v as T,
 });
-const text = (column: string) => same<string>(column, 'text', '');
-const optionalText = (column: string) => same<string | null>(column, 'text', null);
-const count = (column: string) => same<number>(column, 'int', 0);
-const amount = (column: string) => same<number>(column, 'float8', 0);
-const optionalNumber = (column: string) => same<number | null>(column, 'float8', null);
-/** An event time, ms since the epoch in the state, timestamptz in the row. */
+const text = (column: string) => same<string>(column, 'text', () => '');
+const optionalText = (column: string) => same<string | null>(column, 'text', () => null);
+const count = (column: string) => same<number>(column, 'int', () => 0);
+const amount = (column: string) => same<number>(column, 'float8', () => 0);
+const optionalNumber = (column: string) => same<number | null>(column, 'float8', () => null);
+/** An event time, ms since the epoch in the state and in the upsert, timestamptz in the row. */
 const instant = (column: string): ProfileField<number | null> => ({
-  column,
-  sqlType: 'timestamptz',
-  initial: () => null,
-  toSql: (v) => (v === null ? null : new Date(v).toISOString()),
+  ...same<number | null>(column, 'timestamptz', () => null),
   fromSql: (v) => (v === null ? null : (v as Date).getTime()),
 });
-const json = <T>(column: string, initial: () => T): ProfileField<T> => ({
-  column,
-  sqlType: 'jsonb',
-  initial,
-  toSql: (v) => JSON.stringify(v),
-  fromSql: (v) => v as T,
-});
+const json = <T>(column: string, initial: () => T): ProfileField<T> => same<T>(column, 'jsonb', initial);
 
 /**
  * Hashes of event ids (eventIdHash) as jsonb numbers. The columns keep the names they had when they held
@@ -46,10 +38,7 @@ const json = <T>(column: string, initial: () => T): ProfileField<T> => ({
  * the table during a rolling upgrade (an older one misses a copy at worst).
  */
 const eventHashes = (column: string): ProfileField<number[]> => ({
-  column,
-  sqlType: 'jsonb',
-  initial: () => [],
-  toSql: (v) => JSON.stringify(v),
+  ...same<number[]>(column, 'jsonb', () => []),
   fromSql: (v) => asEventIdHashes(v as Array<number | string>),
 });
 
