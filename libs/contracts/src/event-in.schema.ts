@@ -25,17 +25,22 @@ export const isInstant = (text: string) => ISO_INSTANT.test(text) && !Number.isN
 export function instantProblem(text: string, now: number, bounds: EventTimeBounds): string | undefined {
   const match = ISO_INSTANT.exec(text);
   if (!match) return 'must be an ISO-8601 time with a zone, e.g. 2026-11-23T08:15:00Z';
-  const [year, month, day, hour, minute, second = '0', zoneHours = '0', zoneMinutes = '0'] = match.slice(1);
-  // Date.parse rolls 2026-02-30 over to March 2nd; a real calendar date survives the round trip.
-  const calendar = new Date(Date.UTC(Number(year), Number(month) - 1, Number(day)));
-  const realDate = calendar.getUTCFullYear() === Number(year) && calendar.getUTCMonth() === Number(month) - 1 && calendar.getUTCDate() === Number(day);
-  if (!realDate || Number(hour) > 23 || Number(minute) > 59 || Number(second) > 59 || Number(zoneHours) > 23 || Number(zoneMinutes) > 59)
+  // Date.parse rolls 2026-02-30 over to March 2nd: the day must exist in its month. (Checked by arithmetic:
+  // this runs for every event ingest takes.)
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  const day = Number(match[3]);
+  const realDate = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
+  if (!realDate || Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6] ?? 0) > 59 || Number(match[7] ?? 0) > 23 || Number(match[8] ?? 0) > 59)
     return 'is not a real date and time';
   const at = Date.parse(text);
   if (at > now + bounds.maxFutureMs) return `is more than ${bounds.maxFutureMs / 60_000} minutes in the future`;
   if (at < now - bounds.maxAgeMs) return `is more than ${Math.round(bounds.maxAgeMs / 86_400_000)} days in the past`;
   return undefined;
 }
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const daysInMonth = (year: number, month: number) => (month === 2 && year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : DAYS_IN_MONTH[month - 1]);
 // A NUL, or half of a UTF-16 surrogate pair: Postgres's text and jsonb refuse both, and neither is Unicode text.
 // eslint-disable-next-line no-control-regex -- NUL is the character this pattern exists to find
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -82,10 +82,18 @@ describe('EventValidator', () => {
     expect(reasonsFor(input).join('\n')).toMatch(reason);
   });
 
-  it('knows leap days', () => {
-    const tenYears = new EventValidator(() => NOW, { maxFutureMs: 0, maxAgeMs: 10 * 365 * 86_400_000 });
-    expect(tenYears.validate({ ...transaction, occurredAt: '2024-02-29T10:00:00Z' }).ok).toBe(true);
-    expect(tenYears.validate({ ...transaction, occurredAt: '2025-02-29T10:00:00Z' })).toEqual({
+  it('knows leap days and the length of every month', () => {
+    const longAgo = new EventValidator(() => NOW, { maxFutureMs: 0, maxAgeMs: 30 * 365 * 86_400_000 });
+    const real = (occurredAt: string) => longAgo.validate({ ...transaction, occurredAt }).ok;
+    expect(['2024-02-29T10:00:00Z', '2000-02-29T10:00:00Z', '2026-04-30T10:00:00Z', '2026-01-31T10:00:00Z', '2025-12-31T23:59:59Z'].filter(real)).toHaveLength(
+      5,
+    );
+    expect(
+      ['2025-02-29T10:00:00Z', '2026-04-31T10:00:00Z', '2026-06-31T10:00:00Z', '2026-13-01T10:00:00Z', '2026-00-10T10:00:00Z', '2026-01-00T10:00:00Z'].filter(
+        real,
+      ),
+    ).toEqual([]);
+    expect(longAgo.validate({ ...transaction, occurredAt: '2025-02-29T10:00:00Z' })).toEqual({
       ok: false,
       reasons: ['occurredAt: is not a real date and time'],
     });

@@ -30,7 +30,9 @@ export function classifyIp(ip: string): IpClass {
  * is not an address comes back as it is.
  */
 export function canonicalIp(ip: string): string {
-  if (isIP(ip) === 0) return ip;
+  const family = isIP(ip);
+  // Node's isIP takes only dotted decimal without leading zeros: an IPv4 address it accepts is written one way already.
+  if (family === 4 || family === 0) return ip;
   const address = ipaddr.parse(ip);
   if (address.kind() === 'ipv6' && (address as ipaddr.IPv6).isIPv4MappedAddress()) return (address as ipaddr.IPv6).toIPv4Address().toString();
   return address.toString();
