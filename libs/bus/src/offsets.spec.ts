@@ -16,6 +16,26 @@ describe('compareOffsets', () => {
     expect(compareOffsets('1700000000000-3', '1700000000000-3-0')).toBe(0);
     expect(compareOffsets('1700000000000-3', '1700000000000-3-1')).toBeLessThan(0);
   });
+  it('agrees with comparing the parts as big integers, leading zeros and missing parts included', () => {
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    const digits = () => Array.from({ length: 1 + random(20) }, () => (random(4) === 0 ? '0' : String(random(10)))).join('');
+    const offset = () => Array.from({ length: 1 + random(3) }, digits).join('-');
+    const reference = (a: string, b: string) => {
+      const x = a.split('-').map(BigInt);
+      const y = b.split('-').map(BigInt);
+      for (let i = 0; i < Math.max(x.length, y.length); i++) {
+        const [p, q] = [x[i] ?? 0n, y[i] ?? 0n];
+        if (p !== q) return p < q ? -1 : 1;
+      }
+      return 0;
+    };
+    for (let n = 0; n < 5_000; n++) {
+      const a = offset();
+      const b = random(3) === 0 ? a.replace(/^0*/, '') || '0' : offset();
+      expect([a, b, Math.sign(compareOffsets(a, b))]).toEqual([a, b, reference(a, b)]);
+    }
+  });
 });
 
 describe('positionOnThisBus', () => {
