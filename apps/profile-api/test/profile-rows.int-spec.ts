@@ -29,8 +29,10 @@ describe('profile rows', () => {
       lastScoredAt: 1764547200124,
       recentEventHashes: [1, 2 ** 53 - 1, 0],
     };
-    const other = { ...emptyProfile(uniqueName('u')), lastCity: null, eventCount: 1 };
-    await profiles().transaction((tx) => tx.saveProfiles([state, other], new Map(), new Date()));
+    const other = { ...emptyProfile(uniqueName('u')), lastCity: 'tab\there 😀', lastCountry: null, eventCount: 1 };
+    // One call each: a text column holding a control character or a surrogate is written another way.
+    await profiles().transaction((tx) => tx.saveProfiles([state], new Map(), new Date()));
+    await profiles().transaction((tx) => tx.saveProfiles([other], new Map(), new Date()));
 
     expect((await profiles().findOne(userId))?.state).toEqual(state);
     expect((await profiles().findOne(other.userId))?.state).toEqual(other);

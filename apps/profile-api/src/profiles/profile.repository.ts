@@ -86,7 +86,7 @@ export class ProfileTransaction {
       const values = rowValues(state, (previous.get(state.userId)?.version ?? 0) + 1);
       for (let i = 0; i < values.length; i++) columns[i][row] = values[i];
     });
-    const parameters = columns.map((values, i) => (ROW_COLUMNS[i][1] === 'jsonb' ? jsonbArrayLiteral(values) : values));
+    const parameters = columns.map((values, i) => arrayLiteral(values, ROW_COLUMNS[i][1]));
     const written = (await this.manager.query(UPSERT_SQL, [...parameters, now.toISOString()])) as Array<{ user_id: string }>;
     if (written.length === states.length) return [];
     const writtenIds = new Set(written.map((row) => row.user_id));
@@ -107,7 +107,7 @@ const ROW_COLUMNS: Array<[string, SqlType]> = [
   ...DERIVED_COLUMNS,
 ];
 const UPSERT_NAMES = [...ROW_COLUMNS.map(([name]) => name), 'updated_at'];
-/** How a column's array travels: jsonb as text[] (jsonbArrayLiteral), event times as ms since the epoch. */
+/** How a column's array travels (arrayLiteral): jsonb as text[], event times as ms since the epoch. */
 const ARRAY_TYPE: Record<SqlType, string> = { text: 'text', int: 'int', float8: 'float8', timestamptz: 'bigint', jsonb: 'text' };
 /**
  * jsonb columns travel as text[] and are cast row by row. A parameter's input function runs while the
@@ -137,16 +137,24 @@ function rowValues(state: ProfileState, version: number): unknown[] {
 }
 
 /**
- * A text[] literal of the values' JSON texts, in two native calls. node-postgres writes an array
- * parameter element by element, escaping each with two regular expressions: for the jsonb columns, whose
- * every value is JSON full of quotes, that was a quarter of what profile-api allocated while folding.
- * A JSON string is also an element of an array literal when it holds no control character: both escape
- * only `"` and `\` with a backslash, and JSON.stringify writes every control character of the text it
- * quotes as an escape (`\n`, `\u0000`), i.e. as a backslash and letters.
+ * A column's array parameter as a Postgres array literal, in a few native calls. node-postgres writes an
+ * array parameter element by element, converting and escaping each with two regular expressions: for the
+ * jsonb columns, whose every value is JSON full of quotes, that was a quarter of what profile-api
+ * allocated while folding. A JSON string is also an element of an array literal when it holds no control
+ * character: both escape only `"` and `\` with a backslash, and JSON.stringify writes every control
+ * character of the text it quotes as an escape (`\n`, `\u0000`), i.e. as a backslash and letters. So
+ * a jsonb column is the JSON strings of its values' JSON texts, a text column its values' JSON strings
+ * (left to node-postgres when one holds a control character or a surrogate, which JSON.stringify may
+ * escape), and a numeric one its numbers.
  */
-export function jsonbArrayLiteral(values: readonly unknown[]): string {
-  return `{${JSON.stringify(values.map((value) => JSON.stringify(value))).slice(1, -1)}}`;
+export function arrayLiteral(values: unknown[], type: SqlType): string | unknown[] {
+  if (type === 'jsonb') return `{${JSON.stringify(values.map((value) => JSON.stringify(value))).slice(1, -1)}}`;
+  if (type === 'text') return ESCAPED_BY_JSON.test(values.join('')) ? values : `{${JSON.stringify(values).slice(1, -1)}}`;
+  return `{${values.map((value) => (value === null ? 'NULL' : String(value))).join(',')}}`;
 }
+
+// eslint-disable-next-line no-control-regex -- the characters JSON.stringify would write as escapes (and surrogates, for lone ones)
+const ESCAPED_BY_JSON = /[\u0000-\u001f\ud800-\udfff]/;
 
 /** A profiles row as node-postgres returns it (timestamptz as Date, jsonb parsed). */
 type ProfileRow = Record<string, unknown> & { user_id: string; risk_band: string; segments: string[]; version: number; updated_at: Date };
