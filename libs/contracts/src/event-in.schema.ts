@@ -16,27 +16,45 @@ export const ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$/;
 const identifier = (what: string) =>
   z.string({ invalid_type_error: `must be a string (${what})` }).regex(ID, `must be 1-128 letters, digits or . _ : @ - (${what})`);
 // ISO-8601 with a date, a time and an explicit zone: a zone-less time means different instants to different readers.
-const ISO_INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+// Its date and time fields have fixed widths and places (a zone, when not Z, is the last six characters).
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
-/** True for an ISO-8601 time with a zone that names an instant (no bounds: see instantProblem). */
-export const isInstant = (text: string) => ISO_INSTANT.test(text) && !Number.isNaN(Date.parse(text));
+/**
+ * True for an ISO-8601 time with a zone that names a real instant (no bounds: see instantProblem). Every
+ * consumer checks the times of every record it decodes: by arithmetic on the text's digits, since
+ * Date.parse took ~400 ns a call (and rolls 2026-02-30 over to March 2nd rather than refusing it).
+ */
+export const isInstant = (text: string) => ISO_INSTANT.test(text) && isRealDateAndTime(text);
 
 /** Why `text` is not an acceptable event time, or undefined. Checks in order and reports the first problem. */
 export function instantProblem(text: string, now: number, bounds: EventTimeBounds): string | undefined {
-  const match = ISO_INSTANT.exec(text);
-  if (!match) return 'must be an ISO-8601 time with a zone, e.g. 2026-11-23T08:15:00Z';
-  // Date.parse rolls 2026-02-30 over to March 2nd: the day must exist in its month. (Checked by arithmetic:
-  // this runs for every event ingest takes.)
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  const realDate = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
-  if (!realDate || Number(match[4]) > 23 || Number(match[5]) > 59 || Number(match[6] ?? 0) > 59 || Number(match[7] ?? 0) > 23 || Number(match[8] ?? 0) > 59)
-    return 'is not a real date and time';
+  if (!ISO_INSTANT.test(text)) return 'must be an ISO-8601 time with a zone, e.g. 2026-11-23T08:15:00Z';
+  if (!isRealDateAndTime(text)) return 'is not a real date and time';
   const at = Date.parse(text);
   if (at > now + bounds.maxFutureMs) return `is more than ${bounds.maxFutureMs / 60_000} minutes in the future`;
   if (at < now - bounds.maxAgeMs) return `is more than ${Math.round(bounds.maxAgeMs / 86_400_000)} days in the past`;
   return undefined;
+}
+
+/** For text ISO_INSTANT matched: a day its month has, hours, minutes and seconds in range, and a zone within a day. */
+function isRealDateAndTime(text: string): boolean {
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 2);
+  const day = digits(text, 8, 2);
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return false;
+  if (digits(text, 11, 2) > 23 || digits(text, 14, 2) > 59) return false;
+  if (text.charCodeAt(16) === COLON && digits(text, 17, 2) > 59) return false;
+  const end = text.length;
+  return text.charCodeAt(end - 1) === LETTER_Z || (digits(text, end - 5, 2) <= 23 && digits(text, end - 2, 2) <= 59);
+}
+
+const COLON = 58;
+const LETTER_Z = 90;
+/** The number the `count` digits at `from` write (ISO_INSTANT has checked they are digits). */
+function digits(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let i = from; i < from + count; i++) value = value * 10 + text.charCodeAt(i) - 48;
+  return value;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
