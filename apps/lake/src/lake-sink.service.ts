@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { lru, type LRU } from 'tiny-lru';
 import { Counter } from 'prom-client';
 import { TransientError, describeError, type BatchContext, type BusRecord, type RecordBatch } from '@app/bus';
-import { enrichedEventCodec } from '@app/contracts';
+import { enrichedEventCodec, RecentWindow } from '@app/contracts';
 import { LakeFilesRepository } from './lake-files.repository';
 import { LakeFolderIndex } from './lake-folder-index';
 import { LAKE_TABLE, MAX_PARTITIONS_PER_FILE, hourFolder, lakeFileName } from './lake-path';
@@ -39,7 +39,7 @@ export interface LakeWriteSummary {
 @Injectable()
 export class LakeSinkService {
   private readonly indexes: LRU<LakeFolderIndex> = lru(CACHED_FOLDERS);
-  private readonly recentIds = new Map<number, Set<string>>();
+  private readonly recentIds = new Map<number, RecentWindow<string>>();
 
   constructor(private readonly files: LakeFilesRepository) {}
 
@@ -122,7 +122,7 @@ export class LakeSinkService {
    * A copy of an event ingest published twice (it crashed between publishing and answering, and the
    * client sent again) has a new offset but the same id, and comes soon after: the latest ids written
    * per partition are remembered to skip it. Only in memory: a copy arriving across a restart of this
-   * sink is written again (docs/lake.md). A Set, where the small windows kept in stored state use
+   * sink is written again (docs/lake.md). A RecentWindow, where the small windows kept in stored state use
    * rememberRecent's arrays: 50,000 ids per partition are too many to search one by one.
    */
   private recentlyWritten(partition: number, eventId: string): boolean {
@@ -131,9 +131,8 @@ export class LakeSinkService {
 
   private remember(partition: number, eventId: string): void {
     let ids = this.recentIds.get(partition);
-    if (!ids) this.recentIds.set(partition, (ids = new Set()));
+    if (!ids) this.recentIds.set(partition, (ids = new RecentWindow(RECENT_IDS_PER_PARTITION)));
     ids.add(eventId);
-    if (ids.size > RECENT_IDS_PER_PARTITION) ids.delete(ids.values().next().value as string);
   }
 
   private async loadIndex(folder: string): Promise<LakeFolderIndex> {
