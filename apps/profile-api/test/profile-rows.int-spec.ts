@@ -3,7 +3,7 @@ import { emptyProfile, type ProfileState } from '../src/folding/profile-state';
 import { ProfileRepository } from '../src/profiles/profile.repository';
 import { foldingApp } from './support/folding-app';
 
-/** The upsert writes its own array literals for jsonb columns and event times as ms: every value must come back as folded. */
+/** The upsert writes its own array literals (arrayLiteral) and event times as ms: every value must come back as folded. */
 describe('profile rows', () => {
   const { booted } = foldingApp('profile-rows');
   const profiles = () => booted().app.get(ProfileRepository);

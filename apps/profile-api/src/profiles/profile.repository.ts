@@ -150,7 +150,7 @@ function rowValues(state: ProfileState, version: number): unknown[] {
 export function arrayLiteral(values: unknown[], type: SqlType): string | unknown[] {
   if (type === 'jsonb') return `{${JSON.stringify(values.map((value) => JSON.stringify(value))).slice(1, -1)}}`;
   if (type === 'text') return ESCAPED_BY_JSON.test(values.join('')) ? values : `{${JSON.stringify(values).slice(1, -1)}}`;
-  return `{${values.map((value) => (value === null ? 'NULL' : String(value))).join(',')}}`;
+  return `{${values.map((value) => (value == null ? 'NULL' : String(value))).join(',')}}`;
 }
 
 // eslint-disable-next-line no-control-regex -- the characters JSON.stringify would write as escapes (and surrogates, for lone ones)
