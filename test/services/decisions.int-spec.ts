@@ -141,7 +141,7 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
       }
       await send(pending);
       pending = [];
-      const { status, body } = await decide(event, 20_000);
+      const { status, body } = await decideAdmitted(event, 20_000);
       expect(status).toBe(200);
       answers.set(event.eventId, body);
     }
