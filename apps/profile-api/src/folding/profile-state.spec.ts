@@ -11,7 +11,7 @@ describe('the recent event columns', () => {
 
   it('round-trip the hashes exactly (53-bit integers survive JSON)', () => {
     const hashes = [eventIdHash('e1'), 2 ** 53 - 1, 0];
-    expect(PROFILE_FIELDS.recentEventHashes.fromSql(JSON.parse(JSON.stringify(PROFILE_FIELDS.recentEventHashes.toSql(hashes))))).toEqual(hashes);
+    expect(PROFILE_FIELDS.recentEventHashes.fromSql(JSON.parse(JSON.stringify(hashes)))).toEqual(hashes);
   });
 
   it('recognise a copy of an event that a row of ids remembers', () => {

@@ -2,14 +2,13 @@ import { asEventIdHashes } from '@app/contracts';
 
 /**
  * How one field of a profile is stored: its column, the column's Postgres type, its value in a profile
- * never seen, and the conversions to the value the upsert writes and from what node-postgres returns.
+ * never seen, and the conversion from what node-postgres returns. The upsert writes the state's values
+ * as they are (profile.repository.ts: jsonb as JSON, timestamptz from ms since the epoch).
  */
 export interface ProfileField<T> {
   column: string;
   sqlType: 'text' | 'int' | 'float8' | 'timestamptz' | 'jsonb';
   initial(): T;
-  /** The value as the upsert writes it: itself (a jsonb column's as JSON), ms since the epoch for timestamptz. */
-  toSql(value: T): unknown;
   fromSql(value: unknown): T;
 }
 
@@ -17,7 +16,6 @@ const same = <T>(column: string, sqlType: ProfileField<T>['sqlType'], initial: (
   column,
   sqlType,
   initial,
-  toSql: (v) => v,
   fromSql: (v) => v as T,
 });
 const text = (column: string) => same<string>(column, 'text', () => '');

@@ -131,7 +131,7 @@ const UPSERT_SQL = `
   RETURNING user_id`;
 
 function rowValues(state: ProfileState, version: number): unknown[] {
-  const values: unknown[] = PROFILE_FIELD_ENTRIES.map(([name, field]) => field.toSql(state[name]));
+  const values: unknown[] = PROFILE_FIELD_ENTRIES.map(([name]) => state[name]);
   values.push(riskBandOf(state), segmentsOf(state), version);
   return values;
 }
