@@ -170,11 +170,21 @@ describe('the label loop: scores, chargebacks, retraining, backtest, shadow, pro
     await send(third);
     await allScored(events);
     const byEvent = new Map(scores.values().map((s: Score) => [s.eventId, s]));
-    const models = (sent: Sent[]) =>
-      new Set(scored(sent).map((e) => `${byEvent.get(e.eventId)?.model.version}/${byEvent.get(e.eventId)?.shadow?.model.version ?? '-'}`));
-    expect(models(first)).toEqual(new Set([`${live}/-`]));
-    expect(models(second)).toEqual(new Set([`${live}/${manifest.version}`]));
-    expect(models(third)).toEqual(new Set([`${manifest.version}/-`]));
+    // Both models were trained on transactions, and score those alone (docs/scoring.md, "Models").
+    const models = (sent: Sent[], type: 'transaction' | 'other') =>
+      new Set(
+        scored(sent)
+          .filter((e) => (e.type === 'transaction') === (type === 'transaction'))
+          .map((e) => {
+            const score = byEvent.get(e.eventId);
+            return `${score?.model.version}/${score?.shadow?.model.version ?? '-'}/${score?.modelScored ?? true}`;
+          }),
+      );
+    expect(models(first, 'transaction')).toEqual(new Set([`${live}/-/true`]));
+    expect(models(second, 'transaction')).toEqual(new Set([`${live}/${manifest.version}/true`]));
+    expect(models(third, 'transaction')).toEqual(new Set([`${manifest.version}/-/true`]));
+    expect(models([...first, ...second], 'other')).toEqual(new Set([`${live}/-/false`]));
+    expect(models(third, 'other')).toEqual(new Set([`${manifest.version}/-/false`]));
     await scores.consumer.stop();
   }, 1_200_000);
 });

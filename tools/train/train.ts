@@ -226,6 +226,7 @@ async function main(): Promise<void> {
       input: 'features',
       output: 'probabilities',
       features: DEFAULT_FEATURES,
+      eventTypes: ['transaction'], // the rows it learnt from
       baseline: baseline.map((b) => Math.round(b * 1e4) / 1e4),
       thresholds: { review: 0.5, block: 0.9, alert: 0.7 },
     };

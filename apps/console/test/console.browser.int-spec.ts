@@ -182,13 +182,15 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
     const cookies = await page.context().cookies();
     expect(cookies.find((c) => c.name === 'sentinel_console')).toMatchObject({ httpOnly: true, sameSite: 'Strict' });
 
+    // A login, judged by the rules alone (the model scores transactions), then two payments.
+    const login: EventIn = { eventId: `${run}-login`, type: 'login', userId: `${run}-big`, occurredAt: new Date().toISOString() };
     const small = payment(`${run}-big`, 12.5); // scored, and allowed: on the customer's page, not in the alerts
     const big = payment(`${run}-big`, 9500);
     await step('see an alert arrive', async () => {
       await page.getByText(/alerts, live/).waitFor();
       // The alerts service's signal is connected: the row comes as the alert is stored, not at the next poll.
       await page.getByText('pushed as stored').waitFor();
-      await send([small, big]);
+      await send([login, small, big]);
       const row = page.locator('tr', { hasText: big.userId });
       await row.waitFor({ timeout: 30_000 });
       await expect(row.textContent()).resolves.toMatch(/block.*BIG_PAYMENT/);
@@ -197,17 +199,18 @@ describe('the console in Chromium, against the suite with demo traffic', () => {
     await step('open its customer', async () => {
       await page.locator('tr', { hasText: big.userId }).getByRole('link', { name: big.userId }).click();
       await page.getByRole('heading', { name: 'Alerts (1)' }).waitFor();
-      // Its latest scores, the allowed one too, newest first (stored by scoring just after the alert went out).
+      // Its latest scores, the allowed ones too, newest first (stored by scoring just after the alert went out).
       await eventually(
         async () => {
           await page.getByRole('button', { name: 'Show' }).click();
-          await page.getByRole('heading', { name: 'Latest scores (2)' }).waitFor({ timeout: 1_000 });
+          await page.getByRole('heading', { name: 'Latest scores (3)' }).waitFor({ timeout: 1_000 });
         },
         { timeoutMs: 20_000 },
       );
       const scores = page.getByRole('table', { name: /Every scored event/ });
       await expect(scores.locator('tbody tr').first().textContent()).resolves.toMatch(/block.*yes.*BIG_PAYMENT/);
       await expect(scores.locator('tbody tr').nth(1).textContent()).resolves.toMatch(new RegExp(`${small.eventId}.*allow`));
+      await expect(scores.locator('tbody tr').nth(2).textContent()).resolves.toMatch(new RegExp(`${login.eventId}.*login.*rules only.*allow`));
       // The alerts table's row: its reasons.
       await page
         .getByRole('table', { name: /Alerts raised/ })

@@ -11,7 +11,11 @@ export const AlertSchema = Type.Object({
   userId: Id(),
   eventType: Id(),
   occurredAt: Instant(),
-  score: Type.Number({ minimum: 0, maximum: 1 }),
+  score: Type.Number({
+    minimum: 0,
+    maximum: 1,
+    description: "The model's score; 0 when the model does not score events of this type and a rule raised the alert.",
+  }),
   /** The event's decision: review or block, or allow when a rule alerted on an allowed score. */
   decision: Type.Optional(DecisionVerdictSchema),
   model: ModelRefSchema,

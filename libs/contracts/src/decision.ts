@@ -15,7 +15,7 @@ export type DegradedReason =
 export interface Decision {
   eventId: string;
   decision: Verdict;
-  /** The model's score; null when degraded. */
+  /** The model's score; null when degraded, or when the model does not score events of this type (the rules decided alone). */
   score: number | null;
   reasons: Score['reasons'];
   /** The model that scored it; null when degraded. */
@@ -49,7 +49,7 @@ export function decisionOfScore(score: Score): Decision {
   return {
     eventId: score.eventId,
     decision: score.decision,
-    score: score.score,
+    score: score.modelScored === false ? null : score.score,
     reasons: score.reasons,
     model: score.model,
     decidedAt: score.scoredAt,

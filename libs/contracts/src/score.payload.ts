@@ -36,7 +36,13 @@ export const ScoreSchema = Type.Object({
   userId: Id(),
   occurredAt: Instant("The event's own time, so consumers can order scores of one user."),
   model: ModelRefSchema,
-  score: Type.Number({ minimum: 0, maximum: 1, description: 'Probability-like risk in [0, 1].' }),
+  score: Type.Number({ minimum: 0, maximum: 1, description: 'Probability-like risk in [0, 1]; 0 when the model does not score the event (modelScored).' }),
+  modelScored: Type.Optional(
+    Type.Boolean({
+      description:
+        "false when the model does not score events of this type (its manifest's eventTypes: the types it was trained on): score is then 0, and decision, alert and reasons are the rules' alone. Absent when the model scored the event.",
+    }),
+  ),
   decision: DecisionVerdictSchema,
   alert: Type.Boolean({ description: 'True when the score or a rule raised an alert for this event.' }),
   reasons: Type.Array(ReasonSchema),
@@ -51,7 +57,10 @@ export const ScoreSchema = Type.Object({
   shadow: Type.Optional(
     Type.Object(
       { model: ModelRefSchema, score: Type.Number({ minimum: 0, maximum: 1 }), decision: DecisionVerdictSchema, alert: Type.Boolean() },
-      { description: "A shadow model's opinion of the same event under the same rules (PUT /v1/models/shadow): reported only, it decides nothing." },
+      {
+        description:
+          "A shadow model's opinion of the same event under the same rules (PUT /v1/models/shadow): reported only, it decides nothing. Absent for events of a type the shadow does not score.",
+      },
     ),
   ),
 });

@@ -2,7 +2,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ModelManifest } from './model-manifest';
 
-export type ManifestInput = Omit<ModelManifest, 'positiveClass' | 'file'> & { positiveClass?: number };
+export type ManifestInput = Omit<ModelManifest, 'positiveClass' | 'file' | 'eventTypes'> & Partial<Pick<ModelManifest, 'positiveClass' | 'eventTypes'>>;
 
 /**
  * Writes `model.onnx` and `manifest.json` into `dir` (the manifest last, each through a temporary

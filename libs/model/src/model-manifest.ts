@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { EVENT_TYPES } from '@app/contracts';
+
+/** What a model may score: every event type but the chargeback, a label rather than activity. */
+const SCORABLE_TYPES = EVENT_TYPES.filter((type) => type !== 'chargeback') as [string, ...string[]];
 
 /**
  * What travels beside an ONNX file (DESIGN.md, "Scoring"): which features to compute, in which
@@ -18,6 +22,16 @@ export const modelManifestSchema = z
     positiveClass: z.number().int().min(0).default(1),
     /** Feature names from the catalogue (GET /v1/features), in the model's input order. */
     features: z.array(z.string()).min(1),
+    /**
+     * The event types the model was trained on, and the only ones it scores: another event's features
+     * lie outside what it learnt. The rest are scored by the rules alone (docs/models.md). Default: the
+     * transaction, what `npm run train` trains on.
+     */
+    eventTypes: z
+      .array(z.enum(SCORABLE_TYPES))
+      .min(1)
+      .default(['transaction'])
+      .refine((types) => new Set(types).size === types.length, { message: 'must not repeat' }),
     /** Typical (training mean) value per feature: reasons say which features, set to it, would lower the score most. */
     baseline: z.array(z.number()).optional(),
     thresholds: z

@@ -41,6 +41,14 @@ describe('OnnxModel', () => {
     await model.release();
   });
 
+  it('scores the event types its manifest names, transactions when it names none', async () => {
+    const unsaid = await OnnxModel.load(await saveModel(dir, manifest(), forest()));
+    expect(unsaid.manifest.eventTypes).toEqual(['transaction']);
+    const named = await OnnxModel.load(await saveModel(join(dir, 'named'), manifest({ eventTypes: ['transaction', 'login'] }), forest()));
+    expect(named.manifest.eventTypes).toEqual(['transaction', 'login']);
+    await Promise.all([unsaid.release(), named.release()]);
+  });
+
   it('scores a TreeEnsembleClassifier forest', async () => {
     const model = await OnnxModel.load(await saveModel(dir, manifest(), forest()));
     expect(Array.from(await model.score(Float32Array.from([50, 0, 150, 0]), 2)).map((s) => Number(s.toFixed(4)))).toEqual([0.3, 0.65]);
@@ -87,6 +95,7 @@ describe('OnnxModel', () => {
     await expect(OnnxModel.load(await saveModel(dir, manifest({ thresholds: { review: 0.9, block: 0.5, alert: 0.7 } }), forest()))).rejects.toThrow(
       /thresholds: review must not exceed block/,
     );
+    await expect(OnnxModel.load(await saveModel(dir, manifest({ eventTypes: ['login', 'chargeback'] as never }), forest()))).rejects.toThrow(/eventTypes\.1/);
     const path = await saveModel(dir, manifest(), forest());
     await writeFile(join(dir, 'model.onnx'), 'not a model');
     await expect(OnnxModel.load(path)).rejects.toThrow(/not an ONNX model|has no graph|onnxruntime cannot open/);

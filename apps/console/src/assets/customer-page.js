@@ -50,7 +50,8 @@ const SCORE_COLUMNS = [
   ['Occurred', (s) => h('time', { datetime: s.occurredAt }, timeText(s.occurredAt))],
   ['Event', (s) => h('code', {}, s.eventId)],
   ['Type', (s) => s.type],
-  ['Score', (s) => s.score.toFixed(3), true],
+  // An event of a type the model does not score was judged by the rules alone (docs/scoring.md, "Models").
+  ['Score', (s) => (s.modelScored === false ? 'rules only' : s.score.toFixed(3)), true],
   ['Decision', (s) => decisionCell(s.decision)],
   ['Alert', (s) => (s.alert ? 'yes' : '')],
   ['Reasons', (s) => s.reasons.join(', ')],

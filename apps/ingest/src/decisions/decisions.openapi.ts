@@ -37,7 +37,13 @@ export const DECISION_SCHEMA: SchemaObject = {
   properties: {
     eventId: { type: 'string' },
     decision: verdict,
-    score: { type: 'number', minimum: 0, maximum: 1, nullable: true, description: "The model's score; null when degraded" },
+    score: {
+      type: 'number',
+      minimum: 0,
+      maximum: 1,
+      nullable: true,
+      description: "The model's score; null when degraded, or for an event of a type the model does not score (the rules decided alone)",
+    },
     reasons: { type: 'array', items: { type: 'object', required: ['code'], properties: { code: { type: 'string' }, detail: { type: 'string' } } } },
     model: { type: 'object', nullable: true, required: ['id', 'version'], properties: { id: { type: 'string' }, version: { type: 'string' } } },
     decidedAt: { type: 'string', format: 'date-time' },

@@ -1,6 +1,6 @@
 import type { EnrichedEvent } from '@app/contracts';
 import { enrichedEvent, score as aScore, scoreOf } from '@app/testing/builders';
-import { eventFacts, foldEvent, foldScore, riskBandOf, segmentsOf, topCategories, type EventFacts } from './fold-profile';
+import { eventFacts, foldEvent, foldScore, riskBandOf, scoreFacts, segmentsOf, topCategories, type EventFacts } from './fold-profile';
 import { PROFILE_LIMITS, emptyProfile, type ProfileState } from './profile-state';
 
 const event = (over: Partial<EnrichedEvent> & Pick<EnrichedEvent, 'type' | 'occurredAt'>) => enrichedEvent(over);
@@ -101,6 +101,13 @@ describe('profile folding', () => {
     expect(riskBandOf(foldScore(emptyProfile('u'), score('2026-11-23T10:00:00Z', 0.3)))).toBe('medium');
     expect(riskBandOf(foldScore(emptyProfile('u'), score('2026-11-23T10:00:00Z', 0.29)))).toBe('low');
     expect(riskBandOf(emptyProfile('u'))).toBe('unknown');
+  });
+
+  it('keeps the risk of the latest event the model scored past a later one the rules judged alone, counting its alert', () => {
+    let profile = foldScore(emptyProfile('u1'), score('2026-11-23T10:00:00Z', 0.4));
+    profile = foldScore(profile, scoreFacts({ ...score('2026-11-23T10:05:00Z', 0, true), modelScored: false })); // a login, say
+    expect(profile).toMatchObject({ lastRiskScore: 0.4, alertCount: 1 });
+    expect(riskBandOf(profile)).toBe('medium');
   });
 
   it('folds an event once when it arrives twice (ingest re-publishes after a crash)', () => {

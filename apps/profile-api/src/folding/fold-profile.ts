@@ -5,15 +5,15 @@ import { PROFILE_LIMITS, RISK_BANDS, type ProfileState, type RiskBand, type Segm
 export type EventFacts = ScoredEvent & Pick<Score, 'eventId' | 'occurredAt'>;
 
 /** What folding reads of a score. */
-export type ScoreFacts = Pick<Score, 'eventId' | 'occurredAt' | 'score' | 'alert'>;
+export type ScoreFacts = Pick<Score, 'eventId' | 'occurredAt' | 'score' | 'alert' | 'modelScored'>;
 
 /** The event a Score names, or null when the Score carries no brief of it (written by an older scoring). */
 export function eventFacts({ eventId, occurredAt, event }: Score): EventFacts | null {
   return event ? { ...event, eventId, occurredAt } : null;
 }
 
-export function scoreFacts({ eventId, occurredAt, score, alert }: Score): ScoreFacts {
-  return { eventId, occurredAt, score, alert };
+export function scoreFacts({ eventId, occurredAt, score, alert, modelScored }: Score): ScoreFacts {
+  return modelScored === false ? { eventId, occurredAt, score, alert, modelScored } : { eventId, occurredAt, score, alert };
 }
 
 /**
@@ -65,7 +65,8 @@ export function foldScore(state: ProfileState, score: ScoreFacts): ProfileState 
     next.alertCount = state.alertCount + 1;
     next.recentAlertEventHashes = withRecent(state.recentAlertEventHashes, alertHash, PROFILE_LIMITS.recentAlerts);
   }
-  if (state.lastScoredAt === null || at >= state.lastScoredAt) {
+  // The risk score is the model's: an event of a type it does not score (the rules judged it alone) leaves it.
+  if (score.modelScored !== false && (state.lastScoredAt === null || at >= state.lastScoredAt)) {
     next.lastRiskScore = score.score;
     next.lastScoredAt = at;
   }

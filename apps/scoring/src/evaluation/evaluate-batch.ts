@@ -18,7 +18,7 @@ export function evaluateBatch(plan: ScoringPlan, batch: ScoredBatch, scores: Sco
   const liveAlert = plan.model.manifest.thresholds.alert;
   const shadowAlert = plan.shadow?.manifest.thresholds.alert ?? 1;
   batch.events.forEach(({ event, fate }, i) => {
-    if (event.type !== 'transaction' || fate === 'duplicate') return;
+    if (event.type !== 'transaction' || fate === 'duplicate' || scores[i].modelScored === false) return;
     const { score, shadow } = scores[i];
     marks.set(
       event.eventId,

@@ -11,6 +11,8 @@ export const recentScoreSchema = z.object({
   /** Reason codes only: the alert (GET /v1/alerts) carries each reason's detail. */
   reasons: z.array(z.string()),
   model: z.object({ id: z.string(), version: z.string() }),
+  /** false when the model does not score events of this type: score is 0 and the rules decided alone (Score.modelScored). */
+  modelScored: z.literal(false).optional(),
 });
 
 export type RecentScore = z.infer<typeof recentScoreSchema>;

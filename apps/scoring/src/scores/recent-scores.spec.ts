@@ -60,4 +60,15 @@ describe('recent scores', () => {
       model: { id: 'm', version: '2' },
     });
   });
+
+  it('says which scores the model did not give (an event of a type it does not score)', () => {
+    const { batch, scores } = batchOf([
+      ['a', 'applied'],
+      ['a', 'applied'],
+    ]);
+    scores[1] = { ...scores[1], score: 0, modelScored: false };
+    const [scored, unscored] = (recentScoreEntries(batch, scores, 2).get('a') as string[]).map(decodeRecentScore);
+    expect(scored.modelScored).toBeUndefined();
+    expect(unscored).toMatchObject({ eventId: 'e1', score: 0, modelScored: false });
+  });
 });

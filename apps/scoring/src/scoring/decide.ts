@@ -17,20 +17,25 @@ export interface Verdict {
 /**
  * Combines the model's score with the rules that fired: the decision is the most severe of the
  * model's (by the manifest's thresholds) and the rules'; an alert is raised by a score at or above
- * the alert threshold, or by an `alert` or `block` rule. Every cause is a reason code.
+ * the alert threshold, or by an `alert` or `block` rule. Every cause is a reason code. A null score
+ * (an event of a type the model does not score) leaves the rules alone to decide.
  */
 export function decide(
-  score: number,
+  score: number | null,
   thresholds: ModelManifest['thresholds'],
   fired: Array<{ rule: CompiledRule['rule']; condition: Condition; value: number }>,
   fate: EventFate,
 ): Verdict {
-  let decision: Decision = score >= thresholds.block ? 'block' : score >= thresholds.review ? 'review' : 'allow';
-  let alert = score >= thresholds.alert;
+  let decision: Decision = 'allow';
+  let alert = false;
   const reasons: Reason[] = [];
-  if (alert) reasons.push({ code: 'MODEL_SCORE_HIGH', detail: `score ${round(score)} >= alert threshold ${thresholds.alert}` });
-  else if (decision !== 'allow')
-    reasons.push({ code: 'MODEL_SCORE_ELEVATED', detail: `score ${round(score)} >= ${decision} threshold ${thresholds[decision]}` });
+  if (score !== null) {
+    decision = score >= thresholds.block ? 'block' : score >= thresholds.review ? 'review' : 'allow';
+    alert = score >= thresholds.alert;
+    if (alert) reasons.push({ code: 'MODEL_SCORE_HIGH', detail: `score ${round(score)} >= alert threshold ${thresholds.alert}` });
+    else if (decision !== 'allow')
+      reasons.push({ code: 'MODEL_SCORE_ELEVATED', detail: `score ${round(score)} >= ${decision} threshold ${thresholds[decision]}` });
+  }
   for (const { rule, condition, value } of fired) {
     const ruleDecision: Decision = rule.action === 'block' ? 'block' : 'review';
     if (SEVERITY[ruleDecision] > SEVERITY[decision]) decision = ruleDecision;

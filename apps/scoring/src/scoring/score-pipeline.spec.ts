@@ -7,13 +7,21 @@ import { positionedEvent, ScorePipeline, type PipelineOptions } from './score-pi
 import { ScoringPlan } from './scoring-plan';
 
 /** A model that scores a payment by its amount (amount / 1000), as an ONNX session would for one input column. */
-function amountModel(id: string, score: (amount: number) => number = (amount) => Math.min(1, amount / 1000)): OnnxModel {
-  const manifest = { features: ['event.amount'], thresholds: { review: 0.5, block: 0.9, alert: 0.7 }, baseline: [20] };
+function amountModel(
+  id: string,
+  score: (amount: number) => number = (amount) => Math.min(1, amount / 1000),
+  eventTypes: string[] = ['transaction'],
+  rowsScored: number[] = [],
+): OnnxModel {
+  const manifest = { features: ['event.amount'], eventTypes, thresholds: { review: 0.5, block: 0.9, alert: 0.7 }, baseline: [20] };
   return {
     id,
     version: '1',
     manifest,
-    score: async (rows: Float32Array, count: number) => Float32Array.from({ length: count }, (_, i) => score(rows[i])),
+    score: async (rows: Float32Array, count: number) => {
+      rowsScored.push(count);
+      return Float32Array.from({ length: count }, (_, i) => score(rows[i]));
+    },
   } as unknown as OnnxModel;
 }
 
@@ -55,6 +63,34 @@ describe('ScorePipeline, without storage', () => {
     expect(scores[1].reasons.map((r) => r.code)).toEqual(['MODEL_SCORE_ELEVATED', 'BIG_AMOUNT', 'FEATURE_EVENT_AMOUNT']);
     expect(alerts).toEqual([expect.objectContaining({ alertId: 'alert_e4', eventId: 'e4', userId: 'u1', score: 0.95, model: { id: 'live', version: '1' } })]);
     expect(alerts[0].reasons.map((r) => r.code)).toEqual(['MODEL_SCORE_HIGH', 'BIG_AMOUNT', 'FEATURE_EVENT_AMOUNT']);
+  });
+
+  it('leaves an event of a type the model was not trained on to the rules: score 0, modelScored false, not explained', async () => {
+    const rule: Rule = { id: 'big', when: [{ feature: 'event.amount', op: '>=', value: 600 }], action: 'alert', reasonCode: 'BIG_AMOUNT', enabled: true };
+    const liveRows: number[] = [];
+    const shadowRows: number[] = [];
+    const plan = new ScoringPlan(
+      amountModel('live', undefined, ['transaction'], liveRows),
+      amountModel('challenger', () => 0.8, ['transaction', 'refund'], shadowRows),
+      '1',
+      [rule],
+      DEFAULT_FEATURE_CONFIG,
+    );
+    const pipeline = new ScorePipeline(options, silent);
+    const batch = pipeline.features(plan, [payment(1, 950, 'refund'), payment(2, 950), payment(3, 100, 'add_to_cart')], users(), new Map());
+    const { scores, alerts } = await pipeline.decide(plan, batch);
+    expect(scores.map((s) => [s.eventId, s.score, s.modelScored, s.decision, s.alert, s.reasons.map((r) => r.code), s.shadow?.score])).toEqual([
+      ['e1', 0, false, 'review', true, ['BIG_AMOUNT'], 0.8],
+      ['e2', 0.95, undefined, 'block', true, ['MODEL_SCORE_HIGH', 'BIG_AMOUNT', 'FEATURE_EVENT_AMOUNT'], 0.8],
+      ['e3', 0, false, 'allow', false, [], undefined],
+    ]);
+    expect(scores[0].features).toEqual({ 'event.amount': 950 }); // the features are computed either way, for the rules
+    expect(liveRows).toEqual([1, 1]); // the transaction, then its explanation (one row per feature)
+    expect(shadowRows).toEqual([2]); // the refund and the transaction
+    expect(alerts.map((a) => [a.eventId, a.score])).toEqual([
+      ['e1', 0],
+      ['e2', 0.95],
+    ]);
   });
 
   it("adds the shadow model's opinion, and scores without it when the shadow fails", async () => {

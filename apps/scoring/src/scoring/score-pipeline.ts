@@ -81,14 +81,21 @@ export class ScorePipeline {
     return { events: scored, matrix, width, labels };
   }
 
-  /** The model's scores, the rules that fired, decisions, explanations and the shadow's opinion: the batch's scores and alerts. */
+  /**
+   * The model's scores of the events of the types it scores, the rules that fired, decisions,
+   * explanations and the shadow's opinion: the batch's scores and alerts. An event of a type the model
+   * was not trained on is scored by the rules alone (Score.modelScored false, score 0).
+   */
   async decide(plan: ScoringPlan, batch: ScoredBatch): Promise<{ scores: Score[]; alerts: Alert[] }> {
     const { events: scored, matrix, width } = batch;
-    const modelWidth = plan.modelWidth;
-    // The model reads the first modelWidth columns; rules may read the rest.
-    const rows = width === modelWidth ? matrix : new Float32Array(scored.length * modelWidth);
-    if (rows !== matrix) scored.forEach((_, i) => rows.set(matrix.subarray(i * width, i * width + modelWidth), i * modelWidth));
-    const probabilities = await plan.model.score(rows, scored.length);
+    /** Per event, its row in the model's input, or -1 when the model does not score its type. */
+    const modelRow = new Int32Array(scored.length).fill(-1);
+    const modelled: number[] = [];
+    scored.forEach(({ event }, i) => {
+      if (plan.modelScores(event.type)) modelRow[i] = modelled.push(i) - 1;
+    });
+    const rows = plan.modelRows(matrix, modelled);
+    const probabilities = await plan.model.score(rows, modelled.length);
     const { thresholds } = plan.model.manifest;
     const fired: Fired[] = scored.map((s, i) => {
       const row = matrix.subarray(i * width, (i + 1) * width);
@@ -97,8 +104,8 @@ export class ScorePipeline {
         return condition ? [{ rule: rule.rule, condition, value: row[plan.engine.names.indexOf(condition.feature)] }] : [];
       });
     });
-    const verdicts: Verdict[] = scored.map((s, i) => decide(probabilities[i], thresholds, fired[i], s.fate));
-    await this.explain(plan, rows, probabilities, verdicts);
+    const verdicts: Verdict[] = scored.map((s, i) => decide(modelRow[i] < 0 ? null : probabilities[modelRow[i]], thresholds, fired[i], s.fate));
+    await this.explain(plan, rows, probabilities, modelled, verdicts);
     const shadow = await this.shadowOpinions(plan, batch, fired);
 
     const model = { id: plan.model.id, version: plan.model.version };
@@ -109,12 +116,14 @@ export class ScorePipeline {
     const shadowPairs = new Map<string, number>(); // `live:shadow` → events: one labelled inc per pair and batch, not per event
     scored.forEach(({ event, occurredAt, brief }, i) => {
       const { decision, alert, reasons } = verdicts[i];
-      const score = round(probabilities[i]);
+      const score = modelRow[i] < 0 ? 0 : round(probabilities[modelRow[i]]);
       const out: Score = { eventId: event.eventId, userId: event.userId, occurredAt, model, score, decision, alert, reasons, scoredAt: now, event: brief };
-      if (this.options.emitFeatures) out.features = featureRecord(plan.model.manifest.features, rows, i);
-      if (shadow) {
-        out.shadow = shadow[i];
-        const pair = `${decision}:${shadow[i].decision}`;
+      if (modelRow[i] < 0) out.modelScored = false;
+      if (this.options.emitFeatures) out.features = featureRecord(plan.model.manifest.features, matrix, width, i);
+      const opinion = shadow?.[i];
+      if (opinion) {
+        out.shadow = opinion;
+        const pair = `${decision}:${opinion.decision}`;
         shadowPairs.set(pair, (shadowPairs.get(pair) ?? 0) + 1);
       }
       scores.push(out);
@@ -151,16 +160,17 @@ export class ScorePipeline {
   }
 
   /**
-   * The shadow model's score of every event, and what it would have decided under the same rules
-   * (one more session.run for the batch). A shadow that fails leaves the batch's scores without
-   * its opinion: it never holds up or changes live scoring.
+   * The shadow model's score of every event of the types it scores, and what it would have decided
+   * under the same rules (one more session.run for the batch). A shadow that fails leaves the batch's
+   * scores without its opinion: it never holds up or changes live scoring.
    */
-  private async shadowOpinions(plan: ScoringPlan, batch: ScoredBatch, fired: Fired[]): Promise<ShadowOpinion[] | null> {
+  private async shadowOpinions(plan: ScoringPlan, batch: ScoredBatch, fired: Fired[]): Promise<Array<ShadowOpinion | undefined> | null> {
     const shadow = plan.shadow;
-    if (!shadow || batch.events.length === 0) return null;
+    const judged = batch.events.flatMap(({ event }, i) => (plan.shadowScores(event.type) ? [i] : []));
+    if (!shadow || judged.length === 0) return null;
     let probabilities: Float32Array;
     try {
-      probabilities = await shadow.score(plan.shadowRows(batch.matrix, batch.events.length), batch.events.length);
+      probabilities = await shadow.score(plan.shadowRows(batch.matrix, judged), judged.length);
     } catch (error) {
       metrics.shadowFailures.inc();
       this.logger.warn(
@@ -170,23 +180,29 @@ export class ScorePipeline {
       return null;
     }
     const model = { id: shadow.id, version: shadow.version };
-    return batch.events.map(({ fate }, i) => {
-      const { decision, alert } = decide(probabilities[i], shadow.manifest.thresholds, fired[i], fate);
-      return { model, score: round(probabilities[i]), decision, alert };
+    const opinions = new Array<ShadowOpinion | undefined>(batch.events.length);
+    judged.forEach((event, k) => {
+      const { decision, alert } = decide(probabilities[k], shadow.manifest.thresholds, fired[event], batch.events[event].fate);
+      opinions[event] = { model, score: round(probabilities[k]), decision, alert };
     });
+    return opinions;
   }
 
-  /** Adds the features that pushed each non-allowed score most (one extra model call for the batch). */
-  private async explain(plan: ScoringPlan, rows: Float32Array, probabilities: Float32Array, verdicts: Verdict[]): Promise<void> {
+  /**
+   * Adds the features that pushed each non-allowed score of the model most (one extra model call for
+   * the batch). `rows` holds the model's input for the events `modelled` names, in that order.
+   */
+  private async explain(plan: ScoringPlan, rows: Float32Array, probabilities: Float32Array, modelled: number[], verdicts: Verdict[]): Promise<void> {
     const { baseline, features } = plan.model.manifest;
     const top = this.options.topFeatures;
-    const flagged = verdicts.flatMap((v, i) => (v.decision !== 'allow' ? [i] : []));
+    const flagged = modelled.flatMap((event, row) => (verdicts[event].decision !== 'allow' ? [row] : []));
     if (!baseline || top === 0 || flagged.length === 0) return;
     const width = features.length;
     const occluded = await plan.model.score(occlusionRows(rows, width, flagged, baseline), flagged.length * width);
     flagged.forEach((row, k) => {
+      const reasons = verdicts[modelled[row]].reasons;
       for (const { feature, contribution } of topContributions(probabilities[row], occluded, k, width, top)) {
-        verdicts[row].reasons.push({
+        reasons.push({
           code: featureReasonCode(features[feature]),
           detail: `${features[feature]} = ${round(rows[row * width + feature])} (typical ${round(baseline[feature])}), +${round(contribution)}`,
         });
@@ -195,6 +211,7 @@ export class ScorePipeline {
   }
 }
 
-function featureRecord(names: readonly string[], rows: Float32Array, row: number): Record<string, number | null> {
-  return Object.fromEntries(names.map((name, f) => [name, Number.isNaN(rows[row * names.length + f]) ? null : rows[row * names.length + f]]));
+/** The model's features of event `row` of the batch's matrix (rows of `width`, the model's columns first), null where missing. */
+function featureRecord(names: readonly string[], matrix: Float32Array, width: number, row: number): Record<string, number | null> {
+  return Object.fromEntries(names.map((name, f) => [name, Number.isNaN(matrix[row * width + f]) ? null : matrix[row * width + f]]));
 }
