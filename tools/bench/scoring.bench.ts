@@ -55,6 +55,8 @@ const selected = arg('engines', 'redis,kafka').split(',').filter(Boolean);
 const API_KEY = 'bench-key-123456';
 /** `--profile DIR` writes V8 CPU profiles of the scoring processes there. */
 const PROFILE_DIR = arg('profile', '');
+/** `--only service` drains the backlog with the service and the bus alone, and stops there (for an A/B of scoring's own work). */
+const ONLY = arg('only', '');
 const execFileAsync = promisify(execFile);
 const engineName = (engine: string) => (engine === 'redis' ? 'Redis Streams' : 'Kafka');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -553,6 +555,7 @@ async function main(): Promise<void> {
     service[engine] = summary(runs);
     relay[engine] = summary(relayRuns);
   }
+  if (ONLY === 'service') return;
   const batchTimes: Record<string, Awaited<ReturnType<typeof measureBatchTimes>>> = {};
   for (const engine of selected) {
     batchTimes[engine] = await measureBatchTimes(engines[engine], events);
