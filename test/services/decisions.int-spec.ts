@@ -189,6 +189,17 @@ describe.each(busUrlsUnderTest)('decisions on %s', (engine, busUrl) => {
     await Promise.all([enriched.consumer.stop(), scores.consumer.stop()]);
   }, 300_000);
 
+  it("answers an event of a type the model does not score with the rules' decision and no score", async () => {
+    const login = { eventId: uniqueName('login'), type: 'login' as const, userId: uniqueName('u'), occurredAt: new Date(Date.now() - 1_000).toISOString() };
+    const scores = await collectTopic(bus, topics.scores, topics.invalid);
+    const { status, body } = await decideAdmitted(login, 20_000);
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ eventId: login.eventId, decision: 'allow', score: null, reasons: [], model: { id: 'sentinel-xgboost' }, degraded: false });
+    await eventually(() => expect(scores.values().filter((s: Score) => s.eventId === login.eventId)).toHaveLength(1), { timeoutMs: 30_000 });
+    expect(scores.values().find((s: Score) => s.eventId === login.eventId)).toMatchObject({ score: 0, modelScored: false, decision: 'allow' });
+    await scores.consumer.stop();
+  }, 60_000);
+
   it('answers the fallback past the deadline, scores the event once all the same, and answers a second ask as the first', async () => {
     const payment = {
       eventId: uniqueName('pay'),
