@@ -18,7 +18,7 @@ export interface Decision {
   /** The model's score; null when degraded, or when the model does not score events of this type (the rules decided alone). */
   score: number | null;
   reasons: Score['reasons'];
-  /** The model that scored it; null when degraded. */
+  /** The model that scored it; null when degraded, or when the model does not score events of this type. */
   model: Score['model'] | null;
   decidedAt: string;
   degraded: boolean;
@@ -51,7 +51,7 @@ export function decisionOfScore(score: Score): Decision {
     decision: score.decision,
     score: score.modelScored === false ? null : score.score,
     reasons: score.reasons,
-    model: score.model,
+    model: score.modelScored === false ? null : score.model,
     decidedAt: score.scoredAt,
     degraded: false,
   };

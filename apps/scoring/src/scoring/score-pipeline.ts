@@ -166,8 +166,9 @@ export class ScorePipeline {
    */
   private async shadowOpinions(plan: ScoringPlan, batch: ScoredBatch, fired: Fired[]): Promise<Array<ShadowOpinion | undefined> | null> {
     const shadow = plan.shadow;
+    if (!shadow) return null;
     const judged = batch.events.flatMap(({ event }, i) => (plan.shadowScores(event.type) ? [i] : []));
-    if (!shadow || judged.length === 0) return null;
+    if (judged.length === 0) return null;
     let probabilities: Float32Array;
     try {
       probabilities = await shadow.score(plan.shadowRows(batch.matrix, judged), judged.length);
