@@ -24,7 +24,7 @@ export const modelManifestSchema = z
     features: z.array(z.string()).min(1),
     /**
      * The event types the model was trained on, and the only ones it scores: another event's features
-     * lie outside what it learnt. The rest are scored by the rules alone (docs/models.md). Default: the
+     * lie outside what it learnt. The rest are judged by the rules alone (docs/scoring.md, "Models"). Default: the
      * transaction, what `npm run train` trains on.
      */
     eventTypes: z

@@ -6,8 +6,8 @@ import type { RecentScore } from './recent-score.view';
 /**
  * A customer's latest scores as scoring stores them with its batch's state (a capped list per user):
  * [eventId, type, time ms, score, decision, alert 0|1, reason codes, model id, model version] in JSON,
- * ~90 bytes for the simulator's ids, and a 0 after them when the model did not score the event. Written in the batch's one script call, so exactly once per event
- * even when a crash makes the stream deliver it again.
+ * ~90 bytes for the simulator's ids, then a 0 when the model did not score the event. Written in the
+ * batch's one script call, so exactly once per event even when a crash makes the stream deliver it again.
  */
 type Entry = [string, string, number, number, RecentScore['decision'], 0 | 1, string[], string, string, 0?];
 
