@@ -98,10 +98,12 @@ describe('alerts: intake of the alerts topic', () => {
   it("publishes every alert as a case on the cases topic, keyed by user, with the alert's id as the case's", async () => {
     const cases = await collectTopic(bus, topics.cases, topics.invalid);
     try {
-      await publish([alert(10, { reasons: [{ code: 'amount_far_above_usual' }, { code: 'new_device' }] }), alert(11, { score: 0.5, reasons: [] })]);
+      // A rule's alert on a login, which the model does not score: its case is titled without a score.
+      const ruled = alert(12, { eventType: 'login', score: 0, modelScored: false, reasons: [{ code: 'login_burst' }] });
+      await publish([alert(10, { reasons: [{ code: 'amount_far_above_usual' }, { code: 'new_device' }] }), alert(11, { score: 0.5, reasons: [] }), ruled]);
       // The topic also holds the cases of the alerts published before.
-      const ours = () => cases.records.filter((r) => r.key === 'u10' || r.key === 'u11');
-      await eventually(() => expect(new Set(ours().map((r) => r.key))).toEqual(new Set(['u10', 'u11'])));
+      const ours = () => cases.records.filter((r) => r.key === 'u10' || r.key === 'u11' || r.key === 'u12');
+      await eventually(() => expect(new Set(ours().map((r) => r.key))).toEqual(new Set(['u10', 'u11', 'u12'])));
       const opened = ours().map((r) => caseCodec.decode(r.value));
       expect(opened).toEqual(
         expect.arrayContaining([
@@ -112,8 +114,11 @@ describe('alerts: intake of the alerts topic', () => {
             alert: alert(10, { reasons: [{ code: 'amount_far_above_usual' }, { code: 'new_device' }] }),
           },
           { schemaVersion: 1, caseId: alert(11).alertId, summary: 'transaction by u11 scored 0.50', alert: alert(11, { score: 0.5, reasons: [] }) },
+          { schemaVersion: 1, caseId: ruled.alertId, summary: 'login by u12: login_burst', alert: ruled },
         ]),
       );
+      await eventually(async () => expect((await alertsListed()).find((a) => a.alertId === ruled.alertId)).toMatchObject({ score: 0, modelScored: false }));
+      expect((await alertsListed()).find((a) => a.alertId === alert(11).alertId)).not.toHaveProperty('modelScored');
     } finally {
       await cases.consumer.stop();
     }

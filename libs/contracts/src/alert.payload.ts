@@ -14,8 +14,11 @@ export const AlertSchema = Type.Object({
   score: Type.Number({
     minimum: 0,
     maximum: 1,
-    description: "The model's score; 0 when the model does not score events of this type and a rule raised the alert.",
+    description: "The model's score; 0 when the model does not score events of this type and a rule raised the alert (modelScored).",
   }),
+  modelScored: Type.Optional(
+    Type.Boolean({ description: 'false when the model does not score events of this type: a rule raised the alert. Absent when the model scored the event.' }),
+  ),
   /** The event's decision: review or block, or allow when a rule alerted on an allowed score. */
   decision: Type.Optional(DecisionVerdictSchema),
   model: ModelRefSchema,

@@ -16,7 +16,8 @@ export type Case = Static<typeof CaseSchema>;
 /** The case an alert opens. */
 export function caseOf(alert: Alert): Case {
   const reasons = alert.reasons.map((r) => r.code).join(', ');
-  return { caseId: alert.alertId, summary: `${alert.eventType} by ${alert.userId} scored ${alert.score.toFixed(2)}${reasons ? `: ${reasons}` : ''}`, alert };
+  const scored = alert.modelScored === false ? '' : ` scored ${alert.score.toFixed(2)}`;
+  return { caseId: alert.alertId, summary: `${alert.eventType} by ${alert.userId}${scored}${reasons ? `: ${reasons}` : ''}`, alert };
 }
 
 export const caseCodec = new PayloadCodec({

@@ -11,6 +11,8 @@ export const alertSummarySchema = z.object({
   eventType: z.string(),
   occurredAt: z.string().datetime({ offset: true }),
   score: z.number().min(0).max(1),
+  /** false when a rule raised the alert on an event of a type the model does not score (score 0). */
+  modelScored: z.literal(false).optional(),
   /** Null for alerts stored before alerts carried their decision. */
   decision: z.enum(VERDICTS as [Verdict, ...Verdict[]]).nullable(),
   reasons: z.array(reason),

@@ -201,6 +201,7 @@ export class AlertRepository {
       eventType: r.event_type,
       occurredAt: r.payload.occurredAt,
       score: r.score,
+      ...(r.payload.modelScored === false ? { modelScored: false as const } : {}),
       decision: r.payload.decision ?? null,
       reasons: r.payload.reasons,
       model: r.payload.model,

@@ -33,7 +33,7 @@ const COLUMNS = [
   ['Received', (a) => h('time', { datetime: a.receivedAt }, timeText(a.receivedAt))],
   ['Customer', (a) => customerLink(a.userId)],
   ['Event', (a) => a.eventType],
-  ['Score', (a) => a.score.toFixed(3), true],
+  ['Score', (a) => (a.modelScored === false ? 'rules only' : a.score.toFixed(3)), true],
   ['Decision', (a) => decisionCell(a.decision)],
   ['Reasons', (a) => reasonsText(a.reasons)],
   ['Deliveries', (a) => deliveriesText(a.deliveries)],

@@ -40,7 +40,7 @@ const ALERT_COLUMNS = [
   ['Occurred', (a) => h('time', { datetime: a.occurredAt }, timeText(a.occurredAt))],
   ['Event', (a) => h('code', {}, a.eventId)],
   ['Type', (a) => a.eventType],
-  ['Score', (a) => a.score.toFixed(3), true],
+  ['Score', (a) => (a.modelScored === false ? 'rules only' : a.score.toFixed(3)), true],
   ['Decision', (a) => decisionCell(a.decision)],
   ['Reasons', (a) => reasonsText(a.reasons)],
   ['Model', (a) => `${a.model.id} ${a.model.version}`],

@@ -87,9 +87,9 @@ describe('ScorePipeline, without storage', () => {
     expect(scores[0].features).toEqual({ 'event.amount': 950 }); // the features are computed either way, for the rules
     expect(liveRows).toEqual([1, 1]); // the transaction, then its explanation (one row per feature)
     expect(shadowRows).toEqual([2]); // the refund and the transaction
-    expect(alerts.map((a) => [a.eventId, a.score])).toEqual([
-      ['e1', 0],
-      ['e2', 0.95],
+    expect(alerts.map((a) => [a.eventId, a.score, a.modelScored])).toEqual([
+      ['e1', 0, false],
+      ['e2', 0.95, undefined],
     ]);
   });
 

@@ -128,8 +128,8 @@ export class ScorePipeline {
       }
       scores.push(out);
       decisions[decision]++;
-      if (alert)
-        alerts.push({
+      if (alert) {
+        const raised: Alert = {
           alertId: alertIdFor(event.eventId),
           eventId: event.eventId,
           userId: event.userId,
@@ -140,7 +140,10 @@ export class ScorePipeline {
           model,
           reasons,
           raisedAt: now,
-        });
+        };
+        if (modelRow[i] < 0) raised.modelScored = false;
+        alerts.push(raised);
+      }
     });
     for (const [decision, count] of Object.entries(decisions)) if (count > 0) metrics.scored.inc({ decision }, count);
     for (const [pair, count] of shadowPairs) {
