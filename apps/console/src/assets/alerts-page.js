@@ -1,7 +1,7 @@
 // Alerts: the newest first, filtered by decision, reason code (a rule's or a feature's), customer and
 // time. New ones are asked for (received after the newest shown) as soon as the alerts service signals
 // that it stored some (server-sent events), and every 2 s while that signal is not connected.
-import { api, attempt, customerLink, decisionCell, field, h, reasonsText, row, say, table, timeText } from './console-api.js';
+import { api, attempt, customerLink, decisionCell, field, h, reasonsText, row, say, scoreText, table, timeText } from './console-api.js';
 
 const POLL_MS = 2000;
 /** With the signal connected, polling only covers a signal lost on the way. */
@@ -33,7 +33,7 @@ const COLUMNS = [
   ['Received', (a) => h('time', { datetime: a.receivedAt }, timeText(a.receivedAt))],
   ['Customer', (a) => customerLink(a.userId)],
   ['Event', (a) => a.eventType],
-  ['Score', (a) => (a.modelScored === false ? 'rules only' : a.score.toFixed(3)), true],
+  ['Score', scoreText, true],
   ['Decision', (a) => decisionCell(a.decision)],
   ['Reasons', (a) => reasonsText(a.reasons)],
   ['Deliveries', (a) => deliveriesText(a.deliveries)],

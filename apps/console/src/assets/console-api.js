@@ -104,6 +104,8 @@ export async function attempt(work, failure = 'Failed') {
 }
 
 export const decisionCell = (decision) => (decision ? h('span', { className: `decision-${decision}` }, decision) : h('span', { className: 'muted' }, '—'));
+/** A score or alert's score; "rules only" for an event of a type the model does not score (docs/scoring.md, "Models"). */
+export const scoreText = (scored) => (scored.modelScored === false ? 'rules only' : scored.score.toFixed(3));
 export const reasonsText = (reasons) => (reasons ?? []).map((r) => r.code).join(', ');
 export const timeText = (iso) => (iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'short', timeStyle: 'medium' }) : '—');
 export const customerLink = (userId) => h('a', { href: `/customer?userId=${encodeURIComponent(userId)}` }, userId);

@@ -1,6 +1,6 @@
 // Customer: the profile folded from the stream, the customer's latest scores (alerting or not), their
 // alerts with reasons, and a timeline of their events of the last 7 days, read back from the lake.
-import { api, ApiProblem, attempt, decisionCell, field, h, reasonsText, say, table, timeText } from './console-api.js';
+import { api, ApiProblem, attempt, decisionCell, field, h, reasonsText, say, scoreText, table, timeText } from './console-api.js';
 
 const page = document.getElementById('page');
 const params = new URLSearchParams(window.location.search);
@@ -40,7 +40,7 @@ const ALERT_COLUMNS = [
   ['Occurred', (a) => h('time', { datetime: a.occurredAt }, timeText(a.occurredAt))],
   ['Event', (a) => h('code', {}, a.eventId)],
   ['Type', (a) => a.eventType],
-  ['Score', (a) => (a.modelScored === false ? 'rules only' : a.score.toFixed(3)), true],
+  ['Score', scoreText, true],
   ['Decision', (a) => decisionCell(a.decision)],
   ['Reasons', (a) => reasonsText(a.reasons)],
   ['Model', (a) => `${a.model.id} ${a.model.version}`],
@@ -50,8 +50,7 @@ const SCORE_COLUMNS = [
   ['Occurred', (s) => h('time', { datetime: s.occurredAt }, timeText(s.occurredAt))],
   ['Event', (s) => h('code', {}, s.eventId)],
   ['Type', (s) => s.type],
-  // An event of a type the model does not score was judged by the rules alone (docs/scoring.md, "Models").
-  ['Score', (s) => (s.modelScored === false ? 'rules only' : s.score.toFixed(3)), true],
+  ['Score', scoreText, true],
   ['Decision', (s) => decisionCell(s.decision)],
   ['Alert', (s) => (s.alert ? 'yes' : '')],
   ['Reasons', (s) => s.reasons.join(', ')],
